@@ -1,0 +1,72 @@
+# Lastmile: the two commands are `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(shell command -v $(PYTHON))
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+RUN := $(UV) run --frozen
+PG_URL ?= postgres://postgres@127.0.0.1:5432/lastmile
+
+.PHONY: run test check lint types layers migrations-check pytest pytest-sqlite pytest-postgres \
+        sync sync-dev format bench-quick clean
+
+$(CURDIR)/.tools/bin/uv:
+	@echo "正在安装 uv（使用本机 Python：$(UV_PYTHON)）…"
+	$(PYTHON) -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+sync: $(UV)
+	$(UV) sync --frozen --no-dev
+
+sync-dev: $(UV)
+	$(UV) sync --frozen
+
+## make run: install, migrate, load demo data on first start, serve http://127.0.0.1:8000
+run: sync
+	$(RUN) --no-dev lastmile run
+
+## make test: install everything and run the checks and the whole test suite
+test: sync-dev check pytest
+
+check: lint types layers migrations-check
+
+lint:
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format:
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+types:
+	$(RUN) mypy lastmile config
+
+layers:
+	$(RUN) lint-imports
+
+migrations-check:
+	LASTMILE_DATA_DIR=$$(mktemp -d) $(RUN) python manage.py makemigrations --check --dry-run
+
+pytest: pytest-sqlite pytest-postgres
+
+pytest-sqlite:
+	@echo "== 测试：SQLite =="
+	LASTMILE_DATA_DIR=$$(mktemp -d) $(RUN) pytest -q
+
+# PostgreSQL: required in CI (CI=true) or when LASTMILE_REQUIRE_POSTGRES=1; otherwise run when
+# the server answers and say so loudly when it does not.
+pytest-postgres:
+	@echo "== 测试：PostgreSQL ($(PG_URL)) =="
+	@if $(RUN) python -m lastmile.devtools.pgcheck "$(PG_URL)"; then \
+		DATABASE_URL="$(PG_URL)" LASTMILE_REQUIRE_POSTGRES=1 $(RUN) pytest -q -m "not browser"; \
+	elif [ "$${CI:-}" = "true" ] || [ "$${LASTMILE_REQUIRE_POSTGRES:-}" = "1" ]; then \
+		echo "错误：CI 需要 PostgreSQL ($(PG_URL))，但它没有应答。" >&2; exit 1; \
+	else \
+		echo "警告：PostgreSQL ($(PG_URL)) 没有应答，本机跳过 PostgreSQL 测试（CI 中不会跳过）。" >&2; \
+	fi
+
+bench-quick:
+	@for b in bench/*.py; do echo "== $$b"; $(RUN) python $$b --quick | tail -1; done
+
+clean:
+	rm -rf .venv .tools data

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Court, Department, Team, User
+
+
+@admin.register(Court)
+class CourtAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "court"]
+    list_filter = ["court"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "court", "department"]
+    list_filter = ["court", "kind"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "court", "role", "is_president", "is_active"]
+    list_filter = ["court", "role", "is_president", "is_active"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (
+            _("法院与岗位"),
+            {"fields": ("display_name", "court", "department", "team", "role", "is_president", "phone")},
+        ),
+    )

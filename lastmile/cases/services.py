@@ -1,0 +1,295 @@
+"""Writes of the case core: register a case, record an event, change status, track deadlines.
+
+Every function here runs in a transaction and writes its case event in the same transaction
+(style.md: a state change and its event row are written together).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from lastmile.accounts.models import Court, User
+from lastmile.core.errors import InvalidTransition
+from lastmile.core.identifiers import case_number_str
+from lastmile.core.legal import LegalBasis
+from lastmile.core.money import to_money
+from lastmile.parties.models import Party
+
+from .audit import GENESIS, canonical_time, event_digest, to_json_data
+from .models import (
+    AuditChainHead,
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    CaseParty,
+    CaseStatus,
+    Deadline,
+)
+
+
+def _actor_label(actor: User | None) -> str:
+    if actor is None:
+        return "系统"
+    return actor.name
+
+
+def case_number_allocate(*, court: Court, year: int, type_code: str, special_code: str = "") -> int:
+    """Take the next serial number for (court, year, special code, type code).
+
+    Must run inside the transaction that creates the case: the counter row stays locked until
+    that transaction ends, so two filings can never take the same number and a rolled-back
+    filing gives its number back (no gaps). 法〔2015〕137号 art. 9.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_number_allocate must run inside a transaction")
+    key = {"court": court, "year": year, "special_code": special_code, "type_code": type_code}
+    counter = CaseNumberCounter.objects.select_for_update().filter(**key).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                CaseNumberCounter.objects.create(**key, last_seq=0)
+        except IntegrityError:
+            pass  # another filing created it first; lock theirs below
+        counter = CaseNumberCounter.objects.select_for_update().get(**key)
+    counter.last_seq += 1
+    counter.save(update_fields=["last_seq"])
+    return counter.last_seq
+
+
+def case_event_record(
+    *,
+    case: Case | None,
+    court: Court | None = None,
+    kind: str,
+    summary: str,
+    actor: User | None,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+    legal_basis: LegalBasis | None = None,
+) -> CaseEvent:
+    """Append one event to the court's hash-chained audit trail (append-only).
+
+    The court's chain head is locked, so events of one court are strictly ordered.
+    """
+    court = court or (case.court if case is not None else None)
+    if court is None:
+        raise ValueError("an event needs a court")
+    head = AuditChainHead.objects.select_for_update().filter(court=court).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.create(court=court, last_index=0, last_hash=GENESIS)
+        except IntegrityError:
+            pass
+        head = AuditChainHead.objects.select_for_update().get(court=court)
+    index = head.last_index + 1
+    json_data = to_json_data(data or {})
+    basis = legal_basis.as_dict() if legal_basis else {}
+    label = _actor_label(actor)
+    digest = event_digest(
+        prev_hash=head.last_hash,
+        court_code=court.code,
+        chain_index=index,
+        case_id=case.pk if case is not None else None,
+        occurred_at=canonical_time(now),
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=label,
+        kind=kind,
+        summary=summary,
+        data=json_data,
+        legal_basis=basis,
+    )
+    event = CaseEvent.objects.create(
+        court=court,
+        chain_index=index,
+        case=case,
+        occurred_at=now,
+        actor=actor,
+        actor_label=label,
+        kind=kind,
+        summary=summary[:256],
+        data=json_data,
+        legal_basis=basis,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
+    head.last_index = index
+    head.last_hash = digest
+    head.save(update_fields=["last_index", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class PartyInRole:
+    party: Party
+    role: str
+
+
+@transaction.atomic
+def case_register(
+    *,
+    court: Court,
+    type_code: str,
+    parties: Sequence[PartyInRole],
+    actor: User | None,
+    now: datetime,
+    cause: str = "",
+    amount_claimed: Decimal | None = None,
+    special_code: str = "",
+    parent: Case | None = None,
+    status: str = CaseStatus.FILED,
+    officer: User | None = None,
+    summary: str | None = None,
+    legal_basis: LegalBasis | None = None,
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """Register a case and give it its number (收案年度 = the year of receipt, Beijing time).
+
+    Numbers follow 法〔2015〕137号 (as amended by 法〔2018〕335号):
+    ``（年度）法院代字[专门审判代字]类型代字编号号``.
+    """
+    if not parties:
+        raise InvalidTransition("案件至少应有一方当事人。")
+    year = timezone.localtime(now).year
+    seq = case_number_allocate(
+        court=court, year=year, type_code=type_code, special_code=special_code
+    )
+    case = Case.objects.create(
+        court=court,
+        year=year,
+        special_code=special_code,
+        type_code=type_code,
+        seq=seq,
+        number=case_number_str(year, court.code, type_code, seq, special_code=special_code),
+        cause=cause,
+        status=status,
+        received_at=now,
+        filed_at=now if status != CaseStatus.RECEIVED else None,
+        amount_claimed=to_money(amount_claimed) if amount_claimed is not None else None,
+        officer=officer,
+        parent=parent,
+        created_by=actor,
+    )
+    positions: dict[str, int] = {}
+    for item in parties:
+        positions[item.role] = positions.get(item.role, 0) + 1
+        CaseParty.objects.create(
+            case=case, party=item.party, role=item.role, position=positions[item.role]
+        )
+    case_event_record(
+        case=case,
+        kind="case.registered",
+        summary=summary or f"立案登记，案号{case.number}",
+        actor=actor,
+        now=now,
+        data={
+            "number": case.number,
+            "type_code": type_code,
+            "amount_claimed": case.amount_claimed,
+            "parties": [
+                {"party": p.party.pk, "role": p.role} for p in parties
+            ],
+            **(data or {}),
+        },
+        legal_basis=legal_basis,
+    )
+    return case
+
+
+def case_lock(case: Case) -> Case:
+    """Re-read the case with a row lock; state checks are made on the locked row."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+@transaction.atomic
+def case_status_change(
+    *,
+    case: Case,
+    allowed_from: Iterable[str],
+    to_status: str,
+    kind: str,
+    summary: str,
+    actor: User | None,
+    now: datetime,
+    legal_basis: LegalBasis | None = None,
+    data: dict[str, Any] | None = None,
+    closing_method: str | None = None,
+) -> Case:
+    """Move a case from one of ``allowed_from`` to ``to_status`` and record why.
+
+    Refused moves raise :class:`InvalidTransition` and change nothing.
+    """
+    locked = case_lock(case)
+    allowed = set(allowed_from)
+    if locked.status not in allowed:
+        raise InvalidTransition(
+            f"案件当前状态为“{locked.get_status_display()}”，不能执行该操作。",
+            details={"status": locked.status, "to": to_status},
+        )
+    previous = locked.status
+    locked.status = to_status
+    fields = ["status"]
+    if to_status == CaseStatus.CLOSED:
+        locked.closed_at = now
+        locked.closing_method = closing_method or ""
+        fields += ["closed_at", "closing_method"]
+    elif previous == CaseStatus.CLOSED:
+        locked.closed_at = None
+        locked.closing_method = ""
+        fields += ["closed_at", "closing_method"]
+    locked.save(update_fields=fields)
+    case_event_record(
+        case=locked,
+        kind=kind,
+        summary=summary,
+        actor=actor,
+        now=now,
+        data={"from": previous, "to": to_status, **(data or {})},
+        legal_basis=legal_basis,
+    )
+    case.refresh_from_db()
+    return locked
+
+
+def deadline_open(
+    *,
+    case: Case,
+    kind: str,
+    label: str,
+    starts_on: date,
+    due_on: date,
+    legal_basis: LegalBasis | None = None,
+    assignee: User | None = None,
+) -> Deadline:
+    """Track a dated duty on a case; compute ``due_on`` with :mod:`lastmile.core.periods`."""
+    return Deadline.objects.create(
+        court=case.court,
+        case=case,
+        kind=kind,
+        label=label,
+        starts_on=starts_on,
+        due_on=due_on,
+        legal_basis=legal_basis.as_dict() if legal_basis else {},
+        assignee=assignee or case.officer,
+    )
+
+
+def deadline_complete(*, case: Case, kind: str, now: datetime) -> int:
+    """Mark the open deadlines of ``kind`` on ``case`` done; returns how many."""
+    return Deadline.objects.filter(
+        case=case, kind=kind, done_at__isnull=True, cancelled_at__isnull=True
+    ).update(done_at=now)
+
+
+def deadline_cancel(*, case: Case, kinds: Iterable[str] | None = None, now: datetime) -> int:
+    qs = Deadline.objects.filter(case=case, done_at__isnull=True, cancelled_at__isnull=True)
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    return qs.update(cancelled_at=now)

@@ -1,0 +1,30 @@
+"""Reads for parties, with masking for viewers who may not see full identities."""
+
+from __future__ import annotations
+
+from lastmile.core.identifiers import mask_name, mask_phone, mask_resident_id
+
+from .models import IdType, Party
+
+
+def party_masked_id(party: Party) -> str:
+    """The ID as published lists show it: digits 11–14 hidden (rules.md §4.5);
+    credit codes of organisations are public and shown in full."""
+    if party.id_type == IdType.RESIDENT_ID and party.id_number:
+        return mask_resident_id(party.id_number)
+    if party.id_type == IdType.USCC:
+        return party.id_number
+    if party.id_number:
+        return party.id_number[:2] + "*" * max(len(party.id_number) - 4, 0) + party.id_number[-2:]
+    return ""
+
+
+def party_public_view(party: Party) -> dict[str, str]:
+    """What a person who is not entitled to the party's identity may see."""
+    if party.is_person:
+        return {
+            "name": mask_name(party.name),
+            "id_number": party_masked_id(party),
+            "phone": mask_phone(party.phone) if party.phone else "",
+        }
+    return {"name": party.name, "id_number": party_masked_id(party), "phone": ""}

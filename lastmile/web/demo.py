@@ -1,0 +1,153 @@
+"""Demo data for the embedded default: courts, staff for every role, parties and a few cases.
+
+Everything is created through the same services the platform uses, so the demo's timeline and
+audit chain are real. Idempotent: a second call changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+
+from lastmile.accounts.models import Court, Department, Role, Team, TeamKind, User
+from lastmile.accounts.services import courts_load, staff_create
+from lastmile.cases.models import PartyRole
+from lastmile.cases.services import PartyInRole, case_register, deadline_open
+from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
+from lastmile.core.legal import LegalBasis
+from lastmile.core.periods import period_end
+from lastmile.parties.models import IdType, PartyKind
+from lastmile.parties.services import party_upsert
+
+DEMO_COURTS = ("湘0104", "湘0702", "湘0682")
+
+# (username suffix, display name, role, is_president)
+DEMO_STAFF = [
+    ("lian", "李安", Role.FILING_CLERK, False),
+    ("tiao", "陶静", Role.MEDIATOR, False),
+    ("shen", "沈文", Role.JUDGE, False),
+    ("zhifa", "郑法", Role.ENFORCEMENT_JUDGE, False),
+    ("zhiyuan", "赵远", Role.ENFORCEMENT_OFFICER, False),
+    ("zhiyuan2", "周明", Role.ENFORCEMENT_OFFICER, False),
+    ("zhihui", "钟辉", Role.COMMAND_CENTER, False),
+    ("caiwu", "蔡薇", Role.FINANCE, False),
+    ("yuanzhang", "袁正", Role.LEADER, True),
+    ("admin", "管理员", Role.ADMIN, False),
+]
+
+
+def demo_person_id(region: str, birth: str, seq: int) -> str:
+    first17 = f"{region}{birth}{seq:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def demo_uscc(body: str) -> str:
+    return body + uscc_check_char(body)
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    logins: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+def _login_rows(password: str) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for user in User.objects.filter(court__code__in=DEMO_COURTS).select_related("court"):
+        rows.append((user.court.short_name, user.get_role_display(), user.username, password))
+    return sorted(rows)
+
+
+@transaction.atomic
+def demo_seed(*, now: datetime) -> DemoResult:
+    password = settings.LASTMILE["DEMO_PASSWORD"]
+    if User.objects.filter(username="yl_zhifa").exists():
+        return DemoResult(created=False, logins=_login_rows(password))
+    courts_load()
+    prefixes = {"湘0104": "yl", "湘0702": "wl", "湘0682": "lx"}
+    for code in DEMO_COURTS:
+        court = Court.objects.get(code=code)
+        dept_exec, _ = Department.objects.get_or_create(court=court, name="执行局")
+        dept_file, _ = Department.objects.get_or_create(court=court, name="立案庭")
+        dept_civil, _ = Department.objects.get_or_create(court=court, name="民事审判庭")
+        fast, _ = Team.objects.get_or_create(
+            court=court, name="快执团队", defaults={"kind": TeamKind.FAST_TRACK, "department": dept_exec}
+        )
+        Team.objects.get_or_create(
+            court=court, name="精执团队", defaults={"kind": TeamKind.COMPLEX, "department": dept_exec}
+        )
+        for suffix, name, role, president in DEMO_STAFF:
+            dept = {
+                Role.FILING_CLERK: dept_file,
+                Role.MEDIATOR: dept_file,
+                Role.JUDGE: dept_civil,
+            }.get(role, dept_exec)
+            staff_create(
+                court=court,
+                username=f"{prefixes[code]}_{suffix}",
+                display_name=name,
+                role=role,
+                password=password,
+                department=dept,
+                team=fast if role in (Role.ENFORCEMENT_OFFICER, Role.ENFORCEMENT_JUDGE) else None,
+                is_president=president,
+            )
+    _demo_cases(now=now)
+    return DemoResult(created=True, logins=_login_rows(password))
+
+
+def _demo_cases(*, now: datetime) -> None:
+    court = Court.objects.get(code="湘0104")
+    clerk = User.objects.get(username="yl_lian")
+    officer = User.objects.get(username="yl_zhifa")
+    bank = party_upsert(
+        kind=PartyKind.ORGANISATION,
+        name="长沙银行股份有限公司岳麓支行",
+        id_type=IdType.USCC,
+        id_number=demo_uscc("91430104MA4L0000"[:16] + "1"),
+        now=now,
+        address="长沙市岳麓区麓山南路1号",
+    )
+    debtors = [
+        ("王小明", demo_person_id("430104", "19850312", 31), "长沙市岳麓区桐梓坡路88号"),
+        ("李玥", demo_person_id("430682", "19900718", 42), "临湘市长安街道"),
+        ("张堃", demo_person_id("430702", "19781105", 15), "常德市武陵区人民路"),
+    ]
+    amounts = [Decimal("152000.00"), Decimal("48650.50"), Decimal("1230000.00")]
+    for i, ((name, idn, addr), amount) in enumerate(zip(debtors, amounts, strict=True)):
+        debtor = party_upsert(
+            kind=PartyKind.PERSON,
+            name=name,
+            id_type=IdType.RESIDENT_ID,
+            id_number=idn,
+            now=now,
+            address=addr,
+            phone=f"1380731{i:04d}",
+        )
+        received = now - timedelta(days=20 * (i + 1))
+        case = case_register(
+            court=court,
+            type_code="执",
+            parties=[
+                PartyInRole(bank, PartyRole.APPLICANT),
+                PartyInRole(debtor, PartyRole.RESPONDENT),
+            ],
+            actor=clerk,
+            now=received,
+            cause="金融借款合同纠纷",
+            amount_claimed=amount,
+            officer=officer,
+        )
+        start = received.date()
+        deadline_open(
+            case=case,
+            kind="execution_notice",
+            label="发出执行通知书及报告财产令",
+            starts_on=start,
+            due_on=period_end(start, 10),
+            legal_basis=LegalBasis("最高人民法院关于适用《中华人民共和国民事诉讼法》的解释", "2022", "480"),
+        )

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from lastmile.web.demo import demo_seed
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（法院、各岗位演示账号、当事人和案件）；已载入时不重复。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = demo_seed(now=timezone.now())
+        self.stdout.write("演示数据已载入。" if result.created else "演示数据已存在。")
+        print_logins(self, result.logins)
+
+
+def print_logins(cmd: BaseCommand, logins: list[tuple[str, str, str, str]]) -> None:
+    if not logins:
+        return
+    cmd.stdout.write("演示账号（法院 / 岗位 / 用户名 / 密码）：")
+    for court, role, username, password in logins:
+        cmd.stdout.write(f"  {court:<6} {role:<6} {username:<14} {password}")

@@ -1,0 +1,93 @@
+"""The processes of the embedded default, started and stopped together by ``lastmile run``.
+
+Apps that bring a process (the institutions simulator, the plate listener) add it to
+:data:`PROCESSES`; ``run`` starts each in order and stops all of them on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str
+    label: str
+    argv: Callable[[str, int], list[str]]  # (host, port) -> argv
+
+
+def _python() -> str:
+    return sys.executable
+
+
+PROCESSES: list[Process] = [
+    Process(
+        "web",
+        "网页与接口",
+        lambda host, port: [
+            _python(),
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+    ),
+    Process(
+        "worker",
+        "后台任务",
+        lambda host, port: [_python(), "-m", "lastmile.cli", "db_worker", "--queue-name", "*"],
+    ),
+]
+
+
+def run_all(*, host: str, port: int, out: Callable[[str], None]) -> int:
+    """Start every process, wait, and on Ctrl-C (or one process dying) stop them all."""
+    children: list[tuple[Process, subprocess.Popen[bytes]]] = []
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    env = dict(os.environ)
+    try:
+        for proc in PROCESSES:
+            child = subprocess.Popen(proc.argv(host, port), env=env)  # noqa: S603
+            children.append((proc, child))
+            out(f"已启动 {proc.label}（{proc.name}，进程 {child.pid}）")
+        while not stopping:
+            for proc, child in children:
+                if child.poll() is not None:
+                    out(f"{proc.label}（{proc.name}）已退出，返回码 {child.returncode}；正在停止其他进程。")
+                    stopping = True
+                    break
+            time.sleep(0.5)
+    finally:
+        for _, child in children:
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + 10
+        for _, child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        out("所有进程已停止。")
+    return 0
