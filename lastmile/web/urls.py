@@ -3,7 +3,6 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import views
-from .api import api
 
 app_name = "web"
 
@@ -19,5 +18,4 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("healthz", views.healthz, name="healthz"),
-    path("api/v1/", api.urls),
 ]

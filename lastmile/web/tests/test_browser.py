@@ -1,0 +1,68 @@
+"""The pages in a real headless Chromium: log in, reach the workbench, search a case."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import chromium_path
+from lastmile.web.demo import demo_seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("LASTMILE_SCREENSHOTS", "data/screenshots"))
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_login_workbench_and_search(browser, live_server, now):
+    demo_seed(now=now)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.goto(live_server.url + "/login/")
+    assert "最后一公里" in page.title()
+    page.fill("input[name=username]", "yl_zhifa")
+    page.fill("input[name=password]", "lastmile2026")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/workbench/")
+    assert page.locator("h1").first.inner_text().startswith("我的工作台")
+    assert page.locator("text=发出执行通知书及报告财产令").count() >= 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "workbench.png"), full_page=True)
+
+    page.goto(live_server.url + "/cases/")
+    page.fill("#q", "王小明")
+    page.wait_for_selector("#case-rows >> text=湘0104执")
+    page.click("#case-rows a")
+    page.wait_for_selector("text=时间轴")
+    assert "立案登记" in page.content()
+
+
+def test_wrong_password_shows_chinese_error(browser, live_server):
+    page = browser.new_page(locale="zh-CN")
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", "nobody")
+    page.fill("input[name=password]", "wrong")
+    page.click("button[type=submit]")
+    assert page.locator("text=用户名或密码错误").count() == 1
