@@ -31,9 +31,7 @@ SECRET_KEY = os.environ.get(
     # Only the embedded demo runs without a key; production sets LASTMILE_SECRET_KEY.
     "lastmile-embedded-demo-key-change-me-in-production-0123456789",
 )
-ALLOWED_HOSTS = os.environ.get("LASTMILE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
-    ","
-)
+ALLOWED_HOSTS = os.environ.get("LASTMILE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
     origin for origin in os.environ.get("LASTMILE_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
 ]
@@ -54,6 +52,9 @@ INSTALLED_APPS = [
     "lastmile.accounts",
     "lastmile.parties",
     "lastmile.cases",
+    "lastmile.documents",
+    "lastmile.ledger",
+    "lastmile.enforcement",
     "lastmile.web",
 ]
 
@@ -99,7 +100,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "lastmile.sqlite3",
+            "NAME": str(DATA_DIR / "lastmile.sqlite3"),
             "OPTIONS": {
                 # WAL lets the web process read while the worker writes; IMMEDIATE transactions
                 # take the write lock up front so two writers queue instead of deadlocking.

@@ -6,5 +6,8 @@ from lastmile.web.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("enforcement/", include("lastmile.enforcement.urls")),
+    path("funds/", include("lastmile.ledger.urls")),
+    path("documents/", include("lastmile.documents.urls")),
     path("", include("lastmile.web.urls")),
 ]

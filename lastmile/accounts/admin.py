@@ -28,9 +28,19 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "court", "role", "is_president", "is_active"]
     list_filter = ["court", "role", "is_president", "is_active"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (
             _("法院与岗位"),
-            {"fields": ("display_name", "court", "department", "team", "role", "is_president", "phone")},
+            {
+                "fields": (
+                    "display_name",
+                    "court",
+                    "department",
+                    "team",
+                    "role",
+                    "is_president",
+                    "phone",
+                )
+            },
         ),
     )

@@ -80,9 +80,7 @@ class Team(models.Model):
         Department, on_delete=models.PROTECT, related_name="teams", null=True, blank=True
     )
     name = models.CharField(_("团队名称"), max_length=64)
-    kind = models.CharField(
-        _("团队类型"), max_length=16, choices=TeamKind.choices, default=TeamKind.GENERAL
-    )
+    kind = models.CharField(_("团队类型"), max_length=16, choices=TeamKind.choices, default=TeamKind.GENERAL)
 
     class Meta:
         verbose_name = _("团队")
@@ -122,9 +120,7 @@ class User(AbstractUser):
     department = models.ForeignKey(
         Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff"
     )
-    team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
-    )
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
     role = models.CharField(_("岗位角色"), max_length=32, choices=Role.choices, blank=True)
     is_president = models.BooleanField(
         _("院长"),

@@ -41,8 +41,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.FINANCE: frozenset(_ALL_STAFF | {"funds.view", "funds.manage"}),
     Role.LEADER: frozenset(
-        _ALL_STAFF
-        | {"stats.view", "alerts.view", "approve.president", "funds.view", "enforcement.dispatch"}
+        _ALL_STAFF | {"stats.view", "alerts.view", "approve.president", "funds.view", "enforcement.dispatch"}
     ),
     Role.ADMIN: frozenset(_ALL_STAFF | {"config.edit", "stats.view", "staff.manage"}),
 }

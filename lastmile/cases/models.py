@@ -31,9 +31,7 @@ class Case(models.Model):
     seq = models.PositiveIntegerField(_("案件编号"))
     number = models.CharField(_("案号"), max_length=40, unique=True)
     cause = models.CharField(_("案由"), max_length=64, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.FILED
-    )
+    status = models.CharField(_("状态"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.FILED)
     received_at = models.DateTimeField(_("收案时间"))
     filed_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
@@ -198,9 +196,7 @@ class CaseEvent(models.Model):
 
     court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
     chain_index = models.PositiveBigIntegerField(_("链序号"))
-    case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, related_name="events", null=True, blank=True
-    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", null=True, blank=True)
     occurred_at = models.DateTimeField(_("发生时间"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

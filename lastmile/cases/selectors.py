@@ -81,9 +81,7 @@ def workbench_for(*, actor: User, today: date, horizon_days: int = 7) -> Workben
     visible = cases_visible_to(actor)
     mine = visible.filter(officer=actor).exclude(status=CaseStatus.CLOSED)
     deadlines = (
-        Deadline.objects.filter(
-            court_id=actor.court_id, done_at__isnull=True, cancelled_at__isnull=True
-        )
+        Deadline.objects.filter(court=actor.court, done_at__isnull=True, cancelled_at__isnull=True)
         .filter(Q(assignee=actor) | Q(case__officer=actor))
         .select_related("case")
         .order_by("due_on")

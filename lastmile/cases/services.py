@@ -158,9 +158,7 @@ def case_register(
     if not parties:
         raise InvalidTransition("案件至少应有一方当事人。")
     year = timezone.localtime(now).year
-    seq = case_number_allocate(
-        court=court, year=year, type_code=type_code, special_code=special_code
-    )
+    seq = case_number_allocate(court=court, year=year, type_code=type_code, special_code=special_code)
     case = Case.objects.create(
         court=court,
         year=year,
@@ -180,9 +178,7 @@ def case_register(
     positions: dict[str, int] = {}
     for item in parties:
         positions[item.role] = positions.get(item.role, 0) + 1
-        CaseParty.objects.create(
-            case=case, party=item.party, role=item.role, position=positions[item.role]
-        )
+        CaseParty.objects.create(case=case, party=item.party, role=item.role, position=positions[item.role])
     case_event_record(
         case=case,
         kind="case.registered",
@@ -193,9 +189,7 @@ def case_register(
             "number": case.number,
             "type_code": type_code,
             "amount_claimed": case.amount_claimed,
-            "parties": [
-                {"party": p.party.pk, "role": p.role} for p in parties
-            ],
+            "parties": [{"party": p.party.pk, "role": p.role} for p in parties],
             **(data or {}),
         },
         legal_basis=legal_basis,

@@ -87,15 +87,11 @@ def _birth_date(yyyymmdd: str, today: date | None) -> date:
     try:
         born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
     except ValueError:
-        raise InvalidIdentifier(
-            f"出生日期无效：{yyyymmdd}", details={"birth_date": yyyymmdd}
-        ) from None
+        raise InvalidIdentifier(f"出生日期无效：{yyyymmdd}", details={"birth_date": yyyymmdd}) from None
     if born.year < _MIN_BIRTH_YEAR:
         raise InvalidIdentifier(f"出生日期无效：{yyyymmdd}", details={"birth_date": yyyymmdd})
     if today is not None and born > today:
-        raise InvalidIdentifier(
-            f"出生日期无效：{yyyymmdd} 晚于今天", details={"birth_date": yyyymmdd}
-        )
+        raise InvalidIdentifier(f"出生日期无效：{yyyymmdd} 晚于今天", details={"birth_date": yyyymmdd})
     return born
 
 
@@ -335,9 +331,7 @@ class CaseNumber:
                 details={"special_code": self.special_code},
             )
         if _TYPE_CODE_RE.fullmatch(self.type_code) is None:
-            raise InvalidIdentifier(
-                f"类型代字无效：{self.type_code}", details={"type_code": self.type_code}
-            )
+            raise InvalidIdentifier(f"类型代字无效：{self.type_code}", details={"type_code": self.type_code})
         if self.seq < 1:
             raise InvalidIdentifier(f"案件编号无效：{self.seq}", details={"seq": self.seq})
 
@@ -345,9 +339,7 @@ class CaseNumber:
         return f"（{self.year}）{self.court_code}{self.special_code}{self.type_code}{self.seq}号"
 
 
-def case_number_str(
-    year: int, court_code: str, type_code: str, seq: int, special_code: str = ""
-) -> str:
+def case_number_str(year: int, court_code: str, type_code: str, seq: int, special_code: str = "") -> str:
     """The canonical case number string for the given parts (validated)."""
     return str(CaseNumber(year, court_code, special_code, type_code, seq))
 
@@ -388,9 +380,7 @@ def parse_case_number(s: str, *, allow_unknown_type: bool = False) -> CaseNumber
     split = _split_codes(codes)
     if split is None:
         if not allow_unknown_type or len(codes) > 4:
-            raise InvalidIdentifier(
-                f"案号“{s.strip()}”中的类型代字“{codes}”无法识别", details={"value": s}
-            )
+            raise InvalidIdentifier(f"案号“{s.strip()}”中的类型代字“{codes}”无法识别", details={"value": s})
         split = ("", codes)
     special_code, type_code = split
     return CaseNumber(

@@ -26,9 +26,7 @@ _ZERO = Decimal("0.00")
 
 def _reject_float(value: object) -> None:
     if isinstance(value, float):
-        raise TypeError(
-            f"money must not be a float ({value!r}); pass a Decimal, an int or a string"
-        )
+        raise TypeError(f"money must not be a float ({value!r}); pass a Decimal, an int or a string")
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise TypeError(f"money must be a Decimal, an int or a string, not {type(value).__name__}")
 

@@ -170,8 +170,7 @@ def _schedule(year: int) -> HolidaySchedule:
         if (schedule := source.get(year)) is not None:
             return schedule
     raise HolidayScheduleMissing(
-        f"{year}年国务院节假日安排尚未收录，无法计算法定期间。"
-        f"请联系系统管理员补录{year}年节假日安排后再试。",
+        f"{year}年国务院节假日安排尚未收录，无法计算法定期间。请联系系统管理员补录{year}年节假日安排后再试。",
         details={"year": year},
     )
 

@@ -125,9 +125,7 @@ class ElectronicAddress(models.Model):
         verbose_name = _("电子送达地址")
         verbose_name_plural = _("电子送达地址")
         constraints = [
-            models.UniqueConstraint(
-                fields=["party", "channel", "address"], name="eaddress_unique"
-            ),
+            models.UniqueConstraint(fields=["party", "channel", "address"], name="eaddress_unique"),
         ]
 
     def __str__(self) -> str:

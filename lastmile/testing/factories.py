@@ -57,7 +57,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            self.save()
+            self.save()  # type: ignore[attr-defined]
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -13,6 +13,9 @@ from ninja.security import django_auth
 
 from lastmile.cases.api import router as cases_router
 from lastmile.core.errors import DomainError
+from lastmile.documents.api import router as documents_router
+from lastmile.enforcement.api import router as enforcement_router
+from lastmile.ledger.api import router as ledger_router
 
 api = NinjaAPI(
     title="Lastmile API",
@@ -57,3 +60,6 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 
 api.add_router("/cases", cases_router)
+api.add_router("/enforcement", enforcement_router)
+api.add_router("/funds", ledger_router)
+api.add_router("/documents", documents_router)

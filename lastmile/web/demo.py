@@ -58,6 +58,7 @@ class DemoResult:
 def _login_rows(password: str) -> list[tuple[str, str, str, str]]:
     rows = []
     for user in User.objects.filter(court__code__in=DEMO_COURTS).select_related("court"):
+        assert user.court is not None
         rows.append((user.court.short_name, user.get_role_display(), user.username, password))
     return sorted(rows)
 
@@ -75,10 +76,14 @@ def demo_seed(*, now: datetime) -> DemoResult:
         dept_file, _ = Department.objects.get_or_create(court=court, name="立案庭")
         dept_civil, _ = Department.objects.get_or_create(court=court, name="民事审判庭")
         fast, _ = Team.objects.get_or_create(
-            court=court, name="快执团队", defaults={"kind": TeamKind.FAST_TRACK, "department": dept_exec}
+            court=court,
+            name="快执团队",
+            defaults={"kind": TeamKind.FAST_TRACK, "department": dept_exec},
         )
         Team.objects.get_or_create(
-            court=court, name="精执团队", defaults={"kind": TeamKind.COMPLEX, "department": dept_exec}
+            court=court,
+            name="精执团队",
+            defaults={"kind": TeamKind.COMPLEX, "department": dept_exec},
         )
         for suffix, name, role, president in DEMO_STAFF:
             dept = {

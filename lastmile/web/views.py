@@ -13,7 +13,9 @@ from lastmile.cases import selectors as case_selectors
 from lastmile.cases.models import CaseStatus
 from lastmile.core.errors import NotFound, PermissionDenied
 
+from .panels import case_panels
 from .presenters import party_rows
+from .types import AuthedRequest
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -23,7 +25,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AuthedRequest) -> HttpResponse:
     try:
         bench = case_selectors.workbench_for(actor=request.user, today=timezone.localdate())
     except PermissionDenied as exc:
@@ -32,7 +34,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     status = request.GET.get("status", "")
     try:
@@ -55,7 +57,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     try:
         case = case_selectors.case_get_for(actor=request.user, case_id=case_id)
     except (NotFound, PermissionDenied) as exc:
@@ -68,6 +70,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "parties": party_rows(case, viewer=request.user),
             "timeline": case_selectors.case_timeline(case=case),
             "deadlines": case_selectors.case_open_deadlines(case=case),
+            "panels": case_panels(request, case),
             "today": timezone.localdate(),
         },
     )

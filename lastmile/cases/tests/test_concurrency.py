@@ -35,7 +35,7 @@ def test_parallel_filings_get_unique_gapless_numbers(yuelu, clerk, bank, debtor,
                     now=now,
                     amount_claimed=Decimal("1000"),
                 )
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

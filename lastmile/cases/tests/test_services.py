@@ -37,7 +37,12 @@ def test_numbers_are_sequential_per_court_year_and_type(yuelu, wuling, clerk, ba
     assert c.number == "（2025）湘0104执恢1号"
     assert d.number == "（2025）湘0702执1号"
     parsed = parse_case_number(b.number)
-    assert (parsed.year, parsed.court_code, parsed.type_code, parsed.seq) == (2025, "湘0104", "执", 2)
+    assert (parsed.year, parsed.court_code, parsed.type_code, parsed.seq) == (
+        2025,
+        "湘0104",
+        "执",
+        2,
+    )
 
 
 def test_numbers_restart_each_year_by_beijing_time(yuelu, clerk, bank, debtor):

@@ -90,9 +90,7 @@ def test_other_court_cannot_see_the_case_through_api(client, case, other_clerk, 
     client.force_login(officer)
     r = client.get(f"/api/v1/cases/{case.pk}")
     assert r.status_code == 200 and r.json()["number"] == case.number
-    assert [e["kind"] for e in client.get(f"/api/v1/cases/{case.pk}/events").json()] == [
-        "case.registered"
-    ]
+    assert [e["kind"] for e in client.get(f"/api/v1/cases/{case.pk}/events").json()] == ["case.registered"]
 
 
 def test_api_requires_login(client, case):

@@ -1,0 +1,13 @@
+"""Typed requests for views behind ``login_required``."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+from lastmile.accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    user: User  # type: ignore[assignment]
+    htmx: HtmxDetails
