@@ -160,6 +160,11 @@ class Deadline(models.Model):
     label = models.CharField(_("事项"), max_length=128)
     starts_on = models.DateField(_("起算日"))
     due_on = models.DateField(_("届满日"), db_index=True)
+    provisional = models.BooleanField(
+        _("待复核"),
+        default=False,
+        help_text=_("届满日所在年度的国务院节假日安排尚未收录，按周末顺延暂计，公布后须复核。"),
+    )
     legal_basis = models.JSONField(_("法律依据"), default=dict, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

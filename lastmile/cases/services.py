@@ -261,9 +261,12 @@ def deadline_open(
     due_on: date,
     legal_basis: LegalBasis | None = None,
     assignee: User | None = None,
+    provisional: bool = False,
 ) -> Deadline:
-    """Track a dated duty on a case; compute ``due_on`` with :mod:`lastmile.core.periods`."""
+    """Track a dated duty on a case; compute ``due_on`` with :mod:`lastmile.core.periods`
+    (``period_end_provisional`` gives ``provisional`` for years not yet scheduled)."""
     return Deadline.objects.create(
+        provisional=provisional,
         court=case.court,
         case=case,
         kind=kind,

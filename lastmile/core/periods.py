@@ -41,7 +41,9 @@ __all__ = [
     "load_schedules",
     "next_working_day",
     "period_end",
+    "ProvisionalDate",
     "period_end_months",
+    "period_end_provisional",
     "period_end_years",
     "register_schedule",
     "unregister_schedule",
@@ -270,3 +272,33 @@ def working_days_between(a: date, b: date) -> int:
         d += _ONE_DAY
         count += is_working_day(d)
     return count
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionalDate:
+    """A period's last day, and whether it rests on an unpublished holiday schedule."""
+
+    day: date
+    provisional: bool
+
+
+def period_end_provisional(start: date, days: int = 0, *, months: int = 0) -> ProvisionalDate:
+    """Like :func:`period_end` / :func:`period_end_months`, for tracking deadlines that run
+    into a year whose State Council schedule is not published yet.
+
+    When the schedule is available the result is exact (``provisional=False``). When it is
+    not, the last day rolls over weekends only and the result is flagged ``provisional=True``,
+    so the workbench can show "待节假日安排公布后复核" instead of refusing to track the duty.
+    Legal decisions (e.g. whether a period has expired) must use the strict functions.
+    """
+    if months:
+        nominal = _add_months(_check_date(start), months) + timedelta(days=days)
+    else:
+        nominal = _check_date(start) + timedelta(days=days)
+    try:
+        return ProvisionalDate(_roll_to_working_day(nominal), False)
+    except HolidayScheduleMissing:
+        d = nominal
+        while d.weekday() >= 5:
+            d += _ONE_DAY
+        return ProvisionalDate(d, True)

@@ -290,3 +290,25 @@ def test_period_end_months_is_a_working_day(start, months):
 def test_add_working_days_matches_working_days_between(start, n):
     end = add_working_days(start, n)
     assert working_days_between(start, end) == n
+
+
+def test_provisional_period_end_is_exact_when_covered():
+    from lastmile.core.periods import period_end_provisional
+
+    result = period_end_provisional(date(2024, 9, 16), 15)
+    assert result == period_end_provisional(date(2024, 9, 16), 15)
+    assert result.day == period_end(date(2024, 9, 16), 15)
+    assert result.provisional is False
+
+
+def test_provisional_period_end_flags_uncovered_years():
+    from lastmile.core.periods import covered_years, period_end_provisional
+
+    year = max(covered_years()) + 1
+    start = date(year, 1, 1)
+    result = period_end_provisional(start, 180)
+    assert result.provisional is True
+    assert result.day.weekday() < 5
+    assert result.day >= start + timedelta(days=180)
+    months = period_end_provisional(start, months=6)
+    assert months.provisional is True and months.day >= date(year, 7, 1)
