@@ -16,14 +16,14 @@ $(CURDIR)/.tools/bin/uv:
 	$(CURDIR)/.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
 
 sync: $(UV)
-	$(UV) sync --frozen --no-dev
+	$(UV) sync --frozen --no-dev --inexact
 
 sync-dev: $(UV)
 	$(UV) sync --frozen
 
 ## make run: install, migrate, load demo data on first start, serve http://127.0.0.1:8000
 run: sync
-	$(RUN) --no-dev lastmile run
+	$(RUN) --no-dev --inexact lastmile run
 
 ## make test: install everything and run the checks and the whole test suite
 test: sync-dev check pytest

@@ -45,6 +45,8 @@ PROCESSES: list[Process] = [
             "-",
             "--log-level",
             "warning",
+            "--graceful-timeout",
+            "5",
         ],
     ),
     Process(
@@ -53,6 +55,13 @@ PROCESSES: list[Process] = [
         lambda host, port: [_python(), "-m", "lastmile.cli", "db_worker", "--queue-name", "*"],
     ),
 ]
+
+
+def _signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(child.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def run_all(*, host: str, port: int, out: Callable[[str], None]) -> int:
@@ -69,7 +78,9 @@ def run_all(*, host: str, port: int, out: Callable[[str], None]) -> int:
     env = dict(os.environ)
     try:
         for proc in PROCESSES:
-            child = subprocess.Popen(proc.argv(host, port), env=env)  # noqa: S603
+            # Each process leads its own group, so stopping it also stops its own children
+            # (gunicorn's workers) and a terminal's Ctrl-C reaches only this supervisor.
+            child = subprocess.Popen(proc.argv(host, port), env=env, start_new_session=True)  # noqa: S603
             children.append((proc, child))
             out(f"已启动 {proc.label}（{proc.name}，进程 {child.pid}）")
         while not stopping:
@@ -81,13 +92,14 @@ def run_all(*, host: str, port: int, out: Callable[[str], None]) -> int:
             time.sleep(0.5)
     finally:
         for _, child in children:
-            if child.poll() is None:
-                child.terminate()
+            _signal_group(child, signal.SIGTERM)
         deadline = time.monotonic() + 10
         for _, child in children:
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                child.kill()
+                _signal_group(child, signal.SIGKILL)
+                child.wait()
+            _signal_group(child, signal.SIGKILL)  # any straggler left in its group
         out("所有进程已停止。")
     return 0
