@@ -54,7 +54,10 @@ INSTALLED_APPS = [
     "lastmile.cases",
     "lastmile.documents",
     "lastmile.ledger",
+    "lastmile.measures",
     "lastmile.enforcement",
+    "lastmile.statistics",
+    "lastmile.portal",
     "lastmile.web",
 ]
 

@@ -9,5 +9,8 @@ urlpatterns = [
     path("enforcement/", include("lastmile.enforcement.urls")),
     path("funds/", include("lastmile.ledger.urls")),
     path("documents/", include("lastmile.documents.urls")),
+    path("measures/", include("lastmile.measures.urls")),
+    path("stats/", include("lastmile.statistics.urls")),
+    path("portal/", include("lastmile.portal.urls")),
     path("", include("lastmile.web.urls")),
 ]

@@ -16,6 +16,10 @@ from lastmile.core.errors import DomainError
 from lastmile.documents.api import router as documents_router
 from lastmile.enforcement.api import router as enforcement_router
 from lastmile.ledger.api import router as ledger_router
+from lastmile.measures.api import router as measures_router
+from lastmile.portal.party_api import router as party_router
+from lastmile.portal.public_api import router as public_router
+from lastmile.statistics.api import router as statistics_router
 
 api = NinjaAPI(
     title="Lastmile API",
@@ -63,3 +67,7 @@ api.add_router("/cases", cases_router)
 api.add_router("/enforcement", enforcement_router)
 api.add_router("/funds", ledger_router)
 api.add_router("/documents", documents_router)
+api.add_router("/measures", measures_router)
+api.add_router("/stats", statistics_router)
+api.add_router("/public", public_router)
+api.add_router("/party", party_router)

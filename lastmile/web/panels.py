@@ -15,12 +15,14 @@ from lastmile.cases.models import Case
 from lastmile.documents import views as documents_views
 from lastmile.enforcement import views as enforcement_views
 from lastmile.ledger import views as ledger_views
+from lastmile.measures import views as measures_views
 
 PanelFn = Callable[[HttpRequest, Case], dict[str, Any] | None]
 
 PANELS: list[tuple[str, PanelFn]] = [
     ("enforcement/_case_panel.html", enforcement_views.case_panel),
     ("ledger/_case_panel.html", ledger_views.case_panel),
+    ("measures/_case_panel.html", measures_views.case_panel),
     ("documents/_case_panel.html", documents_views.case_panel),
 ]
 

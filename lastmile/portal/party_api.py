@@ -1,0 +1,5 @@
+"""Party API (party login): mounted at /api/v1/party."""
+
+from ninja import Router
+
+router = Router()
