@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.contrib.auth import views as auth_views
+from django.urls import path
 
-urlpatterns: list = []
+from . import party_views
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="portal/party/login.html", next_page="portal:party_home"),
+        name="party_login",
+    ),
+    path("", party_views.home, name="party_home"),
+    path("cases/<int:case_id>/", party_views.case_progress, name="party_case"),
+    path("cases/<int:case_id>/book/", party_views.booking_make, name="party_book"),
+    path("bookings/<int:booking_id>/cancel/", party_views.booking_cancel, name="party_cancel"),
+    path("duty/", party_views.duty, name="duty"),
+    path("duty/<int:booking_id>/receive/", party_views.duty_receive, name="duty_receive"),
+]

@@ -58,3 +58,13 @@ def bank(db):
 @pytest.fixture
 def debtor(db):
     return PersonFactory(name="王小明")
+
+
+@pytest.fixture
+def clock(now):
+    """Pin the edge clock (views, commands) to ``now`` for the test."""
+    from lastmile.core.clock import FixedClock, use_clock
+
+    fixed = FixedClock(now)
+    with use_clock(fixed):
+        yield fixed

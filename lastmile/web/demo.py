@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from lastmile.accounts.models import Court, Department, Role, Team, TeamKind, User
 from lastmile.accounts.services import courts_load, staff_create
@@ -22,6 +23,8 @@ from lastmile.core.legal import LegalBasis
 from lastmile.core.periods import period_end
 from lastmile.parties.models import IdType, PartyKind
 from lastmile.parties.services import party_upsert
+from lastmile.portal.models import ReceptionSlot
+from lastmile.portal.services import portal_account_create
 
 DEMO_COURTS = ("湘0104", "湘0702", "湘0682")
 
@@ -56,7 +59,7 @@ class DemoResult:
 
 
 def _login_rows(password: str) -> list[tuple[str, str, str, str]]:
-    rows = []
+    rows = [("诉讼服务门户", label, username, password) for username, label in DEMO_PARTY_LOGINS]
     for user in User.objects.filter(court__code__in=DEMO_COURTS).select_related("court"):
         assert user.court is not None
         rows.append((user.court.short_name, user.get_role_display(), user.username, password))
@@ -102,7 +105,33 @@ def demo_seed(*, now: datetime) -> DemoResult:
                 is_president=president,
             )
     _demo_cases(now=now)
+    _demo_portal(now=now, password=password)
     return DemoResult(created=True, logins=_login_rows(password))
+
+
+DEMO_PARTY_LOGINS = [("yl_bank", "长沙银行岳麓支行（申请执行人）"), ("wangxm", "王小明（被执行人）")]
+
+
+def _demo_portal(*, now: datetime, password: str) -> None:
+    """Party logins for the demo bank and one debtor, and reception slots for the coming days."""
+    from lastmile.parties.models import Party
+
+    bank = Party.objects.get(name="长沙银行股份有限公司岳麓支行")
+    debtor = Party.objects.get(name="王小明")
+    portal_account_create(party=bank, username="yl_bank", password=password, now=now)
+    portal_account_create(party=debtor, username="wangxm", password=password, now=now)
+    court = Court.objects.get(code="湘0104")
+    duty = User.objects.get(username="yl_zhiyuan")
+    local = timezone.localtime(now)
+    for days in range(1, 8):
+        day = local + timedelta(days=days)
+        if day.weekday() >= 5:
+            continue
+        for hour in (9, 15):
+            start = day.replace(hour=hour, minute=0, second=0, microsecond=0)
+            ReceptionSlot.objects.create(
+                court=court, starts_at=start, ends_at=start + timedelta(hours=2), duty_officer=duty
+            )
 
 
 def _demo_cases(*, now: datetime) -> None:

@@ -6,6 +6,7 @@ Apps that bring a process (the institutions simulator, the plate listener) add i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -58,10 +59,8 @@ PROCESSES: list[Process] = [
 
 
 def _signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def run_all(*, host: str, port: int, out: Callable[[str], None]) -> int:

@@ -7,10 +7,10 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from lastmile.cases import selectors as case_selectors
 from lastmile.cases.models import CaseStatus
+from lastmile.core.clock import get_clock
 from lastmile.core.errors import NotFound, PermissionDenied
 
 from .panels import case_panels
@@ -27,10 +27,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def workbench(request: AuthedRequest) -> HttpResponse:
     try:
-        bench = case_selectors.workbench_for(actor=request.user, today=timezone.localdate())
+        bench = case_selectors.workbench_for(actor=request.user, today=get_clock().today())
     except PermissionDenied as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=403)
-    return render(request, "web/workbench.html", {"bench": bench, "today": timezone.localdate()})
+    return render(request, "web/workbench.html", {"bench": bench, "today": get_clock().today()})
 
 
 @login_required
@@ -71,6 +71,6 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
             "timeline": case_selectors.case_timeline(case=case),
             "deadlines": case_selectors.case_open_deadlines(case=case),
             "panels": case_panels(request, case),
-            "today": timezone.localdate(),
+            "today": get_clock().today(),
         },
     )

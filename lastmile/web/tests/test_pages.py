@@ -51,7 +51,7 @@ def test_demo_seed_is_idempotent(now):
     first = demo_seed(now=now)
     second = demo_seed(now=now)
     assert first.created and not second.created
-    assert len(first.logins) == len(second.logins) == 30
+    assert len(first.logins) == len(second.logins) == 32
 
 
 def test_case_search_by_number_party_and_id(client, case, officer, debtor):

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
+from lastmile.core.clock import get_clock
 from lastmile.web.demo import demo_seed
 from lastmile.web.management.commands.demo_seed import print_logins
 from lastmile.web.processes import run_all
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("数据库已就绪。")
         if not options["no_demo"]:
-            result = demo_seed(now=timezone.now())
+            result = demo_seed(now=get_clock().now())
             self.stdout.write("首次启动，已载入演示数据。" if result.created else "演示数据已存在。")
             print_logins(self, result.logins)
         url = f"http://{options['host']}:{options['port']}"
