@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "enforcement"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("file/", views.file_case, name="file"),
+    path("triage/", views.triage_rules, name="triage_rules"),
+    path("<int:case_id>/do/<str:action>/", views.act, name="act"),
+]

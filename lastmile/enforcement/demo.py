@@ -1,0 +1,321 @@
+"""Demo enforcement cases for 湘0104 (岳麓) and 湘0702 (武陵), made with the real services so their
+timelines, deadlines and audit chain are genuine. Needs the demo courts and staff
+(:func:`lastmile.web.demo.demo_seed`); idempotent: a second call changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from lastmile.accounts.models import Court, User
+from lastmile.cases.models import Case
+from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
+from lastmile.ledger.services import CostItem, InstallmentDue, amount_outstanding
+from lastmile.parties.models import IdType, Party, PartyKind
+from lastmile.parties.services import party_upsert
+
+from .models import BasisKind, Channel, ClosingMethod, EnforcementCase, StepKind
+from .services import (
+    ExecutionBasisIn,
+    clue_submit,
+    clue_verify,
+    emergency_action_open,
+    enforcement_close,
+    enforcement_file,
+    payment_record,
+    procedure_step_record,
+    settlement_installment_pay,
+    settlement_record,
+    time_limit_extension_request,
+)
+
+MARKER = "（2026）湘0104民初9001号"
+
+
+def _person(name: str, region: str, birth: str, seq: int, now: datetime, address: str) -> Party:
+    first17 = f"{region}{birth}{seq:03d}"
+    return party_upsert(
+        kind=PartyKind.PERSON,
+        name=name,
+        id_type=IdType.RESIDENT_ID,
+        id_number=first17 + resident_id_check_char(first17),
+        now=now,
+        address=address,
+        phone=f"1390731{seq:04d}",
+    )
+
+
+def _org(name: str, body: str, now: datetime, address: str) -> Party:
+    return party_upsert(
+        kind=PartyKind.ORGANISATION,
+        name=name,
+        id_type=IdType.USCC,
+        id_number=body + uscc_check_char(body),
+        now=now,
+        address=address,
+    )
+
+
+def _basis(
+    number: str, principal: str, effective: date, *, issuer: str, kind: str = BasisKind.JUDGMENT
+) -> ExecutionBasisIn:
+    return ExecutionBasisIn(
+        kind=kind,
+        issuer=issuer,
+        number=number,
+        effective_on=effective,
+        performance_deadline=effective + timedelta(days=10),
+        principal=Decimal(principal),
+        costs=[
+            CostItem(
+                kind="acceptance_fee",
+                label="案件受理费",
+                amount=(Decimal(principal) * Decimal("0.01")).quantize(Decimal("0.01")),
+            )
+        ],
+    )
+
+
+@transaction.atomic
+def demo_seed_enforcement(*, now: datetime) -> bool:
+    """Create the demo enforcement cases; returns False when they already exist or the demo
+    staff is missing."""
+    if EnforcementCase.objects.filter(basis_number=MARKER).exists():
+        return False
+    if User.objects.filter(username__in=["yl_lian", "wl_lian"]).count() != 2:
+        return False
+    _yuelu(now)
+    _wuling(now)
+    return True
+
+
+def _u(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def _yuelu(now: datetime) -> None:
+    court = Court.objects.get(code="湘0104")
+    clerk, judge, officer = _u("yl_lian"), _u("yl_zhifa"), _u("yl_zhiyuan")
+    issuer = "长沙市岳麓区人民法院"
+    bank = _org("长沙银行股份有限公司岳麓支行", "91430104MA4L00001", now, "长沙市岳麓区麓山南路1号")
+    lessor = _org("湖南中联融资租赁有限公司", "91430100MA4L12341", now, "长沙市岳麓区银盆南路")
+    debtors = [
+        _person("王小明", "430104", "19850312", 31, now, "长沙市岳麓区桐梓坡路88号"),
+        _person("刘芳", "430104", "19920506", 52, now, "长沙市岳麓区望月湖"),
+        _person("陈建国", "430103", "19700221", 17, now, "长沙市天心区书院路"),
+        _person("周立", "430104", "19880830", 64, now, "长沙市岳麓区麓谷"),
+        _person("黄敏", "430105", "19950101", 28, now, "长沙市开福区"),
+    ]
+    builder = _org("长沙岳麓星城建筑工程有限公司", "91430104MA4L56781", now, "长沙市岳麓区梅溪湖路")
+    today = timezone.localtime(now).date()
+
+    def ago(days: int) -> datetime:
+        return now - timedelta(days=days)
+
+    def file(
+        number: str,
+        principal: str,
+        respondents: list[Party],
+        at: datetime,
+        *,
+        applicant: Party = bank,
+        cause: str = "金融借款合同纠纷",
+        priority_claim: str = "",
+    ) -> Case:
+        return enforcement_file(
+            court=court,
+            basis=_basis(number, principal, (at - timedelta(days=60)).date(), issuer=issuer),
+            applicants=[applicant],
+            respondents=respondents,
+            actor=clerk,
+            now=at,
+            cause=cause,
+            priority_claim=priority_claim,
+        )
+
+    # 1. Online application waiting to be accepted.
+    enforcement_file(
+        court=court,
+        basis=_basis(MARKER, "36800", today - timedelta(days=40), issuer=issuer, kind=BasisKind.MEDIATION),
+        applicants=[bank],
+        respondents=[debtors[4]],
+        actor=None,
+        now=ago(2),
+        channel=Channel.ONLINE,
+        submitted_by=bank.name,
+        cause="金融借款合同纠纷",
+        attachments=[{"name": "民事调解书.pdf"}, {"name": "生效证明.pdf"}],
+    )
+    # 2. Just filed at the counter, labour remuneration: fast track.
+    file(
+        "（2026）湘0104民初9002号",
+        "12600",
+        [debtors[3]],
+        ago(1),
+        applicant=debtors[1],
+        cause="劳动争议",
+        priority_claim="labour",
+    )
+    # 3. In progress: notice, inquiry found nothing, an urgent clue about a leased excavator.
+    c3 = file(
+        "（2026）湘0104民初9003号",
+        "286000",
+        [debtors[0]],
+        ago(40),
+        applicant=lessor,
+        cause="融资租赁合同纠纷",
+    )
+    procedure_step_record(case=c3, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=ago(38))
+    procedure_step_record(case=c3, kind=StepKind.PROPERTY_REPORT_ORDER, actor=officer, now=ago(38))
+    procedure_step_record(
+        case=c3, kind=StepKind.ONLINE_INQUIRY, result="nothing_found", actor=officer, now=ago(30)
+    )
+    clue = clue_submit(
+        case=c3,
+        kind="asset",
+        description="租赁的三一SY215C挖掘机（机身号SY0215C2023）被转移使用",
+        location="长沙市岳麓区坪塘街道观音港村施工工地（东经112.89，北纬28.09）",
+        submitted_by=lessor.name,
+        urgent=True,
+        now=ago(1),
+    )
+    emergency_action_open(
+        clue=clue, actor=judge, now=ago(1), team="郑法、赵远及法警2名", planned_at=now + timedelta(hours=4)
+    )
+    # 4. Closed by 终本 after more than three months, re-queries scheduled.
+    c4 = file("（2026）湘0104民初9004号", "152000", [debtors[2]], ago(200))
+    for kind, days in (
+        (StepKind.EXECUTION_NOTICE, 195),
+        (StepKind.PROPERTY_REPORT_ORDER, 195),
+        (StepKind.ONLINE_INQUIRY, 190),
+        (StepKind.CONSUMPTION_RESTRICTION, 185),
+        (StepKind.DISHONEST_LISTED, 185),
+        (StepKind.ONSITE_INVESTIGATION, 150),
+        (StepKind.APPLICANT_INTERVIEW, 101),
+    ):
+        result = "nothing_found" if kind in (StepKind.ONLINE_INQUIRY, StepKind.ONSITE_INVESTIGATION) else ""
+        procedure_step_record(case=c4, kind=kind, result=result, actor=judge, now=ago(days))
+    enforcement_close(case=c4, method=ClosingMethod.NO_PROPERTY, actor=judge, now=ago(95))
+    # 5. Settlement being performed: first instalment paid, the next due soon.
+    c5 = file("（2026）湘0104民初9005号", "60000", [debtors[1]], ago(70))
+    procedure_step_record(case=c5, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=ago(65))
+    settlement = settlement_record(
+        case=c5,
+        actor=judge,
+        now=ago(50),
+        agreed_on=(ago(50)).date(),
+        terms="被执行人分三期偿还六万元，每期两万元",
+        installments=[
+            InstallmentDue(due_on=today - timedelta(days=20), amount=Decimal("20000")),
+            InstallmentDue(due_on=today + timedelta(days=10), amount=Decimal("20000")),
+            InstallmentDue(due_on=today + timedelta(days=40), amount=Decimal("20000")),
+        ],
+    )
+    first = settlement.installments.order_by("seq").first()
+    assert first is not None
+    settlement_installment_pay(
+        installment=first, amount=Decimal("20000"), actor=officer, now=ago(21), idempotency_key="demo-yl-s5-1"
+    )
+    # 6. Paid in full and closed as 执行完毕.
+    c6 = file("（2026）湘0104民初9006号", "18500", [debtors[3]], ago(90))
+    procedure_step_record(case=c6, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=ago(85))
+    owed = amount_outstanding(case=c6, as_of=ago(60).date())
+    payment_record(case=c6, amount=owed, actor=officer, now=ago(60), idempotency_key="demo-yl-c6")
+    enforcement_close(case=c6, method=ClosingMethod.COMPLETED, actor=judge, now=ago(59))
+    # 7. Complex track: a company and its guarantor, large amount; an extension awaits the 院长.
+    c7 = file(
+        "（2026）湘0104民初9007号", "2680000", [builder, debtors[0]], ago(170), cause="建设工程施工合同纠纷"
+    )
+    procedure_step_record(case=c7, kind=StepKind.EXECUTION_NOTICE, actor=judge, now=ago(165))
+    procedure_step_record(
+        case=c7,
+        kind=StepKind.ONLINE_INQUIRY,
+        result="found",
+        note="冻结银行存款及工程款债权",
+        actor=judge,
+        now=ago(160),
+    )
+    time_limit_extension_request(case=c7, actor=judge, now=ago(3), reason="工程款债权评估拍卖尚未完成")
+    # 8. Late application: recorded and flagged, not refused.
+    enforcement_file(
+        court=court,
+        basis=ExecutionBasisIn(
+            kind=BasisKind.NOTARIAL,
+            issuer="长沙市麓山公证处",
+            number="（2022）湘长麓证字第3321号",
+            effective_on=date(2022, 5, 10),
+            performance_deadline=date(2022, 8, 31),
+            principal=Decimal("45000"),
+        ),
+        applicants=[bank],
+        respondents=[debtors[4]],
+        actor=clerk,
+        now=ago(5),
+        cause="借款合同纠纷",
+    )
+
+
+def _wuling(now: datetime) -> None:
+    court = Court.objects.get(code="湘0702")
+    clerk, judge, officer = _u("wl_lian"), _u("wl_zhifa"), _u("wl_zhiyuan")
+    issuer = "常德市武陵区人民法院"
+    bank = _org("常德农村商业银行股份有限公司武陵支行", "91430702MA4M00011", now, "常德市武陵区朗州路")
+    d1 = _person("张堃", "430702", "19781105", 15, now, "常德市武陵区人民路")
+    d2 = _person("孙丽", "430702", "19860315", 36, now, "常德市武陵区穿紫河")
+
+    def ago(days: int) -> datetime:
+        return now - timedelta(days=days)
+
+    c1 = enforcement_file(
+        court=court,
+        basis=_basis("（2026）湘0702民初5001号", "98000", (ago(80)).date(), issuer=issuer),
+        applicants=[bank],
+        respondents=[d1],
+        actor=clerk,
+        now=ago(20),
+        cause="金融借款合同纠纷",
+    )
+    procedure_step_record(case=c1, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=ago(15))
+    procedure_step_record(case=c1, kind=StepKind.PROPERTY_REPORT_ORDER, actor=officer, now=ago(15))
+    c2 = enforcement_file(
+        court=court,
+        basis=_basis("（2026）湘0702民初5002号", "56000", (ago(260)).date(), issuer=issuer),
+        applicants=[bank],
+        respondents=[d2],
+        actor=clerk,
+        now=ago(200),
+        cause="信用卡纠纷",
+    )
+    for kind, days in (
+        (StepKind.EXECUTION_NOTICE, 196),
+        (StepKind.PROPERTY_REPORT_ORDER, 196),
+        (StepKind.ONLINE_INQUIRY, 190),
+        (StepKind.CONSUMPTION_RESTRICTION, 180),
+        (StepKind.DISHONEST_NOT_APPLICABLE, 180),
+        (StepKind.APPLICANT_INTERVIEW, 100),
+    ):
+        procedure_step_record(
+            case=c2,
+            kind=kind,
+            result="nothing_found" if kind == StepKind.ONLINE_INQUIRY else "",
+            note="被执行人系残疾人，依法不纳入失信名单" if kind == StepKind.DISHONEST_NOT_APPLICABLE else "",
+            actor=judge,
+            now=ago(days),
+        )
+    enforcement_close(case=c2, method=ClosingMethod.NO_PROPERTY, actor=judge, now=ago(90))
+    clue_verify(
+        clue=clue_submit(
+            case=c2,
+            kind="asset",
+            description="被执行人近期在武陵区购入车辆",
+            submitted_by=bank.name,
+            now=ago(2),
+        ),
+        actor=officer,
+        now=ago(1),
+        valid=True,
+        note="车管所查询属实：湘J·3D8K2",
+    )

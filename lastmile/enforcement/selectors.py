@@ -1,0 +1,381 @@
+"""Reads of enforcement cases. Staff reads are scoped to the actor's court through
+:func:`lastmile.cases.selectors.cases_visible_to`; the party-facing progress view is given a case
+the portal has already authorised and returns only public-safe text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from lastmile.accounts.models import User
+from lastmile.accounts.permissions import actor_can
+from lastmile.cases.models import Case, CaseEvent, CaseStatus, Deadline
+from lastmile.cases.selectors import case_get_for, cases_visible_to
+from lastmile.core.errors import NotFound
+
+from . import rules
+from .models import (
+    ApprovalStatus,
+    AssistanceRequest,
+    Clue,
+    ClueKind,
+    ClueStatus,
+    EmergencyAction,
+    EnforcementCase,
+    InquiryResult,
+    ProcedureStep,
+    PropertyRequery,
+    Settlement,
+    SettlementInstallment,
+    StepKind,
+    TimeLimitExtension,
+    TimeLimitPause,
+)
+from .transitions import ACTIONS, action_allowed
+
+ENFORCEMENT_TYPES = ("执", "执恢")
+
+
+def enforcement_cases_visible_to(actor: User) -> QuerySet[Case]:
+    """The actor's court's enforcement implementation cases (执, 执恢)."""
+    return cases_visible_to(actor).filter(type_code__in=ENFORCEMENT_TYPES, enforcement__isnull=False)
+
+
+def enforcement_case_list(
+    *,
+    actor: User,
+    today: date,
+    status: str = "",
+    track: str = "",
+    officer_id: int | None = None,
+    overdue: bool = False,
+    query: str = "",
+) -> QuerySet[Case]:
+    """Enforcement cases filtered by status, track, officer and "has an overdue duty"."""
+    qs = enforcement_cases_visible_to(actor)
+    if status:
+        qs = qs.filter(status=status)
+    if track:
+        qs = qs.filter(enforcement__track=track)
+    if officer_id:
+        qs = qs.filter(officer_id=officer_id)
+    if query:
+        qs = qs.filter(number__contains=query.replace("(", "（").replace(")", "）"))
+    if overdue:
+        late = Deadline.objects.filter(
+            case=OuterRef("pk"), done_at__isnull=True, cancelled_at__isnull=True, due_on__lt=today
+        )
+        qs = qs.filter(Exists(late))
+    return qs.select_related("officer", "team", "enforcement").order_by("-received_at", "-id")
+
+
+def enforcement_case_get(*, actor: User, case_id: int) -> Case:
+    """An enforcement case of the actor's court, or :class:`NotFound`."""
+    case = case_get_for(actor=actor, case_id=case_id)
+    if not EnforcementCase.objects.filter(case=case).exists():
+        raise NotFound("该案件不是执行实施案件。")
+    return case
+
+
+@dataclass(frozen=True)
+class Condition:
+    key: str
+    label: str
+    met: bool
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "met": self.met, "detail": self.detail}
+
+
+ZHONGBEN_LABELS = {
+    "notice_and_report": "已发出执行通知书并责令被执行人报告财产",
+    "restriction_and_dishonest": "已发出限制消费令，并将符合条件的被执行人纳入失信名单",
+    "property_investigation": "已穷尽财产调查措施，未发现可供执行的财产或财产不能处置",
+    "three_months": "自立案之日起已超过三个月",
+    "applicant_interviewed": "已约谈申请执行人并告知终本事宜",
+}
+
+
+def zhongben_conditions(*, case: Case, as_of: date) -> list[Condition]:
+    """The five conditions of 终结本次执行程序, each read from the case's own records.
+
+    终本规定 2016 art. 1 (all must hold): (1) 执行通知 and 报告财产令 issued; (2) 限制消费令
+    issued and the debtor put on the 失信 list where the conditions are met (or the reason it does
+    not apply recorded); (3) property investigation exhausted: online 查控 done with no disposable
+    property found and every applicant clue checked (art. 3; on-site investigation too when
+    ``ZHONGBEN_REQUIRE_ONSITE``), and a missing debtor searched for / obstruction punished when
+    such a situation is recorded; (4) more than 3 months since filing; (5) the applicant
+    interviewed (SPC explanation of the rule; 民诉解释 2022 art. 517).
+
+    Later apps (inquiry, measures) feed the same :class:`ProcedureStep` rows.
+    """
+    steps = list(ProcedureStep.objects.filter(case=case).order_by("done_on", "id"))
+    kinds = {s.kind for s in steps}
+
+    def has(kind: str) -> bool:
+        return kind in kinds
+
+    out: list[Condition] = []
+
+    missing = [
+        label
+        for kind, label in (
+            (StepKind.EXECUTION_NOTICE, "执行通知书"),
+            (StepKind.PROPERTY_REPORT_ORDER, "报告财产令"),
+        )
+        if not has(kind)
+    ]
+    out.append(
+        Condition(
+            "notice_and_report",
+            ZHONGBEN_LABELS["notice_and_report"],
+            not missing,
+            "尚未发出：" + "、".join(missing) if missing else "",
+        )
+    )
+
+    gaps = []
+    if not has(StepKind.CONSUMPTION_RESTRICTION):
+        gaps.append("尚未发出限制消费令")
+    if not (has(StepKind.DISHONEST_LISTED) or has(StepKind.DISHONEST_NOT_APPLICABLE)):
+        gaps.append("尚未纳入失信名单，也未记录不符合纳入条件的理由")
+    out.append(
+        Condition(
+            "restriction_and_dishonest",
+            ZHONGBEN_LABELS["restriction_and_dishonest"],
+            not gaps,
+            "；".join(gaps),
+        )
+    )
+
+    gaps = []
+    inquiries = [s for s in steps if s.kind == StepKind.ONLINE_INQUIRY]
+    if not inquiries:
+        gaps.append("尚未进行网络查控")
+    elif inquiries[-1].result not in (InquiryResult.NOTHING_FOUND, InquiryResult.NOT_DISPOSABLE):
+        gaps.append("最近一次网络查控发现了可供执行的财产")
+    if rules.setting("ZHONGBEN_REQUIRE_ONSITE") and not has(StepKind.ONSITE_INVESTIGATION):
+        gaps.append("尚未进行现场调查")
+    pending = Clue.objects.filter(case=case, status=ClueStatus.PENDING).count()
+    if pending:
+        gaps.append(f"尚有{pending}条线索未核查")
+    last_check = max(
+        (s.done_on for s in steps if s.kind in (StepKind.ONLINE_INQUIRY, StepKind.ONSITE_INVESTIGATION)),
+        default=None,
+    )
+    for clue in Clue.objects.filter(case=case, status=ClueStatus.VALID, kind=ClueKind.ASSET):
+        if clue.verified_at is None or last_check is None or _local_date(clue.verified_at) > last_check:
+            gaps.append("核查属实的财产线索尚未处置或调查")
+            break
+    out.append(
+        Condition(
+            "property_investigation",
+            ZHONGBEN_LABELS["property_investigation"],
+            not gaps,
+            "；".join(gaps),
+        )
+    )
+
+    if case.filed_at is None:
+        out.append(Condition("three_months", ZHONGBEN_LABELS["three_months"], False, "案件尚未立案"))
+    else:
+        earliest = rules.zhongben_earliest(_local_date(case.filed_at))
+        met = as_of > earliest.day
+        detail = "" if met else f"三个月期间于{earliest.day:%Y年%m月%d日}届满，此后方可终本"
+        if earliest.provisional:
+            detail += "（节假日安排未公布，暂计）"
+        out.append(Condition("three_months", ZHONGBEN_LABELS["three_months"], met, detail))
+
+    interviewed = has(StepKind.APPLICANT_INTERVIEW)
+    out.append(
+        Condition(
+            "applicant_interviewed",
+            ZHONGBEN_LABELS["applicant_interviewed"],
+            interviewed,
+            "" if interviewed else "尚未约谈申请执行人",
+        )
+    )
+    return out
+
+
+def _local_date(dt: Any) -> date:
+    from django.utils import timezone
+
+    return timezone.localtime(dt).date()
+
+
+def actions_available(*, case: Case, actor: User) -> list[str]:
+    """The actions the transition table allows for this case now and the actor may take."""
+    if actor.court_id != case.court_id:
+        return []
+    ec = getattr(case, "enforcement", None)
+    closing = ec.closing_method if ec is not None else ""
+    return [
+        name
+        for name, action in ACTIONS.items()
+        if action_allowed(name, status=case.status, closing_method=closing)
+        and actor_can(actor, action.capability)
+    ]
+
+
+def pending_extension(*, case: Case) -> TimeLimitExtension | None:
+    return TimeLimitExtension.objects.filter(case=case, status=ApprovalStatus.PENDING).first()
+
+
+# --- Party-facing progress ------------------------------------------------------------------
+
+_PUBLIC_EVENTS = {
+    "case.registered": "案件已登记",
+    "enforcement.filed": "执行申请已受理立案",
+    "enforcement.received_online": "网上执行申请已提交，等待立案审查",
+    "enforcement.accepted": "执行申请已受理立案",
+    "enforcement.late_application": "申请已受理；申请时已超过申请执行期间，已依法记录",
+    "enforcement.assigned": "已确定承办人",
+    "enforcement.step.execution_notice": "已向被执行人发出执行通知书",
+    "enforcement.step.property_report_order": "已责令被执行人报告财产",
+    "enforcement.step.consumption_restriction": "已对被执行人采取限制消费措施",
+    "enforcement.step.dishonest_listed": "已将被执行人纳入失信被执行人名单",
+    "enforcement.step.online_inquiry": "已通过网络查控系统查询被执行人财产",
+    "enforcement.step.onsite_investigation": "已进行现场调查",
+    "enforcement.step.applicant_interview": "已约谈申请执行人",
+    "enforcement.clue_submitted": "已收到线索，正在核查",
+    "enforcement.clue_verified": "线索已核查",
+    "enforcement.suspended": "执行已中止",
+    "enforcement.resumed": "执行已恢复",
+    "enforcement.settlement_recorded": "双方已达成执行和解协议",
+    "enforcement.installment_paid": "已收到和解分期款",
+    "enforcement.settlement_defaulted": "被执行人未按和解协议履行",
+    "enforcement.payment": "已收到执行款",
+    "ledger.receipt": "已收到执行款",
+    "enforcement.closed": "案件已结案",
+    "enforcement.restored": "已恢复执行",
+    "enforcement.extension_approved": "执行期限经批准延长",
+}
+
+
+@dataclass
+class PartyProgress:
+    number: str
+    court: str
+    status: str
+    status_label: str
+    filed_on: date | None
+    closing: str
+    officer: dict[str, str]
+    events: list[dict[str, Any]] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+
+def case_progress_for_party(case: Case, *, today: date | None = None) -> PartyProgress:
+    """What a party of ``case`` may see about its progress: key events as public-safe summaries
+    (no internal notes, no amounts found, no other party's identity), the next steps and whom to
+    contact. The caller (the portal) must already have checked that the viewer is a party."""
+    ec = EnforcementCase.objects.filter(case=case).first()
+    events = []
+    for ev in CaseEvent.objects.filter(case=case).order_by("chain_index"):
+        text = _PUBLIC_EVENTS.get(ev.kind)
+        if text is None:
+            continue
+        if ev.kind == "enforcement.closed" and ec is not None and ec.closing_method:
+            text = f"案件已结案（{ec.get_closing_method_display()}）"
+        events.append({"on": _local_date(ev.occurred_at), "text": text})
+    officer = case.officer
+    if officer is not None:
+        contact = {
+            "name": officer.name,
+            "role": officer.get_role_display(),
+            "phone": officer.phone or case.court.phone,
+        }
+    else:
+        contact = {"name": "值班执行干警", "role": "执行局", "phone": case.court.phone}
+    return PartyProgress(
+        number=case.number,
+        court=case.court.name,
+        status=case.status,
+        status_label=str(case.get_status_display()),
+        filed_on=_local_date(case.filed_at) if case.filed_at else None,
+        closing=ec.get_closing_method_display() if ec is not None and ec.closing_method else "",
+        officer=contact,
+        events=events,
+        next_steps=_next_steps(case, ec),
+    )
+
+
+def _next_steps(case: Case, ec: EnforcementCase | None) -> list[str]:
+    steps: list[str] = []
+    if case.status == CaseStatus.RECEIVED:
+        steps.append("法院将在收到申请之日起七日内审查并决定是否立案。")
+    elif case.status in (CaseStatus.FILED, CaseStatus.IN_PROGRESS):
+        done = set(ProcedureStep.objects.filter(case=case).values_list("kind", flat=True))
+        if StepKind.EXECUTION_NOTICE not in done:
+            steps.append("法院将在收到申请之日起十日内向被执行人发出执行通知书和报告财产令。")
+        else:
+            steps.append("法院正在查询和控制被执行人财产。")
+        steps.append("如您掌握被执行人的财产或下落线索，可随时提交，法院将在七日内核查（紧急线索三日内）。")
+    elif case.status == CaseStatus.SETTLEMENT:
+        steps.append("被执行人正在按和解协议分期履行；如其未按期履行，您可申请恢复执行，已履行部分将予扣除。")
+    elif case.status == CaseStatus.SUSPENDED:
+        steps.append("执行已中止，中止事由消除后将恢复执行。")
+    elif case.status == CaseStatus.CLOSED and ec is not None and ec.closing_method == "no_property":
+        steps.append("本次执行程序已终结；法院在五年内每六个月查询一次被执行人财产并告知您。")
+        steps.append("发现被执行人财产的，您可随时提交线索申请恢复执行，不受申请执行期间限制。")
+    return steps
+
+
+def case_row_get_for(*, actor: User, model: type[Any], pk: int) -> Any:
+    """A row hanging on a case (clue, pause, instalment …) if its case is visible to ``actor``;
+    another court's row is simply not found."""
+    visible = cases_visible_to(actor)
+    if model is SettlementInstallment:
+        row = (
+            model.objects.filter(pk=pk, settlement__case__in=visible)
+            .select_related("settlement__case")
+            .first()
+        )
+    else:
+        row = model.objects.filter(pk=pk, case__in=visible).select_related("case").first()
+    if row is None:
+        raise NotFound("记录不存在或您无权查看。")
+    return row
+
+
+@dataclass(frozen=True)
+class CaseSheet:
+    """Everything the case panel and the API detail show about an enforcement case."""
+
+    case: Case
+    ec: EnforcementCase
+    steps: list[ProcedureStep]
+    conditions: list[Condition]
+    clues: list[Clue]
+    emergencies: list[EmergencyAction]
+    pauses: list[TimeLimitPause]
+    extension: TimeLimitExtension | None
+    settlements: list[Settlement]
+    assistance: list[AssistanceRequest]
+    requeries: list[PropertyRequery]
+    restored_cases: list[Case]
+    actions: list[str]
+
+
+def enforcement_sheet(*, case: Case, actor: User, today: date) -> CaseSheet:
+    ec = EnforcementCase.objects.get(case=case)
+    return CaseSheet(
+        case=case,
+        ec=ec,
+        steps=list(ProcedureStep.objects.filter(case=case).select_related("recorded_by")),
+        conditions=zhongben_conditions(case=case, as_of=today),
+        clues=list(Clue.objects.filter(case=case)),
+        emergencies=list(EmergencyAction.objects.filter(case=case).select_related("clue")),
+        pauses=list(TimeLimitPause.objects.filter(case=case)),
+        extension=pending_extension(case=case),
+        settlements=list(Settlement.objects.filter(case=case).prefetch_related("installments")),
+        assistance=list(AssistanceRequest.objects.filter(case=case).select_related("to_court")),
+        requeries=list(PropertyRequery.objects.filter(case=case, cancelled=False)),
+        restored_cases=list(Case.objects.filter(parent=case, type_code="执恢")),
+        actions=actions_available(case=case, actor=actor),
+    )

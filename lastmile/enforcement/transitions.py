@@ -1,0 +1,101 @@
+"""The explicit transition table of an enforcement case: which action is allowed in which status,
+where it leads and who may do it. Services refuse anything not in this table, and the case page
+offers exactly the actions it allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lastmile.cases.models import CaseStatus
+
+from .models import ClosingMethod
+
+S = CaseStatus
+WORKING = frozenset({S.FILED, S.IN_PROGRESS})
+OPEN = frozenset({S.FILED, S.IN_PROGRESS, S.SUSPENDED, S.SETTLEMENT})
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str | Promise
+    allowed_from: frozenset[str]
+    to_status: str | None  # None: the status does not change
+    capability: str
+    # Extra requirement on the closing method of a closed case (after 终本 only).
+    closed_as: str | None = None
+
+
+ACTIONS: dict[str, Action] = {
+    "accept": Action(_("受理立案"), frozenset({S.RECEIVED}), S.FILED, "case.file"),
+    "step": Action(_("登记执行事项"), WORKING, S.IN_PROGRESS, "enforcement.work"),
+    "payment": Action(
+        _("登记到账款项"), frozenset({S.FILED, S.IN_PROGRESS, S.SUSPENDED}), None, "enforcement.work"
+    ),
+    "suspend": Action(_("中止执行"), WORKING, S.SUSPENDED, "enforcement.decide"),
+    "resume": Action(
+        _("中止事由消除，恢复执行"), frozenset({S.SUSPENDED}), S.IN_PROGRESS, "enforcement.decide"
+    ),
+    "pause": Action(_("开始扣除审限期间"), WORKING, None, "enforcement.work"),
+    "pause_end": Action(_("结束扣除审限期间"), OPEN, None, "enforcement.work"),
+    "extension_request": Action(_("申请延长执行期限"), OPEN, None, "enforcement.work"),
+    "extension_decide": Action(_("审批延长执行期限"), OPEN, None, "approve.president"),
+    "clue": Action(_("登记线索"), OPEN, None, "enforcement.work"),
+    "clue_after_zhongben": Action(
+        _("登记线索"), frozenset({S.CLOSED}), None, "enforcement.work", closed_as=ClosingMethod.NO_PROPERTY
+    ),
+    "clue_verify": Action(_("核查线索"), OPEN | {S.CLOSED}, None, "enforcement.work"),
+    "emergency": Action(_("紧急行动"), OPEN | {S.CLOSED}, None, "enforcement.work"),
+    "assistance": Action(_("委托或协助执行"), WORKING, None, "enforcement.work"),
+    "assistance_reply": Action(_("登记受托法院回复"), OPEN | {S.CLOSED}, None, "enforcement.work"),
+    "settlement": Action(_("登记执行和解协议"), WORKING, S.SETTLEMENT, "enforcement.decide"),
+    "installment_pay": Action(_("登记和解分期款"), frozenset({S.SETTLEMENT}), None, "enforcement.work"),
+    "settlement_resume": Action(
+        _("和解未履行，恢复执行（执恢）"), frozenset({S.SETTLEMENT}), S.CLOSED, "enforcement.decide"
+    ),
+    "close_completed": Action(_("执行完毕结案"), OPEN, S.CLOSED, "enforcement.decide"),
+    "close_no_property": Action(
+        _("终结本次执行程序"), frozenset({S.IN_PROGRESS}), S.CLOSED, "enforcement.decide"
+    ),
+    "close_terminated": Action(_("终结执行"), OPEN, S.CLOSED, "enforcement.decide"),
+    "close_cancelled": Action(_("销案"), frozenset({S.RECEIVED}) | WORKING, S.CLOSED, "enforcement.decide"),
+    "close_not_enforced": Action(
+        _("不予执行"), frozenset({S.FILED, S.IN_PROGRESS, S.SUSPENDED}), S.CLOSED, "enforcement.decide"
+    ),
+    "close_rejected": Action(
+        _("驳回申请"), frozenset({S.RECEIVED}) | WORKING, S.CLOSED, "enforcement.decide"
+    ),
+    "restore": Action(
+        _("恢复执行（执恢）"),
+        frozenset({S.CLOSED}),
+        None,
+        "enforcement.decide",
+        closed_as=ClosingMethod.NO_PROPERTY,
+    ),
+    "requery": Action(
+        _("登记终本后财产复查"),
+        frozenset({S.CLOSED}),
+        None,
+        "enforcement.work",
+        closed_as=ClosingMethod.NO_PROPERTY,
+    ),
+}
+
+CLOSE_ACTION = {
+    ClosingMethod.COMPLETED: "close_completed",
+    ClosingMethod.NO_PROPERTY: "close_no_property",
+    ClosingMethod.TERMINATED: "close_terminated",
+    ClosingMethod.CANCELLED: "close_cancelled",
+    ClosingMethod.NOT_ENFORCED: "close_not_enforced",
+    ClosingMethod.REJECTED: "close_rejected",
+}
+
+
+def action_allowed(name: str, *, status: str, closing_method: str = "") -> bool:
+    """Whether the table allows ``name`` for a case in ``status`` (closed as ``closing_method``)."""
+    action = ACTIONS[name]
+    if status not in action.allowed_from:
+        return False
+    return not (action.closed_as is not None and closing_method != action.closed_as)
