@@ -6,15 +6,21 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file_with_parties
+from lastmile.enforcement.services import clue_submit as enforcement_clue_submit
+from lastmile.ledger.services import CostItem
 from lastmile.web.types import AuthedRequest
 
 from . import selectors, services
+from .forms import ClueForm, OnlineFilingForm, store_uploads
+from .models import PortalAccount
 
 LOGIN = "portal:party_login"
 
@@ -118,3 +124,89 @@ def duty_receive(request: AuthedRequest, booking_id: int) -> HttpResponse:
         return _error(request, exc)
     messages.success(request, "已记录接待情况。")
     return redirect("portal:duty")
+
+
+@login_required(login_url=LOGIN)
+def file_online(request: AuthedRequest) -> HttpResponse:
+    """An applicant files for enforcement online (网上申请执行); a clerk accepts it within 7 days."""
+    try:
+        account = selectors.account_for(request.user)
+    except PermissionDenied as exc:
+        return _error(request, exc, 403)
+    form = OnlineFilingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        costs = [CostItem(kind="acceptance_fee", label="案件受理费", amount=d["costs"])] if d["costs"] else []
+        basis = ExecutionBasisIn(
+            kind=d["basis_kind"],
+            issuer=d["basis_issuer"],
+            number=d["basis_number"],
+            effective_on=d["effective_on"],
+            performance_deadline=d["performance_deadline"],
+            principal=d["principal"],
+            costs=costs,
+        )
+        now = get_clock().now()
+        try:
+            with transaction.atomic():
+                case = enforcement_file_with_parties(
+                    court=d["court"],
+                    basis=basis,
+                    applicants=[_party_dict(account)],
+                    respondents=[form.respondent()],
+                    actor=None,
+                    now=now,
+                    channel="online",
+                    submitted_by=account.party.name,
+                    known_assets=d.get("known_assets", ""),
+                    attachments=store_uploads(d["documents"]),
+                )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"申请已提交，案号{case.number}，法院将在7日内审查立案。")
+            return redirect("portal:party_case", case_id=case.pk)
+    return render(request, "portal/party/file.html", {"form": form})
+
+
+def _party_dict(account: PortalAccount) -> dict[str, str]:
+    p = account.party
+    return {
+        "kind": p.kind,
+        "name": p.name,
+        "id_type": p.id_type,
+        "id_number": p.id_number,
+        "phone": p.phone,
+        "address": p.address,
+    }
+
+
+@login_required(login_url=LOGIN)
+def clue_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """An applicant reports an asset or whereabouts clue (checked within 7 days, 3 if urgent)."""
+    try:
+        account = selectors.account_for(request.user)
+        case = selectors.party_case_get(account=account, case_id=case_id)
+    except PermissionDenied as exc:
+        return _error(request, exc, 403)
+    except NotFound as exc:
+        return _error(request, exc, 404)
+    form = ClueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            enforcement_clue_submit(
+                case=case,
+                kind=d["kind"],
+                description=d["description"],
+                location=d.get("location", ""),
+                urgent=d.get("urgent", False),
+                submitted_by=account.party.name,
+                now=get_clock().now(),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "线索已提交，法院将依法核查。")
+            return redirect("portal:party_case", case_id=case.pk)
+    return render(request, "portal/party/clue.html", {"form": form, "case": case})

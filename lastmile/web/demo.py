@@ -68,7 +68,7 @@ def _login_rows(password: str) -> list[tuple[str, str, str, str]]:
 
 @transaction.atomic
 def demo_seed(*, now: datetime) -> DemoResult:
-    password = settings.LASTMILE["DEMO_PASSWORD"]
+    password = str(settings.LASTMILE["DEMO_PASSWORD"])
     if User.objects.filter(username="yl_zhifa").exists():
         return DemoResult(created=False, logins=_login_rows(password))
     courts_load()
@@ -106,7 +106,15 @@ def demo_seed(*, now: datetime) -> DemoResult:
             )
     _demo_cases(now=now)
     _demo_portal(now=now, password=password)
+    _demo_apps(now=now)
     return DemoResult(created=True, logins=_login_rows(password))
+
+
+def _demo_apps(*, now: datetime) -> None:
+    """Each app's own demo data, created through its own services."""
+    from lastmile.enforcement.demo import demo_seed_enforcement
+
+    demo_seed_enforcement(now=now)
 
 
 DEMO_PARTY_LOGINS = [("yl_bank", "长沙银行岳麓支行（申请执行人）"), ("wangxm", "王小明（被执行人）")]

@@ -114,3 +114,77 @@ def test_past_slot_and_foreign_case_are_refused(case, bank_account, slot, now, w
 def test_scrub_text_masks_ids_and_phones():
     text = "被执行人11010519491231002X，电话13807310001"
     assert selectors.scrub_text(text) == "被执行人1101051949****002X，电话138****0001"
+
+
+def _filing_post(yuelu, debtor_id, **over):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {
+        "court": yuelu.pk,
+        "basis_kind": "judgment",
+        "basis_issuer": "长沙市岳麓区人民法院",
+        "basis_number": "（2025）湘0104民初101号",
+        "effective_on": "2025-01-10",
+        "performance_deadline": "2025-01-20",
+        "principal": "12万元",
+        "costs": "1,350",
+        "respondent_kind": "person",
+        "respondent_name": "赵四",
+        "respondent_id_number": debtor_id,
+        "respondent_phone": "13900000000",
+        "respondent_address": "长沙市岳麓区",
+        "documents": [SimpleUploadedFile("判决书.pdf", b"%PDF-1.4 test", content_type="application/pdf")],
+    }
+    data.update(over)
+    return data
+
+
+def test_applicant_files_online_and_submits_a_clue(
+    client, yuelu, bank_account, clerk, clock, settings, tmp_path, now
+):
+    from lastmile.cases.models import Case
+    from lastmile.enforcement.models import Clue
+    from lastmile.testing.factories import make_resident_id
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(bank_account.user)
+    r = client.post(reverse("portal:party_file"), _filing_post(yuelu, make_resident_id()))
+    import re
+
+    assert r.status_code == 302, re.findall(r"class=\"error\">([^<]*)", r.content.decode())
+    case = Case.objects.get(type_code="执")
+    assert case.status == "received"
+    assert case.amount_claimed is not None
+    page = client.get(r["Location"]).content.decode()
+    assert case.number in page
+    from lastmile.enforcement.services import enforcement_accept
+
+    enforcement_accept(case=case, actor=clerk, now=now)
+    r = client.post(
+        reverse("portal:party_clue", args=[case.pk]),
+        {
+            "kind": "asset",
+            "description": "被执行人的挖掘机停放在雨花区某工地",
+            "location": "长沙市雨花区",
+            "urgent": "on",
+        },
+    )
+    assert r.status_code == 302
+    clue = Clue.objects.get(case=case)
+    assert clue.urgent
+
+
+def test_online_filing_with_bad_id_shows_chinese_error_and_creates_nothing(
+    client, yuelu, bank_account, clock, settings, tmp_path
+):
+    from lastmile.cases.models import Case
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(bank_account.user)
+    r = client.post(reverse("portal:party_file"), _filing_post(yuelu, "110105194912310021"))
+    assert r.status_code == 200
+    assert "校验位" in r.content.decode()
+    assert Case.objects.count() == 0
+    r = client.post(reverse("portal:party_file"), _filing_post(yuelu, "11010519491231002X", principal="abc"))
+    assert "给付金额" in r.content.decode()
+    assert Case.objects.count() == 0
