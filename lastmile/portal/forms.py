@@ -102,7 +102,12 @@ def store_uploads(files: list[UploadedFile]) -> list[dict[str, Any]]:
                 digest.update(chunk)
                 out.write(chunk)
         stored.append(
-            {"name": Path(f.name or "upload").name, "path": str(target), "sha256": digest.hexdigest(), "size": f.size}
+            {
+                "name": Path(f.name or "upload").name,
+                "path": str(target),
+                "sha256": digest.hexdigest(),
+                "size": f.size,
+            }
         )
     return stored
 
