@@ -174,4 +174,14 @@ LOGGING = {
 # Rules marked UNVERIFIED in shared/domain/rules.md are settings; see docs/configuration.md.
 LASTMILE = {
     "DEMO_PASSWORD": os.environ.get("LASTMILE_DEMO_PASSWORD", "lastmile2026"),
+    # Case funds (lastmile.ledger); every key is explained in docs/funds.md.
+    "FUNDS": {
+        "DOUBLED_INTEREST_DAY_COUNT": "after_expiry_through_payment",
+        "DOUBLED_INTEREST_BASE": "principal",
+        "GENERAL_INTEREST_DAY_BASIS": 365,
+        "PAYOUT_DUE_DAYS": 30,
+        "UNCLAIMED_CLAIM_DAYS": 3,
+        "LPR_FILE": None,
+        "VIRTUAL_ACCOUNT_PREFIX": "",
+    },
 }

@@ -1,3 +1,200 @@
-from ninja import Router
+"""Case-funds API (/api/v1/funds): statements, bank notices, claims and payouts. Thin."""
 
-router = Router()
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from lastmile.accounts.models import User
+from lastmile.accounts.permissions import require
+from lastmile.cases.selectors import case_get_for
+from lastmile.core.clock import get_clock
+from lastmile.core.errors import NotFound
+from lastmile.parties.models import Party
+
+from . import selectors, services
+
+router = Router(tags=["funds"])
+
+
+class LineOut(Schema):
+    kind: str
+    label: str
+    amount: Decimal
+    basis: str
+    first_day: date | None
+    last_day: date | None
+    days: int
+    base: Decimal | None
+    rate: Decimal | None
+    provisional: bool
+
+
+class StatementOut(Schema):
+    case_id: int
+    account_number: str | None
+    balance: Decimal
+    as_of: date
+    owed: dict[str, Decimal]
+    paid: dict[str, Decimal]
+    outstanding: dict[str, Decimal]
+    outstanding_total: Decimal
+    surplus: Decimal
+    lines: list[LineOut]
+
+
+class ReceiptIn(Schema):
+    case_id: int | None = None
+    amount: Decimal
+    source: str = "bank_deduction"
+    idempotency_key: str
+    received_at: datetime
+    effective_on: date | None = None
+    payer: str = ""
+    note: str = ""
+
+
+class ReceiptOut(Schema):
+    id: int
+    case_id: int | None
+    amount: Decimal
+    idempotency_key: str
+
+
+class ClaimIn(Schema):
+    case_id: int
+
+
+class PayoutIn(Schema):
+    kind: str = "applicant"
+    amount: Decimal
+    payee_party_id: int | None = None
+    payee_account: str = ""
+    idempotency_key: str
+    note: str = ""
+
+
+class PayoutOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    amount: Decimal
+    status: str
+    due_on: date
+
+
+def _actor(request: HttpRequest) -> User:
+    """The API is mounted behind django_auth, so the user is a staff account."""
+    return request.user  # type: ignore[return-value]
+
+
+def _payout_out(p) -> PayoutOut:  # type: ignore[no-untyped-def]
+    return PayoutOut(
+        id=p.pk, case_id=p.case_id, kind=p.kind, amount=p.amount, status=p.status, due_on=p.due_on
+    )
+
+
+@router.get("/cases/{case_id}/statement", response=StatementOut, summary="计算明细（截至某日）")
+def statement(request: HttpRequest, case_id: int, as_of: date | None = None):  # type: ignore[no-untyped-def]
+    day = as_of or get_clock().today()
+    f = selectors.case_funds_get_for(actor=_actor(request), case_id=case_id, as_of=day)
+    s = f.statement
+    zero = Decimal("0.00")
+    return StatementOut(
+        case_id=case_id,
+        account_number=f.account.number if f.account else None,
+        balance=f.account.balance if f.account else zero,
+        as_of=day,
+        owed=s.accrued if s else {},
+        paid=s.paid if s else {},
+        outstanding=s.outstanding if s else {},
+        outstanding_total=s.outstanding_total if s else zero,
+        surplus=s.surplus if s else zero,
+        lines=[
+            LineOut(
+                kind=ln.kind,
+                label=ln.label,
+                amount=ln.amount,
+                basis=str(ln.basis),
+                first_day=ln.first_day,
+                last_day=ln.last_day,
+                days=ln.days,
+                base=ln.base,
+                rate=ln.rate,
+                provisional=ln.provisional,
+            )
+            for ln in (s.lines if s else [])
+        ],
+    )
+
+
+@router.post("/receipts", response=ReceiptOut, summary="到账通知（幂等：同一幂等键重复推送不重复记账）")
+def receipt_post(request: HttpRequest, body: ReceiptIn):  # type: ignore[no-untyped-def]
+    user = _actor(request)
+    require(user, "funds.manage")
+    case = case_get_for(actor=user, case_id=body.case_id) if body.case_id else None
+    r = services.receipt_record(
+        case=case,
+        court_id=user.court_id,
+        amount=body.amount,
+        source=body.source,
+        idempotency_key=body.idempotency_key,
+        received_at=body.received_at,
+        actor=user,
+        payer=body.payer,
+        note=body.note,
+        effective_on=body.effective_on,
+    )
+    return ReceiptOut(id=r.pk, case_id=r.case_id, amount=r.amount, idempotency_key=r.idempotency_key)
+
+
+@router.post("/receipts/{receipt_id}/claim", response=ReceiptOut, summary="认领到案件")
+def receipt_claim(request: HttpRequest, receipt_id: int, body: ClaimIn):  # type: ignore[no-untyped-def]
+    case = case_get_for(actor=_actor(request), case_id=body.case_id)
+    r = services.receipt_claim(receipt_id=receipt_id, case=case, actor=_actor(request), now=get_clock().now())
+    return ReceiptOut(id=r.pk, case_id=r.case_id, amount=r.amount, idempotency_key=r.idempotency_key)
+
+
+@router.post("/cases/{case_id}/payouts", response=PayoutOut, summary="申请发放（金额即时冻结）")
+def payout_post(request: HttpRequest, case_id: int, body: PayoutIn):  # type: ignore[no-untyped-def]
+    case = case_get_for(actor=_actor(request), case_id=case_id)
+    party = None
+    if body.payee_party_id is not None:
+        party = Party.objects.filter(pk=body.payee_party_id).first()
+        if party is None:
+            raise NotFound("收款当事人不存在。")
+    p = services.payout_request(
+        case=case,
+        kind=body.kind,
+        amount=body.amount,
+        actor=_actor(request),
+        now=get_clock().now(),
+        idempotency_key=body.idempotency_key,
+        payee_party=party,
+        payee_account=body.payee_account,
+        note=body.note,
+    )
+    return _payout_out(p)
+
+
+@router.post(
+    "/payouts/{payout_id}/approve", response=PayoutOut, summary="审批发放（须院领导，且非申请人本人）"
+)
+def payout_approve(request: HttpRequest, payout_id: int):  # type: ignore[no-untyped-def]
+    return _payout_out(
+        services.payout_approve(payout_id=payout_id, actor=_actor(request), now=get_clock().now())
+    )
+
+
+@router.post("/payouts/{payout_id}/settle", response=PayoutOut, summary="确认已划付（仅一次）")
+def payout_settle(request: HttpRequest, payout_id: int, bank_reference: str = ""):  # type: ignore[no-untyped-def]
+    p = services.payout_settle(
+        payout_id=payout_id,
+        actor=_actor(request),
+        now=get_clock().now(),
+        bank_reference=bank_reference,
+    )
+    return _payout_out(p)

@@ -1,4 +1,12 @@
-"""Case funds. (Interface stub written for the foundation: issue C replaces the internals.)"""
+"""Case funds: what each case's debtor owes, and a double-entry ledger of the money that moves.
+
+The ledger follows django-hordak: an :class:`Account` per case (一案一账号) and per court
+(the execution master account, unclaimed money, payouts awaiting settlement); every movement is a
+:class:`Transaction` whose :class:`Leg` amounts add up to zero (debit positive, credit negative),
+enforced by a deferred constraint trigger on PostgreSQL (migration 0002) and by the posting
+service plus ``lastmile ledger reconcile`` on SQLite. Every transaction carries a unique
+idempotency key.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +31,11 @@ class Obligation(models.Model):
     )
     interest_rate = models.DecimalField(_("年利率"), max_digits=9, decimal_places=6, null=True, blank=True)
     lpr_multiple = models.DecimalField(_("LPR倍数"), max_digits=6, decimal_places=3, null=True, blank=True)
+    lpr_term = models.CharField(_("LPR期限品种"), max_length=2, default="1y")
+    lpr_fixed_on = models.DateField(_("LPR取值日"), null=True, blank=True)
     interest_start = models.DateField(_("利息起算日"), null=True, blank=True)
+    interest_end = models.DateField(_("利息截止日"), null=True, blank=True)
+    interest_day_basis = models.PositiveSmallIntegerField(_("年计息天数"), null=True, blank=True)
     costs = models.JSONField(_("费用"), default=list, blank=True)
     performance_deadline = models.DateField(_("履行期限届满日"), null=True, blank=True)
     basis_effective_on = models.DateField(_("执行依据生效日"))
@@ -38,7 +50,116 @@ class Obligation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(principal__gte=0), name="obligation_principal_not_negative"
             ),
+            models.CheckConstraint(
+                condition=models.Q(lpr_term__in=["1y", "5y"]), name="obligation_lpr_term_known"
+            ),
         ]
+
+
+class ObligationPause(models.Model):
+    """A period in which the doubled interest does not run: 中止 or 暂缓 for reviewing the
+    execution basis, or 再审 中止, not requested by the debtor (法释〔2014〕8号 art. 3)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="obligation_pauses")
+    starts_on = models.DateField(_("起始日"))
+    ends_on = models.DateField(_("终止日"), null=True, blank=True)
+    reason = models.CharField(_("事由"), max_length=128)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("不计加倍利息期间")
+        verbose_name_plural = verbose_name
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="pause_ends_after_start",
+            ),
+        ]
+
+
+class AccountKind(models.TextChoices):
+    BANK = "bank", _("执行款专户")  # asset: the court's real bank account
+    CASE = "case", _("案件虚拟账户")  # liability: money held for one case
+    UNCLAIMED = "unclaimed", _("待认领款项")  # liability: arrived without a case
+    PAYOUT_PENDING = "payout_pending", _("待划付款项")  # liability: approved, not yet left the bank
+
+
+ASSET_KINDS = (AccountKind.BANK,)
+
+
+class Account(models.Model):
+    """A ledger account. ``balance`` is kept in the account's natural sign (assets: debits minus
+    credits; liabilities: credits minus debits) and may never be negative: a case account cannot
+    be overdrawn, whatever runs in parallel."""
+
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="funds_account"
+    )
+    kind = models.CharField(_("账户类型"), max_length=16, choices=AccountKind.choices)
+    number = models.CharField(_("账号"), max_length=32, unique=True)
+    name = models.CharField(_("户名"), max_length=128)
+    balance = models.DecimalField(_("余额"), max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("账户")
+        verbose_name_plural = _("账户")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(balance__gte=0), name="account_never_negative"),
+            models.CheckConstraint(
+                condition=(models.Q(kind="case") & models.Q(case__isnull=False))
+                | (~models.Q(kind="case") & models.Q(case__isnull=True)),
+                name="account_case_iff_case_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["court", "kind"],
+                condition=models.Q(case__isnull=True),
+                name="account_one_system_per_court",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.number}）"
+
+    @property
+    def is_asset(self) -> bool:
+        return self.kind in ASSET_KINDS
+
+
+class TransactionKind(models.TextChoices):
+    RECEIPT = "receipt", _("到账")
+    CLAIM = "claim", _("认领")
+    PAYOUT_HOLD = "payout_hold", _("发放申请（冻结）")
+    PAYOUT_VOID = "payout_void", _("发放撤回")
+    PAYOUT_SETTLE = "payout_settle", _("划付")
+
+
+class Transaction(models.Model):
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    kind = models.CharField(_("类型"), max_length=16, choices=TransactionKind.choices)
+    idempotency_key = models.CharField(max_length=160, unique=True)
+    at = models.DateTimeField(_("记账时间"))
+    memo = models.CharField(_("摘要"), max_length=256, blank=True)
+
+    class Meta:
+        verbose_name = _("记账凭证")
+        verbose_name_plural = _("记账凭证")
+        indexes = [models.Index(fields=["court", "at"]), models.Index(fields=["case", "at"])]
+
+
+class Leg(models.Model):
+    """One side of a transaction: debit when ``amount`` > 0, credit when < 0."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="legs")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="legs")
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("分录")
+        verbose_name_plural = _("分录")
+        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="leg_amount_not_zero")]
 
 
 class ReceiptSource(models.TextChoices):
@@ -50,6 +171,8 @@ class ReceiptSource(models.TextChoices):
 
 
 class Receipt(models.Model):
+    """Money that arrived in the court's execution account. ``case`` is empty until claimed."""
+
     court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="receipts"
@@ -58,15 +181,85 @@ class Receipt(models.Model):
     source = models.CharField(_("来源"), max_length=32, choices=ReceiptSource.choices)
     idempotency_key = models.CharField(max_length=128, unique=True)
     received_at = models.DateTimeField(_("到账时间"))
+    effective_on = models.DateField(_("停止计息日"))
     payer = models.CharField(_("付款人"), max_length=128, blank=True)
     note = models.CharField(_("备注"), max_length=256, blank=True)
     recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
         verbose_name = _("收款")
         verbose_name_plural = _("收款")
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["case", "effective_on"]), models.Index(fields=["court", "case"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="receipt_amount_positive"),
+        ]
+
+
+class PayoutKind(models.TextChoices):
+    APPLICANT = "applicant", _("发放申请执行人")
+    DEBTOR_REFUND = "debtor_refund", _("退还被执行人")
+    COURT_FEE = "court_fee", _("结算诉讼费用")
+
+
+class PayoutStatus(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    APPROVED = "approved", _("已审批待划付")
+    PAID = "paid", _("已划付")
+    REJECTED = "rejected", _("已退回")
+
+
+class Payout(models.Model):
+    """Money leaving a case account. Requested by a finance clerk (the amount is held at once, so
+    a case account is never overdrawn), approved by a court leader other than the requester,
+    then marked paid when the bank has executed it."""
+
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="payouts")
+    kind = models.CharField(_("类型"), max_length=16, choices=PayoutKind.choices)
+    payee_party = models.ForeignKey(
+        "parties.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The case under which this creditor holds its claim, when it is not this case (参与分配).
+    payee_case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payee_name = models.CharField(_("收款人"), max_length=128)
+    payee_account = models.CharField(_("收款账号"), max_length=64, blank=True)
+    amount = models.DecimalField(_("金额"), max_digits=16, decimal_places=2)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED
+    )
+    idempotency_key = models.CharField(max_length=128, unique=True)
+    due_on = models.DateField(_("应发放日"))
+    note = models.CharField(_("说明"), max_length=256, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("案款发放")
+        verbose_name_plural = _("案款发放")
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["court", "status", "due_on"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | ~models.Q(approved_by=models.F("requested_by")),
+                name="payout_four_eyes",
+            ),
         ]

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "ledger"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("cases/<int:case_id>/sheet", views.sheet, name="sheet"),
+    path("cases/<int:case_id>/payouts", views.payout_request, name="payout_request"),
+    path("payouts/<int:payout_id>/<str:action>", views.payout_action, name="payout_action"),
+    path("unclaimed/", views.unclaimed, name="unclaimed"),
+    path("receipts/<int:receipt_id>/claim", views.claim, name="claim"),
+]

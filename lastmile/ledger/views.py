@@ -1,14 +1,175 @@
-"""Pages of this app, and its panel on the staff case page."""
+"""Pages of case funds: the calculation sheet, the unclaimed-money list, finance actions, and the
+panel on the staff case page. Thin: one service or selector call each."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from lastmile.cases.models import Case
+from lastmile.accounts.models import User
+from lastmile.accounts.permissions import actor_can
+from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.cases.selectors import case_get_for, case_search
+from lastmile.core.clock import get_clock
+from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.money import parse_amount
+from lastmile.parties.models import Party
+
+from . import selectors, services
+from .calculation import BUCKET_LABELS
+from .models import Account, Obligation, PayoutKind
+
+
+class AuthedRequest(HttpRequest):
+    user: User  # type: ignore[assignment]
+
+
+def _as_of(request: HttpRequest) -> date:
+    raw = request.GET.get("as_of", "")
+    try:
+        return date.fromisoformat(raw) if raw else get_clock().today()
+    except ValueError:
+        return get_clock().today()
 
 
 def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
     """Context for this app's panel on the case page, or None when it has nothing to show."""
-    return None
+    user = request.user
+    has_money = Account.objects.filter(case=case).exists() or Obligation.objects.filter(case=case).exists()
+    can_manage = actor_can(user, "funds.manage")
+    if not has_money and not can_manage:
+        return None
+    funds = selectors.case_funds(case=case, as_of=get_clock().today())
+    return {
+        "case": case,
+        "funds": funds,
+        "labels": BUCKET_LABELS,
+        "can_manage": can_manage,
+        "can_approve": actor_can(user, "approve.president"),
+        "applicants": CaseParty.objects.filter(case=case, role=PartyRole.APPLICANT).select_related("party"),
+        "debtors": CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party"),
+        "payout_kinds": PayoutKind.choices,
+        "user_id": getattr(user, "pk", None),
+    }
+
+
+@login_required
+def sheet(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """计算明细: every amount, its basis and its dates, printable."""
+    as_of = _as_of(request)
+    try:
+        funds = selectors.case_funds_get_for(actor=request.user, case_id=case_id, as_of=as_of)
+    except (NotFound, PermissionDenied) as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=404)
+    except DomainError as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=400)
+    return render(
+        request,
+        "ledger/sheet.html",
+        {
+            "funds": funds,
+            "case": funds.case,
+            "as_of": as_of,
+            "labels": BUCKET_LABELS,
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+@login_required
+def unclaimed(request: AuthedRequest) -> HttpResponse:
+    try:
+        receipts = list(selectors.unclaimed_receipts(actor=request.user)[:200])
+    except PermissionDenied as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=403)
+    return render(
+        request,
+        "ledger/unclaimed.html",
+        {
+            "receipts": receipts,
+            "can_manage": actor_can(request.user, "funds.manage"),
+            "today": get_clock().today(),
+        },
+    )
+
+
+def _back(case_id: int) -> HttpResponse:
+    return redirect(reverse("web:case_detail", args=[case_id]))
+
+
+@login_required
+@require_POST
+def claim(request: AuthedRequest, receipt_id: int) -> HttpResponse:
+    number = request.POST.get("case_number", "").strip()
+    try:
+        case = case_search(actor=request.user, query=number).first() if number else None
+        if case is None:
+            raise NotFound("未找到该案号的案件。")
+        services.receipt_claim(receipt_id=receipt_id, case=case, actor=request.user, now=get_clock().now())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:unclaimed")
+    messages.success(request, f"已认领到{case.number}。")
+    return _back(case.pk)
+
+
+@login_required
+@require_POST
+def payout_request(request: AuthedRequest, case_id: int) -> HttpResponse:
+    try:
+        case = case_get_for(actor=request.user, case_id=case_id)
+        party_id = request.POST.get("payee_party") or None
+        party = Party.objects.filter(pk=party_id).first() if party_id else None
+        services.payout_request(
+            case=case,
+            kind=request.POST.get("kind", PayoutKind.APPLICANT),
+            amount=parse_amount(request.POST.get("amount", "")),
+            actor=request.user,
+            now=get_clock().now(),
+            idempotency_key=request.POST.get("idempotency_key")
+            or f"web:{case_id}:{request.user.pk}:{get_clock().now().timestamp()}",
+            payee_party=party,
+            payee_account=request.POST.get("payee_account", ""),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(case_id)
+    messages.success(request, "发放申请已提交，待院领导审批。")
+    return _back(case_id)
+
+
+@login_required
+@require_POST
+def payout_action(request: AuthedRequest, payout_id: int, action: str) -> HttpResponse:
+    now = get_clock().now()
+    case_id = int(request.POST.get("case_id", "0"))
+    try:
+        if action == "approve":
+            services.payout_approve(payout_id=payout_id, actor=request.user, now=now)
+        elif action == "settle":
+            services.payout_settle(
+                payout_id=payout_id,
+                actor=request.user,
+                now=now,
+                bank_reference=request.POST.get("bank_reference", ""),
+            )
+        elif action == "reject":
+            services.payout_reject(
+                payout_id=payout_id, actor=request.user, now=now, reason=request.POST.get("reason", "")
+            )
+        else:
+            raise NotFound("未知操作。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(case_id)
+    messages.success(request, "已处理。")
+    return _back(case_id)

@@ -11,12 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lastmile.accounts.http import AuthedRequest
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
 from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file_with_parties
 from lastmile.enforcement.services import clue_submit as enforcement_clue_submit
 from lastmile.ledger.services import CostItem
-from lastmile.web.types import AuthedRequest
 
 from . import selectors, services
 from .forms import ClueForm, OnlineFilingForm, store_uploads

@@ -113,8 +113,10 @@ def demo_seed(*, now: datetime) -> DemoResult:
 def _demo_apps(*, now: datetime) -> None:
     """Each app's own demo data, created through its own services."""
     from lastmile.enforcement.demo import demo_seed_enforcement
+    from lastmile.ledger.demo import demo_seed_ledger
 
     demo_seed_enforcement(now=now)
+    demo_seed_ledger(now=now)
 
 
 DEMO_PARTY_LOGINS = [("yl_bank", "长沙银行岳麓支行（申请执行人）"), ("wangxm", "王小明（被执行人）")]

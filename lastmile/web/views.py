@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from lastmile.accounts.http import AuthedRequest
 from lastmile.cases import selectors as case_selectors
 from lastmile.cases.models import CaseStatus
 from lastmile.core.clock import get_clock
@@ -15,7 +16,6 @@ from lastmile.core.errors import NotFound, PermissionDenied
 
 from .panels import case_panels
 from .presenters import party_rows
-from .types import AuthedRequest
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

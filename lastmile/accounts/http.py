@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
-from lastmile.accounts.models import User
+from .models import User
 
 
 class AuthedRequest(HttpRequest):

@@ -1,0 +1,232 @@
+"""Benchmark: allocate and post 100,000 receipts, next to a naive row-by-row baseline.
+
+    uv run python bench/ledger.py            # 100,000 receipts
+    uv run python bench/ledger.py --quick    # 20,000 receipts, under a minute
+
+Sets up its own throwaway database: SQLite in a temporary directory by default, or a fresh
+``test_<name>`` database next to ``DATABASE_URL`` when that is set (dropped afterwards).
+Progress goes to stderr; the LAST line of stdout is one JSON object with the figures.
+
+Fast path: ``receipts_import`` (bulk insert of receipts, balanced transactions and legs, one
+balance update per account, a case event and payout deadline per case and day), then each
+affected case's statement is computed once, allocating every receipt (costs → interest →
+principal → doubled interest). Baseline, measured in the same run on a sample: for each
+receipt, ``receipt_record`` (its own transaction, locks, event) and ``amount_outstanding``
+(allocation recomputed), the way a naive integration books a bank notice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20,000 receipts, baseline on 500")
+    parser.add_argument("--receipts", type=int, default=None)
+    parser.add_argument("--baseline", type=int, default=None, help="rows for the naive baseline sample")
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=5000)
+    args = parser.parse_args()
+    n_receipts = args.receipts or (20_000 if args.quick else 100_000)
+    n_baseline = args.baseline or (500 if args.quick else 2_000)
+
+    tmp = tempfile.mkdtemp(prefix="lastmile-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    using_pg = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["LASTMILE_DATA_DIR"] = tmp
+    os.environ.setdefault("LASTMILE_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    old_name = None
+    if using_pg:
+        old_name = connection.settings_dict["NAME"]
+        log(f"creating throwaway PostgreSQL database test_{old_name} …")
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    else:
+        log(f"creating throwaway SQLite database in {tmp} …")
+        call_command("migrate", verbosity=0)
+    try:
+        result = run(n_receipts, n_baseline, args.cases, args.batch)
+        result["db"] = connection.vendor
+    finally:
+        if using_pg and old_name is not None:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(json.dumps(result, ensure_ascii=False))
+
+
+def run(n_receipts: int, n_baseline: int, n_cases: int, batch: int) -> dict:
+    from django.utils import timezone
+
+    from lastmile.accounts.services import courts_load
+    from lastmile.cases.services import PartyInRole, case_register
+    from lastmile.ledger import services as s
+    from lastmile.ledger.fees import acceptance_fee, execution_fee
+    from lastmile.ledger.models import Account
+    from lastmile.ledger.selectors import case_statement, reconcile
+    from lastmile.parties.models import IdType, PartyKind
+    from lastmile.parties.services import party_upsert
+    from lastmile.web.demo import demo_person_id, demo_uscc
+
+    rnd = random.Random(20240101)
+    tz = timezone.get_fixed_timezone(480)
+    now = datetime(2024, 1, 2, 9, 0, tzinfo=tz)
+    court = next(c for c in courts_load() if c.code == "湘0104")
+    bank = party_upsert(
+        kind=PartyKind.ORGANISATION,
+        name="基准测试银行",
+        id_type=IdType.USCC,
+        id_number=demo_uscc("91430104MA4L00091"),
+        now=now,
+    )
+
+    def make_cases(n: int, offset: int) -> list:
+        out = []
+        for i in range(n):
+            debtor = party_upsert(
+                kind=PartyKind.PERSON,
+                name=f"被执行人{offset + i}",
+                id_type=IdType.RESIDENT_ID,
+                id_number=demo_person_id(
+                    "430104", f"{date(1960, 1, 1) + timedelta(days=offset + i):%Y%m%d}", 7
+                ),
+                now=now,
+            )
+            case = case_register(
+                court=court,
+                type_code="执",
+                parties=[PartyInRole(bank, "applicant"), PartyInRole(debtor, "respondent")],
+                actor=None,
+                now=now,
+                amount_claimed=Decimal("200000"),
+            )
+            principal = Decimal(rnd.randrange(50_000, 2_000_000))
+            s.obligation_record(
+                case=case,
+                actor=None,
+                now=now,
+                principal=principal,
+                basis_effective_on=date(2023, 12, 1),
+                performance_deadline=date(2023, 12, 31),
+                interest=s.InterestTerms(kind="fixed", annual_rate=Decimal("0.0435"), start=date(2023, 6, 1)),
+                costs=[
+                    s.CostItem("acceptance_fee", "案件受理费", acceptance_fee(principal, halved=True)),
+                    s.CostItem("execution_fee", "申请执行费", execution_fee(principal)),
+                ],
+            )
+            out.append(case)
+        return out
+
+    log(f"setting up {n_cases} cases with obligations …")
+    cases = make_cases(n_cases, 0)
+
+    def rows(n: int, prefix: str, pool: list) -> list:
+        out = []
+        for i in range(n):
+            unclaimed = rnd.random() < 0.05
+            out.append(
+                s.ReceiptRow(
+                    idempotency_key=f"{prefix}-{i}",
+                    amount=Decimal(rnd.randrange(100, 500_000)) / 100,
+                    received_at=datetime(2024, 1, 5, 9, tzinfo=tz)
+                    + timedelta(days=rnd.randrange(30), seconds=i),
+                    case_id=None if unclaimed else pool[rnd.randrange(len(pool))].pk,
+                )
+            )
+        return out
+
+    data = rows(n_receipts, "bulk", cases)
+    as_of = date(2024, 3, 1)
+    log(f"fast path: importing {n_receipts:,} receipts in batches of {batch:,} …")
+    t0 = time.perf_counter()
+    for i in range(0, len(data), batch):
+        res = s.receipts_import(court=court, rows=data[i : i + batch], actor=None, now=now)
+        assert not res.errors, res.errors[:3]
+        log(f"  {min(i + batch, len(data)):,}/{len(data):,}")
+    t_post = time.perf_counter() - t0
+    allocated = 0
+    for case in cases:
+        st = case_statement(case=case, as_of=as_of)
+        assert st is not None
+        allocated += len(st.allocations)
+    t_total = time.perf_counter() - t0
+    unclaimed = sum(1 for r in data if r.case_id is None)
+    assert allocated == n_receipts - unclaimed, (allocated, n_receipts, unclaimed)
+    log(f"  posted in {t_post:.1f}s, allocated in {t_total - t_post:.1f}s")
+
+    replay_t = time.perf_counter()
+    again = s.receipts_import(court=court, rows=data[:batch], actor=None, now=now)
+    replay_s = time.perf_counter() - replay_t
+    assert again.created == 0 and again.replayed == min(batch, len(data))
+
+    log(f"baseline: {n_baseline:,} receipts row by row (receipt_record + amount_outstanding) …")
+    base_cases = make_cases(max(10, n_cases // 20), 10_000)
+    base_rows = rows(n_baseline, "row", base_cases)
+    t1 = time.perf_counter()
+    for n, r in enumerate(base_rows):
+        case = next((c for c in base_cases if c.pk == r.case_id), None)
+        s.receipt_record(
+            case=case,
+            court_id=court.pk,
+            amount=r.amount,
+            source=r.source,
+            idempotency_key=r.idempotency_key,
+            received_at=r.received_at,
+            actor=None,
+        )
+        if case is not None:
+            s.amount_outstanding(case=case, as_of=as_of)
+        if n and n % 500 == 0:
+            log(f"  {n:,}/{n_baseline:,}")
+    t_base = time.perf_counter() - t1
+
+    log("reconciling …")
+    t2 = time.perf_counter()
+    rec = reconcile(court=court)
+    t_rec = time.perf_counter() - t2
+    fast_rate = n_receipts / t_total
+    base_rate = n_baseline / t_base
+    return {
+        "bench": "ledger",
+        "receipts": n_receipts,
+        "cases": n_cases,
+        "seconds": round(t_total, 2),
+        "post_seconds": round(t_post, 2),
+        "allocate_seconds": round(t_total - t_post, 2),
+        "receipts_per_s": round(fast_rate, 1),
+        "baseline": {
+            "method": "receipt_record + amount_outstanding per receipt",
+            "receipts": n_baseline,
+            "seconds": round(t_base, 2),
+            "receipts_per_s": round(base_rate, 1),
+        },
+        "ratio": round(fast_rate / base_rate, 1),
+        "replay_batch_seconds": round(replay_s, 2),
+        "reconcile_seconds": round(t_rec, 2),
+        "reconcile_ok": rec.ok,
+        "accounts": Account.objects.count(),
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,342 @@
+"""Reads of case funds. Staff reads are scoped to the actor's court."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from lastmile.accounts.models import Court, User
+from lastmile.accounts.permissions import require
+from lastmile.cases.models import Case
+from lastmile.cases.selectors import case_get_for
+from lastmile.core.money import to_money
+
+from .calculation import Cost, Interest, Payment, Statement, Terms, compute_statement, parse_order
+from .conf import Convention, funds_setting
+from .interest import lpr_table
+from .models import (
+    Account,
+    AccountKind,
+    InterestKind,
+    Leg,
+    Obligation,
+    Payout,
+    PayoutKind,
+    PayoutStatus,
+    Receipt,
+    Transaction,
+)
+
+ZERO = Decimal("0.00")
+
+
+def _court_id(actor: User) -> int:
+    return actor.court_id if actor.court_id is not None else -1
+
+
+def obligation_terms(*, obligation: Obligation, pauses: list[tuple[date, date | None]]) -> Terms:
+    """The pure calculation input for a stored obligation."""
+    return Terms(
+        principal=obligation.principal,
+        basis_effective_on=obligation.basis_effective_on,
+        performance_deadline=obligation.performance_deadline,
+        costs=tuple(Cost(c["kind"], c["label"], Decimal(c["amount"])) for c in obligation.costs),
+        interest=Interest(
+            kind=obligation.interest_kind,
+            annual_rate=obligation.interest_rate,
+            lpr_multiple=obligation.lpr_multiple,
+            lpr_term=obligation.lpr_term,
+            lpr_fixed_on=obligation.lpr_fixed_on,
+            start=obligation.interest_start,
+            end=obligation.interest_end,
+            day_basis=obligation.interest_day_basis,
+        ),
+        installments=tuple(
+            (date.fromisoformat(i["due_on"]), Decimal(i["amount"])) for i in obligation.installments
+        ),
+        order=parse_order(obligation.allocation_order),
+        pauses=tuple(pauses),
+    )
+
+
+def case_statement(*, case: Case, as_of: date) -> Statement | None:
+    """The itemised statement of what the debtor owes on ``as_of`` (None without an obligation).
+
+    Three small queries and a pure computation: cheap enough for every page and policy check.
+    """
+    obligation = Obligation.objects.filter(case=case).first()
+    if obligation is None:
+        return None
+    pauses = list(case.obligation_pauses.values_list("starts_on", "ends_on"))
+    payments = [
+        Payment(ref=str(pk), on=on, amount=amount)
+        for pk, on, amount in Receipt.objects.filter(case=case, effective_on__lte=as_of)
+        .order_by("effective_on", "received_at", "pk")
+        .values_list("pk", "effective_on", "amount")
+    ]
+    terms = obligation_terms(obligation=obligation, pauses=pauses)
+    needs_lpr = obligation.interest_kind == InterestKind.LPR_MULTIPLE
+    return compute_statement(
+        terms, payments, as_of, lpr=lpr_table() if needs_lpr else None, convention=Convention.from_settings()
+    )
+
+
+@dataclass
+class CaseFunds:
+    case: Case
+    account: Account | None
+    obligation: Obligation | None
+    statement: Statement | None
+    receipts: list[Receipt]
+    payouts: list[Payout]
+    held: Decimal  # payouts asked for or approved, not yet paid
+    received: Decimal
+    paid_out: Decimal
+    due_on: date | None  # the oldest money not yet paid out must go by this day
+
+
+def case_funds(*, case: Case, as_of: date) -> CaseFunds:
+    """Everything the case page and the calculation sheet show about a case's money."""
+    receipts = list(Receipt.objects.filter(case=case).order_by("received_at", "pk"))
+    payouts = list(
+        Payout.objects.filter(case=case)
+        .select_related("requested_by", "approved_by")
+        .order_by("requested_at", "pk")
+    )
+    received = sum((r.amount for r in receipts), ZERO)
+    paid_out = sum((p.amount for p in payouts if p.status == PayoutStatus.PAID), ZERO)
+    due_on = None
+    covered = ZERO
+    for r in receipts:
+        covered += r.amount
+        if covered > paid_out:
+            due_on = timezone.localtime(r.received_at).date() + timedelta(
+                days=int(funds_setting("PAYOUT_DUE_DAYS"))
+            )
+            break
+    return CaseFunds(
+        case=case,
+        account=Account.objects.filter(case=case).first(),
+        obligation=Obligation.objects.filter(case=case).first(),
+        statement=case_statement(case=case, as_of=as_of),
+        receipts=receipts,
+        payouts=payouts,
+        held=sum(
+            (p.amount for p in payouts if p.status in (PayoutStatus.REQUESTED, PayoutStatus.APPROVED)), ZERO
+        ),
+        received=received,
+        paid_out=paid_out,
+        due_on=due_on,
+    )
+
+
+def case_funds_get_for(*, actor: User, case_id: int, as_of: date) -> CaseFunds:
+    """Fetch and authorise: anyone who may see the case may read its calculation sheet."""
+    return case_funds(case=case_get_for(actor=actor, case_id=case_id), as_of=as_of)
+
+
+def unclaimed_receipts(*, actor: User) -> QuerySet[Receipt]:
+    """Money in this court's execution account waiting to be claimed for a case (认领)."""
+    require(actor, "funds.view")
+    return Receipt.objects.filter(court_id=_court_id(actor), case__isnull=True).order_by("received_at", "pk")
+
+
+def unclaimed_overdue(*, actor: User, today: date) -> QuerySet[Receipt]:
+    """Unclaimed money older than UNCLAIMED_CLAIM_DAYS (local rule, rules.md §7.4)."""
+    limit = today - timedelta(days=int(funds_setting("UNCLAIMED_CLAIM_DAYS")))
+    return unclaimed_receipts(actor=actor).filter(effective_on__lt=limit)
+
+
+def payouts_awaiting_approval(*, actor: User) -> QuerySet[Payout]:
+    require(actor, "funds.view")
+    return Payout.objects.filter(court_id=_court_id(actor), status=PayoutStatus.REQUESTED).select_related(
+        "case"
+    )
+
+
+@dataclass(frozen=True)
+class DueFunds:
+    case: Case
+    undisbursed: Decimal
+    due_on: date
+    overdue: bool
+
+
+def funds_due(*, actor: User, today: date, horizon_days: int = 7) -> list[DueFunds]:
+    """Cases whose money must be paid out soon or is late (PAYOUT_DUE_DAYS after arrival)."""
+    require(actor, "funds.view")
+    days = int(funds_setting("PAYOUT_DUE_DAYS"))
+    accounts = Account.objects.filter(court_id=_court_id(actor), kind=AccountKind.CASE).filter(balance__gt=0)
+    case_ids = list(accounts.values_list("case_id", flat=True))
+    held = dict(
+        Payout.objects.filter(
+            case_id__in=case_ids, status__in=[PayoutStatus.REQUESTED, PayoutStatus.APPROVED]
+        )
+        .values("case_id")
+        .annotate(s=Sum("amount"))
+        .values_list("case_id", "s")
+    )
+    paid = dict(
+        Payout.objects.filter(case_id__in=case_ids, status=PayoutStatus.PAID)
+        .values("case_id")
+        .annotate(s=Sum("amount"))
+        .values_list("case_id", "s")
+    )
+    arrivals: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for cid, arrived_at, amount in (
+        Receipt.objects.filter(case_id__in=case_ids)
+        .order_by("received_at", "pk")
+        .values_list("case_id", "received_at", "amount")
+    ):
+        arrivals[cid].append((timezone.localtime(arrived_at).date(), amount))
+    cases = Case.objects.in_bulk(case_ids)
+    out: list[DueFunds] = []
+    for cid in case_ids:
+        covered, done = ZERO, paid.get(cid) or ZERO
+        for on, amount in arrivals[cid]:
+            covered += amount
+            if covered > done:
+                due = on + timedelta(days=days)
+                if due <= today + timedelta(days=horizon_days):
+                    balance = sum((a for _, a in arrivals[cid]), ZERO) - done
+                    out.append(DueFunds(cases[cid], balance - (held.get(cid) or ZERO), due, due < today))
+                break
+    return sorted(out, key=lambda d: d.due_on)
+
+
+# --- reconciliation ---------------------------------------------------------------------------
+
+
+@dataclass
+class Reconciliation:
+    checked_transactions: int = 0
+    checked_accounts: int = 0
+    checked_cases: int = 0
+    differences: list[str] = field(default_factory=list)
+    totals: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def reconcile(*, court: Court | None = None) -> Reconciliation:
+    """Prove the books add up, for one court or all.
+
+    1. every transaction has at least two legs and its legs add up to zero;
+    2. each account's kept balance equals the sum of its legs;
+    3. the court's execution account equals the case accounts + unclaimed + pending payouts;
+    4. for each case: receipts = held in its account + pending payouts + paid out + refunded;
+    5. unclaimed receipts equal the unclaimed account; pending payouts equal the pending account;
+    6. every receipt and every payout step has its ledger transaction.
+    """
+    rec = Reconciliation()
+    courts = (
+        [court]
+        if court is not None
+        else list(Court.objects.filter(pk__in=Account.objects.values("court_id")))
+    )
+    for c in courts:
+        _reconcile_court(c, rec)
+    return rec
+
+
+def _reconcile_court(court: Court, rec: Reconciliation) -> None:
+    txns = Transaction.objects.filter(court=court)
+    rec.checked_transactions += txns.count()
+    for row in (
+        Leg.objects.filter(transaction__court=court)
+        .values("transaction_id", "transaction__idempotency_key")
+        .annotate(s=Sum("amount"), n=Count("id"))
+        .filter(~Q(s=0) | Q(n__lt=2))
+    ):
+        key = row["transaction__idempotency_key"]
+        rec.differences.append(f"{court.code} 凭证 {key} 借贷不平衡：合计 {row['s']}，分录 {row['n']} 条")
+    legless = txns.filter(legs__isnull=True).values_list("idempotency_key", flat=True)
+    for key in legless:
+        rec.differences.append(f"{court.code} 凭证 {key} 没有分录")
+    sums = dict(
+        Leg.objects.filter(account__court=court)
+        .values("account_id")
+        .annotate(s=Sum("amount"))
+        .values_list("account_id", "s")
+    )
+    accounts = list(Account.objects.filter(court=court))
+    rec.checked_accounts += len(accounts)
+    by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    case_balance: dict[int, Decimal] = {}
+    for a in accounts:
+        legs = to_money(sums.get(a.pk) or ZERO)
+        natural = legs if a.kind == AccountKind.BANK else -legs
+        if natural != a.balance:
+            rec.differences.append(f"{court.code} 账户 {a.number} 余额 {a.balance} 与分录合计 {natural} 不符")
+        by_kind[a.kind] += natural
+        if a.case_id is not None:
+            case_balance[a.case_id] = natural
+    liabilities = (
+        by_kind[AccountKind.CASE] + by_kind[AccountKind.UNCLAIMED] + by_kind[AccountKind.PAYOUT_PENDING]
+    )
+    if by_kind[AccountKind.BANK] != liabilities:
+        rec.differences.append(
+            f"{court.code} 执行款专户余额 {by_kind[AccountKind.BANK]} ≠ 各案账户 {by_kind[AccountKind.CASE]}"
+            f" + 待认领 {by_kind[AccountKind.UNCLAIMED]} + 待划付 {by_kind[AccountKind.PAYOUT_PENDING]}"
+        )
+    receipts_by_case = dict(
+        Receipt.objects.filter(court=court, case__isnull=False)
+        .values("case_id")
+        .annotate(s=Sum("amount"))
+        .values_list("case_id", "s")
+    )
+    payouts: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for cid, status, kind, s in (
+        Payout.objects.filter(court=court)
+        .values("case_id", "status", "kind")
+        .annotate(s=Sum("amount"))
+        .values_list("case_id", "status", "kind", "s")
+    ):
+        if status in (PayoutStatus.REQUESTED, PayoutStatus.APPROVED):
+            payouts[cid]["pending"] += to_money(s)
+        elif status == PayoutStatus.PAID:
+            payouts[cid]["refunded" if kind == PayoutKind.DEBTOR_REFUND else "paid_out"] += to_money(s)
+    all_cases = set(receipts_by_case) | set(case_balance) | set(payouts)
+    rec.checked_cases += len(all_cases)
+    for cid in sorted(all_cases):
+        received = to_money(receipts_by_case.get(cid) or ZERO)
+        p = payouts[cid]
+        held = case_balance.get(cid, ZERO)
+        accounted = held + p["pending"] + p["paid_out"] + p["refunded"]
+        if received != accounted:
+            rec.differences.append(
+                f"{court.code} 案件#{cid} 收款 {received} ≠ 账户余额 {held} + 待划付 {p['pending']}"
+                f" + 已发放 {p['paid_out']} + 已退还 {p['refunded']}（差额 {received - accounted}）"
+            )
+    unclaimed = to_money(
+        Receipt.objects.filter(court=court, case__isnull=True).aggregate(s=Sum("amount"))["s"] or ZERO
+    )
+    if unclaimed != by_kind[AccountKind.UNCLAIMED]:
+        rec.differences.append(
+            f"{court.code} 未认领收款 {unclaimed} ≠ 待认领款项账户 {by_kind[AccountKind.UNCLAIMED]}"
+        )
+    pending = sum((v["pending"] for v in payouts.values()), ZERO)
+    if pending != by_kind[AccountKind.PAYOUT_PENDING]:
+        rec.differences.append(
+            f"{court.code} 待划付申请 {pending} ≠ 待划付款项账户 {by_kind[AccountKind.PAYOUT_PENDING]}"
+        )
+    n_receipts = Receipt.objects.filter(court=court).count()
+    n_receipt_txns = txns.filter(kind="receipt").count()
+    if n_receipts != n_receipt_txns:
+        rec.differences.append(f"{court.code} 收款 {n_receipts} 笔，到账凭证 {n_receipt_txns} 笔，不一致")
+    n_claimed = Receipt.objects.filter(court=court, claimed_at__isnull=False).count()
+    if n_claimed != txns.filter(kind="claim").count():
+        rec.differences.append(f"{court.code} 认领 {n_claimed} 笔，认领凭证数不一致")
+    rec.totals[court.code] = {
+        "bank": by_kind[AccountKind.BANK],
+        "cases": by_kind[AccountKind.CASE],
+        "unclaimed": by_kind[AccountKind.UNCLAIMED],
+        "pending": by_kind[AccountKind.PAYOUT_PENDING],
+    }
