@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lastmile.documents",
     "lastmile.ledger",
     "lastmile.measures",
+    "lastmile.filing",
     "lastmile.enforcement",
     "lastmile.statistics",
     "lastmile.portal",
@@ -183,5 +184,17 @@ LASTMILE = {
         "UNCLAIMED_CLAIM_DAYS": 3,
         "LPR_FILE": None,
         "VIRTUAL_ACCOUNT_PREFIX": "",
+    },
+    # Batch filing (lastmile.filing); every key is explained in docs/filing.md.
+    "FILING": {
+        "CASE_TYPE_CODE": "民诉前调",
+        "CAUSE": "金融借款合同纠纷",
+        "CHUNK_ROWS": 100,
+        "INLINE_MAX_ROWS": 200,
+        "MAX_ROWS": 50_000,
+        "MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
+        "MAX_ANNUAL_RATE": "0.36",
+        "MAX_OVERDUE_RATE": "0.54",
+        "CHUNK_RETRIES": 3,
     },
 }

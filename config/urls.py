@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("enforcement/", include("lastmile.enforcement.urls")),
+    path("filing/", include("lastmile.filing.urls")),
     path("funds/", include("lastmile.ledger.urls")),
     path("documents/", include("lastmile.documents.urls")),
     path("measures/", include("lastmile.measures.urls")),

@@ -15,6 +15,7 @@ from lastmile.cases.api import router as cases_router
 from lastmile.core.errors import DomainError
 from lastmile.documents.api import router as documents_router
 from lastmile.enforcement.api import router as enforcement_router
+from lastmile.filing.api import router as filing_router
 from lastmile.ledger.api import router as ledger_router
 from lastmile.measures.api import router as measures_router
 from lastmile.portal.party_api import router as party_router
@@ -71,3 +72,4 @@ api.add_router("/measures", measures_router)
 api.add_router("/stats", statistics_router)
 api.add_router("/public", public_router)
 api.add_router("/party", party_router)
+api.add_router("/filing", filing_router)

@@ -11,6 +11,7 @@ from lastmile.accounts.permissions import capabilities_of
 
 # (label, URL name, capability). Entries whose URL is not installed are left out.
 NAV: list[tuple[str, str, str]] = [
+    ("批量立案", "filing:home", "filing.batch"),
     ("执行案件", "enforcement:case_list", "enforcement.work"),
     ("值班接待", "portal:duty", "enforcement.work"),
     ("执行案款", "ledger:home", "funds.view"),

@@ -1,0 +1,35 @@
+"""Settings of batch filing: ``settings.LASTMILE["FILING"]``, each key with a default.
+
+docs/filing.md explains each key. None of them is a rule of law: they are plausibility bounds and
+operating limits a court sets locally.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Type code of the case each accepted row becomes (rules.md §1.3: 民诉前调, observed in use).
+    "CASE_TYPE_CODE": "民诉前调",
+    # 案由 given to the cases.
+    "CAUSE": "金融借款合同纠纷",
+    # Rows created per database transaction (each row still in its own savepoint).
+    "CHUNK_ROWS": 100,
+    # Batches with at most this many rows are processed in the request; larger ones in the worker.
+    "INLINE_MAX_ROWS": 200,
+    # Refuse files with more data rows than this, and uploads larger than this many bytes.
+    "MAX_ROWS": 50_000,
+    "MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
+    # Plausibility bounds for yearly rates (fractions). Not a legal cap: the 24% total-cost rule
+    # for financial loans (SPC 2017 金融审判意见 para. 2, UNVERIFIED here) is for the trial to apply.
+    "MAX_ANNUAL_RATE": "0.36",
+    "MAX_OVERDUE_RATE": "0.54",
+    # Transient database errors (deadlock, serialisation) retry a chunk this many times.
+    "CHUNK_RETRIES": 3,
+}
+
+
+def filing_setting(key: str) -> Any:
+    return getattr(settings, "LASTMILE", {}).get("FILING", {}).get(key, DEFAULTS[key])
