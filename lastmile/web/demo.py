@@ -56,6 +56,7 @@ def demo_uscc(body: str) -> str:
 class DemoResult:
     created: bool
     logins: list[tuple[str, str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _login_rows(password: str) -> list[tuple[str, str, str, str]]:
@@ -106,17 +107,21 @@ def demo_seed(*, now: datetime) -> DemoResult:
             )
     _demo_cases(now=now)
     _demo_portal(now=now, password=password)
-    _demo_apps(now=now)
-    return DemoResult(created=True, logins=_login_rows(password))
+    notes = _demo_apps(now=now)
+    return DemoResult(created=True, logins=_login_rows(password), notes=notes)
 
 
-def _demo_apps(*, now: datetime) -> None:
-    """Each app's own demo data, created through its own services."""
+def _demo_apps(*, now: datetime) -> list[str]:
+    """Each app's own demo data, created through its own services; returns lines to print."""
     from lastmile.enforcement.demo import demo_seed_enforcement
+    from lastmile.filing.demo import demo_seed_filing
     from lastmile.ledger.demo import demo_seed_ledger
 
+    notes: list[str] = []
     demo_seed_enforcement(now=now)
     demo_seed_ledger(now=now)
+    notes += demo_seed_filing(now=now).lines
+    return notes
 
 
 DEMO_PARTY_LOGINS = [("yl_bank", "长沙银行岳麓支行（申请执行人）"), ("wangxm", "王小明（被执行人）")]

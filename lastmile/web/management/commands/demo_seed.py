@@ -15,6 +15,8 @@ class Command(BaseCommand):
         result = demo_seed(now=get_clock().now())
         self.stdout.write("演示数据已载入。" if result.created else "演示数据已存在。")
         print_logins(self, result.logins)
+        for line in result.notes:
+            self.stdout.write(line)
 
 
 def print_logins(cmd: BaseCommand, logins: list[tuple[str, str, str, str]]) -> None:

@@ -28,6 +28,8 @@ class Command(BaseCommand):
             result = demo_seed(now=get_clock().now())
             self.stdout.write("首次启动，已载入演示数据。" if result.created else "演示数据已存在。")
             print_logins(self, result.logins)
+            for line in result.notes:
+                self.stdout.write(line)
         url = f"http://{options['host']}:{options['port']}"
         self.stdout.write(self.style.SUCCESS(f"最后一公里已启动：{url}  （按 Ctrl-C 停止）"))
         run_all(host=options["host"], port=options["port"], out=self.stdout.write)
