@@ -1,14 +1,163 @@
-"""Pages of this app, and its panel on the staff case page."""
+"""Staff pages of measures: the case panel with its forms, 院长 approval, publication exports and
+the special-operation report. Each view makes one service or selector call."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from lastmile.cases.models import Case
+from lastmile.accounts.http import AuthedRequest
+from lastmile.accounts.permissions import actor_can
+from lastmile.cases.models import DEBTOR_ROLES, Case
+from lastmile.cases.selectors import case_get_for
+from lastmile.core.clock import get_clock
+from lastmile.core.errors import ConditionsNotMet, DomainError
+
+from . import rules, selectors, services
+from .guardrails import Proposal
+from .models import DishonestGround, MeasureKind, PublicationChannel
+from .publication import unmasked_id_numbers
 
 
 def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
-    """Context for this app's panel on the case page, or None when it has nothing to show."""
-    return None
+    """Context for this app's panel on the case page (enforcement cases only)."""
+    if case.type_code not in ("执", "执恢"):
+        return None
+    user = request.user
+    summary = selectors.measures_summary(case)
+    return {
+        "case": case,
+        "summary": summary,
+        "measures": selectors.measures_for_case(actor=user, case=case),  # type: ignore[arg-type]
+        "kinds": MeasureKind.choices,
+        "grounds": DishonestGround.choices,
+        "debtors": [
+            cp.party for cp in case.case_parties.filter(role__in=DEBTOR_ROLES).select_related("party")
+        ],
+        "can_propose": actor_can(user, "measure.propose"),
+        "can_approve": actor_can(user, "approve.president"),
+        "rules": rules.KINDS,
+    }
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
+
+
+def _dec(value: str | None) -> Decimal | None:
+    try:
+        return Decimal(value.strip()) if value and value.strip() else None
+    except InvalidOperation:
+        return None
+
+
+@login_required
+@require_POST
+def propose(request: AuthedRequest, case_id: int) -> HttpResponse:
+    p = request.POST
+    try:
+        case = case_get_for(actor=request.user, case_id=case_id)
+        row = case.case_parties.filter(party_id=_int(p.get("subject")) or 0, role__in=DEBTOR_ROLES).first()
+        if row is None:
+            raise ConditionsNotMet("只能对本案被执行人采取措施。")
+        subject = row.party
+        services.measure_propose(
+            actor=request.user,
+            proposal=Proposal(
+                kind=p.get("kind", ""),
+                case=case,
+                subject=subject,
+                ground=_int(p.get("ground")),
+                amount=_dec(p.get("amount")),
+                days=_int(p.get("days")),
+                hours=_int(p.get("hours")),
+                summons_count=_int(p.get("summons_count")),
+                detention_may_follow=p.get("detention_may_follow") == "1",
+                extension_years=_int(p.get("extension_years")) or 0,
+                security_amount=_dec(p.get("security_amount")) or Decimal("0"),
+                controlled_value=_dec(p.get("controlled_value")) or Decimal("0"),
+            ),
+            reason=p.get("reason", ""),
+            now=get_clock().now(),
+            acknowledge_warnings=p.get("acknowledge") == "1",
+            plate=p.get("plate", ""),
+        )
+        messages.success(request, "已提交。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("web:case_detail", case_id=case_id)
+
+
+@login_required
+@require_POST
+def decide(request: AuthedRequest, measure_id: int) -> HttpResponse:
+    now = get_clock().now()
+    try:
+        m = selectors.measure_get_for(actor=request.user, measure_id=measure_id)
+        if request.POST.get("approve") == "1":
+            services.measure_approve(
+                actor=request.user,
+                measure_id=measure_id,
+                now=now,
+                document_number=request.POST.get("document_number", ""),
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, "已批准。")
+        else:
+            services.measure_reject(
+                actor=request.user, measure_id=measure_id, note=request.POST.get("note", ""), now=now
+            )
+            messages.success(request, "已退回。")
+        return redirect("web:case_detail", case_id=m.case_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.META.get("HTTP_REFERER") or "web:workbench")
+
+
+@login_required
+def exports(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            export = services.publication_export_create(
+                actor=request.user, channel=request.POST.get("channel", ""), now=get_clock().now()
+            )
+            return redirect("measures:export", export_id=export.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(request, "measures/exports.html", {"channels": PublicationChannel.choices})
+
+
+_EXPORT_TEMPLATES: dict[str, str] = {
+    PublicationChannel.NEWSPAPER: "measures/export_newspaper.html",
+    PublicationChannel.WECHAT: "measures/export_wechat.html",
+    PublicationChannel.LED: "measures/export_led.html",
+}
+
+
+@login_required
+def export(request: AuthedRequest, export_id: int) -> HttpResponse:
+    try:
+        record, rows = selectors.publication_export_rows(
+            actor=request.user, export_id=export_id, today=get_clock().today()
+        )
+    except DomainError as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=404)
+    response = render(request, _EXPORT_TEMPLATES[record.channel], {"export": record, "rows": rows})
+    if unmasked_id_numbers(response.content.decode()):  # published material: never an unmasked ID
+        return render(request, "web/error.html", {"message": "导出内容未通过脱敏检查。"}, status=500)
+    return response
+
+
+@login_required
+def operation(request: AuthedRequest, operation_id: int) -> HttpResponse:
+    try:
+        report = selectors.operation_report(actor=request.user, operation_id=operation_id)
+    except DomainError as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=404)
+    return render(request, "measures/operation.html", {"report": report})

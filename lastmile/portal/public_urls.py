@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import public_views
+
+urlpatterns = [
+    path("dishonest/", public_views.dishonest, name="public_dishonest"),
+]

@@ -68,3 +68,38 @@ def clock(now):
     fixed = FixedClock(now)
     with use_clock(fixed):
         yield fixed
+
+
+# --- measures / public dishonest list (issue E) ------------------------------------------------
+
+
+class RecordingClient:
+    """A Django test client that keeps every response it receives, for the masking scan."""
+
+    def __init__(self) -> None:
+        from django.test import Client
+
+        self.client = Client()
+        self.responses: list[tuple[str, int, str]] = []
+
+    def get(self, path: str, data: dict | None = None, **extra: object):
+        response = self.client.get(path, data, **extra)  # type: ignore[arg-type]
+        body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+        self.responses.append((path, response.status_code, body.decode("utf-8", "replace")))
+        return response
+
+    def force_login(self, user: object) -> None:
+        self.client.force_login(user)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def public_client(db):
+    """A client for public pages and APIs: at teardown every response it received is scanned and the
+    test fails if any carries an unmasked resident ID number."""
+    from lastmile.measures.publication import unmasked_id_numbers
+
+    client = RecordingClient()
+    yield client
+    leaks = [(path, unmasked_id_numbers(body)) for path, _, body in client.responses]
+    leaks = [(path, found) for path, found in leaks if found]
+    assert not leaks, f"unmasked ID numbers in public output: {leaks}"

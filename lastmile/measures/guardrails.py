@@ -1,0 +1,467 @@
+"""善意文明执行: every proposed measure is evaluated here before it is taken.
+
+:func:`measure_evaluate` is the one evaluation function. Every measure service calls it; the
+future disposal and inquiry apps call it too, with the proposal kinds ``auction_home``,
+``vacate`` and ``freeze_basic_account`` (see :func:`home_disposal_evaluate`). It reads the
+recorded facts (party birth date, :class:`DebtorProfile`, :class:`EnterpriseScreening`,
+:class:`GracePeriod`, :class:`HomeDesignation`, the debt outstanding in the ledger) and returns
+a verdict with each reason and its legal basis:
+
+- ``refused``: the service raises :class:`GuardrailRefused` and writes nothing;
+- ``warn``: the service proceeds only when the proposer acknowledges the warnings;
+- ``allowed``.
+
+A 院长's written :class:`GuardrailOverride` turns an overridable refusal into a warning that
+names who overrode it, when and why. Minors, security covering the debt, and the family's
+necessary home are never overridable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from lastmile.cases.models import Case
+from lastmile.core.clock import SHANGHAI
+from lastmile.core.errors import DomainError
+from lastmile.core.legal import LegalBasis, cpl
+from lastmile.core.money import format_yuan, to_money
+from lastmile.core.periods import period_end_provisional
+from lastmile.parties.models import Party
+
+from . import rules
+from .models import (
+    ACTIVE_STATUSES,
+    DebtorProfile,
+    DishonestListing,
+    EnterpriseScreening,
+    GracePeriod,
+    GuardrailOverride,
+    HomeDesignation,
+    Measure,
+    MeasureKind,
+    RemovalGround,
+)
+
+Verdict = Literal["allowed", "warn", "refused"]
+
+AUCTION_HOME = "auction_home"
+VACATE = "vacate"
+FREEZE_BASIC_ACCOUNT = "freeze_basic_account"
+PUBLISH = "publish"
+EXTRA_KINDS = (AUCTION_HOME, VACATE, FREEZE_BASIC_ACCOUNT, PUBLISH)
+
+# Rules a 院长 may override in writing ("generally not", "unless the 院长 decides otherwise").
+OVERRIDABLE = frozenset({"campus_loan_student", "enterprise_struggling"})
+CREDIT_KINDS = (MeasureKind.DISHONEST_LISTING, MeasureKind.CONSUMPTION_RESTRICTION)
+
+
+class GuardrailRefused(DomainError):
+    """A proposed measure was refused by a 善意文明执行 rule or a legal limit; nothing was written."""
+
+    code = "guardrail_refused"
+
+
+class WarningsNotAcknowledged(DomainError):
+    code = "guardrail_warnings_unacknowledged"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A measure someone wants to take, with the facts the rules need."""
+
+    kind: str
+    case: Case
+    subject: Party
+    ground: int | None = None
+    amount: Decimal | None = None
+    days: int | None = None
+    hours: int | None = None
+    summons_count: int | None = None
+    detention_may_follow: bool = False
+    extension_years: int = 0
+    security_amount: Decimal = Decimal("0")
+    controlled_value: Decimal = Decimal("0")
+    property_ref: str = ""
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+    basis: LegalBasis
+    severity: Literal["refuse", "warn"]
+    override: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "basis": self.basis.as_dict(),
+            "basis_text": str(self.basis),
+            "severity": self.severity,
+            "override": self.override,
+        }
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    verdict: Verdict
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+
+    @property
+    def refusals(self) -> list[Reason]:
+        return [r for r in self.reasons if r.severity == "refuse"]
+
+    @property
+    def warnings(self) -> list[Reason]:
+        return [r for r in self.reasons if r.severity == "warn"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "reasons": [r.as_dict() for r in self.reasons]}
+
+    def raise_if_refused(self) -> None:
+        if self.verdict == "refused":
+            text = "；".join(f"{r.message}（{r.basis}）" for r in self.refusals)
+            raise GuardrailRefused(f"不得采取该措施：{text}", details=self.as_dict())
+
+    def require_acknowledged(self, acknowledged: bool) -> None:
+        self.raise_if_refused()
+        if self.verdict == "warn" and not acknowledged:
+            text = "；".join(f"{r.message}（{r.basis}）" for r in self.warnings)
+            raise WarningsNotAcknowledged(f"请确认以下风险提示后再提交：{text}", details=self.as_dict())
+
+
+def local_date(now: datetime) -> date:
+    return now.astimezone(SHANGHAI).date()
+
+
+def age_on(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def debt_outstanding(case: Case, as_of: date) -> Decimal:
+    """What is still owed: the ledger statement when an obligation is recorded, else the claim."""
+    from lastmile.ledger.selectors import case_statement
+
+    statement = case_statement(case=case, as_of=as_of)
+    if statement is not None:
+        return to_money(statement.outstanding_total)
+    return to_money(case.amount_claimed or 0)
+
+
+def _override(proposal: Proposal, rule: str) -> GuardrailOverride | None:
+    return (
+        GuardrailOverride.objects.filter(
+            case=proposal.case, party=proposal.subject, rule=rule, proposal_kind=proposal.kind
+        )
+        .select_related("granted_by")
+        .order_by("-granted_at")
+        .first()
+    )
+
+
+def _latest_screening(proposal: Proposal) -> EnterpriseScreening | None:
+    return (
+        EnterpriseScreening.objects.filter(case=proposal.case, party=proposal.subject)
+        .order_by("-screened_at", "-id")
+        .first()
+    )
+
+
+def active_grace(case: Case, party: Party, on: date) -> GracePeriod | None:
+    return (
+        GracePeriod.objects.filter(case=case, party=party, starts_on__lte=on, ends_on__gt=on)
+        .order_by("-ends_on")
+        .first()
+    )
+
+
+def _limits(p: Proposal, today: date) -> list[Reason]:
+    """Legal limits of each measure (CPL 2023 arts. 112, 118; 民诉解释 art. 482; 失信规定 arts. 1–2)."""
+    out: list[Reason] = []
+    person = p.subject.is_person
+    if p.kind == MeasureKind.SUMMONS_BY_FORCE:
+        if not person:
+            out.append(Reason("summons_person_only", "拘传只适用于自然人", cpl(112), "refuse"))
+        if (p.summons_count or 0) < rules.SUMMONS_MIN_COUNT:
+            out.append(
+                Reason("summons_twice", "须经两次传票传唤无正当理由拒不到场方可拘传", cpl(112), "refuse")
+            )
+        limit = (
+            rules.QUESTIONING_MAX_HOURS_DETENTION if p.detention_may_follow else rules.QUESTIONING_MAX_HOURS
+        )
+        if not p.hours or p.hours > limit:
+            out.append(
+                Reason(
+                    "questioning_hours",
+                    f"拘传询问时间不得超过{limit}小时",
+                    rules.interp("482"),
+                    "refuse",
+                )
+            )
+    elif p.kind == MeasureKind.FINE:
+        amount = to_money(p.amount or 0)
+        if person and not (0 < amount <= rules.FINE_MAX_PERSON):
+            out.append(Reason("fine_person_limit", "对个人的罚款金额应在十万元以下", cpl(118), "refuse"))
+        if not person and not (rules.FINE_MIN_UNIT <= amount <= rules.FINE_MAX_UNIT):
+            out.append(
+                Reason("fine_unit_limit", "对单位的罚款金额应为五万元以上一百万元以下", cpl(118), "refuse")
+            )
+    elif p.kind == MeasureKind.DETENTION:
+        if not person:
+            out.append(
+                Reason(
+                    "detention_person_only",
+                    "司法拘留只适用于自然人（单位的主要负责人或直接责任人员）",
+                    cpl(118),
+                    "refuse",
+                )
+            )
+        if not p.days or not (1 <= p.days <= rules.DETENTION_MAX_DAYS):
+            out.append(Reason("detention_days", "拘留期限为十五日以下", cpl(118), "refuse"))
+    elif p.kind == MeasureKind.DISHONEST_LISTING:
+        if p.ground not in range(1, 7):
+            out.append(
+                Reason(
+                    "listing_ground", "须写明失信规定第一条所列六种情形之一", rules.dishonest("1"), "refuse"
+                )
+            )
+        if p.extension_years and (p.ground == 1 or not 1 <= p.extension_years <= rules.LISTING_EXTENSION_MAX):
+            out.append(
+                Reason(
+                    "listing_extension",
+                    "仅第二至六项情形可延长一至三年；第一项情形不设固定期限",
+                    rules.dishonest("2"),
+                    "refuse",
+                )
+            )
+    return out
+
+
+def _duplicates(p: Proposal) -> list[Reason]:
+    if p.kind not in MeasureKind.values or p.kind in (MeasureKind.FINE, MeasureKind.VEHICLE_SEIZURE):
+        return []
+    if Measure.objects.filter(
+        case=p.case, subject=p.subject, kind=p.kind, status__in=[*ACTIVE_STATUSES, "proposed"]
+    ).exists():
+        return [
+            Reason(
+                "duplicate",
+                "该被执行人在本案已有相同措施正在审批或执行中",
+                rules.KINDS[p.kind].basis,
+                "refuse",
+            )
+        ]
+    return []
+
+
+def _good_faith(p: Proposal, today: date) -> list[Reason]:
+    out: list[Reason] = []
+    party = p.subject
+
+    # 失信规定 2017 art. 4: minors are never listed.
+    minor = party.is_person and party.birth_date is not None and age_on(party.birth_date, today) < 18
+    if p.kind == MeasureKind.DISHONEST_LISTING and minor:
+        out.append(
+            Reason("minor", "被执行人是未成年人，不得纳入失信被执行人名单", rules.dishonest("4"), "refuse")
+        )
+
+    # 法发〔2019〕35号: full-time students in 校园贷 cases are generally neither listed nor restricted.
+    if p.kind in CREDIT_KINDS:
+        profile = DebtorProfile.objects.filter(case=p.case, party=party).first()
+        if profile and profile.full_time_student and profile.campus_loan:
+            out.append(
+                Reason(
+                    "campus_loan_student",
+                    "全日制在校生因校园贷纠纷成为被执行人的，一般不得纳入失信名单或限制消费",
+                    rules.GOOD_FAITH_BASIS,
+                    "refuse",
+                )
+            )
+
+    # 失信规定 2017 art. 3: no listing on ground 1 when security or controlled property covers the debt.
+    if p.kind == MeasureKind.DISHONEST_LISTING and p.ground == 1:
+        debt = debt_outstanding(p.case, today)
+        cover = to_money(p.security_amount) + to_money(p.controlled_value)
+        if cover > 0 and cover >= debt:
+            out.append(
+                Reason(
+                    "ground1_covered",
+                    f"已提供担保或已控制财产（{format_yuan(cover)}元）足以清偿债务（{format_yuan(debt)}元），"
+                    "不得以第一项情形纳入失信名单",
+                    rules.dishonest("3"),
+                    "refuse",
+                )
+            )
+
+    # 法发〔2019〕35号: a struggling (not evading) enterprise gets no 失信, no 限消, no basic-account
+    # freeze.
+    guarded: list[str] = [str(k) for k in CREDIT_KINDS]
+    if rules.measures_setting("GUARD_BASIC_ACCOUNT"):
+        guarded.append(FREEZE_BASIC_ACCOUNT)
+    if not party.is_person and p.kind in guarded:
+        screening = _latest_screening(p)
+        if screening is not None and screening.struggling:
+            out.append(
+                Reason(
+                    "enterprise_struggling",
+                    "经甄别该企业系暂时经营困难而非规避执行（仍在经营、稳定就业、依法纳税、部分履行），"
+                    "不得纳入失信名单、限制消费或冻结基本账户",
+                    rules.GOOD_FAITH_BASIS,
+                    "refuse",
+                )
+            )
+        elif screening is None and p.kind in CREDIT_KINDS:
+            out.append(
+                Reason(
+                    "enterprise_not_screened",
+                    "尚未对该企业进行经营状况甄别",
+                    rules.GOOD_FAITH_BASIS,
+                    "warn",
+                )
+            )
+
+    # Grace period: nothing is published while it runs.
+    grace = active_grace(p.case, party, today)
+    if grace is not None:
+        if p.kind == PUBLISH:
+            out.append(
+                Reason(
+                    "grace_period",
+                    f"宽限期至{grace.ends_on:%Y年%m月%d日}届满，宽限期内不得公布",
+                    rules.GOOD_FAITH_BASIS,
+                    "refuse",
+                )
+            )
+        elif p.kind in CREDIT_KINDS:
+            out.append(
+                Reason(
+                    "grace_period_defers",
+                    f"宽限期内暂不公布，届满（{grace.ends_on:%Y年%m月%d日}）后方公布",
+                    rules.GOOD_FAITH_BASIS,
+                    "warn",
+                )
+            )
+
+    # 失信规定 art. 10: after deletion on the applicant's request, no relisting within 6 months.
+    if (
+        p.kind == MeasureKind.DISHONEST_LISTING
+        and DishonestListing.objects.filter(
+            case=p.case,
+            party=party,
+            removal_ground=RemovalGround.APPLICANT_REQUEST,
+            relist_blocked_until__gt=today,
+        ).exists()
+    ):
+        out.append(
+            Reason(
+                "relist_within_6_months",
+                "因申请执行人申请删除后六个月内，申请执行人不得申请再次纳入",
+                rules.dishonest("10"),
+                "warn",
+            )
+        )
+
+    # 查封规定 2020 art. 4; 执行异议复议规定 art. 20: the family's necessary home.
+    if p.kind in (AUCTION_HOME, VACATE):
+        out.extend(_home_reasons(p, today))
+    return out
+
+
+def _home_reasons(p: Proposal, today: date) -> list[Reason]:
+    home = HomeDesignation.objects.filter(case=p.case, party=p.subject, property_ref=p.property_ref).first()
+    if home is None or not home.necessary_home:
+        return []
+    if p.kind == AUCTION_HOME:
+        return [
+            Reason(
+                "necessary_home",
+                "被执行人及其所扶养家属生活所必需的居住房屋，可以查封，但不得拍卖、变卖或者抵债",
+                LegalBasis(rules.SEIZURE_RULES, "2020", "4"),
+                "refuse",
+            )
+        ]
+    basis = LegalBasis(rules.OBJECTION_RULES, "2020", "20")
+    if home.notice_served_on is None:
+        return [Reason("vacate_no_notice", "执行通知尚未送达，腾退宽限期未起算", basis, "refuse")]
+    grace_end = period_end_provisional(home.notice_served_on, months=rules.HOME_VACATE_GRACE_MONTHS).day
+    if today <= grace_end:
+        return [
+            Reason(
+                "vacate_grace",
+                f"腾退生活必需住房应给予三个月宽限期（至{grace_end:%Y年%m月%d日}）",
+                basis,
+                "refuse",
+            )
+        ]
+    return []
+
+
+def measure_evaluate(proposal: Proposal, *, now: datetime) -> Evaluation:
+    """Evaluate a proposed measure against the legal limits and the 善意文明执行 guardrails.
+
+    Returns ``refused`` if any refusing rule applies (after 院长 overrides of overridable rules),
+    ``warn`` if only warnings apply, else ``allowed``. Reads only; writes nothing.
+    """
+    today = local_date(now)
+    reasons = _limits(proposal, today) + _duplicates(proposal) + _good_faith(proposal, today)
+    final: list[Reason] = []
+    for r in reasons:
+        if r.severity == "refuse" and r.code in OVERRIDABLE:
+            ov = _override(proposal, r.code)
+            if ov is not None:
+                r = Reason(
+                    r.code,
+                    r.message,
+                    r.basis,
+                    "warn",
+                    override=f"院长{ov.granted_by}于{local_date(ov.granted_at):%Y年%m月%d日}书面批准：{ov.reason}",
+                )
+        final.append(r)
+    verdict: Verdict = "allowed"
+    if any(r.severity == "refuse" for r in final):
+        verdict = "refused"
+    elif final:
+        verdict = "warn"
+    return Evaluation(verdict, tuple(final))
+
+
+def home_disposal_evaluate(
+    *, case: Case, party: Party, property_ref: str, kind: str, now: datetime
+) -> Evaluation:
+    """For the disposal app: may this real-estate item be auctioned (``auction_home``) or its
+    occupants be ordered to vacate (``vacate``)?"""
+    if kind not in (AUCTION_HOME, VACATE):
+        raise ValueError(kind)
+    return measure_evaluate(Proposal(kind=kind, case=case, subject=party, property_ref=property_ref), now=now)
+
+
+def basic_account_freeze_evaluate(*, case: Case, party: Party, now: datetime) -> Evaluation:
+    """For the inquiry/freeze app: may the enterprise's basic operating account be frozen?"""
+    return measure_evaluate(Proposal(kind=FREEZE_BASIC_ACCOUNT, case=case, subject=party), now=now)
+
+
+def listing_publishable(listing: DishonestListing, *, now: datetime) -> Evaluation:
+    """Whether a decided listing may be published now (no publication during a grace period)."""
+    return measure_evaluate(Proposal(kind=PUBLISH, case=listing.case, subject=listing.party), now=now)
+
+
+__all__ = [
+    "AUCTION_HOME",
+    "FREEZE_BASIC_ACCOUNT",
+    "OVERRIDABLE",
+    "PUBLISH",
+    "VACATE",
+    "Evaluation",
+    "GuardrailRefused",
+    "Proposal",
+    "Reason",
+    "WarningsNotAcknowledged",
+    "basic_account_freeze_evaluate",
+    "home_disposal_evaluate",
+    "listing_publishable",
+    "measure_evaluate",
+]

@@ -1,0 +1,129 @@
+"""What each measure is in law: its basis, whether the 院长 must approve, and its 复议 route.
+
+One table (:data:`KINDS`) so pages, documents and the approval chain read the same facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from lastmile.core.legal import LegalBasis, cpl
+
+from .models import MeasureKind
+
+SPC_INTERP = "最高人民法院关于适用《中华人民共和国民事诉讼法》的解释"
+DISHONEST_RULES = "最高人民法院关于公布失信被执行人名单信息的若干规定"
+CONSUMPTION_RULES = "最高人民法院关于限制被执行人高消费及有关消费的若干规定"
+GOOD_FAITH = "最高人民法院关于在执行工作中进一步强化善意文明执行理念的意见"
+SEIZURE_RULES = "最高人民法院关于人民法院民事执行中查封、扣押、冻结财产的规定"
+OBJECTION_RULES = "最高人民法院关于人民法院办理执行异议和复议案件若干问题的规定"
+REFUSAL_INTERP = "最高人民法院、最高人民检察院关于办理拒不执行判决、裁定刑事案件适用法律若干问题的解释"
+
+
+def interp(article: str) -> LegalBasis:
+    return LegalBasis(SPC_INTERP, "2022", article)
+
+
+def dishonest(article: str) -> LegalBasis:
+    return LegalBasis(DISHONEST_RULES, "2017", article)
+
+
+def consumption(article: str) -> LegalBasis:
+    return LegalBasis(CONSUMPTION_RULES, "2015", article)
+
+
+GOOD_FAITH_BASIS = LegalBasis(GOOD_FAITH, "法发〔2019〕35号", "")
+REFUSAL_BASIS = LegalBasis(REFUSAL_INTERP, "法释〔2024〕13号", "")
+
+
+@dataclass(frozen=True)
+class KindRule:
+    kind: str
+    basis: LegalBasis
+    needs_president: bool
+    review_route: str
+
+
+KINDS: dict[str, KindRule] = {
+    MeasureKind.SUMMONS_BY_FORCE: KindRule(
+        MeasureKind.SUMMONS_BY_FORCE,
+        cpl(112),
+        True,
+        "经院长批准（民事诉讼法第119条）；询问不超过8小时，可能采取拘留的不超过24小时（民诉解释第482条）",
+    ),
+    MeasureKind.FINE: KindRule(
+        MeasureKind.FINE,
+        cpl(118),
+        True,
+        "对决定不服的，可在收到决定书之日起3日内向上一级法院申请复议一次，上级法院5日内作出决定；复议期间不停止执行",
+    ),
+    MeasureKind.DETENTION: KindRule(
+        MeasureKind.DETENTION,
+        cpl(118),
+        True,
+        "对决定不服的，可在收到决定书之日起3日内向上一级法院申请复议一次，上级法院5日内作出决定；复议期间不停止执行",
+    ),
+    MeasureKind.CONSUMPTION_RESTRICTION: KindRule(
+        MeasureKind.CONSUMPTION_RESTRICTION,
+        consumption("1"),
+        True,
+        "限制消费令由院长签发；被限制人可依民事诉讼法第236条提出执行异议",
+    ),
+    MeasureKind.DISHONEST_LISTING: KindRule(
+        MeasureKind.DISHONEST_LISTING,
+        dishonest("1"),
+        True,
+        "决定书由院长签发；认为有错误的可申请纠正，法院15日内审查；驳回的可在10日内向上一级法院申请复议",
+    ),
+    MeasureKind.EXIT_RESTRICTION: KindRule(
+        MeasureKind.EXIT_RESTRICTION,
+        cpl(266),
+        False,
+        "被限制人可依民事诉讼法第236条提出执行异议",
+    ),
+    MeasureKind.VEHICLE_SEIZURE: KindRule(
+        MeasureKind.VEHICLE_SEIZURE,
+        cpl(255),
+        False,
+        "当事人、利害关系人可依民事诉讼法第236条提出执行异议",
+    ),
+}
+
+REVIEWABLE = (MeasureKind.SUMMONS_BY_FORCE, MeasureKind.FINE, MeasureKind.DETENTION)
+
+# 民事诉讼法 (2023) art. 118 and 民诉解释 (2022) arts. 180, 482, 185.
+FINE_MAX_PERSON = 100_000
+FINE_MIN_UNIT = 50_000
+FINE_MAX_UNIT = 1_000_000
+DETENTION_MAX_DAYS = 15
+SUMMONS_MIN_COUNT = 2
+QUESTIONING_MAX_HOURS = 8
+QUESTIONING_MAX_HOURS_DETENTION = 24
+FAMILY_NOTICE_HOURS = 24
+REVIEW_APPLY_DAYS = 3
+REVIEW_DECIDE_DAYS = 5
+# 失信规定 2017 arts. 2, 10, 11; 法发〔2019〕35号.
+LISTING_YEARS = 2
+LISTING_EXTENSION_MAX = 3
+REMOVAL_WORKING_DAYS = 3
+CORRECTION_REVIEW_DAYS = 15
+RELIST_BLOCK_MONTHS = 6
+GRACE_MONTHS_MIN, GRACE_MONTHS_MAX = 1, 3
+TEMPORARY_LIFT_MAX_MONTHS = 1
+HOME_VACATE_GRACE_MONTHS = 3
+
+
+def measures_setting(key: str) -> object:
+    """Settings for rules marked UNVERIFIED in rules.md (see docs/measures.md)."""
+    defaults: dict[str, object] = {
+        # rules.md §5.2 / §13 item 9: "do not freeze an enterprise's basic account" is UNVERIFIED.
+        "GUARD_BASIC_ACCOUNT": True,
+        # requests per window per client IP for the public dishonest-list query
+        "PUBLIC_QUERY_RATE": 30,
+        "PUBLIC_QUERY_WINDOW_SECONDS": 60,
+        "PUBLIC_QUERY_MAX_RESULTS": 20,
+    }
+    configured = getattr(settings, "LASTMILE", {}).get("MEASURES", {})
+    return configured.get(key, defaults[key])

@@ -1,0 +1,392 @@
+"""Reads of measures: per case (staff, court-scoped), for the 终本 check, for statistics, and the
+public dishonest list (masked fields only)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Sum
+
+from lastmile.accounts.models import Court, User
+from lastmile.accounts.permissions import require
+from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty
+from lastmile.core.clock import SHANGHAI
+from lastmile.core.errors import InvalidIdentifier, NotFound
+from lastmile.core.identifiers import validate_resident_id, validate_uscc
+
+from . import rules
+from .models import (
+    DishonestListing,
+    DishonestNotApplicable,
+    ListingStatus,
+    Measure,
+    MeasureKind,
+    MeasureStatus,
+    OperationTarget,
+    PublicationExport,
+    RefusalReferral,
+    SpecialOperation,
+    TargetOutcome,
+)
+
+
+def court_id_of(actor: User) -> int:
+    """The actor's court; staff without a court see nothing."""
+    if actor.court_id is None:
+        raise NotFound("您没有所属法院。")
+    return actor.court_id
+
+
+TAKEN_STATUSES = (MeasureStatus.IN_FORCE, MeasureStatus.EXPIRED, MeasureStatus.LIFTED, MeasureStatus.REVOKED)
+
+# --- for the 终本 check (enforcement) ---------------------------------------------------------------
+
+
+def consumption_restriction_issued(case: Case) -> bool:
+    """Whether a 限制消费令 has taken effect in the case (终本规定 2016 art. 1(2))."""
+    return Measure.objects.filter(
+        case=case, kind=MeasureKind.CONSUMPTION_RESTRICTION, status__in=TAKEN_STATUSES
+    ).exists()
+
+
+ListingState = Literal["listed", "not_applicable", "none"]
+
+
+@dataclass(frozen=True)
+class DishonestListingStatus:
+    """Per case: ``listed`` when every debtor is listed or recorded as not applicable and at least
+    one is listed; ``not_applicable`` when every debtor is recorded as not applicable; else ``none``."""
+
+    state: ListingState
+    listed_party_ids: frozenset[int]
+    not_applicable: dict[int, str]
+    unresolved_party_ids: frozenset[int]
+
+
+def dishonest_listing_status(case: Case) -> DishonestListingStatus:
+    debtors = set(
+        CaseParty.objects.filter(case=case, role__in=DEBTOR_ROLES).values_list("party_id", flat=True)
+    )
+    listed = set(
+        DishonestListing.objects.filter(case=case)
+        .exclude(status=ListingStatus.REVOKED)
+        .values_list("party_id", flat=True)
+    )
+    na = dict(DishonestNotApplicable.objects.filter(case=case).values_list("party_id", "reason"))
+    unresolved = debtors - listed - set(na)
+    state: ListingState
+    if debtors and not unresolved and listed & debtors:
+        state = "listed"
+    elif debtors and not unresolved:
+        state = "not_applicable"
+    else:
+        state = "none"
+    return DishonestListingStatus(state, frozenset(listed), na, frozenset(unresolved))
+
+
+@dataclass(frozen=True)
+class MeasuresSummary:
+    by_kind: dict[str, int]
+    active: list[Measure]
+    pending_approval: list[Measure]
+    listings: list[DishonestListing]
+    consumption_restriction_issued: bool
+    dishonest: DishonestListingStatus
+
+
+def measures_summary(case: Case) -> MeasuresSummary:
+    """Everything a stage app or the case page needs to know about a case's measures."""
+    measures = list(Measure.objects.filter(case=case).select_related("subject"))
+    return MeasuresSummary(
+        by_kind=dict(Counter(m.kind for m in measures if m.status in TAKEN_STATUSES)),
+        active=[m for m in measures if m.status == MeasureStatus.IN_FORCE],
+        pending_approval=[
+            m for m in measures if m.status in (MeasureStatus.PROPOSED, MeasureStatus.APPROVED)
+        ],
+        listings=list(DishonestListing.objects.filter(case=case).order_by("-decided_on")),
+        consumption_restriction_issued=consumption_restriction_issued(case),
+        dishonest=dishonest_listing_status(case),
+    )
+
+
+def measures_for_case(*, actor: User, case: Case) -> QuerySet[Measure]:
+    require(actor, "case.view", court=case.court)
+    return Measure.objects.filter(case=case).select_related("subject", "proposed_by", "decided_by")
+
+
+def measure_get_for(*, actor: User, measure_id: int) -> Measure:
+    require(actor, "case.view")
+    m = (
+        Measure.objects.select_related("case", "subject")
+        .filter(pk=measure_id, court_id=court_id_of(actor))
+        .first()
+    )
+    if m is None:
+        raise NotFound("措施不存在或您无权查看。")
+    return m
+
+
+# --- for statistics ------------------------------------------------------------------------------
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(start, time.min, tzinfo=SHANGHAI),
+        datetime.combine(end, time.max, tzinfo=SHANGHAI),
+    )
+
+
+def measure_counts(*, court: Court, start: date, end: date) -> dict[str, int]:
+    """Measures taken by ``court`` between ``start`` and ``end`` (inclusive, Beijing dates).
+
+    Keys: ``summons_by_force`` (拘传), ``detention`` (拘留), ``fine`` (罚款), ``vehicle_seizure``
+    (扣押车辆), ``consumption_restriction`` (限制消费), ``exit_restriction`` (限制出境),
+    ``dishonest_published`` (失信 published person-times), ``refusal_referrals`` (拒执移送).
+    A measure counts when it took effect in the period.
+    """
+    lo, hi = _bounds(start, end)
+    taken = Counter(
+        Measure.objects.filter(court=court, starts_at__range=(lo, hi), status__in=TAKEN_STATUSES).values_list(
+            "kind", flat=True
+        )
+    )
+    out: dict[str, int] = {
+        str(k): taken.get(k, 0)
+        for k in (
+            MeasureKind.SUMMONS_BY_FORCE,
+            MeasureKind.DETENTION,
+            MeasureKind.FINE,
+            MeasureKind.VEHICLE_SEIZURE,
+            MeasureKind.CONSUMPTION_RESTRICTION,
+            MeasureKind.EXIT_RESTRICTION,
+        )
+    }
+    out["dishonest_published"] = (
+        DishonestListing.objects.filter(court=court, publish_on__range=(start, end))
+        .exclude(status=ListingStatus.GRACE)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=F("publish_on")))
+        .count()
+    )
+    out["refusal_referrals"] = RefusalReferral.objects.filter(
+        court=court, prepared_at__range=(lo, hi)
+    ).count()
+    return out
+
+
+# --- the public dishonest list --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicListing:
+    """What the public may see of a listing (失信规定 2017 art. 6); the ID is masked."""
+
+    name: str
+    masked_id: str
+    is_person: bool
+    sex: str
+    age: int | None
+    legal_representative: str
+    court_name: str
+    case_number: str
+    filed_on: date | None
+    basis: str
+    obligation: str
+    performance: str
+    conduct: str
+    publish_on: date
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "id_number": self.masked_id,
+            "kind": "person" if self.is_person else "organisation",
+            "sex": self.sex,
+            "age": self.age,
+            "legal_representative": self.legal_representative,
+            "court": self.court_name,
+            "case_number": self.case_number,
+            "filed_on": self.filed_on.isoformat() if self.filed_on else None,
+            "basis": self.basis,
+            "obligation": self.obligation,
+            "performance": self.performance,
+            "conduct": self.conduct,
+            "published_on": self.publish_on.isoformat(),
+        }
+
+
+PUBLIC_FIELDS = (
+    "name",
+    "masked_id",
+    "is_person",
+    "sex",
+    "birth_year",
+    "legal_representative",
+    "court_name",
+    "case_number",
+    "filed_on",
+    "basis",
+    "obligation",
+    "performance",
+    "conduct",
+    "publish_on",
+)
+
+
+def name_key(name: str) -> str:
+    return unicodedata.normalize("NFKC", name or "").strip().replace(" ", "").upper()
+
+
+def identity_key(identity: str) -> str:
+    """Normalise a resident ID (18 or legacy 15 digits) or a unified social credit code."""
+    raw = unicodedata.normalize("NFKC", identity or "").strip().upper()
+    if not raw:
+        return ""
+    try:
+        return validate_resident_id(raw).number
+    except InvalidIdentifier:
+        pass
+    try:
+        return validate_uscc(raw)
+    except InvalidIdentifier:
+        raise InvalidIdentifier("请输入正确的身份证号码或统一社会信用代码。") from None
+
+
+def _public(row: dict[str, object], today: date) -> PublicListing:
+    birth_year = row["birth_year"]
+    return PublicListing(
+        name=str(row["name"]),
+        masked_id=str(row["masked_id"]),
+        is_person=bool(row["is_person"]),
+        sex=str(row["sex"]),
+        age=(today.year - int(birth_year))
+        if isinstance(birth_year, int)
+        else None,  # as the national list shows
+        legal_representative=str(row["legal_representative"]),
+        court_name=str(row["court_name"]),
+        case_number=str(row["case_number"]),
+        filed_on=row["filed_on"],  # type: ignore[arg-type]
+        basis=str(row["basis"]),
+        obligation=str(row["obligation"]),
+        performance=str(row["performance"]),
+        conduct=str(row["conduct"]),
+        publish_on=row["publish_on"],  # type: ignore[arg-type]
+    )
+
+
+def _public_sql(*, with_identity: bool) -> str:
+    """The public query as one SQL statement (the hot path of a public endpoint: no ORM compile).
+
+    ``status = 'published'`` is a literal so both SQLite and PostgreSQL match the partial index
+    ``listing_public_lookup`` (name_key, id_key) WHERE status = 'published'.
+    """
+    qn = connection.ops.quote_name
+    meta = DishonestListing._meta
+    columns = {f.name: f.column for f in meta.concrete_fields}
+    cols = ", ".join(qn(columns[f]) for f in PUBLIC_FIELDS)
+    # identifiers only, quoted by the backend; every value is a bound parameter
+    sql = (
+        f"SELECT {cols} FROM {qn(meta.db_table)} WHERE {qn('status')} = 'published' "  # noqa: S608
+        f"AND {qn('name_key')} = %s AND {qn('publish_on')} <= %s"
+    )
+    if with_identity:
+        sql += f" AND {qn('id_key')} = %s"
+    return sql + f" ORDER BY {qn('publish_on')} DESC, {qn('id')} DESC LIMIT %s"
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def public_dishonest_search(*, name: str, identity: str = "", today: date) -> list[PublicListing]:
+    """The public query: exact name, optionally narrowed by ID number or credit code.
+
+    Only published entries whose publication date has come are returned (never during a grace
+    period). Reads only the masked columns; the full ID is used for matching and never returned.
+    Uses the partial index ``listing_public_lookup`` (name_key, id_key) WHERE status='published'.
+    """
+    key = name_key(name)
+    if len(key) < 2:
+        raise InvalidIdentifier("请输入被执行人姓名或名称（至少两个字）。")
+    ident = identity_key(identity)
+    limit = int(rules.measures_setting("PUBLIC_QUERY_MAX_RESULTS"))  # type: ignore[call-overload]
+    params: list[Any] = [key, today] + ([ident] if ident else []) + [limit]
+    with connection.cursor() as cur:
+        cur.execute(_public_sql(with_identity=bool(ident)), params)
+        rows = cur.fetchall()
+    out = []
+    for values in rows:
+        row = dict(zip(PUBLIC_FIELDS, values, strict=True))
+        row["filed_on"], row["publish_on"] = _as_date(row["filed_on"]), _as_date(row["publish_on"])
+        row["is_person"] = bool(row["is_person"])
+        out.append(_public(row, today))
+    return out
+
+
+def publication_export_rows(
+    *, actor: User, export_id: int, today: date
+) -> tuple[PublicationExport, list[PublicListing]]:
+    require(actor, "case.view")
+    export = PublicationExport.objects.filter(pk=export_id, court_id=court_id_of(actor)).first()
+    if export is None:
+        raise NotFound("发布记录不存在。")
+    rows = (
+        DishonestListing.objects.filter(pk__in=export.listing_ids)
+        .order_by("-publish_on", "-id")
+        .values(*PUBLIC_FIELDS)
+    )
+    return export, [_public(r, today) for r in rows]
+
+
+def publication_person_times(*, court: Court, start: date, end: date) -> dict[str, int]:
+    """Person-times published per channel (newspaper, WeChat, LED) in the period."""
+    lo, hi = _bounds(start, end)
+    rows = (
+        PublicationExport.objects.filter(court=court, created_at__range=(lo, hi))
+        .values("channel")
+        .annotate(n=Sum("person_times"))
+    )
+    return {r["channel"]: int(r["n"] or 0) for r in rows}
+
+
+# --- 专项行动 report ------------------------------------------------------------------------------
+
+
+@dataclass
+class OperationReport:
+    operation: SpecialOperation
+    targets: list[OperationTarget]
+    by_outcome: dict[str, int] = field(default_factory=dict)
+    amount_recovered: Decimal = Decimal("0.00")
+    measures: dict[str, int] = field(default_factory=dict)
+
+
+def operation_report(*, actor: User, operation_id: int) -> OperationReport:
+    """The summary report of a special operation: outcome per target, totals, measures taken."""
+    require(actor, "case.view")
+    op = SpecialOperation.objects.filter(pk=operation_id, court_id=court_id_of(actor)).first()
+    if op is None:
+        raise NotFound("专项行动不存在。")
+    targets = list(op.targets.select_related("case", "party", "team").order_by("case__number"))
+    counts = Counter(t.outcome for t in targets)
+    total = sum((t.amount_recovered for t in targets), Decimal("0.00"))
+    measures = measure_counts(court=op.court, start=op.starts_on, end=op.ends_on)
+    return OperationReport(
+        operation=op,
+        targets=targets,
+        by_outcome={o.value: counts.get(o.value, 0) for o in TargetOutcome},
+        amount_recovered=total,
+        measures=measures,
+    )
+
+
+def operations_for(*, actor: User) -> QuerySet[SpecialOperation]:
+    require(actor, "case.view")
+    return SpecialOperation.objects.filter(court_id=court_id_of(actor)).order_by("-starts_on")
