@@ -15,6 +15,7 @@ from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, CaseEvent, CaseStatus, Deadline
 from lastmile.cases.selectors import case_get_for, cases_visible_to
 from lastmile.core.errors import NotFound
+from lastmile.measures.selectors import consumption_restriction_issued, dishonest_listing_status
 
 from . import rules
 from .models import (
@@ -111,7 +112,8 @@ def zhongben_conditions(*, case: Case, as_of: date) -> list[Condition]:
     such a situation is recorded; (4) more than 3 months since filing; (5) the applicant
     interviewed (SPC explanation of the rule; 民诉解释 2022 art. 517).
 
-    Later apps (inquiry, measures) feed the same :class:`ProcedureStep` rows.
+    Condition (2) also reads the measures app: a 限制消费令 in force and every debtor listed or
+    recorded as not listable (:mod:`lastmile.measures.selectors`).
     """
     steps = list(ProcedureStep.objects.filter(case=case).order_by("done_on", "id"))
     kinds = {s.kind for s in steps}
@@ -139,9 +141,15 @@ def zhongben_conditions(*, case: Case, as_of: date) -> list[Condition]:
     )
 
     gaps = []
-    if not has(StepKind.CONSUMPTION_RESTRICTION):
+    # Either recorded as a step here or taken as a measure in lastmile.measures.
+    if not (has(StepKind.CONSUMPTION_RESTRICTION) or consumption_restriction_issued(case)):
         gaps.append("尚未发出限制消费令")
-    if not (has(StepKind.DISHONEST_LISTED) or has(StepKind.DISHONEST_NOT_APPLICABLE)):
+    listing = dishonest_listing_status(case)
+    if not (
+        has(StepKind.DISHONEST_LISTED)
+        or has(StepKind.DISHONEST_NOT_APPLICABLE)
+        or listing.state in ("listed", "not_applicable")
+    ):
         gaps.append("尚未纳入失信名单，也未记录不符合纳入条件的理由")
     out.append(
         Condition(

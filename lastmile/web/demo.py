@@ -116,10 +116,12 @@ def _demo_apps(*, now: datetime) -> list[str]:
     from lastmile.enforcement.demo import demo_seed_enforcement
     from lastmile.filing.demo import demo_seed_filing
     from lastmile.ledger.demo import demo_seed_ledger
+    from lastmile.measures.demo import demo_seed_measures
 
     notes: list[str] = []
     demo_seed_enforcement(now=now)
     demo_seed_ledger(now=now)
+    demo_seed_measures(now=now)
     notes += demo_seed_filing(now=now).lines
     return notes
 
