@@ -197,4 +197,12 @@ LASTMILE = {
         "MAX_OVERDUE_RATE": "0.54",
         "CHUNK_RETRIES": 3,
     },
+    # Legal documents (lastmile.documents); every key is explained in docs/documents.md.
+    "DOCUMENTS": {
+        "ROOT": os.environ.get("LASTMILE_DOCUMENTS_ROOT", ""),  # empty = MEDIA_ROOT/documents
+        "SERIES_SUFFIX": True,  # 案号之一/之二 for later rulings of a case (UNVERIFIED practice)
+        "SIGNATURE_ADAPTER": "lastmile.documents.seal.PlaceholderSealAdapter",
+        "BATCH_WORKERS": 1,
+        "BATCH_LEASE_SECONDS": 300,
+    },
 }

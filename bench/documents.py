@@ -1,0 +1,268 @@
+"""Bench: how fast Lastmile renders and issues legal documents.
+
+    .venv/bin/python bench/documents.py              # quick: 200 documents per measurement
+    .venv/bin/python bench/documents.py --count 1000
+    .venv/bin/python bench/documents.py --full       # really renders 72,120 documents (2 workers)
+
+Measured in one run, side by side:
+  1. a one-line typst document (same fonts, same compiler): the floor;
+  2. rendering 执行通知书 (template → checked blocks → typst PDF), single process;
+  3. the same with two worker processes;
+  4. issuing through a batch (render + seal + SHA-256 + file + DB row + case event), one worker
+     and two worker processes on the same database.
+Each line prints documents per second and the time 72,120 documents (Yuelu's volume) would take
+at that rate; ``--full`` renders all 72,120 and prints the measured time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# bench/ holds a statistics.py that would shadow the standard library's module.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+YUELU_DOCUMENTS = 72_120
+
+
+def _setup_django(data_dir: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LASTMILE_DATA_DIR", data_dir)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.LASTMILE["DOCUMENTS"] = {
+        **settings.LASTMILE.get("DOCUMENTS", {}),
+        "ROOT": str(Path(data_dir) / "documents"),
+    }
+
+
+def _context(i: int) -> dict:
+    from lastmile.documents.catalog import TEMPLATES_BY_CODE
+
+    spec = TEMPLATES_BY_CODE["enforcement_notice"]
+    person = {
+        "name": f"王堃{i}",
+        "desc": f"王堃{i}，男，1985年3月12日出生，住长沙市岳麓区桃子湖路{i}号。",
+        "rep": "",
+        "id_number": "430104198503120011",
+        "address": "长沙市",
+        "service_address": "",
+        "sex": "男",
+    }
+    bank = {**person, "name": "长沙银行股份有限公司岳麓支行", "desc": "长沙银行股份有限公司岳麓支行。"}
+    return {
+        "court": {"name": "长沙市岳麓区人民法院", "phone": "0731-88888888"},
+        "case": {"number": f"（2025）湘0104执{i}号", "cause": "金融借款合同纠纷", "filed_on": "2025-03-01"},
+        "applicants": [bank],
+        "respondents": [person],
+        "officer": {"name": "郑法"},
+        "doc": {"number": f"（2025）湘0104执{i}号", "date": "2025-03-03"},
+        **spec.sample,
+        "principal": f"{80000 + i}.00",
+    }
+
+
+def _render_range(args: tuple[int, int]) -> int:
+    start, stop = args
+    from datetime import UTC, datetime
+
+    from lastmile.documents.catalog import TEMPLATES_BY_CODE
+    from lastmile.documents.rendering import SealMark, render_document
+
+    spec = TEMPLATES_BY_CODE["enforcement_notice"]
+    seal = SealMark("长沙市岳麓区人民法院", "电子签章（占位）")
+    for i in range(start, stop):
+        render_document(
+            body=spec.body,
+            context=_context(i),
+            title=spec.title,
+            number=f"（2025）湘0104执{i}号",
+            court_name="长沙市岳麓区人民法院",
+            timestamp=datetime(2025, 3, 3, tzinfo=UTC),
+            seal=seal,
+        )
+    return stop - start
+
+
+def _init_worker(data_dir: str) -> None:
+    _setup_django(data_dir)
+    _render_range((0, 1))  # warm the compiler and font caches, as a long-lived worker would be
+
+
+def _line(label: str, n: int, seconds: float) -> None:
+    rate = n / seconds
+    eta = YUELU_DOCUMENTS / rate
+    print(f"{label:<44} {n:>6} docs {seconds:8.2f} s {rate:9.1f} docs/s   72,120 docs ≈ {eta / 60:7.1f} min")
+
+
+def _pool_render(data_dir: str, start: int, count: int, workers: int) -> float:
+    chunk = max(1, count // (workers * 8))
+    ranges = [(s, min(s + chunk, start + count)) for s in range(start, start + count, chunk)]
+    with mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(data_dir,)) as pool:
+        pool.map(_render_range, ranges[:workers])  # warm-up is outside the clock
+        t0 = time.perf_counter()
+        total = sum(pool.map(_render_range, ranges))
+        elapsed = time.perf_counter() - t0
+    assert total == count
+    return elapsed
+
+
+def _batch(data_dir: str, count: int, workers: int) -> float:
+    from django.db import transaction
+
+    from lastmile.accounts.models import Court, Role, User
+    from lastmile.cases.models import PartyRole
+    from lastmile.cases.services import PartyInRole, case_register
+    from lastmile.documents.catalog import TEMPLATES_BY_CODE
+    from lastmile.documents.services import batch_create
+    from lastmile.parties.models import IdType, PartyKind
+    from lastmile.parties.services import party_upsert
+    from lastmile.testing.factories import FIXED_NOW, make_resident_id, make_uscc
+
+    court = Court.objects.get(code="湘0104")
+    judge, _ = User.objects.get_or_create(
+        username="bench_judge", defaults={"court": court, "role": Role.ENFORCEMENT_JUDGE}
+    )
+    bank = party_upsert(
+        kind=PartyKind.ORGANISATION,
+        name="长沙银行股份有限公司岳麓支行",
+        id_type=IdType.USCC,
+        id_number=make_uscc(7),
+        now=FIXED_NOW,
+    )
+    cases = []
+    with transaction.atomic():
+        for i in range(count):
+            debtor = party_upsert(
+                kind=PartyKind.PERSON,
+                name=f"王喆{workers}{i}",
+                id_type=IdType.RESIDENT_ID,
+                id_number=make_resident_id(birth=f"19{60 + workers}0101", seq=i),
+                now=FIXED_NOW,
+                address="长沙市岳麓区",
+            )
+            cases.append(
+                case_register(
+                    court=court,
+                    type_code="执",
+                    actor=None,
+                    now=FIXED_NOW,
+                    cause="金融借款合同纠纷",
+                    parties=[
+                        PartyInRole(bank, PartyRole.APPLICANT),
+                        PartyInRole(debtor, PartyRole.RESPONDENT),
+                    ],
+                    officer=judge,
+                )
+            )
+    spec = TEMPLATES_BY_CODE["enforcement_notice"]
+    job = batch_create(
+        court=court,
+        template_code=spec.code,
+        cases=cases,
+        actor=judge,
+        now=FIXED_NOW,
+        context=spec.sample,
+        enqueue=False,
+    )
+    env = {**os.environ, "LASTMILE_DATA_DIR": data_dir}
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        f"from bench.documents import _setup_django; _setup_django({data_dir!r})\n"
+        "from lastmile.documents.models import BatchJob; from lastmile.documents.services import batch_run\n"
+        "from lastmile.documents.rendering import typst_one_line; typst_one_line()\n"
+        "print('ready', flush=True); sys.stdin.readline()\n"
+        f"batch_run(BatchJob.objects.get(pk={job.pk}), worker_id=sys.argv[1])\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, f"bench-{n}"],
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(workers)
+    ]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    t0 = time.perf_counter()
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    for p in procs:
+        assert p.wait() == 0
+    elapsed = time.perf_counter() - t0
+    from lastmile.documents.models import Document
+
+    assert Document.objects.filter(batch_item__job=job).count() == count
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--full", action="store_true", help="render all 72,120 documents with two workers")
+    parser.add_argument("--no-batch", action="store_true", help="skip the database batch measurements")
+    args = parser.parse_args()
+
+    data_dir = tempfile.mkdtemp(prefix="lastmile-bench-")
+    _setup_django(data_dir)
+    from django.core.management import call_command
+
+    from lastmile.documents.rendering import typst_one_line
+
+    n = args.count
+    print(
+        f"Lastmile documents bench — {n} documents per measurement, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs, data in {data_dir}"
+    )
+    typst_one_line()
+    _render_range((0, 1))
+    t0 = time.perf_counter()
+    for i in range(n):
+        typst_one_line(f"Lastmile {i}")
+    _line("one-line typst document (baseline)", n, time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    _render_range((1, n + 1))
+    _line("render 执行通知书, single process", n, time.perf_counter() - t0)
+    _line("render 执行通知书, two workers", n, _pool_render(data_dir, 10_000, n, 2))
+
+    if not args.no_batch:
+        if not os.environ.get("DATABASE_URL"):
+            call_command("migrate", verbosity=0, interactive=False)
+            from lastmile.accounts.services import courts_load
+
+            courts_load()
+        from lastmile.documents.services import templates_ensure
+        from lastmile.testing.factories import FIXED_NOW
+
+        templates_ensure(now=FIXED_NOW)
+        _line("issue via batch (DB, file, event), 1 worker", n, _batch(data_dir, n, 1))
+        _line("issue via batch (DB, file, event), 2 workers", n, _batch(data_dir, n, 2))
+
+    if args.full:
+        seconds = _pool_render(data_dir, 100_000, YUELU_DOCUMENTS, 2)
+        print(
+            f"FULL RUN: rendered {YUELU_DOCUMENTS:,} 执行通知书 with two workers in {seconds / 60:.1f} min "
+            f"({YUELU_DOCUMENTS / seconds:.1f} docs/s)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+"""Settings of the documents app: ``settings.LASTMILE["DOCUMENTS"]`` (see docs/documents.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Where issued PDFs are stored; empty = MEDIA_ROOT/documents.
+    "ROOT": "",
+    # 案号之一/之二 for later rulings of one case (UNVERIFIED court practice).
+    "SERIES_SUFFIX": True,
+    # The seal/signature adapter (a dotted path to a SignaturePort class).
+    "SIGNATURE_ADAPTER": "lastmile.documents.seal.PlaceholderSealAdapter",
+    # Worker tasks enqueued per batch, and how long a claim holds before another worker may take it.
+    "BATCH_WORKERS": 1,
+    "BATCH_LEASE_SECONDS": 300,
+}
+
+
+def documents_setting(key: str) -> Any:
+    configured = settings.LASTMILE.get("DOCUMENTS") or {}
+    return configured.get(key, DEFAULTS[key]) if isinstance(configured, dict) else DEFAULTS[key]

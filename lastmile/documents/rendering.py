@@ -1,0 +1,141 @@
+"""Rendering: template body + context → checked blocks → PDF (typst) and DOCX (docxtpl).
+
+Nothing here touches the database or the file system (besides reading the bundled fonts), so
+tests, the bench and the batch worker render the same way. One typst compiler per thread is kept
+warm: fonts are parsed once and typst's own caches make repeated layouts cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import typst
+
+from lastmile.core.errors import DomainError
+
+from .fonts import describe_chars, missing_glyphs, typst_fonts
+from .markup import Block, TemplateBodyError, docx_bytes, parse_blocks, render_markup, typst_source
+
+
+class GlyphMissing(DomainError):
+    """A character of the document has no glyph in the embedded fonts, so it would print as a box."""
+
+    code = "glyph_missing"
+
+
+@dataclass(frozen=True)
+class SealMark:
+    """The visible mark a seal adapter asks to be printed (e.g. ``电子签章（占位）``)."""
+
+    court_name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    title: str
+    number: str
+    court_name: str
+    blocks: list[Block]
+    seal: SealMark | None
+    pdf: bytes
+
+    def text(self) -> str:
+        """Every character printed on the document, in order (header, body, seal)."""
+        parts = [self.court_name, self.title, self.number]
+        parts += [b.text() for b in self.blocks]
+        if self.seal is not None:
+            parts += [self.seal.court_name, self.seal.text]
+        return "\n".join(parts)
+
+    def docx(self) -> bytes:
+        return docx_bytes(
+            self.blocks,
+            court_name=self.court_name,
+            title=self.title,
+            number=self.number,
+            seal_mark=self.seal.text if self.seal else "",
+        )
+
+
+_local = threading.local()
+
+
+def _compiler() -> typst.Compiler:
+    compiler = getattr(_local, "compiler", None)
+    if compiler is None:
+        compiler = typst.Compiler(font_paths=typst_fonts())
+        _local.compiler = compiler
+    return compiler
+
+
+def text_by_face(
+    *, court_name: str, title: str, number: str, blocks: list[Block], seal: SealMark | None
+) -> dict[str, str]:
+    """What each face must print: headings in 黑体 (Sans Bold), bold runs in Serif Bold."""
+    heading = [court_name, title]
+    body = [number, "— 0123456789 —"]
+    bold: list[str] = []
+    for block in blocks:
+        if block.kind == "table":
+            runs = [r for row in block.rows for cell in row for r in cell]
+        else:
+            runs = block.runs
+        for run in runs:
+            (bold if run.bold or block.kind == "heading" else body).append(run.text)
+    if seal is not None:
+        heading += [seal.court_name, seal.text]
+    return {"heading": "".join(heading), "body": "".join(body), "bold": "".join(bold)}
+
+
+def check_glyphs(by_face: dict[str, str]) -> None:
+    """Refuse a document with a character the embedded fonts cannot print (no tofu boxes)."""
+    missing = missing_glyphs(by_face)
+    if missing:
+        raise GlyphMissing(
+            f"文书中有字体未收录的字符：{describe_chars(missing)}，无法生成。"
+            "请核对当事人姓名等内容，或联系管理员补充字体。",
+            details={"characters": missing, "codepoints": [f"U+{ord(c):04X}" for c in missing]},
+        )
+
+
+def render_document(
+    *,
+    body: str,
+    context: dict[str, Any],
+    title: str,
+    number: str,
+    court_name: str,
+    timestamp: datetime,
+    seal: SealMark | None = None,
+) -> RenderedDocument:
+    """Render a template body to a checked PDF. ``timestamp`` is written into the PDF, so the
+    same inputs give the same bytes (and the same SHA-256)."""
+    blocks = parse_blocks(render_markup(body, context))
+    check_glyphs(text_by_face(court_name=court_name, title=title, number=number, blocks=blocks, seal=seal))
+    source = typst_source(blocks, seal=(seal.court_name, seal.text) if seal else None)
+    meta = json.dumps({"court": court_name, "title": title, "number": number}, ensure_ascii=False)
+    try:
+        pdf = _compiler().compile(
+            input=source.encode(),
+            format="pdf",
+            sys_inputs={"meta": meta},
+            timestamp=int(timestamp.timestamp()),
+        )
+    except typst.TypstError as exc:  # a bug in the generated source, not the user's fault
+        raise TemplateBodyError(f"文书排版失败：{exc.message}", details={"error": str(exc)}) from exc
+    assert isinstance(pdf, bytes)
+    return RenderedDocument(
+        title=title, number=number, court_name=court_name, blocks=blocks, seal=seal, pdf=pdf
+    )
+
+
+def typst_one_line(text: str = "Lastmile") -> bytes:
+    """A one-line typst document with the same fonts: the bench's baseline."""
+    pdf = _compiler().compile(input=f"#{json.dumps(text)}".encode(), format="pdf", sys_inputs={"meta": "{}"})
+    assert isinstance(pdf, bytes)
+    return pdf

@@ -1,0 +1,207 @@
+"""Batches: every case gets its document exactly once, also when a worker is killed mid-batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from lastmile.accounts.models import Role
+from lastmile.core.clock import FixedClock
+from lastmile.core.errors import ConditionsNotMet, PermissionDenied
+from lastmile.documents.catalog import TEMPLATES_BY_CODE
+from lastmile.documents.models import BatchItem, BatchJob, BatchStatus, Document, ItemStatus
+from lastmile.documents.services import batch_claim, batch_counts, batch_create, batch_run
+from lastmile.testing.factories import UserFactory
+
+from .conftest import make_case
+
+ROOT = Path(__file__).resolve().parents[3]
+SPEC = TEMPLATES_BY_CODE["enforcement_notice"]
+
+
+@pytest.fixture
+def cases(yuelu, judge, now, templates):
+    return [make_case(yuelu, judge, now, debtor_name=f"债务人{i}", seq=i + 1) for i in range(6)]
+
+
+@pytest.mark.django_db
+def test_batch_issues_each_case_once_and_a_rerun_adds_nothing(yuelu, judge, now, cases, docs_root):
+    job = batch_create(
+        court=yuelu,
+        template_code=SPEC.code,
+        cases=cases + cases[:2],
+        actor=judge,
+        now=now,
+        context=SPEC.sample,
+        enqueue=False,
+    )
+    assert job.total == 6 and BatchItem.objects.filter(job=job).count() == 6
+    seen: list[tuple[int, int]] = []
+    assert (
+        batch_run(job, worker_id="w1", clock=FixedClock(now), progress=lambda d, t: seen.append((d, t))) == 6
+    )
+    assert seen[-1] == (6, 6)
+    job.refresh_from_db()
+    assert job.status == BatchStatus.DONE and job.finished_at == now
+    assert Document.objects.filter(batch_item__job=job).count() == 6
+    assert batch_run(job, worker_id="w2", clock=FixedClock(now), lease=timedelta(0)) == 0
+    assert Document.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_a_reclaimed_item_that_was_already_issued_is_not_issued_again(yuelu, judge, now, cases, docs_root):
+    job = batch_create(
+        court=yuelu,
+        template_code=SPEC.code,
+        cases=cases[:2],
+        actor=judge,
+        now=now,
+        context=SPEC.sample,
+        enqueue=False,
+    )
+    batch_run(job, worker_id="w1", clock=FixedClock(now))
+    # Simulate a crash after commit but before the worker noticed: the item looks claimed again.
+    BatchItem.objects.filter(job=job).update(status=ItemStatus.CLAIMED, claimed_by="dead")
+    assert len(batch_claim(job, worker_id="w2", now=now, size=10, lease=timedelta(0))) == 2
+    batch_run(job, worker_id="w2", clock=FixedClock(now), lease=timedelta(0))
+    assert Document.objects.filter(batch_item__job=job).count() == 2
+    assert set(BatchItem.objects.filter(job=job).values_list("status", flat=True)) == {ItemStatus.DONE}
+
+
+@pytest.mark.django_db
+def test_batch_is_refused_whole_for_missing_elements_or_foreign_cases(
+    yuelu, wuling, judge, now, cases, docs_root
+):
+    with pytest.raises(ConditionsNotMet) as err:
+        batch_create(
+            court=yuelu, template_code=SPEC.code, cases=cases, actor=judge, now=now, context={}, enqueue=False
+        )
+    assert "principal" in err.value.unmet
+    other = make_case(wuling, UserFactory(court=wuling), now, debtor_name="外院", seq=99)
+    with pytest.raises(PermissionDenied):
+        batch_create(
+            court=yuelu,
+            template_code=SPEC.code,
+            cases=[*cases, other],
+            actor=judge,
+            now=now,
+            context=SPEC.sample,
+            enqueue=False,
+        )
+    clerk = UserFactory(court=yuelu, role=Role.FILING_CLERK)
+    with pytest.raises(PermissionDenied):
+        batch_create(
+            court=yuelu,
+            template_code=SPEC.code,
+            cases=cases,
+            actor=clerk,
+            now=now,
+            context=SPEC.sample,
+            enqueue=False,
+        )
+    assert BatchJob.objects.count() == 0 and BatchItem.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_item_that_cannot_be_rendered_fails_alone(yuelu, judge, now, cases, docs_root):
+    bad = make_case(yuelu, judge, now, debtor_name="赵𠀀", seq=50)
+    job = batch_create(
+        court=yuelu,
+        template_code=SPEC.code,
+        cases=[*cases[:2], bad],
+        actor=judge,
+        now=now,
+        context=SPEC.sample,
+        enqueue=False,
+    )
+    batch_run(job, worker_id="w1", clock=FixedClock(now))
+    job.refresh_from_db()
+    assert job.status == BatchStatus.FAILED
+    failed = BatchItem.objects.get(job=job, case=bad)
+    assert failed.status == ItemStatus.FAILED and "U+20000" in failed.error
+    assert batch_counts(job) == (3, 3)
+    assert Document.objects.filter(batch_item__job=job).count() == 2
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "DOCS_ROOT": str(tmp_path / "docs"), "PYTHONPATH": str(ROOT)}
+    if connection.vendor == "postgresql":
+        name = connection.settings_dict["NAME"]  # the test database, committed (transaction=True)
+        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        env["DATABASE_URL"] = f"{base}/{name}"
+    else:
+        env.pop("DATABASE_URL", None)
+        env["LASTMILE_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+def _helper(env: dict[str, str], *args: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "lastmile.documents.tests.batch_helper", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_batch_restarted_completes_with_each_document_exactly_once(tmp_path):
+    env = _env(tmp_path)
+    if connection.vendor != "postgresql":
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            timeout=300,
+        )
+    total = 30
+    job_id = _helper(env, "setup", str(total)).strip().splitlines()[-1]
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "lastmile.documents.tests.batch_helper", "run", job_id, "--slow", "0.05"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdout is not None
+    done_before_kill = 0
+    for line in worker.stdout:
+        if line.startswith("done "):
+            done_before_kill = int(line.split()[1].split("/")[0])
+            if done_before_kill >= 7:
+                worker.send_signal(signal.SIGKILL)
+                break
+    worker.wait(timeout=60)
+    assert worker.returncode == -signal.SIGKILL
+
+    midway = json.loads(_helper(env, "verify", job_id))
+    assert 7 <= midway["documents"] < total
+    assert midway["items_by_status"].get("claimed", 0) > 0  # the dead worker held claims
+
+    out = _helper(env, "run", job_id, "--reclaim")
+    assert "finished" in out
+    final = json.loads(_helper(env, "verify", job_id))
+    assert final["status"] == "done"
+    assert final["documents"] == total == final["all_documents_of_cases"]
+    assert final["per_case_template"] == [1]
+    assert final["items_by_status"] == {"done": total}
+    assert final["issued_events"] == total
+    assert final["files"] == total
+    assert final["audit_breaks"] == 0
+    assert final["counts"] == [total, total]
