@@ -113,6 +113,7 @@ def demo_seed(*, now: datetime) -> DemoResult:
 
 def _demo_apps(*, now: datetime) -> list[str]:
     """Each app's own demo data, created through its own services; returns lines to print."""
+    from lastmile.documents.demo import demo_seed_documents
     from lastmile.enforcement.demo import demo_seed_enforcement
     from lastmile.filing.demo import demo_seed_filing
     from lastmile.ledger.demo import demo_seed_ledger
@@ -122,6 +123,7 @@ def _demo_apps(*, now: datetime) -> list[str]:
     demo_seed_enforcement(now=now)
     demo_seed_ledger(now=now)
     demo_seed_measures(now=now)
+    demo_seed_documents(now=now)
     notes += demo_seed_filing(now=now).lines
     return notes
 
