@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lastmile.documents",
     "lastmile.ledger",
     "lastmile.measures",
+    "lastmile.inquiry",
     "lastmile.filing",
     "lastmile.enforcement",
     "lastmile.statistics",
@@ -204,5 +205,22 @@ LASTMILE = {
         "SIGNATURE_ADAPTER": "lastmile.documents.seal.PlaceholderSealAdapter",
         "BATCH_WORKERS": 1,
         "BATCH_LEASE_SECONDS": 300,
+    },
+    # Network inquiry and control (lastmile.inquiry); every key is explained in docs/inquiry.md.
+    "INQUIRY": {
+        "GATEWAY_URL": os.environ.get("LASTMILE_GATEWAY_URL", "http://127.0.0.1:8765"),
+        "CALLBACK_URL": os.environ.get(
+            "LASTMILE_INQUIRY_CALLBACK_URL", "http://127.0.0.1:8000/inquiry/callback/"
+        ),
+        "DEMO_KEYS": _env_bool("LASTMILE_INQUIRY_DEMO_KEYS", True),
+        "INSTITUTION_ORDER": ["wechatpay", "alipay", "bankcs", "hnrcu", "icbc", "ccb", "abc", "boc", "cfzq"],
+        # 最低生活保障 × months per court (查封规定 2020 art. 3); UNVERIFIED placeholders.
+        "LIVING_ALLOWANCE": {
+            "default": {"monthly": "800.00", "months": 2},
+            "湘0104": {"monthly": "930.00", "months": 2},
+            "湘0702": {"monthly": "750.00", "months": 2},
+            "湘0682": {"monthly": "700.00", "months": 2},
+        },
+        "RENEWAL_REMIND_DAYS": 15,
     },
 }

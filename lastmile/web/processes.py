@@ -55,6 +55,11 @@ PROCESSES: list[Process] = [
         "后台任务",
         lambda host, port: [_python(), "-m", "lastmile.cli", "db_worker", "--queue-name", "*"],
     ),
+    Process(
+        "institutions-sim",
+        "查控协助机构模拟器",
+        lambda host, port: [_python(), "-m", "lastmile.cli", "institutions-sim"],
+    ),
 ]
 
 

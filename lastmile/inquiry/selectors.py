@@ -1,0 +1,220 @@
+"""Reads of network inquiry and control, scoped to the actor's court."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from lastmile.accounts.models import User
+from lastmile.accounts.permissions import actor_can
+from lastmile.cases.models import Case
+from lastmile.cases.selectors import case_get_for
+from lastmile.core.errors import NotFound, PermissionDenied
+from lastmile.core.money import to_money
+from lastmile.ledger.services import amount_outstanding
+
+from . import protocol
+from .conf import institution_order
+from .models import (
+    HOLDING_STATUSES,
+    OPEN_ORDER_STATUSES,
+    Asset,
+    AssetKind,
+    Control,
+    Freeze,
+    FreezeStatus,
+    Order,
+    OrderKind,
+    OrderStatus,
+)
+
+ZERO = Decimal("0.00")
+QUEUE_CAPABILITIES = ("inquiry.order", "enforcement.dispatch")
+
+
+@dataclass
+class InstitutionRow:
+    code: str
+    name: str
+    channel: str
+    status: str  # none / open / done / failed
+    status_label: str
+    found: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ControlView:
+    case: Case
+    control: Control | None
+    owed: Decimal
+    held: Decimal
+    deducted: Decimal
+    institutions: list[InstitutionRow]
+    assets: list[Asset]
+    freezes: list[Freeze]
+    open_orders: list[Order]
+    failed_orders: list[Order]
+
+    @property
+    def budget(self) -> Decimal:
+        return max(ZERO, self.owed - self.held)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.open_orders) or any(r.status == "open" for r in self.institutions)
+
+
+def case_control(*, case: Case, as_of: date) -> ControlView:
+    """Everything the 查控 panel shows for ``case`` (the caller has checked access)."""
+    control = Control.objects.filter(case=case).first()
+    round_no = control.round if control else 0
+    inquiries = (
+        list(Order.objects.filter(case=case, kind=OrderKind.INQUIRE, round=round_no)) if round_no else []
+    )
+    assets = list(Asset.objects.filter(case=case).select_related("party"))
+    found_by_inst: dict[str, int] = {}
+    for a in assets:
+        found_by_inst[a.institution] = found_by_inst.get(a.institution, 0) + 1
+    rows = []
+    by_inst: dict[str, list[Order]] = {}
+    for o in inquiries:
+        by_inst.setdefault(o.institution, []).append(o)
+    for code in [i.code for i in protocol.INSTITUTIONS]:
+        inst = protocol.institution(code)
+        orders = by_inst.get(code, [])
+        if not orders:
+            status, label = "none", "未查询"
+        elif any(o.is_open for o in orders):
+            status, label = "open", "查询中"
+        elif any(o.status == OrderStatus.FAILED for o in orders):
+            status, label = "failed", "失败"
+        else:
+            status, label = "done", "已反馈"
+        rows.append(
+            InstitutionRow(
+                code,
+                inst.name,
+                inst.channel,
+                status,
+                label,
+                found_by_inst.get(code, 0),
+                [o.last_error for o in orders if o.status == OrderStatus.FAILED],
+            )
+        )
+    order_index = {c: i for i, c in enumerate(institution_order())}
+    assets.sort(key=lambda a: (order_index.get(a.institution, 99), a.pk))
+    freezes = list(Freeze.objects.filter(case=case).select_related("asset", "asset__party").order_by("-id"))
+    held = to_money(
+        Freeze.objects.filter(case=case, is_money=True, status__in=HOLDING_STATUSES).aggregate(
+            s=Sum("amount_held")
+        )["s"]
+        or ZERO
+    )
+    deducted = to_money(Freeze.objects.filter(case=case).aggregate(s=Sum("amount_deducted"))["s"] or ZERO)
+    case_orders = Order.objects.filter(case=case).select_related("asset", "party")
+    return ControlView(
+        case=case,
+        control=control,
+        owed=to_money(amount_outstanding(case=case, as_of=as_of)),
+        held=held,
+        deducted=deducted,
+        institutions=rows,
+        assets=assets,
+        freezes=freezes,
+        open_orders=list(case_orders.filter(status__in=OPEN_ORDER_STATUSES).exclude(kind=OrderKind.INQUIRE)),
+        failed_orders=list(case_orders.filter(status=OrderStatus.FAILED, superseded=False)),
+    )
+
+
+def case_control_get_for(*, actor: User, case_id: int, as_of: date) -> ControlView:
+    return case_control(case=case_get_for(actor=actor, case_id=case_id), as_of=as_of)
+
+
+def _court_id(actor: User) -> int:
+    return actor.court_id if actor.court_id is not None else -1
+
+
+def _require_queue(actor: User) -> None:
+    if not any(actor_can(actor, cap) for cap in QUEUE_CAPABILITIES):
+        raise PermissionDenied("您没有查看查控指令队列的权限。", details={"capability": "inquiry.order"})
+
+
+def orders_queue(*, actor: User) -> QuerySet[Order]:
+    """The command center's queue: open and failed orders of the actor's court, oldest first."""
+    _require_queue(actor)
+    return (
+        Order.objects.filter(court_id=_court_id(actor))
+        .filter(Q(status__in=OPEN_ORDER_STATUSES) | Q(status=OrderStatus.FAILED, superseded=False))
+        .select_related("case", "party")
+        .order_by("status", "created_at", "id")
+    )
+
+
+def queue_counts(*, actor: User) -> dict[str, int]:
+    qs = orders_queue(actor=actor)
+    counts = dict.fromkeys(OrderStatus.values, 0)
+    for status in qs.values_list("status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+def freeze_get_for(*, actor: User, freeze_id: int) -> Freeze:
+    freeze = (
+        Freeze.objects.select_related("case", "case__court", "asset")
+        .filter(pk=freeze_id, court_id=_court_id(actor))
+        .first()
+    )
+    if freeze is None or not actor_can(actor, "case.view"):
+        raise NotFound("冻结记录不存在或您无权查看。")
+    return freeze
+
+
+def asset_get_for(*, actor: User, asset_id: int) -> Asset:
+    asset = (
+        Asset.objects.select_related("case", "case__court")
+        .filter(pk=asset_id, court_id=_court_id(actor))
+        .first()
+    )
+    if asset is None or not actor_can(actor, "case.view"):
+        raise NotFound("财产记录不存在或您无权查看。")
+    return asset
+
+
+def order_get_for(*, actor: User, order_id: int) -> Order:
+    order = (
+        Order.objects.select_related("case", "case__court")
+        .filter(pk=order_id, court_id=_court_id(actor))
+        .first()
+    )
+    if order is None or not actor_can(actor, "case.view"):
+        raise NotFound("指令不存在或您无权查看。")
+    return order
+
+
+def money_frozen_total(*, case: Case) -> Decimal:
+    """What the case's money freezes hold now (pending and active)."""
+    return to_money(
+        Freeze.objects.filter(case=case, is_money=True, status__in=HOLDING_STATUSES).aggregate(
+            s=Sum("amount_held")
+        )["s"]
+        or ZERO
+    )
+
+
+__all__ = [
+    "AssetKind",
+    "ControlView",
+    "FreezeStatus",
+    "asset_get_for",
+    "case_control",
+    "case_control_get_for",
+    "freeze_get_for",
+    "money_frozen_total",
+    "order_get_for",
+    "orders_queue",
+    "queue_counts",
+]

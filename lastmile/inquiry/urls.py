@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inquiry"
+
+urlpatterns = [
+    path("callback/", views.callback, name="callback"),
+    path("queue/", views.queue, name="queue"),
+    path("cases/<int:case_id>/panel", views.panel, name="panel"),
+    path("cases/<int:case_id>/start", views.start, name="start"),
+    path("freezes/<int:freeze_id>/<str:action>", views.freeze_action, name="freeze_action"),
+    path("assets/<int:asset_id>/seize", views.seize, name="seize"),
+    path("orders/<int:order_id>/resend", views.resend, name="resend"),
+]
