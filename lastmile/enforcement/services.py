@@ -36,6 +36,7 @@ from lastmile.core.errors import ConditionsNotMet, Conflict, DomainError, Invali
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
 from lastmile.core.periods import period_end_provisional
+from lastmile.inquiry.services import controls_reconcile, controls_release_all
 from lastmile.ledger.services import (
     CostItem,
     InstallmentDue,
@@ -899,7 +900,25 @@ def payment_record(
         actor=actor,
         payer=payer,
     )
+    _after_commit_reconcile_controls(case=locked, now=now)
     return amount_outstanding(case=locked, as_of=_today(now))
+
+
+def _after_commit_reconcile_controls(*, case: Case, now: datetime) -> None:
+    """Once money has arrived, lift the freezes no longer needed (all of them once nothing is
+    owed). Runs after commit, in its own transaction, so the inquiry app takes its locks in its
+    usual order (control row, then audit chain) and never waits on ours."""
+    case_id = case.pk
+    transaction.on_commit(lambda: controls_reconcile(case=Case.objects.get(pk=case_id), now=now, actor=None))
+
+
+def _after_commit_release_controls(*, case: Case, now: datetime, reason: str) -> None:
+    """Execution suspended by settlement: every freeze and seizure is lifted at once
+    (执行和解规定 2020 art. 3), after this transaction commits."""
+    case_id = case.pk
+    transaction.on_commit(
+        lambda: controls_release_all(case=Case.objects.get(pk=case_id), reason=reason, actor=None, now=now)
+    )
 
 
 # --- Clues, emergency actions, other courts -------------------------------------------------
@@ -1211,6 +1230,7 @@ def settlement_record(
         reason="执行和解",
     )
     _time_limit_refresh(case=locked, ec=ec, now=now)
+    _after_commit_release_controls(case=locked, now=now, reason="达成执行和解，中止执行")
     case.refresh_from_db()
     return settlement
 

@@ -116,6 +116,7 @@ def _demo_apps(*, now: datetime) -> list[str]:
     from lastmile.documents.demo import demo_seed_documents
     from lastmile.enforcement.demo import demo_seed_enforcement
     from lastmile.filing.demo import demo_seed_filing
+    from lastmile.inquiry.demo import demo_seed_inquiry
     from lastmile.ledger.demo import demo_seed_ledger
     from lastmile.measures.demo import demo_seed_measures
 
@@ -124,6 +125,7 @@ def _demo_apps(*, now: datetime) -> list[str]:
     demo_seed_ledger(now=now)
     demo_seed_measures(now=now)
     demo_seed_documents(now=now)
+    demo_seed_inquiry(now=now)
     notes += demo_seed_filing(now=now).lines
     return notes
 

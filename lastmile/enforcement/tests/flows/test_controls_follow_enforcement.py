@@ -1,0 +1,46 @@
+"""Freezes follow the enforcement case: a settlement lifts them all at once, a payment lifts what
+is no longer needed (both after the enforcement transaction commits)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from lastmile.enforcement.services import payment_record, settlement_record
+from lastmile.ledger.services import InstallmentDue
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    seen: list[tuple[str, int]] = []
+    import lastmile.enforcement.services as svc
+
+    monkeypatch.setattr(svc, "controls_release_all", lambda **kw: seen.append(("release_all", kw["case"].pk)))
+    monkeypatch.setattr(svc, "controls_reconcile", lambda **kw: seen.append(("reconcile", kw["case"].pk)))
+    return seen
+
+
+@pytest.mark.django_db
+def test_settlement_and_payment_reach_the_controls_after_commit(
+    file_case, now, calls, django_capture_on_commit_callbacks
+):
+    filed_case = file_case(now)
+    officer = filed_case.officer
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_record(case=filed_case, amount=Decimal("100"), actor=officer, now=now, idempotency_key="p-1")
+    assert calls == [("reconcile", filed_case.pk)]
+    with django_capture_on_commit_callbacks(execute=True):
+        settlement_record(
+            case=filed_case,
+            actor=officer,
+            now=now,
+            agreed_on=now.date(),
+            terms="分两期履行",
+            installments=[
+                InstallmentDue(due_on=date(2025, 4, 10), amount=Decimal("1000")),
+                InstallmentDue(due_on=date(2025, 5, 12), amount=Decimal("1000")),
+            ],
+        )
+    assert calls[-1] == ("release_all", filed_case.pk)
