@@ -223,4 +223,15 @@ LASTMILE = {
         },
         "RENEWAL_REMIND_DAYS": 15,
     },
+    # Court statistics (lastmile.statistics); every key is explained in docs/statistics.md.
+    "STATISTICS": {
+        "TYPE_CODES": ["执", "执恢", "执保"],
+        "EXCLUDED_TYPE_CODES": ["执恢", "执保", "诉前调确", "诉前调书"],
+        "ROUNDING": "half_up",  # or "truncate"
+        "PERCENT_PLACES": 2,
+        "DAYS_PLACES": 2,
+        "ACTUAL_CLOSING_METHODS": ["执行完毕", "终结执行"],
+        "MONEY_BASIS": "closed",  # or "accepted"
+        "TIME_LIMIT_MONTHS": 6,
+    },
 }

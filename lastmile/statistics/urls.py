@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "statistics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("report/", views.report, name="report"),
+    path("report.pdf", views.report_pdf, name="report_pdf"),
+]

@@ -1,0 +1,251 @@
+"""The dashboard as an XLSX workbook and the printable monthly report as a PDF.
+
+The PDF is typeset by typst with the embedded open Noto CJK fonts of :mod:`lastmile.documents.fonts`
+(no system font); the data goes in as JSON through ``sys.inputs`` so nothing a user typed is ever
+parsed as typst markup.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import typst
+from django.utils.safestring import SafeString
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from lastmile.documents.fonts import typst_fonts
+
+from .conf import CLOSING_METHODS
+from .indicators import Filters, monthly_trend
+from .presenters import figure_rows, measures_note, period_label, trend_chart
+from .selectors import Dashboard
+
+_HEADER = Font(bold=True, color="FFFFFF")
+_FILL = PatternFill("solid", fgColor="9F1D20")
+
+
+def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], widths: list[int]) -> None:
+    ws = wb.create_sheet(title)
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font, cell.fill = _HEADER, _FILL
+        cell.alignment = Alignment(horizontal="center")
+    for r in rows:
+        ws.append(r)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+
+
+def dashboard_xlsx(dash: Dashboard, *, generated_at: datetime) -> bytes:
+    """One workbook: indicators beside the year before, months, teams, officers, overdue cases and
+    the settings the figures were computed with."""
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    cur, prev = dash.current, dash.previous
+    rows = [
+        [r.group, r.label, r.current, r.previous, r.change, r.unit, r.formula] for r in figure_rows(cur, prev)
+    ]
+    _sheet(
+        wb,
+        "指标",
+        ["类别", "指标", f"本期（{period_label(cur.start, cur.end)}）", "上年同期", "增减", "单位", "口径"],
+        rows,
+        [10, 30, 22, 14, 12, 6, 40],
+    )
+    _sheet(
+        wb,
+        "按月",
+        ["月份", "新收", "结案", "上年同期新收", "上年同期结案"],
+        [
+            [
+                p.month.strftime("%Y-%m"),
+                p.new,
+                p.closed,
+                *((q.new, q.closed) if (q := _at(dash.trend_previous, i)) else (None, None)),
+            ]
+            for i, p in enumerate(dash.trend)
+        ],
+        [10, 10, 10, 14, 14],
+    )
+    header = ["名称", "受理", "结案", "未结", "结案率（%）", "执行完毕", "终本", "平均结案周期（天）"]
+    for title, brows in (("按法院", dash.by_court), ("按团队", dash.by_team), ("按承办人", dash.by_officer)):
+        if brows:
+            _sheet(
+                wb,
+                title,
+                header,
+                [
+                    [
+                        b.label,
+                        b.accepted,
+                        b.closed,
+                        b.open,
+                        b.closing_rate,
+                        b.completed,
+                        b.no_property,
+                        b.avg_days,
+                    ]
+                    for b in brows
+                ],
+                [22, 10, 10, 10, 12, 10, 10, 16],
+            )
+    _sheet(
+        wb,
+        "新收案件去向",
+        ["分流", "合计", *CLOSING_METHODS, "未结"],
+        [[p.label, p.total, *(p.by_method.get(m, 0) for m in CLOSING_METHODS), p.open] for p in dash.paths],
+        [10, 10, *([14] * len(CLOSING_METHODS)), 10],
+    )
+    _sheet(
+        wb,
+        "超期未结",
+        ["案号", "承办人", "立案日期", "标的（元）", "超期天数"],
+        [
+            [
+                c.number,
+                c.officer.name if c.officer else "",
+                c.filed_at.date().isoformat() if c.filed_at else "",
+                c.amount_claimed,
+                getattr(c, "late_days", None),
+            ]
+            for c in dash.overdue
+        ],
+        [32, 12, 12, 14, 10],
+    )
+    cfg = dash.config
+    _sheet(
+        wb,
+        "口径与设置",
+        ["项目", "值"],
+        [
+            ["统计范围", dash.scope.label],
+            ["统计期间", f"{cur.start.isoformat()} 至 {cur.end.isoformat()}"],
+            ["上年同期", f"{prev.start.isoformat()} 至 {prev.end.isoformat()}"],
+            ["计入的案件类型代字", "、".join(cfg.type_codes)],
+            ["百分比取舍", "四舍五入" if cfg.rounding == "half_up" else "截尾（舍去）"],
+            ["实际执结的结案方式", "、".join(cfg.actual_closing_methods)],
+            ["执行到位率口径", "期内结案案件" if cfg.money_basis == "closed" else "受理案件（旧存 + 新收）"],
+            ["强制措施数据来源", measures_note(cur) or "强制措施模块 measure_counts"],
+            ["生成时间", generated_at.strftime("%Y-%m-%d %H:%M")],
+        ],
+        [22, 80],
+    )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _at(items: list[Any], i: int) -> Any:
+    return items[i] if i < len(items) else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:,}" if abs(value) >= 1000 else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+_REPORT = r"""
+#let d = json(bytes(sys.inputs.data))
+#set page(paper: "a4", margin: (x: 18mm, y: 16mm), footer: context [
+  #set text(size: 8pt, fill: luma(110))
+  #d.court · #d.title #h(1fr) 第 #counter(page).display() 页
+])
+#set text(font: "Noto Serif CJK SC", size: 10pt, lang: "zh", region: "cn")
+#show heading: set text(font: "Noto Sans CJK SC", weight: "bold")
+#align(center)[
+  #text(font: "Noto Sans CJK SC", weight: "bold", size: 16pt)[#d.court]
+  #v(2pt)
+  #text(font: "Noto Sans CJK SC", weight: "bold", size: 14pt)[#d.title]
+  #v(2pt)
+  #text(size: 9pt, fill: luma(90))[统计期间：#d.period　上年同期：#d.previous　生成：#d.generated]
+]
+#v(6pt)
+#for section in d.sections [
+  == #section.name
+  #table(
+    columns: (2.3fr, 1.3fr, 1.3fr, 1.7fr, 2.4fr),
+    stroke: 0.4pt + luma(170),
+    inset: 4pt,
+    align: (left, right, right, right, left),
+    table.header([*指标*], [*本期*], [*上年同期*], [*增减*], [*口径*]),
+    ..section.rows.map(r => (r.label, r.current, r.previous, r.change, text(size: 8pt, r.formula))).flatten()
+  )
+]
+== 本年新收与结案（按月）
+#image(bytes(sys.inputs.chart), format: "svg", width: 100%)
+#if d.note != "" [#text(size: 8pt, fill: luma(90))[说明：#d.note]]
+#text(size: 8pt, fill: luma(90))[口径：#d.basis]
+"""
+
+
+def monthly_report_data(dash: Dashboard, *, generated_at: datetime) -> dict[str, Any]:
+    cur, prev = dash.current, dash.previous
+    sections: dict[str, list[dict[str, str]]] = {}
+    for r in figure_rows(cur, prev):
+        sections.setdefault(r.group, []).append(
+            {
+                "label": r.label,
+                "current": f"{_plain(r.current)}{'%' if r.unit == '%' else ''}",
+                "previous": f"{_plain(r.previous)}{'%' if r.unit == '%' else ''}",
+                "change": r.change_text,
+                "formula": r.formula,
+            }
+        )
+    cfg = dash.config
+    return {
+        "court": dash.scope.label,
+        "title": f"执行工作统计月报（{period_label(cur.start, cur.end)}）",
+        "period": f"{cur.start.isoformat()} 至 {cur.end.isoformat()}",
+        "previous": f"{prev.start.isoformat()} 至 {prev.end.isoformat()}",
+        "generated": generated_at.strftime("%Y-%m-%d %H:%M"),
+        "sections": [{"name": k, "rows": v} for k, v in sections.items()],
+        "note": measures_note(cur),
+        "basis": (
+            f"计入类型代字：{'、'.join(cfg.type_codes)}；百分比"
+            f"{'四舍五入' if cfg.rounding == 'half_up' else '截尾'}保留{cfg.percent_places}位；"
+            f"执行到位率以{'期内结案案件' if cfg.money_basis == 'closed' else '受理案件'}为口径。"
+        ),
+    }
+
+
+def year_to_date_chart(dash: Dashboard) -> SafeString:
+    """新收 and 结案 per month from 1 January to the end of the report's period, beside last year."""
+    f = dash.filters
+    ytd = Filters(
+        court_ids=f.court_ids,
+        start=date(f.end.year, 1, 1),
+        end=f.end,
+        team_id=f.team_id,
+        officer_id=f.officer_id,
+    )
+    return trend_chart(
+        monthly_trend(filters=ytd, config=dash.config),
+        monthly_trend(filters=ytd.year_before(), config=dash.config),
+    )
+
+
+def monthly_report_pdf(dash: Dashboard, *, generated_at: datetime) -> bytes:
+    """The printable report as PDF (typst, embedded fonts, same inputs → same bytes)."""
+    data = monthly_report_data(dash, generated_at=generated_at)
+    chart = str(year_to_date_chart(dash))
+    compiler = typst.Compiler(font_paths=typst_fonts())
+    pdf = compiler.compile(
+        input=_REPORT.encode(),
+        format="pdf",
+        sys_inputs={"data": json.dumps(data, ensure_ascii=False), "chart": chart},
+        timestamp=int(generated_at.timestamp()),
+    )
+    assert isinstance(pdf, bytes)
+    return pdf

@@ -1,0 +1,589 @@
+"""The indicator engine: court statistics computed in the database from the case core, the ledger
+and the enforcement record, with a handful of aggregate queries whatever the number of cases.
+
+Definitions (all over the counted case types of :mod:`.conf`, for a period ``[start, end]`` of
+Beijing dates; every formula is written out in ``docs/statistics.md``):
+
+- 旧存: filed before ``start`` and not closed before ``start``; 新收: filed within the period;
+  受理 = 旧存 + 新收 (rules.md §8). A case received online but never filed is not counted.
+- 结案: closed within the period, by method (执行工作规定 2020 art. 64); 未结: 受理 − 结案, i.e.
+  filed by ``end`` and not closed by ``end``.
+- 结案率 = 结案 ÷ 受理 (rules.md §8, VERIFIED as practice); 执行完毕率, 终本率 and 实际执结率 are
+  over 结案 (UNVERIFIED, settings).
+- 平均结案周期 = Σ(closing date − filing date) ÷ 结案, also net of the periods excluded from the
+  time limit (审限规定 art. 9).
+- 法定期限内结案: closed on or before filing + (6 + extension) months + excluded days
+  (审限规定 arts. 5, 9); 超期未结: open at ``end`` with its time limit past and no excluded period
+  running.
+
+Measure counts come from the measures app (``measure_counts``) when it offers one; otherwise from
+the enforcement procedural record, and the result says so (``measures_source``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
+
+from lastmile.accounts.models import Court
+from lastmile.cases.models import Case
+from lastmile.core.clock import SHANGHAI
+from lastmile.core.money import to_money
+from lastmile.core.numbers import percent, ratio
+from lastmile.enforcement.models import ProcedureStep, StepKind, TimeLimitPause
+from lastmile.ledger.models import Receipt
+
+from .conf import CLOSING_METHODS, COMPLETED, NO_PROPERTY, StatsConfig
+from .dbfuncs import AddMonths, DaysBetween, local_date
+
+ZERO = Decimal("0.00")
+
+# Measure keys shown on the dashboard, in order, with their Chinese labels: the keys of
+# ``lastmile.measures.selectors.measure_counts``.
+MEASURE_LABELS: dict[str, str] = {
+    "summons_by_force": "拘传",
+    "detention": "拘留",
+    "fine": "罚款",
+    "vehicle_seizure": "扣押车辆",
+    "dishonest_published": "失信被执行人发布（人次）",
+    "consumption_restriction": "限制消费",
+    "exit_restriction": "限制出境",
+    "refusal_referrals": "拒执移送",
+}
+# Other spellings a measures selector may use for the same counts.
+_MEASURE_ALIASES: dict[str, str] = {
+    "summons": "summons_by_force",
+    "拘传": "summons_by_force",
+    "拘留": "detention",
+    "司法拘留": "detention",
+    "罚款": "fine",
+    "扣押车辆": "vehicle_seizure",
+    "失信": "dishonest_published",
+    "dishonest": "dishonest_published",
+    "dishonest_listing": "dishonest_published",
+    "限制消费": "consumption_restriction",
+    "限制出境": "exit_restriction",
+    "拒执": "refusal_referrals",
+    "拒执移送": "refusal_referrals",
+    "criminal_referral": "refusal_referrals",
+}
+MEASURES_FROM_APP = "measures"
+MEASURES_FROM_STEPS = "enforcement_steps"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to count: courts, a period of Beijing dates (both ends included), optionally one team
+    or one officer."""
+
+    court_ids: tuple[int, ...]
+    start: date
+    end: date
+    team_id: int | None = None
+    officer_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("period end before start")
+
+    @property
+    def start_dt(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=SHANGHAI)
+
+    @property
+    def end_dt(self) -> datetime:
+        """The first instant after the period."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=SHANGHAI)
+
+    def year_before(self) -> Filters:
+        return Filters(
+            court_ids=self.court_ids,
+            start=_year_before(self.start),
+            end=_year_before(self.end),
+            team_id=self.team_id,
+            officer_id=self.officer_id,
+        )
+
+
+def _year_before(d: date) -> date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class Indicators:
+    start: date
+    end: date
+    carried: int  # 旧存
+    new: int  # 新收
+    accepted: int  # 受理
+    closed: int  # 结案
+    closed_by_method: dict[str, int]
+    open: int  # 未结
+    closing_rate: Decimal  # 结案率 %
+    completed_rate: Decimal  # 执行完毕率 %
+    no_property_rate: Decimal  # 终本率 %
+    actual_closed: int  # 实际执结
+    actual_rate: Decimal  # 实际执结率 %
+    amount_claimed: Decimal  # 申请执行标的
+    amount_recovered: Decimal  # 实际执行到位金额
+    recovery_rate: Decimal  # 执行到位率 %
+    days_total: int
+    excluded_days_total: int
+    avg_days: Decimal  # 平均结案周期
+    avg_days_net: Decimal  # 平均结案周期（扣除审限扣除期间）
+    in_time: int
+    in_time_rate: Decimal  # 法定期限内结案率 %
+    overdue_open: int  # 超期未结
+    measures: dict[str, int] = field(default_factory=dict)
+    measures_source: str = MEASURES_FROM_APP
+
+
+def _base(filters: Filters, config: StatsConfig) -> QuerySet[Case]:
+    """Counted cases that matter for the period: filed before its end, not closed before its start."""
+    qs = Case.objects.filter(
+        court_id__in=filters.court_ids,
+        type_code__in=config.type_codes,
+        filed_at__isnull=False,
+        filed_at__lt=filters.end_dt,
+    ).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=filters.start_dt))
+    if filters.team_id is not None:
+        qs = qs.filter(team_id=filters.team_id)
+    if filters.officer_id is not None:
+        qs = qs.filter(officer_id=filters.officer_id)
+    return qs
+
+
+def _closed_q(filters: Filters) -> Q:
+    return Q(closed_at__isnull=False, closed_at__lt=filters.end_dt)
+
+
+def _open_q(filters: Filters) -> Q:
+    return Q(closed_at__isnull=True) | Q(closed_at__gte=filters.end_dt)
+
+
+def _excluded_days_subquery(end_date_expr: Any) -> Subquery:
+    """Days of excluded periods (审限规定 art. 9) of the outer case, a running one counted up to
+    ``end_date_expr``."""
+    per_case = (
+        TimeLimitPause.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(
+            days=Sum(
+                Greatest(
+                    DaysBetween(
+                        Coalesce("ended_on", end_date_expr, output_field=DateField()), F("started_on")
+                    ),
+                    Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        .values("days")
+    )
+    return Subquery(per_case, output_field=IntegerField())
+
+
+def _counts(filters: Filters, config: StatsConfig) -> dict[str, Any]:
+    closed = _closed_q(filters)
+    aggregates: dict[str, Any] = {
+        "carried": Count("pk", filter=Q(filed_at__lt=filters.start_dt)),
+        "new": Count("pk", filter=Q(filed_at__gte=filters.start_dt)),
+        "closed": Count("pk", filter=closed),
+        "open": Count("pk", filter=_open_q(filters)),
+        "days_total": Sum(
+            DaysBetween(local_date("closed_at"), local_date("filed_at")),
+            filter=closed,
+            output_field=IntegerField(),
+        ),
+        "claimed_closed": Sum("amount_claimed", filter=closed),
+        "claimed_accepted": Sum("amount_claimed"),
+    }
+    for i, method in enumerate(CLOSING_METHODS):
+        aggregates[f"m{i}"] = Count("pk", filter=closed & Q(closing_method=method))
+    return _base(filters, config).aggregate(**aggregates)
+
+
+def _amount_recovered(filters: Filters, config: StatsConfig) -> Decimal:
+    """Receipts booked to the basis cases up to the end of the period."""
+    cases = _base(filters, config)
+    if config.money_basis == "closed":
+        cases = cases.filter(_closed_q(filters))
+    total = Receipt.objects.filter(case__in=cases.values("pk"), received_at__lt=filters.end_dt).aggregate(
+        s=Sum("amount")
+    )["s"]
+    return to_money(total or ZERO)
+
+
+def _excluded_days_closed(filters: Filters, config: StatsConfig) -> int:
+    """Σ excluded days of the cases closed in the period (a pause still open at closing counts up
+    to the closing date)."""
+    closed_cases = _base(filters, config).filter(_closed_q(filters))
+    closing_date = local_date("case__closed_at")
+    total = TimeLimitPause.objects.filter(case__in=closed_cases.values("pk")).aggregate(
+        s=Sum(
+            Greatest(
+                DaysBetween(
+                    Coalesce("ended_on", closing_date),
+                    F("started_on"),
+                ),
+                Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    )["s"]
+    return int(total or 0)
+
+
+def _limit_end(config: StatsConfig) -> AddMonths:
+    """Filing + (6 + approved extension) months (审限规定 art. 5)."""
+    return AddMonths(
+        Coalesce("enforcement__time_limit_starts_on", local_date("filed_at")),
+        Coalesce("enforcement__extension_months", Value(0)) + Value(config.time_limit_months),
+    )
+
+
+def _in_time(filters: Filters, config: StatsConfig) -> int:
+    """Closures on or before the end of the time limit. Most close before filing + months, which
+    needs no look at the excluded periods; only the later ones are checked against them."""
+    closed_cases = _base(filters, config).filter(_closed_q(filters))
+    closing_date = local_date("closed_at")
+    with_limit = closed_cases.annotate(late_days=DaysBetween(closing_date, _limit_end(config)))
+    plain = with_limit.filter(late_days__lte=0).count()
+    excused = (
+        with_limit.filter(late_days__gt=0)
+        .annotate(closing_day=closing_date)
+        .annotate(excluded=Coalesce(_excluded_days_subquery(OuterRef("closing_day")), Value(0)))
+        .filter(late_days__lte=F("excluded"))
+        .count()
+    )
+    return plain + excused
+
+
+def _overdue_qs(filters: Filters, config: StatsConfig) -> QuerySet[Case]:
+    """Open at the end of the period and past filing + (6 + extension) months + the excluded days
+    up to that day, with no excluded period running on it (审限规定 arts. 5, 9)."""
+    end = Value(filters.end, output_field=DateField())
+    running = TimeLimitPause.objects.filter(case=OuterRef("pk"), started_on__lte=filters.end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=filters.end)
+    )
+    excluded = (
+        TimeLimitPause.objects.filter(case=OuterRef("pk"), started_on__lte=filters.end)
+        .order_by()
+        .values("case")
+        .annotate(
+            days=Sum(
+                Greatest(
+                    DaysBetween(Least(Coalesce("ended_on", end), end), F("started_on")),
+                    Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        .values("days")
+    )
+    return (
+        _base(filters, config)
+        .filter(_open_q(filters))
+        .annotate(
+            late_days=DaysBetween(end, _limit_end(config)),
+            excluded=Coalesce(Subquery(excluded, output_field=IntegerField()), Value(0)),
+        )
+        .filter(late_days__gt=0)
+        .filter(late_days__gt=F("excluded"))
+        .filter(~Exists(running))
+    )
+
+
+def _overdue_open(filters: Filters, config: StatsConfig) -> int:
+    return _overdue_qs(filters, config).count()
+
+
+def measure_counts_for(*, court_ids: Sequence[int], start: date, end: date) -> tuple[dict[str, int], str]:
+    """Counts of coercive measures in the period, and where they came from.
+
+    Uses ``lastmile.measures`` ``measure_counts(*, court, start, end)`` when that app provides it;
+    until then 限制消费 and 失信 are counted from the enforcement procedural record and the other
+    measures are 0 (the page says so)."""
+    fn = _measures_selector()
+    counts = dict.fromkeys(MEASURE_LABELS, 0)
+    if fn is not None:
+        for court in Court.objects.filter(pk__in=court_ids):
+            for key, value in fn(court=court, start=start, end=end).items():
+                name = _MEASURE_ALIASES.get(key, key)
+                counts[name] = counts.get(name, 0) + int(value)
+        return counts, MEASURES_FROM_APP
+    rows = (
+        ProcedureStep.objects.filter(
+            case__court_id__in=court_ids,
+            done_on__gte=start,
+            done_on__lte=end,
+            kind__in=[StepKind.CONSUMPTION_RESTRICTION, StepKind.DISHONEST_LISTED],
+        )
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        key = "dishonest_published" if row["kind"] == StepKind.DISHONEST_LISTED else "consumption_restriction"
+        counts[key] = row["n"]
+    return counts, MEASURES_FROM_STEPS
+
+
+def _measures_selector() -> Callable[..., dict[str, int]] | None:
+    for module in ("lastmile.measures.selectors", "lastmile.measures.services"):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        fn = getattr(mod, "measure_counts", None)
+        if callable(fn):
+            return fn  # type: ignore[no-any-return]
+    return None
+
+
+def indicators_compute(*, filters: Filters, config: StatsConfig, with_measures: bool = True) -> Indicators:
+    """Every indicator for ``filters`` (see the module docstring and docs/statistics.md)."""
+    row = _counts(filters, config)
+    pct: Callable[[Any, Any], Decimal] = lambda n, d: percent(  # noqa: E731
+        n, d, places=config.percent_places, rounding=config.rounding
+    )
+    carried, new, closed = row["carried"], row["new"], row["closed"]
+    accepted = carried + new
+    by_method = {m: row[f"m{i}"] for i, m in enumerate(CLOSING_METHODS)}
+    actual = sum(by_method.get(m, 0) for m in config.actual_closing_methods)
+    claimed = to_money(
+        row["claimed_closed" if config.money_basis == "closed" else "claimed_accepted"] or ZERO
+    )
+    recovered = _amount_recovered(filters, config)
+    days_total = int(row["days_total"] or 0)
+    excluded = _excluded_days_closed(filters, config) if closed else 0
+    in_time = _in_time(filters, config) if closed else 0
+    places, rounding = config.days_places, config.rounding
+    if with_measures:
+        measures, source = measure_counts_for(
+            court_ids=filters.court_ids, start=filters.start, end=filters.end
+        )
+    else:
+        measures, source = {}, ""
+    return Indicators(
+        start=filters.start,
+        end=filters.end,
+        carried=carried,
+        new=new,
+        accepted=accepted,
+        closed=closed,
+        closed_by_method=by_method,
+        open=row["open"],
+        closing_rate=pct(closed, accepted),
+        completed_rate=pct(by_method[COMPLETED], closed),
+        no_property_rate=pct(by_method[NO_PROPERTY], closed),
+        actual_closed=actual,
+        actual_rate=pct(actual, closed),
+        amount_claimed=claimed,
+        amount_recovered=recovered,
+        recovery_rate=pct(recovered, claimed),
+        days_total=days_total,
+        excluded_days_total=excluded,
+        avg_days=ratio(days_total, closed, places=places, rounding=rounding),
+        avg_days_net=ratio(max(days_total - excluded, 0), closed, places=places, rounding=rounding),
+        in_time=in_time,
+        in_time_rate=pct(in_time, closed),
+        overdue_open=_overdue_open(filters, config),
+        measures=measures,
+        measures_source=source,
+    )
+
+
+# --- Trends, breakdowns and paths -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: date
+    new: int
+    closed: int
+
+
+def monthly_trend(*, filters: Filters, config: StatsConfig) -> list[MonthPoint]:
+    """新收 and 结案 per calendar month of the period (two grouped queries)."""
+    base = _base(filters, config)
+    new = dict(
+        base.filter(filed_at__gte=filters.start_dt)
+        .annotate(m=TruncMonth("filed_at", tzinfo=SHANGHAI))
+        .values("m")
+        .annotate(n=Count("pk"))
+        .values_list("m", "n")
+    )
+    closed = dict(
+        base.filter(_closed_q(filters))
+        .annotate(m=TruncMonth("closed_at", tzinfo=SHANGHAI))
+        .values("m")
+        .annotate(n=Count("pk"))
+        .values_list("m", "n")
+    )
+
+    def key(d: Any) -> date:
+        return d.date() if isinstance(d, datetime) else d
+
+    new_by = {key(k): v for k, v in new.items()}
+    closed_by = {key(k): v for k, v in closed.items()}
+    points = []
+    m = filters.start.replace(day=1)
+    while m <= filters.end:
+        points.append(MonthPoint(m, new_by.get(m, 0), closed_by.get(m, 0)))
+        m = (m + timedelta(days=32)).replace(day=1)
+    return points
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: int | None
+    label: str
+    accepted: int
+    closed: int
+    open: int
+    closing_rate: Decimal
+    completed: int
+    no_property: int
+    avg_days: Decimal
+
+
+_BREAKDOWN_FIELDS = {
+    "court": ("court_id", "court__short_name"),
+    "team": ("team_id", "team__name"),
+    "officer": ("officer_id", "officer__display_name"),
+}
+
+
+def breakdown(*, filters: Filters, config: StatsConfig, by: str) -> list[BreakdownRow]:
+    """受理, 结案, 未结, 结案率 … per court, team or officer, in one grouped query."""
+    key_field, label_field = _BREAKDOWN_FIELDS[by]
+    closed = _closed_q(filters)
+    rows = (
+        _base(filters, config)
+        .order_by()
+        .values(key_field, label_field)
+        .annotate(
+            accepted=Count("pk"),
+            closed=Count("pk", filter=closed),
+            open=Count("pk", filter=_open_q(filters)),
+            completed=Count("pk", filter=closed & Q(closing_method=COMPLETED)),
+            no_property=Count("pk", filter=closed & Q(closing_method=NO_PROPERTY)),
+            days=Sum(
+                DaysBetween(local_date("closed_at"), local_date("filed_at")),
+                filter=closed,
+                output_field=IntegerField(),
+            ),
+        )
+    )
+    out = [
+        BreakdownRow(
+            key=r[key_field],
+            label=r[label_field] or ("未分配" if r[key_field] is None else str(r[key_field])),
+            accepted=r["accepted"],
+            closed=r["closed"],
+            open=r["open"],
+            closing_rate=percent(
+                r["closed"], r["accepted"], places=config.percent_places, rounding=config.rounding
+            ),
+            completed=r["completed"],
+            no_property=r["no_property"],
+            avg_days=ratio(r["days"] or 0, r["closed"], places=config.days_places, rounding=config.rounding),
+        )
+        for r in rows
+    ]
+    return sorted(out, key=lambda r: (-r.accepted, r.label))
+
+
+@dataclass(frozen=True)
+class PathRow:
+    """Where the period's new cases went, per triage track: closed by method or still open."""
+
+    track: str
+    label: str
+    total: int
+    by_method: dict[str, int]
+    open: int
+    avg_days_by_method: dict[str, Decimal]
+
+
+_TRACK_LABELS = {"fast": "快执", "complex": "精执", "pending": "待分流", "": "未分流"}
+
+
+def closing_paths(*, filters: Filters, config: StatsConfig) -> list[PathRow]:
+    """The path 新收 cases took: triage track → closing method (or still open at the end)."""
+    qs = (
+        _base(filters, config)
+        .filter(filed_at__gte=filters.start_dt)
+        .order_by()
+        .values("enforcement__track", "closing_method")
+        .annotate(
+            n=Count("pk", filter=_closed_q(filters)),
+            o=Count("pk", filter=_open_q(filters)),
+            days=Sum(
+                DaysBetween(local_date("closed_at"), local_date("filed_at")),
+                filter=_closed_q(filters),
+                output_field=IntegerField(),
+            ),
+        )
+    )
+    tracks: dict[str, dict[str, Any]] = {}
+    for r in qs:
+        t = r["enforcement__track"] or ""
+        acc = tracks.setdefault(t, {"by": dict.fromkeys(CLOSING_METHODS, 0), "days": {}, "open": 0})
+        acc["open"] += r["o"]
+        if r["n"]:
+            method = r["closing_method"] or "—"
+            acc["by"][method] = acc["by"].get(method, 0) + r["n"]
+            acc["days"][method] = acc["days"].get(method, 0) + (r["days"] or 0)
+    out = []
+    for t in sorted(
+        tracks, key=lambda k: ("fast", "complex", "pending", "").index(k) if k in _TRACK_LABELS else 9
+    ):
+        acc = tracks[t]
+        out.append(
+            PathRow(
+                track=t,
+                label=_TRACK_LABELS.get(t, t),
+                total=sum(acc["by"].values()) + acc["open"],
+                by_method=acc["by"],
+                open=acc["open"],
+                avg_days_by_method={
+                    m: ratio(acc["days"].get(m, 0), n, places=1, rounding=config.rounding)
+                    for m, n in acc["by"].items()
+                    if n
+                },
+            )
+        )
+    return out
+
+
+def overdue_cases(*, filters: Filters, config: StatsConfig, limit: int = 20) -> list[Case]:
+    """The open cases longest past their time limit on the last day of the period."""
+    return list(
+        _overdue_qs(filters, config)
+        .select_related("officer", "team", "enforcement")
+        .order_by("-late_days", "pk")[:limit]
+    )

@@ -1,0 +1,250 @@
+"""Reads for the command center, scoped to what the actor may see.
+
+Scope: the capability ``stats.view`` (院领导, 指挥中心, 管理员). A user sees the statistics of their
+own court; a user of an intermediate or high court also sees every court whose ``parent`` chain
+reaches theirs (its subordinate courts), one at a time or all together. No one sees a court
+outside that tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q
+
+from lastmile.accounts.models import Court, Team, User
+from lastmile.accounts.permissions import require
+from lastmile.cases.models import Case, Deadline
+from lastmile.core.clock import SHANGHAI
+from lastmile.core.errors import NotFound, PermissionDenied
+
+from .conf import StatsConfig, stats_config
+from .indicators import (
+    BreakdownRow,
+    Filters,
+    Indicators,
+    MonthPoint,
+    PathRow,
+    breakdown,
+    closing_paths,
+    indicators_compute,
+    monthly_trend,
+    overdue_cases,
+)
+
+ALL_COURTS = "all"
+
+
+def stats_courts_for(actor: User) -> list[Court]:
+    """The courts whose statistics ``actor`` may read: their own and its subordinates."""
+    require(actor, "stats.view")
+    if actor.court_id is None:
+        return []
+    courts = {c.pk: c for c in Court.objects.all()}
+    children: dict[int | None, list[Court]] = {}
+    for c in courts.values():
+        children.setdefault(c.parent_id, []).append(c)
+    out: list[Court] = []
+    stack = [courts[actor.court_id]]
+    while stack:
+        court = stack.pop()
+        out.append(court)
+        stack.extend(sorted(children.get(court.pk, []), key=lambda c: c.code, reverse=True))
+    return out
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard request resolved to, after authorisation."""
+
+    courts: list[Court]  # counted
+    visible: list[Court]  # may be chosen
+    court_choice: str  # a court code or "all"
+    team: Team | None
+    officer: User | None
+
+    @property
+    def court_ids(self) -> tuple[int, ...]:
+        return tuple(c.pk for c in self.courts)
+
+    @property
+    def label(self) -> str:
+        if len(self.courts) == 1:
+            base = self.courts[0].name
+        else:
+            base = f"{self.courts[0].name}及辖区法院（{len(self.courts)}家）"
+        if self.team is not None:
+            base += f" · {self.team.name}"
+        if self.officer is not None:
+            base += f" · {self.officer.name}"
+        return base
+
+
+def stats_scope(
+    *, actor: User, court_code: str = "", team_id: int | None = None, officer_id: int | None = None
+) -> Scope:
+    """Resolve and authorise the court / team / officer filters of a statistics request.
+
+    Raises :class:`PermissionDenied` for a court outside the actor's tree and :class:`NotFound` for
+    a team or officer that is not in the chosen courts."""
+    visible = stats_courts_for(actor)
+    if not visible:
+        raise PermissionDenied("您的账号未关联法院，不能查看统计。")
+    if court_code == ALL_COURTS and len(visible) > 1:
+        courts, choice = visible, ALL_COURTS
+    elif court_code:
+        chosen = [c for c in visible if c.code == court_code]
+        if not chosen:
+            raise PermissionDenied("不能查看该法院的统计数据。", details={"court": court_code})
+        courts, choice = chosen, court_code
+    else:
+        courts, choice = visible[:1], visible[0].code
+    ids = [c.pk for c in courts]
+    team = None
+    if team_id is not None:
+        team = Team.objects.filter(pk=team_id, court_id__in=ids).first()
+        if team is None:
+            raise NotFound("团队不存在或不属于所选法院。")
+    officer = None
+    if officer_id is not None:
+        officer = User.objects.filter(pk=officer_id, court_id__in=ids).first()
+        if officer is None:
+            raise NotFound("承办人不存在或不属于所选法院。")
+    return Scope(courts=courts, visible=visible, court_choice=choice, team=team, officer=officer)
+
+
+def filters_for(scope: Scope, *, start: date, end: date) -> Filters:
+    return Filters(
+        court_ids=scope.court_ids,
+        start=start,
+        end=end,
+        team_id=scope.team.pk if scope.team else None,
+        officer_id=scope.officer.pk if scope.officer else None,
+    )
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    kind: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: Scope
+    filters: Filters
+    config: StatsConfig
+    current: Indicators
+    previous: Indicators
+    trend: list[MonthPoint]
+    trend_previous: list[MonthPoint]
+    paths: list[PathRow]
+    by_team: list[BreakdownRow]
+    by_officer: list[BreakdownRow]
+    by_court: list[BreakdownRow]
+    overdue: list[Case]
+    alerts: list[AlertRow]
+    alerts_total: int
+    alerts_as_of: date
+    teams: list[Team]
+    officers: list[User]
+
+
+_DEADLINE_LABELS = {
+    "clue": "线索核查",
+    "settle": "和解分期履行",
+    "requery": "终本后财产复查",
+    "funds_payout": "案款发放",
+    "detention_family_notice": "拘留后通知家属",
+    "measure_review_window": "措施复议申请期",
+    "time_limit": "执行期限届满",
+    "time_limit_warning": "执行期限即将届满",
+    "execution_notice": "发出执行通知书",
+    "property_report_order": "发出报告财产令",
+    "filing": "审查立案",
+}
+
+
+def _alert_group(kind: str) -> str:
+    """``clue_12`` → ``clue``, ``funds_payout:20231027`` → ``funds_payout``."""
+    kind = kind.split(":", 1)[0]
+    head, _, tail = kind.rpartition("_")
+    return head if tail.isdigit() and head else kind
+
+
+def open_alerts(*, court_ids: tuple[int, ...], as_of: date) -> tuple[list[AlertRow], int]:
+    """Duties that were open on ``as_of`` and already past their due day, grouped by kind."""
+    end = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=SHANGHAI)
+    rows = (
+        Deadline.objects.filter(court_id__in=court_ids, due_on__lt=as_of, starts_on__lte=as_of)
+        .filter(Q(done_at__isnull=True) | Q(done_at__gte=end))
+        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=end))
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
+    grouped: dict[str, int] = {}
+    for r in rows:
+        kind = _alert_group(r["kind"])
+        grouped[kind] = grouped.get(kind, 0) + r["n"]
+    alerts = [AlertRow(k, _DEADLINE_LABELS.get(k, k), n) for k, n in grouped.items()]
+    alerts.sort(key=lambda a: (-a.count, a.label))
+    return alerts, sum(a.count for a in alerts)
+
+
+def dashboard_for(
+    *,
+    actor: User,
+    start: date,
+    end: date,
+    today: date,
+    court_code: str = "",
+    team_id: int | None = None,
+    officer_id: int | None = None,
+    config: StatsConfig | None = None,
+) -> Dashboard:
+    """Everything the command center shows for one period and the same period a year before."""
+    scope = stats_scope(actor=actor, court_code=court_code, team_id=team_id, officer_id=officer_id)
+    config = config or stats_config()
+    filters = filters_for(scope, start=start, end=end)
+    previous = filters.year_before()
+    alerts_as_of = min(today, end)
+    alerts, total = open_alerts(court_ids=scope.court_ids, as_of=alerts_as_of)
+    ids = scope.court_ids
+    by_officer = breakdown(filters=filters, config=config, by="officer")
+    officer_ids = [b.key for b in by_officer if b.key is not None]
+    return Dashboard(
+        scope=scope,
+        filters=filters,
+        config=config,
+        current=indicators_compute(filters=filters, config=config),
+        previous=indicators_compute(filters=previous, config=config),
+        trend=monthly_trend(filters=filters, config=config),
+        trend_previous=monthly_trend(filters=previous, config=config),
+        paths=closing_paths(filters=filters, config=config),
+        by_team=breakdown(filters=filters, config=config, by="team"),
+        by_officer=by_officer,
+        by_court=breakdown(filters=filters, config=config, by="court") if len(ids) > 1 else [],
+        overdue=overdue_cases(filters=filters, config=config),
+        alerts=alerts,
+        alerts_total=total,
+        alerts_as_of=alerts_as_of,
+        teams=list(Team.objects.filter(court_id__in=ids).order_by("court__code", "name")),
+        officers=list(User.objects.filter(pk__in=officer_ids).order_by("display_name", "username")),
+    )
+
+
+def default_period(*, actor: User, today: date, court_code: str = "") -> tuple[date, date, bool]:
+    """This year up to ``today``; when the scope has no case filed this year, the latest year that
+    has one (the third value says so)."""
+    visible = stats_courts_for(actor)
+    codes = [c.code for c in visible] if court_code == ALL_COURTS else [court_code or visible[0].code]
+    start = date(today.year, 1, 1)
+    qs = Case.objects.filter(court__code__in=codes, filed_at__isnull=False)
+    if qs.filter(year=today.year).exists():
+        return start, today, False
+    latest = qs.order_by("-year").values_list("year", flat=True).first()
+    if latest is None:
+        return start, today, False
+    return date(latest, 1, 1), date(latest, 12, 31), True

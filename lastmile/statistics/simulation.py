@@ -1,0 +1,723 @@
+# ruff: noqa: S311  (a seeded simulation, not cryptography)
+"""A court-year you can watch: a seeded, reproducible year of enforcement driven through the
+platform's own services (filing, triage, notices, inquiries, payments, settlements, coercive
+measures, closings), never by inserting rows.
+
+Every event carries its own ``now``; the process clock is a :class:`FixedClock` moved to each
+event, so nothing reads the real clock. Each event runs in its own transaction (inside the
+services). The same seed on an empty database gives the same year.
+
+The distributions are calibrated so that ``--cases 6772`` for 湘0702 gives figures in the range
+of the 2023 武陵 report (received 6,772, closed ≈6,264, recovered ≈42 % of the amount applied
+for, average closing time ≈38 days); see ``docs/statistics.md``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+import time as _time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+
+from lastmile.accounts.models import Court, Department, Role, Team, TeamKind, User
+from lastmile.accounts.services import courts_load, staff_create
+from lastmile.cases.models import Case, CaseStatus
+from lastmile.core.clock import SHANGHAI, FixedClock, use_clock
+from lastmile.core.errors import DomainError
+from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
+from lastmile.core.periods import is_working_day
+from lastmile.enforcement.models import BasisKind, Channel, ClosingMethod, InquiryResult, PauseKind, StepKind
+from lastmile.enforcement.services import (
+    ExecutionBasisIn,
+    enforcement_accept,
+    enforcement_close,
+    enforcement_file,
+    payment_record,
+    procedure_step_record,
+    settlement_installment_pay,
+    settlement_record,
+    settlement_resume,
+    time_limit_pause_end,
+    time_limit_pause_start,
+    triage_rules_update,
+)
+from lastmile.ledger.services import CostItem, InstallmentDue, amount_outstanding
+from lastmile.parties.models import IdType, Party, PartyKind
+from lastmile.parties.services import party_upsert
+
+Progress = Callable[[date, int, int], None]  # (simulated day, cases filed, cases planned)
+
+# --- calibration ----------------------------------------------------------------------------
+# Outcome of a first-enforcement case: weight, median amount (yuan), log-sd of the amount.
+# Large debts end in 终本 more often, which is what keeps the recovery rate near 42 %.
+OUTCOMES: dict[str, tuple[float, float, float]] = {
+    "voluntary": (0.37, 2400, 0.9),  # debtor pays after the notice → 执行完毕
+    "forced": (0.085, 4500, 1.0),  # bank deduction after online 查控 → 执行完毕
+    "auction": (0.012, 45000, 0.6),  # auction of property (excluded period) → 执行完毕
+    "settlement": (0.12, 4100, 0.9),  # 执行和解 by instalments (15 % default → 执恢)
+    "withdrawn": (0.17, 3750, 1.0),  # applicant withdraws after settling out of court → 终结执行
+    "zhongben": (0.173, 16000, 1.1),  # no property → 终本 after 3 months
+    "stalled": (0.01, 9000, 1.0),  # left without action; 终本 late, past the time limit
+    "cancelled": (0.03, 3000, 0.8),  # 销案
+    "not_enforced": (0.015, 6000, 0.8),  # 不予执行
+    "rejected": (0.015, 3000, 0.8),  # 驳回申请
+}
+ONLINE_SHARE = 0.22  # applications made online and accepted by a clerk later
+# Monthly filing profile (January … December): February has the Spring Festival; courts file
+# little in late December while they push to close the year.
+MONTH_WEIGHTS = (1.05, 0.75, 1.1, 1.05, 1.05, 1.1, 1.05, 1.05, 1.05, 0.9, 0.95, 0.55)
+STAFF = {"fast": 12, "complex": 6}
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文辉力斌波宇浩凯鹏飞峰俊帅雪梅琳晶燕婷慧颖欣怡晨阳佳琪子轩宏亮德兵春"  # noqa: E501
+STREETS = ("丹溪", "穿紫河", "芙蓉", "府坪", "白马湖", "南坪", "东江")
+CREDITORS = [
+    ("常德农村商业银行股份有限公司", "9143070200000001A"),
+    ("中国邮政储蓄银行股份有限公司常德市分行", "9143070200000002A"),
+    ("湖南常德武陵农村商业银行股份有限公司", "9143070200000003A"),
+    ("长沙银行股份有限公司常德分行", "9143070200000004A"),
+    ("常德市鼎城区小额贷款有限公司", "9143070200000005A"),
+    ("湖南湘江融资担保有限公司", "9143070200000006A"),
+    ("常德市武陵区城市建设投资有限公司", "9143070200000007A"),
+    ("中国建设银行股份有限公司常德分行", "9143070200000008A"),
+]
+CAUSES = [
+    ("金融借款合同纠纷", 0.34),
+    ("民间借贷纠纷", 0.26),
+    ("买卖合同纠纷", 0.12),
+    ("信用卡纠纷", 0.08),
+    ("劳务合同纠纷", 0.06),
+    ("租赁合同纠纷", 0.05),
+    ("机动车交通事故责任纠纷", 0.05),
+    ("物业服务合同纠纷", 0.04),
+]
+
+
+@dataclass
+class CasePlan:
+    idx: int
+    outcome: str
+    filed_at: datetime
+    online: bool
+    amount: Decimal
+    organisation: bool
+    cause: str
+    creditor: int
+    rng_seed: int
+    case: Case | None = None
+    debtor: Party | None = None
+    settlement_pays: list[tuple[date, Decimal]] = field(default_factory=list)
+
+
+@dataclass
+class SimulationResult:
+    court: str
+    year: int
+    seed: int
+    cases: int
+    events: int
+    refused: Counter[str]
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "court": self.court,
+            "year": self.year,
+            "seed": self.seed,
+            "cases": self.cases,
+            "events": self.events,
+            "refused": dict(self.refused),
+            "seconds": round(self.seconds, 1),
+        }
+
+
+@dataclass
+class Staff:
+    clerk: User
+    president: User
+    judges: list[User]
+    officers: list[User]
+
+
+def _staff_ensure(court: Court, prefix: str) -> Staff:
+    """The court's departments, the two enforcement teams and the simulation's staff (created
+    through the accounts service when missing; existing staff are reused)."""
+    dept_exec, _ = Department.objects.get_or_create(court=court, name="执行局")
+    dept_file, _ = Department.objects.get_or_create(court=court, name="立案庭")
+    teams = {
+        "fast": Team.objects.get_or_create(
+            court=court, name="快执团队", defaults={"kind": TeamKind.FAST_TRACK, "department": dept_exec}
+        )[0],
+        "complex": Team.objects.get_or_create(
+            court=court, name="精执团队", defaults={"kind": TeamKind.COMPLEX, "department": dept_exec}
+        )[0],
+    }
+
+    def ensure(username: str, name: str, role: str, **kw: Any) -> User:
+        user = User.objects.filter(username=username).first()
+        return user or staff_create(court=court, username=username, display_name=name, role=role, **kw)
+
+    rng = random.Random(f"staff-{court.code}")
+    judges: list[User] = []
+    officers: list[User] = []
+    for track, n in STAFF.items():
+        for i in range(n):
+            name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+            role = Role.ENFORCEMENT_JUDGE if i % 3 == 0 else Role.ENFORCEMENT_OFFICER
+            user = ensure(f"{prefix}_{track}{i + 1:02d}", name, role, department=dept_exec, team=teams[track])
+            (judges if role == Role.ENFORCEMENT_JUDGE else officers).append(user)
+    ensure(f"{prefix}_admin", "系统管理员", Role.ADMIN)
+    return Staff(
+        clerk=ensure(f"{prefix}_clerk", "立案窗口", Role.FILING_CLERK, department=dept_file),
+        president=ensure(f"{prefix}_president", "院长", Role.LEADER, is_president=True),
+        judges=judges,
+        officers=officers,
+    )
+
+
+def _working_moment(rng: random.Random, day: date) -> datetime:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    minutes = rng.randint(8 * 60 + 30, 17 * 60 + 30)
+    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=SHANGHAI)
+
+
+def _plans(*, year: int, cases: int, seed: int) -> list[CasePlan]:
+    rng = random.Random(seed)
+    days = [date(year, 1, 1) + timedelta(days=i) for i in range(366 if year % 4 == 0 else 365)]
+    days = [d for d in days if d.year == year and is_working_day(d)]
+    weights = [MONTH_WEIGHTS[d.month - 1] for d in days]
+    chosen = sorted(rng.choices(days, weights=weights, k=cases))
+    names, outcome_weights = list(OUTCOMES), [w for w, _, _ in OUTCOMES.values()]
+    causes, cause_weights = [c for c, _ in CAUSES], [w for _, w in CAUSES]
+    plans = []
+    for i, day in enumerate(chosen):
+        outcome = rng.choices(names, weights=outcome_weights)[0]
+        _, median, sigma = OUTCOMES[outcome]
+        amount = Decimal(max(500.0, math.exp(rng.gauss(math.log(median), sigma)))).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        plans.append(
+            CasePlan(
+                idx=i,
+                outcome=outcome,
+                filed_at=_working_moment(rng, day),
+                online=rng.random() < ONLINE_SHARE,
+                amount=amount,
+                organisation=rng.random() < 0.18,
+                cause=rng.choices(causes, weights=cause_weights)[0],
+                creditor=rng.randrange(len(CREDITORS) + 4),
+                rng_seed=rng.randrange(2**31),
+            )
+        )
+    plans.sort(key=lambda p: p.filed_at)
+    return plans
+
+
+class _Sim:
+    def __init__(self, *, court: Court, year: int, seed: int, staff: Staff) -> None:
+        self.court, self.year, self.seed, self.staff = court, year, seed, staff
+        self.end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+        self.queue: list[tuple[datetime, int, Callable[[datetime], None]]] = []
+        self.counter = 0
+        self.events = 0
+        self.refused: Counter[str] = Counter()
+        self.clock = FixedClock(datetime(year, 1, 1, tzinfo=SHANGHAI))
+        self.creditors: dict[int, Party] = {}
+
+    def at(self, when: datetime, action: Callable[[datetime], None]) -> None:
+        if when < self.end:
+            self.counter += 1
+            heapq.heappush(self.queue, (when, self.counter, action))
+
+    def later(self, now: datetime, rng: random.Random, days: float) -> datetime:
+        return _working_moment(rng, (now + timedelta(days=max(days, 0))).date())
+
+    def run(self, progress: Progress | None, total: int) -> None:
+        """Process events in time order: one transaction per simulated day, one savepoint per
+        event, so a refused action leaves nothing behind and the rest of the day stands."""
+        filed = 0
+        while self.queue:
+            today = self.queue[0][0].astimezone(SHANGHAI).date()
+            with transaction.atomic():
+                while self.queue and self.queue[0][0].astimezone(SHANGHAI).date() == today:
+                    when, _, action = heapq.heappop(self.queue)
+                    self.clock.set(when)
+                    try:
+                        with transaction.atomic():
+                            action(when)
+                    except DomainError as exc:
+                        self.refused[exc.code] += 1
+                    self.events += 1
+                    filed += bool(getattr(action, "is_filing", False))
+            if progress is not None:
+                progress(today, filed, total)
+
+    # --- people -------------------------------------------------------------------------
+
+    def creditor(self, plan: CasePlan, now: datetime) -> Party:
+        if plan.creditor not in self.creditors:
+            if plan.creditor < len(CREDITORS):
+                name, body = CREDITORS[plan.creditor]
+                party = party_upsert(
+                    kind=PartyKind.ORGANISATION,
+                    name=name,
+                    id_type=IdType.USCC,
+                    id_number=body + uscc_check_char(body),
+                    now=now,
+                    address="湖南省常德市武陵区",
+                )
+            else:
+                party = self.person(random.Random(plan.creditor * 7919), now, 900 + plan.creditor)
+            self.creditors[plan.creditor] = party
+        return self.creditors[plan.creditor]
+
+    def person(self, rng: random.Random, now: datetime, seq: int) -> Party:
+        birth = date(1955, 1, 1) + timedelta(days=rng.randrange(365 * 45))
+        first17 = f"430702{birth:%Y%m%d}{seq % 1000:03d}"
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        return party_upsert(
+            kind=PartyKind.PERSON,
+            name=name,
+            id_type=IdType.RESIDENT_ID,
+            id_number=first17 + resident_id_check_char(first17),
+            now=now,
+            phone=f"139{rng.randrange(10**8):08d}",
+            address=f"湖南省常德市武陵区{rng.choice(STREETS)}街道{rng.randint(1, 300)}号",
+        )
+
+    def debtor(self, plan: CasePlan, rng: random.Random, now: datetime) -> Party:
+        if plan.organisation:
+            body = f"91430702{10000000 + plan.idx:08d}A"
+            return party_upsert(
+                kind=PartyKind.ORGANISATION,
+                name=f"常德市{rng.choice('鑫源恒达宏泰金盛华瑞顺发鼎新')}{rng.choice('商贸建材餐饮物流装饰科技')}有限公司{plan.idx}",
+                id_type=IdType.USCC,
+                id_number=body + uscc_check_char(body),
+                now=now,
+                address="湖南省常德市武陵区",
+            )
+        return self.person(rng, now, plan.idx)
+
+    # --- the life of a case -------------------------------------------------------------
+
+    def officer(self, plan: CasePlan) -> User:
+        case = plan.case
+        assert case is not None
+        return case.officer or self.staff.officers[0]
+
+    def decider(self, plan: CasePlan) -> User:
+        """A judge of the case's team decides (限制消费, 失信, closing) when the officer cannot."""
+        officer = self.officer(plan)
+        if officer.role == Role.ENFORCEMENT_JUDGE:
+            return officer
+        same_team = [j for j in self.staff.judges if j.team_id == officer.team_id]
+        return (same_team or self.staff.judges)[plan.idx % len(same_team or self.staff.judges)]
+
+    def schedule_case(self, plan: CasePlan) -> None:
+        rng = random.Random(plan.rng_seed)
+
+        def file(now: datetime) -> None:
+            basis = self.basis(plan, rng, now)
+            applicant = self.creditor(plan, now)
+            plan.debtor = self.debtor(plan, rng, now)
+            plan.case = enforcement_file(
+                court=self.court,
+                basis=basis,
+                applicants=[applicant],
+                respondents=[plan.debtor],
+                actor=None if plan.online else self.staff.clerk,
+                now=now,
+                channel=Channel.ONLINE if plan.online else Channel.COUNTER,
+                cause=plan.cause,
+                known_assets="" if rng.random() < 0.8 else "被执行人名下有车辆一台",
+                submitted_by=applicant.name,
+            )
+            if plan.online:
+                self.at(self.later(now, rng, rng.choice((0, 1, 1, 2, 3, 5))), accept)
+            else:
+                self.at(self.later(now, rng, rng.expovariate(1 / 2.5)), notices)
+
+        file.is_filing = True  # type: ignore[attr-defined]
+
+        def accept(now: datetime) -> None:
+            assert plan.case is not None
+            enforcement_accept(case=plan.case, actor=self.staff.clerk, now=now)
+            self.at(self.later(now, rng, rng.expovariate(1 / 2.5)), notices)
+
+        def notices(now: datetime) -> None:
+            assert plan.case is not None
+            for kind in (StepKind.EXECUTION_NOTICE, StepKind.PROPERTY_REPORT_ORDER):
+                procedure_step_record(case=plan.case, kind=kind, actor=self.officer(plan), now=now)
+            self.after_notice(plan, rng, now)
+
+        self.at(plan.filed_at, file)
+
+    def basis(self, plan: CasePlan, rng: random.Random, now: datetime) -> ExecutionBasisIn:
+        effective = now.date() - timedelta(days=rng.randint(20, 400))
+        kind = rng.choices(
+            [BasisKind.JUDGMENT, BasisKind.MEDIATION, BasisKind.CONFIRMATION, BasisKind.ARBITRATION],
+            weights=[0.45, 0.35, 0.12, 0.08],
+        )[0]
+        issuer = "湖南省常德市武陵区人民法院" if kind != BasisKind.ARBITRATION else "常德仲裁委员会"
+        code = {"judgment": "民初", "mediation": "民初", "confirmation": "民特", "arbitration": "仲字"}[kind]
+        fee = (plan.amount * Decimal("0.012") + 50).quantize(Decimal("0.01"))
+        return ExecutionBasisIn(
+            kind=kind,
+            issuer=issuer,
+            number=f"（{effective.year}）湘0702{code}{1000 + plan.idx}号",
+            effective_on=effective,
+            performance_deadline=effective + timedelta(days=rng.choice((10, 15, 30))),
+            principal=plan.amount,
+            costs=[CostItem(kind="acceptance_fee", label="案件受理费", amount=fee)],
+        )
+
+    def after_notice(self, plan: CasePlan, rng: random.Random, now: datetime) -> None:
+        o = plan.outcome
+        if o == "voluntary":
+            self.at(
+                self.later(now, rng, rng.expovariate(1 / 13)),
+                self.pay_in_full(plan, "debtor_transfer", close=True),
+            )
+        elif o in ("forced", "auction"):
+            self.at(self.later(now, rng, rng.uniform(2, 10)), self.inquiry(plan, rng, found=True))
+        elif o == "settlement":
+            self.at(self.later(now, rng, rng.uniform(3, 20)), self.settle(plan, rng))
+        elif o == "withdrawn":
+            self.at(self.later(now, rng, rng.expovariate(1 / 19)), self.withdraw(plan, rng))
+        elif o == "zhongben":
+            self.at(self.later(now, rng, rng.uniform(3, 15)), self.inquiry(plan, rng, found=False))
+        elif o == "stalled":  # nothing happens for months; the case goes past its time limit
+            self.at(self.later(now, rng, rng.uniform(150, 200)), self.inquiry(plan, rng, found=False))
+        else:
+            method = {
+                "cancelled": (ClosingMethod.CANCELLED, "系重复立案，予以销案"),
+                "not_enforced": (
+                    ClosingMethod.NOT_ENFORCED,
+                    "被执行人提出申请执行时效抗辩成立，裁定不予执行",
+                ),
+                "rejected": (ClosingMethod.REJECTED, "申请执行人主体不适格，裁定驳回执行申请"),
+            }[o]
+            self.at(self.later(now, rng, rng.uniform(3, 20)), self.close(plan, method[0], method[1]))
+        if rng.random() < 0.05:  # a detention, a fine or a summons on an uncooperative debtor
+            self.at(self.later(now, rng, rng.uniform(5, 25)), self.coercion(plan, rng))
+
+    def close(
+        self, plan: CasePlan, method: str, reason: str = "", ground: str = ""
+    ) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            assert plan.case is not None
+            enforcement_close(
+                case=plan.case, method=method, actor=self.decider(plan), now=now, reason=reason, ground=ground
+            )
+
+        return act
+
+    def pay(self, plan: CasePlan, amount: Decimal, source: str, key: str) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            assert plan.case is not None
+            if amount > 0:
+                payment_record(
+                    case=plan.case,
+                    amount=amount,
+                    actor=self.officer(plan),
+                    now=now,
+                    idempotency_key=f"sim-{self.seed}-{plan.idx}-{key}",
+                    source=source,
+                    payer=plan.debtor.name if plan.debtor else "",
+                )
+
+        return act
+
+    def pay_in_full(self, plan: CasePlan, source: str, *, close: bool) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            assert plan.case is not None
+            owed = amount_outstanding(case=plan.case, as_of=now.astimezone(SHANGHAI).date())
+            self.pay(plan, owed, source, "full")(now)
+            if close:
+                self.close(plan, ClosingMethod.COMPLETED)(now)
+
+        return act
+
+    def inquiry(self, plan: CasePlan, rng: random.Random, *, found: bool) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            assert plan.case is not None
+            procedure_step_record(
+                case=plan.case,
+                kind=StepKind.ONLINE_INQUIRY,
+                actor=self.officer(plan),
+                now=now,
+                result=InquiryResult.FOUND if found else InquiryResult.NOTHING_FOUND,
+                note="网络查控：" + ("冻结银行存款" if found else "未发现可供执行的存款、车辆、不动产、证券"),
+            )
+            if plan.outcome == "forced":
+                self.at(
+                    self.later(now, rng, rng.expovariate(1 / 18)),
+                    self.pay_in_full(plan, "bank_deduction", close=True),
+                )
+            elif plan.outcome == "auction":
+                self.at(self.later(now, rng, rng.uniform(5, 20)), self.auction(plan, rng))
+            else:
+                self.at(self.later(now, rng, rng.uniform(5, 25)), self.restrict(plan, rng))
+
+        return act
+
+    def auction(self, plan: CasePlan, rng: random.Random) -> Callable[[datetime], None]:
+        def start(now: datetime) -> None:
+            assert plan.case is not None
+            pause = time_limit_pause_start(
+                case=plan.case,
+                kind=PauseKind.AUCTION,
+                actor=self.officer(plan),
+                now=now,
+                reason="网络司法拍卖",
+            )
+
+            def end(now2: datetime) -> None:
+                time_limit_pause_end(pause=pause, actor=self.officer(plan), now=now2)
+                self.pay_in_full(plan, "auction", close=True)(now2)
+
+            self.at(self.later(now, rng, rng.uniform(30, 75)), end)
+
+        return start
+
+    def restrict(self, plan: CasePlan, rng: random.Random) -> Callable[[datetime], None]:
+        """限制消费 and 失信 (recorded for the 终本 check and taken through the measures app), then
+        the applicant interview and 终本 once 3 months have passed (终本规定 2016 art. 1)."""
+
+        def act(now: datetime) -> None:
+            assert plan.case is not None and plan.debtor is not None
+            judge = self.decider(plan)
+            listed = rng.random() < 0.75
+            procedure_step_record(case=plan.case, kind=StepKind.CONSUMPTION_RESTRICTION, actor=judge, now=now)
+            if listed:
+                procedure_step_record(case=plan.case, kind=StepKind.DISHONEST_LISTED, actor=judge, now=now)
+            else:
+                procedure_step_record(
+                    case=plan.case,
+                    kind=StepKind.DISHONEST_NOT_APPLICABLE,
+                    actor=judge,
+                    now=now,
+                    note="被执行人无履行能力，不符合纳入失信名单条件",
+                )
+            self.measure(plan, "consumption_restriction", now)
+            if listed:
+                self.measure(plan, "dishonest_listing", now, ground=1)
+            if rng.random() < 0.3:
+                part = (plan.amount * Decimal(str(round(rng.uniform(0.05, 0.4), 2)))).quantize(
+                    Decimal("0.01")
+                )
+                self.at(
+                    self.later(now, rng, rng.uniform(5, 40)), self.pay(plan, part, "bank_deduction", "part")
+                )
+            assert plan.case.filed_at is not None
+            filed = plan.case.filed_at.astimezone(SHANGHAI)
+            interview = max(now + timedelta(days=20), filed + timedelta(days=rng.uniform(80, 95)))
+            self.at(self.later(interview, rng, 0), self.interview(plan, rng))
+
+        return act
+
+    def interview(self, plan: CasePlan, rng: random.Random) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            assert plan.case is not None
+            procedure_step_record(
+                case=plan.case,
+                kind=StepKind.APPLICANT_INTERVIEW,
+                actor=self.officer(plan),
+                now=now,
+                note="告知财产调查情况及终本后果，申请执行人无异议",
+            )
+            assert plan.case.filed_at is not None
+            earliest = plan.case.filed_at.astimezone(SHANGHAI) + timedelta(days=95)
+            when = max(
+                now + timedelta(days=rng.uniform(1, 10)), earliest + timedelta(days=rng.expovariate(1 / 4))
+            )
+            self.at(self.later(when, rng, 0), self.close(plan, ClosingMethod.NO_PROPERTY))
+
+        return act
+
+    def settle(self, plan: CasePlan, rng: random.Random) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            assert plan.case is not None
+            today = now.astimezone(SHANGHAI).date()
+            owed = amount_outstanding(case=plan.case, as_of=today)
+            total = (owed * Decimal(str(round(rng.uniform(0.8, 1.0), 2)))).quantize(Decimal("0.01"))
+            n = rng.choice((1, 2, 2, 3, 3, 4))
+            each = (total / n).quantize(Decimal("0.01"))
+            amounts = [each] * (n - 1) + [total - each * (n - 1)]
+            dues = [today + timedelta(days=20 + 30 * i) for i in range(n)]
+            settlement = settlement_record(
+                case=plan.case,
+                actor=self.decider(plan),
+                now=now,
+                agreed_on=today,
+                terms=f"被执行人分{n}期支付{total}元，申请执行人放弃其余请求",
+                installments=[InstallmentDue(due_on=d, amount=a) for d, a in zip(dues, amounts, strict=True)],
+            )
+            defaults_at = rng.randrange(n) if rng.random() < 0.15 else None
+            for i, inst in enumerate(settlement.installments.order_by("seq")):
+                if defaults_at is not None and i >= defaults_at:
+                    when = datetime.combine(inst.last_day, time(10), tzinfo=SHANGHAI) + timedelta(
+                        days=rng.randint(5, 25)
+                    )
+                    self.at(self.later(when, rng, 0), self.resume(plan))
+                    break
+                when = datetime.combine(inst.due_on, time(9), tzinfo=SHANGHAI) - timedelta(
+                    days=rng.randint(0, 5)
+                )
+                self.at(self.later(max(when, now), rng, 0), self.instalment(plan, inst.pk, inst.amount))
+
+        return act
+
+    def instalment(self, plan: CasePlan, installment_id: int, amount: Decimal) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            from lastmile.enforcement.models import SettlementInstallment
+
+            inst = SettlementInstallment.objects.select_related("settlement__case").get(pk=installment_id)
+            settlement_installment_pay(
+                installment=inst,
+                amount=amount,
+                actor=self.officer(plan),
+                now=now,
+                idempotency_key=f"sim-{self.seed}-{plan.idx}-inst-{installment_id}",
+            )
+
+        return act
+
+    def resume(self, plan: CasePlan) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            assert plan.case is not None
+            restored = settlement_resume(
+                case=plan.case, actor=self.decider(plan), now=now, reason="申请执行人申请恢复执行"
+            )
+            rng = random.Random(plan.rng_seed + 1)
+            follow = CasePlan(**{**plan.__dict__, "case": restored, "outcome": "resumed"})
+            if rng.random() < 0.5:
+                self.at(
+                    self.later(now, rng, rng.uniform(15, 60)),
+                    self.pay_in_full(follow, "bank_deduction", close=True),
+                )
+
+        return act
+
+    def withdraw(self, plan: CasePlan, rng: random.Random) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            assert plan.case is not None
+            if rng.random() < 0.5:
+                part = (plan.amount * Decimal(str(round(rng.uniform(0.3, 0.9), 2)))).quantize(Decimal("0.01"))
+                self.pay(plan, part, "debtor_transfer", "part")(now)
+            self.close(plan, ClosingMethod.TERMINATED, "双方庭外和解，申请执行人撤回执行申请", "withdrawn")(
+                now
+            )
+
+        return act
+
+    # --- coercive measures through the measures app -------------------------------------
+
+    def measure(self, plan: CasePlan, kind: str, now: datetime, **facts: Any) -> Any:
+        """Propose (officer) and approve (院长) one measure; the guardrails may refuse it, which
+        is counted, not hidden."""
+        from lastmile.measures.guardrails import Proposal
+        from lastmile.measures.services import measure_approve, measure_propose
+
+        assert plan.case is not None and plan.debtor is not None
+        try:
+            with transaction.atomic():
+                m = measure_propose(
+                    actor=self.officer(plan),
+                    proposal=Proposal(kind=kind, case=plan.case, subject=plan.debtor, **facts),
+                    reason="被执行人未按执行通知履行义务",
+                    now=now,
+                    acknowledge_warnings=True,
+                )
+                if m.status == "proposed":
+                    m = measure_approve(actor=self.staff.president, measure_id=m.pk, now=now)
+        except DomainError as exc:
+            self.refused[f"measure:{kind}:{exc.code}"] += 1
+            return None
+        return m
+
+    def coercion(self, plan: CasePlan, rng: random.Random) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            from lastmile.measures.services import measure_execute
+
+            assert plan.case is not None
+            plan.case.refresh_from_db(fields=["status"])
+            if plan.case.status == CaseStatus.CLOSED:
+                return
+            pick = rng.random()
+            if pick < 0.35:
+                m = self.measure(plan, "detention", now, days=rng.choice((5, 10, 15)))
+            elif pick < 0.6:
+                m = self.measure(plan, "fine", now, amount=Decimal(rng.choice((1000, 2000, 5000, 10000))))
+            elif pick < 0.85:
+                m = self.measure(plan, "summons_by_force", now, hours=8, summons_count=1)
+            else:
+                m = self.measure(plan, "vehicle_seizure", now)
+            if m is not None and m.status == "approved":
+                with transaction.atomic():
+                    measure_execute(actor=self.officer(plan), measure_id=m.pk, starts_at=now, now=now)
+
+        return act
+
+
+def simulate_year(
+    *,
+    court_code: str,
+    year: int,
+    cases: int,
+    seed: int = 2023,
+    progress: Progress | None = None,
+) -> SimulationResult:
+    """Drive ``cases`` enforcement filings through ``year`` at ``court_code``, each case living
+    its planned life (see :data:`OUTCOMES`) until it closes or the year ends."""
+    started = _time.monotonic()
+    if not Court.objects.filter(code=court_code).exists():
+        courts_load()
+    court = Court.objects.get(code=court_code)
+    staff = _staff_ensure(court, prefix=f"sim{court.pk}")
+    sim = _Sim(court=court, year=year, seed=seed, staff=staff)
+    plans = _plans(year=year, cases=cases, seed=seed)
+    admin = User.objects.get(username=f"sim{court.pk}_admin")
+    # The court's own triage policy (a basic court's debts are small): 30,000 yuan or more, or a
+    # debtor with other open cases, goes to the complex-case team.
+    triage_rules_update(
+        actor=admin,
+        court=court,
+        complex_score=2,
+        changes=[("amount", Decimal("30000"), 2, True), ("organisation", None, 1, True)],
+        now=datetime(year, 1, 1, 8, tzinfo=SHANGHAI),
+    )
+    for plan in plans:
+        sim.schedule_case(plan)
+    with use_clock(sim.clock):
+        sim.run(progress, len(plans))
+        _month_end_sweeps(sim)
+    return SimulationResult(
+        court=court_code,
+        year=year,
+        seed=seed,
+        cases=len(plans),
+        events=sim.events,
+        refused=sim.refused,
+        seconds=_time.monotonic() - started,
+    )
+
+
+def _month_end_sweeps(sim: _Sim) -> None:
+    """Publish the 失信 listings whose grace period ended (the measures app's own sweep)."""
+    from lastmile.measures.services import listings_publish_due
+
+    listings_publish_due(now=datetime(sim.year, 12, 31, 18, tzinfo=SHANGHAI))
+
+
+def court_has_cases(*, court_code: str, year: int) -> bool:
+    return Case.objects.filter(court__code=court_code, year=year).exists()
