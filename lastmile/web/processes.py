@@ -21,6 +21,8 @@ class Process:
     name: str
     label: str
     argv: Callable[[str, int], list[str]]  # (host, port) -> argv
+    oneshot: bool = False  # runs once to completion; its exit does not stop the others
+    demo_only: bool = False  # started only when demo data is loaded
 
 
 def _python() -> str:
@@ -60,6 +62,28 @@ PROCESSES: list[Process] = [
         "查控协助机构模拟器",
         lambda host, port: [_python(), "-m", "lastmile.cli", "institutions-sim"],
     ),
+    # A court-year you can watch: 武陵法院's 2023 is filed, worked and closed through the
+    # platform's own services in the background (about a quarter of an hour on two cores); the
+    # command center at /stats/ fills as it runs. Skipped once the year exists.
+    Process(
+        "simulate",
+        "模拟一个法院年度（武陵法院2023年）",
+        lambda host, port: [
+            _python(),
+            "-m",
+            "lastmile.cli",
+            "simulate",
+            "--court",
+            "湘0702",
+            "--year",
+            "2023",
+            "--cases",
+            os.environ.get("LASTMILE_DEMO_SIMULATE_CASES", "6772"),
+            "--if-empty",
+        ],
+        oneshot=True,
+        demo_only=True,
+    ),
 ]
 
 
@@ -68,9 +92,10 @@ def _signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
         os.killpg(child.pid, sig)
 
 
-def run_all(*, host: str, port: int, out: Callable[[str], None]) -> int:
+def run_all(*, host: str, port: int, out: Callable[[str], None], demo: bool = True) -> int:
     """Start every process, wait, and on Ctrl-C (or one process dying) stop them all."""
     children: list[tuple[Process, subprocess.Popen[bytes]]] = []
+    finished: set[int] = set()
     stopping = False
 
     def stop(*_: object) -> None:
@@ -82,6 +107,8 @@ def run_all(*, host: str, port: int, out: Callable[[str], None]) -> int:
     env = dict(os.environ)
     try:
         for proc in PROCESSES:
+            if proc.demo_only and not demo:
+                continue
             # Each process leads its own group, so stopping it also stops its own children
             # (gunicorn's workers) and a terminal's Ctrl-C reaches only this supervisor.
             child = subprocess.Popen(proc.argv(host, port), env=env, start_new_session=True)  # noqa: S603
@@ -89,6 +116,11 @@ def run_all(*, host: str, port: int, out: Callable[[str], None]) -> int:
             out(f"已启动 {proc.label}（{proc.name}，进程 {child.pid}）")
         while not stopping:
             for proc, child in children:
+                if proc.oneshot and child.poll() is not None:
+                    if child.pid not in finished:
+                        finished.add(child.pid)
+                        out(f"{proc.label}（{proc.name}）已完成，返回码 {child.returncode}。")
+                    continue
                 if child.poll() is not None:
                     out(f"{proc.label}（{proc.name}）已退出，返回码 {child.returncode}；正在停止其他进程。")
                     stopping = True

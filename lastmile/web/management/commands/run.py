@@ -32,4 +32,6 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         url = f"http://{options['host']}:{options['port']}"
         self.stdout.write(self.style.SUCCESS(f"最后一公里已启动：{url}  （按 Ctrl-C 停止）"))
-        run_all(host=options["host"], port=options["port"], out=self.stdout.write)
+        run_all(
+            host=options["host"], port=options["port"], out=self.stdout.write, demo=not options["no_demo"]
+        )
