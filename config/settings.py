@@ -112,10 +112,10 @@ else:
                 # take the write lock up front so two writers queue instead of deadlocking.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=60000; PRAGMA foreign_keys=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": 60,
             },
         }
     }

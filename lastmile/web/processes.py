@@ -92,10 +92,21 @@ def _signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
         os.killpg(child.pid, sig)
 
 
+MAX_RESTARTS_PER_MINUTE = 3
+
+
+def _start(proc: Process, host: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    # Each process leads its own group, so stopping it also stops its own children
+    # (gunicorn's workers) and a terminal's Ctrl-C reaches only this supervisor.
+    return subprocess.Popen(proc.argv(host, port), env=env, start_new_session=True)  # noqa: S603
+
+
 def run_all(*, host: str, port: int, out: Callable[[str], None], demo: bool = True) -> int:
-    """Start every process, wait, and on Ctrl-C (or one process dying) stop them all."""
+    """Start every process and watch them: a long-running one that dies is restarted (a process
+    that keeps dying stops the platform); one-shot jobs just finish. Ctrl-C stops them all."""
     children: list[tuple[Process, subprocess.Popen[bytes]]] = []
     finished: set[int] = set()
+    restarts: dict[str, list[float]] = {}
     stopping = False
 
     def stop(*_: object) -> None:
@@ -109,22 +120,28 @@ def run_all(*, host: str, port: int, out: Callable[[str], None], demo: bool = Tr
         for proc in PROCESSES:
             if proc.demo_only and not demo:
                 continue
-            # Each process leads its own group, so stopping it also stops its own children
-            # (gunicorn's workers) and a terminal's Ctrl-C reaches only this supervisor.
-            child = subprocess.Popen(proc.argv(host, port), env=env, start_new_session=True)  # noqa: S603
-            children.append((proc, child))
-            out(f"已启动 {proc.label}（{proc.name}，进程 {child.pid}）")
+            children.append((proc, _start(proc, host, port, env)))
+            out(f"已启动 {proc.label}（{proc.name}，进程 {children[-1][1].pid}）")
         while not stopping:
-            for proc, child in children:
-                if proc.oneshot and child.poll() is not None:
+            for i, (proc, child) in enumerate(children):
+                if child.poll() is None:
+                    continue
+                if proc.oneshot:
                     if child.pid not in finished:
                         finished.add(child.pid)
                         out(f"{proc.label}（{proc.name}）已完成，返回码 {child.returncode}。")
                     continue
-                if child.poll() is not None:
-                    out(f"{proc.label}（{proc.name}）已退出，返回码 {child.returncode}；正在停止其他进程。")
+                # A long-running process that dies is restarted, unless it keeps dying.
+                recent = [t for t in restarts.get(proc.name, []) if time.monotonic() - t < 60]
+                if len(recent) >= MAX_RESTARTS_PER_MINUTE:
+                    out(
+                        f"{proc.label}（{proc.name}）反复退出（返回码 {child.returncode}），正在停止。"
+                    )
                     stopping = True
                     break
+                restarts[proc.name] = [*recent, time.monotonic()]
+                children[i] = (proc, _start(proc, host, port, env))
+                out(f"{proc.label}（{proc.name}）已退出（返回码 {child.returncode}），已重新启动。")
             time.sleep(0.5)
     finally:
         for _, child in children:
