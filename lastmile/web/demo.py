@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from lastmile.accounts.models import Court, Department, Role, Team, TeamKind, User
 from lastmile.accounts.services import courts_load, staff_create
-from lastmile.cases.models import PartyRole
-from lastmile.cases.services import PartyInRole, case_register, deadline_open
 from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
-from lastmile.core.legal import LegalBasis
-from lastmile.core.periods import period_end
+from lastmile.enforcement.models import BasisKind
+from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file
+from lastmile.ledger.fees import acceptance_fee
+from lastmile.ledger.services import CostItem
 from lastmile.parties.models import IdType, PartyKind
 from lastmile.parties.services import party_upsert
 from lastmile.portal.models import ReceptionSlot
@@ -158,7 +158,6 @@ def _demo_portal(*, now: datetime, password: str) -> None:
 def _demo_cases(*, now: datetime) -> None:
     court = Court.objects.get(code="湘0104")
     clerk = User.objects.get(username="yl_lian")
-    officer = User.objects.get(username="yl_zhifa")
     bank = party_upsert(
         kind=PartyKind.ORGANISATION,
         name="长沙银行股份有限公司岳麓支行",
@@ -183,26 +182,22 @@ def _demo_cases(*, now: datetime) -> None:
             address=addr,
             phone=f"1380731{i:04d}",
         )
-        received = now - timedelta(days=20 * (i + 1))
-        case = case_register(
+        received = now - timedelta(days=3 * (i + 1))
+        effective = received.date() - timedelta(days=40)
+        enforcement_file(
             court=court,
-            type_code="执",
-            parties=[
-                PartyInRole(bank, PartyRole.APPLICANT),
-                PartyInRole(debtor, PartyRole.RESPONDENT),
-            ],
+            basis=ExecutionBasisIn(
+                kind=BasisKind.JUDGMENT,
+                issuer="长沙市岳麓区人民法院",
+                number=f"（{effective.year}）湘0104民初{2100 + i}号",
+                effective_on=effective,
+                performance_deadline=effective + timedelta(days=10),
+                principal=amount,
+                costs=[CostItem(kind="acceptance_fee", label="案件受理费", amount=acceptance_fee(amount))],
+            ),
+            applicants=[bank],
+            respondents=[debtor],
             actor=clerk,
             now=received,
             cause="金融借款合同纠纷",
-            amount_claimed=amount,
-            officer=officer,
-        )
-        start = received.date()
-        deadline_open(
-            case=case,
-            kind="execution_notice",
-            label="发出执行通知书及报告财产令",
-            starts_on=start,
-            due_on=period_end(start, 10),
-            legal_basis=LegalBasis("最高人民法院关于适用《中华人民共和国民事诉讼法》的解释", "2022", "480"),
         )

@@ -38,16 +38,22 @@ def browser():
 
 
 def test_login_workbench_and_search(browser, live_server, now):
+    from lastmile.cases.models import Case
+
     demo_seed(now=now)
+    from lastmile.web.demo import demo_person_id
+
+    wang = demo_person_id("430104", "19850312", 31)
+    case = Case.objects.filter(case_parties__party__id_number=wang, type_code="执").earliest("received_at")
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page.goto(live_server.url + "/login/")
     assert "最后一公里" in page.title()
-    page.fill("input[name=username]", "yl_zhifa")
+    page.fill("input[name=username]", case.officer.username)
     page.fill("input[name=password]", "lastmile2026")
     page.click("button[type=submit]")
     page.wait_for_url("**/workbench/")
     assert page.locator("h1").first.inner_text().startswith("我的工作台")
-    assert page.locator("text=发出执行通知书及报告财产令").count() >= 1
+    assert page.locator("text=发出执行通知书").count() >= 1
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "workbench.png"), full_page=True)
 

@@ -39,12 +39,19 @@ def test_workbench_requires_login(client):
 
 
 def test_demo_workbench_shows_cases_and_deadlines(client, now):
+    from lastmile.cases.models import Case
+
     demo_seed(now=now)
-    assert client.login(username="yl_zhifa", password="lastmile2026")
+    from lastmile.web.demo import demo_person_id
+
+    wang = demo_person_id("430104", "19850312", 31)
+    case = Case.objects.filter(case_parties__party__id_number=wang, type_code="执").earliest("received_at")
+    assert case.officer is not None
+    assert client.login(username=case.officer.username, password="lastmile2026")
     page = client.get(reverse("web:workbench")).content.decode()
     assert "我承办的案件" in page
-    assert "（2025）湘0104执" in page
-    assert "发出执行通知书及报告财产令" in page
+    assert case.number in page
+    assert "发出执行通知书" in page
 
 
 def test_demo_seed_is_idempotent(now):
