@@ -1,8 +1,8 @@
 """Bench: how fast Lastmile renders and issues legal documents.
 
-    .venv/bin/python bench/documents.py              # quick: 200 documents per measurement
-    .venv/bin/python bench/documents.py --count 1000
-    .venv/bin/python bench/documents.py --full       # really renders 72,120 documents (2 workers)
+    uv run python bench/documents.py            # full: also really renders 72,120 documents (2 workers)
+    uv run python bench/documents.py --quick    # under a minute: 200 documents per measurement
+    uv run python bench/documents.py --quick --count 1000
 
 Measured in one run, side by side:
   1. a one-line typst document (same fonts, same compiler): the floor;
@@ -11,12 +11,14 @@ Measured in one run, side by side:
   4. issuing through a batch (render + seal + SHA-256 + file + DB row + case event), one worker
      and two worker processes on the same database.
 Each line prints documents per second and the time 72,120 documents (Yuelu's volume) would take
-at that rate; ``--full`` renders all 72,120 and prints the measured time.
+at that rate; the full run renders all 72,120 and prints the measured time. The last line is one
+JSON object with the figures, the one-line baseline and the ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import os
 import subprocess
@@ -99,10 +101,16 @@ def _init_worker(data_dir: str) -> None:
     _render_range((0, 1))  # warm the compiler and font caches, as a long-lived worker would be
 
 
-def _line(label: str, n: int, seconds: float) -> None:
+RESULTS: dict[str, float] = {}
+
+
+def _line(label: str, n: int, seconds: float, key: str = "") -> float:
     rate = n / seconds
     eta = YUELU_DOCUMENTS / rate
     print(f"{label:<44} {n:>6} docs {seconds:8.2f} s {rate:9.1f} docs/s   72,120 docs ≈ {eta / 60:7.1f} min")
+    if key:
+        RESULTS[key] = round(rate, 1)
+    return rate
 
 
 def _pool_render(data_dir: str, start: int, count: int, workers: int) -> float:
@@ -215,8 +223,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--full", action="store_true", help="render all 72,120 documents with two workers")
+    parser.add_argument("--count", type=int, default=200, help="documents per measurement")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="under a minute: skip rendering all 72,120 documents (their time is then extrapolated)",
+    )
     parser.add_argument("--no-batch", action="store_true", help="skip the database batch measurements")
     args = parser.parse_args()
 
@@ -236,12 +248,17 @@ def main() -> None:
     t0 = time.perf_counter()
     for i in range(n):
         typst_one_line(f"Lastmile {i}")
-    _line("one-line typst document (baseline)", n, time.perf_counter() - t0)
+    baseline = _line("one-line typst document (baseline)", n, time.perf_counter() - t0, "baseline_docs_per_s")
 
     t0 = time.perf_counter()
     _render_range((1, n + 1))
-    _line("render 执行通知书, single process", n, time.perf_counter() - t0)
-    _line("render 执行通知书, two workers", n, _pool_render(data_dir, 10_000, n, 2))
+    single = _line("render 执行通知书, single process", n, time.perf_counter() - t0, "render_docs_per_s")
+    _line(
+        "render 执行通知书, two workers",
+        n,
+        _pool_render(data_dir, 10_000, n, 2),
+        "render_2_workers_docs_per_s",
+    )
 
     if not args.no_batch:
         if not os.environ.get("DATABASE_URL"):
@@ -253,15 +270,41 @@ def main() -> None:
         from lastmile.testing.factories import FIXED_NOW
 
         templates_ensure(now=FIXED_NOW)
-        _line("issue via batch (DB, file, event), 1 worker", n, _batch(data_dir, n, 1))
-        _line("issue via batch (DB, file, event), 2 workers", n, _batch(data_dir, n, 2))
-
-    if args.full:
-        seconds = _pool_render(data_dir, 100_000, YUELU_DOCUMENTS, 2)
-        print(
-            f"FULL RUN: rendered {YUELU_DOCUMENTS:,} 执行通知书 with two workers in {seconds / 60:.1f} min "
-            f"({YUELU_DOCUMENTS / seconds:.1f} docs/s)"
+        _line("issue via batch (DB, file, event), 1 worker", n, _batch(data_dir, n, 1), "issue_docs_per_s")
+        _line(
+            "issue via batch (DB, file, event), 2 workers",
+            n,
+            _batch(data_dir, n, 2),
+            "issue_2_workers_docs_per_s",
         )
+
+    if args.quick:
+        full_seconds = YUELU_DOCUMENTS / RESULTS["render_2_workers_docs_per_s"]
+        measured = False
+    else:
+        full_seconds = _pool_render(data_dir, 100_000, YUELU_DOCUMENTS, 2)
+        measured = True
+        print(
+            f"FULL RUN: rendered {YUELU_DOCUMENTS:,} 执行通知书 with two workers "
+            f"in {full_seconds / 60:.1f} min "
+            f"({YUELU_DOCUMENTS / full_seconds:.1f} docs/s)"
+        )
+    print(
+        json.dumps(
+            {
+                "bench": "documents",
+                "mode": "quick" if args.quick else "full",
+                "documents_per_measurement": n,
+                **RESULTS,
+                "yuelu_documents": YUELU_DOCUMENTS,
+                "yuelu_seconds_two_workers": round(full_seconds, 1),
+                "yuelu_seconds_measured": measured,
+                "baseline": {"one_line_typst_docs_per_s": round(baseline, 1)},
+                "ratio_render_to_baseline": round(single / baseline, 3),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":
