@@ -34,7 +34,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.ENFORCEMENT_OFFICER: frozenset(
-        _ALL_STAFF | {"enforcement.work", "measure.propose", "inquiry.order", "party.edit"}
+        _ALL_STAFF | {"enforcement.work", "measure.propose", "inquiry.order", "party.edit", "document.issue"}
     ),
     Role.COMMAND_CENTER: frozenset(
         _ALL_STAFF | {"inquiry.order", "alerts.view", "stats.view", "enforcement.dispatch"}

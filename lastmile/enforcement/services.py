@@ -36,6 +36,7 @@ from lastmile.core.errors import ConditionsNotMet, Conflict, DomainError, Invali
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
 from lastmile.core.periods import period_end_provisional
+from lastmile.enforcement.documents import step_documents_issue
 from lastmile.inquiry.services import controls_reconcile, controls_release_all
 from lastmile.ledger.services import (
     CostItem,
@@ -873,6 +874,7 @@ def procedure_step_record(
         )
     if kind in (StepKind.EXECUTION_NOTICE, StepKind.PROPERTY_REPORT_ORDER):
         deadline_complete(case=locked, kind=kind, now=now)
+        step_documents_issue(case=locked, kind=kind, actor=actor, now=now)
     case.refresh_from_db()
     return step
 

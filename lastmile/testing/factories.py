@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import factory
@@ -19,9 +19,13 @@ _person_seq = itertools.count(1)
 _org_seq = itertools.count(1)
 
 
-def make_resident_id(region: str = "430104", birth: str = "19850312", seq: int | None = None) -> str:
+def make_resident_id(region: str = "430104", birth: str | None = None, seq: int | None = None) -> str:
+    """A valid resident ID. Without ``birth``/``seq`` each call gets its own birth date in the
+    1990s, so generated IDs never collide with the fixed ones tests write by hand."""
     n = next(_person_seq) if seq is None else seq
-    first17 = f"{region}{birth}{n % 1000:03d}"
+    if birth is None:
+        birth = (date(1990, 1, 1) + timedelta(days=n % 3650)).strftime("%Y%m%d")
+    first17 = f"{region}{birth}{(n // 3650) % 1000 if seq is None else n % 1000:03d}"
     return first17 + resident_id_check_char(first17)
 
 

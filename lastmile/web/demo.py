@@ -113,7 +113,6 @@ def demo_seed(*, now: datetime) -> DemoResult:
 
 def _demo_apps(*, now: datetime) -> list[str]:
     """Each app's own demo data, created through its own services; returns lines to print."""
-    from lastmile.documents.demo import demo_seed_documents
     from lastmile.enforcement.demo import demo_seed_enforcement
     from lastmile.filing.demo import demo_seed_filing
     from lastmile.inquiry.demo import demo_seed_inquiry
@@ -124,10 +123,48 @@ def _demo_apps(*, now: datetime) -> list[str]:
     demo_seed_enforcement(now=now)
     demo_seed_ledger(now=now)
     demo_seed_measures(now=now)
-    demo_seed_documents(now=now)
+    _demo_acceptance_notices(now=now)
     demo_seed_inquiry(now=now)
     notes += demo_seed_filing(now=now).lines
     return notes
+
+
+def _demo_acceptance_notices(*, now: datetime) -> None:
+    """受理案件通知书 for 岳麓法院's demo enforcement cases, issued as one batch and run at once,
+    each filled from its own execution basis (the notices and report orders are issued by the
+    enforcement steps themselves)."""
+    from lastmile.core.clock import FixedClock
+    from lastmile.documents.models import Document
+    from lastmile.documents.services import batch_create, batch_run, templates_ensure
+    from lastmile.enforcement.models import EnforcementCase
+
+    templates_ensure(now=now)
+    court = Court.objects.get(code="湘0104")
+    actor = User.objects.get(username="yl_zhifa")
+    rows = [
+        ec
+        for ec in EnforcementCase.objects.filter(case__court=court).select_related("case")
+        if not Document.objects.filter(
+            case=ec.case, template_version__template__code="acceptance_notice"
+        ).exists()
+    ]
+    if not rows:
+        return
+    job = batch_create(
+        court=court,
+        template_code="acceptance_notice",
+        cases=[ec.case for ec in rows],
+        actor=actor,
+        now=now,
+        per_case={
+            ec.case_id: {
+                "source_document": f"{ec.basis_issuer}{ec.basis_number}{ec.get_basis_kind_display()}"
+            }
+            for ec in rows
+        },
+        enqueue=False,
+    )
+    batch_run(job, worker_id="demo", clock=FixedClock(now))
 
 
 DEMO_PARTY_LOGINS = [("yl_bank", "长沙银行岳麓支行（申请执行人）"), ("wangxm", "王小明（被执行人）")]
