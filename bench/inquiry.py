@@ -23,12 +23,9 @@ import json
 import os
 import queue
 import shutil
-import socket
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 # bench/ itself must not be on sys.path: bench/statistics.py would shadow the standard library.
@@ -84,34 +81,7 @@ def main() -> None:
     print(json.dumps(result, ensure_ascii=False))
 
 
-class Relay:
-    """The callback URL: keeps signed callbacks until the main thread hands them to the view."""
-
-    def __init__(self) -> None:
-        self.inbox: queue.Queue[tuple[str, dict[str, str], bytes]] = queue.Queue()
-        relay = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-            def setup(self) -> None:
-                super().setup()
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                relay.inbox.put((self.path, dict(self.headers.items()), body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+from lastmile.integrations.simulator.relay import Relay  # noqa: E402
 
 
 def baseline(url: str, n: int, concurrency: int) -> float:

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import importlib
 import queue
-import socket
-import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db.models import Min
@@ -31,38 +28,7 @@ _sim = importlib.import_module("lastmile.integrations.simulator.server")
 Faults, Simulator = _sim.Faults, _sim.Simulator
 
 
-class Relay:
-    """Receives the simulator's callbacks and keeps them until the test delivers them."""
-
-    def __init__(self) -> None:
-        self.inbox: queue.Queue[tuple[str, dict[str, str], bytes]] = queue.Queue()
-        relay = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-            def setup(self) -> None:
-                super().setup()
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                relay.inbox.put((self.path, dict(self.headers.items()), body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+Relay = importlib.import_module("lastmile.integrations.simulator.relay").Relay
 
 
 class Wire:
