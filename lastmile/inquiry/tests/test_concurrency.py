@@ -3,42 +3,18 @@ case's Control row lock, so parallel answers never freeze more than is owed."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
 from lastmile.inquiry.models import Freeze, Order, OrderKind, OrderStatus
 from lastmile.inquiry.services import inbox_receive, inquiry_start
 from lastmile.ledger.services import amount_outstanding
+from lastmile.testing.concurrency import run_parallel
 
 D = Decimal
-
-
-def run_parallel(workers):
-    barrier = threading.Barrier(len(workers))
-    errors: list[BaseException] = []
-
-    def wrap(fn):
-        def go():
-            try:
-                barrier.wait()
-                fn()
-            except BaseException as exc:
-                errors.append(exc)
-            finally:
-                connections.close_all()
-
-        return go
-
-    threads = [threading.Thread(target=wrap(fn)) for fn in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
 
 
 def _message(order, result):

@@ -9,41 +9,18 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from lastmile.cases.selectors import audit_verify
 from lastmile.core.errors import Conflict, InvalidTransition
 from lastmile.ledger import services as s
 from lastmile.ledger.models import Account, Leg, Payout, PayoutStatus, Receipt, Transaction
 from lastmile.ledger.selectors import reconcile
+from lastmile.testing.concurrency import run_parallel
 
 from .conftest import at
 
 D = Decimal
-
-
-def run_parallel(workers):
-    barrier = threading.Barrier(len(workers))
-    errors: list[BaseException] = []
-
-    def wrap(fn):
-        def go():
-            try:
-                barrier.wait()
-                fn()
-            except BaseException as exc:
-                errors.append(exc)
-            finally:
-                connections.close_all()
-
-        return go
-
-    threads = [threading.Thread(target=wrap(fn)) for fn in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
 
 
 @pytest.mark.postgres
