@@ -54,9 +54,12 @@ INSTALLED_APPS = [
     "lastmile.cases",
     "lastmile.documents",
     "lastmile.ledger",
+    "lastmile.service",
     "lastmile.measures",
     "lastmile.inquiry",
     "lastmile.filing",
+    "lastmile.mediation",
+    "lastmile.trial",
     "lastmile.enforcement",
     "lastmile.statistics",
     "lastmile.portal",
@@ -198,14 +201,6 @@ LASTMILE = {
         "MAX_OVERDUE_RATE": "0.54",
         "CHUNK_RETRIES": 3,
     },
-    # Legal documents (lastmile.documents); every key is explained in docs/documents.md.
-    "DOCUMENTS": {
-        "ROOT": os.environ.get("LASTMILE_DOCUMENTS_ROOT", ""),  # empty = MEDIA_ROOT/documents
-        "SERIES_SUFFIX": True,  # 案号之一/之二 for later rulings of a case (UNVERIFIED practice)
-        "SIGNATURE_ADAPTER": "lastmile.documents.seal.PlaceholderSealAdapter",
-        "BATCH_WORKERS": 1,
-        "BATCH_LEASE_SECONDS": 300,
-    },
     # Network inquiry and control (lastmile.inquiry); every key is explained in docs/inquiry.md.
     "INQUIRY": {
         "GATEWAY_URL": os.environ.get("LASTMILE_GATEWAY_URL", "http://127.0.0.1:8765"),
@@ -223,6 +218,20 @@ LASTMILE = {
         },
         "RENEWAL_REMIND_DAYS": 15,
     },
+    # Pre-suit mediation, batch trial and electronic service (lastmile.mediation, lastmile.trial,
+    # lastmile.service); every key is explained in docs/financial-cases.md.
+    "COURT_CASES": {
+        "MEDIATION_DAYS": 30,
+        "SMALL_CLAIMS_LIMIT": "50000.00",  # UNVERIFIED for Hunan (CPL 2023 art. 165: 50% of wage)
+        "STATEMENT_FEE": "halved",  # "halved" | "none": fee printed on a 诉前调书 (UNVERIFIED)
+        "CONFIRMATION_MEDIATOR_LABEL": "诉前调解中心",
+        "PERFORMANCE_DAYS": 10,
+        "HEARING_NOTICE_DAYS": 3,
+        "HEARING_SLOT_MINUTES": 15,
+        "SERVICE_ADAPTER": "lastmile.service.adapters.SimulatedServiceAdapter",
+        "VIDEO_HEARING_ADAPTER": "lastmile.trial.adapters.PlaceholderVideoHearingAdapter",
+        "VIDEO_HEARING_BASE_URL": "https://hearing.example.invalid/room/",
+    },
     # Court statistics (lastmile.statistics); every key is explained in docs/statistics.md.
     "STATISTICS": {
         "TYPE_CODES": ["执", "执恢", "执保"],
@@ -233,5 +242,13 @@ LASTMILE = {
         "ACTUAL_CLOSING_METHODS": ["执行完毕", "终结执行"],
         "MONEY_BASIS": "closed",  # or "accepted"
         "TIME_LIMIT_MONTHS": 6,
+    },
+    # Legal documents (lastmile.documents); every key is explained in docs/documents.md.
+    "DOCUMENTS": {
+        "ROOT": os.environ.get("LASTMILE_DOCUMENTS_ROOT", ""),  # empty = MEDIA_ROOT/documents
+        "SERIES_SUFFIX": True,  # 案号之一/之二 for later rulings of a case (UNVERIFIED practice)
+        "SIGNATURE_ADAPTER": "lastmile.documents.seal.PlaceholderSealAdapter",
+        "BATCH_WORKERS": 1,
+        "BATCH_LEASE_SECONDS": 300,
     },
 }

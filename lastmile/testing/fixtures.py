@@ -7,7 +7,7 @@ import pytest
 from lastmile.accounts.models import Court, Role
 from lastmile.accounts.services import courts_load
 
-from .factories import FIXED_NOW, OrganisationFactory, PersonFactory, UserFactory
+from .factories import FIXED_NOW, OrganisationFactory, PersonFactory, UserFactory, make_uscc
 
 
 @pytest.fixture
@@ -103,3 +103,77 @@ def public_client(db):
     leaks = [(path, unmasked_id_numbers(body)) for path, _, body in client.responses]
     leaks = [(path, found) for path, found in leaks if found]
     assert not leaks, f"unmasked ID numbers in public output: {leaks}"
+
+
+# --- pre-suit mediation, batch trial, electronic service (issue H) ------------------------------
+
+
+@pytest.fixture
+def cc_env(db, tmp_path, settings, now):
+    """Documents and uploads in a temporary folder, built-in templates loaded."""
+    from lastmile.documents.services import templates_ensure
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LASTMILE = {**settings.LASTMILE, "DOCUMENTS_ROOT": str(tmp_path / "documents")}
+    templates_ensure(now=now)
+    return tmp_path
+
+
+@pytest.fixture
+def cc_mediator(yuelu):
+    return UserFactory(court=yuelu, role=Role.MEDIATOR, username="mediator", display_name="周调解")
+
+
+@pytest.fixture
+def cc_judge(yuelu):
+    return UserFactory(court=yuelu, role=Role.JUDGE, username="judge_civil", display_name="陈审判")
+
+
+@pytest.fixture
+def cc_institution(yuelu, now):
+    """The bank that files, with its own consented e-service address (an institution that files
+    online agrees to electronic service when it registers)."""
+    from lastmile.filing.services import institution_client_upsert
+    from lastmile.parties.models import ElectronicAddress
+
+    client = institution_client_upsert(
+        name="长沙示范银行股份有限公司岳麓支行", uscc=make_uscc(777), courts=[yuelu], now=now
+    )
+    ElectronicAddress.objects.create(
+        party=client.party,
+        channel="platform",
+        address="bank-777@court-platform",
+        consent_kind="express",
+        consented_at=now,
+        confirmed=True,
+    )
+    return client
+
+
+@pytest.fixture
+def cc_file_rows(cc_env, cc_institution, yuelu, now):
+    """File sample rows (by index, see lastmile.filing.samples.sample_row) as 民诉前调 cases;
+    returns the cases in row order."""
+    from django.utils import timezone
+
+    from lastmile.filing.samples import sample_row
+    from lastmile.filing.selectors import batch_cases
+    from lastmile.filing.services import batch_submit
+
+    def _file(indexes, *, batch_id="CC-1", at=None):
+        today = timezone.localtime(now).date()
+        rows = [
+            {k: ("" if v is None else str(v)) for k, v in sample_row(i, today=today).items()} for i in indexes
+        ]
+        result = batch_submit(
+            court=yuelu,
+            client=cc_institution,
+            external_id=batch_id,
+            now=at or now,
+            via_api=True,
+            rows=rows,
+            process="inline",
+        )
+        return list(batch_cases(result.batch))
+
+    return _file

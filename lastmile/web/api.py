@@ -19,9 +19,12 @@ from lastmile.filing.api import router as filing_router
 from lastmile.inquiry.api import router as inquiry_router
 from lastmile.ledger.api import router as ledger_router
 from lastmile.measures.api import router as measures_router
+from lastmile.mediation.api import router as mediation_router
 from lastmile.portal.party_api import router as party_router
 from lastmile.portal.public_api import router as public_router
+from lastmile.service.api import router as service_router
 from lastmile.statistics.api import router as statistics_router
+from lastmile.trial.api import router as trial_router
 
 api = NinjaAPI(
     title="Lastmile API",
@@ -75,3 +78,6 @@ api.add_router("/stats", statistics_router)
 api.add_router("/public", public_router)
 api.add_router("/party", party_router)
 api.add_router("/filing", filing_router)
+api.add_router("/mediation", mediation_router)
+api.add_router("/trial", trial_router)
+api.add_router("/service", service_router)

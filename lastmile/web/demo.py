@@ -118,6 +118,8 @@ def _demo_apps(*, now: datetime) -> list[str]:
     from lastmile.inquiry.demo import demo_seed_inquiry
     from lastmile.ledger.demo import demo_seed_ledger
     from lastmile.measures.demo import demo_seed_measures
+    from lastmile.mediation.demo import demo_seed_mediation
+    from lastmile.trial.demo import demo_seed_trial
 
     notes: list[str] = []
     demo_seed_enforcement(now=now)
@@ -126,6 +128,8 @@ def _demo_apps(*, now: datetime) -> list[str]:
     _demo_acceptance_notices(now=now)
     demo_seed_inquiry(now=now)
     notes += demo_seed_filing(now=now).lines
+    demo_seed_mediation(now=now)
+    demo_seed_trial(now=now)
     return notes
 
 

@@ -17,10 +17,16 @@ from lastmile.enforcement import views as enforcement_views
 from lastmile.inquiry import views as inquiry_views
 from lastmile.ledger import views as ledger_views
 from lastmile.measures import views as measures_views
+from lastmile.mediation import views as mediation_views
+from lastmile.service import views as service_views
+from lastmile.trial import views as trial_views
 
 PanelFn = Callable[[HttpRequest, Case], dict[str, Any] | None]
 
 PANELS: list[tuple[str, PanelFn]] = [
+    ("mediation/_case_panel.html", mediation_views.case_panel),
+    ("trial/_case_panel.html", trial_views.case_panel),
+    ("service/_case_panel.html", service_views.case_panel),
     ("enforcement/_case_panel.html", enforcement_views.case_panel),
     ("inquiry/_case_panel.html", inquiry_views.case_panel),
     ("ledger/_case_panel.html", ledger_views.case_panel),

@@ -134,9 +134,7 @@ def run_all(*, host: str, port: int, out: Callable[[str], None], demo: bool = Tr
                 # A long-running process that dies is restarted, unless it keeps dying.
                 recent = [t for t in restarts.get(proc.name, []) if time.monotonic() - t < 60]
                 if len(recent) >= MAX_RESTARTS_PER_MINUTE:
-                    out(
-                        f"{proc.label}（{proc.name}）反复退出（返回码 {child.returncode}），正在停止。"
-                    )
+                    out(f"{proc.label}（{proc.name}）反复退出（返回码 {child.returncode}），正在停止。")
                     stopping = True
                     break
                 restarts[proc.name] = [*recent, time.monotonic()]

@@ -29,4 +29,6 @@ def test_notice_and_report_order_are_issued_with_the_case_amounts(file_case, set
     assert len(notice.sha256) == 64
     # Recording the step again does not issue a second notice.
     procedure_step_record(case=case, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=at(2025, 3, 5))
-    assert Document.objects.filter(case=case, template_version__template__code="enforcement_notice").count() == 1
+    assert (
+        Document.objects.filter(case=case, template_version__template__code="enforcement_notice").count() == 1
+    )

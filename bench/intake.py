@@ -1,0 +1,403 @@
+"""Benchmark: a bank's batch of 17,631 loan cases filed with their documents (about 72,000),
+next to a naive row-by-row intake measured in the same run.
+
+    uv run python bench/intake.py            # 17,631 cases (the Yuelu court's figure)
+    uv run python bench/intake.py --quick    # 300 cases, under a minute
+    uv run python bench/intake.py --cases 2000 --workers 2 --baseline 40
+
+Sets up its own throwaway database: SQLite in a temporary directory by default, or a fresh
+``test_<name>`` database next to ``DATABASE_URL`` when that is set (dropped afterwards).
+Progress goes to stderr; the LAST line of stdout is one JSON object with the figures.
+
+What is measured (wall time, from the upload to the last document):
+
+1. **Filing**: the bank's XLSX (``lastmile.filing.samples``) is submitted and processed by
+   ``lastmile.filing.services.batch_process``: read, validated, and created in bulk chunks
+   (parties, 民诉前调 cases with their numbers and events, loan claims, e-service addresses).
+2. **Documents**: for every case the documents of its batch path, issued through
+   ``lastmile.documents`` batch jobs (rendered to PDF with typst, sealed, stored, one case event
+   each): the 司法确认裁定书 of the settled agreement and one 送达回证 per party (bank, borrower,
+   each guarantor). With 0–2 guarantors per row that is 4 documents per case on average
+   (17,631 cases → about 70,500 documents). ``--workers`` processes (default 2, one per core)
+   claim items of the same jobs with row locks (SKIP LOCKED on PostgreSQL).
+
+Baseline, on a sample in the same run (extrapolated to the full count): per row ``party_upsert``
+for each party, ``case_register``, the loan claim, then ``document_issue`` for each of the row's
+documents, one after another in one process: what an integration calling the one-by-one services
+would do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+# bench/ holds statistics.py, which would shadow the standard library module of that name.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+YUELU_CASES = 17_631
+GOAL_SECONDS = 300
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _setup_django(tmp: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["LASTMILE_DATA_DIR"] = tmp  # SQLite file (when no DATABASE_URL) and the PDFs
+    os.environ.setdefault("LASTMILE_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="300 cases, baseline on 10")
+    parser.add_argument("--cases", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=2, help="document worker processes")
+    parser.add_argument("--baseline", type=int, default=None, help="rows in the naive baseline sample")
+    parser.add_argument("--worker", nargs=2, metavar=("TMP", "JOBS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker[0], [int(j) for j in args.worker[1].split(",")])
+        return
+    n_cases = args.cases or (300 if args.quick else YUELU_CASES)
+    n_baseline = args.baseline or (10 if args.quick else 40)
+
+    tmp = tempfile.mkdtemp(prefix="lastmile-intake-")
+    using_pg = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    _setup_django(tmp)
+    from django.core.management import call_command
+    from django.db import connection
+
+    old_name = None
+    worker_env = dict(os.environ)
+    if using_pg:
+        old_name = connection.settings_dict["NAME"]
+        log(f"creating throwaway PostgreSQL database test_{old_name} …")
+        test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        url = os.environ["DATABASE_URL"]
+        worker_env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + test_name
+    else:
+        log(f"creating throwaway SQLite database in {tmp} …")
+        call_command("migrate", verbosity=0)
+    try:
+        result = run(tmp, n_cases, n_baseline, args.workers, worker_env)
+        result["db"] = connection.vendor
+    finally:
+        if using_pg and old_name is not None:
+            connection.close()
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(json.dumps(result, ensure_ascii=False))
+
+
+def _now() -> datetime:
+    from django.utils import timezone
+
+    return datetime(2025, 3, 3, 9, 0, tzinfo=timezone.get_fixed_timezone(480))
+
+
+def run(tmp: str, n_cases: int, n_baseline: int, n_workers: int, worker_env: dict[str, str]) -> dict:
+    from django.utils import timezone
+
+    from lastmile.accounts.models import Court, Role, User
+    from lastmile.accounts.services import courts_load
+    from lastmile.cases.models import Case
+    from lastmile.documents.models import Document
+    from lastmile.documents.services import templates_ensure
+    from lastmile.filing.samples import rows_to_xlsx, sample_rows
+    from lastmile.filing.services import batch_process, batch_submit
+
+    now = _now()
+    today = timezone.localtime(now).date()
+    courts_load()
+    court = Court.objects.get(code="湘0104")
+    templates_ensure(now=now)
+    clerk = User.objects.create(
+        username="bench_clerk", court=court, role=Role.FILING_CLERK, display_name="立案员"
+    )
+    judge = User.objects.create(username="bench_judge", court=court, role=Role.JUDGE, display_name="陈审判")
+    client = _bench_client(court, now)
+
+    log(f"generating the bank's spreadsheet with {n_cases} rows …")
+    content = rows_to_xlsx(sample_rows(n_cases, today=today))
+    log(f"  {len(content) / 1e6:.1f} MB")
+
+    # --- fast path -----------------------------------------------------------------------------
+    t0 = time.perf_counter()
+    submission = batch_submit(
+        court=court,
+        client=client,
+        external_id="BENCH-1",
+        now=now,
+        actor=clerk,
+        filename="借款明细.xlsx",
+        content=content,
+        process="none",
+    )
+
+    def progress(done: int, total: int) -> None:
+        if done % 2000 < 100 or done == total:
+            log(f"  filed {done}/{total}  {time.perf_counter() - t0:.1f}s")
+
+    batch = batch_process(batch_id=submission.batch.pk, now=now, progress=progress)
+    t_filed = time.perf_counter()
+    assert batch.created_cases == n_cases, (batch.status, batch.message)
+    log(f"filing: {n_cases} cases in {t_filed - t0:.1f}s")
+
+    jobs = documents_jobs(batch, judge, now)
+    total_docs = sum(j.total for j in jobs)
+    t_jobs = time.perf_counter()
+    log(
+        f"documents: {total_docs} in {len(jobs)} jobs "
+        f"(set up in {t_jobs - t_filed:.1f}s), {n_workers} workers …"
+    )
+    from django.db import connection
+
+    connection.close()  # the workers write; this process only watches
+    job_arg = ",".join(str(j.pk) for j in jobs)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--worker", tmp, job_arg], env={**worker_env, "BENCH_WORKER": str(k)}
+        )
+        for k in range(n_workers)
+    ]
+    last = 0.0
+    while any(p.poll() is None for p in procs):
+        time.sleep(1.0)
+        if time.perf_counter() - last > 15:
+            last = time.perf_counter()
+            done = Document.objects.count()
+            connection.close()
+            log(f"  documents {done}/{total_docs}  {last - t0:.1f}s")
+    if any(p.returncode for p in procs):
+        raise SystemExit(f"a document worker failed: {[p.returncode for p in procs]}")
+    t_end = time.perf_counter()
+    issued = Document.objects.filter(batch_item__job__in=jobs).count()
+    assert issued == total_docs, (issued, total_docs)
+    wall = t_end - t0
+    log(f"fast path: {n_cases} cases + {issued} documents in {wall:.1f}s")
+
+    # --- naive baseline ------------------------------------------------------------------------
+    log(f"baseline: {n_baseline} rows one by one …")
+    b0 = time.perf_counter()
+    naive_docs = naive_intake(court, client, judge, n_baseline, now)
+    b_wall = time.perf_counter() - b0
+    per_case = b_wall / n_baseline
+    docs_per_case = issued / n_cases
+    extrapolated = per_case * n_cases
+    log(f"  {b_wall:.1f}s for {n_baseline} rows ({naive_docs} documents), {per_case * 1000:.0f} ms per row")
+    assert Case.objects.filter(type_code="民诉前调").count() == n_cases + n_baseline
+
+    return {
+        "bench": "intake",
+        "cases": n_cases,
+        "documents": issued,
+        "documents_per_case": round(docs_per_case, 2),
+        "workers": n_workers,
+        "wall_s": round(wall, 1),
+        "filing_s": round(t_filed - t0, 1),
+        "documents_s": round(t_end - t_jobs, 1),
+        "cases_per_s": round(n_cases / wall, 1),
+        "documents_per_s": round(issued / (t_end - t_jobs), 1),
+        "ms_per_document_per_worker": round((t_end - t_jobs) * n_workers * 1000 / issued, 1),
+        "goal_s": round(GOAL_SECONDS * n_cases / YUELU_CASES, 1),
+        "goal_met": wall <= GOAL_SECONDS * n_cases / YUELU_CASES,
+        "baseline": {
+            "sample_cases": n_baseline,
+            "sample_documents": naive_docs,
+            "sample_s": round(b_wall, 2),
+            "ms_per_case": round(per_case * 1000, 1),
+            "extrapolated_s": round(extrapolated, 1),
+        },
+        "speedup": round(extrapolated / wall, 2),
+    }
+
+
+def _bench_client(court, now):  # type: ignore[no-untyped-def]
+    from lastmile.filing.samples import org_uscc
+    from lastmile.filing.services import institution_client_upsert
+
+    return institution_client_upsert(
+        name="长沙基准银行股份有限公司岳麓支行", uscc=org_uscc(4242), courts=[court], now=now
+    )
+
+
+RULING = "judicial_confirmation_ruling"
+RECEIPT = "service_receipt"
+
+
+def _ruling_context(claim, today) -> dict:  # type: ignore[no-untyped-def]
+    from lastmile.core.money import format_yuan
+
+    return {
+        "agreement": (
+            f"被申请人于{today:%Y年%m月%d日}起三个月内分期偿还借款本息"
+            f"人民币{format_yuan(claim.claimed_total)}元。"
+        ),
+    }
+
+
+def documents_jobs(batch, judge, now) -> list:  # type: ignore[no-untyped-def]
+    """One batch job for the rulings and one per party position for the 送达回证."""
+    from django.utils import timezone
+
+    from lastmile.cases.models import CaseParty
+    from lastmile.documents.context import party_context
+    from lastmile.documents.services import batch_create
+    from lastmile.filing.models import LoanClaim
+
+    today = timezone.localtime(now).date()
+    claims = {c.case_id: c for c in LoanClaim.objects.filter(batch=batch)}
+    cases = list(batch.court.cases.filter(pk__in=list(claims)).order_by("seq"))
+    parties: dict[int, list] = {}
+    for cp in (
+        CaseParty.objects.filter(case_id__in=list(claims))
+        .select_related("party")
+        .order_by("case_id", "role", "position")
+    ):
+        parties.setdefault(cp.case_id, []).append(cp.party)
+    jobs = [
+        batch_create(
+            court=batch.court,
+            template_code=RULING,
+            cases=cases,
+            actor=judge,
+            now=now,
+            enqueue=False,
+            context={"agreed_on": today, "mediator": "岳麓区诉前调解中心调解员", "applied_on": today},
+            per_case={c.pk: _ruling_context(claims[c.pk], today) for c in cases},
+        )
+    ]
+    most = max(len(p) for p in parties.values())
+    for k in range(most):
+        with_k = [c for c in cases if len(parties[c.pk]) > k]
+        jobs.append(
+            batch_create(
+                court=batch.court,
+                template_code=RECEIPT,
+                cases=with_k,
+                actor=judge,
+                now=now,
+                enqueue=False,
+                context={"served_documents": "民事裁定书（司法确认）", "method": "电子送达"},
+                per_case={c.pk: {"recipient": party_context(parties[c.pk][k])} for c in with_k},
+            )
+        )
+    return jobs
+
+
+def worker(tmp: str, job_ids: list[int]) -> None:
+    _setup_django(tmp)
+    from lastmile.core.clock import FixedClock
+    from lastmile.documents.models import BatchJob
+    from lastmile.documents.services import batch_run
+
+    clock = FixedClock(_now())
+    name = f"bench-{os.getpid()}"
+    for job_id in job_ids:
+        batch_run(BatchJob.objects.get(pk=job_id), worker_id=name, clock=clock, chunk=20)
+
+
+def naive_intake(court, client, judge, n: int, now) -> int:  # type: ignore[no-untyped-def]
+    """Row by row through the one-by-one services: parties, case, claim, then each document."""
+    from django.utils import timezone
+
+    from lastmile.cases.models import PartyRole
+    from lastmile.cases.services import PartyInRole, case_register
+    from lastmile.documents.context import party_context
+    from lastmile.documents.services import document_issue
+    from lastmile.filing.models import IntakeBatch, LoanClaim
+    from lastmile.filing.samples import sample_row
+    from lastmile.ledger.fees import acceptance_fee
+    from lastmile.parties.models import IdType, PartyKind
+    from lastmile.parties.services import party_upsert
+
+    today = timezone.localtime(now).date()
+    batch = IntakeBatch.objects.get(external_id="BENCH-1")
+    docs = 0
+    for i in range(900_001, 900_001 + n):
+        row = sample_row(i, today=today, prefix="NAIVE")
+        people = [(row["借款人姓名"], row["借款人证件号码"], row["借款人手机"], row["借款人地址"])]
+        for g in (1, 2):
+            if row[f"担保人{g}姓名"]:
+                people.append((row[f"担保人{g}姓名"], row[f"担保人{g}证件号码"], "", ""))
+        debtors = [
+            party_upsert(
+                kind=PartyKind.PERSON,
+                name=name,
+                id_type=IdType.RESIDENT_ID,
+                id_number=number,
+                phone=phone,
+                address=address,
+                now=now,
+            )
+            for name, number, phone, address in people
+        ]
+        case = case_register(
+            court=court,
+            type_code="民诉前调",
+            parties=[PartyInRole(client.party, PartyRole.APPLICANT_MEDIATION)]
+            + [PartyInRole(d, PartyRole.RESPONDENT_MEDIATION) for d in debtors],
+            actor=None,
+            now=now,
+            cause="金融借款合同纠纷",
+            amount_claimed=row["诉讼请求金额"],
+        )
+        claim = LoanClaim.objects.create(
+            case=case,
+            client=client,
+            batch=batch,
+            contract_no=row["合同编号"],
+            loan_amount=row["借款金额"],
+            disbursed_on=row["放款日期"],
+            due_on=row["到期日期"],
+            principal=row["欠款本金"],
+            interest=row["欠付利息"],
+            penalty=row["罚息"],
+            claimed_total=row["诉讼请求金额"],
+            fee_estimate=acceptance_fee(row["诉讼请求金额"]),
+            created_at=now,
+        )
+        document_issue(
+            case=case,
+            template_code=RULING,
+            actor=judge,
+            now=now,
+            context={
+                "agreed_on": today,
+                "mediator": "岳麓区诉前调解中心调解员",
+                "applied_on": today,
+                **_ruling_context(claim, today),
+            },
+        )
+        docs += 1
+        for party in [client.party, *debtors]:
+            document_issue(
+                case=case,
+                template_code=RECEIPT,
+                actor=judge,
+                now=now,
+                context={
+                    "served_documents": "民事裁定书（司法确认）",
+                    "method": "电子送达",
+                    "recipient": party_context(party),
+                },
+            )
+            docs += 1
+    return docs
+
+
+if __name__ == "__main__":
+    main()

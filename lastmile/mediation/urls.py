@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mediation"
+
+urlpatterns = [
+    path("", views.workbench, name="work"),
+    path("assign/", views.assign, name="assign"),
+    path("<int:mediation_id>/", views.detail, name="detail"),
+    path("<int:mediation_id>/<slug:action>/", views.act, name="act"),
+]

@@ -1,0 +1,162 @@
+"""Pages of batch trial: the judge's workbench (file failed mediations, schedule hearings in a
+batch, record hearings, issue judgments in batch with a progress bar, serve, enforce) and the
+panel on the case page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lastmile.accounts.http import AuthedRequest
+from lastmile.accounts.models import Role, User
+from lastmile.accounts.permissions import actor_can
+from lastmile.cases.models import Case
+from lastmile.core.clock import get_clock
+from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.mediation.selectors import agreements_awaiting_conclusion
+
+from . import selectors, services
+from .models import Hearing, LawsuitStatus
+from .tasks import judgment_batch_start
+
+
+def _refused(request: HttpRequest, exc: DomainError, status: int = 403) -> HttpResponse:
+    return render(request, "web/error.html", {"message": exc.message}, status=status)
+
+
+def _ids(request: HttpRequest) -> list[int]:
+    return [int(x) for x in request.POST.getlist("id") if x.isdigit()]
+
+
+@login_required
+def workbench(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    try:
+        ctx: dict[str, Any] = {
+            "to_file": list(selectors.failed_mediations_to_file(user)[:200]),
+            "to_schedule": list(selectors.lawsuits_in_status(user, LawsuitStatus.FILED)[:200]),
+            "hearings": list(
+                Hearing.objects.filter(
+                    lawsuit__in=selectors.lawsuits_in_status(user, LawsuitStatus.SCHEDULED)
+                )
+                .select_related("lawsuit__case")
+                .order_by("scheduled_at")[:200]
+            ),
+            "heard": list(selectors.heard_lawsuits(user)[:500]),
+            "judgments": list(selectors.judgments_visible_to(user).order_by("-issued_at")[:100]),
+            "agreements": list(agreements_awaiting_conclusion(user)[:100])
+            if actor_can(user, "trial.work")
+            else [],
+        }
+    except PermissionDenied as exc:
+        return _refused(request, exc)
+    ctx["judges"] = User.objects.filter(
+        court_id=user.court_id or 0, role=Role.JUDGE, is_active=True
+    ).order_by("pk")
+    return render(request, "trial/workbench.html", ctx)
+
+
+@login_required
+@require_POST
+def act(request: AuthedRequest, action: str) -> HttpResponse:
+    """The workbench's batch forms: file, schedule, record, judge."""
+    user, now = request.user, get_clock().now()
+    try:
+        if action == "file":
+            ms = list(selectors.failed_mediations_to_file(user).filter(pk__in=_ids(request)))
+            done = services.lawsuits_file_from_mediation(mediations=ms, actor=user, now=now)
+            messages.success(request, f"已立案{len(done)}件（民初）。")
+        elif action == "schedule":
+            lawsuits = list(selectors.lawsuits_visible_to(user).filter(pk__in=_ids(request)).order_by("pk"))
+            judge = User.objects.filter(
+                pk=request.POST.get("judge") or user.pk, court_id=user.court_id or 0
+            ).first()
+            if judge is None:
+                raise NotFound("请选择审判员。")
+            starts = timezone.make_aware(datetime.fromisoformat(request.POST.get("starts_at", "")))
+            slot = int(request.POST.get("slot") or 0) or None
+            hearing_batch = services.hearings_schedule_batch(
+                lawsuits=lawsuits, judge=judge, starts_at=starts, slot_minutes=slot, actor=user, now=now
+            )
+            messages.success(request, f"已排期{hearing_batch.hearings.count()}件。")
+        elif action == "record":
+            for pk in _ids(request):
+                services.hearing_record(
+                    hearing=selectors.hearing_get_for(actor=user, hearing_id=pk), note="", actor=user, now=now
+                )
+            messages.success(request, "已记录开庭。")
+        elif action == "judge":
+            lawsuits = list(selectors.lawsuits_visible_to(user).filter(pk__in=_ids(request)).order_by("pk"))
+            batch = services.judgments_batch_create(lawsuits=lawsuits, actor=user, now=now)
+            judgment_batch_start(batch)
+            return redirect("trial:judgment_batch", batch_id=batch.pk)
+        else:
+            raise NotFound("未知操作。")
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "填写内容有误。"))
+    return redirect("trial:work")
+
+
+@login_required
+def judgment_batch(request: AuthedRequest, batch_id: int) -> HttpResponse:
+    try:
+        batch = selectors.judgment_batch_get_for(actor=request.user, batch_id=batch_id)
+    except (NotFound, PermissionDenied) as exc:
+        return _refused(request, exc, 404)
+    done, total = services.judgment_batch_progress(batch)
+    ctx = {
+        "batch": batch,
+        "done": done,
+        "total": total,
+        "percent": 100 if total == 0 else int(100 * done / total),
+        "finished": batch.finished_at is not None,
+        "judgments": batch.judgments.select_related("lawsuit__case", "document").order_by("pk")[:500],
+    }
+    template = (
+        "trial/_batch_progress.html" if request.headers.get("HX-Request") else "trial/judgment_batch.html"
+    )
+    return render(request, template, ctx)
+
+
+@login_required
+@require_POST
+def judgment_act(request: AuthedRequest, judgment_id: int, action: str) -> HttpResponse:
+    """One judgment: serve, public-notice fallback, one-click enforcement."""
+    user, now = request.user, get_clock().now()
+    try:
+        j = selectors.judgment_get_for(actor=user, judgment_id=judgment_id)
+        if action == "serve":
+            services.judgment_serve(judgment=j, actor=user, now=now)
+            messages.success(request, "已电子送达。")
+        elif action == "fallback":
+            services.judgment_service_fallback(judgment=j, actor=user, now=now)
+            messages.success(request, "已公告送达。")
+        elif action == "enforce":
+            case = services.judgment_enforcement_file(judgment=j, actor=user, now=now)
+            messages.success(request, f"已立执行案件{case.number}。")
+        else:
+            raise NotFound("未知操作。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("trial:work")
+
+
+def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
+    """On a 民初 case: procedure, fee, hearing link, judgment and its effective date."""
+    if not actor_can(request.user, "case.view"):
+        return None
+    lawsuit = selectors.lawsuit_of_case(case)
+    if lawsuit is None:
+        return None
+    return {
+        "lawsuit": lawsuit,
+        "hearings": list(lawsuit.hearings.order_by("scheduled_at")),
+        "judgment": getattr(lawsuit, "judgment", None),
+    }
