@@ -62,6 +62,11 @@ PROCESSES: list[Process] = [
         "查控协助机构模拟器",
         lambda host, port: [_python(), "-m", "lastmile.cli", "institutions-sim"],
     ),
+    Process(
+        "scheduler",
+        "定时巡检",
+        lambda host, port: [_python(), "-m", "lastmile.cli", "schedule"],
+    ),
     # A court-year you can watch: 武陵法院's 2023 is filed, worked and closed through the
     # platform's own services in the background (about a quarter of an hour on two cores); the
     # command center at /stats/ fills as it runs. Skipped once the year exists.

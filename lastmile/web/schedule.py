@@ -1,0 +1,48 @@
+"""Periodic work: which idempotent sweep runs how often. ``lastmile schedule`` enqueues each one
+when it is due; the worker runs it. Sweeps are idempotent, so a late or doubled run is harmless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from lastmile.enforcement.tasks import enforcement_sweep_task
+from lastmile.inquiry.tasks import inquiry_sweep_task
+from lastmile.measures.tasks import measures_daily
+from lastmile.trial.tasks import court_cases_sweep_task
+
+
+@dataclass(frozen=True)
+class Periodic:
+    label: str
+    task: Any  # a django_tasks Task
+    every: timedelta
+
+
+PERIODIC: list[Periodic] = [
+    # 查控: picks up overdue results and restarts its own self-scheduling chain if it stopped.
+    Periodic("网络查控巡检", inquiry_sweep_task, timedelta(minutes=5)),
+    # 执行: settlement defaults, 终本 re-queries, time-limit warnings.
+    Periodic("执行案件巡检", enforcement_sweep_task, timedelta(hours=1)),
+    # 强制措施: expiry, publication after the grace period, removal within 3 working days.
+    Periodic("强制措施与失信名单巡检", measures_daily, timedelta(hours=1)),
+    # 调解与审判: mediation periods, installments, service and effective dates.
+    Periodic("调解审判送达巡检", court_cases_sweep_task, timedelta(hours=1)),
+]
+
+
+def due(*, last_run: dict[str, datetime], now: datetime) -> list[Periodic]:
+    """The periodic jobs due at ``now`` given when each last ran."""
+    return [p for p in PERIODIC if (t := last_run.get(p.label)) is None or now - t >= p.every]
+
+
+def enqueue_due(*, last_run: dict[str, datetime], now: datetime) -> list[str]:
+    """Enqueue every due job, record the run, and return the labels enqueued."""
+    labels = []
+    for p in due(last_run=last_run, now=now):
+        p.task.enqueue()
+        last_run[p.label] = now
+        labels.append(p.label)
+    return labels
