@@ -97,12 +97,31 @@ KEY_PREFIX = "lmk_"
 
 @transaction.atomic
 def institution_client_upsert(
-    *, name: str, uscc: str, courts: Iterable[Court], now: datetime, contact: str = "", address: str = ""
+    *,
+    name: str,
+    uscc: str,
+    courts: Iterable[Court],
+    now: datetime,
+    contact: str = "",
+    address: str = "",
+    e_service_address: str = "",
 ) -> InstitutionClient:
-    """Register (or update) a filing institution; its party is found or created by credit code."""
+    """Register (or update) a filing institution; its party is found or created by credit code.
+
+    ``e_service_address`` is the institution's own electronic-service address (its account on the
+    court's e-service platform). Supplying it at registration is consent to electronic service
+    (在线诉讼规则 2021 art. 29: consent shown by providing the address), so the documents of its
+    cases can be served on it and take effect."""
     party = party_upsert(
         kind=PartyKind.ORGANISATION, name=name, id_type=IdType.USCC, id_number=uscc, now=now, address=address
     )
+    if e_service_address.strip():
+        ElectronicAddress.objects.update_or_create(
+            party=party,
+            channel=ServiceChannel.PLATFORM,
+            address=e_service_address.strip(),
+            defaults={"consent_kind": "provided", "consented_at": now, "confirmed": True},
+        )
     client, _ = InstitutionClient.objects.get_or_create(
         party=party, defaults={"name": name, "created_at": now}
     )
