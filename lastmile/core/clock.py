@@ -22,6 +22,7 @@ __all__ = [
     "Clock",
     "FixedClock",
     "SystemClock",
+    "court_date",
     "get_clock",
     "set_clock",
     "use_clock",
@@ -129,3 +130,11 @@ def use_clock(clock: Clock) -> Iterator[Clock]:
         yield clock
     finally:
         set_clock(previous)
+
+
+def court_date(moment: datetime) -> date:
+    """The calendar date of ``moment`` where the courts are (Beijing time): the day a legal
+    period starts or ends on. A naive datetime is taken as already being Beijing time."""
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(SHANGHAI).date()

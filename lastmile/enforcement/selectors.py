@@ -14,6 +14,7 @@ from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, CaseEvent, CaseStatus, Deadline
 from lastmile.cases.selectors import case_get_for, cases_visible_to
+from lastmile.core.clock import court_date as _local_date
 from lastmile.core.errors import NotFound
 from lastmile.measures.selectors import consumption_restriction_issued, dishonest_listing_status
 
@@ -208,12 +209,6 @@ def zhongben_conditions(*, case: Case, as_of: date) -> list[Condition]:
         )
     )
     return out
-
-
-def _local_date(dt: Any) -> date:
-    from django.utils import timezone
-
-    return timezone.localtime(dt).date()
 
 
 def actions_available(*, case: Case, actor: User) -> list[str]:

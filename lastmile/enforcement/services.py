@@ -32,6 +32,7 @@ from lastmile.cases.services import (
     deadline_complete,
     deadline_open,
 )
+from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict, DomainError, InvalidTransition, PermissionDenied
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
@@ -89,10 +90,6 @@ class InvalidFiling(DomainError):
     """The filing or form data is incomplete or inconsistent."""
 
     code = "invalid_filing"
-
-
-def _today(now: datetime) -> date:
-    return timezone.localtime(now).date()
 
 
 # --- Guards ---------------------------------------------------------------------------------

@@ -23,12 +23,12 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, CaseParty, CaseStatus, PartyRole
 from lastmile.cases.services import case_event_record, deadline_cancel, deadline_complete, deadline_open
+from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition, NotFound
 from lastmile.core.money import to_money
 from lastmile.ledger.services import amount_outstanding, receipt_record
@@ -57,10 +57,6 @@ log = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 WORKING = (CaseStatus.FILED, CaseStatus.IN_PROGRESS)
 SEIZABLE = (AssetKind.VEHICLE, AssetKind.REAL_ESTATE, AssetKind.EQUITY, AssetKind.SECURITIES)
-
-
-def _today(now: datetime) -> date:
-    return timezone.localtime(now).date()
 
 
 def _new_key(kind: str) -> str:

@@ -20,12 +20,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
 
 from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.cases.services import case_event_record, deadline_cancel, deadline_complete, deadline_open
+from lastmile.core.clock import court_date as _local_date
 from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound, PermissionDenied
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
@@ -407,10 +407,6 @@ def _open_payout_deadline(*, case: Case, arrived_on: date, now: datetime) -> Non
         provisional=due.provisional,
         legal_basis=FUNDS_RULES,
     )
-
-
-def _local_date(dt: datetime) -> date:
-    return timezone.localtime(dt).date() if timezone.is_aware(dt) else dt.date()
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from lastmile.cases.models import Case
-from lastmile.core.clock import SHANGHAI
+from lastmile.core.clock import court_date as local_date
 from lastmile.core.errors import DomainError
 from lastmile.core.legal import LegalBasis, cpl
 from lastmile.core.money import format_yuan, to_money
@@ -132,10 +132,6 @@ class Evaluation:
         if self.verdict == "warn" and not acknowledged:
             text = "；".join(f"{r.message}（{r.basis}）" for r in self.warnings)
             raise WarningsNotAcknowledged(f"请确认以下风险提示后再提交：{text}", details=self.as_dict())
-
-
-def local_date(now: datetime) -> date:
-    return now.astimezone(SHANGHAI).date()
 
 
 def age_on(birth: date, on: date) -> int:

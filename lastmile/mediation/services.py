@@ -35,6 +35,7 @@ from lastmile.cases.services import (
     deadline_complete,
     deadline_open,
 )
+from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidTransition, PermissionDenied
 from lastmile.core.legal import LegalBasis, cpl
 from lastmile.core.money import format_yuan, sum_money, to_money
@@ -72,10 +73,6 @@ CONFIRMATION_APPLY_DAYS = 30  # CPL 2023 art. 205: within 30 days of the agreeme
 class InstallmentIn:
     due_on: date
     amount: Decimal
-
-
-def _today(now: datetime) -> date:
-    return timezone.localtime(now).date()
 
 
 def _require_mediator(actor: User, mediation: Mediation) -> None:

@@ -23,15 +23,15 @@ message id is a digest of the message, so the gateway can drop the duplicate).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, CaseParty
 from lastmile.cases.services import case_event_record
+from lastmile.core.clock import court_date as _local_day
 from lastmile.core.errors import InvalidTransition, PermissionDenied
 from lastmile.core.legal import LegalBasis, cpl
 from lastmile.core.periods import period_end
@@ -50,10 +50,6 @@ BASIS_PUBLIC_NOTICE = cpl(95)
 PUBLIC_NOTICE_DAYS = 30  # CPL 2023 art. 95 (60 days before the 2021 amendment)
 PROVIDED_CONSENT = ("express", "contract", "provided")
 SERVING_CAPABILITIES = ("trial.work", "mediation.work", "enforcement.work", "document.issue")
-
-
-def _local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
 
 
 def service_actor_check(actor: User | None, case: Case) -> None:

@@ -39,6 +39,7 @@ from lastmile.cases.services import (
     deadline_complete,
     deadline_open,
 )
+from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict, DomainError, InvalidTransition, PermissionDenied
 from lastmile.core.legal import LegalBasis, cpl
 from lastmile.core.money import format_yuan, to_money
@@ -83,10 +84,6 @@ TIME_LIMIT_BASIS = {
     Procedure.SIMPLIFIED: cpl(164),
     Procedure.ORDINARY: cpl(152),
 }
-
-
-def _today(now: datetime) -> date:
-    return timezone.localtime(now).date()
 
 
 def procedure_for(claimed: object) -> str:

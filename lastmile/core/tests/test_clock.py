@@ -66,3 +66,13 @@ def test_set_clock_returns_previous():
         assert get_clock() is fixed
     finally:
         assert set_clock(previous) is fixed
+
+
+def test_court_date_is_the_beijing_date():
+    from datetime import UTC, datetime
+
+    from lastmile.core.clock import court_date
+
+    assert str(court_date(datetime(2024, 12, 31, 16, 30, tzinfo=UTC))) == "2025-01-01"
+    assert str(court_date(datetime(2024, 12, 31, 15, 59, tzinfo=UTC))) == "2024-12-31"
+    assert str(court_date(datetime(2025, 3, 3, 9, 30))) == "2025-03-03"
