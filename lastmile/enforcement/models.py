@@ -415,12 +415,14 @@ class TriagePolicy(models.Model):
 
 
 class SettlementPayment(models.Model):
-    """One payment booked against a settlement instalment; the key makes a retry harmless."""
+    """One payment booked against a settlement instalment; the key makes a retry harmless. Keys
+    are the court's own: another court may use the same one."""
 
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
     installment = models.ForeignKey(SettlementInstallment, on_delete=models.PROTECT, related_name="payments")
     amount = models.DecimalField(_("金额"), max_digits=16, decimal_places=2)
     paid_on = models.DateField(_("付款日期"))
-    idempotency_key = models.CharField(max_length=128, unique=True)
+    idempotency_key = models.CharField(max_length=128)
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -428,4 +430,7 @@ class SettlementPayment(models.Model):
         verbose_name_plural = _("和解分期付款")
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="settlement_payment_positive"),
+            models.UniqueConstraint(
+                fields=["court", "idempotency_key"], name="settlement_payment_key_per_court"
+            ),
         ]

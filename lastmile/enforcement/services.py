@@ -1258,12 +1258,16 @@ def settlement_installment_pay(
 ) -> SettlementInstallment:
     """Book a payment on an instalment (through the ledger). When every instalment is paid the
     settlement is performed and the case closes as 执行完毕 (和解规定 art. 8). A retry with the
-    same ``idempotency_key`` changes nothing."""
-    existing = SettlementPayment.objects.filter(idempotency_key=idempotency_key).first()
+    same ``idempotency_key`` (within the court: keys are each court's own) changes nothing."""
+    case = installment.settlement.case
+    replay = SettlementPayment.objects.filter(court_id=case.court_id, idempotency_key=idempotency_key)
+    existing = replay.first()
     if existing is not None:
         return existing.installment
-    case = installment.settlement.case
     locked, ec = _guard(case, "installment_pay", actor)
+    existing = replay.first()  # a parallel retry held the case lock before us and has booked it
+    if existing is not None:
+        return existing.installment
     settlement = _active_settlement(locked)
     inst = SettlementInstallment.objects.select_for_update().get(pk=installment.pk, settlement=settlement)
     amount = to_money(amount)
@@ -1282,7 +1286,12 @@ def settlement_installment_pay(
         note=f"和解第{inst.seq}期",
     )
     SettlementPayment.objects.create(
-        installment=inst, amount=amount, paid_on=paid_on, idempotency_key=idempotency_key, recorded_at=now
+        court_id=locked.court_id,
+        installment=inst,
+        amount=amount,
+        paid_on=paid_on,
+        idempotency_key=idempotency_key,
+        recorded_at=now,
     )
     inst.paid += amount
     fields = ["paid"]

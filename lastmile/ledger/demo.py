@@ -24,7 +24,7 @@ from .models import Obligation, Payout, Receipt
 def demo_seed_ledger(*, now: datetime) -> bool:
     """Returns True when something was created."""
     court = Court.objects.filter(code="湘0104").first()
-    if court is None or Receipt.objects.filter(idempotency_key__startswith="demo:").exists():
+    if court is None or Receipt.objects.filter(court=court, idempotency_key__startswith="demo:").exists():
         return False
     cases = list(Case.objects.filter(court=court, type_code="执").order_by("pk")[:3])
     finance = User.objects.filter(court=court, role="finance").order_by("pk").first()
@@ -86,7 +86,7 @@ def demo_seed_ledger(*, now: datetime) -> bool:
             s.payout_settle(
                 payout_id=paid.pk, actor=finance, now=now - timedelta(days=8), bank_reference="DEMO0001"
             )
-            if not Payout.objects.filter(idempotency_key="demo:payout-2").exists():
+            if not Payout.objects.filter(court=court, idempotency_key="demo:payout-2").exists():
                 s.payout_request(
                     case=first,
                     kind="applicant",

@@ -4,8 +4,9 @@ The ledger follows django-hordak: an :class:`Account` per case (一案一账号)
 (the execution master account, unclaimed money, payouts awaiting settlement); every movement is a
 :class:`Transaction` whose :class:`Leg` amounts add up to zero (debit positive, credit negative),
 enforced by a deferred constraint trigger on PostgreSQL (migration 0002) and by the posting
-service plus ``lastmile ledger reconcile`` on SQLite. Every transaction carries a unique
-idempotency key.
+service plus ``lastmile ledger reconcile`` on SQLite. Every transaction carries an idempotency
+key unique within its court: keys come from banks and clerks, so two courts may well use the same
+one, and neither may see or block the other's booking.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ class Transaction(models.Model):
     court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(_("类型"), max_length=16, choices=TransactionKind.choices)
-    idempotency_key = models.CharField(max_length=160, unique=True)
+    idempotency_key = models.CharField(max_length=160)
     at = models.DateTimeField(_("记账时间"))
     memo = models.CharField(_("摘要"), max_length=256, blank=True)
 
@@ -147,6 +148,9 @@ class Transaction(models.Model):
         verbose_name = _("记账凭证")
         verbose_name_plural = _("记账凭证")
         indexes = [models.Index(fields=["court", "at"]), models.Index(fields=["case", "at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["court", "idempotency_key"], name="transaction_key_per_court"),
+        ]
 
 
 class Leg(models.Model):
@@ -179,7 +183,7 @@ class Receipt(models.Model):
     )
     amount = models.DecimalField(_("金额"), max_digits=16, decimal_places=2)
     source = models.CharField(_("来源"), max_length=32, choices=ReceiptSource.choices)
-    idempotency_key = models.CharField(max_length=128, unique=True)
+    idempotency_key = models.CharField(max_length=128)
     received_at = models.DateTimeField(_("到账时间"))
     effective_on = models.DateField(_("停止计息日"))
     payer = models.CharField(_("付款人"), max_length=128, blank=True)
@@ -199,6 +203,7 @@ class Receipt(models.Model):
         indexes = [models.Index(fields=["case", "effective_on"]), models.Index(fields=["court", "case"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="receipt_amount_positive"),
+            models.UniqueConstraint(fields=["court", "idempotency_key"], name="receipt_key_per_court"),
         ]
 
 
@@ -236,7 +241,7 @@ class Payout(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED
     )
-    idempotency_key = models.CharField(max_length=128, unique=True)
+    idempotency_key = models.CharField(max_length=128)
     due_on = models.DateField(_("应发放日"))
     note = models.CharField(_("说明"), max_length=256, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -257,6 +262,7 @@ class Payout(models.Model):
         indexes = [models.Index(fields=["court", "status", "due_on"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_amount_positive"),
+            models.UniqueConstraint(fields=["court", "idempotency_key"], name="payout_key_per_court"),
             models.CheckConstraint(
                 condition=models.Q(approved_by__isnull=True)
                 | ~models.Q(approved_by=models.F("requested_by")),

@@ -7,6 +7,10 @@ Money movements are posted by :func:`_post`, the only writer of ledger rows: it 
 unbalanced transaction, locks the accounts it touches in ascending id order (one global lock
 order, so parallel postings never deadlock), refuses any posting that would make a balance
 negative, and is idempotent on the transaction's key.
+
+Idempotency keys (of transactions, receipts and payouts) are scoped to the court: every lookup
+by key names the court, and the database holds one key per court. Another court using the same
+key books its own money and learns nothing of ours.
 """
 
 from __future__ import annotations
@@ -180,7 +184,7 @@ def _post(
     """Post one balanced transaction. Idempotent on ``key``; refuses to overdraw any account."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("_post must run inside a transaction")
-    existing = Transaction.objects.filter(idempotency_key=key).first()
+    existing = Transaction.objects.filter(court_id=court_id, idempotency_key=key).first()
     if existing is not None:
         return existing
     amounts = [to_money(a) for _, a in legs]
@@ -188,6 +192,10 @@ def _post(
         raise InvalidAmount("记账凭证借贷不平衡。", details={"key": key})
     ids = sorted({acc.pk for acc, _ in legs})
     locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    # A parallel posting of the same key held these locks before us and has committed: it won.
+    existing = Transaction.objects.filter(court_id=court_id, idempotency_key=key).first()
+    if existing is not None:
+        return existing
     delta: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for (acc, _), amount in zip(legs, amounts, strict=True):
         delta[acc.pk] += _natural(locked[acc.pk].kind, amount)
@@ -429,20 +437,21 @@ def receipt_record(
     stops interest when it is not the arrival day, e.g. the day an auction's 成交裁定 takes
     effect (法释〔2014〕8号 art. 3).
 
-    Idempotent: a second call with the same ``idempotency_key`` returns the first receipt and
-    changes nothing; the same key with a different amount or case raises :class:`Conflict`.
+    Idempotent within the receiving court: a second call with the same ``idempotency_key``
+    returns the first receipt and changes nothing; the same key with a different amount or case
+    raises :class:`Conflict`. The same key in another court is another notice.
     """
     amount = to_money(amount)
-    existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
+    owner_court_id = case.court_id if case is not None else court_id
+    if owner_court_id is None:
+        raise InvalidAmount("未认领款项须指明收款法院。")
+    existing = Receipt.objects.filter(court_id=owner_court_id, idempotency_key=idempotency_key).first()
     if existing is not None:
         return _replayed(existing, amount=amount, case=case)
     if amount <= 0:
         raise InvalidAmount("收款金额必须大于零。")
     if source not in ReceiptSource.values:
         raise InvalidAmount("收款来源无法识别。", details={"source": source})
-    owner_court_id = case.court_id if case is not None else court_id
-    if owner_court_id is None:
-        raise InvalidAmount("未认领款项须指明收款法院。")
     try:
         with transaction.atomic():
             receipt = Receipt.objects.create(
@@ -459,7 +468,11 @@ def receipt_record(
             )
     except IntegrityError:
         # The same bank notice is being booked in parallel; the first one wins.
-        return _replayed(Receipt.objects.get(idempotency_key=idempotency_key), amount=amount, case=case)
+        return _replayed(
+            Receipt.objects.get(court_id=owner_court_id, idempotency_key=idempotency_key),
+            amount=amount,
+            case=case,
+        )
     bank = system_account(court_id=owner_court_id, kind=AccountKind.BANK)
     credit = (
         case_account(case=case)
@@ -582,7 +595,7 @@ def receipts_import(
     keys = [r.idempotency_key for r in rows]
     existing: dict[str, Receipt] = {}
     for i in range(0, len(keys), _CHUNK):
-        for rec in Receipt.objects.filter(idempotency_key__in=keys[i : i + _CHUNK]):
+        for rec in Receipt.objects.filter(court=court, idempotency_key__in=keys[i : i + _CHUNK]):
             existing[rec.idempotency_key] = rec
     case_ids = {r.case_id for r in rows if r.case_id is not None}
     cases: dict[int, Case] = {}
@@ -755,11 +768,9 @@ def payout_request(
     """A finance clerk asks to pay money out of the case account. The amount is held at once
     (借 案件账户 / 贷 待划付款项), so parallel requests can never overdraw the account."""
     require(actor, "funds.manage", court=case.court)
-    existing = Payout.objects.filter(idempotency_key=idempotency_key).first()
+    existing = Payout.objects.filter(court_id=case.court_id, idempotency_key=idempotency_key).first()
     if existing is not None:
-        if existing.case_id != case.pk or existing.amount != to_money(amount):
-            raise Conflict("该发放申请的幂等键已使用，但内容不同。")
-        return existing
+        return _payout_replayed(existing, case=case, amount=amount)
     amount = to_money(amount)
     if amount <= 0:
         raise InvalidAmount("发放金额必须大于零。")
@@ -773,21 +784,28 @@ def payout_request(
         if wanted not in roles:
             raise InvalidAmount("收款人不是本案相应的当事人。", details={"party": payee_party.pk})
     due = _disbursement_due(case) or period_end_provisional(_local_date(now), 0).day
-    payout = Payout.objects.create(
-        court_id=case.court_id,
-        case=case,
-        kind=kind,
-        payee_party=payee_party,
-        payee_case=payee_case,
-        payee_name=(payee_name or (payee_party.name if payee_party else "") or "本院诉讼费专户")[:128],
-        payee_account=payee_account[:64],
-        amount=amount,
-        idempotency_key=idempotency_key,
-        due_on=due,
-        note=note[:256],
-        requested_by=actor,
-        requested_at=now,
-    )
+    payee = payee_name or (payee_party.name if payee_party else "") or "本院诉讼费专户"
+    try:
+        with transaction.atomic():
+            payout = Payout.objects.create(
+                court_id=case.court_id,
+                case=case,
+                kind=kind,
+                payee_party=payee_party,
+                payee_case=payee_case,
+                payee_name=payee[:128],
+                payee_account=payee_account[:64],
+                amount=amount,
+                idempotency_key=idempotency_key,
+                due_on=due,
+                note=note[:256],
+                requested_by=actor,
+                requested_at=now,
+            )
+    except IntegrityError:
+        # The same request is being made in parallel (a double click, a retried call): it won.
+        winner = Payout.objects.get(court_id=case.court_id, idempotency_key=idempotency_key)
+        return _payout_replayed(winner, case=case, amount=amount)
     _post(
         court_id=case.court_id,
         case=case,
@@ -810,6 +828,12 @@ def payout_request(
         legal_basis=FUNDS_RULES,
     )
     return payout
+
+
+def _payout_replayed(existing: Payout, *, case: Case, amount: Decimal) -> Payout:
+    if existing.case_id != case.pk or existing.amount != to_money(amount):
+        raise Conflict("该发放申请的幂等键已使用，但内容不同。")
+    return existing
 
 
 def _locked_payout(payout_id: int, actor: User) -> Payout:
