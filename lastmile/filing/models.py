@@ -116,6 +116,10 @@ class IntakeBatch(models.Model):
     created_at = models.DateTimeField(_("接收时间"))
     started_at = models.DateTimeField(_("开始处理"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Held by the submitter, then by the worker (renewed after every chunk); the sweep re-queues
+    # an unfinished batch once this has passed (services.batches_reclaim).
+    lease_until = models.DateTimeField(_("处理占用至"), null=True, blank=True)
+    reclaims = models.PositiveIntegerField(_("中断后重新排队次数"), default=0)
 
     class Meta:
         verbose_name = _("批量立案批次")

@@ -16,6 +16,12 @@ Guarantees:
 - **Resumable.** Processing picks up rows that are valid and have no case yet, so a crash or a
   second worker never creates a case twice (the row → case link is unique, and so is a loan
   claim per contract and client).
+- **Never stuck.** A batch is held by whoever works on it (``lease_until``, renewed after
+  every chunk); the periodic sweep :func:`batches_reclaim` re-queues every unfinished batch whose
+  hold lapsed, so a worker killed mid-batch (even ``kill -9``) only delays it.
+- **Bounded reading.** The request only stores the file after a cheap check of its container
+  (:func:`lastmile.filing.reading.upload_check`: an XLSX bomb is refused from its ZIP directory);
+  the worker reads it streaming, with caps (:mod:`lastmile.filing.reading`).
 - **Gapless numbers.** Cases are registered through :func:`lastmile.cases.services.case_register`
   in the chunk transaction, so the counter lock is held until commit and a rolled-back row gives
   its number back (法〔2015〕137号 art. 9).
@@ -27,21 +33,23 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, PartyRole
 from lastmile.cases.services import PartyInRole, case_register
+from lastmile.core.clock import Clock, get_clock
 from lastmile.core.errors import Conflict, DomainError, InvalidTransition, PermissionDenied
 from lastmile.core.legal import cpl
 from lastmile.core.money import to_money
@@ -52,6 +60,7 @@ from lastmile.parties.services import party_upsert
 from .columns import header_map
 from .conf import filing_setting
 from .models import (
+    FINISHED_STATUSES,
     BatchSource,
     BatchStatus,
     InstitutionApiKey,
@@ -61,7 +70,7 @@ from .models import (
     LoanClaim,
     RowStatus,
 )
-from .reading import ParsedSheet, UnreadableFile, read_json_rows, read_upload, sniff_kind
+from .reading import ParsedSheet, UnreadableFile, read_json_rows, read_upload, sniff_kind, upload_check
 from .registration import CaseSpec, cases_register_many, parties_upsert_many
 from .reports import error_report_xlsx
 from .validation import RowResult, ValidationLimits, validate_sheet
@@ -191,16 +200,8 @@ def _json_content(rows: Sequence[dict[str, Any]]) -> bytes:
     return json.dumps(list(rows), ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
 
 
-def _estimate_rows(source: str, content: bytes) -> int:
-    if source == BatchSource.JSON:
-        return len(json.loads(content))
-    if source == BatchSource.CSV:
-        return content.count(b"\n")
-    try:
-        _kind, sheet = read_upload("x.xlsx", content)
-    except UnreadableFile:
-        return 0
-    return len(sheet.rows)
+def _lease() -> timedelta:
+    return timedelta(seconds=int(filing_setting("LEASE_SECONDS")))
 
 
 def batch_submit(
@@ -214,14 +215,17 @@ def batch_submit(
     filename: str = "",
     content: bytes | None = None,
     rows: Sequence[dict[str, Any]] | None = None,
-    process: str = "auto",
+    process: str = "background",
 ) -> BatchSubmission:
     """Take a batch from ``client`` for ``court``: a file (``content`` + ``filename``, XLSX or
     CSV) or ``rows`` (JSON objects keyed by the column headers).
 
     A staff ``actor`` needs ``filing.batch`` in ``court``; the client must be active and allowed
-    to file there. ``process``: ``"auto"`` runs small batches now and queues large ones,
-    ``"inline"`` runs now, ``"background"`` queues, ``"none"`` only stores the batch.
+    to file there. A file is checked cheaply before it is stored (size; an XLSX's ZIP directory,
+    so a decompression bomb is refused with ``upload_too_large`` and nothing is stored) and is
+    never parsed here. ``process``: ``"background"`` (pages and the API) queues the batch for the
+    worker, ``"inline"`` runs it now (demo, command line), ``"none"`` only stores it (the
+    sweep will pick it up once its hold lapses).
     """
     if actor is not None:
         require(actor, "filing.batch", court=court)
@@ -243,6 +247,7 @@ def batch_submit(
         filename = filename or "rows.json"
     if len(content) > int(filing_setting("MAX_UPLOAD_BYTES")):
         raise BatchRefused("文件过大。", details={"bytes": len(content)})
+    upload_check(source, content)
     digest = _content_hash(content)
     if not external_id:
         external_id = f"upload-{digest[:24]}"
@@ -263,15 +268,13 @@ def batch_submit(
                 uploaded_by=actor,
                 via_api=via_api,
                 created_at=now,
+                lease_until=now + _lease(),
             )
             ext = {"xlsx": "xlsx", "csv": "csv", "json": "json"}[source]
             batch.file.save(f"{court.code}-{batch.pk}-{digest[:12]}.{ext}", ContentFile(content), save=True)
     except IntegrityError:
         existing = IntakeBatch.objects.get(client=client, external_id=external_id)
         return _replay(existing, digest, court)
-    if process == "auto":
-        small = _estimate_rows(source, content) <= int(filing_setting("INLINE_MAX_ROWS"))
-        process = "inline" if small else "background"
     if process == "inline":
         batch = batch_process(batch_id=batch.pk, now=now)
     elif process == "background":
@@ -301,15 +304,17 @@ def _limits(now: datetime) -> ValidationLimits:
     )
 
 
-def _read_batch(batch: IntakeBatch) -> ParsedSheet:
+@contextmanager
+def _read_batch(batch: IntakeBatch) -> Iterator[ParsedSheet]:
+    """The stored file as a sheet whose rows stream from the open file (caps in ``reading``)."""
     with batch.file.open("rb") as fh:
-        content = fh.read()
-    if batch.source == BatchSource.JSON:
-        items = json.loads(content)
-        if not isinstance(items, list):
-            raise UnreadableFile("rows 应为对象数组。")
-        return read_json_rows(items)
-    return read_upload(batch.original_name or f"x.{batch.source}", content)[1]
+        if batch.source == BatchSource.JSON:
+            items = json.loads(fh.read())
+            if not isinstance(items, list):
+                raise UnreadableFile("rows 应为对象数组。")
+            yield read_json_rows(items)
+        else:
+            yield read_upload(batch.original_name or f"x.{batch.source}", fh)[1]
 
 
 def _mark_already_filed(batch: IntakeBatch, results: list[RowResult]) -> None:
@@ -345,19 +350,20 @@ def _refuse(batch: IntakeBatch, message: str, now: datetime) -> IntakeBatch:
 
 def batch_validate(*, batch: IntakeBatch, now: datetime) -> IntakeBatch:
     """Read and validate every row, store the rows with their errors (all at once, or none),
-    and move the batch to ``creating``. A file that cannot be taken at all rejects the batch."""
+    and move the batch to ``creating``. A file that cannot be taken at all (unreadable, over a
+    cap of :mod:`lastmile.filing.reading`, no data, required columns missing) rejects the batch
+    with the reason; a cell over the cap is an error of its row only."""
     try:
-        sheet = _read_batch(batch)
-    except UnreadableFile as exc:
-        return _refuse(batch, exc.message, now)
-    hmap = header_map(sheet.headers)
-    if hmap.missing:
-        return _refuse(batch, f"缺少必需的列：{'、'.join(hmap.missing)}", now)
-    if not sheet.rows:
+        with _read_batch(batch) as sheet:
+            hmap = header_map(sheet.headers)
+            if hmap.missing:
+                return _refuse(batch, f"缺少必需的列：{'、'.join(hmap.missing)}", now)
+            results = validate_sheet(sheet, hmap, _limits(now))
+    except (UnreadableFile, OSError, ValueError) as exc:
+        message = exc.message if isinstance(exc, UnreadableFile) else "无法读取文件，请确认文件未损坏。"
+        return _refuse(batch, message, now)
+    if not results:
         return _refuse(batch, "文件中没有数据行。", now)
-    if len(sheet.rows) > int(filing_setting("MAX_ROWS")):
-        return _refuse(batch, f"单批最多{filing_setting('MAX_ROWS')}行，请拆分后提交。", now)
-    results = validate_sheet(sheet, hmap, _limits(now))
     _mark_already_filed(batch, results)
     errors = sum(1 for r in results if not r.ok)
     with transaction.atomic():
@@ -638,8 +644,11 @@ def _chunk_run(batch: IntakeBatch, size: int) -> int:
         return len(rows)
 
 
-def batch_create_cases(*, batch: IntakeBatch, progress: ProgressFn | None = None) -> int:
-    """Create the cases of every valid row that has none yet; returns rows handled here."""
+def batch_create_cases(
+    *, batch: IntakeBatch, progress: ProgressFn | None = None, heartbeat: Callable[[], None] | None = None
+) -> int:
+    """Create the cases of every valid row that has none yet; returns rows handled here.
+    ``heartbeat`` is called after every chunk (it renews the worker's hold on the batch)."""
     size = int(filing_setting("CHUNK_ROWS"))
     retries = int(filing_setting("CHUNK_RETRIES"))
     handled = 0
@@ -657,6 +666,8 @@ def batch_create_cases(*, batch: IntakeBatch, progress: ProgressFn | None = None
         if n == 0:
             break
         handled += n
+        if heartbeat is not None:
+            heartbeat()
         if progress is not None:
             done, total = (
                 IntakeBatch.objects.filter(pk=batch.pk).values_list("progress_done", "progress_total").get()
@@ -709,9 +720,22 @@ def batch_error_report(*, batch: IntakeBatch) -> bytes:
     return error_report_xlsx(batch.headers, batch_error_rows_iter(batch))
 
 
-def batch_process(*, batch_id: int, now: datetime, progress: ProgressFn | None = None) -> IntakeBatch:
+def batch_process(
+    *, batch_id: int, now: datetime, progress: ProgressFn | None = None, clock: Clock | None = None
+) -> IntakeBatch:
     """Validate a batch (once) and create its cases. Idempotent and resumable: a finished batch
-    is returned as it is; an interrupted one continues where it stopped."""
+    is returned as it is; an interrupted one continues where it stopped.
+
+    The batch is held while it is worked on (``lease_until`` = the time of ``clock`` +
+    ``LEASE_SECONDS``, renewed after every chunk), so :func:`batches_reclaim` leaves it alone
+    until its worker stops renewing."""
+    clock = clock or get_clock()
+
+    def heartbeat() -> None:
+        IntakeBatch.objects.filter(pk=batch_id).exclude(status__in=FINISHED_STATUSES).update(
+            lease_until=clock.now() + _lease()
+        )
+
     with transaction.atomic():
         batch = (
             IntakeBatch.objects.select_for_update()
@@ -720,15 +744,47 @@ def batch_process(*, batch_id: int, now: datetime, progress: ProgressFn | None =
         )
         if batch.is_finished:
             return batch
+        batch.lease_until = clock.now() + _lease()
         if batch.status == BatchStatus.RECEIVED:
             batch.status = BatchStatus.VALIDATING
             batch.started_at = now
-            batch.save(update_fields=["status", "started_at"])
+        batch.save(update_fields=["status", "started_at", "lease_until"])
     if batch.status == BatchStatus.VALIDATING:
         batch = batch_validate(batch=batch, now=now)
         if batch.is_finished:
             return batch
+        heartbeat()
     if batch.status != BatchStatus.CREATING:
         raise InvalidTransition("批次状态异常，无法继续处理。", details={"status": batch.status})
-    batch_create_cases(batch=batch, progress=progress)
+    batch_create_cases(batch=batch, progress=progress, heartbeat=heartbeat)
     return batch_finish(batch=batch, now=now)
+
+
+def batches_reclaim(*, now: datetime, limit: int = 500) -> list[int]:
+    """The sweep: re-queue every unfinished batch whose hold lapsed (its worker died, or its
+    task was lost), taking the hold for the new run so a batch is queued once per lapse.
+    Returns the ids re-queued. Resuming is :func:`batch_process`'s (idempotent) job: rows that
+    already have a case are never filed again."""
+    from .tasks import batch_process_task
+
+    lapsed_q = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    # a batch that keeps killing its worker is left for a person (lastmile filing process <id>)
+    retry = Q(reclaims__lt=int(filing_setting("MAX_RECLAIMS")))
+    lapsed = (
+        IntakeBatch.objects.exclude(status__in=FINISHED_STATUSES)
+        .filter(lapsed_q, retry)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    requeued = []
+    for pk in list(lapsed):
+        taken = (
+            IntakeBatch.objects.filter(pk=pk)
+            .exclude(status__in=FINISHED_STATUSES)
+            .filter(lapsed_q, retry)
+            .update(lease_until=now + _lease(), reclaims=F("reclaims") + 1)
+        )
+        if taken:
+            requeued.append(pk)
+            transaction.on_commit(lambda pk=pk: batch_process_task.enqueue(pk))  # type: ignore[misc]
+    return requeued

@@ -23,7 +23,7 @@ from lastmile.core.identifiers import validate_resident_id, validate_uscc
 from lastmile.core.money import parse_amount
 
 from .columns import HEADERS, REQUIRED, HeaderMap, guarantor_key
-from .reading import ParsedSheet, cell_text
+from .reading import OverlongCell, ParsedSheet, cell_text
 
 __all__ = ["RowResult", "ValidationLimits", "is_formula_like", "mark_duplicates", "validate_sheet"]
 
@@ -258,7 +258,25 @@ class _Row:
         self.row_number = row_number
         self.errors: list[dict[str, str]] = []
         self.refused: set[str] = set()
+        keys = {pos: key for key, pos in hmap.index.items()}
+        for pos, cell in enumerate(cells):
+            if isinstance(cell, OverlongCell):
+                key = keys.get(pos, "")
+                column = hmap.title(key) if key else f"第{pos + 1}列"
+                self.errors.append(
+                    {
+                        "field": key,
+                        "column": column,
+                        "code": "too_long",
+                        "message": (
+                            f"{column}：单元格内容过长（{cell.length}个字符，最多{cell.cap}个），该行未受理"
+                        ),
+                    }
+                )
+                self.refused.add(key)
         for key, pos in hmap.index.items():
+            if key in self.refused:
+                continue
             if (row_number, pos) in formulas or is_formula_like(cells[pos]):
                 self.add(key, "formula", f"{hmap.title(key)}：单元格内容疑似公式，请改为纯文本或数值")
                 self.refused.add(key)

@@ -28,3 +28,17 @@ def today(now):
     from django.utils import timezone
 
     return timezone.localtime(now).date()
+
+
+@pytest.fixture
+def worker(now):
+    """Stands in for ``lastmile db_worker``: process every queued batch (uploads are never
+    processed in the request)."""
+    from lastmile.filing.models import FINISHED_STATUSES, IntakeBatch
+    from lastmile.filing.services import batch_process
+
+    def run() -> None:
+        for pk in IntakeBatch.objects.exclude(status__in=FINISHED_STATUSES).values_list("pk", flat=True):
+            batch_process(batch_id=pk, now=now)
+
+    return run

@@ -26,11 +26,13 @@ def bank(api_key):
 
 
 @pytest.mark.django_db
-def test_bank_files_json_rows_and_a_replay_changes_nothing(bank, clock, today, yuelu):
+def test_bank_files_json_rows_and_a_replay_changes_nothing(bank, clock, today, yuelu, worker):
     body = {"batch_id": "API-1", "court": "湘0104", "rows": _json_rows(sample_rows(3, today=today))}
     first = bank.post(URL, body, content_type="application/json")
     assert first.status_code == 201, first.content
-    data = first.json()
+    assert first.json()["status"] == "received" and Case.objects.count() == 0  # the worker files
+    worker()
+    data = bank.get(f"{URL}/{first.json()['id']}").json()
     assert data["status"] == "accepted" and data["created_cases"] == 3 and not data["replayed"]
     cases = Case.objects.count()
     again = bank.post(URL, body, content_type="application/json")
@@ -61,13 +63,14 @@ def test_reused_batch_id_with_other_content_is_a_409_conflict(bank, clock, today
 
 
 @pytest.mark.django_db
-def test_bank_uploads_a_gbk_csv_and_reads_the_errors(bank, clock, today):
+def test_bank_uploads_a_gbk_csv_and_reads_the_errors(bank, clock, today, worker):
     rows = sample_rows(2, today=today) + [r for _, r in bad_rows(today=today)]
     upload = io.BytesIO(rows_to_csv(rows, encoding="gbk"))
     upload.name = "借款.csv"
     response = bank.post(URL, {"file": upload, "batch_id": "API-3", "court": "湘0104"})
     assert response.status_code == 201, response.content
-    data = response.json()
+    worker()
+    data = bank.get(f"{URL}/{response.json()['id']}").json()
     assert data["status"] == "partially_accepted" and data["created_cases"] == 2
     errors = bank.get(f"{URL}/{data['id']}/errors").json()
     assert len(errors) == data["error_rows"] == len(bad_rows(today=today))
@@ -131,7 +134,7 @@ def test_another_bank_and_another_courts_clerk_see_nothing(bank, clock, now, tod
 
 
 @pytest.mark.django_db
-def test_clerk_files_through_the_api_on_behalf_of_a_bank(clerk, institution, clock, today):
+def test_clerk_files_through_the_api_on_behalf_of_a_bank(clerk, institution, clock, today, worker):
     web = Client()
     web.force_login(clerk)
     response = web.post(
@@ -140,6 +143,7 @@ def test_clerk_files_through_the_api_on_behalf_of_a_bank(clerk, institution, clo
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
+    worker()
     assert LoanClaim.objects.filter(batch_id=response.json()["id"]).count() == 2
     batch = IntakeBatch.objects.get()
     assert batch.uploaded_by == clerk and not batch.via_api

@@ -75,6 +75,7 @@ def test_bulk_and_one_by_one_paths_store_the_same(yuelu, clerk, institution, now
         actor=clerk,
         filename="a.csv",
         content=content,
+        process="inline",
     ).batch
     parties_after_bulk = list(Party.objects.order_by("pk").values())
     addresses_after_bulk = list(ElectronicAddress.objects.order_by("pk").values())
@@ -86,7 +87,14 @@ def test_bulk_and_one_by_one_paths_store_the_same(yuelu, clerk, institution, now
 
     monkeypatch.setattr(services, "_chunk_create_bulk", no_bulk)
     single = batch_submit(
-        court=yuelu, client=other, external_id="S-1", now=now, actor=clerk, filename="a.csv", content=content
+        court=yuelu,
+        client=other,
+        external_id="S-1",
+        now=now,
+        actor=clerk,
+        filename="a.csv",
+        content=content,
+        process="inline",
     ).batch
     assert bulk.status == single.status == BatchStatus.ACCEPTED
     for row in rows:

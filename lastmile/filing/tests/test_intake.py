@@ -52,6 +52,7 @@ def test_every_kind_of_bad_row_is_reported_and_the_good_rows_are_accepted(
         actor=clerk,
         filename=name,
         content=content,
+        process="inline",
     ).batch
     assert earlier.status == BatchStatus.ACCEPTED and earlier.created_cases == 2
     filed_contract = earlier_rows[0]["合同编号"]
@@ -70,6 +71,7 @@ def test_every_kind_of_bad_row_is_reported_and_the_good_rows_are_accepted(
         actor=clerk,
         filename=name,
         content=content,
+        process="inline",
     ).batch
 
     assert batch.status == BatchStatus.PARTIALLY_ACCEPTED
@@ -138,6 +140,7 @@ def test_each_created_case_has_parties_claim_event_and_consented_address(
         actor=clerk,
         filename="a.xlsx",
         content=rows_to_xlsx(rows),
+        process="inline",
     ).batch
     assert batch.status == BatchStatus.ACCEPTED
     row = IntakeRow.objects.get(batch=batch, row_number=3)  # sample 11: one guarantor
@@ -171,6 +174,7 @@ def test_case_numbers_are_gapless_and_in_row_order(yuelu, clerk, institution, no
         actor=clerk,
         filename="a.csv",
         content=rows_to_csv(rows),
+        process="inline",
     ).batch
     seqs = [
         r.case.seq
@@ -190,6 +194,7 @@ def test_same_batch_id_and_content_replays_and_creates_nothing(yuelu, clerk, ins
         actor=clerk,
         filename="a.csv",
         content=content,
+        process="inline",
     )
     before = _snapshot()
     again = batch_submit(
@@ -200,6 +205,7 @@ def test_same_batch_id_and_content_replays_and_creates_nothing(yuelu, clerk, ins
         actor=clerk,
         filename="a.csv",
         content=content,
+        process="inline",
     )
     assert again.replayed and not first.replayed
     assert again.batch.pk == first.batch.pk and again.batch.status == BatchStatus.ACCEPTED
@@ -216,6 +222,7 @@ def test_same_batch_id_with_other_content_is_a_conflict(yuelu, clerk, institutio
         actor=clerk,
         filename="a.csv",
         content=rows_to_csv(sample_rows(2, today=today)),
+        process="inline",
     )
     before = _snapshot()
     with pytest.raises(BatchIdConflict) as exc:
@@ -227,6 +234,7 @@ def test_same_batch_id_with_other_content_is_a_conflict(yuelu, clerk, institutio
             actor=clerk,
             filename="a.csv",
             content=rows_to_csv(sample_rows(3, today=today)),
+            process="inline",
         )
     assert exc.value.code == "batch_id_conflict"
     assert _snapshot() == before
@@ -255,6 +263,7 @@ def test_a_row_failing_at_creation_leaves_nothing_and_the_others_are_created(
         actor=clerk,
         filename="a.csv",
         content=rows_to_csv(rows),
+        process="inline",
     ).batch
 
     assert batch.status == BatchStatus.PARTIALLY_ACCEPTED
@@ -325,6 +334,7 @@ def test_bank_cannot_file_into_a_court_it_is_not_allowed_to(wuling, institution,
             now=now,
             via_api=True,
             rows=[{"借款人姓名": "张三"}],
+            process="inline",
         )
     assert exc.value.code == "court_not_allowed"
     assert _snapshot() == before
@@ -342,6 +352,7 @@ def test_another_courts_clerk_cannot_file_for_this_court(yuelu, other_clerk, ins
             actor=other_clerk,
             filename="a.csv",
             content=rows_to_csv(sample_rows(1, today=today)),
+            process="inline",
         )
     assert _snapshot() == before
 
@@ -366,6 +377,7 @@ def test_a_file_that_cannot_be_taken_is_rejected_whole(yuelu, clerk, institution
         actor=clerk,
         filename="a.csv",
         content=content,
+        process="inline",
     ).batch
     assert batch.status == BatchStatus.REJECTED and message in batch.message
     assert _snapshot()["cases"] == before["cases"] and not IntakeRow.objects.filter(batch=batch).exists()
@@ -382,6 +394,7 @@ def test_utf8_with_and_without_bom_and_json_rows_read_the_same(yuelu, clerk, ins
         actor=clerk,
         filename="a.csv",
         content=rows_to_csv(rows, encoding="utf-8-sig"),
+        process="inline",
     ).batch
     rows2 = sample_rows(2, today=today, start=42)
     b = batch_submit(
@@ -392,23 +405,29 @@ def test_utf8_with_and_without_bom_and_json_rows_read_the_same(yuelu, clerk, ins
         actor=clerk,
         filename="a.csv",
         content=rows_to_csv(rows2, encoding="utf-8"),
+        process="inline",
     ).batch
     rows3 = [
         {k: (str(v) if v is not None else "") for k, v in r.items()}
         for r in sample_rows(2, today=today, start=44)
     ]
     c = batch_submit(
-        court=yuelu, client=institution, external_id="E-3", now=now, via_api=True, rows=rows3
+        court=yuelu,
+        client=institution,
+        external_id="E-3",
+        now=now,
+        via_api=True,
+        rows=rows3,
+        process="inline",
     ).batch
     assert [x.status for x in (a, b, c)] == [BatchStatus.ACCEPTED] * 3
     assert LoanClaim.objects.count() == 6
 
 
 @pytest.mark.django_db
-def test_large_batches_go_to_the_worker(
-    yuelu, clerk, institution, now, today, settings, django_capture_on_commit_callbacks
+def test_every_upload_goes_to_the_worker_even_a_small_one(
+    yuelu, clerk, institution, now, today, django_capture_on_commit_callbacks
 ):
-    settings.LASTMILE = {**settings.LASTMILE, "FILING": {"INLINE_MAX_ROWS": 2}}
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         batch = batch_submit(
             court=yuelu,
@@ -417,9 +436,10 @@ def test_large_batches_go_to_the_worker(
             now=now,
             actor=clerk,
             filename="a.csv",
-            content=rows_to_csv(sample_rows(5, today=today)),
+            content=rows_to_csv(sample_rows(2, today=today)),
         ).batch
     assert batch.status == BatchStatus.RECEIVED and len(callbacks) == 1
+    assert not IntakeRow.objects.exists() and batch.lease_until is not None
     from django_tasks_db.models import DBTaskResult
 
     callbacks[0]()

@@ -145,4 +145,4 @@ def test_csv_encodings_are_detected():
     for encoding in ("utf-8", "utf-8-sig", "gbk", "gb18030"):
         assert decode_text(text.encode(encoding)) == text
     sheet = read_csv(text.encode("gbk"))
-    assert sheet.headers == ["借款人姓名", "合同编号"] and sheet.rows == [(2, ["张三", "A1"])]
+    assert sheet.headers == ["借款人姓名", "合同编号"] and list(sheet.rows) == [(2, ["张三", "A1"])]

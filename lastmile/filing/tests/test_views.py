@@ -19,13 +19,15 @@ def web(clerk):
 
 
 @pytest.mark.django_db
-def test_clerk_uploads_and_sees_the_result(web, institution, clock, today):
+def test_clerk_uploads_and_sees_the_result(web, institution, clock, today, worker):
     page = web.get("/filing/")
     assert page.status_code == 200 and institution.name in page.content.decode()
     rows = sample_rows(2, today=today) + [r for _, r in bad_rows(today=today)[:2]]
     upload = SimpleUploadedFile("借款.xlsx", rows_to_xlsx(rows))
     response = web.post("/filing/", {"client": institution.pk, "batch_id": "V-1", "file": upload})
     assert response.status_code == 302
+    assert IntakeBatch.objects.get().status == BatchStatus.RECEIVED  # stored, not parsed here
+    worker()
     batch = IntakeBatch.objects.get()
     detail = web.get(response["Location"]).content.decode()
     assert batch.status == BatchStatus.PARTIALLY_ACCEPTED
