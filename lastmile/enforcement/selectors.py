@@ -4,6 +4,7 @@ the portal has already authorised and returns only public-safe text."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,10 +13,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
-from lastmile.cases.models import Case, CaseEvent, CaseStatus, Deadline
+from lastmile.cases.disclosure import Side, party_events
+from lastmile.cases.models import Case, CaseStatus, Deadline
 from lastmile.cases.selectors import case_get_for, cases_visible_to
 from lastmile.core.clock import court_date as _local_date
 from lastmile.core.errors import NotFound
+from lastmile.inquiry.selectors import control_in_flight
 from lastmile.measures.selectors import consumption_restriction_issued, dishonest_listing_status
 
 from . import rules
@@ -231,34 +234,6 @@ def pending_extension(*, case: Case) -> TimeLimitExtension | None:
 
 # --- Party-facing progress ------------------------------------------------------------------
 
-_PUBLIC_EVENTS = {
-    "case.registered": "案件已登记",
-    "enforcement.filed": "执行申请已受理立案",
-    "enforcement.received_online": "网上执行申请已提交，等待立案审查",
-    "enforcement.accepted": "执行申请已受理立案",
-    "enforcement.late_application": "申请已受理；申请时已超过申请执行期间，已依法记录",
-    "enforcement.assigned": "已确定承办人",
-    "enforcement.step.execution_notice": "已向被执行人发出执行通知书",
-    "enforcement.step.property_report_order": "已责令被执行人报告财产",
-    "enforcement.step.consumption_restriction": "已对被执行人采取限制消费措施",
-    "enforcement.step.dishonest_listed": "已将被执行人纳入失信被执行人名单",
-    "enforcement.step.online_inquiry": "已通过网络查控系统查询被执行人财产",
-    "enforcement.step.onsite_investigation": "已进行现场调查",
-    "enforcement.step.applicant_interview": "已约谈申请执行人",
-    "enforcement.clue_submitted": "已收到线索，正在核查",
-    "enforcement.clue_verified": "线索已核查",
-    "enforcement.suspended": "执行已中止",
-    "enforcement.resumed": "执行已恢复",
-    "enforcement.settlement_recorded": "双方已达成执行和解协议",
-    "enforcement.installment_paid": "已收到和解分期款",
-    "enforcement.settlement_defaulted": "被执行人未按和解协议履行",
-    "enforcement.payment": "已收到执行款",
-    "ledger.receipt": "已收到执行款",
-    "enforcement.closed": "案件已结案",
-    "enforcement.restored": "已恢复执行",
-    "enforcement.extension_approved": "执行期限经批准延长",
-}
-
 
 @dataclass
 class PartyProgress:
@@ -273,19 +248,31 @@ class PartyProgress:
     next_steps: list[str] = field(default_factory=list)
 
 
-def case_progress_for_party(case: Case, *, today: date | None = None) -> PartyProgress:
-    """What a party of ``case`` may see about its progress: key events as public-safe summaries
-    (no internal notes, no amounts found, no other party's identity), the next steps and whom to
-    contact. The caller (the portal) must already have checked that the viewer is a party."""
+def case_progress_for_party(
+    case: Case,
+    *,
+    sides: Iterable[Side] | None = None,
+    party_id: int | None = None,
+    today: date | None = None,
+) -> PartyProgress:
+    """What a party of ``case`` may see about its progress, as decided by
+    :mod:`lastmile.cases.disclosure` (deny by default): key events in public-safe wording, the
+    next steps and whom to contact. ``sides`` are the viewer's sides of the case; without them
+    the result is what the applicant sees (the staff preview). The caller (the portal) must
+    already have checked that the viewer is a party."""
     ec = EnforcementCase.objects.filter(case=case).first()
+    side_list = [Side.APPLICANT] if sides is None else list(sides)
     events = []
-    for ev in CaseEvent.objects.filter(case=case).order_by("chain_index"):
-        text = _PUBLIC_EVENTS.get(ev.kind)
-        if text is None:
-            continue
+    for ev in party_events(
+        case=case,
+        sides=side_list,
+        party_id=party_id,
+        control_in_flight=control_in_flight(case=case),
+    ):
+        text = ev.text
         if ev.kind == "enforcement.closed" and ec is not None and ec.closing_method:
             text = f"案件已结案（{ec.get_closing_method_display()}）"
-        events.append({"on": _local_date(ev.occurred_at), "text": text})
+        events.append({"on": _local_date(ev.at), "text": text})
     officer = case.officer
     if officer is not None:
         contact = {
@@ -304,12 +291,20 @@ def case_progress_for_party(case: Case, *, today: date | None = None) -> PartyPr
         closing=ec.get_closing_method_display() if ec is not None and ec.closing_method else "",
         officer=contact,
         events=events,
-        next_steps=_next_steps(case, ec),
+        next_steps=_next_steps(case, ec, applicant=Side.APPLICANT in side_list),
     )
 
 
-def _next_steps(case: Case, ec: EnforcementCase | None) -> list[str]:
+def _next_steps(case: Case, ec: EnforcementCase | None, *, applicant: bool) -> list[str]:
+    """The next steps in words. Only the applicant is told what the court is about to do
+    (inquiry, control); the debtor is told what it must do (民事诉讼法 2023 art. 251)."""
     steps: list[str] = []
+    if not applicant:
+        if case.status in (CaseStatus.FILED, CaseStatus.IN_PROGRESS):
+            steps.append("请按执行通知书指定的期间履行生效法律文书确定的义务，并如实报告财产。")
+        elif case.status == CaseStatus.SETTLEMENT:
+            steps.append("请按和解协议按期履行；未按期履行的，申请执行人可申请恢复执行。")
+        return steps
     if case.status == CaseStatus.RECEIVED:
         steps.append("法院将在收到申请之日起七日内审查并决定是否立案。")
     elif case.status in (CaseStatus.FILED, CaseStatus.IN_PROGRESS):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
@@ -26,6 +26,7 @@ from .models import (
     Control,
     Freeze,
     FreezeStatus,
+    HeldResult,
     Order,
     OrderKind,
     OrderStatus,
@@ -148,7 +149,11 @@ def orders_queue(*, actor: User) -> QuerySet[Order]:
     _require_queue(actor)
     return (
         Order.objects.filter(court_id=_court_id(actor))
-        .filter(Q(status__in=OPEN_ORDER_STATUSES) | Q(status=OrderStatus.FAILED, superseded=False))
+        .filter(
+            Q(status__in=OPEN_ORDER_STATUSES)
+            | Q(status=OrderStatus.FAILED, superseded=False)
+            | Q(status=OrderStatus.HELD)
+        )
         .select_related("case", "party")
         .order_by("status", "created_at", "id")
     )
@@ -160,6 +165,27 @@ def queue_counts(*, actor: User) -> dict[str, int]:
     for status in qs.values_list("status", flat=True):
         counts[status] += 1
     return counts
+
+
+def held_results_queue(*, actor: User) -> QuerySet[HeldResult]:
+    """Institution results held for review (not booked) in the actor's court, unreviewed first."""
+    _require_queue(actor)
+    return (
+        HeldResult.objects.filter(court_id=_court_id(actor))
+        .select_related("case", "order", "order__party", "reviewed_by")
+        .order_by(F("reviewed_at").asc(nulls_first=True), "-id")
+    )
+
+
+def held_result_get_for(*, actor: User, held_id: int) -> HeldResult:
+    held = (
+        HeldResult.objects.select_related("case", "case__court", "order")
+        .filter(pk=held_id, court_id=_court_id(actor))
+        .first()
+    )
+    if held is None or not actor_can(actor, "case.view"):
+        raise NotFound("待核对的回报不存在或您无权查看。")
+    return held
 
 
 def freeze_get_for(*, actor: User, freeze_id: int) -> Freeze:
@@ -205,6 +231,16 @@ def money_frozen_total(*, case: Case) -> Decimal:
     )
 
 
+def control_in_flight(*, case: Case) -> bool:
+    """Whether an inquiry, freeze or seizure order of the case is still open: what 查控 found is
+    not told to a party before the control it leads to has landed (see lastmile.cases.disclosure)."""
+    return Order.objects.filter(
+        case=case,
+        kind__in=(OrderKind.INQUIRE, OrderKind.FREEZE, OrderKind.SEIZE),
+        status__in=OPEN_ORDER_STATUSES,
+    ).exists()
+
+
 __all__ = [
     "AssetKind",
     "ControlView",
@@ -212,7 +248,10 @@ __all__ = [
     "asset_get_for",
     "case_control",
     "case_control_get_for",
+    "control_in_flight",
     "freeze_get_for",
+    "held_result_get_for",
+    "held_results_queue",
     "money_frozen_total",
     "order_get_for",
     "orders_queue",

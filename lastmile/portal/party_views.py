@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,13 +13,11 @@ from django.views.decorators.http import require_POST
 from lastmile.accounts.http import AuthedRequest
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
-from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file_with_parties
-from lastmile.enforcement.services import clue_submit as enforcement_clue_submit
+from lastmile.enforcement.services import ExecutionBasisIn
 from lastmile.ledger.services import CostItem
 
 from . import selectors, services
 from .forms import ClueForm, OnlineFilingForm, store_uploads
-from .models import PortalAccount
 
 LOGIN = "portal:party_login"
 
@@ -36,7 +33,10 @@ def home(request: AuthedRequest) -> HttpResponse:
     except PermissionDenied as exc:
         return _error(request, exc, 403)
     cases = selectors.party_cases(account=account)
-    return render(request, "portal/party/home.html", {"account": account, "cases": cases})
+    can_file = not selectors.account_is_debtor_only(account=account)
+    return render(
+        request, "portal/party/home.html", {"account": account, "cases": cases, "can_file": can_file}
+    )
 
 
 @login_required(login_url=LOGIN)
@@ -128,9 +128,11 @@ def duty_receive(request: AuthedRequest, booking_id: int) -> HttpResponse:
 
 @login_required(login_url=LOGIN)
 def file_online(request: AuthedRequest) -> HttpResponse:
-    """An applicant files for enforcement online (网上申请执行); a clerk accepts it within 7 days."""
+    """An applicant files for enforcement online (网上申请执行); a clerk accepts it within 7 days.
+    A debtor's account is refused before anything (uploads included) is stored."""
     try:
         account = selectors.account_for(request.user)
+        services.applicant_require(account=account)
     except PermissionDenied as exc:
         return _error(request, exc, 403)
     form = OnlineFilingForm(request.POST or None, request.FILES or None)
@@ -146,21 +148,16 @@ def file_online(request: AuthedRequest) -> HttpResponse:
             principal=d["principal"],
             costs=costs,
         )
-        now = get_clock().now()
         try:
-            with transaction.atomic():
-                case = enforcement_file_with_parties(
-                    court=d["court"],
-                    basis=basis,
-                    applicants=[_party_dict(account)],
-                    respondents=[form.respondent()],
-                    actor=None,
-                    now=now,
-                    channel="online",
-                    submitted_by=account.party.name,
-                    known_assets=d.get("known_assets", ""),
-                    attachments=store_uploads(d["documents"]),
-                )
+            case = services.party_enforcement_file(
+                account=account,
+                court=d["court"],
+                basis=basis,
+                respondent=form.respondent(),
+                attachments=store_uploads(d["documents"]),
+                known_assets=d.get("known_assets", ""),
+                now=get_clock().now(),
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -169,24 +166,14 @@ def file_online(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/party/file.html", {"form": form})
 
 
-def _party_dict(account: PortalAccount) -> dict[str, str]:
-    p = account.party
-    return {
-        "kind": p.kind,
-        "name": p.name,
-        "id_type": p.id_type,
-        "id_number": p.id_number,
-        "phone": p.phone,
-        "address": p.address,
-    }
-
-
 @login_required(login_url=LOGIN)
 def clue_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """An applicant reports an asset or whereabouts clue (checked within 7 days, 3 if urgent)."""
+    """The case's applicant reports an asset or whereabouts clue (checked within 7 days, 3 if
+    urgent). Anyone else on the case is refused."""
     try:
         account = selectors.account_for(request.user)
         case = selectors.party_case_get(account=account, case_id=case_id)
+        services.applicant_require(account=account, case=case)
     except PermissionDenied as exc:
         return _error(request, exc, 403)
     except NotFound as exc:
@@ -195,13 +182,13 @@ def clue_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            enforcement_clue_submit(
+            services.party_clue_submit(
+                account=account,
                 case=case,
                 kind=d["kind"],
                 description=d["description"],
                 location=d.get("location", ""),
                 urgent=d.get("urgent", False),
-                submitted_by=account.party.name,
                 now=get_clock().now(),
             )
         except DomainError as exc:

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
-from lastmile.accounts.models import User
+from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
+from lastmile.cases.disclosure import Side
 from lastmile.cases.models import Case, CaseParty
 from lastmile.cases.services import case_event_record
 from lastmile.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
+from lastmile.enforcement.models import Clue
+from lastmile.enforcement.services import ExecutionBasisIn, clue_submit, enforcement_file_with_parties
 from lastmile.parties.models import Party
 
 from .models import BookingStatus, PortalAccount, ReceptionBooking, ReceptionSlot
+from .selectors import account_is_debtor_only, account_sides
+
+NOT_APPLICANT = "not_applicant"
 
 
 @transaction.atomic
@@ -24,6 +32,93 @@ def portal_account_create(*, party: Party, username: str, password: str, now: da
     user.set_password(password)
     user.save()
     return PortalAccount.objects.create(user=user, party=party, verified_at=now)
+
+
+def applicant_require(*, account: PortalAccount, case: Case | None = None) -> None:
+    """Refuse a debtor's account acting as an applicant (filing for enforcement, reporting clues).
+
+    Only the party entitled under an effective judgment may apply for enforcement (民事诉讼法
+    2023 art. 247) and it is the applicant who reports the debtor's property (最高人民法院关于民事
+    执行中财产调查若干问题的规定 2020 art. 2). A debtor's account — on the debtor side of some
+    case and a creditor in none — is refused; on a given case, only its applicant side may act.
+    Raises :class:`PermissionDenied` (``details.reason == "not_applicant"``)."""
+    if account_is_debtor_only(account=account):
+        raise PermissionDenied(
+            "您的账号是被执行人账号，不能以申请执行人身份申请执行或提交线索。"
+            "如您对他人享有经生效法律文书确定的债权，请持身份证明到法院诉讼服务中心办理。",
+            details={"reason": NOT_APPLICANT},
+        )
+    if case is not None and Side.APPLICANT not in account_sides(account=account, case=case):
+        raise PermissionDenied(
+            "只有本案申请执行人可以提交财产或下落线索。", details={"reason": NOT_APPLICANT}
+        )
+
+
+@transaction.atomic
+def party_enforcement_file(
+    *,
+    account: PortalAccount,
+    court: Court,
+    basis: ExecutionBasisIn,
+    respondent: dict[str, str],
+    attachments: Sequence[dict[str, Any]],
+    known_assets: str,
+    now: datetime,
+) -> Case:
+    """An applicant files for enforcement online (网上申请执行) in its own name; a clerk accepts
+    it within 7 days. A debtor's account, or a filing against oneself, is refused and nothing is
+    written."""
+    applicant_require(account=account)
+    party = account.party
+    if respondent.get("id_number", "").strip().upper() == party.id_number.upper():
+        raise PermissionDenied(
+            "被执行人不能是您自己，请核对被执行人信息。", details={"reason": NOT_APPLICANT}
+        )
+    return enforcement_file_with_parties(
+        court=court,
+        basis=basis,
+        applicants=[
+            {
+                "kind": party.kind,
+                "name": party.name,
+                "id_type": party.id_type,
+                "id_number": party.id_number,
+                "phone": party.phone,
+                "address": party.address,
+            }
+        ],
+        respondents=[respondent],
+        actor=None,
+        now=now,
+        channel="online",
+        submitted_by=party.name,
+        known_assets=known_assets,
+        attachments=list(attachments),
+    )
+
+
+def party_clue_submit(
+    *,
+    account: PortalAccount,
+    case: Case,
+    kind: str,
+    description: str,
+    location: str,
+    urgent: bool,
+    now: datetime,
+) -> Clue:
+    """The case's applicant reports an asset or whereabouts clue (checked within 7 days, 3 if
+    urgent; 财产调查规定 2020 art. 2). Anyone else on the case is refused, nothing written."""
+    applicant_require(account=account, case=case)
+    return clue_submit(
+        case=case,
+        kind=kind,
+        description=description,
+        location=location,
+        urgent=urgent,
+        submitted_by=account.party.name,
+        now=now,
+    )
 
 
 def _party_on_case(account: PortalAccount, case: Case) -> bool:
