@@ -188,6 +188,10 @@ class BatchJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Held by the enqueue, then by a worker (renewed at every item); the sweep re-queues an
+    # unfinished job once this has passed (services.batch_jobs_reclaim).
+    lease_until = models.DateTimeField(_("处理占用至"), null=True, blank=True)
+    reclaims = models.PositiveIntegerField(_("中断后重新排队次数"), default=0)
 
     class Meta:
         verbose_name = _("批量生成任务")

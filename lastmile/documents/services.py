@@ -491,6 +491,7 @@ def batch_create(
             created_at=now,
             created_by=actor,
             total=len(case_list),
+            lease_until=now + _lease() if enqueue else None,
         )
         BatchItem.objects.bulk_create(
             [
@@ -516,9 +517,20 @@ def batch_claim(
     job: BatchJob, *, worker_id: str, now: datetime, size: int, lease: timedelta | None = None
 ) -> list[BatchItem]:
     """Claim up to ``size`` items: pending ones, and ones whose claim is older than the lease
-    (their worker died). Row locks with SKIP LOCKED keep two workers off the same item."""
-    cutoff = now - (lease if lease is not None else _lease())
+    (their worker died). Row locks with SKIP LOCKED keep two workers off the same item. An
+    item already claimed ``BATCH_MAX_ATTEMPTS`` times whose claim lapsed again (it kills its
+    worker) fails instead of being claimed once more."""
+    lease = lease if lease is not None else _lease()
+    cutoff = now - lease
     with transaction.atomic():
+        BatchItem.objects.filter(
+            job=job,
+            status=ItemStatus.CLAIMED,
+            claimed_at__lte=cutoff,
+            attempts__gte=int(documents_setting("BATCH_MAX_ATTEMPTS")),
+        ).exclude(claimed_by=worker_id).update(
+            status=ItemStatus.FAILED, error="多次处理均中断（进程退出），已停止重试，请检查后单独出具。"
+        )
         qs = (
             BatchItem.objects.select_for_update(skip_locked=True)
             .filter(job=job)
@@ -537,9 +549,40 @@ def batch_claim(
         )
         if job.status == BatchStatus.PENDING:
             BatchJob.objects.filter(pk=job.pk, status=BatchStatus.PENDING).update(status=BatchStatus.RUNNING)
+        _job_hold(job, now=now)
     return list(
         BatchItem.objects.filter(pk__in=ids).select_related("case", "case__court", "template").order_by("pk")
     )
+
+
+def _job_hold(job: BatchJob, *, now: datetime) -> None:
+    """Renew the worker's hold on the job (the sweep leaves a held job alone)."""
+    BatchJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(lease_until=now + _lease())
+
+
+def batch_jobs_reclaim(*, now: datetime, limit: int = 500) -> list[int]:
+    """The sweep: re-queue every unfinished job whose hold lapsed (its worker died, or its task
+    was lost), taking the hold for the new run so a job is queued once per lapse. Returns the
+    job ids re-queued. The new run reclaims the dead worker's items once their claim is older
+    than the lease; ``Document.batch_item`` is unique, so no item yields two documents."""
+    from .tasks import batch_run_task
+
+    lapsed_q = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    retry = Q(reclaims__lt=int(documents_setting("BATCH_MAX_RECLAIMS")))
+    lapsed = list(
+        BatchJob.objects.filter(lapsed_q, retry, finished_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    requeued = []
+    for pk in lapsed:
+        taken = BatchJob.objects.filter(lapsed_q, retry, pk=pk, finished_at__isnull=True).update(
+            lease_until=now + _lease(), reclaims=F("reclaims") + 1
+        )
+        if taken:
+            requeued.append(pk)
+            transaction.on_commit(lambda pk=pk: batch_run_task.enqueue(pk, 0))  # type: ignore[misc]
+    return requeued
 
 
 def batch_finish_if_complete(job: BatchJob, *, now: datetime) -> bool:
@@ -591,6 +634,7 @@ def batch_run(
                     status=ItemStatus.FAILED, error=exc.message[:500]
                 )
             done_here += 1
+            _job_hold(job, now=clock.now())
             if progress is not None:
                 progress(*batch_counts(job))
             if limit is not None and done_here >= limit:
