@@ -1,11 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from lastmile.web.api import api
+from lastmile.web.api import api, api_not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api_not_found"),
     path("enforcement/", include("lastmile.enforcement.urls")),
     path("filing/", include("lastmile.filing.urls")),
     path("mediation/", include("lastmile.mediation.urls")),

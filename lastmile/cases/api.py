@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from . import selectors
 
@@ -55,7 +55,7 @@ def _case_out(case) -> CaseOut:  # type: ignore[no-untyped-def]
 
 
 @router.get("", response=list[CaseOut], summary="案件检索（案号、当事人姓名或证件号）")
-def case_search(request: HttpRequest, q: str = "", status: str = "", limit: int = 50):  # type: ignore[no-untyped-def]
+def case_search(request: HttpRequest, q: str = "", status: str = "", limit: int = Query(50, ge=0)):  # type: ignore[no-untyped-def]
     qs = selectors.case_search(actor=request.user, query=q, status=status)  # type: ignore[arg-type]
     return [_case_out(c) for c in qs.select_related("court", "officer")[: min(limit, 200)]]
 

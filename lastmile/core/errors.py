@@ -111,3 +111,12 @@ class Conflict(DomainError):
     """The action conflicts with the current data (duplicate, concurrent change)."""
 
     code = "conflict"
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The one JSON shape of every API error: ``{"code", "message", "details"}``.
+
+    Used for errors that are not :class:`DomainError` too (a malformed request, a body too large,
+    an unknown path, the last-resort ``internal_error``), so a client always finds a ``code``.
+    """
+    return {"code": code, "message": message, "details": dict(details) if details else {}}

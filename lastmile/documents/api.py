@@ -36,7 +36,7 @@ class IssueIn(Schema):
     context: dict[str, Any] = {}
 
 
-class BatchOut(Schema):
+class DocumentBatchOut(Schema):
     id: int
     template: str
     status: str
@@ -62,9 +62,9 @@ def _doc_out(doc: Document) -> DocumentOut:
     )
 
 
-def _batch_out(job: BatchJob) -> BatchOut:
+def _batch_out(job: BatchJob) -> DocumentBatchOut:
     done, total = services.batch_counts(job)
-    return BatchOut(id=job.pk, template=job.template.code, status=job.status, done=done, total=total)
+    return DocumentBatchOut(id=job.pk, template=job.template.code, status=job.status, done=done, total=total)
 
 
 @router.get("/cases/{case_id}", response=list[DocumentOut])
@@ -86,6 +86,6 @@ def issue(request: HttpRequest, payload: IssueIn) -> DocumentOut:
     return _doc_out(doc)
 
 
-@router.get("/batches/{job_id}", response=BatchOut)
-def batch(request: HttpRequest, job_id: int) -> BatchOut:
+@router.get("/batches/{job_id}", response=DocumentBatchOut)
+def batch(request: HttpRequest, job_id: int) -> DocumentBatchOut:
     return _batch_out(selectors.batch_get_for(actor=_user(request), job_id=job_id))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from lastmile.accounts.models import Court, User
 from lastmile.core.clock import get_clock
@@ -307,7 +307,7 @@ def case_list(  # type: ignore[no-untyped-def]
     track: str = "",
     officer_id: int | None = None,
     overdue: bool = False,
-    limit: int = 50,
+    limit: int = Query(50, ge=0),
 ):
     qs = selectors.enforcement_case_list(
         actor=_actor(request),

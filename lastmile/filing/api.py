@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, django_auth
 from pydantic import Field, ValidationError
 
@@ -17,6 +17,7 @@ from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
 
 from . import selectors, services
+from .conf import filing_setting
 from .models import InstitutionClient, IntakeBatch
 
 
@@ -34,7 +35,7 @@ class InstitutionKey(APIKeyHeader):
 router = Router(tags=["filing"], auth=[InstitutionKey(), django_auth])
 
 
-class BatchOut(Schema):
+class IntakeBatchOut(Schema):
     id: int
     batch_id: str
     court: str
@@ -81,8 +82,8 @@ class BatchJsonIn(Schema):
     rows: list[dict[str, Any]] = Field(..., description="数据行，键为表头（如 借款人姓名）")
 
 
-def _out(batch: IntakeBatch, replayed: bool = False) -> BatchOut:
-    return BatchOut(**selectors.batch_summary(batch).as_dict(), replayed=replayed)
+def _out(batch: IntakeBatch, replayed: bool = False) -> IntakeBatchOut:
+    return IntakeBatchOut(**selectors.batch_summary(batch).as_dict(), replayed=replayed)
 
 
 def _batch_for(request: HttpRequest, batch_id: int) -> IntakeBatch:
@@ -117,7 +118,7 @@ def _court_and_client(
 
 @router.post(
     "/batches",
-    response={200: BatchOut, 201: BatchOut},
+    response={200: IntakeBatchOut, 201: IntakeBatchOut},
     summary="提交批量立案批次（上传XLSX/CSV文件或提交JSON数据行）",
     description=(
         "multipart/form-data：file（XLSX，或UTF-8/GBK编码的CSV）、batch_id、court；"
@@ -155,13 +156,30 @@ def batch_submit(request: HttpRequest):  # type: ignore[no-untyped-def]
     return Status(200 if result.replayed else 201, _out(result.batch, result.replayed))
 
 
+def _json_body(request: HttpRequest) -> bytes:
+    """The JSON body, up to the batch limit ``MAX_UPLOAD_BYTES`` (50 MiB, as for files), not
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB, meant for forms). Larger: 413 ``payload_too_large``."""
+    limit = int(filing_setting("MAX_UPLOAD_BYTES"))
+    declared = str(request.META.get("CONTENT_LENGTH") or "0")
+    body = b""
+    if not declared.isdigit() or int(declared) <= limit:
+        body = request.read(limit + 1)
+    if len(body) > limit or (declared.isdigit() and int(declared) > limit):
+        raise DomainError(
+            f"批次数据超过{limit // (1024 * 1024)} MiB上限，请拆分后提交。",
+            code="payload_too_large",
+            details={"limit_bytes": limit},
+        )
+    return body
+
+
 def _submit(request: HttpRequest) -> services.BatchSubmission:
     principal = request.auth  # type: ignore[attr-defined]
     now = get_clock().now()
     actor = None if isinstance(principal, InstitutionClient) else principal
     if (request.content_type or "").startswith("application/json"):
         try:
-            body = BatchJsonIn.model_validate(json.loads(request.body or b"{}"))
+            body = BatchJsonIn.model_validate(json.loads(_json_body(request) or b"{}"))
         except (ValueError, ValidationError) as exc:
             raise DomainError(
                 "请求数据格式有误。", code="invalid_request", details={"error": str(exc)[:500]}
@@ -199,8 +217,8 @@ def _submit(request: HttpRequest) -> services.BatchSubmission:
     return result
 
 
-@router.get("/batches", response=list[BatchOut], summary="批次列表（最近的在前）")
-def batch_list(request: HttpRequest, limit: int = 50):  # type: ignore[no-untyped-def]
+@router.get("/batches", response=list[IntakeBatchOut], summary="批次列表（最近的在前）")
+def batch_list(request: HttpRequest, limit: int = Query(50, ge=0)):  # type: ignore[no-untyped-def]
     principal = request.auth  # type: ignore[attr-defined]
     if isinstance(principal, InstitutionClient):
         qs = selectors.batches_of_client(principal)
@@ -209,7 +227,7 @@ def batch_list(request: HttpRequest, limit: int = 50):  # type: ignore[no-untype
     return [_out(b) for b in qs[: min(limit, 200)]]
 
 
-@router.get("/batches/{batch_id}", response=BatchOut, summary="批次状态、计数与进度")
+@router.get("/batches/{batch_id}", response=IntakeBatchOut, summary="批次状态、计数与进度")
 def batch_get(request: HttpRequest, batch_id: int):  # type: ignore[no-untyped-def]
     return _out(_batch_for(request, batch_id))
 

@@ -17,7 +17,7 @@ from .models import Order
 router = Router(tags=["网络查控"])
 
 
-class OrderOut(Schema):
+class InquiryOrderOut(Schema):
     id: int
     case_id: int
     institution: str
@@ -59,15 +59,15 @@ class ControlOut(Schema):
     institutions: list[dict[str, str | int]]
     assets: list[AssetOut]
     freezes: list[FreezeOut]
-    failed_orders: list[OrderOut]
+    failed_orders: list[InquiryOrderOut]
 
 
 def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
     return request.user
 
 
-def _order(o: Order) -> OrderOut:
-    return OrderOut(
+def _order(o: Order) -> InquiryOrderOut:
+    return InquiryOrderOut(
         id=o.pk,
         case_id=o.case_id,
         institution=o.institution,
@@ -121,38 +121,38 @@ def control_get(request: HttpRequest, case_id: int) -> ControlOut:
     )
 
 
-@router.post("/cases/{case_id}/start", response=list[OrderOut], summary="一键查控")
-def start(request: HttpRequest, case_id: int) -> list[OrderOut]:
+@router.post("/cases/{case_id}/start", response=list[InquiryOrderOut], summary="一键查控")
+def start(request: HttpRequest, case_id: int) -> list[InquiryOrderOut]:
     case = case_get_for(actor=_user(request), case_id=case_id)
     return [_order(o) for o in services.inquiry_start(case=case, actor=_user(request), now=get_clock().now())]
 
 
-@router.post("/freezes/{freeze_id}/deduct", response=OrderOut, summary="扣划")
-def deduct(request: HttpRequest, freeze_id: int) -> OrderOut:
+@router.post("/freezes/{freeze_id}/deduct", response=InquiryOrderOut, summary="扣划")
+def deduct(request: HttpRequest, freeze_id: int) -> InquiryOrderOut:
     freeze = selectors.freeze_get_for(actor=_user(request), freeze_id=freeze_id)
     return _order(services.freeze_deduct(freeze=freeze, actor=_user(request), now=get_clock().now()))
 
 
-@router.post("/freezes/{freeze_id}/release", response=OrderOut, summary="解除冻结或查封")
-def release(request: HttpRequest, freeze_id: int, reason: str = "") -> OrderOut:
+@router.post("/freezes/{freeze_id}/release", response=InquiryOrderOut, summary="解除冻结或查封")
+def release(request: HttpRequest, freeze_id: int, reason: str = "") -> InquiryOrderOut:
     freeze = selectors.freeze_get_for(actor=_user(request), freeze_id=freeze_id)
     return _order(
         services.freeze_release(freeze=freeze, actor=_user(request), now=get_clock().now(), reason=reason)
     )
 
 
-@router.post("/freezes/{freeze_id}/renew", response=OrderOut, summary="续行冻结或查封")
-def renew(request: HttpRequest, freeze_id: int) -> OrderOut:
+@router.post("/freezes/{freeze_id}/renew", response=InquiryOrderOut, summary="续行冻结或查封")
+def renew(request: HttpRequest, freeze_id: int) -> InquiryOrderOut:
     freeze = selectors.freeze_get_for(actor=_user(request), freeze_id=freeze_id)
     return _order(services.freeze_renew(freeze=freeze, actor=_user(request), now=get_clock().now()))
 
 
-@router.post("/orders/{order_id}/resend", response=OrderOut, summary="重新发送失败的指令")
-def resend(request: HttpRequest, order_id: int) -> OrderOut:
+@router.post("/orders/{order_id}/resend", response=InquiryOrderOut, summary="重新发送失败的指令")
+def resend(request: HttpRequest, order_id: int) -> InquiryOrderOut:
     order = selectors.order_get_for(actor=_user(request), order_id=order_id)
     return _order(services.order_resend(order=order, actor=_user(request), now=get_clock().now()))
 
 
-@router.get("/queue", response=list[OrderOut], summary="待办和失败的查控指令")
-def queue(request: HttpRequest) -> list[OrderOut]:
+@router.get("/queue", response=list[InquiryOrderOut], summary="待办和失败的查控指令")
+def queue(request: HttpRequest) -> list[InquiryOrderOut]:
     return [_order(o) for o in selectors.orders_queue(actor=_user(request))[:500]]

@@ -46,7 +46,7 @@ class StatementOut(Schema):
     lines: list[LineOut]
 
 
-class ReceiptIn(Schema):
+class FundsReceiptIn(Schema):
     case_id: int | None = None
     amount: Decimal
     source: str = "bank_deduction"
@@ -132,7 +132,7 @@ def statement(request: HttpRequest, case_id: int, as_of: date | None = None):  #
 
 
 @router.post("/receipts", response=ReceiptOut, summary="到账通知（幂等：同一幂等键重复推送不重复记账）")
-def receipt_post(request: HttpRequest, body: ReceiptIn):  # type: ignore[no-untyped-def]
+def receipt_post(request: HttpRequest, body: FundsReceiptIn):  # type: ignore[no-untyped-def]
     user = _actor(request)
     require(user, "funds.manage")
     case = case_get_for(actor=user, case_id=body.case_id) if body.case_id else None

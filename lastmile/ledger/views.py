@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -151,7 +151,10 @@ def payout_request(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_POST
 def payout_action(request: AuthedRequest, payout_id: int, action: str) -> HttpResponse:
     now = get_clock().now()
-    case_id = int(request.POST.get("case_id", "0"))
+    raw_case_id = request.POST.get("case_id", "0")
+    if not raw_case_id.isdecimal():
+        raise Http404("案件编号有误。")
+    case_id = int(raw_case_id)
     try:
         if action == "approve":
             services.payout_approve(payout_id=payout_id, actor=request.user, now=now)

@@ -78,7 +78,7 @@ class AgreementIn(Schema):
     installments: list[InstallmentSchema]
 
 
-class ReasonIn(Schema):
+class MediationReasonIn(Schema):
     reason: str
 
 
@@ -148,7 +148,7 @@ def agreement(request: HttpRequest, mediation_id: int, body: AgreementIn) -> Med
 
 
 @router.post("/{mediation_id}/fail", response=MediationOut, summary="调解不成")
-def fail(request: HttpRequest, mediation_id: int, body: ReasonIn) -> MediationOut:
+def fail(request: HttpRequest, mediation_id: int, body: MediationReasonIn) -> MediationOut:
     return _out(
         services.mediation_fail(
             mediation=_get(request, mediation_id),

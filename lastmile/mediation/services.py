@@ -561,7 +561,9 @@ def mediation_enforcement_file(
     the bank on the portal (online, waits for a clerk's acceptance); a clerk files at the counter."""
     with transaction.atomic():
         locked = _lock(mediation)
-        agreement = Agreement.objects.select_for_update().get(mediation=locked)
+        agreement = Agreement.objects.select_for_update().filter(mediation=locked).first()
+        if agreement is None:
+            raise ConditionsNotMet("暂不能申请执行：没有调解协议。", unmet=["没有调解协议"])
         problems = []
         if locked.status != MediationStatus.CONCLUDED or locked.effective_on is None:
             problems.append("调解书或确认裁定尚未生效")

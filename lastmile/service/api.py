@@ -29,7 +29,7 @@ class AttemptOut(Schema):
     error: str
 
 
-class OrderOut(Schema):
+class ServiceOrderOut(Schema):
     id: int
     case: str
     document: str
@@ -43,8 +43,8 @@ class OrderOut(Schema):
     attempts: list[AttemptOut]
 
 
-def _out(o: ServiceOrder) -> OrderOut:
-    return OrderOut(
+def _out(o: ServiceOrder) -> ServiceOrderOut:
+    return ServiceOrderOut(
         id=o.pk,
         case=o.case.number,
         document=f"{o.document.title} {o.document.number}",
@@ -74,23 +74,25 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
-class ReceiptIn(Schema):
+class ServiceReceiptIn(Schema):
     delivered_at: datetime | None = None
     read_at: datetime | None = None
     failed: bool = False
     error: str = ""
 
 
-@router.get("/orders", response=list[OrderOut], summary="送达记录")
-def orders(request: HttpRequest, status: str = "") -> list[OrderOut]:
+@router.get("/orders", response=list[ServiceOrderOut], summary="送达记录")
+def orders(request: HttpRequest, status: str = "") -> list[ServiceOrderOut]:
     qs = selectors.orders_visible_to(_user(request)).prefetch_related("attempts").order_by("-pk")
     if status:
         qs = qs.filter(status=status)
     return [_out(o) for o in qs[:200]]
 
 
-@router.post("/attempts/{attempt_id}/receipt", response=OrderOut, summary="登记送达回执（到达、已读或失败）")
-def receipt(request: HttpRequest, attempt_id: int, body: ReceiptIn) -> OrderOut:
+@router.post(
+    "/attempts/{attempt_id}/receipt", response=ServiceOrderOut, summary="登记送达回执（到达、已读或失败）"
+)
+def receipt(request: HttpRequest, attempt_id: int, body: ServiceReceiptIn) -> ServiceOrderOut:
     attempt = DeliveryAttempt.objects.filter(
         pk=attempt_id, order__in=selectors.orders_visible_to(_user(request))
     ).first()

@@ -76,7 +76,7 @@ def _judgment(j: Judgment) -> JudgmentOut:
     )
 
 
-class BatchOut(Schema):
+class JudgmentBatchOut(Schema):
     id: int
     status: str
     done: int
@@ -84,9 +84,9 @@ class BatchOut(Schema):
     failures: dict[str, str]
 
 
-def _batch(b: JudgmentBatch) -> BatchOut:
+def _batch(b: JudgmentBatch) -> JudgmentBatchOut:
     done, total = services.judgment_batch_progress(b)
-    return BatchOut(id=b.pk, status=b.status, done=done, total=total, failures=b.failures)
+    return JudgmentBatchOut(id=b.pk, status=b.status, done=done, total=total, failures=b.failures)
 
 
 class IdsIn(Schema):
@@ -153,7 +153,7 @@ def hearing_record(request: HttpRequest, hearing_id: int, body: NoteIn) -> dict[
     return {"id": h.pk, "held_at": h.held_at}
 
 
-@router.post("/judgment-batches", response={201: BatchOut}, summary="批量生成判决书")
+@router.post("/judgment-batches", response={201: JudgmentBatchOut}, summary="批量生成判决书")
 def judgments_batch(request: HttpRequest, body: IdsIn) -> Status:
     user = _user(request)
     lawsuits = list(selectors.lawsuits_visible_to(user).filter(pk__in=body.ids).order_by("pk"))
@@ -164,8 +164,8 @@ def judgments_batch(request: HttpRequest, body: IdsIn) -> Status:
     return Status(201, _batch(batch))
 
 
-@router.get("/judgment-batches/{batch_id}", response=BatchOut, summary="批量判决进度")
-def judgment_batch(request: HttpRequest, batch_id: int) -> BatchOut:
+@router.get("/judgment-batches/{batch_id}", response=JudgmentBatchOut, summary="批量判决进度")
+def judgment_batch(request: HttpRequest, batch_id: int) -> JudgmentBatchOut:
     return _batch(selectors.judgment_batch_get_for(actor=_user(request), batch_id=batch_id))
 
 

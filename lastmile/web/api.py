@@ -6,13 +6,22 @@ status, so banks and institutions can act on the code and people can read the me
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from lastmile.cases.api import router as cases_router
-from lastmile.core.errors import DomainError
+from lastmile.core.errors import DomainError, error_body
 from lastmile.documents.api import router as documents_router
 from lastmile.enforcement.api import router as enforcement_router
 from lastmile.filing.api import router as filing_router
@@ -25,6 +34,8 @@ from lastmile.portal.public_api import router as public_router
 from lastmile.service.api import router as service_router
 from lastmile.statistics.api import router as statistics_router
 from lastmile.trial.api import router as trial_router
+
+logger = logging.getLogger("lastmile.api")
 
 api = NinjaAPI(
     title="Lastmile API",
@@ -40,32 +51,125 @@ _STATUS_BY_CODE = {
     "conflict": 409,
     "invalid_transition": 409,
     "conditions_not_met": 409,
+    "payload_too_large": 413,
+    "rate_limited": 429,
 }
+
+# The code of an HTTP error raised by django-ninja itself (CSRF, throttling, HttpError(...)).
+_CODE_BY_STATUS = {
+    400: "invalid_request",
+    401: "unauthenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    422: "invalid_request",
+    429: "rate_limited",
+}
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> HttpResponse:
+    return api.create_response(request, error_body(code, message, details), status=status)
+
+
+# Every exception an operation can raise becomes ``{"code", "message", "details"}``: the most
+# specific handler wins (django-ninja looks handlers up along the exception's MRO), and the
+# catch-all on ``Exception`` answers 500 ``internal_error`` only for what nothing else names.
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {"code": exc.code, "message": exc.message, "details": exc.details or {}},
-        status=_STATUS_BY_CODE.get(exc.code, 400),
-    )
+    return _error(request, _STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message, exc.details)
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {"code": "invalid_request", "message": "请求参数有误。", "details": {"errors": exc.errors}},
-        status=422,
-    )
+    return _error(request, 422, "invalid_request", "请求参数有误。", {"errors": exc.errors})
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request, {"code": "unauthenticated", "message": "请先登录。", "details": {}}, status=401
+    return _error(request, 401, "unauthenticated", "请先登录。")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    status = exc.status_code
+    if status == 403 and "CSRF" in str(exc):
+        return _error(request, 403, "csrf_failed", "请求缺少有效的CSRF令牌，请刷新页面后重试。")
+    return _error(request, status, _CODE_BY_STATUS.get(status, "http_error"), str(exc))
+
+
+@api.exception_handler(Http404)
+def http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "对象不存在或无权查看。")
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def does_not_exist(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+    return _error(request, 404, "not_found", "对象不存在或无权查看。")
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def permission_denied(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
+    return _error(request, 403, "permission_denied", "您没有执行此操作的权限。")
+
+
+@api.exception_handler(DjangoValidationError)
+def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return _error(
+        request, 400, "invalid_request", "请求参数有误。", {"errors": [str(m) for m in exc.messages]}
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def data_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "payload_too_large", "请求数据过大。")
+
+
+@api.exception_handler(SuspiciousOperation)
+def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return _error(request, 400, "invalid_request", "请求无法处理。")
+
+
+@api.exception_handler(OverflowError)
+def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # SQLite cannot bind an integer beyond 64 bits: such an id or number names nothing.
+    return _error(request, 400, "invalid_request", "请求中的数值超出范围。")
+
+
+@api.exception_handler(DataError)
+def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # PostgreSQL refuses a value outside its column's range (numeric or integer out of range).
+    return _error(request, 400, "invalid_request", "请求中的数值超出范围。")
+
+
+@api.exception_handler(Exception)
+def internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Last resort: log the traceback, answer 500 with a code and no internals."""
+    logger.exception("unhandled error in %s %s", request.method, request.path)
+    return _error(request, 500, "internal_error", "服务器内部错误，请稍后重试或联系管理员。")
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under /api/ that no operation serves: JSON 404, never an HTML page."""
+    return JsonResponse(
+        error_body("not_found", "接口不存在。"), status=404, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _json_method_not_allowed(methods: set[str]) -> HttpResponse:
+    response = JsonResponse(
+        error_body("method_not_allowed", "接口不支持该请求方法。", {"allowed": sorted(methods)}),
+        status=405,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Allow"] = ", ".join(sorted(methods))
+    return response
 
 
 api.add_router("/cases", cases_router)
@@ -81,3 +185,16 @@ api.add_router("/filing", filing_router)
 api.add_router("/mediation", mediation_router)
 api.add_router("/trial", trial_router)
 api.add_router("/service", service_router)
+
+
+# A method no operation of a path serves answers JSON 405 (django-ninja's own answer is plain text).
+# The bound routers are the ones whose views api.urls mounts.
+def _not_allowed_for(methods: set[str]) -> Callable[[], HttpResponse]:
+    return lambda: _json_method_not_allowed(methods)
+
+
+for _bound in api._get_bound_routers():
+    for _path_view in _bound.path_operations.values():
+        _path_view._not_allowed = _not_allowed_for(  # type: ignore[method-assign]
+            {m for op in _path_view.operations for m in op.methods}
+        )
