@@ -138,6 +138,8 @@ def run(n_cases: int, n_institutions: int, concurrency: int, n_baseline: int, ma
             **settings.LASTMILE.get("INQUIRY", {}),
             "GATEWAY_URL": sim.url,
             "CALLBACK_URL": relay.url + "/inquiry/callback/",
+            # The simulator's keys, configured as production would (demo keys need demo mode).
+            "KEYS": sim.keys,
             "DISPATCH_BATCH": 500,
             "DISPATCH_CONCURRENCY": concurrency,
             "SEND_TIMEOUT_SECONDS": 10.0,

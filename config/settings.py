@@ -5,10 +5,17 @@ Everything that differs between a laptop and a court's data centre comes from th
 - ``DATABASE_URL``: PostgreSQL in production and CI (``postgres://user@host:5432/name``); when
   unset, an embedded SQLite database in ``LASTMILE_DATA_DIR`` (default ``./data``) in WAL mode.
 - ``LASTMILE_SECRET_KEY``, ``LASTMILE_DEBUG``, ``LASTMILE_ALLOWED_HOSTS``.
+- ``LASTMILE_DEMO``: demo mode (demo users, demo institution keys, the simulator); set by
+  ``lastmile run`` on the embedded default, off otherwise.
+- ``LASTMILE_HTTPS`` and friends: secure cookies, HSTS and the HTTPS redirect for production.
+
+docs/configuration.md lists every variable; ``lastmile check --deploy`` refuses a production
+configuration that is insecure or still has demo keys or demo users.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -26,11 +33,13 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("LASTMILE_DEBUG", False)
-SECRET_KEY = os.environ.get(
-    "LASTMILE_SECRET_KEY",
-    # Only the embedded demo runs without a key; production sets LASTMILE_SECRET_KEY.
-    "lastmile-embedded-demo-key-change-me-in-production-0123456789",
-)
+# Demo mode (lastmile.core.demo): on only when asked for; ``lastmile run`` on the embedded default
+# asks for it. Production never sets it (``lastmile check --deploy`` refuses it).
+DEMO = _env_bool("LASTMILE_DEMO", False)
+# Only the embedded demo runs without a key; production sets LASTMILE_SECRET_KEY (the deploy
+# check refuses this default).
+DEMO_SECRET_KEY = "lastmile-embedded-demo-key-change-me-in-production-0123456789"  # noqa: S105
+SECRET_KEY = os.environ.get("LASTMILE_SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("LASTMILE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
     origin for origin in os.environ.get("LASTMILE_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
@@ -167,6 +176,20 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 
+# --- HTTPS (production) -----------------------------------------------------------------------
+# LASTMILE_HTTPS=1 marks cookies Secure, sends HSTS and redirects plain HTTP to HTTPS. Behind a
+# TLS-terminating proxy, LASTMILE_PROXY_SSL_HEADER names the header it sets (e.g.
+# HTTP_X_FORWARDED_PROTO); only set it when the proxy overwrites that header on every request.
+HTTPS = _env_bool("LASTMILE_HTTPS", False)
+SESSION_COOKIE_SECURE = _env_bool("LASTMILE_SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = _env_bool("LASTMILE_CSRF_COOKIE_SECURE", HTTPS)
+SECURE_SSL_REDIRECT = _env_bool("LASTMILE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("LASTMILE_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("LASTMILE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = _env_bool("LASTMILE_HSTS_PRELOAD", HTTPS)
+_proxy_ssl_header = os.environ.get("LASTMILE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -178,6 +201,7 @@ LOGGING = {
 # --- Lastmile domain settings ---------------------------------------------------------------
 # Rules marked UNVERIFIED in shared/domain/rules.md are settings; see docs/configuration.md.
 LASTMILE = {
+    "DEMO": DEMO,
     "DEMO_PASSWORD": os.environ.get("LASTMILE_DEMO_PASSWORD", "lastmile2026"),
     # Case funds (lastmile.ledger); every key is explained in docs/funds.md.
     "FUNDS": {
@@ -207,7 +231,9 @@ LASTMILE = {
         "CALLBACK_URL": os.environ.get(
             "LASTMILE_INQUIRY_CALLBACK_URL", "http://127.0.0.1:8000/inquiry/callback/"
         ),
-        "DEMO_KEYS": _env_bool("LASTMILE_INQUIRY_DEMO_KEYS", True),
+        # {institution code: HMAC key} as a JSON object; outside demo mode an institution not
+        # listed here cannot send results.
+        "KEYS": json.loads(os.environ.get("LASTMILE_INQUIRY_KEYS", "") or "{}"),
         "INSTITUTION_ORDER": ["wechatpay", "alipay", "bankcs", "hnrcu", "icbc", "ccb", "abc", "boc", "cfzq"],
         # 最低生活保障 × months per court (查封规定 2020 art. 3); UNVERIFIED placeholders.
         "LIVING_ALLOWANCE": {

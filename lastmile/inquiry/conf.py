@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from lastmile.core.demo import demo_mode
+
 from . import protocol
 from .ports import InstitutionGateway
 
@@ -22,10 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "GATEWAY_URL": "http://127.0.0.1:8765",
     # Where institutions post their signed results.
     "CALLBACK_URL": "http://127.0.0.1:8000/inquiry/callback/",
-    # Per-institution HMAC keys {code: secret}; institutions missing here use the demo key when
-    # DEMO_KEYS is on (embedded default and simulator only; switch it off in production).
+    # Per-institution HMAC keys {code: secret}. In demo mode only (lastmile.core.demo),
+    # institutions missing here use the simulator's demo key; outside it they are unknown.
     "KEYS": {},
-    "DEMO_KEYS": True,
     # Signed messages older or newer than this many seconds are refused.
     "MAX_SKEW_SECONDS": 300,
     # One HTTP request may take this long.
@@ -74,7 +75,8 @@ def inquiry_setting(key: str) -> Any:
 
 
 def institution_key(code: str) -> str | None:
-    """The HMAC key shared with institution ``code`` (None when unknown)."""
+    """The HMAC key shared with institution ``code`` (None when unknown). The demo key of a
+    catalogue institution is used only in demo mode, never in production."""
     keys = inquiry_setting("KEYS")
     if code in keys:
         return str(keys[code])
@@ -82,7 +84,7 @@ def institution_key(code: str) -> str | None:
         protocol.institution(code)
     except KeyError:
         return None
-    return protocol.demo_key(code) if inquiry_setting("DEMO_KEYS") else None
+    return protocol.demo_key(code) if demo_mode() else None
 
 
 def institution_order() -> list[str]:

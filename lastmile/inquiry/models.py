@@ -61,6 +61,8 @@ class OrderStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("机构已受理")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    # The institution's result was not booked: it is waiting for staff review (HeldResult).
+    HELD = "held", _("结果待核对")
 
 
 OPEN_ORDER_STATUSES = (OrderStatus.PENDING, OrderStatus.SENT, OrderStatus.ACKNOWLEDGED)
@@ -274,3 +276,41 @@ class Freeze(models.Model):
     @property
     def is_holding(self) -> bool:
         return self.status in HOLDING_STATUSES
+
+
+class HoldReason(models.TextChoices):
+    OVER_AMOUNT = "over_amount", _("回报金额超出指令金额")
+    NOT_IN_FLIGHT = "not_in_flight", _("指令不在办理中")
+    FREEZE_ENDED = "freeze_ended", _("冻结已结束")
+
+
+class HeldResult(models.Model):
+    """A signed deduction result that was not booked to the ledger and waits for review: it
+    claims more than the order asked for, or arrived for an order that was no longer in flight
+    (failed, or its freeze had ended). A valid signature proves who sent a message, not that
+    the money moved; staff compare it with the institution's statement before anything is
+    booked (by a receipt in the ledger, never from this row)."""
+
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="inquiry_held_results")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="held_results")
+    message = models.OneToOneField(InboxMessage, on_delete=models.PROTECT, related_name="held")
+    reason = models.CharField(_("原因"), max_length=16, choices=HoldReason.choices)
+    amount = _money(_("机构回报金额"))
+    order_amount = _money(_("指令金额"))
+    order_status = models.CharField(_("收到时指令状态"), max_length=16)
+    created_at = models.DateTimeField(_("收到时间"))
+    reviewed_at = models.DateTimeField(_("核对时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = models.CharField(_("核对意见"), max_length=256, blank=True)
+
+    class Meta:
+        verbose_name = _("待核对的机构回报")
+        verbose_name_plural = _("待核对的机构回报")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["court", "reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.order_id} {self.amount}"

@@ -99,8 +99,10 @@ class SignatureError(Exception):
 
 
 def demo_key(code: str) -> str:
-    """The demo key of an institution (simulator and embedded default share it). Production keys
-    come from ``LASTMILE["INQUIRY"]["KEYS"]``."""
+    """The demo key of an institution: derived from a constant anyone can read, so it
+    authenticates nothing. The simulator signs with it and the platform accepts it in demo mode
+    only; production keys come from ``LASTMILE["INQUIRY"]["KEYS"]`` and the deploy check refuses a
+    configured key equal to this one."""
     return hmac.new(b"lastmile-demo-institution-key", code.encode(), hashlib.sha256).hexdigest()
 
 

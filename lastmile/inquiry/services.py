@@ -1,10 +1,11 @@
 """Network inquiry and control (网络查控): send orders, take in signed answers, freeze what is
 owed and no more, deduct into the case account, release, renew, and record lapses.
 
-Locks are always taken in one order: the case's :class:`Control` row, then orders, then freezes,
-then (through the ledger) accounts and the court's audit chain head. Every decision about how
-much to freeze is taken while the Control row is locked, so results that arrive at the same
-moment are decided one after the other against the same budget:
+Locks are always taken in one order: the case's :class:`Control` row, then the debtors' Party
+rows (when freezing is decided: the living allowance is per debtor across cases), then orders,
+then freezes, then (through the ledger) accounts and the court's audit chain head. Every
+decision about how much to freeze is taken while the Control row is locked, so results that
+arrive at the same moment are decided one after the other against the same budget:
 
     budget = what is owed today (ledger) − Σ held by pending and active money freezes
 
@@ -32,7 +33,7 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition, NotFound
 from lastmile.core.money import to_money
 from lastmile.ledger.services import amount_outstanding, receipt_record
-from lastmile.parties.models import PartyKind
+from lastmile.parties.models import Party, PartyKind
 
 from . import protocol, rules
 from .conf import gateway as configured_gateway
@@ -45,6 +46,8 @@ from .models import (
     Control,
     Freeze,
     FreezeStatus,
+    HeldResult,
+    HoldReason,
     InboxMessage,
     Order,
     OrderKind,
@@ -452,10 +455,15 @@ def _message_apply(order: Order, control: Control, msg: InboxMessage, now: datet
             error = msg.payload.get("error") or {}
             _order_fail(order, control, str(error.get("message") or "机构拒绝执行"), now)
         return
-    if status != "done" or order.status == OrderStatus.DONE:
+    if status != "done" or order.status in (OrderStatus.DONE, OrderStatus.HELD):
         return
-    # A result after a final failure is still the truth: money may really be frozen or deducted.
     result = msg.payload.get("result") or {}
+    if order.kind == OrderKind.DEDUCT:
+        hold = _deduct_hold_reason(order, result)
+        if hold is not None:
+            _result_hold(order, msg, hold, result, now)
+            return
+    # A freeze result after a final failure is still the truth: money may really be frozen.
     order.status = OrderStatus.DONE
     order.finished_at = now
     order.next_attempt_at = None
@@ -608,12 +616,110 @@ def _freeze_end(freeze: Freeze, status: str, reason: str, now: datetime) -> None
     deadline_cancel(case=freeze.case, kinds=[freeze.renewal_deadline_kind], now=now)
 
 
+def _deducted_amount(result: dict[str, Any]) -> Decimal:
+    try:
+        return to_money(str(result.get("deducted_amount") or "0"))
+    except (ArithmeticError, ValueError):
+        raise InvalidAmount("扣划回报金额无法识别。", details={"deducted_amount": "invalid"}) from None
+
+
+def _deduct_hold_reason(order: Order, result: dict[str, Any]) -> str | None:
+    """Why a signed "deduction done" must not be booked, or None when it may be.
+
+    The order is the court's ruling (民诉解释 2022 art. 484): an institution's answer is booked
+    only for a deduction in flight, on a freeze still in force, and for no more than the order
+    asked and the freeze holds. Anything else is held for review (:class:`HeldResult`)."""
+    amount = _deducted_amount(result)
+    if order.status not in OPEN_ORDER_STATUSES:
+        return HoldReason.NOT_IN_FLIGHT
+    freeze = _order_freeze(order)
+    if freeze.status != FreezeStatus.ACTIVE:
+        return HoldReason.FREEZE_ENDED
+    if amount > order.amount or amount > freeze.amount_frozen - freeze.amount_deducted:
+        return HoldReason.OVER_AMOUNT
+    return None
+
+
+def _result_hold(order: Order, msg: InboxMessage, reason: str, result: dict[str, Any], now: datetime) -> None:
+    """Keep a result out of the books: a :class:`HeldResult` for staff, the order marked
+    ``held`` (out of the dispatcher's hands), and an event on the case's timeline."""
+    amount = _deducted_amount(result)
+    held, created = HeldResult.objects.get_or_create(
+        message=msg,
+        defaults={
+            "court_id": order.court_id,
+            "case_id": order.case_id,
+            "order": order,
+            "reason": reason,
+            "amount": amount,
+            "order_amount": order.amount,
+            "order_status": order.status,
+            "created_at": now,
+        },
+    )
+    if not created:
+        return
+    label = HoldReason(reason).label
+    order.status = OrderStatus.HELD
+    order.finished_at = now
+    order.next_attempt_at = None
+    order.last_error = f"回报扣划{amount}元，{label}，未入账，待人工核对"[:256]
+    order.result = result
+    order.save(update_fields=["status", "finished_at", "next_attempt_at", "last_error", "result"])
+    log.warning(
+        "institution %s: deduction result %s held for review (%s, order %s of %s)",
+        order.institution,
+        amount,
+        reason,
+        order.key,
+        order.amount,
+    )
+    _event(
+        order.case,
+        "inquiry.result_held",
+        f"{order.institution_name}回报扣划{amount}元（指令金额{order.amount}元）：{label}，"
+        "未入账，待人工核对",
+        now,
+        None,
+        data={"order": order.pk, "held": held.pk, "amount": amount, "reason": reason},
+        legal_basis=rules.BASIS_DEDUCT,
+    )
+
+
+@transaction.atomic
+def held_result_review(*, held: HeldResult, actor: User, now: datetime, note: str) -> HeldResult:
+    """Close a held deduction result once it has been compared with the institution's
+    statement. Nothing is booked here: money that really reached the court's account is booked
+    as a receipt by finance, with the bank statement in hand. The order ends as failed and
+    superseded (it does not come back to the queue)."""
+    require(actor, "control.deduct", court=held.case.court)
+    note = note.strip()
+    if not note:
+        raise InvalidAmount("请填写核对意见（如与机构对账结果）。", details={"note": "required"})
+    locked = HeldResult.objects.select_for_update().get(pk=held.pk)
+    if locked.reviewed_at is not None:
+        raise InvalidTransition("该回报已核对。")
+    locked.reviewed_at = now
+    locked.reviewed_by = actor
+    locked.review_note = note[:256]
+    locked.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+    Order.objects.filter(pk=locked.order_id, status=OrderStatus.HELD).update(
+        status=OrderStatus.FAILED, superseded=True, last_error=f"已人工核对：{note}"[:256]
+    )
+    _event(
+        locked.case,
+        "inquiry.result_reviewed",
+        f"已核对机构回报的扣划{locked.amount}元（未入账）：{note}"[:256],
+        now,
+        actor,
+        data={"held": locked.pk, "order": locked.order_id},
+    )
+    return locked
+
+
 def _deduct_done(order: Order, control: Control, result: dict[str, Any], now: datetime) -> None:
     freeze = _order_freeze(order)
-    amount = to_money(str(result.get("deducted_amount") or "0"))
-    room = freeze.amount_frozen - freeze.amount_deducted
-    if amount > room:
-        log.warning("institution %s deducted %s, more than the %s frozen", order.institution, amount, room)
+    amount = _deducted_amount(result)
     if amount <= 0:
         return
     receipt_record(
@@ -714,6 +820,53 @@ def _owed(case: Case, now: datetime) -> Decimal:
     return to_money(amount_outstanding(case=case, as_of=_today(now)))
 
 
+@dataclass(frozen=True)
+class _Account:
+    asset_id: int  # the latest Asset row that reported it
+    balance: Decimal  # as last reported
+    held: Decimal  # by every pending or active money freeze of the court's cases
+
+
+def _account_key(asset: Asset) -> tuple[int, str, str]:
+    return (asset.party_id, asset.institution, asset.identifier)
+
+
+def _debtor_accounts(case: Case, deposits: Sequence[Asset]) -> dict[tuple[int, str, str], _Account]:
+    """Every deposit account of the debtors in ``deposits`` known in the case's court, whichever
+    case found it, with its last reported balance and what all the court's freezes hold on it.
+
+    Locks the debtors' Party rows first (in id order, after the Control row): two cases of one
+    debtor then decide their freezes one after the other, each seeing what the other holds."""
+    party_ids = sorted({a.party_id for a in deposits})
+    list(
+        Party.objects.select_for_update().filter(pk__in=party_ids).order_by("pk").values_list("pk", flat=True)
+    )
+    rows = (
+        Asset.objects.filter(court_id=case.court_id, party_id__in=party_ids, kind=AssetKind.DEPOSIT)
+        .order_by("found_at", "pk")
+        .values_list("pk", "party_id", "institution", "identifier", "balance")
+    )
+    latest: dict[tuple[int, str, str], tuple[int, Decimal]] = {}
+    key_of: dict[int, tuple[int, str, str]] = {}
+    for pk, party_id, institution, identifier, balance in rows:
+        key = (party_id, institution, identifier)
+        latest[key] = (pk, to_money(balance or ZERO))
+        key_of[pk] = key
+    held: dict[tuple[int, str, str], Decimal] = {}
+    for asset_id, amount in (
+        Freeze.objects.filter(asset_id__in=list(key_of), is_money=True, status__in=HOLDING_STATUSES)
+        .values("asset_id")
+        .annotate(s=Sum("amount_held"))
+        .values_list("asset_id", "s")
+    ):
+        key = key_of[asset_id]
+        held[key] = held.get(key, ZERO) + to_money(amount or ZERO)
+    return {
+        key: _Account(asset_id=pk, balance=balance, held=held.get(key, ZERO))
+        for key, (pk, balance) in latest.items()
+    }
+
+
 def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freeze]:
     """Freeze found balances up to what is owed, in the configured order of institutions.
 
@@ -739,12 +892,6 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
     )
     if not deposits or budget <= 0:
         return []
-    held_by_asset = {
-        row["asset_id"]: to_money(row["s"] or ZERO)
-        for row in Freeze.objects.filter(case_id=case.pk, status__in=HOLDING_STATUSES, is_money=True)
-        .values("asset_id")
-        .annotate(s=Sum("amount_held"))
-    }
     order_index = {code: i for i, code in enumerate(institution_order())}
     pending_assets = set(
         Freeze.objects.filter(case_id=case.pk, status=FreezeStatus.PENDING).values_list("asset_id", flat=True)
@@ -755,12 +902,20 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
     )
     if not candidates_assets:
         return []
+    # What each debtor holds in the whole court, whichever case found it: the living allowance
+    # is the person's, not the case's (查封规定 2020 art. 3).
+    accounts = _debtor_accounts(case, deposits)
+    here = {_account_key(a) for a in deposits}
 
     def candidate(a: Asset) -> rules.Candidate:
-        return rules.Candidate(
-            asset_id=a.pk, party_id=a.party_id, balance=a.balance or ZERO, held=held_by_asset.get(a.pk, ZERO)
-        )
+        account = accounts[_account_key(a)]
+        return rules.Candidate(asset_id=a.pk, party_id=a.party_id, balance=account.balance, held=account.held)
 
+    elsewhere = [
+        rules.Candidate(asset_id=acc.asset_id, party_id=k[0], balance=acc.balance, held=acc.held)
+        for k, acc in accounts.items()
+        if k not in here
+    ]
     allowances = {
         a.party_id: rules.living_allowance(court_code=case.court.code)
         for a in deposits
@@ -769,7 +924,7 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
     decisions = rules.plan_freezes(
         budget=budget,
         candidates=[candidate(a) for a in candidates_assets],
-        all_balances=[candidate(a) for a in deposits],
+        all_balances=[candidate(a) for a in deposits] + elsewhere,
         allowance_by_party=allowances,
     )
     by_pk = {a.pk: a for a in candidates_assets}
@@ -826,6 +981,10 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
 
 def _open_order_on(freeze: Freeze, kind: str) -> Order | None:
     return Order.objects.filter(freeze=freeze, kind=kind, status__in=OPEN_ORDER_STATUSES).first()
+
+
+def _held_deduction_on(freeze: Freeze) -> bool:
+    return Order.objects.filter(freeze=freeze, kind=OrderKind.DEDUCT, status=OrderStatus.HELD).exists()
 
 
 def _unfreeze_order(freeze: Freeze, amount: Decimal, now: datetime, actor: User | None, reason: str) -> Order:
@@ -1004,6 +1163,8 @@ def freeze_deduct(*, freeze: Freeze, actor: User, now: datetime) -> Order:
         raise InvalidTransition("只有已冻结且尚有余额的资金可以扣划。")
     if _open_order_on(locked, OrderKind.DEDUCT) or _open_order_on(locked, OrderKind.UNFREEZE):
         raise Conflict("该账户已有正在办理的扣划或解除指令。")
+    if _held_deduction_on(locked):
+        raise Conflict("该账户有待人工核对的扣划回报，请先核对。")
     amount = min(locked.amount_held, _owed(locked.case, now))
     if amount <= 0:
         raise Conflict("本案已无尚欠金额，无需扣划。")
@@ -1029,6 +1190,8 @@ def freeze_release(*, freeze: Freeze, actor: User, now: datetime, reason: str = 
         raise InvalidTransition("只有生效中的冻结或查封可以解除。")
     if _open_order_on(locked, OrderKind.UNFREEZE) or _open_order_on(locked, OrderKind.DEDUCT):
         raise Conflict("该账户已有正在办理的扣划或解除指令。")
+    if _held_deduction_on(locked):
+        raise Conflict("该账户有待人工核对的扣划回报，请先核对。")
     order = _unfreeze_order(locked, ZERO, now, actor, reason.strip() or "承办人解除")
     _event(
         locked.case,

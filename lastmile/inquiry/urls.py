@@ -12,4 +12,5 @@ urlpatterns = [
     path("freezes/<int:freeze_id>/<str:action>", views.freeze_action, name="freeze_action"),
     path("assets/<int:asset_id>/seize", views.seize, name="seize"),
     path("orders/<int:order_id>/resend", views.resend, name="resend"),
+    path("held/<int:held_id>/review", views.held_review, name="held_review"),
 ]

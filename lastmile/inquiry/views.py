@@ -150,13 +150,36 @@ def queue(request: AuthedRequest) -> HttpResponse:
     try:
         orders = list(selectors.orders_queue(actor=request.user)[:500])
         counts = selectors.queue_counts(actor=request.user)
+        held = list(selectors.held_results_queue(actor=request.user)[:200])
     except DomainError as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=403)
     return render(
         request,
         "inquiry/queue.html",
-        {"orders": orders, "counts": counts, "can_order": actor_can(request.user, "inquiry.order")},
+        {
+            "orders": orders,
+            "counts": counts,
+            "held": held,
+            "can_order": actor_can(request.user, "inquiry.order"),
+            "can_review": actor_can(request.user, "control.deduct"),
+        },
     )
+
+
+@login_required
+@require_POST
+def held_review(request: AuthedRequest, held_id: int) -> HttpResponse:
+    """Close a held institution result after comparing it with the institution's statement."""
+    try:
+        held = selectors.held_result_get_for(actor=request.user, held_id=held_id)
+        services.held_result_review(
+            held=held, actor=request.user, now=get_clock().now(), note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已记录核对意见。")
+    return redirect("inquiry:queue")
 
 
 @csrf_exempt

@@ -111,6 +111,13 @@ def _inquiry_settings(settings, **extra):
     conf._gateway.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def demo_mode_on(settings):
+    """The simulator signs with the demo keys, which the platform accepts in demo mode only;
+    tests of production behaviour switch it off again (``settings.LASTMILE["DEMO"] = False``)."""
+    settings.LASTMILE = {**settings.LASTMILE, "DEMO": True}
+
+
 @pytest.fixture
 def inquiry_settings(settings):
     def apply(**extra):
