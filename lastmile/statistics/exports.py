@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from lastmile.cases.selectors import audit_latest_anchors
+from lastmile.core.clock import SHANGHAI
 from lastmile.documents.fonts import typst_fonts
 
 from .conf import CLOSING_METHODS
@@ -187,6 +189,19 @@ _REPORT = r"""
 #image(bytes(sys.inputs.chart), format: "svg", width: 100%)
 #if d.note != "" [#text(size: 8pt, fill: luma(90))[说明：#d.note]]
 #text(size: 8pt, fill: luma(90))[口径：#d.basis]
+== 审计链锚点
+#text(size: 8pt, fill: luma(90))[#d.anchors_note]
+#table(
+  columns: (1.6fr, 0.9fr, 0.9fr, 1.6fr, 4fr),
+  stroke: 0.4pt + luma(170),
+  inset: 3pt,
+  align: (left, right, right, left, left),
+  table.header([*法院*], [*链序号*], [*记录数*], [*锚定时间*], [*链头哈希 / 签名*]),
+  ..d.anchors.map(a => (
+    a.court, a.index, a.count, a.at,
+    text(font: "Noto Sans CJK SC", size: 6.5pt)[#a.head #linebreak() #a.sig #a.problem],
+  )).flatten()
+)
 """
 
 
@@ -217,7 +232,34 @@ def monthly_report_data(dash: Dashboard, *, generated_at: datetime) -> dict[str,
             f"{'四舍五入' if cfg.rounding == 'half_up' else '截尾'}保留{cfg.percent_places}位；"
             f"执行到位率以{'期内结案案件' if cfg.money_basis == 'closed' else '受理案件'}为口径。"
         ),
+        "anchors": anchor_rows(dash, generated_at=generated_at),
+        "anchors_note": (
+            "各院审计链在统计期末前最后一次锚定的链头（保存在数据库之外、以审计密钥签名）。"
+            "日后执行 lastmile audit verify 时，数据库中的审计链必须仍包含这些链头。"
+        ),
     }
+
+
+def anchor_rows(dash: Dashboard, *, generated_at: datetime) -> list[dict[str, str]]:
+    """Each counted court's latest audit-chain anchor taken by the end of the period (or now):
+    printed so that a later ``lastmile audit verify`` can be checked against paper."""
+    period_end = datetime.combine(dash.filters.end + timedelta(days=1), time.min, tzinfo=SHANGHAI)
+    until = min(period_end, generated_at)
+    rows = []
+    for item in audit_latest_anchors(court_ids=list(dash.scope.court_ids), until=until):
+        a = item.anchor
+        rows.append(
+            {
+                "court": f"{item.court.name}（{item.court.code}）",
+                "index": str(a.index) if a else "—",
+                "count": str(a.count) if a else "—",
+                "at": a.taken_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if a else "无锚点",
+                "head": a.head if a else "",
+                "sig": f"签名 {a.sig}（密钥 {a.key_id}）" if a else "",
+                "problem": f"锚点文件异常：{item.problem}" if item.problem else "",
+            }
+        )
+    return rows
 
 
 def year_to_date_chart(dash: Dashboard) -> SafeString:

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from lastmile.cases.tasks import audit_anchor_sweep_task
 from lastmile.enforcement.tasks import enforcement_sweep_task
 from lastmile.inquiry.tasks import inquiry_sweep_task
 from lastmile.measures.tasks import measures_daily
 from lastmile.trial.tasks import court_cases_sweep_task
+from lastmile.web.tasks import reclaim_sweep_task
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,11 @@ PERIODIC: list[Periodic] = [
     Periodic("强制措施与失信名单巡检", measures_daily, timedelta(hours=1)),
     # 调解与审判: mediation periods, installments, service and effective dates.
     Periodic("调解审判送达巡检", court_cases_sweep_task, timedelta(hours=1)),
+    # 审计链: a signed checkpoint of each court's chain head, outside the database (docs/audit.md);
+    # hourly, and at least once a day per court even when nothing moved.
+    Periodic("审计链锚定", audit_anchor_sweep_task, timedelta(hours=1)),
+    # 回收: re-queue document and filing batches and task rows whose worker died (web/reclaim.py).
+    Periodic("中断任务回收", reclaim_sweep_task, timedelta(minutes=10)),
 ]
 
 

@@ -150,6 +150,8 @@ def test_audit_verify_detects_a_deleted_row(yuelu, clerk, bank, debtor, now):
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("SET session_replication_role = replica")
+        else:
+            cur.execute("DROP TRIGGER cases_caseevent_no_delete")
         cur.execute("DELETE FROM cases_caseevent WHERE id = %s", [target.pk])
         if connection.vendor == "postgresql":
             cur.execute("SET session_replication_role = DEFAULT")

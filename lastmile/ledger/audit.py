@@ -1,0 +1,140 @@
+"""Ledger transactions in the court's keyed audit chain.
+
+Every posted transaction is appended to its court's chain as a ``ledger.transaction`` event that
+carries the transaction and its legs (account, amount), in the database transaction that posts
+it. ``lastmile audit verify`` then compares the live ledger with what the chain recorded: a leg
+whose amount or account was changed, a transaction deleted, or one inserted without going through
+:func:`lastmile.ledger.services._post` is named (see docs/audit.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from lastmile.accounts.models import Court
+from lastmile.cases.audit import ChainBreak, Chained, canonical_time, witness_register
+from lastmile.cases.services import ChainEntry, audit_chain_append
+
+from .models import Leg, Transaction
+
+KIND = "ledger.transaction"
+_CHUNK = 2000
+
+
+def _money(value: Decimal) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def transaction_chain_data(txn: Transaction, legs: Sequence[tuple[int, Decimal]]) -> dict[str, Any]:
+    """What the chain records of a transaction (the same shape as cases migration 0004 writes)."""
+    return {
+        "txn": txn.pk,
+        "court": txn.court_id,
+        "case": txn.case_id,
+        "kind": txn.kind,
+        "key": txn.idempotency_key,
+        "at": canonical_time(txn.at),
+        "memo": txn.memo,
+        "legs": [[account, _money(amount)] for account, amount in sorted(legs)],
+    }
+
+
+def _legs_of(txn_ids: Sequence[int]) -> dict[int, list[tuple[int, Decimal]]]:
+    legs: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for i in range(0, len(txn_ids), _CHUNK):
+        for tid, account, amount in Leg.objects.filter(
+            transaction_id__in=txn_ids[i : i + _CHUNK]
+        ).values_list("transaction_id", "account_id", "amount"):
+            legs[tid].append((account, Decimal(amount)))
+    return legs
+
+
+def transactions_chain(*, transactions: Sequence[Transaction]) -> None:
+    """Append each just-posted transaction, with its legs as stored, to its court's chain.
+
+    Runs inside the posting's database transaction, after the legs are written.
+    """
+    if not transactions:
+        return
+    legs = _legs_of([t.pk for t in transactions])
+    by_court: dict[int, list[Transaction]] = defaultdict(list)
+    for txn in transactions:
+        by_court[txn.court_id].append(txn)
+    for court_id, txns in sorted(by_court.items()):
+        audit_chain_append(
+            court=Court.objects.get(pk=court_id),
+            entries=[
+                ChainEntry(
+                    kind=KIND,
+                    summary=f"记账凭证 #{t.pk} {t.memo}",
+                    occurred_at=t.at,
+                    data=transaction_chain_data(t, legs[t.pk]),
+                )
+                for t in txns
+            ],
+        )
+
+
+def ledger_witness(court: Court, chained: dict[int, Chained]) -> list[ChainBreak]:
+    """Compare a court's ledger with the chain; the first difference first."""
+    found: list[tuple[tuple[int, int], ChainBreak]] = []
+    seen: set[int] = set()
+    ids = list(Transaction.objects.filter(court=court).order_by("pk").values_list("pk", flat=True))
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        legs = _legs_of(chunk)
+        for txn in Transaction.objects.filter(pk__in=chunk).order_by("pk"):
+            seen.add(txn.pk)
+            record = f"ledger_transaction #{txn.pk}"
+            entry = chained.get(txn.pk)
+            if entry is None:
+                found.append(
+                    (
+                        (1, txn.pk),
+                        ChainBreak(
+                            court.code,
+                            0,
+                            0,
+                            f"记账凭证 #{txn.pk}（{txn.idempotency_key}）不在审计链中：未经记账服务写入",
+                            record=record,
+                        ),
+                    )
+                )
+                continue
+            live = transaction_chain_data(txn, legs[txn.pk])
+            if live != entry.data:
+                diff = [k for k in sorted(live) if live[k] != entry.data.get(k)]
+                found.append(
+                    (
+                        (0, entry.chain_index),
+                        ChainBreak(
+                            court.code,
+                            entry.chain_index,
+                            entry.event_id,
+                            f"记账凭证 #{txn.pk} 与审计链记载不符（{'、'.join(diff)}）："
+                            f"链上 {entry.data.get('legs')}，现为 {live['legs']}",
+                            record=record,
+                        ),
+                    )
+                )
+    for txn_id, entry in chained.items():
+        if txn_id not in seen:
+            found.append(
+                (
+                    (0, entry.chain_index),
+                    ChainBreak(
+                        court.code,
+                        entry.chain_index,
+                        entry.event_id,
+                        f"审计链记载的记账凭证 #{txn_id} 已被删除",
+                        record=f"ledger_transaction #{txn_id}",
+                    ),
+                )
+            )
+    return [b for _, b in sorted(found, key=lambda item: item[0])]
+
+
+witness_register(kind=KIND, id_field="txn", check=ledger_witness)
