@@ -36,6 +36,7 @@ from lastmile.core.money import to_money
 from lastmile.core.periods import period_end_provisional
 from lastmile.parties.models import Party, PartyKind
 
+from .audit import transactions_chain
 from .calculation import DELAY_INTEREST_PAUSE, parse_order
 from .conf import funds_setting
 from .distribution import Claim, distribute
@@ -214,6 +215,7 @@ def _post(
             for (acc, _), amount in zip(legs, amounts, strict=True)
         ]
     )
+    transactions_chain(transactions=[txn])  # into the court's keyed audit chain (docs/audit.md)
     # Absolute values computed in Decimal on the locked rows: exact on every backend (SQLite
     # would do F() arithmetic on decimals in floating point).
     for pk in ids:
@@ -681,6 +683,7 @@ def receipts_import(
         credit[target.pk] += amount
         credit[bank.pk] += amount
     Leg.objects.bulk_create(legs, batch_size=_CHUNK)
+    transactions_chain(transactions=txns)  # into the court's keyed audit chain (docs/audit.md)
     for pk in lock_ids:
         if credit.get(pk):
             Account.objects.filter(pk=pk).update(balance=locked[pk].balance + credit[pk])
