@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Court, Department, Team, User
+from .models import Court, Department, PresidentDesignation, Team, User
 
 
 @admin.register(Court)
@@ -44,3 +44,20 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+
+@admin.register(PresidentDesignation)
+class PresidentDesignationAdmin(admin.ModelAdmin):
+    """Read-only: designations are recorded by the 院长 through ``president_designate``."""
+
+    list_display = ["court", "designated_by", "deputy", "valid_from", "valid_until", "revoked_at"]
+    list_filter = ["court"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

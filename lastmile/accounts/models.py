@@ -6,6 +6,8 @@ and by the account's role (see :mod:`lastmile.accounts.permissions`).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -139,3 +141,66 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+
+class PresidentDesignation(models.Model):
+    """The 院长's written designation of a deputy (usually a 副院长) to approve, for a period,
+    what the law reserves to the 院长 (e.g. 民事诉讼法 2023 art. 119: 拘传、罚款、拘留 "须经院长批准";
+    限消规定 2015 art. 5; 失信规定 2017 art. 5).
+
+    The 院长 is responsible for the court's work and a vice-president assists the 院长
+    (人民法院组织法 2018 art. 41; article number to be confirmed against the official text), so
+    only a recorded designation (who designated whom, from when, until when, on what basis and
+    why) lets a 院领导 other than the 院长 approve. Rows are never deleted: a designation ends at
+    ``valid_until`` or when revoked.
+    """
+
+    court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="president_designations")
+    deputy = models.ForeignKey(
+        User, verbose_name=_("受指定人"), on_delete=models.PROTECT, related_name="designations_received"
+    )
+    designated_by = models.ForeignKey(
+        User, verbose_name=_("指定人（院长）"), on_delete=models.PROTECT, related_name="designations_made"
+    )
+    valid_from = models.DateTimeField(_("生效时间"))
+    valid_until = models.DateTimeField(_("终止时间"))
+    legal_basis = models.CharField(_("依据"), max_length=200)
+    reason = models.CharField(_("事由"), max_length=200)
+    created_at = models.DateTimeField(_("记录时间"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("撤销人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="designations_revoked",
+    )
+
+    class Meta:
+        verbose_name = _("院长审批授权")
+        verbose_name_plural = _("院长审批授权")
+        ordering = ["-valid_from", "-pk"]
+        indexes = [models.Index(fields=["deputy", "valid_until"], name="designation_deputy_until")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gt=models.F("valid_from")), name="designation_period_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(deputy=models.F("designated_by")), name="designation_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | models.Q(revoked_by__isnull=False),
+                name="designation_revoked_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.designated_by} → {self.deputy}（{self.valid_from:%Y-%m-%d}至{self.valid_until:%Y-%m-%d}）"
+        )
+
+    def in_effect(self, now: datetime) -> bool:
+        return self.valid_from <= now < self.valid_until and (
+            self.revoked_at is None or now < self.revoked_at
+        )

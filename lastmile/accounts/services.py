@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
-from .models import Court, Department, Role, Team, User
+from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound, PermissionDenied
+
+from .models import Court, Department, PresidentDesignation, Role, Team, User
 
 COURTS_FILE = Path(__file__).parent / "data" / "courts.json"
 
@@ -74,3 +77,65 @@ def staff_create(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+@transaction.atomic
+def president_designate(
+    *,
+    actor: User,
+    deputy: User,
+    valid_from: datetime,
+    valid_until: datetime,
+    legal_basis: str,
+    reason: str,
+    now: datetime,
+) -> PresidentDesignation:
+    """The 院长 designates a 院领导 of the same court to approve, from ``valid_from`` until
+    ``valid_until``, what the law reserves to the 院长 (see :class:`PresidentDesignation`).
+
+    Only the 院长 designates; the deputy must be an active 院领导 of the same court; the basis
+    (e.g. the court's written authorisation) and the reason (e.g. the 院长's leave) are required.
+    """
+    if not (actor.is_authenticated and actor.is_active and actor.is_president and actor.court_id):
+        raise PermissionDenied("只有院长可以指定代为审批的院领导。")
+    if deputy.court_id != actor.court_id:
+        raise NotFound("工作人员不存在。")
+    if not deputy.is_active or deputy.role != Role.LEADER or deputy.is_president or deputy.pk == actor.pk:
+        raise ConditionsNotMet("只能指定本院其他在职院领导代为审批。", unmet=["deputy"])
+    unmet = [name for name, value in (("legal_basis", legal_basis), ("reason", reason)) if not value.strip()]
+    if unmet:
+        raise ConditionsNotMet("指定代为审批须写明依据和事由。", unmet=unmet)
+    if valid_until <= valid_from:
+        raise ConditionsNotMet("授权终止时间须晚于生效时间。", unmet=["valid_until"])
+    if valid_until <= now:
+        raise ConditionsNotMet("授权终止时间已过。", unmet=["valid_until"])
+    return PresidentDesignation.objects.create(
+        court_id=actor.court_id,
+        deputy=deputy,
+        designated_by=actor,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        legal_basis=legal_basis.strip()[:200],
+        reason=reason.strip()[:200],
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def president_designation_revoke(*, actor: User, designation_id: int, now: datetime) -> PresidentDesignation:
+    """The 院长 ends a designation early; the row stays as the record of what was in effect."""
+    if not (actor.is_authenticated and actor.is_active and actor.is_president and actor.court_id):
+        raise PermissionDenied("只有院长可以撤销代为审批的指定。")
+    d = (
+        PresidentDesignation.objects.select_for_update()
+        .filter(pk=designation_id, court_id=actor.court_id)
+        .first()
+    )
+    if d is None:
+        raise NotFound("指定记录不存在。")
+    if d.revoked_at is not None or d.valid_until <= now:
+        raise InvalidTransition("该指定已终止。")
+    d.revoked_at = now
+    d.revoked_by = actor
+    d.save(update_fields=["revoked_at", "revoked_by"])
+    return d

@@ -1092,7 +1092,8 @@ def controls_release_all(*, case: Case, reason: str, actor: User | None, now: da
     creates no further orders. Freezes still in flight are released when their result arrives;
     new freezing stops until the next 一键查控. Returns the number of unfreeze orders created."""
     if actor is not None:
-        require(actor, "inquiry.order", court=case.court)
+        # Lifting freezes is the enforcement judge's act (a 解除裁定, 查封规定 2020 art. 28).
+        require(actor, "control.release", court=case.court)
     control = _control_lock(case)
     first = control.released_at is None
     if first:
@@ -1128,8 +1129,8 @@ def controls_release_all(*, case: Case, reason: str, actor: User | None, now: da
 # --- officer actions on one freeze ------------------------------------------------------------
 
 
-def _locked_freeze(freeze: Freeze, actor: User) -> tuple[Control, Freeze]:
-    require(actor, "inquiry.order", court=freeze.case.court)
+def _locked_freeze(freeze: Freeze, actor: User, capability: str = "inquiry.order") -> tuple[Control, Freeze]:
+    require(actor, capability, court=freeze.case.court)
     control = _control_lock(freeze.case)
     locked = Freeze.objects.select_for_update().select_related("asset", "case").get(pk=freeze.pk)
     return control, locked
@@ -1155,8 +1156,10 @@ def _order_for(freeze: Freeze, kind: str, amount: Decimal, now: datetime, actor:
 @transaction.atomic
 def freeze_deduct(*, freeze: Freeze, actor: User, now: datetime) -> Order:
     """一键扣划: transfer the frozen money into the case account, never more than is owed
-    (民诉解释 2022 art. 484). The ledger books the receipt when the institution confirms."""
-    _control, locked = _locked_freeze(freeze, actor)
+    (民诉解释 2022 art. 484). The ledger books the receipt when the institution confirms.
+    A 划拨 is made by ruling (民事诉讼法 2023 art. 253), so only the enforcement judge
+    (``control.deduct``) orders it; an 执行员 or the command center may not."""
+    _control, locked = _locked_freeze(freeze, actor, "control.deduct")
     if locked.case.status not in (*WORKING, CaseStatus.SUSPENDED):
         raise InvalidTransition("案件当前状态不能扣划。")
     if not locked.is_money or locked.status != FreezeStatus.ACTIVE or locked.amount_held <= 0:
@@ -1184,8 +1187,9 @@ def freeze_deduct(*, freeze: Freeze, actor: User, now: datetime) -> Order:
 
 @transaction.atomic
 def freeze_release(*, freeze: Freeze, actor: User, now: datetime, reason: str = "") -> Order:
-    """Lift one freeze or seizure (解除冻结/查封)."""
-    _control, locked = _locked_freeze(freeze, actor)
+    """Lift one freeze or seizure (解除冻结/查封). Made by a 解除裁定 (查封规定 2020 art. 28), so only
+    the enforcement judge (``control.release``) may order it."""
+    _control, locked = _locked_freeze(freeze, actor, "control.release")
     if locked.status != FreezeStatus.ACTIVE:
         raise InvalidTransition("只有生效中的冻结或查封可以解除。")
     if _open_order_on(locked, OrderKind.UNFREEZE) or _open_order_on(locked, OrderKind.DEDUCT):

@@ -36,6 +36,9 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
     return {
         "view": selectors.case_control(case=case, as_of=get_clock().today()),
         "can_order": can_order,
+        # 扣划 and 解除 are the enforcement judge's (the services refuse anyone else as well).
+        "can_deduct": actor_can(user, "control.deduct"),
+        "can_release": actor_can(user, "control.release"),
         "today": get_clock().today(),
     }
 

@@ -257,7 +257,7 @@ def guardrail_override_grant(
     *, actor: User, case: Case, party: Party, rule: str, proposal_kind: str, reason: str, now: datetime
 ) -> GuardrailOverride:
     """The 院长's written override of an overridable guardrail (who, when, reasons)."""
-    require(actor, "approve.president", court=case.court)
+    require(actor, "approve.president", court=case.court, now=now)
     if rule not in OVERRIDABLE:
         raise ConditionsNotMet("该规则不得由院长批准突破。", unmet=["rule"], details={"rule": rule})
     if not reason.strip():
@@ -359,7 +359,7 @@ def measure_approve(
     """院长 approval (民事诉讼法 2023 art. 119; 限消规定 art. 5; 失信规定 art. 5). The approver holds
     ``approve.president`` and is not the proposer; the guardrails are evaluated again."""
     m = _locked_measure(measure_id, actor)
-    require(actor, "approve.president", court=m.court)
+    require(actor, "approve.president", court=m.court, now=now)
     if m.proposed_by_id == actor.pk:
         raise PermissionDenied("提请人不能审批自己提请的措施。")
     if m.status != MeasureStatus.PROPOSED:
@@ -420,7 +420,7 @@ def _proposal_of(m: Measure) -> Proposal:
 @transaction.atomic
 def measure_reject(*, actor: User, measure_id: int, note: str, now: datetime) -> Measure:
     m = _locked_measure(measure_id, actor)
-    require(actor, "approve.president", court=m.court)
+    require(actor, "approve.president", court=m.court, now=now)
     if m.status != MeasureStatus.PROPOSED:
         raise InvalidTransition(f"措施当前状态为“{m.get_status_display()}”，不能审批。")
     m.status = MeasureStatus.REJECTED
@@ -994,7 +994,7 @@ def temporary_lift_decide(*, actor: User, lift_id: int, approve: bool, now: date
     )
     if lift is None or lift.measure.court_id != actor.court_id:
         raise NotFound("临时解除申请不存在。")
-    require(actor, "approve.president", court=lift.measure.court)
+    require(actor, "approve.president", court=lift.measure.court, now=now)
     if lift.proposed_by_id == actor.pk:
         raise PermissionDenied("提请人不能审批自己提请的事项。")
     if lift.status != LiftStatus.PROPOSED:
