@@ -1,7 +1,9 @@
 """Demo data for the embedded default: courts, staff for every role, parties and a few cases.
 
 Everything is created through the same services the platform uses, so the demo's timeline and
-audit chain are real. Idempotent: a second call changes nothing.
+audit chain are real. Idempotent: a second call changes nothing. Only in demo mode
+(:func:`lastmile.core.demo.demo_mode`): the demo logins share one published password, so they
+never exist in production, and ``lastmile check --deploy`` refuses a database that has them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from django.utils import timezone
 
 from lastmile.accounts.models import Court, Department, Role, Team, TeamKind, User
 from lastmile.accounts.services import courts_load, staff_create
+from lastmile.core.demo import demo_mode
+from lastmile.core.errors import ConditionsNotMet
 from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
 from lastmile.enforcement.models import BasisKind
 from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file
@@ -27,6 +31,7 @@ from lastmile.portal.models import ReceptionSlot
 from lastmile.portal.services import portal_account_create
 
 DEMO_COURTS = ("湘0104", "湘0702", "湘0682")
+DEMO_PREFIXES = {"湘0104": "yl", "湘0702": "wl", "湘0682": "lx"}
 
 # (username suffix, display name, role, is_president)
 DEMO_STAFF = [
@@ -67,13 +72,26 @@ def _login_rows(password: str) -> list[tuple[str, str, str, str]]:
     return sorted(rows)
 
 
+def demo_usernames() -> list[str]:
+    """Every login the demo creates (staff of the demo courts and the portal's party logins)."""
+    prefixes = DEMO_PREFIXES.values()
+    return [f"{p}_{suffix}" for p in prefixes for suffix, *_ in DEMO_STAFF] + [
+        username for username, _ in DEMO_PARTY_LOGINS
+    ]
+
+
 @transaction.atomic
 def demo_seed(*, now: datetime) -> DemoResult:
+    """Load the demo data; refused (``ConditionsNotMet``) unless demo mode is on."""
+    if not demo_mode():
+        raise ConditionsNotMet(
+            "演示模式未开启（LASTMILE_DEMO=1），不能载入演示数据和演示账号。", unmet=["demo_mode"]
+        )
     password = str(settings.LASTMILE["DEMO_PASSWORD"])
     if User.objects.filter(username="yl_zhifa").exists():
         return DemoResult(created=False, logins=_login_rows(password))
     courts_load()
-    prefixes = {"湘0104": "yl", "湘0702": "wl", "湘0682": "lx"}
+    prefixes = DEMO_PREFIXES
     for code in DEMO_COURTS:
         court = Court.objects.get(code=code)
         dept_exec, _ = Department.objects.get_or_create(court=court, name="执行局")

@@ -2,6 +2,12 @@
 
 Apps that bring a process (the institutions simulator, the plate listener) add it to
 :data:`PROCESSES`; ``run`` starts each in order and stops all of them on Ctrl-C.
+
+Every process gets the same environment (:func:`launch_env`): institutions call back on the port
+the web process really listens on, and the simulator of each ``lastmile run`` listens on its own
+free port (two instances on one machine never share or fight over one simulator); the gateway
+URL of the worker follows it. Both can be pinned with ``LASTMILE_INQUIRY_CALLBACK_URL`` and
+``LASTMILE_GATEWAY_URL``.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,7 +29,7 @@ class Process:
     label: str
     argv: Callable[[str, int], list[str]]  # (host, port) -> argv
     oneshot: bool = False  # runs once to completion; its exit does not stop the others
-    demo_only: bool = False  # started only when demo data is loaded
+    demo_only: bool = False  # started only in demo mode
 
 
 def _python() -> str:
@@ -57,10 +64,13 @@ PROCESSES: list[Process] = [
         "后台任务",
         lambda host, port: [_python(), "-m", "lastmile.cli", "db_worker", "--queue-name", "*"],
     ),
+    # Listens where LASTMILE_GATEWAY_URL (set by launch_env) says; demo mode only, since it
+    # signs with the demo keys that only demo mode accepts.
     Process(
         "institutions-sim",
         "查控协助机构模拟器",
         lambda host, port: [_python(), "-m", "lastmile.cli", "institutions-sim"],
+        demo_only=True,
     ),
     Process(
         "scheduler",
@@ -92,6 +102,43 @@ PROCESSES: list[Process] = [
 ]
 
 
+DEFAULT_SIMULATOR_PORT = 8765
+
+
+def callback_url(host: str, port: int) -> str:
+    """Where institutions post their results to a web process bound to ``host:port`` (a
+    wildcard bind is reached on the loopback address)."""
+    reach = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    if ":" in reach:
+        reach = f"[{reach}]"
+    return f"http://{reach}:{port}/inquiry/callback/"
+
+
+def free_port(host: str = "127.0.0.1", preferred: int = DEFAULT_SIMULATOR_PORT) -> int:
+    """``preferred`` if nothing listens there, else a port the system says is free."""
+    for candidate in (preferred, 0):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise OSError("no free port")  # pragma: no cover (port 0 always binds)
+
+
+def launch_env(base: dict[str, str], *, host: str, port: int, demo: bool) -> dict[str, str]:
+    """The environment of every process of one ``lastmile run``: demo mode as decided, the
+    callback URL on the web port, and (demo mode) a simulator port of its own unless
+    ``LASTMILE_GATEWAY_URL`` pins one."""
+    env = dict(base)
+    env["LASTMILE_DEMO"] = "1" if demo else "0"
+    if not base.get("LASTMILE_INQUIRY_CALLBACK_URL"):
+        env["LASTMILE_INQUIRY_CALLBACK_URL"] = callback_url(host, port)
+    if demo and not base.get("LASTMILE_GATEWAY_URL"):
+        env["LASTMILE_GATEWAY_URL"] = f"http://127.0.0.1:{free_port()}"
+    return env
+
+
 def _signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, sig)
@@ -120,7 +167,10 @@ def run_all(*, host: str, port: int, out: Callable[[str], None], demo: bool = Tr
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    env = dict(os.environ)
+    env = launch_env(dict(os.environ), host=host, port=port, demo=demo)
+    out(f"机构回执地址：{env['LASTMILE_INQUIRY_CALLBACK_URL']}")
+    if demo:
+        out(f"查控协助机构模拟器地址：{env['LASTMILE_GATEWAY_URL']}")
     try:
         for proc in PROCESSES:
             if proc.demo_only and not demo:

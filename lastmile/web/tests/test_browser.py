@@ -37,7 +37,7 @@ def browser():
         b.close()
 
 
-def test_login_workbench_and_search(browser, live_server, now):
+def test_login_workbench_and_search(browser, live_server, now, demo_mode):
     from lastmile.cases.models import Case
 
     demo_seed(now=now)

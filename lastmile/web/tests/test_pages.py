@@ -38,7 +38,7 @@ def test_workbench_requires_login(client):
     assert reverse("web:login") in response["Location"]
 
 
-def test_demo_workbench_shows_cases_and_deadlines(client, now):
+def test_demo_workbench_shows_cases_and_deadlines(client, now, demo_mode):
     from lastmile.cases.models import Case
 
     demo_seed(now=now)
@@ -54,7 +54,7 @@ def test_demo_workbench_shows_cases_and_deadlines(client, now):
     assert "发出执行通知书" in page
 
 
-def test_demo_seed_is_idempotent(now):
+def test_demo_seed_is_idempotent(now, demo_mode):
     first = demo_seed(now=now)
     second = demo_seed(now=now)
     assert first.created and not second.created

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from lastmile.core.clock import get_clock
+from lastmile.core.errors import DomainError
 from lastmile.web.demo import demo_seed
 
 
@@ -12,7 +13,10 @@ class Command(BaseCommand):
     help = "载入演示数据（法院、各岗位演示账号、当事人和案件）；已载入时不重复。"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = demo_seed(now=get_clock().now())
+        try:
+            result = demo_seed(now=get_clock().now())
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
         self.stdout.write("演示数据已载入。" if result.created else "演示数据已存在。")
         print_logins(self, result.logins)
         for line in result.notes:
