@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date as local_date
@@ -33,7 +33,8 @@ from lastmile.parties.models import Party
 
 from . import rules
 from .models import (
-    ACTIVE_STATUSES,
+    PENDING_OR_ACTIVE,
+    REPEATABLE_KINDS,
     DebtorProfile,
     DishonestListing,
     EnterpriseScreening,
@@ -122,10 +123,12 @@ class Evaluation:
     def as_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "reasons": [r.as_dict() for r in self.reasons]}
 
-    def raise_if_refused(self) -> None:
+    def raise_if_refused(self, **extra: Any) -> None:
+        """Raise :class:`GuardrailRefused` naming each refusing rule and its legal basis;
+        ``extra`` is added to the error's details (e.g. the measure a duplicate duplicates)."""
         if self.verdict == "refused":
             text = "；".join(f"{r.message}（{r.basis}）" for r in self.refusals)
-            raise GuardrailRefused(f"不得采取该措施：{text}", details=self.as_dict())
+            raise GuardrailRefused(f"不得采取该措施：{text}", details={**self.as_dict(), **extra})
 
     def require_acknowledged(self, acknowledged: bool) -> None:
         self.raise_if_refused()
@@ -237,21 +240,36 @@ def _limits(p: Proposal, today: date) -> list[Reason]:
     return out
 
 
+def duplicate_of(p: Proposal) -> Measure | None:
+    """The pending or active measure of the proposal's kind for its debtor and case, if any.
+    This read gives the early, friendly refusal; the database constraint
+    ``measure_one_active_per_kind`` is what holds the rule when proposals race."""
+    if p.kind not in MeasureKind.values or p.kind in REPEATABLE_KINDS:
+        return None
+    return (
+        Measure.objects.filter(case=p.case, subject=p.subject, kind=p.kind, status__in=PENDING_OR_ACTIVE)
+        .order_by("pk")
+        .first()
+    )
+
+
+def duplicate_reason(kind: str) -> Reason:
+    return Reason(
+        "duplicate",
+        "该被执行人在本案已有相同措施正在审批或执行中",
+        rules.KINDS[kind].basis,
+        "refuse",
+    )
+
+
+def duplicate_refuse(kind: str, **existing: int) -> NoReturn:
+    """Refuse a duplicate as :func:`measure_evaluate` does, naming the row already there."""
+    Evaluation("refused", (duplicate_reason(kind),)).raise_if_refused(**existing)
+    raise AssertionError("a refused evaluation always raises")
+
+
 def _duplicates(p: Proposal) -> list[Reason]:
-    if p.kind not in MeasureKind.values or p.kind in (MeasureKind.FINE, MeasureKind.VEHICLE_SEIZURE):
-        return []
-    if Measure.objects.filter(
-        case=p.case, subject=p.subject, kind=p.kind, status__in=[*ACTIVE_STATUSES, "proposed"]
-    ).exists():
-        return [
-            Reason(
-                "duplicate",
-                "该被执行人在本案已有相同措施正在审批或执行中",
-                rules.KINDS[p.kind].basis,
-                "refuse",
-            )
-        ]
-    return []
+    return [duplicate_reason(p.kind)] if duplicate_of(p) is not None else []
 
 
 def _good_faith(p: Proposal, today: date) -> list[Reason]:

@@ -39,6 +39,12 @@ class MeasureStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (MeasureStatus.APPROVED, MeasureStatus.IN_FORCE)
+# A proposal awaiting the 院长 counts too: a second one for the same debtor and case is a duplicate.
+PENDING_OR_ACTIVE = (MeasureStatus.PROPOSED, *ACTIVE_STATUSES)
+# Kinds a debtor may bear several of at once in one case: a new fine for a new act
+# (民事诉讼法 2023 art. 118), one seizure per vehicle.
+REPEATABLE_KINDS = ("fine", "vehicle_seizure")
+LISTED_STATUSES = ("grace", "published")
 
 
 class DishonestGround(models.IntegerChoices):
@@ -135,6 +141,13 @@ class Measure(models.Model):
             models.CheckConstraint(
                 condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("proposed_by")),
                 name="measure_approver_not_proposer",
+            ),
+            # One pending or active measure of a kind per debtor and case, whatever runs in
+            # parallel (the guardrail's duplicate rule, held by the database).
+            models.UniqueConstraint(
+                fields=["case", "subject", "kind"],
+                condition=models.Q(status__in=PENDING_OR_ACTIVE) & ~models.Q(kind__in=REPEATABLE_KINDS),
+                name="measure_one_active_per_kind",
             ),
         ]
 
@@ -319,6 +332,12 @@ class DishonestListing(models.Model):
             models.CheckConstraint(
                 condition=models.Q(publish_on__gte=models.F("decided_on")),
                 name="listing_publish_after_decision",
+            ),
+            # 失信规定 2017 art. 6: one entry per debtor and case on the list at a time.
+            models.UniqueConstraint(
+                fields=["case", "party"],
+                condition=models.Q(status__in=LISTED_STATUSES),
+                name="listing_one_active_per_debtor_case",
             ),
         ]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from lastmile.accounts.models import User
@@ -33,6 +33,8 @@ from .guardrails import (
     OVERRIDABLE,
     Proposal,
     debt_outstanding,
+    duplicate_of,
+    duplicate_refuse,
     listing_publishable,
     local_date,
     measure_evaluate,
@@ -297,7 +299,15 @@ def measure_propose(
     plate: str = "",
 ) -> Measure:
     """Propose a measure. Evaluated first (refused → nothing written; warned → needs the
-    acknowledgement). Kinds without 院长 approval take effect at once."""
+    acknowledgement). Kinds without 院长 approval take effect at once.
+
+    One pending or active measure of a kind per debtor and case (fines and vehicle seizures
+    excepted): a second proposal is refused with the guardrail's duplicate reason and its legal
+    basis, naming the measure already there, and nothing is written. The database constraint
+    ``measure_one_active_per_kind`` holds this when proposals race; the loser gets the same
+    refusal as a proposal made after the first, never the first proposer's row (it carries
+    another judge's reasons and terms, which the second proposer did not write).
+    """
     case, subject = proposal.case, proposal.subject
     require(actor, "measure.propose", court=case.court)
     if proposal.kind not in MeasureKind.values:
@@ -312,31 +322,38 @@ def measure_propose(
     evaluation.require_acknowledged(acknowledge_warnings)
 
     rule = rules.KINDS[proposal.kind]
-    m = Measure.objects.create(
-        court=case.court,
-        case=case,
-        subject=subject,
-        kind=proposal.kind,
-        status=MeasureStatus.PROPOSED,
-        reason=reason.strip(),
-        legal_basis=rule.basis.as_dict(),
-        needs_president=rule.needs_president,
-        amount=to_money(proposal.amount) if proposal.amount is not None else None,
-        days=proposal.days,
-        hours=proposal.hours,
-        summons_count=proposal.summons_count,
-        ground=proposal.ground,
-        extension_years=proposal.extension_years,
-        plate=plate,
-        evaluation={
-            **evaluation.as_dict(),
-            "security_amount": str(to_money(proposal.security_amount)),
-            "controlled_value": str(to_money(proposal.controlled_value)),
-        },
-        warnings_acknowledged=acknowledge_warnings and evaluation.verdict == "warn",
-        proposed_by=actor,
-        proposed_at=now,
-    )
+    try:
+        with transaction.atomic():
+            m = Measure.objects.create(
+                court=case.court,
+                case=case,
+                subject=subject,
+                kind=proposal.kind,
+                status=MeasureStatus.PROPOSED,
+                reason=reason.strip(),
+                legal_basis=rule.basis.as_dict(),
+                needs_president=rule.needs_president,
+                amount=to_money(proposal.amount) if proposal.amount is not None else None,
+                days=proposal.days,
+                hours=proposal.hours,
+                summons_count=proposal.summons_count,
+                ground=proposal.ground,
+                extension_years=proposal.extension_years,
+                plate=plate,
+                evaluation={
+                    **evaluation.as_dict(),
+                    "security_amount": str(to_money(proposal.security_amount)),
+                    "controlled_value": str(to_money(proposal.controlled_value)),
+                },
+                warnings_acknowledged=acknowledge_warnings and evaluation.verdict == "warn",
+                proposed_by=actor,
+                proposed_at=now,
+            )
+    except IntegrityError:
+        existing = duplicate_of(proposal)  # the racing proposal has committed: it is visible now
+        if existing is None:
+            raise
+        duplicate_refuse(proposal.kind, existing_measure=existing.pk)
     case_event_record(
         case=case,
         kind="measures.proposed",
@@ -557,32 +574,42 @@ def _listing_create(m: Measure, *, now: datetime) -> DishonestListing:
             decided, months=12 * (rules.LISTING_YEARS + m.extension_years)
         ).day
     rep = party.legal_representative or party.principal
-    return DishonestListing.objects.create(
-        measure=m,
-        court=case.court,
-        case=case,
-        party=party,
-        status=ListingStatus.GRACE if publish_on > decided else ListingStatus.PUBLISHED,
-        name=party.name,
-        name_key=_name_key(party.name),
-        id_key=party.id_number.upper(),
-        masked_id=party_masked_id(party),
-        is_person=party.is_person,
-        sex=party.get_sex_display() if party.sex else "",
-        birth_year=party.birth_date.year if party.birth_date else None,
-        legal_representative=rep.name if rep is not None and not party.is_person else "",
-        court_name=case.court.name,
-        case_number=case.number,
-        filed_on=local_date(case.filed_at) if case.filed_at else None,
-        basis=case.parent.number if case.parent_id else "",  # type: ignore[union-attr]
-        obligation=_obligation_text(case),
-        performance=_performance_text(case, decided),
-        conduct=str(DishonestGround(m.ground).label) if m.ground else "",
-        ground=m.ground or 1,
-        decided_on=decided,
-        publish_on=publish_on,
-        period_ends_on=period_end,
-    )
+    try:
+        with transaction.atomic():
+            return DishonestListing.objects.create(
+                measure=m,
+                court=case.court,
+                case=case,
+                party=party,
+                status=ListingStatus.GRACE if publish_on > decided else ListingStatus.PUBLISHED,
+                name=party.name,
+                name_key=_name_key(party.name),
+                id_key=party.id_number.upper(),
+                masked_id=party_masked_id(party),
+                is_person=party.is_person,
+                sex=party.get_sex_display() if party.sex else "",
+                birth_year=party.birth_date.year if party.birth_date else None,
+                legal_representative=rep.name if rep is not None and not party.is_person else "",
+                court_name=case.court.name,
+                case_number=case.number,
+                filed_on=local_date(case.filed_at) if case.filed_at else None,
+                basis=case.parent.number if case.parent_id else "",  # type: ignore[union-attr]
+                obligation=_obligation_text(case),
+                performance=_performance_text(case, decided),
+                conduct=str(DishonestGround(m.ground).label) if m.ground else "",
+                ground=m.ground or 1,
+                decided_on=decided,
+                publish_on=publish_on,
+                period_ends_on=period_end,
+            )
+    except IntegrityError:
+        # listing_one_active_per_debtor_case: the debtor is already on the list for this case.
+        existing = DishonestListing.objects.filter(
+            case=case, party=party, status__in=[ListingStatus.GRACE, ListingStatus.PUBLISHED]
+        ).first()
+        if existing is None:
+            raise
+        duplicate_refuse(MeasureKind.DISHONEST_LISTING, existing_listing=existing.pk)
 
 
 @transaction.atomic
