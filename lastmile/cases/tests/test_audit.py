@@ -411,3 +411,73 @@ def test_status_change_after_anchor_still_verifies(yuelu, chain, clerk, now):
     )
     assert audit_verify() == []
     assert AuditChainHead.objects.get(court=yuelu).last_index == 7
+
+
+# --- the migration that keyed the chain ---------------------------------------------------------
+
+
+class _Editor:
+    """Just enough of a schema editor for the migration's RunPython, inside the test transaction."""
+
+    def __init__(self) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cur:
+            cur.execute(sql)
+
+
+def _legacy_chain(court) -> None:
+    """Turn ``court``'s rows into what the unkeyed scheme wrote (``sha256(prev + row)``)."""
+    _rehash_from(court, 1)
+
+
+def test_migration_rekeys_an_intact_legacy_chain_and_brings_in_the_ledger(yuelu, chain, now):
+    import importlib
+
+    from django.apps import apps
+
+    from lastmile.ledger.models import Transaction
+    from lastmile.ledger.services import receipt_record
+
+    receipt_record(
+        case=chain[0].case,
+        amount=Decimal("50.00"),
+        source="debtor_transfer",
+        idempotency_key="OLD-1",
+        received_at=now,
+        actor=None,
+    )
+    # As before the migration: no ledger rows in the chain, every hash unkeyed.
+    with dba() as cur:
+        gone = CaseEvent.objects.get(court=yuelu, kind="ledger.transaction")
+        cur.execute("DELETE FROM cases_caseevent WHERE id = %s", [gone.pk])
+        for ev in CaseEvent.objects.filter(court=yuelu, chain_index__gt=gone.chain_index).order_by(
+            "chain_index"
+        ):
+            _set_index(cur, ev.pk, ev.chain_index - 1)
+    _legacy_chain(yuelu)
+    n = CaseEvent.objects.filter(court=yuelu).count()
+    assert audit_verify()  # unkeyed rows do not verify under the key
+    migration = importlib.import_module("lastmile.cases.migrations.0004_audit_chain_keyed")
+    migration.forwards(apps, _Editor())
+    assert audit_verify() == []
+    txn = Transaction.objects.get(court=yuelu)
+    last = CaseEvent.objects.filter(court=yuelu).order_by("-chain_index").first()
+    assert last.chain_index == n + 1 and last.kind == "ledger.transaction" and last.data["txn"] == txn.pk
+    # ... and the triggers are back.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CaseEvent.objects.filter(pk=last.pk).delete()
+
+
+def test_migration_refuses_to_rekey_a_chain_already_broken(yuelu, chain):
+    import importlib
+
+    from django.apps import apps
+
+    _legacy_chain(yuelu)
+    with dba() as cur:
+        cur.execute("UPDATE cases_caseevent SET summary = 'x' WHERE id = %s", [chain[3].pk])
+    migration = importlib.import_module("lastmile.cases.migrations.0004_audit_chain_keyed")
+    with pytest.raises(RuntimeError, match="第 4 条"):
+        migration.forwards(apps, _Editor())
