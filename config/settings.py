@@ -164,6 +164,30 @@ MEDIA_ROOT = DATA_DIR / "media"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
+# --- Cache (shared by every process: rate limits and login throttling) ----------------------
+# The embedded default keeps the cache in the database all processes already share (the table is
+# created by a migration of lastmile.accounts); LASTMILE_CACHE_URL=redis://host:6379/0 uses Redis
+# instead (needs the ``redis`` package). Never a per-process memory cache: every process would
+# grant its own budget.
+_cache_url = os.environ.get("LASTMILE_CACHE_URL", "").strip()
+CACHES: dict[str, dict[str, object]]
+if _cache_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "lastmile.accounts.cache.DatabaseCache",
+            "LOCATION": "lastmile_cache",
+            # culling must not let a flood of addresses wash away the counters of the others
+            "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
+        }
+    }
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma-separated).
+# Empty: the client is REMOTE_ADDR and X-Forwarded-For is ignored.
+LASTMILE_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("LASTMILE_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
 # --- Background work ------------------------------------------------------------------------
 TASKS = {
     "default": {

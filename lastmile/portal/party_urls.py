@@ -1,12 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from lastmile.accounts.views import ThrottledLoginView
 
 from . import party_views
 
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="portal/party/login.html", next_page="portal:party_home"),
+        ThrottledLoginView.as_view(template_name="portal/party/login.html", next_page="portal:party_home"),
         name="party_login",
     ),
     path("", party_views.home, name="party_home"),

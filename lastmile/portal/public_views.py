@@ -2,18 +2,18 @@
 
 Only masked fields are ever rendered; every response is scanned for unmasked ID numbers before it
 is sent (:func:`lastmile.measures.publication.unmasked_id_numbers`), and queries are rate-limited
-per client IP.
+per client address, counted in the cache every process shares (:mod:`lastmile.accounts.throttle`).
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from lastmile.accounts.throttle import client_address, rate_limited
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import InvalidIdentifier
 from lastmile.measures.publication import unmasked_id_numbers
@@ -25,27 +25,14 @@ logger = logging.getLogger(__name__)
 RATE_LIMITED_MESSAGE = "查询过于频繁，请稍后再试。"
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The peer address. X-Forwarded-For is not trusted here: a proxy in front must set
-    REMOTE_ADDR (e.g. gunicorn ``--forwarded-allow-ips``)."""
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
 def throttle(request: HttpRequest, scope: str = "dishonest") -> bool:
-    """Count one query for the client; True when it is over the limit for the current window."""
+    """Count one query for the client; True when it is over the limit for the current window.
+
+    The client is ``REMOTE_ADDR``, or behind a trusted proxy (``LASTMILE_TRUSTED_PROXIES``) the
+    right-most untrusted X-Forwarded-For address; the count is shared by every web process."""
     limit = int(measures_setting("PUBLIC_QUERY_RATE"))  # type: ignore[call-overload]
     window = int(measures_setting("PUBLIC_QUERY_WINDOW_SECONDS"))  # type: ignore[call-overload]
-    # The window opens with the client's first query; incr keeps the key's original expiry.
-    key = f"public-rate:{scope}:{client_ip(request)}"
-    if cache.add(key, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            count = 1
-    return count > limit
+    return rate_limited(scope=f"public-{scope}", address=client_address(request), limit=limit, window=window)
 
 
 def guarded(response: HttpResponse) -> HttpResponse:

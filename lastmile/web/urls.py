@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from lastmile.accounts.views import ThrottledLoginView
+
 from . import views
 
 app_name = "web"
@@ -10,7 +12,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="web:workbench", permanent=False), name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        ThrottledLoginView.as_view(template_name="registration/login.html"),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
