@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import stat
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -22,10 +21,11 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from lastmile.cases import audit
-from lastmile.cases.audit import GENESIS, anchor_file, anchors_read, audit_key, event_payload
+from lastmile.cases.audit import anchor_file, anchors_read, audit_key, event_payload
 from lastmile.cases.models import AuditChainHead, CaseEvent
 from lastmile.cases.selectors import audit_verify
 from lastmile.cases.services import PartyInRole, audit_anchor_write, case_register, case_status_change
+from lastmile.cases.tests.tampering import Editor, dba, rehash_from, set_index
 
 pytestmark = pytest.mark.django_db
 
@@ -59,67 +59,6 @@ def chain(yuelu, clerk, bank, debtor, now):
     return list(CaseEvent.objects.filter(court=yuelu).order_by("chain_index"))
 
 
-# --- what an attacker with DBA rights does ------------------------------------------------------
-
-
-@contextmanager
-def dba():
-    """Get past the append-only triggers: drop them (SQLite) or bypass them (PostgreSQL)."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("SET session_replication_role = replica")
-        else:
-            cur.execute("DROP TRIGGER IF EXISTS cases_caseevent_no_update")
-            cur.execute("DROP TRIGGER IF EXISTS cases_caseevent_no_delete")
-        try:
-            yield cur
-        finally:
-            if connection.vendor == "postgresql":
-                cur.execute("SET session_replication_role = DEFAULT")
-
-
-def _sha256_digest(prev_hash: str, court_code: str, ev: CaseEvent) -> str:
-    """The hash anyone can compute: what the chain used before it was keyed."""
-    payload = event_payload(
-        court_code=court_code,
-        chain_index=ev.chain_index,
-        case_id=ev.case_id,
-        occurred_at=audit.canonical_time(ev.occurred_at),
-        actor_id=ev.actor_id,
-        actor_label=ev.actor_label,
-        kind=ev.kind,
-        summary=ev.summary,
-        data=ev.data,
-        legal_basis=ev.legal_basis,
-    )
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
-
-
-def _rehash_from(court, start_index: int, digest=_sha256_digest) -> None:
-    """Recompute every hash from ``start_index`` to the end, and the head, as the attacker can."""
-    with dba() as cur:
-        rows = list(CaseEvent.objects.filter(court=court).order_by("chain_index"))
-        prev = GENESIS
-        for ev in rows:
-            if ev.chain_index >= start_index:
-                new = digest(prev, court.code, ev)
-                # Park the old hash first: hashes are unique.
-                cur.execute(
-                    "UPDATE cases_caseevent SET prev_hash = %s, hash = %s WHERE id = %s",
-                    [prev, new, ev.pk],
-                )
-                ev.hash = new
-            prev = ev.hash
-        cur.execute(
-            "UPDATE cases_auditchainhead SET last_index = %s, last_hash = %s WHERE court_id = %s",
-            [rows[-1].chain_index if rows else 0, prev, court.pk],
-        )
-
-
-def _set_index(cur, event_id: int, index: int) -> None:
-    cur.execute("UPDATE cases_caseevent SET chain_index = %s WHERE id = %s", [index, event_id])
-
-
 # --- the variants -------------------------------------------------------------------------------
 
 
@@ -133,7 +72,7 @@ def test_rewriting_a_row_and_recomputing_every_hash_fails_without_the_key(yuelu,
     target = chain[2]
     with dba() as cur:
         cur.execute("UPDATE cases_caseevent SET summary = %s WHERE id = %s", ["立案登记（改）", target.pk])
-    _rehash_from(yuelu, target.chain_index)
+    rehash_from(yuelu, target.chain_index)
     breaks = audit_verify()
     assert [(b.chain_index, b.event_id) for b in breaks] == [(target.chain_index, target.pk)]
     assert "密钥" in breaks[0].reason
@@ -162,7 +101,7 @@ def test_recomputing_with_another_key_fails(yuelu, chain):
     target = chain[4]
     with dba() as cur:
         cur.execute("UPDATE cases_caseevent SET actor_label = %s WHERE id = %s", ["他人", target.pk])
-    _rehash_from(yuelu, target.chain_index, digest=forged)
+    rehash_from(yuelu, target.chain_index, digest=forged)
     assert [b.chain_index for b in audit_verify()] == [target.chain_index]
 
 
@@ -189,8 +128,8 @@ def test_deleting_a_middle_row_and_renumbering_the_rest(yuelu, chain):
     with dba() as cur:
         cur.execute("DELETE FROM cases_caseevent WHERE id = %s", [victim.pk])
         for ev in chain[3:]:
-            _set_index(cur, ev.pk, ev.chain_index - 1)
-    _rehash_from(yuelu, victim.chain_index)
+            set_index(cur, ev.pk, ev.chain_index - 1)
+    rehash_from(yuelu, victim.chain_index)
     breaks = audit_verify()
     assert [(b.chain_index, b.event_id) for b in breaks] == [(victim.chain_index, chain[3].pk)]
 
@@ -199,7 +138,7 @@ def test_inserting_a_row(yuelu, chain, clerk):
     # A forged event slipped in as row 3; the rows after it move down one place.
     with dba() as cur:
         for ev in reversed(chain[2:]):
-            _set_index(cur, ev.pk, ev.chain_index + 1)
+            set_index(cur, ev.pk, ev.chain_index + 1)
         CaseEvent.objects.create(
             court=yuelu,
             chain_index=3,
@@ -214,7 +153,7 @@ def test_inserting_a_row(yuelu, chain, clerk):
             prev_hash=chain[1].hash,
             hash="f" * 64,
         )
-    _rehash_from(yuelu, 3)
+    rehash_from(yuelu, 3)
     forged = CaseEvent.objects.get(court=yuelu, chain_index=3)
     assert [(b.chain_index, b.event_id) for b in audit_verify()] == [(3, forged.pk)]
 
@@ -222,10 +161,10 @@ def test_inserting_a_row(yuelu, chain, clerk):
 def test_reordering_two_rows(yuelu, chain):
     a, b = chain[1], chain[2]
     with dba() as cur:
-        _set_index(cur, a.pk, 1000)
-        _set_index(cur, b.pk, a.chain_index)
-        _set_index(cur, a.pk, b.chain_index)
-    _rehash_from(yuelu, a.chain_index)
+        set_index(cur, a.pk, 1000)
+        set_index(cur, b.pk, a.chain_index)
+        set_index(cur, a.pk, b.chain_index)
+    rehash_from(yuelu, a.chain_index)
     breaks = audit_verify()
     assert [(x.chain_index, x.event_id) for x in breaks] == [(a.chain_index, b.pk)]
 
@@ -239,7 +178,7 @@ def test_dropping_the_triggers_then_editing_a_row(yuelu, chain):
             cur.execute("DROP TRIGGER cases_caseevent_no_update")
             cur.execute("DROP TRIGGER cases_caseevent_no_delete")
     CaseEvent.objects.filter(pk=target.pk).update(data={**target.data, "amount_claimed": "1.00"})
-    _rehash_from(yuelu, target.chain_index)
+    rehash_from(yuelu, target.chain_index)
     assert [(b.chain_index, b.event_id) for b in audit_verify()] == [(target.chain_index, target.pk)]
 
 
@@ -416,68 +355,14 @@ def test_status_change_after_anchor_still_verifies(yuelu, chain, clerk, now):
 # --- the migration that keyed the chain ---------------------------------------------------------
 
 
-class _Editor:
-    """Just enough of a schema editor for the migration's RunPython, inside the test transaction."""
-
-    def __init__(self) -> None:
-        self.connection = connection
-
-    def execute(self, sql: str) -> None:
-        with connection.cursor() as cur:
-            cur.execute(sql)
-
-
-def _legacy_chain(court) -> None:
-    """Turn ``court``'s rows into what the unkeyed scheme wrote (``sha256(prev + row)``)."""
-    _rehash_from(court, 1)
-
-
-def test_migration_rekeys_an_intact_legacy_chain_and_brings_in_the_ledger(yuelu, chain, now):
-    import importlib
-
-    from django.apps import apps
-
-    from lastmile.ledger.models import Transaction
-    from lastmile.ledger.services import receipt_record
-
-    receipt_record(
-        case=chain[0].case,
-        amount=Decimal("50.00"),
-        source="debtor_transfer",
-        idempotency_key="OLD-1",
-        received_at=now,
-        actor=None,
-    )
-    # As before the migration: no ledger rows in the chain, every hash unkeyed.
-    with dba() as cur:
-        gone = CaseEvent.objects.get(court=yuelu, kind="ledger.transaction")
-        cur.execute("DELETE FROM cases_caseevent WHERE id = %s", [gone.pk])
-        for ev in CaseEvent.objects.filter(court=yuelu, chain_index__gt=gone.chain_index).order_by(
-            "chain_index"
-        ):
-            _set_index(cur, ev.pk, ev.chain_index - 1)
-    _legacy_chain(yuelu)
-    n = CaseEvent.objects.filter(court=yuelu).count()
-    assert audit_verify()  # unkeyed rows do not verify under the key
-    migration = importlib.import_module("lastmile.cases.migrations.0004_audit_chain_keyed")
-    migration.forwards(apps, _Editor())
-    assert audit_verify() == []
-    txn = Transaction.objects.get(court=yuelu)
-    last = CaseEvent.objects.filter(court=yuelu).order_by("-chain_index").first()
-    assert last.chain_index == n + 1 and last.kind == "ledger.transaction" and last.data["txn"] == txn.pk
-    # ... and the triggers are back.
-    with pytest.raises(DatabaseError), transaction.atomic():
-        CaseEvent.objects.filter(pk=last.pk).delete()
-
-
 def test_migration_refuses_to_rekey_a_chain_already_broken(yuelu, chain):
     import importlib
 
     from django.apps import apps
 
-    _legacy_chain(yuelu)
+    rehash_from(yuelu, 1)
     with dba() as cur:
         cur.execute("UPDATE cases_caseevent SET summary = 'x' WHERE id = %s", [chain[3].pk])
     migration = importlib.import_module("lastmile.cases.migrations.0004_audit_chain_keyed")
     with pytest.raises(RuntimeError, match="第 4 条"):
-        migration.forwards(apps, _Editor())
+        migration.forwards(apps, Editor())

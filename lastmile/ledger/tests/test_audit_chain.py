@@ -9,11 +9,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from lastmile.cases.models import CaseEvent
 from lastmile.cases.selectors import audit_verify
 from lastmile.cases.services import PartyInRole, case_register
+from lastmile.cases.tests.tampering import Editor, dba, rehash_from, set_index
 from lastmile.ledger.models import Account, Leg, Transaction
 from lastmile.ledger.services import ReceiptRow, receipt_record, receipts_import
 
@@ -141,3 +142,45 @@ def test_a_bank_statement_import_is_in_the_chain(yuelu, clerk, bank, debtor, now
         )
     (brk,) = audit_verify()
     assert brk.record.startswith("ledger_transaction #")
+
+
+@pytest.fixture
+def chain(yuelu, clerk, bank, debtor, now):
+    for i in range(6):
+        _file(yuelu, clerk, bank, debtor, now + timedelta(minutes=i))
+    return list(CaseEvent.objects.filter(court=yuelu).order_by("chain_index"))
+
+
+def test_migration_rekeys_an_intact_legacy_chain_and_brings_in_the_ledger(yuelu, chain, now):
+    import importlib
+
+    from django.apps import apps
+
+    receipt_record(
+        case=chain[0].case,
+        amount=Decimal("50.00"),
+        source="debtor_transfer",
+        idempotency_key="OLD-1",
+        received_at=now,
+        actor=None,
+    )
+    # As before the migration: no ledger rows in the chain, every hash unkeyed.
+    with dba() as cur:
+        gone = CaseEvent.objects.get(court=yuelu, kind="ledger.transaction")
+        cur.execute("DELETE FROM cases_caseevent WHERE id = %s", [gone.pk])
+        for ev in CaseEvent.objects.filter(court=yuelu, chain_index__gt=gone.chain_index).order_by(
+            "chain_index"
+        ):
+            set_index(cur, ev.pk, ev.chain_index - 1)
+    rehash_from(yuelu, 1)
+    n = CaseEvent.objects.filter(court=yuelu).count()
+    assert audit_verify()  # unkeyed rows do not verify under the key
+    migration = importlib.import_module("lastmile.cases.migrations.0004_audit_chain_keyed")
+    migration.forwards(apps, Editor())
+    assert audit_verify() == []
+    txn = Transaction.objects.get(court=yuelu)
+    last = CaseEvent.objects.filter(court=yuelu).order_by("-chain_index").first()
+    assert last.chain_index == n + 1 and last.kind == "ledger.transaction" and last.data["txn"] == txn.pk
+    # ... and the triggers are back.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CaseEvent.objects.filter(pk=last.pk).delete()
