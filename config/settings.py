@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LASTMILE_DATA_DIR", BASE_DIR / "data"))
@@ -30,6 +31,17 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_json_object(name: str) -> dict[str, str]:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = json.loads(raw) if raw else {}
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {exc}") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object")
+    return {str(k): str(v) for k, v in value.items()}
 
 
 DEBUG = _env_bool("LASTMILE_DEBUG", False)
@@ -257,7 +269,7 @@ LASTMILE = {
         ),
         # {institution code: HMAC key} as a JSON object; outside demo mode an institution not
         # listed here cannot send results.
-        "KEYS": json.loads(os.environ.get("LASTMILE_INQUIRY_KEYS", "") or "{}"),
+        "KEYS": _env_json_object("LASTMILE_INQUIRY_KEYS"),
         "INSTITUTION_ORDER": ["wechatpay", "alipay", "bankcs", "hnrcu", "icbc", "ccb", "abc", "boc", "cfzq"],
         # 最低生活保障 × months per court (查封规定 2020 art. 3); UNVERIFIED placeholders.
         "LIVING_ALLOWANCE": {
