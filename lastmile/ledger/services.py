@@ -841,7 +841,10 @@ def _payout_replayed(existing: Payout, *, case: Case, amount: Decimal) -> Payout
 
 def _locked_payout(payout_id: int, actor: User) -> Payout:
     payout = (
-        Payout.objects.select_for_update().select_related("case", "case__court").filter(pk=payout_id).first()
+        Payout.objects.select_for_update(of=("self",))
+        .select_related("case", "case__court")
+        .filter(pk=payout_id)
+        .first()
     )
     if payout is None or actor.court_id != payout.court_id:
         raise NotFound("发放申请不存在或您无权操作。")

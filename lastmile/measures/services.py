@@ -21,7 +21,7 @@ from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty, CaseStatus
 from lastmile.cases.services import case_event_record, deadline_complete, deadline_open
-from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound, PermissionDenied
+from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidTransition, NotFound, PermissionDenied
 from lastmile.core.legal import LegalBasis, cpl
 from lastmile.core.money import format_yuan, to_money
 from lastmile.core.periods import period_end_provisional
@@ -92,7 +92,7 @@ def _basis(kind: str) -> LegalBasis:
 
 def _locked_measure(measure_id: int, actor: User) -> Measure:
     m = (
-        Measure.objects.select_for_update()
+        Measure.objects.select_for_update(of=("self",))
         .select_related("case", "subject", "court")
         .filter(pk=measure_id)
         .first()
@@ -678,7 +678,7 @@ def measures_expire_due(*, now: datetime) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            m = Measure.objects.select_for_update().select_related("case", "subject").get(pk=pk)
+            m = Measure.objects.select_for_update(of=("self",)).select_related("case", "subject").get(pk=pk)
             if m.status == MeasureStatus.IN_FORCE:
                 _close(m, status=MeasureStatus.EXPIRED, reason="期限届满", actor=None, now=now)
                 count += 1
@@ -699,7 +699,11 @@ def listings_publish_due(*, now: datetime) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            listing = DishonestListing.objects.select_for_update().select_related("case", "party").get(pk=pk)
+            listing = (
+                DishonestListing.objects.select_for_update(of=("self",))
+                .select_related("case", "party")
+                .get(pk=pk)
+            )
             if (
                 listing.status != ListingStatus.GRACE
                 or listing_publishable(listing, now=now).verdict == "refused"
@@ -733,7 +737,9 @@ def _listing_remove(
 ) -> DishonestListing:
     with transaction.atomic():
         listing = (
-            DishonestListing.objects.select_for_update().select_related("case", "measure").get(pk=listing_id)
+            DishonestListing.objects.select_for_update(of=("self",))
+            .select_related("case", "measure")
+            .get(pk=listing_id)
         )
         if listing.status not in (ListingStatus.GRACE, ListingStatus.PUBLISHED):
             raise InvalidTransition("该失信信息已删除或撤销。")
@@ -833,7 +839,7 @@ def listings_auto_remove(*, now: datetime) -> int:
         kind=MeasureKind.CONSUMPTION_RESTRICTION, status=MeasureStatus.IN_FORCE
     ).values_list("pk", flat=True):
         with transaction.atomic():
-            m = Measure.objects.select_for_update().select_related("case", "subject").get(pk=pk)
+            m = Measure.objects.select_for_update(of=("self",)).select_related("case", "subject").get(pk=pk)
             if m.status == MeasureStatus.IN_FORCE and _auto_ground(m.case, today) == RemovalGround.PERFORMED:
                 _close(
                     m, status=MeasureStatus.LIFTED, reason="已全部履行，依法解除限制消费", actor=None, now=now
@@ -899,7 +905,10 @@ def correction_request_decide(
     """Decide a correction request: ``corrected`` (fields fixed), ``revoked`` (wrongful listing)
     or ``rejected`` (the applicant may seek 复议 within 10 days; the listing continues)."""
     req = (
-        CorrectionRequest.objects.select_for_update().select_related("listing").filter(pk=request_id).first()
+        CorrectionRequest.objects.select_for_update(of=("self",))
+        .select_related("listing")
+        .filter(pk=request_id)
+        .first()
     )
     if req is None or req.listing.court_id != actor.court_id:
         raise NotFound("纠正申请不存在或您无权查看。")
@@ -1014,7 +1023,7 @@ def temporary_lift_propose(
 @transaction.atomic
 def temporary_lift_decide(*, actor: User, lift_id: int, approve: bool, now: datetime) -> TemporaryLift:
     lift = (
-        TemporaryLift.objects.select_for_update()
+        TemporaryLift.objects.select_for_update(of=("self",))
         .select_related("measure__case", "measure__subject")
         .filter(pk=lift_id)
         .first()
@@ -1089,7 +1098,12 @@ def measure_review_apply(
 def measure_review_decide(
     *, actor: User, review_id: int, outcome: str, decided_on: date, now: datetime
 ) -> MeasureReview:
-    review = MeasureReview.objects.select_for_update().select_related("measure").filter(pk=review_id).first()
+    review = (
+        MeasureReview.objects.select_for_update(of=("self",))
+        .select_related("measure")
+        .filter(pk=review_id)
+        .first()
+    )
     if review is None or review.measure.court_id != actor.court_id:
         raise NotFound("复议不存在。")
     require(actor, "measure.propose", court=review.measure.court)
@@ -1100,7 +1114,11 @@ def measure_review_decide(
     review.outcome = outcome
     review.decided_on = decided_on
     review.save(update_fields=["outcome", "decided_on"])
-    m = Measure.objects.select_for_update().select_related("case", "subject").get(pk=review.measure_id)
+    m = (
+        Measure.objects.select_for_update(of=("self",))
+        .select_related("case", "subject")
+        .get(pk=review.measure_id)
+    )
     deadline_complete(case=m.case, kind=f"measure_review_{review.pk}", now=now)
     if outcome == ReviewOutcome.REVOKED and m.status in (MeasureStatus.IN_FORCE, MeasureStatus.APPROVED):
         _close(m, status=MeasureStatus.REVOKED, reason="复议撤销", actor=actor, now=now)
@@ -1264,20 +1282,24 @@ def special_operation_create(
     require(actor, "enforcement.dispatch", court=actor.court)
     if ends_on < starts_on:
         raise ConditionsNotMet("结束日期不能早于开始日期。", unmet=["dates"])
-    op = SpecialOperation.objects.create(
-        court_id=court_id_of(actor),
-        name=name.strip(),
-        criteria={
-            "min_amount": str(criteria.min_amount),
-            "person_only": criteria.person_only,
-            "listed_only": criteria.listed_only,
-            "limit": criteria.limit,
-        },
-        starts_on=starts_on,
-        ends_on=ends_on,
-        created_by=actor,
-        created_at=now,
-    )
+    try:
+        with transaction.atomic():
+            op = SpecialOperation.objects.create(
+                court_id=court_id_of(actor),
+                name=name.strip(),
+                criteria={
+                    "min_amount": str(criteria.min_amount),
+                    "person_only": criteria.person_only,
+                    "listed_only": criteria.listed_only,
+                    "limit": criteria.limit,
+                },
+                starts_on=starts_on,
+                ends_on=ends_on,
+                created_by=actor,
+                created_at=now,
+            )
+    except IntegrityError:  # operation_unique_name: the court already has one of that name
+        raise Conflict("本院已有同名专项行动。", details={"name": name.strip()}) from None
     cases = Case.objects.filter(
         court_id=court_id_of(actor), type_code__in=["执", "执恢"], amount_claimed__gte=criteria.min_amount
     ).exclude(status=CaseStatus.CLOSED)
@@ -1289,10 +1311,15 @@ def special_operation_create(
         rows = rows.filter(
             Q(case_id__in=listed.values("case_id")) & Q(party_id__in=listed.values("party_id"))
         )
-    targets = [
-        OperationTarget(operation=op, case=row.case, party=row.party)
-        for row in rows.order_by("-case__amount_claimed", "case_id")[: criteria.limit]
-    ]
+    # A debtor in two debtor roles of one case is one target (operation_target_unique).
+    picked: dict[tuple[int, int], OperationTarget] = {}
+    for row in rows.order_by("-case__amount_claimed", "case_id", "pk"):
+        if len(picked) >= criteria.limit:
+            break
+        picked.setdefault(
+            (row.case_id, row.party_id), OperationTarget(operation=op, case=row.case, party=row.party)
+        )
+    targets = list(picked.values())
     OperationTarget.objects.bulk_create(targets)
     return op
 
@@ -1302,7 +1329,10 @@ def operation_target_assign(
     *, actor: User, target_id: int, team_id: int | None, scheduled_on: date | None, now: datetime
 ) -> OperationTarget:
     target = (
-        OperationTarget.objects.select_for_update().select_related("operation").filter(pk=target_id).first()
+        OperationTarget.objects.select_for_update(of=("self",))
+        .select_related("operation")
+        .filter(pk=target_id)
+        .first()
     )
     if target is None or target.operation.court_id != actor.court_id:
         raise NotFound("行动对象不存在。")
@@ -1318,7 +1348,7 @@ def operation_target_outcome_record(
     *, actor: User, target_id: int, outcome: str, amount_recovered: Decimal, note: str, now: datetime
 ) -> OperationTarget:
     target = (
-        OperationTarget.objects.select_for_update()
+        OperationTarget.objects.select_for_update(of=("self",))
         .select_related("operation", "case", "party")
         .filter(pk=target_id)
         .first()

@@ -208,3 +208,49 @@ def test_twenty_parallel_proposals_make_one_listing(officer, officer2, president
     assert all(e.details["reasons"][0]["code"] == "duplicate" for e in refused)
     # one proposal, one approval, one taking effect: nothing else reached the timeline
     assert CaseEvent.objects.filter(case=case).count() - events_before == 3
+
+
+@pytest.mark.django_db
+def test_special_operation_name_taken_is_a_clear_refusal_not_a_500(yuelu, case, now):
+    from datetime import date
+
+    from lastmile.accounts.models import Role
+    from lastmile.core.errors import Conflict
+    from lastmile.measures.models import SpecialOperation
+    from lastmile.measures.services import TargetCriteria, special_operation_create
+    from lastmile.testing.factories import UserFactory
+
+    commander = UserFactory(court=yuelu, role=Role.COMMAND_CENTER)
+    make = {
+        "actor": commander,
+        "name": "湘执利剑",
+        "starts_on": date(2025, 3, 1),
+        "ends_on": date(2025, 3, 31),
+        "criteria": TargetCriteria(min_amount=Decimal("1")),
+        "now": now,
+    }
+    special_operation_create(**make)
+    with pytest.raises(Conflict, match="同名专项行动"):
+        special_operation_create(**make)
+    assert SpecialOperation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_special_operation_takes_a_debtor_in_two_roles_once(yuelu, case, debtor_person, now):
+    from datetime import date
+
+    from lastmile.accounts.models import Role
+    from lastmile.cases.models import CaseParty, PartyRole
+    from lastmile.measures.services import TargetCriteria, special_operation_create
+    from lastmile.testing.factories import UserFactory
+
+    CaseParty.objects.create(case=case, party=debtor_person, role=PartyRole.DEFENDANT, position=9)
+    op = special_operation_create(
+        actor=UserFactory(court=yuelu, role=Role.COMMAND_CENTER),
+        name="夏季攻势",
+        starts_on=date(2025, 6, 1),
+        ends_on=date(2025, 6, 30),
+        criteria=TargetCriteria(min_amount=Decimal("1")),
+        now=now,
+    )
+    assert list(op.targets.values_list("case_id", "party_id")) == [(case.pk, debtor_person.pk)]
