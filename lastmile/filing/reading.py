@@ -154,7 +154,9 @@ def cell_text(value: Any) -> str:
 
 
 def _blank(cells: Sequence[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+    return all(
+        c is None or (isinstance(c, str) and not isinstance(c, OverlongCell) and not c.strip()) for c in cells
+    )
 
 
 def _sheet(

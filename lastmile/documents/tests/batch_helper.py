@@ -3,6 +3,11 @@
 ``python -m lastmile.documents.tests.batch_helper setup N`` prints the job id;
 ``run JOB [--reclaim] [--slow S]`` prints ``done F/T`` after each item;
 ``verify JOB`` prints a JSON summary.
+
+For the sweep (``LEASE_SECONDS`` in the environment shortens every hold):
+``enqueue JOB`` queues the job's task as ``batch_create`` does; ``worker [--slow S]`` runs
+``lastmile db_worker --batch`` (the real worker) printing ``issued N`` after each document;
+``reclaim`` runs ``lastmile reclaim``; ``tasks`` prints the task rows' statuses as JSON.
 """
 
 from __future__ import annotations
@@ -25,6 +30,11 @@ def main() -> None:
         **settings.LASTMILE.get("DOCUMENTS", {}),
         "ROOT": os.environ["DOCS_ROOT"],
     }
+    if "LEASE_SECONDS" in os.environ:
+        lease = int(os.environ["LEASE_SECONDS"])
+        settings.LASTMILE["DOCUMENTS"]["BATCH_LEASE_SECONDS"] = lease
+        settings.LASTMILE["FILING"] = {**settings.LASTMILE.get("FILING", {}), "LEASE_SECONDS": lease}
+        settings.LASTMILE["TASKS_STALE_SECONDS"] = lease
 
     from django.db.models import Count
 
@@ -73,6 +83,55 @@ def main() -> None:
             progress=progress,
         )
         print("finished", flush=True)
+    elif action == "enqueue":
+        from django.utils import timezone
+
+        from lastmile.documents.services import _lease
+        from lastmile.documents.tasks import batch_run_task
+
+        job = BatchJob.objects.get(pk=int(sys.argv[2]))
+        BatchJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() + _lease())
+        batch_run_task.enqueue(job.pk, 0)
+    elif action == "worker":
+        from django.core.management import call_command
+
+        from lastmile.documents import services
+
+        slow = float(sys.argv[sys.argv.index("--slow") + 1]) if "--slow" in sys.argv else 0.0
+        real = services.document_issue
+        issued = {"n": 0}
+
+        def issue_and_report(**kwargs):  # type: ignore[no-untyped-def]
+            document = real(**kwargs)
+            issued["n"] += 1
+            print(f"issued {issued['n']}", flush=True)
+            time.sleep(slow)
+            return document
+
+        services.document_issue = issue_and_report  # type: ignore[assignment]
+        call_command("db_worker", "--queue-name", "*", "--batch", "--interval", "0", "--no-startup-delay")
+        print("finished", flush=True)
+    elif action == "reclaim":
+        from django.core.management import call_command
+
+        call_command("reclaim")
+    elif action == "tasks":
+        from django_tasks_db.models import DBTaskResult
+
+        print(
+            json.dumps(
+                [
+                    {
+                        "status": r.status,
+                        "task": r.task_path,
+                        "args": r.args_kwargs["args"],
+                        "error": r.exception_class_path,
+                    }
+                    for r in DBTaskResult.objects.order_by("enqueued_at")
+                ]
+            ),
+            flush=True,
+        )
     elif action == "verify":
         job = BatchJob.objects.get(pk=int(sys.argv[2]))
         docs = Document.objects.filter(batch_item__job=job)

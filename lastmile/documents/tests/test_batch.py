@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -205,3 +206,116 @@ def test_a_killed_batch_restarted_completes_with_each_document_exactly_once(tmp_
     assert final["files"] == total
     assert final["audit_breaks"] == 0
     assert final["counts"] == [total, total]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_batch_is_resumed_by_the_sweep_with_each_document_exactly_once(tmp_path):
+    """The real worker (``db_worker``) is killed with SIGKILL mid-batch; nothing but the periodic
+    sweep (``lastmile reclaim``) and a worker bring the batch to its end, each document once."""
+    lease = 3
+    env = {**_env(tmp_path), "LEASE_SECONDS": str(lease)}
+    if connection.vendor != "postgresql":
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            timeout=300,
+        )
+    total = 24
+    job_id = _helper(env, "setup", str(total)).strip().splitlines()[-1]
+    _helper(env, "enqueue", job_id)
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "lastmile.documents.tests.batch_helper", "worker", "--slow", "0.05"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdout is not None
+    for line in worker.stdout:
+        if line.startswith("issued ") and int(line.split()[1]) >= 6:
+            worker.send_signal(signal.SIGKILL)
+            break
+    worker.wait(timeout=60)
+    assert worker.returncode == -signal.SIGKILL
+
+    midway = json.loads(_helper(env, "verify", job_id))
+    assert 6 <= midway["documents"] < total and midway["status"] == "running"
+    assert [t["status"] for t in json.loads(_helper(env, "tasks"))] == ["RUNNING"]  # the dead worker's
+    # A worker alone does nothing: the job's task is RUNNING forever, nothing is queued.
+    assert "finished" in _helper(env, "worker")
+    assert json.loads(_helper(env, "verify", job_id))["documents"] == midway["documents"]
+
+    time.sleep(lease + 1)  # the dead worker's hold and claims lapse
+    assert "文书批量任务 1 个" in _helper(env, "reclaim")
+    assert "finished" in _helper(env, "worker")
+
+    final = json.loads(_helper(env, "verify", job_id))
+    assert final["status"] == "done"
+    assert final["documents"] == total == final["all_documents_of_cases"]
+    assert final["per_case_template"] == [1]
+    assert final["items_by_status"] == {"done": total}
+    assert final["issued_events"] == total
+    assert final["files"] == total
+    assert final["audit_breaks"] == 0
+    tasks = json.loads(_helper(env, "tasks"))
+    assert "RUNNING" not in {t["status"] for t in tasks}
+    assert tasks[0]["status"] == "FAILED" and tasks[0]["error"].endswith("WorkerLost")
+
+
+@pytest.mark.django_db
+def test_the_sweep_requeues_a_lapsed_job_once_and_leaves_held_and_finished_jobs(
+    yuelu, judge, now, cases, docs_root, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from lastmile.documents.services import batch_jobs_reclaim
+
+    def job(**fields):  # type: ignore[no-untyped-def]
+        j = batch_create(
+            court=yuelu,
+            template_code=SPEC.code,
+            cases=cases[:2],
+            actor=judge,
+            now=now,
+            context=SPEC.sample,
+            enqueue=False,
+        )
+        BatchJob.objects.filter(pk=j.pk).update(**fields)
+        return j
+
+    lapsed = job(status=BatchStatus.RUNNING, lease_until=now - timedelta(seconds=1))
+    job(status=BatchStatus.RUNNING, lease_until=now + timedelta(seconds=60))  # a live worker holds it
+    job(status=BatchStatus.DONE, finished_at=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert batch_jobs_reclaim(now=now) == [lapsed.pk]
+        assert batch_jobs_reclaim(now=now) == []  # the sweep took the hold
+    assert [r.args_kwargs["args"] for r in DBTaskResult.objects.all()] == [[lapsed.pk, 0]]
+    lapsed.refresh_from_db()
+    assert lapsed.reclaims == 1 and lapsed.lease_until > now
+
+
+@pytest.mark.django_db
+def test_an_item_that_keeps_killing_its_worker_fails_instead_of_looping(yuelu, judge, now, cases, docs_root):
+    job = batch_create(
+        court=yuelu,
+        template_code=SPEC.code,
+        cases=cases[:2],
+        actor=judge,
+        now=now,
+        context=SPEC.sample,
+        enqueue=False,
+    )
+    poison, _fine = BatchItem.objects.filter(job=job).order_by("pk")
+    BatchItem.objects.filter(pk=poison.pk).update(
+        status=ItemStatus.CLAIMED, claimed_by="dead", claimed_at=now - timedelta(hours=1), attempts=5
+    )
+    batch_run(job, worker_id="w2", clock=FixedClock(now))
+    poison.refresh_from_db()
+    assert poison.status == ItemStatus.FAILED and "多次" in poison.error
+    assert Document.objects.filter(batch_item__job=job).count() == 1
+    job.refresh_from_db()
+    assert job.status == BatchStatus.FAILED
