@@ -124,7 +124,9 @@ def _court_and_client(
         "multipart/form-data：file（XLSX，或UTF-8/GBK编码的CSV）、batch_id、court；"
         "或 application/json：{batch_id, court, rows:[{表头: 值}]}。"
         "同一批次号、相同内容重复提交返回原批次（replayed=true，不重复立案）；"
-        "同一批次号、不同内容返回 409 batch_id_conflict。小批次当场处理，大批次转后台并可查询进度。"
+        "同一批次号、不同内容返回 409 batch_id_conflict。文件只作快速检查后保存（XLSX解压后超过上限"
+        "或压缩比异常即返回 400 upload_too_large），由后台逐行读取和立案，返回 status=received，"
+        "请查询批次进度。"
     ),
     openapi_extra={
         "requestBody": {
