@@ -254,7 +254,6 @@ LASTMILE = {
         "CASE_TYPE_CODE": "民诉前调",
         "CAUSE": "金融借款合同纠纷",
         "CHUNK_ROWS": 100,
-        "INLINE_MAX_ROWS": 200,
         "MAX_ROWS": 50_000,
         "MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
         "MAX_ANNUAL_RATE": "0.36",

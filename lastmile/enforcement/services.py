@@ -95,11 +95,14 @@ class InvalidFiling(DomainError):
 # --- Guards ---------------------------------------------------------------------------------
 
 
-def _guard(case: Case, action: str, actor: User | None) -> tuple[Case, EnforcementCase]:
-    """Check capability and the transition table on the locked case; return the locked rows."""
+def _guard(
+    case: Case, action: str, actor: User | None, *, now: datetime | None = None
+) -> tuple[Case, EnforcementCase]:
+    """Check capability (held at ``now``) and the transition table on the locked case; return the
+    locked rows."""
     spec = ACTIONS[action]
     if actor is not None:
-        require(actor, spec.capability, court=case.court)
+        require(actor, spec.capability, court=case.court, now=now)
     locked = case_lock(case)
     ec = EnforcementCase.objects.select_for_update().filter(case=locked).first()
     if ec is None:
@@ -741,7 +744,7 @@ def time_limit_extension_decide(
 ) -> TimeLimitExtension:
     """The 院长 approves or refuses; an approval adds 3 months. A further extension must also be
     reported to the high court for the record (审限规定 art. 5), which the event notes."""
-    locked, ec = _guard(extension.case, "extension_decide", actor)
+    locked, ec = _guard(extension.case, "extension_decide", actor, now=now)
     ext = TimeLimitExtension.objects.select_for_update().get(pk=extension.pk)
     if ext.status != ApprovalStatus.PENDING:
         raise InvalidTransition("该延长申请已经审批。")

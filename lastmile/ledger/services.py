@@ -855,7 +855,7 @@ def _locked_payout(payout_id: int, actor: User) -> Payout:
 def payout_approve(*, payout_id: int, actor: User, now: datetime) -> Payout:
     """A court leader (approve.president) approves; never the clerk who asked (four eyes)."""
     payout = _locked_payout(payout_id, actor)
-    require(actor, "approve.president", court=payout.case.court)
+    require(actor, "approve.president", court=payout.case.court, now=now)
     if payout.requested_by_id == actor.pk:
         raise PermissionDenied("发放申请不能由申请人本人审批。")
     if payout.status == PayoutStatus.APPROVED and payout.approved_by_id == actor.pk:
@@ -883,7 +883,7 @@ def payout_reject(*, payout_id: int, actor: User, now: datetime, reason: str = "
     """Withdraw or refuse a payout not yet paid; the held amount returns to the case account."""
     payout = _locked_payout(payout_id, actor)
     if not (
-        _can(actor, "approve.president")
+        _can(actor, "approve.president", now=now)
         or (_can(actor, "funds.manage") and payout.status == PayoutStatus.REQUESTED)
     ):
         raise PermissionDenied("您没有退回该发放申请的权限。")
@@ -916,10 +916,10 @@ def payout_reject(*, payout_id: int, actor: User, now: datetime, reason: str = "
     return payout
 
 
-def _can(actor: User, capability: str) -> bool:
+def _can(actor: User, capability: str, *, now: datetime | None = None) -> bool:
     from lastmile.accounts.permissions import actor_can
 
-    return actor_can(actor, capability)
+    return actor_can(actor, capability, now=now)
 
 
 @transaction.atomic

@@ -122,6 +122,8 @@ def decide(request: AuthedRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 def exports(request: AuthedRequest) -> HttpResponse:
+    if not actor_can(request.user, "measure.propose"):
+        return render(request, "web/error.html", {"message": "您没有执行此操作的权限。"}, status=403)
     if request.method == "POST":
         try:
             export = services.publication_export_create(

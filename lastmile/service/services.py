@@ -286,7 +286,13 @@ def service_public_notice(*, order: ServiceOrder, actor: User | None, now: datet
         summary=f"向{locked.recipient.name}公告送达{locked.document.title}，公告期满日{ends:%Y-%m-%d}",
         actor=actor,
         now=now,
-        data={"order": locked.pk, "published_on": published, "ends_on": ends},
+        data={
+            "order": locked.pk,
+            "document": locked.document_id,
+            "recipient": locked.recipient_id,
+            "published_on": published,
+            "ends_on": ends,
+        },
         legal_basis=BASIS_PUBLIC_NOTICE,
     )
     return locked
@@ -316,7 +322,12 @@ def service_sweep(*, now: datetime) -> int:
                 summary=f"{order.document.title}公告期满，视为已向{order.recipient.name}送达",
                 actor=None,
                 now=now,
-                data={"order": order.pk, "served_on": order.served_on},
+                data={
+                    "order": order.pk,
+                    "document": order.document_id,
+                    "recipient": order.recipient_id,
+                    "served_on": order.served_on,
+                },
                 legal_basis=BASIS_PUBLIC_NOTICE,
             )
             done += 1
