@@ -235,7 +235,7 @@ LOGGING = {
 }
 
 # --- Lastmile domain settings ---------------------------------------------------------------
-# Rules marked UNVERIFIED in shared/domain/rules.md are settings; see docs/configuration.md.
+# Rules marked UNVERIFIED in docs/law.md are settings; see docs/configuration.md.
 LASTMILE = {
     "DEMO": DEMO,
     "DEMO_PASSWORD": os.environ.get("LASTMILE_DEMO_PASSWORD", "lastmile2026"),

@@ -21,7 +21,7 @@ def courts_load(*, path: Path = COURTS_FILE) -> list[Court]:
     """Create or update courts from the court-code table (法〔2015〕137号 art. 12).
 
     Court codes are loaded, never computed: special courts break the GB/T 2260 rule
-    (rules.md §1.2). Parents must appear before their children in the file.
+    (案号意见 arts. 5–6, 12; see docs/law.md). Parents must appear before their children in the file.
     """
     rows: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["courts"]
     courts: dict[str, Court] = {}

@@ -196,7 +196,7 @@ PROVINCE_ABBREVIATIONS = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂
 NEV_SERIAL_LETTERS = "DABCEFGHJK"
 """Letters allowed in the energy-type position of new-energy plates.
 
-UNVERIFIED (rules.md §9.3, §13 item 4): GA 36 as first published uses only D (battery
+UNVERIFIED (docs/law.md "Case numbers and identifiers"): GA 36 as first published uses only D (battery
 electric) and F (other new energy); public validators accept A–K without I since 2021
 (A–E battery electric, F–K others). We accept the extended set until the official notice
 is checked; narrow this constant to ``"DF"`` if it turns out to be wrong.
@@ -256,7 +256,7 @@ def validate_plate(s: str) -> Plate:
 # --------------------------------------------------------------------------------------
 
 KNOWN_TYPE_CODES: tuple[str, ...] = (
-    # rules.md §1.3 (《人民法院案件类型及其代字标准》 2016, as observed)
+    # 《人民法院案件类型及其代字标准》 2016, as observed in use (docs/law.md)
     "民初",
     "民终",
     "民特",

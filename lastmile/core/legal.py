@@ -1,7 +1,8 @@
 """Legal references, stored as (law, version, article) and never as a bare article number.
 
 SPC interpretations cite the Civil Procedure Law by the numbering current when they were issued
-(rules.md, "Numbering pitfall"), so a reference always carries the version of the law it means.
+(e.g. 民诉解释 2022 cites the 2021 numbering; see docs/law.md), so a reference always carries the
+version of the law it means.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ the text here is only the starting point. Every template lists the case-independ
 caller must supply (``required``) and sample values used by tests, the demo and the bench.
 
 Legal references printed in the texts follow the 2023 Civil Procedure Law numbering (CPL 2023;
-rules.md §10): 执行通知 art. 251, 报告财产 art. 252, 冻结/扣划 art. 253, 扣留提取收入 art. 254,
+see docs/law.md): 执行通知 art. 251, 报告财产 art. 252, 冻结/扣划 art. 253, 扣留提取收入 art. 254,
 查封/扣押/拍卖 arts. 255 and 258, 迟延履行利息 art. 264, 限制出境/征信 art. 266, 终结执行
 art. 268, 拘传 art. 112 with 民诉解释 art. 482, 罚款/拘留 arts. 114, 118 and 119.
 """

@@ -11,7 +11,8 @@ from typing import Any
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
-    # Type code of the case each accepted row becomes (rules.md §1.3: 民诉前调, observed in use).
+    # Type code of the case each accepted row becomes (民诉前调, as observed in use; 代字标准 2016,
+    # docs/law.md).
     "CASE_TYPE_CODE": "民诉前调",
     # 案由 given to the cases.
     "CAUSE": "金融借款合同纠纷",

@@ -76,7 +76,7 @@ from .reports import error_report_xlsx
 from .validation import RowResult, ValidationLimits, validate_sheet
 
 # 先行调解: disputes suitable for mediation are mediated before filing (CPL 2023 art. 125; the
-# article before 立案 art. 126, rules.md §10).
+# article before 立案 art. 126; see docs/law.md).
 PRE_SUIT_MEDIATION = cpl(125)
 
 ProgressFn = Callable[[int, int], None]

@@ -2,7 +2,7 @@
 
 Every problem of a row is collected (not only the first), each as ``{field, column, code,
 message}`` with a Chinese message a bank clerk can act on. Identity numbers are checked by their
-check characters (GB 11643-1999 for resident IDs, GB 32100-2015 for credit codes; rules.md §9);
+check characters (GB 11643-1999 for resident IDs, GB 32100-2015 for credit codes; docs/law.md);
 amounts go through :func:`lastmile.core.money.parse_amount` (two places, never negative, never a
 float); a cell that a spreadsheet program would run as a formula is refused and never stored as
 typed (OWASP "CSV injection").

@@ -8,7 +8,8 @@ from .models import IdType, Party
 
 
 def party_masked_id(party: Party) -> str:
-    """The ID as published lists show it: digits 11–14 hidden (rules.md §4.5);
+    """The ID as published lists show it: digits 11–14 hidden (失信规定 2017 art. 6,
+    as the national list publishes it; see docs/law.md);
     credit codes of organisations are public and shown in full."""
     if party.id_type == IdType.RESIDENT_ID and party.id_number:
         return mask_resident_id(party.id_number)

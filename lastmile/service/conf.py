@@ -1,8 +1,8 @@
 """Settings of pre-suit mediation, batch trial and electronic service:
 ``settings.LASTMILE["COURT_CASES"]``, each key with a default (docs/financial-cases.md).
 
-Periods fixed by law (30-day public notice, 15/10-day appeal) are not settings; what rules.md
-marks UNVERIFIED (the Hunan small-claims threshold, the fee printed on a 诉前调书) is.
+Periods fixed by law (30-day public notice, 15/10-day appeal) are not settings; what is
+UNVERIFIED (the Hunan small-claims threshold, the fee printed on a 诉前调书) is.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ DEFAULTS: dict[str, Any] = {
     # Pre-suit online mediation period in days from the mediator's acceptance (在线调解规则 art. 24).
     "MEDIATION_DAYS": 30,
     # Small claims (CPL 2023 art. 165): 50% of the province's previous-year average wage.
-    # The current Hunan figure was not retrieved (rules.md §10): UNVERIFIED placeholder.
+    # The current Hunan figure was not retrieved (docs/law.md "Trial"): UNVERIFIED placeholder.
     "SMALL_CLAIMS_LIMIT": "50000.00",
     # The fee a 诉前调书 prints: "halved" (诉讼费用交纳办法 2006 art. 15, 调解结案) or "none".
     "STATEMENT_FEE": "halved",

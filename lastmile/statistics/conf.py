@@ -1,5 +1,5 @@
 """Settings of the statistics app: which case types count, how rates are rounded, and the
-choices behind indicators whose official formula is UNVERIFIED (rules.md §8, §13 item 5).
+choices behind indicators whose official formula is UNVERIFIED (court practice; see docs/law.md "Statistics").
 
 Each key lives in ``settings.LASTMILE["STATISTICS"]``; anything not set takes the default below.
 Every key is documented in ``docs/statistics.md``.
@@ -24,19 +24,19 @@ REJECTED = "驳回申请"
 CLOSING_METHODS: tuple[str, ...] = (COMPLETED, NO_PROPERTY, TERMINATED, CANCELLED, NOT_ENFORCED, REJECTED)
 
 DEFAULTS: dict[str, Any] = {
-    # 执行实施类 cases (2014 立结案意见 art. 1; mapping DERIVED, rules.md §1.3).
+    # 执行实施类 cases (立结案意见 2014 art. 1; the mapping to type codes is derived, docs/law.md).
     "TYPE_CODES": ["执", "执恢", "执保"],
-    # Local indicator manuals exclude these from 受理数 and 结案数 (rules.md §1.3, §8; S40).
+    # Local indicator manuals exclude these from 受理数 and 结案数 (local practice; docs/law.md).
     "EXCLUDED_TYPE_CODES": ["执恢", "执保", "诉前调确", "诉前调书"],
-    # Bulletins round inconsistently (rules.md §8): "half_up" or "truncate".
+    # Court bulletins round inconsistently (practice): "half_up" or "truncate".
     "ROUNDING": "half_up",
     "PERCENT_PLACES": 2,
     "DAYS_PLACES": 2,
-    # 实际执结: closures that really ended the debt (S60 counted 强制执行 + 自动履行 + 和解;
+    # 实际执结: closures that really ended the debt (the 2008 assessment counted 强制执行 + 自动履行 + 和解;
     # under the six methods of 2020 art. 64 these map to 执行完毕 and 终结执行). UNVERIFIED.
     "ACTUAL_CLOSING_METHODS": [COMPLETED, TERMINATED],
     # Cases whose 申请执行标的 and recovered amount are compared for 执行到位率: "closed" (cases
-    # closed in the period, as the 2008 assessment did, S60) or "accepted" (旧存 + 新收).
+    # closed in the period, as the 2008 assessment did) or "accepted" (旧存 + 新收).
     "MONEY_BASIS": "closed",
     # Months of the time limit before extensions (审限规定 art. 5; 执行工作规定 art. 63).
     "TIME_LIMIT_MONTHS": 6,

@@ -5,10 +5,10 @@ Definitions (all over the counted case types of :mod:`.conf`, for a period ``[st
 Beijing dates; every formula is written out in ``docs/statistics.md``):
 
 - 旧存: filed before ``start`` and not closed before ``start``; 新收: filed within the period;
-  受理 = 旧存 + 新收 (rules.md §8). A case received online but never filed is not counted.
+  受理 = 旧存 + 新收 (court practice; see docs/law.md). A case received online but never filed is not counted.
 - 结案: closed within the period, by method (执行工作规定 2020 art. 64); 未结: 受理 − 结案, i.e.
   filed by ``end`` and not closed by ``end``.
-- 结案率 = 结案 ÷ 受理 (rules.md §8, VERIFIED as practice); 执行完毕率, 终本率 and 实际执结率 are
+- 结案率 = 结案 ÷ 受理 (verified as court practice; docs/law.md); 执行完毕率, 终本率 and 实际执结率 are
   over 结案 (UNVERIFIED, settings).
 - 平均结案周期 = Σ(closing date − filing date) ÷ 结案, also net of the periods excluded from the
   time limit (审限规定 art. 9).

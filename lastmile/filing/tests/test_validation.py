@@ -65,7 +65,7 @@ def test_a_good_row_is_normalised():
 @pytest.mark.parametrize(
     ("column", "value", "code"),
     [
-        ("借款人证件号码", "110105194912310021", "invalid_id"),  # rules.md §11: check should be X
+        ("借款人证件号码", "110105194912310021", "invalid_id"),  # GB 11643-1999: check should be X
         ("借款金额", "abc", "invalid_amount"),
         ("借款金额", "-5", "invalid_amount"),
         ("借款金额", "100.001", "invalid_amount"),
