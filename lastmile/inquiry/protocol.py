@@ -61,7 +61,7 @@ class Institution:
     name: str
     kind: str  # bank, payment, securities, vehicle_registry, real_estate_registry, enterprise_registry, fund
     ops: frozenset[str]
-    channel: str  # 总对总 or 点对点 (rules.md §7.1, secondary source)
+    channel: str  # 总对总 or 点对点 (网络查询冻结规定 2013; the channel names are practice)
 
 
 INSTITUTIONS: tuple[Institution, ...] = (

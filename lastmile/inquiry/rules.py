@@ -1,4 +1,7 @@
-"""The legal rules of control, each in one place with its source (rules.md §5.1, §5.3, §7.1)."""
+"""The legal rules of control, each in one place with its source: online control of the debtor
+only (网络查询冻结规定 2013), no over-freezing (查封规定 2020 art. 19), the living allowance (查封规定
+2020 art. 3), maximum periods and renewal (民诉解释 2022 art. 485). The project's reference of these
+rules is docs/law.md."""
 
 from __future__ import annotations
 
@@ -19,13 +22,13 @@ SEIZURE_RULES = "最高人民法院关于人民法院民事执行中查封、扣
 ONLINE_RULES = "最高人民法院关于网络查询、冻结被执行人存款的规定"
 CPL_INTERPRETATION = "最高人民法院关于适用《中华人民共和国民事诉讼法》的解释"
 
-# Online control is for the debtor only (网络查询冻结规定 2013; rules.md §7.1).
+# Online control is for the debtor only (网络查询冻结规定 2013).
 BASIS_ONLINE = LegalBasis(ONLINE_RULES, "2013")
-# Freezes are limited to what is owed; the excess is released (查封规定 2020 art. 19; rules.md §5.1).
+# Freezes are limited to what is owed; the excess is released (查封规定 2020 art. 19).
 BASIS_NO_OVER_FREEZE = LegalBasis(SEIZURE_RULES, "2020", "19")
-# The living expenses of a natural-person debtor are not frozen (查封规定 2020 art. 3; rules.md §5.3).
+# The living expenses of a natural-person debtor are not frozen (查封规定 2020 art. 3).
 BASIS_LIVING = LegalBasis(SEIZURE_RULES, "2020", "3")
-# Maximum periods and renewal (民诉解释 2022 art. 485; rules.md §7.1).
+# Maximum periods and renewal (民诉解释 2022 art. 485).
 BASIS_PERIOD = LegalBasis(CPL_INTERPRETATION, "2022", "485")
 # A deduction ruling has the effect of a freeze (民诉解释 2022 art. 484).
 BASIS_DEDUCT = LegalBasis(CPL_INTERPRETATION, "2022", "484")

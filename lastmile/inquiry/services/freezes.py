@@ -1,0 +1,166 @@
+"""Officer actions on one freeze or found asset: 扣划, 解除, 续行, 查封登记."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from lastmile.accounts.models import User
+from lastmile.accounts.permissions import require
+from lastmile.cases.models import CaseStatus
+from lastmile.core.clock import court_date as _today
+from lastmile.core.errors import Conflict, InvalidTransition
+
+from .. import protocol, rules
+from ..models import HOLDING_STATUSES, Asset, AssetKind, Control, Freeze, FreezeStatus, Order, OrderKind
+from .common import SEIZABLE, WORKING, ZERO, _control_lock, _event, _new_key, _on_commit_dispatch
+from .policy import _held_deduction_on, _open_order_on, _owed, _unfreeze_order
+
+
+def _locked_freeze(freeze: Freeze, actor: User, capability: str = "inquiry.order") -> tuple[Control, Freeze]:
+    require(actor, capability, court=freeze.case.court)
+    control = _control_lock(freeze.case)
+    locked = Freeze.objects.select_for_update().select_related("asset", "case").get(pk=freeze.pk)
+    return control, locked
+
+
+def _order_for(freeze: Freeze, kind: str, amount: Decimal, now: datetime, actor: User) -> Order:
+    return Order.objects.create(
+        court_id=freeze.court_id,
+        case_id=freeze.case_id,
+        institution=freeze.asset.institution,
+        kind=kind,
+        party_id=freeze.asset.party_id,
+        asset=freeze.asset,
+        freeze=freeze,
+        amount=amount,
+        key=_new_key(kind),
+        next_attempt_at=now,
+        created_at=now,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def freeze_deduct(*, freeze: Freeze, actor: User, now: datetime) -> Order:
+    """一键扣划: transfer the frozen money into the case account, never more than is owed
+    (民诉解释 2022 art. 484). The ledger books the receipt when the institution confirms.
+    A 划拨 is made by ruling (民事诉讼法 2023 art. 253), so only the enforcement judge
+    (``control.deduct``) orders it; an 执行员 or the command center may not."""
+    _control, locked = _locked_freeze(freeze, actor, "control.deduct")
+    if locked.case.status not in (*WORKING, CaseStatus.SUSPENDED):
+        raise InvalidTransition("案件当前状态不能扣划。")
+    if not locked.is_money or locked.status != FreezeStatus.ACTIVE or locked.amount_held <= 0:
+        raise InvalidTransition("只有已冻结且尚有余额的资金可以扣划。")
+    if _open_order_on(locked, OrderKind.DEDUCT) or _open_order_on(locked, OrderKind.UNFREEZE):
+        raise Conflict("该账户已有正在办理的扣划或解除指令。")
+    if _held_deduction_on(locked):
+        raise Conflict("该账户有待人工核对的扣划回报，请先核对。")
+    amount = min(locked.amount_held, _owed(locked.case, now))
+    if amount <= 0:
+        raise Conflict("本案已无尚欠金额，无需扣划。")
+    order = _order_for(locked, OrderKind.DEDUCT, amount, now, actor)
+    _event(
+        locked.case,
+        "inquiry.deduct_ordered",
+        f"扣划{locked.asset.institution_name}账户{amount}元（{locked.asset.party.name}）",
+        now,
+        actor,
+        data={"freeze": locked.pk, "amount": amount, "order": order.pk},
+        legal_basis=rules.BASIS_DEDUCT,
+    )
+    _on_commit_dispatch()
+    return order
+
+
+@transaction.atomic
+def freeze_release(*, freeze: Freeze, actor: User, now: datetime, reason: str = "") -> Order:
+    """Lift one freeze or seizure (解除冻结/查封). Made by a 解除裁定 (查封规定 2020 art. 28), so only
+    the enforcement judge (``control.release``) may order it."""
+    _control, locked = _locked_freeze(freeze, actor, "control.release")
+    if locked.status != FreezeStatus.ACTIVE:
+        raise InvalidTransition("只有生效中的冻结或查封可以解除。")
+    if _open_order_on(locked, OrderKind.UNFREEZE) or _open_order_on(locked, OrderKind.DEDUCT):
+        raise Conflict("该账户已有正在办理的扣划或解除指令。")
+    if _held_deduction_on(locked):
+        raise Conflict("该账户有待人工核对的扣划回报，请先核对。")
+    order = _unfreeze_order(locked, ZERO, now, actor, reason.strip() or "承办人解除")
+    _event(
+        locked.case,
+        "inquiry.release_ordered",
+        f"解除{locked.asset.institution_name} {locked.asset.identifier}"
+        + (f"：{reason.strip()}" if reason.strip() else ""),
+        now,
+        actor,
+        data={"freeze": locked.pk},
+    )
+    _on_commit_dispatch()
+    return order
+
+
+@transaction.atomic
+def freeze_renew(*, freeze: Freeze, actor: User, now: datetime) -> Order:
+    """续行冻结/查封 before expiry, for up to the same maximum period (民诉解释 2022 art. 485)."""
+    _control, locked = _locked_freeze(freeze, actor)
+    if locked.status != FreezeStatus.ACTIVE or locked.expires_on is None:
+        raise InvalidTransition("只有生效中的冻结或查封可以续行。")
+    if _today(now) > locked.expires_on:
+        raise InvalidTransition("冻结期限已届满，不能续行，请重新冻结。")
+    if _open_order_on(locked, OrderKind.RENEW):
+        raise Conflict("续行指令正在办理中。")
+    order = _order_for(locked, OrderKind.RENEW, ZERO, now, actor)
+    _event(
+        locked.case,
+        "inquiry.renew_ordered",
+        f"续行{locked.asset.institution_name} {locked.asset.identifier}",
+        now,
+        actor,
+        data={"freeze": locked.pk},
+        legal_basis=rules.BASIS_PERIOD,
+    )
+    _on_commit_dispatch()
+    return order
+
+
+@transaction.atomic
+def asset_seize(*, asset: Asset, actor: User, now: datetime) -> Order:
+    """查封登记 of a found vehicle, real estate, equity or securities holding (decided by the
+    officer: such assets are not divisible by amount, 查封规定 2020 art. 19 exception)."""
+    require(actor, "inquiry.order", court=asset.case.court)
+    _control_lock(asset.case)
+    if asset.case.status not in WORKING:
+        raise InvalidTransition("案件当前状态不能查封。")
+    if asset.kind not in SEIZABLE:
+        raise InvalidTransition("该类财产不能通过网络查封登记。")
+    if (
+        protocol.SEIZE not in protocol.institution(asset.institution).ops
+        and asset.kind != AssetKind.SECURITIES
+    ):
+        raise InvalidTransition("该机构不办理网络查封登记。")
+    if Freeze.objects.filter(asset=asset, status__in=HOLDING_STATUSES).exists():
+        raise Conflict("该财产已查封或正在查封。")
+    freeze = Freeze.objects.create(
+        court_id=asset.court_id,
+        case=asset.case,
+        asset=asset,
+        is_money=False,
+        status=FreezeStatus.PENDING,
+        created_at=now,
+    )
+    kind = (
+        OrderKind.SEIZE if protocol.SEIZE in protocol.institution(asset.institution).ops else OrderKind.FREEZE
+    )
+    order = _order_for(freeze, kind, ZERO, now, actor)
+    _event(
+        asset.case,
+        "inquiry.seize_ordered",
+        f"查封{asset.get_kind_display()} {asset.label or asset.identifier}",
+        now,
+        actor,
+        data={"asset": asset.pk, "order": order.pk},
+        legal_basis=rules.BASIS_PERIOD,
+    )
+    _on_commit_dispatch()
+    return order

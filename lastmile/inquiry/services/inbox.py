@@ -1,0 +1,336 @@
+"""The inbox: signed answers from institutions, stored once and applied in any order of arrival."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from lastmile.cases.services import deadline_complete, deadline_open
+from lastmile.core.clock import court_date as _today
+from lastmile.core.errors import InvalidAmount
+from lastmile.core.money import to_money
+from lastmile.ledger.services import receipt_record
+
+from .. import rules
+from ..models import (
+    Asset,
+    AssetKind,
+    Control,
+    Freeze,
+    FreezeStatus,
+    InboxMessage,
+    Order,
+    OrderKind,
+    OrderStatus,
+)
+from .common import ZERO, _control_lock, _event, _freeze_end, _order_freeze, _seconds, log
+from .held import _deduct_hold_reason, _deducted_amount, _result_hold
+from .policy import _order_fail, _plan, _reconcile
+
+
+def inbox_receive(*, institution: str, message: dict[str, Any], now: datetime) -> InboxMessage:
+    """Store a verified message from ``institution`` (once: a duplicate returns the stored row)
+    and process it. Processing is idempotent and tolerates any order of arrival."""
+    message_id = str(message.get("message_id") or "")[:80]
+    if not message_id:
+        raise InvalidAmount("回执缺少消息编号。")
+    try:
+        with transaction.atomic():
+            msg = InboxMessage.objects.create(
+                institution=institution,
+                message_id=message_id,
+                order_key=str(message.get("order_id") or "")[:64],
+                status=str(message.get("status") or "")[:16],
+                payload=message,
+                received_at=now,
+            )
+    except IntegrityError:
+        msg = InboxMessage.objects.get(institution=institution, message_id=message_id)
+    if msg.processed_at is None:
+        inbox_process(message_id=msg.pk, now=now)
+        msg.refresh_from_db()
+    return msg
+
+
+def inbox_process(*, message_id: int, now: datetime) -> None:
+    try:
+        _inbox_process(message_id=message_id, now=now)
+    except Exception as exc:  # recorded for the sweep to retry; the message stays in the inbox
+        log.exception("inquiry inbox message %s failed", message_id)
+        InboxMessage.objects.filter(pk=message_id, processed_at__isnull=True).update(error=str(exc)[:256])
+
+
+@transaction.atomic
+def _inbox_process(*, message_id: int, now: datetime) -> None:
+    msg = InboxMessage.objects.get(pk=message_id)
+    if msg.processed_at is not None:
+        return
+    order_row = (
+        Order.objects.filter(key=msg.order_key, institution=msg.institution).select_related("case").first()
+    )
+    if order_row is None:
+        InboxMessage.objects.filter(pk=msg.pk).update(processed_at=now, error="未知指令")
+        return
+    if msg.status == "accepted":
+        # Only moves an order forward from pending/sent; a late or repeated "accepted" is a no-op.
+        Order.objects.filter(pk=order_row.pk, status__in=(OrderStatus.PENDING, OrderStatus.SENT)).update(
+            status=OrderStatus.ACKNOWLEDGED,
+            acknowledged_at=now,
+            next_attempt_at=now + _seconds("RESULT_TIMEOUT_SECONDS"),
+        )
+        InboxMessage.objects.filter(pk=msg.pk).update(processed_at=now, error="")
+        return
+    control = _control_lock(order_row.case)
+    msg = InboxMessage.objects.select_for_update().get(pk=message_id)
+    if msg.processed_at is not None:
+        return
+    order = Order.objects.select_for_update().select_related("case", "party").get(pk=order_row.pk)
+    _message_apply(order, control, msg, now)
+    msg.processed_at = now
+    msg.error = ""
+    msg.save(update_fields=["processed_at", "error"])
+
+
+def _message_apply(order: Order, control: Control, msg: InboxMessage, now: datetime) -> None:
+    # "accepted" never reaches here: _inbox_process answers it without the case lock.
+    status = msg.status
+    if status == "rejected":
+        if order.status != OrderStatus.DONE and order.status != OrderStatus.FAILED:
+            error = msg.payload.get("error") or {}
+            _order_fail(order, control, str(error.get("message") or "机构拒绝执行"), now)
+        return
+    if status != "done" or order.status in (OrderStatus.DONE, OrderStatus.HELD):
+        return
+    result = msg.payload.get("result") or {}
+    if order.kind == OrderKind.DEDUCT:
+        hold = _deduct_hold_reason(order, result)
+        if hold is not None:
+            _result_hold(order, msg, hold, result, now)
+            return
+    # A freeze result after a final failure is still the truth: money may really be frozen.
+    order.status = OrderStatus.DONE
+    order.finished_at = now
+    order.next_attempt_at = None
+    order.last_error = ""
+    order.result = result
+    order.save(update_fields=["status", "finished_at", "next_attempt_at", "last_error", "result"])
+    handler = _RESULT_HANDLERS[order.kind]
+    handler(order, control, result, now)
+    if order.kind != OrderKind.INQUIRE:  # only money movements change what is held or owed
+        _reconcile(control, now, None)
+
+
+def _assets_found(order: Order, control: Control, result: dict[str, Any], now: datetime) -> None:
+    found = []
+    for item in result.get("assets") or []:
+        kind = str(item.get("kind") or "")
+        if kind not in AssetKind.values:
+            continue
+        identifier = str(item.get("identifier") or "")[:64]
+        balance = to_money(str(item["balance"])) if item.get("balance") not in (None, "") else None
+        asset, created = Asset.objects.get_or_create(
+            case_id=order.case_id,
+            institution=order.institution,
+            identifier=identifier,
+            defaults={
+                "court_id": order.court_id,
+                "party_id": order.party_id,
+                "kind": kind,
+                "label": str(item.get("label") or "")[:128],
+                "balance": balance,
+                "details": item.get("details") or {},
+                "found_at": now,
+                "order": order,
+            },
+        )
+        if not created:
+            asset.balance = balance
+            asset.details = item.get("details") or {}
+            asset.found_at = now
+            asset.order = order
+            asset.save(update_fields=["balance", "details", "found_at", "order"])
+        found.append(asset)
+    if found:
+        money = sum((a.balance or ZERO for a in found if a.kind == AssetKind.DEPOSIT), ZERO)
+        _event(
+            order.case,
+            "inquiry.assets_found",
+            f"{order.institution_name}反馈：查得{order.party.name}名下财产{len(found)}项"
+            + (f"，余额合计{money}元" if money else ""),
+            now,
+            None,
+            data={"order": order.pk, "assets": [a.pk for a in found], "deposits": money},
+            legal_basis=rules.BASIS_ONLINE,
+        )
+    _plan(control, now)
+
+
+def _freeze_done(order: Order, control: Control, result: dict[str, Any], now: datetime) -> None:
+    freeze = _order_freeze(order)
+    if freeze.status not in (FreezeStatus.PENDING, FreezeStatus.FAILED):
+        return
+    frozen = to_money(str(result.get("frozen_amount") or "0"))
+    if freeze.is_money and frozen > freeze.amount_requested:
+        log.warning(
+            "institution %s froze %s, more than the %s ordered",
+            order.institution,
+            frozen,
+            freeze.amount_requested,
+        )
+        frozen = (
+            freeze.amount_requested
+        )  # the order's amount is the court's ruling; the rest is released below
+    if freeze.is_money and frozen <= 0:
+        Asset.objects.filter(pk=freeze.asset_id).update(planned_round=control.round)
+        freeze.status = FreezeStatus.FAILED
+        freeze.amount_held = ZERO
+        freeze.ended_at = now
+        freeze.end_reason = "账户无可冻结余额"
+        freeze.save(update_fields=["status", "amount_held", "ended_at", "end_reason"])
+        _plan(control, now)
+        return
+    today = _today(now)
+    years = rules.freeze_years(freeze.asset.kind)
+    freeze.status = FreezeStatus.ACTIVE
+    freeze.amount_frozen = frozen
+    freeze.amount_held = frozen if freeze.is_money else ZERO
+    freeze.freeze_ref = str(result.get("freeze_ref") or order.key)[:64]
+    freeze.starts_on = today
+    freeze.expires_on = rules.freeze_expiry(today, years)
+    freeze.ended_at = None
+    freeze.end_reason = ""
+    freeze.save()
+    _renewal_deadline_open(freeze, today)
+    what = (
+        f"冻结{freeze.asset.institution_name}账户{frozen}元"
+        if freeze.is_money
+        else (f"查封{freeze.asset.get_kind_display()}{freeze.asset.label or freeze.asset.identifier}")
+    )
+    _event(
+        order.case,
+        "inquiry.frozen" if freeze.is_money else "inquiry.seized",
+        f"{what}（{order.party.name}），期限至{freeze.expires_on:%Y-%m-%d}",
+        now,
+        None,
+        data={"freeze": freeze.pk, "amount": frozen, "expires_on": freeze.expires_on, "order": order.pk},
+        legal_basis=rules.BASIS_PERIOD,
+    )
+    if freeze.is_money and frozen < freeze.amount_requested:
+        # The institution had less than we knew: this account is done for the round, and the
+        # part not frozen goes back to the budget for the next account.
+        Asset.objects.filter(pk=freeze.asset_id).update(planned_round=control.round)
+    if freeze.is_money:
+        _plan(control, now)
+
+
+def _renewal_deadline_open(freeze: Freeze, today: date) -> None:
+    assert freeze.expires_on is not None
+    deadline_open(
+        case=freeze.case,
+        kind=freeze.renewal_deadline_kind,
+        label=f"续行{'冻结' if freeze.is_money else '查封'}：{freeze.asset.institution_name} "
+        f"{freeze.asset.identifier}（{freeze.expires_on:%Y-%m-%d}届满）",
+        starts_on=today,
+        due_on=rules.renewal_reminder_on(freeze.expires_on, today),
+        legal_basis=rules.BASIS_PERIOD,
+    )
+
+
+def _deduct_done(order: Order, control: Control, result: dict[str, Any], now: datetime) -> None:
+    freeze = _order_freeze(order)
+    amount = _deducted_amount(result)
+    if amount <= 0:
+        return
+    receipt_record(
+        case=order.case,
+        amount=amount,
+        source="bank_deduction",
+        idempotency_key=f"inquiry:{order.key}",
+        received_at=now,
+        actor=None,
+        payer=f"{order.institution_name} {order.party.name}"[:128],
+        note=f"网络查控扣划 {freeze.asset.identifier}"[:256],
+    )
+    # The money has left the account: what we know of its balance follows.
+    Asset.objects.filter(pk=freeze.asset_id, balance__isnull=False).update(balance=F("balance") - amount)
+    freeze.amount_deducted = min(freeze.amount_frozen, freeze.amount_deducted + amount)
+    freeze.amount_held = max(ZERO, freeze.amount_held - amount)
+    freeze.save(update_fields=["amount_deducted", "amount_held"])
+    _event(
+        order.case,
+        "inquiry.deducted",
+        f"扣划{freeze.asset.institution_name}账户{amount}元至本案账户（{order.party.name}）",
+        now,
+        None,
+        data={"freeze": freeze.pk, "amount": amount, "order": order.pk},
+        legal_basis=rules.BASIS_DEDUCT,
+    )
+    if freeze.amount_held == 0 and freeze.status == FreezeStatus.ACTIVE:
+        _freeze_end(freeze, FreezeStatus.DEDUCTED, "已扣划", now)
+
+
+def _unfreeze_done(order: Order, control: Control, result: dict[str, Any], now: datetime) -> None:
+    freeze = _order_freeze(order)
+    if freeze.status != FreezeStatus.ACTIVE:
+        return
+    partial = order.amount > 0 and order.amount < freeze.amount_held
+    if partial:
+        freeze.amount_held -= order.amount
+        freeze.amount_released += order.amount
+        freeze.save(update_fields=["amount_held", "amount_released"])
+        summary = f"部分解除冻结{freeze.asset.institution_name}账户{order.amount}元（超出尚欠金额部分）"
+    else:
+        freeze.amount_released += freeze.amount_held
+        _freeze_end(freeze, FreezeStatus.RELEASED, order.note or "解除", now)
+        summary = (
+            f"解除冻结{freeze.asset.institution_name}账户（{order.party.name}）"
+            if freeze.is_money
+            else f"解除查封{freeze.asset.get_kind_display()}{freeze.asset.identifier}"
+        )
+    _event(
+        order.case,
+        "inquiry.released",
+        summary,
+        now,
+        None,
+        data={"freeze": freeze.pk, "amount": order.amount, "order": order.pk},
+        legal_basis=rules.BASIS_NO_OVER_FREEZE,
+    )
+
+
+def _renew_done(order: Order, control: Control, result: dict[str, Any], now: datetime) -> None:
+    freeze = _order_freeze(order)
+    if freeze.status != FreezeStatus.ACTIVE or freeze.expires_on is None:
+        return
+    new_until = rules.freeze_expiry(
+        freeze.expires_on + timedelta(days=1), rules.freeze_years(freeze.asset.kind)
+    )
+    freeze.expires_on = new_until
+    freeze.renewals += 1
+    freeze.save(update_fields=["expires_on", "renewals"])
+    deadline_complete(case=freeze.case, kind=freeze.renewal_deadline_kind, now=now)
+    _renewal_deadline_open(freeze, _today(now))
+    _event(
+        order.case,
+        "inquiry.renewed",
+        f"续行{'冻结' if freeze.is_money else '查封'}{freeze.asset.institution_name} "
+        f"{freeze.asset.identifier}，期限至{new_until:%Y-%m-%d}",
+        now,
+        None,
+        data={"freeze": freeze.pk, "expires_on": new_until},
+        legal_basis=rules.BASIS_PERIOD,
+    )
+
+
+_RESULT_HANDLERS: dict[str, Callable[[Order, Control, dict[str, Any], datetime], None]] = {
+    OrderKind.INQUIRE: _assets_found,
+    OrderKind.FREEZE: _freeze_done,
+    OrderKind.SEIZE: _freeze_done,
+    OrderKind.DEDUCT: _deduct_done,
+    OrderKind.UNFREEZE: _unfreeze_done,
+    OrderKind.RENEW: _renew_done,
+}
