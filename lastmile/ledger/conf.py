@@ -1,7 +1,7 @@
 """Settings of the case-funds app: ``settings.LASTMILE["FUNDS"]``, each key with a default.
 
-Every key here stands for a rule that rules.md marks UNVERIFIED or that a court sets locally;
-docs/funds.md explains each one.
+Every key here stands for a rule whose reading is not settled by the law's text or that a
+court sets locally; docs/funds.md explains each one.
 """
 
 from __future__ import annotations
@@ -13,16 +13,21 @@ from typing import Any
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
-    # 加倍部分债务利息 day count (rules.md §3.2, §13 item 6): see DayCount below.
+    # 加倍部分债务利息 day count: the delay runs from the expiry of the performance period to the
+    # payment (法释〔2014〕8号 arts. 2, 3; CPL 2023 art. 85), no official worked example: see
+    # DAY_COUNTS below.
     "DOUBLED_INTEREST_DAY_COUNT": "after_expiry_through_payment",
     # Base of the doubled interest: "principal" (what public calculators do) or
-    # "principal_and_costs" (also the litigation costs the execution basis fixes). rules.md §3.1.
+    # "principal_and_costs" (also the litigation costs the execution basis fixes): 法释〔2014〕8号
+    # art. 1 says "除一般债务利息外的生效法律文书确定的金钱债务", UNVERIFIED whether costs count.
     "DOUBLED_INTEREST_BASE": "principal",
     # Days in a year for general interest given as an annual rate, unless the terms say otherwise.
     "GENERAL_INTEREST_DAY_BASIS": 365,
-    # Payout of case funds within N days of arrival (法发〔2017〕6号 as applied locally, UNVERIFIED).
+    # Payout of case funds within N days of arrival (执行款物管理规定 2017, 法发〔2017〕6号, as
+    # applied locally; article UNVERIFIED). See lastmile.ledger.rules.payout_due.
     "PAYOUT_DUE_DAYS": 30,
-    # Unclaimed money must be claimed for its case within N days (嘉鱼 local rule, rules.md §7.4).
+    # Unclaimed money must be claimed for its case within N days (a local rule: 嘉鱼县人民法院关于
+    # 执行案款管理工作的规定（试行）2024 art. 6). See lastmile.ledger.rules.unclaimed_claim_cutoff.
     "UNCLAIMED_CLAIM_DAYS": 3,
     # The LPR table (CSV, see lastmile/ledger/data/lpr.csv); None means the bundled file.
     "LPR_FILE": None,

@@ -1,7 +1,8 @@
 """Court fees the debtor may bear, per 《诉讼费用交纳办法》 (国务院令第481号, 2006, effective 2007-04-01).
 
 Each function returns yuan to the fen (half-up). Brackets are cumulative: each slice of the
-amount is charged at its own rate and the slices are added (rules.md §10).
+amount is charged at its own rate and the slices are added (诉讼费用交纳办法 2006 art. 13:
+"分段累计交纳").
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def execution_fee(amount: MoneyInput) -> Decimal:
     """申请执行费 for a money judgment (《诉讼费用交纳办法》2006 art. 14(1)).
 
     Up to 10,000 yuan: 50; then 1.5 % up to 500k, 1 % up to 5M, 0.5 % up to 10M, 0.1 % above.
-    It is not prepaid: the court collects it from the debtor (rules.md §10). Cases without a
+    It is not prepaid: the court collects it from the debtor after execution (诉讼费用交纳办法
+    2006 arts. 20, 38). Cases without a
     monetary amount pay 50–500 yuan as the court decides; that is not computed here.
     """
     return _bracketed(_amount(amount), Decimal("10000"), Decimal("50"), _EXECUTION)

@@ -34,7 +34,8 @@ def doubled_interest(unpaid: MoneyInput, days: int) -> Decimal:
     """加倍部分债务利息 on ``unpaid`` for ``days`` days of delay, to the fen (法释〔2014〕8号 art. 1).
 
     ``unpaid`` is the money debt fixed by the execution basis, other than general interest, still
-    unpaid. rules.md §11: 100,000 yuan for 1 day = 17.50 yuan. Which days count is a documented
+    unpaid. At 日万分之一点七五 (法释〔2014〕8号 art. 1), 100,000 yuan for 1 day = 17.50 yuan.
+    Which days count is a documented
     setting (see :mod:`lastmile.ledger.conf`), applied by the caller.
     """
     if days < 0:

@@ -8,16 +8,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 
 from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.cases.selectors import case_get_for
+from lastmile.core.clock import court_date
 from lastmile.core.money import to_money
 
 from .calculation import Cost, Interest, Payment, Statement, Terms, compute_statement, parse_order
-from .conf import Convention, funds_setting
+from .conf import Convention
 from .interest import lpr_table
 from .models import (
     Account,
@@ -31,6 +31,7 @@ from .models import (
     Receipt,
     Transaction,
 )
+from .rules import oldest_unpaid_arrival, payout_due, unclaimed_claim_cutoff
 
 ZERO = Decimal("0.00")
 
@@ -110,15 +111,8 @@ def case_funds(*, case: Case, as_of: date) -> CaseFunds:
     )
     received = sum((r.amount for r in receipts), ZERO)
     paid_out = sum((p.amount for p in payouts if p.status == PayoutStatus.PAID), ZERO)
-    due_on = None
-    covered = ZERO
-    for r in receipts:
-        covered += r.amount
-        if covered > paid_out:
-            due_on = timezone.localtime(r.received_at).date() + timedelta(
-                days=int(funds_setting("PAYOUT_DUE_DAYS"))
-            )
-            break
+    held_since = oldest_unpaid_arrival([(court_date(r.received_at), r.amount) for r in receipts], paid_out)
+    due_on = payout_due(held_since).day if held_since is not None else None
     return CaseFunds(
         case=case,
         account=Account.objects.filter(case=case).first(),
@@ -147,9 +141,8 @@ def unclaimed_receipts(*, actor: User) -> QuerySet[Receipt]:
 
 
 def unclaimed_overdue(*, actor: User, today: date) -> QuerySet[Receipt]:
-    """Unclaimed money older than UNCLAIMED_CLAIM_DAYS (local rule, rules.md §7.4)."""
-    limit = today - timedelta(days=int(funds_setting("UNCLAIMED_CLAIM_DAYS")))
-    return unclaimed_receipts(actor=actor).filter(effective_on__lt=limit)
+    """Unclaimed money older than UNCLAIMED_CLAIM_DAYS (:func:`.rules.unclaimed_claim_cutoff`)."""
+    return unclaimed_receipts(actor=actor).filter(effective_on__lt=unclaimed_claim_cutoff(today))
 
 
 def payouts_awaiting_approval(*, actor: User) -> QuerySet[Payout]:
@@ -168,9 +161,9 @@ class DueFunds:
 
 
 def funds_due(*, actor: User, today: date, horizon_days: int = 7) -> list[DueFunds]:
-    """Cases whose money must be paid out soon or is late (PAYOUT_DUE_DAYS after arrival)."""
+    """Cases whose money must be paid out soon or is late (:func:`.rules.payout_due` of the
+    arrival of their oldest money not yet paid out, the same day the payout deadline shows)."""
     require(actor, "funds.view")
-    days = int(funds_setting("PAYOUT_DUE_DAYS"))
     accounts = Account.objects.filter(court_id=_court_id(actor), kind=AccountKind.CASE).filter(balance__gt=0)
     case_ids = list(accounts.values_list("case_id", flat=True))
     held = dict(
@@ -193,19 +186,18 @@ def funds_due(*, actor: User, today: date, horizon_days: int = 7) -> list[DueFun
         .order_by("received_at", "pk")
         .values_list("case_id", "received_at", "amount")
     ):
-        arrivals[cid].append((timezone.localtime(arrived_at).date(), amount))
+        arrivals[cid].append((court_date(arrived_at), amount))
     cases = Case.objects.in_bulk(case_ids)
     out: list[DueFunds] = []
     for cid in case_ids:
-        covered, done = ZERO, paid.get(cid) or ZERO
-        for on, amount in arrivals[cid]:
-            covered += amount
-            if covered > done:
-                due = on + timedelta(days=days)
-                if due <= today + timedelta(days=horizon_days):
-                    balance = sum((a for _, a in arrivals[cid]), ZERO) - done
-                    out.append(DueFunds(cases[cid], balance - (held.get(cid) or ZERO), due, due < today))
-                break
+        done = paid.get(cid) or ZERO
+        held_since = oldest_unpaid_arrival(arrivals[cid], done)
+        if held_since is None:
+            continue
+        due = payout_due(held_since).day
+        if due <= today + timedelta(days=horizon_days):
+            balance = sum((a for _, a in arrivals[cid]), ZERO) - done
+            out.append(DueFunds(cases[cid], balance - (held.get(cid) or ZERO), due, due < today))
     return sorted(out, key=lambda d: d.due_on)
 
 

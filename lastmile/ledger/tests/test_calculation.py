@@ -1,4 +1,5 @@
-"""Worked examples of what is owed and how payments apply (rules.md §3, §11), on the pure engine."""
+"""Worked examples of what is owed and how payments apply (法释〔2014〕8号 arts. 1–4; 民法典 2020
+art. 561), on the pure engine."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def statement(terms, payments=(), as_of=date(2024, 1, 30), conv=CONV, lpr=None):
 
 
 def test_rules_vector_doubled_interest_one_day():
-    """rules.md §11 (S80): unpaid 100,000 yuan for 1 day = 17.50 yuan."""
+    """法释〔2014〕8号 art. 1 (日万分之一点七五): unpaid 100,000 yuan for 1 day = 17.50 yuan."""
     assert doubled_interest(D("100000"), 1) == D("17.50")
     assert doubled_interest(D("100000"), 0) == D("0.00")
     assert doubled_interest(D("1"), 1) == D("0.00")

@@ -1,4 +1,4 @@
-"""Court fees (诉讼费用交纳办法 2006 arts. 13–16), worked from the brackets in rules.md §10."""
+"""Court fees (诉讼费用交纳办法 2006 arts. 13–16), worked from the brackets of art. 13."""
 
 from __future__ import annotations
 

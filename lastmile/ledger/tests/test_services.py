@@ -293,6 +293,30 @@ def test_funds_due_lists_late_money(case, finance):
     assert funds_due(actor=finance, today=date(2024, 1, 2)) == []
 
 
+def test_payout_due_day_rolls_over_a_holiday_in_the_selectors_as_in_the_services(case, bank, finance):
+    """Money that arrived on 2024-09-01 is due 30 days later, 2024-10-01, the National Day
+    holiday (2024-10-01 to 10-07): the last day rolls to 2024-10-08 (CPL 2023 art. 85). The
+    payout deadline, a payout's due day, the calculation sheet and the list of late money all
+    show that one day; the selectors used to show 2024-10-01 and call the money late on 10-02."""
+    receive(case, "n1", "1000", when=at(2024, 9, 1))
+    deadline = Deadline.objects.get(case=case, kind="funds_payout:20240901")
+    assert deadline.due_on == date(2024, 10, 8)
+    p = s.payout_request(
+        case=case,
+        kind="applicant",
+        amount=D("100"),
+        actor=finance,
+        now=at(2024, 9, 2),
+        idempotency_key="p1",
+        payee_party=bank,
+    )
+    assert p.due_on == date(2024, 10, 8)
+    assert case_funds(case=case, as_of=date(2024, 9, 2)).due_on == date(2024, 10, 8)
+    due = funds_due(actor=finance, today=date(2024, 10, 2))
+    assert [(d.due_on, d.overdue) for d in due] == [(date(2024, 10, 8), False)]
+    assert funds_due(actor=finance, today=date(2024, 10, 9))[0].overdue
+
+
 def test_distribution_pro_rata_for_a_natural_person_debtor(make_case, finance):
     a1, a2 = OrganisationFactory(), OrganisationFactory()
     case = make_case(applicants=[a1, a2])

@@ -1,0 +1,76 @@
+"""The payout deadline of a case's money: one open deadline per case, for its oldest money not
+yet paid out (first in, first out), due on :func:`lastmile.ledger.rules.payout_due` of the day
+that money arrived."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import Sum
+
+from lastmile.cases.models import Case
+from lastmile.cases.services import deadline_cancel, deadline_complete, deadline_open
+from lastmile.core.clock import court_date as _local_date
+
+from ..models import Payout, PayoutStatus, Receipt
+from ..rules import FUNDS_RULES, ZERO, oldest_unpaid_arrival, payout_due
+
+PAYOUT_DEADLINE_PREFIX = "funds_payout:"
+
+
+def _open_payout_deadline(*, case: Case, arrived_on: date, now: datetime) -> None:
+    """Funds must be paid out within PAYOUT_DUE_DAYS of arrival. One open deadline per case, for
+    its oldest money not yet paid out; money arriving later does not move it."""
+    open_kinds = list(
+        case.deadlines.filter(
+            kind__startswith=PAYOUT_DEADLINE_PREFIX, done_at__isnull=True, cancelled_at__isnull=True
+        ).values_list("kind", flat=True)
+    )
+    day_kind = f"{PAYOUT_DEADLINE_PREFIX}{arrived_on:%Y%m%d}"
+    if open_kinds and min(open_kinds) <= day_kind:
+        return
+    for kind in open_kinds:  # older money was claimed late: the earlier day now governs
+        deadline_cancel(case=case, kinds=[kind], now=now)
+    due = payout_due(arrived_on)
+    deadline_open(
+        case=case,
+        kind=day_kind,
+        label=f"案款发放（{arrived_on:%Y-%m-%d}到账）",
+        starts_on=arrived_on,
+        due_on=due.day,
+        provisional=due.provisional,
+        legal_basis=FUNDS_RULES,
+    )
+
+
+def _held_since(case: Case) -> date | None:
+    """The arrival day of the case's oldest money not yet paid out (None: all paid out)."""
+    arrivals = [
+        (_local_date(received_at), amount)
+        for received_at, amount in Receipt.objects.filter(case=case)
+        .order_by("received_at", "pk")
+        .values_list("received_at", "amount")
+    ]
+    paid = Payout.objects.filter(case=case, status=PayoutStatus.PAID).aggregate(s=Sum("amount"))["s"] or ZERO
+    return oldest_unpaid_arrival(arrivals, paid)
+
+
+def _disbursement_due(case: Case) -> date | None:
+    """The day by which the oldest money not yet paid out must be paid out (FIFO)."""
+    held_since = _held_since(case)
+    return payout_due(held_since).day if held_since is not None else None
+
+
+def _complete_covered_deadlines(*, case: Case, now: datetime) -> None:
+    """After a payout: close the deadline once its day's money is all paid out (FIFO) and open
+    the one for the next oldest money still held, if any."""
+    oldest_held = _held_since(case)
+    open_kinds = case.deadlines.filter(
+        kind__startswith=PAYOUT_DEADLINE_PREFIX, done_at__isnull=True, cancelled_at__isnull=True
+    ).values_list("kind", flat=True)
+    keep = f"{PAYOUT_DEADLINE_PREFIX}{oldest_held:%Y%m%d}" if oldest_held else None
+    for kind in list(open_kinds):
+        if kind != keep:
+            deadline_complete(case=case, kind=kind, now=now)
+    if oldest_held is not None:
+        _open_payout_deadline(case=case, arrived_on=oldest_held, now=now)

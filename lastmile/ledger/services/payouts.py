@@ -1,0 +1,232 @@
+"""Payouts: a finance clerk asks, a court leader approves (never the clerk who asked), the bank
+settles; a request not yet paid may be withdrawn or refused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from lastmile.accounts.models import User
+from lastmile.accounts.permissions import require
+from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.cases.services import case_event_record
+from lastmile.core.clock import court_date as _local_date
+from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound, PermissionDenied
+from lastmile.core.money import to_money
+from lastmile.core.periods import period_end_provisional
+from lastmile.parties.models import Party
+
+from ..models import AccountKind, Payout, PayoutKind, PayoutStatus, TransactionKind
+from ..rules import FUNDS_RULES
+from .accounts import case_account, system_account
+from .deadlines import _complete_covered_deadlines, _disbursement_due
+from .posting import _post
+
+
+@transaction.atomic
+def payout_request(
+    *,
+    case: Case,
+    kind: str,
+    amount: Decimal,
+    actor: User,
+    now: datetime,
+    idempotency_key: str,
+    payee_party: Party | None = None,
+    payee_name: str = "",
+    payee_account: str = "",
+    payee_case: Case | None = None,
+    note: str = "",
+) -> Payout:
+    """A finance clerk asks to pay money out of the case account. The amount is held at once
+    (借 案件账户 / 贷 待划付款项), so parallel requests can never overdraw the account."""
+    require(actor, "funds.manage", court=case.court)
+    existing = Payout.objects.filter(court_id=case.court_id, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _payout_replayed(existing, case=case, amount=amount)
+    amount = to_money(amount)
+    if amount <= 0:
+        raise InvalidAmount("发放金额必须大于零。")
+    if kind not in PayoutKind.values:
+        raise InvalidAmount("发放类型无法识别。", details={"kind": kind})
+    if kind in (PayoutKind.APPLICANT, PayoutKind.DEBTOR_REFUND) and payee_party is None:
+        raise InvalidAmount("发放给当事人须指明收款当事人。")
+    if payee_party is not None and payee_case is None:
+        roles = set(CaseParty.objects.filter(case=case, party=payee_party).values_list("role", flat=True))
+        wanted = PartyRole.RESPONDENT if kind == PayoutKind.DEBTOR_REFUND else PartyRole.APPLICANT
+        if wanted not in roles:
+            raise InvalidAmount("收款人不是本案相应的当事人。", details={"party": payee_party.pk})
+    due = _disbursement_due(case) or period_end_provisional(_local_date(now), 0).day
+    payee = payee_name or (payee_party.name if payee_party else "") or "本院诉讼费专户"
+    try:
+        with transaction.atomic():
+            payout = Payout.objects.create(
+                court_id=case.court_id,
+                case=case,
+                kind=kind,
+                payee_party=payee_party,
+                payee_case=payee_case,
+                payee_name=payee[:128],
+                payee_account=payee_account[:64],
+                amount=amount,
+                idempotency_key=idempotency_key,
+                due_on=due,
+                note=note[:256],
+                requested_by=actor,
+                requested_at=now,
+            )
+    except IntegrityError:
+        # The same request is being made in parallel (a double click, a retried call): it won.
+        winner = Payout.objects.get(court_id=case.court_id, idempotency_key=idempotency_key)
+        return _payout_replayed(winner, case=case, amount=amount)
+    _post(
+        court_id=case.court_id,
+        case=case,
+        kind=TransactionKind.PAYOUT_HOLD,
+        key=f"payout-hold:{payout.pk}",
+        at=now,
+        memo=f"发放申请 #{payout.pk} {payout.payee_name}",
+        legs=[
+            (case_account(case=case), amount),
+            (system_account(court_id=case.court_id, kind=AccountKind.PAYOUT_PENDING), -amount),
+        ],
+    )
+    case_event_record(
+        case=case,
+        kind="ledger.payout_requested",
+        summary=f"申请{payout.get_kind_display()}{amount}元（收款人：{payout.payee_name}）",
+        actor=actor,
+        now=now,
+        data={"payout": payout.pk, "amount": amount, "kind": kind},
+        legal_basis=FUNDS_RULES,
+    )
+    return payout
+
+
+def _payout_replayed(existing: Payout, *, case: Case, amount: Decimal) -> Payout:
+    if existing.case_id != case.pk or existing.amount != to_money(amount):
+        raise Conflict("该发放申请的幂等键已使用，但内容不同。")
+    return existing
+
+
+def _locked_payout(payout_id: int, actor: User) -> Payout:
+    payout = (
+        Payout.objects.select_for_update(of=("self",))
+        .select_related("case", "case__court")
+        .filter(pk=payout_id)
+        .first()
+    )
+    if payout is None or actor.court_id != payout.court_id:
+        raise NotFound("发放申请不存在或您无权操作。")
+    return payout
+
+
+@transaction.atomic
+def payout_approve(*, payout_id: int, actor: User, now: datetime) -> Payout:
+    """A court leader (approve.president) approves; never the clerk who asked (four eyes)."""
+    payout = _locked_payout(payout_id, actor)
+    require(actor, "approve.president", court=payout.case.court, now=now)
+    if payout.requested_by_id == actor.pk:
+        raise PermissionDenied("发放申请不能由申请人本人审批。")
+    if payout.status == PayoutStatus.APPROVED and payout.approved_by_id == actor.pk:
+        return payout
+    if payout.status != PayoutStatus.REQUESTED:
+        raise InvalidTransition(f"该发放申请当前为“{payout.get_status_display()}”，不能审批。")
+    payout.status = PayoutStatus.APPROVED
+    payout.approved_by = actor
+    payout.approved_at = now
+    payout.save(update_fields=["status", "approved_by", "approved_at"])
+    case_event_record(
+        case=payout.case,
+        kind="ledger.payout_approved",
+        summary=f"审批同意{payout.get_kind_display()}{payout.amount}元",
+        actor=actor,
+        now=now,
+        data={"payout": payout.pk},
+        legal_basis=FUNDS_RULES,
+    )
+    return payout
+
+
+@transaction.atomic
+def payout_reject(*, payout_id: int, actor: User, now: datetime, reason: str = "") -> Payout:
+    """Withdraw or refuse a payout not yet paid; the held amount returns to the case account."""
+    payout = _locked_payout(payout_id, actor)
+    if not (
+        _can(actor, "approve.president", now=now)
+        or (_can(actor, "funds.manage") and payout.status == PayoutStatus.REQUESTED)
+    ):
+        raise PermissionDenied("您没有退回该发放申请的权限。")
+    if payout.status == PayoutStatus.REJECTED:
+        return payout
+    if payout.status not in (PayoutStatus.REQUESTED, PayoutStatus.APPROVED):
+        raise InvalidTransition("已划付的款项不能退回。")
+    payout.status = PayoutStatus.REJECTED
+    payout.save(update_fields=["status"])
+    _post(
+        court_id=payout.court_id,
+        case=payout.case,
+        kind=TransactionKind.PAYOUT_VOID,
+        key=f"payout-void:{payout.pk}",
+        at=now,
+        memo=f"发放申请 #{payout.pk} 退回",
+        legs=[
+            (system_account(court_id=payout.court_id, kind=AccountKind.PAYOUT_PENDING), payout.amount),
+            (case_account(case=payout.case), -payout.amount),
+        ],
+    )
+    case_event_record(
+        case=payout.case,
+        kind="ledger.payout_rejected",
+        summary=f"发放申请{payout.amount}元已退回{('：' + reason) if reason else ''}",
+        actor=actor,
+        now=now,
+        data={"payout": payout.pk, "reason": reason},
+    )
+    return payout
+
+
+def _can(actor: User, capability: str, *, now: datetime | None = None) -> bool:
+    from lastmile.accounts.permissions import actor_can
+
+    return actor_can(actor, capability, now=now)
+
+
+@transaction.atomic
+def payout_settle(*, payout_id: int, actor: User, now: datetime, bank_reference: str = "") -> Payout:
+    """The bank has executed an approved payout: 借 待划付款项 / 贷 执行款专户. Once only."""
+    payout = _locked_payout(payout_id, actor)
+    require(actor, "funds.manage", court=payout.case.court)
+    if payout.status == PayoutStatus.PAID:
+        return payout
+    if payout.status != PayoutStatus.APPROVED:
+        raise InvalidTransition(f"该发放申请当前为“{payout.get_status_display()}”，须先经审批。")
+    payout.status = PayoutStatus.PAID
+    payout.settled_by = actor
+    payout.settled_at = now
+    payout.save(update_fields=["status", "settled_by", "settled_at"])
+    _post(
+        court_id=payout.court_id,
+        case=payout.case,
+        kind=TransactionKind.PAYOUT_SETTLE,
+        key=f"payout-settle:{payout.pk}",
+        at=now,
+        memo=f"划付 #{payout.pk} {payout.payee_name} {bank_reference}".strip(),
+        legs=[
+            (system_account(court_id=payout.court_id, kind=AccountKind.PAYOUT_PENDING), payout.amount),
+            (system_account(court_id=payout.court_id, kind=AccountKind.BANK), -payout.amount),
+        ],
+    )
+    case_event_record(
+        case=payout.case,
+        kind="ledger.payout_paid",
+        summary=f"已{payout.get_kind_display()}{payout.amount}元（收款人：{payout.payee_name}）",
+        actor=actor,
+        now=now,
+        data={"payout": payout.pk, "bank_reference": bank_reference},
+        legal_basis=FUNDS_RULES,
+    )
+    _complete_covered_deadlines(case=payout.case, now=now)
+    return payout

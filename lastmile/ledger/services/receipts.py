@@ -1,0 +1,319 @@
+"""Receipts: money arriving for a case or unclaimed (到账), claimed for its case (认领), and a
+bank statement booked in one go."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from lastmile.accounts.models import Court, User
+from lastmile.accounts.permissions import require
+from lastmile.cases.models import Case
+from lastmile.cases.services import case_event_record
+from lastmile.core.clock import court_date as _local_date
+from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound
+from lastmile.core.money import to_money
+
+from ..audit import transactions_chain
+from ..models import Account, AccountKind, Leg, Receipt, ReceiptSource, Transaction, TransactionKind
+from ..rules import FUNDS_RULES
+from .accounts import case_account, system_account
+from .deadlines import _open_payout_deadline
+from .posting import ZERO, _post
+
+
+@transaction.atomic
+def receipt_record(
+    *,
+    case: Case | None,
+    court_id: int | None = None,
+    amount: Decimal,
+    source: str,
+    idempotency_key: str,
+    received_at: datetime,
+    actor: User | None,
+    payer: str = "",
+    note: str = "",
+    effective_on: date | None = None,
+) -> Receipt:
+    """Book money received for ``case`` (or unclaimed, when ``case`` is None).
+
+    Posts 借 执行款专户 / 贷 案件账户 (or 待认领款项). ``effective_on`` is the day the payment
+    stops interest when it is not the arrival day, e.g. the day an auction's 成交裁定 takes
+    effect (法释〔2014〕8号 art. 3).
+
+    Idempotent within the receiving court: a second call with the same ``idempotency_key``
+    returns the first receipt and changes nothing; the same key with a different amount or case
+    raises :class:`Conflict`. The same key in another court is another notice.
+    """
+    amount = to_money(amount)
+    owner_court_id = case.court_id if case is not None else court_id
+    if owner_court_id is None:
+        raise InvalidAmount("未认领款项须指明收款法院。")
+    existing = Receipt.objects.filter(court_id=owner_court_id, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _replayed(existing, amount=amount, case=case)
+    if amount <= 0:
+        raise InvalidAmount("收款金额必须大于零。")
+    if source not in ReceiptSource.values:
+        raise InvalidAmount("收款来源无法识别。", details={"source": source})
+    try:
+        with transaction.atomic():
+            receipt = Receipt.objects.create(
+                court_id=owner_court_id,
+                case=case,
+                amount=amount,
+                source=source,
+                idempotency_key=idempotency_key,
+                received_at=received_at,
+                effective_on=effective_on or _local_date(received_at),
+                payer=payer[:128],
+                note=note[:256],
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        # The same bank notice is being booked in parallel; the first one wins.
+        return _replayed(
+            Receipt.objects.get(court_id=owner_court_id, idempotency_key=idempotency_key),
+            amount=amount,
+            case=case,
+        )
+    bank = system_account(court_id=owner_court_id, kind=AccountKind.BANK)
+    credit = (
+        case_account(case=case)
+        if case is not None
+        else system_account(court_id=owner_court_id, kind=AccountKind.UNCLAIMED)
+    )
+    _post(
+        court_id=owner_court_id,
+        case=case,
+        kind=TransactionKind.RECEIPT,
+        key=f"receipt:{idempotency_key}",
+        at=received_at,
+        memo=f"到账 {receipt.get_source_display()} {payer}".strip(),
+        legs=[(bank, amount), (credit, -amount)],
+    )
+    if case is not None:
+        _receipt_credited(receipt=receipt, case=case, actor=actor, now=received_at, claimed=False)
+    return receipt
+
+
+def _replayed(existing: Receipt, *, amount: Decimal, case: Case | None) -> Receipt:
+    same_case = case is None or existing.case_id == case.pk
+    if existing.amount != amount or not same_case:
+        raise Conflict(
+            "该到账通知的幂等键已使用，但金额或案件不同。",
+            details={"receipt": existing.pk, "amount": str(existing.amount)},
+        )
+    return existing
+
+
+def _receipt_credited(
+    *, receipt: Receipt, case: Case, actor: User | None, now: datetime, claimed: bool
+) -> None:
+    verb = "认领到本案" if claimed else "到账"
+    case_event_record(
+        case=case,
+        kind="ledger.receipt_claimed" if claimed else "ledger.receipt",
+        summary=f"案款{verb}{receipt.amount}元（{receipt.get_source_display()}）",
+        actor=actor,
+        now=now,
+        data={
+            "receipt": receipt.pk,
+            "amount": receipt.amount,
+            "source": receipt.source,
+            "key": receipt.idempotency_key,
+        },
+        legal_basis=FUNDS_RULES,
+    )
+    _open_payout_deadline(case=case, arrived_on=_local_date(receipt.received_at), now=now)
+
+
+@transaction.atomic
+def receipt_claim(*, receipt_id: int, case: Case, actor: User, now: datetime) -> Receipt:
+    """认领: a finance clerk assigns unclaimed money to its case (借 待认领款项 / 贷 案件账户)."""
+    require(actor, "funds.manage", court=case.court)
+    receipt = Receipt.objects.select_for_update().filter(pk=receipt_id, court_id=case.court_id).first()
+    if receipt is None:
+        raise NotFound("款项不存在或您无权操作。")
+    if receipt.case_id is not None:
+        if receipt.case_id == case.pk:
+            return receipt
+        raise InvalidTransition("该款项已认领到其他案件。", details={"case": receipt.case_id})
+    receipt.case = case
+    receipt.claimed_at = now
+    receipt.claimed_by = actor
+    receipt.save(update_fields=["case", "claimed_at", "claimed_by"])
+    _post(
+        court_id=case.court_id,
+        case=case,
+        kind=TransactionKind.CLAIM,
+        key=f"claim:{receipt.pk}",
+        at=now,
+        memo=f"认领到账款 #{receipt.pk}",
+        legs=[
+            (system_account(court_id=case.court_id, kind=AccountKind.UNCLAIMED), receipt.amount),
+            (case_account(case=case), -receipt.amount),
+        ],
+    )
+    _receipt_credited(receipt=receipt, case=case, actor=actor, now=now, claimed=True)
+    return receipt
+
+
+@dataclass(frozen=True)
+class ReceiptRow:
+    """One line of a bank statement for :func:`receipts_import`."""
+
+    idempotency_key: str
+    amount: Decimal
+    received_at: datetime
+    source: str = ReceiptSource.BANK_DEDUCTION
+    case_id: int | None = None
+    payer: str = ""
+    effective_on: date | None = None
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    replayed: int = 0
+    unclaimed: int = 0
+    receipts: list[Receipt] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (key, message)
+
+
+_CHUNK = 500
+
+
+@transaction.atomic
+def receipts_import(
+    *, court: Court, rows: Sequence[ReceiptRow], actor: User | None, now: datetime
+) -> ImportResult:
+    """Book a bank statement in one go: the fast path for thousands of receipts.
+
+    Same rules as :func:`receipt_record` (idempotent per key, balanced transactions, a case
+    event and a payout deadline per case and arrival day), written with bulk inserts and one
+    balance update per account. Bad rows are reported and the good ones kept.
+    """
+    result = ImportResult()
+    seen: set[str] = set()
+    keys = [r.idempotency_key for r in rows]
+    existing: dict[str, Receipt] = {}
+    for i in range(0, len(keys), _CHUNK):
+        for rec in Receipt.objects.filter(court=court, idempotency_key__in=keys[i : i + _CHUNK]):
+            existing[rec.idempotency_key] = rec
+    case_ids = {r.case_id for r in rows if r.case_id is not None}
+    cases: dict[int, Case] = {}
+    ids = sorted(case_ids)
+    for i in range(0, len(ids), _CHUNK):
+        cases.update(Case.objects.filter(court=court, pk__in=ids[i : i + _CHUNK]).in_bulk())
+    good: list[ReceiptRow] = []
+    for row in rows:
+        amount = to_money(row.amount)
+        if row.idempotency_key in existing:
+            rec = existing[row.idempotency_key]
+            if rec.amount != amount or (row.case_id is not None and rec.case_id != row.case_id):
+                result.errors.append((row.idempotency_key, "幂等键已使用，但金额或案件不同。"))
+            else:
+                result.replayed += 1
+            continue
+        if row.idempotency_key in seen:
+            result.replayed += 1
+            continue
+        if amount <= 0 or row.source not in ReceiptSource.values:
+            result.errors.append((row.idempotency_key, "金额必须大于零且来源可识别。"))
+            continue
+        if row.case_id is not None and row.case_id not in cases:
+            result.errors.append((row.idempotency_key, "案件不存在或不属于本院。"))
+            continue
+        seen.add(row.idempotency_key)
+        good.append(row)
+    if not good:
+        return result
+    case_ids = {r.case_id for r in good if r.case_id is not None}
+    bank = system_account(court_id=court.pk, kind=AccountKind.BANK)
+    unclaimed = system_account(court_id=court.pk, kind=AccountKind.UNCLAIMED)
+    accounts = {a.case_id: a for a in Account.objects.filter(case_id__in=case_ids)}
+    for cid in case_ids - accounts.keys():
+        accounts[cid] = case_account(case=cases[cid])
+    lock_ids = sorted({bank.pk, unclaimed.pk} | {a.pk for a in accounts.values()})
+    locked: dict[int, Account] = {}
+    for i in range(0, len(lock_ids), _CHUNK):
+        locked.update(
+            (a.pk, a)
+            for a in Account.objects.select_for_update()
+            .filter(pk__in=lock_ids[i : i + _CHUNK])
+            .order_by("pk")
+        )
+    receipts = Receipt.objects.bulk_create(
+        [
+            Receipt(
+                court=court,
+                case_id=r.case_id,
+                amount=to_money(r.amount),
+                source=r.source,
+                idempotency_key=r.idempotency_key,
+                received_at=r.received_at,
+                effective_on=r.effective_on or _local_date(r.received_at),
+                payer=r.payer[:128],
+                recorded_by=actor,
+            )
+            for r in good
+        ],
+        batch_size=_CHUNK,
+    )
+    txns = Transaction.objects.bulk_create(
+        [
+            Transaction(
+                court=court,
+                case_id=r.case_id,
+                kind=TransactionKind.RECEIPT,
+                idempotency_key=f"receipt:{r.idempotency_key}",
+                at=r.received_at,
+                memo="对账单批量到账",
+            )
+            for r in good
+        ],
+        batch_size=_CHUNK,
+    )
+    legs: list[Leg] = []
+    credit: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for r, txn in zip(good, txns, strict=True):
+        amount = to_money(r.amount)
+        target = accounts[r.case_id] if r.case_id is not None else unclaimed
+        legs.append(Leg(transaction_id=txn.pk, account_id=bank.pk, amount=amount))
+        legs.append(Leg(transaction_id=txn.pk, account_id=target.pk, amount=-amount))
+        credit[target.pk] += amount
+        credit[bank.pk] += amount
+    Leg.objects.bulk_create(legs, batch_size=_CHUNK)
+    transactions_chain(transactions=txns)  # into the court's keyed audit chain (docs/audit.md)
+    for pk in lock_ids:
+        if credit.get(pk):
+            Account.objects.filter(pk=pk).update(balance=locked[pk].balance + credit[pk])
+    per_case: dict[int, list[Receipt]] = defaultdict(list)
+    for rec in receipts:
+        if rec.case_id is None:
+            result.unclaimed += 1
+        else:
+            per_case[rec.case_id].append(rec)
+    for cid, recs in per_case.items():
+        case = cases[cid]
+        total = sum((r.amount for r in recs), ZERO)
+        case_event_record(
+            case=case,
+            kind="ledger.receipt",
+            summary=f"对账单到账{len(recs)}笔，合计{total}元",
+            actor=actor,
+            now=now,
+            data={"receipts": [r.pk for r in recs][:200], "count": len(recs), "amount": total},
+            legal_basis=FUNDS_RULES,
+        )
+        _open_payout_deadline(case=case, arrived_on=min(_local_date(r.received_at) for r in recs), now=now)
+    result.created = len(receipts)
+    result.receipts = receipts
+    return result
