@@ -142,7 +142,11 @@ _PROBE = textwrap.dedent(
     # a cell at XFD1048576: a dense reader allocates 17 billion cells; this one ignores it
     kind, sheet = read_upload("far.xlsx", open(sys.argv[2], "rb").read())
     out["far"] = [sheet.headers, list(sheet.rows)]
-    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM: the peak RSS of this program's own address space. ru_maxrss would also count the
+    # parent's memory at fork (Linux keeps it across exec), i.e. the size of the test runner.
+    status = open("/proc/self/status").read()
+    hwm_kb = int(next(l for l in status.splitlines() if l.startswith("VmHWM:")).split()[1])
+    out["maxrss_mb"] = hwm_kb / 1024
     print(json.dumps(out, ensure_ascii=False))
     """
 )

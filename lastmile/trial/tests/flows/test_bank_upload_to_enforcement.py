@@ -52,7 +52,12 @@ def test_bank_upload_through_mediation_trial_and_service_into_enforcement(
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
-    assert response.json()["created_cases"] == 2
+    # Uploads are never processed in the request: the worker files them.
+    from lastmile.filing.services import batch_process
+
+    batch_id = response.json()["id"]
+    batch_process(batch_id=batch_id, now=now)
+    assert bank.get(f"/api/v1/filing/batches/{batch_id}").json()["created_cases"] == 2
     case_a, case_b = Case.objects.filter(type_code="民诉前调").order_by("seq")
     assert case_a.status == CaseStatus.FILED
 
