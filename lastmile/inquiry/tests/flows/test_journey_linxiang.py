@@ -2,8 +2,8 @@
 yuan together; the debtor pays the rest; every freeze is lifted the same day; the case closes as
 执行完毕 within 3 days of filing.
 
-Reading of the story under rules.md §7.1 (online control only against the debtor): the three
-family members are co-debtors named as 被执行人 in the execution basis (e.g. guarantors), so each
+Reading of the story (online control reaches only those named as 被执行人; see docs/law.md): the
+three family members are co-debtors named as 被执行人 in the execution basis (e.g. guarantors), so each
 is a respondent of the case. Each keeps the local living allowance (查封规定 2020 art. 3).
 Cross-layer imports (enforcement) are allowed here, in a journey test only."""
 
