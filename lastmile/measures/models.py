@@ -279,7 +279,8 @@ class DishonestListing(models.Model):
     """One published 失信 entry (失信规定 2017 art. 6). The public list reads only this table.
 
     ``id_key`` is the full normalised ID number or credit code, used only for exact matching;
-    what is shown is ``masked_id`` (resident IDs with digits 11–14 hidden, rules.md §4.5).
+    what is shown is ``masked_id`` (resident IDs with digits 11–14 hidden: 失信规定 2017 art. 6 publishes
+    the ID number, 个人信息保护法 2021 art. 6 limits it to what the purpose needs).
     """
 
     measure = models.OneToOneField(Measure, on_delete=models.PROTECT, related_name="listing")

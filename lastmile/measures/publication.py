@@ -3,7 +3,8 @@
 Every public page and API response of the dishonest list passes through
 :func:`unmasked_id_numbers` before it leaves; tests scan every public response with it too.
 A published ID shows digits 1–10 and 15–18 with 11–14 (birth month and day) as ``****``
-(rules.md §4.5, §9.1), so any run of 18 (or legacy 15) characters that reads as an ID number
+(失信规定 2017 art. 6 publishes the ID number; 个人信息保护法 2021 art. 6: no more than the purpose
+needs), so any run of 18 (or legacy 15) characters that reads as an ID number
 with a real birth date is a leak.
 """
 

@@ -116,9 +116,10 @@ HOME_VACATE_GRACE_MONTHS = 3
 
 
 def measures_setting(key: str) -> object:
-    """Settings for rules marked UNVERIFIED in rules.md (see docs/measures.md)."""
+    """Settings for rules whose source text is not verified (UNVERIFIED in docs/measures.md)."""
     defaults: dict[str, object] = {
-        # rules.md §5.2 / §13 item 9: "do not freeze an enterprise's basic account" is UNVERIFIED.
+        # 法发〔2019〕35号: "do not freeze the basic account of an enterprise in temporary difficulty"
+        # is UNVERIFIED (the item is read in secondary copies only).
         "GUARD_BASIC_ACCOUNT": True,
         # requests per window per client IP for the public dishonest-list query
         "PUBLIC_QUERY_RATE": 30,
