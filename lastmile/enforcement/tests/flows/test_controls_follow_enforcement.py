@@ -15,7 +15,7 @@ from lastmile.ledger.services import InstallmentDue
 @pytest.fixture
 def calls(monkeypatch):
     seen: list[tuple[str, int]] = []
-    import lastmile.enforcement.services as svc
+    import lastmile.enforcement.services.procedure as svc  # where the controls are looked up
 
     monkeypatch.setattr(svc, "controls_release_all", lambda **kw: seen.append(("release_all", kw["case"].pk)))
     monkeypatch.setattr(svc, "controls_reconcile", lambda **kw: seen.append(("reconcile", kw["case"].pk)))

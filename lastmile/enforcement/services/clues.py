@@ -1,0 +1,254 @@
+"""Clues about the debtor's assets, emergency actions on urgent clues, and requests to other
+courts (委托执行, 协助执行)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lastmile.accounts.models import Court, User
+from lastmile.cases.models import Case, CaseStatus
+from lastmile.cases.services import case_event_record, case_lock, deadline_complete, deadline_open
+from lastmile.core.clock import court_date as _today
+from lastmile.core.errors import Conflict, InvalidTransition
+from lastmile.core.periods import period_end_provisional
+
+from .. import rules
+from ..models import AssistanceKind, AssistanceRequest, Clue, ClueKind, ClueStatus, EmergencyAction
+from .common import InvalidFiling, _guard
+
+
+@transaction.atomic
+def clue_submit(
+    *,
+    case: Case,
+    kind: str,
+    description: str,
+    now: datetime,
+    actor: User | None = None,
+    submitted_by: str = "",
+    location: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    seen_at: datetime | None = None,
+    urgent: bool = False,
+) -> Clue:
+    """Register a clue about the debtor's assets or whereabouts (from the applicant, online with
+    ``actor=None``, or typed in by staff). It must be checked within 7 days, or 3 if urgent
+    (财产调查规定 2020 art. 2). A clue is accepted on an open case and on a case closed by 终本, where
+    it may lead to resumption (终本规定 2016 art. 9)."""
+    if kind not in ClueKind.values:
+        raise InvalidFiling("线索类型不正确。")
+    if not description.strip():
+        raise InvalidFiling("请填写线索内容。")
+    if not (submitted_by.strip() or actor is not None):
+        raise InvalidFiling("请填写线索提供人。")
+    status = case_lock(case).status
+    action = "clue_after_zhongben" if status == CaseStatus.CLOSED else "clue"
+    locked, _ec = _guard(case, action, actor)
+    today = _today(now)
+    due = rules.clue_check_due(today, urgent=urgent)
+    clue = Clue.objects.create(
+        case=locked,
+        kind=kind,
+        description=description.strip(),
+        location=location.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        seen_at=seen_at,
+        urgent=urgent,
+        submitted_by=submitted_by.strip() or (actor.name if actor else ""),
+        submitted_at=now,
+        verify_due_on=due.day,
+        verify_due_provisional=due.provisional,
+    )
+    deadline_open(
+        case=locked,
+        kind=f"clue_{clue.pk}",
+        label=f"核查{'紧急' if urgent else ''}{clue.get_kind_display()}（{clue.description[:20]}）",
+        starts_on=today,
+        due_on=due.day,
+        provisional=due.provisional,
+        legal_basis=rules.BASIS_CLUE_CHECK,
+        assignee=locked.officer,
+    )
+    case_event_record(
+        case=locked,
+        kind="enforcement.clue_submitted",
+        summary=f"收到{'紧急' if urgent else ''}{clue.get_kind_display()}，{due.day:%Y-%m-%d}前核查"
+        + (f"；地点：{clue.location}" if clue.location else ""),
+        actor=actor,
+        now=now,
+        data={
+            "clue": clue.pk,
+            "urgent": urgent,
+            "submitted_by": clue.submitted_by,
+            "location": clue.location,
+        },
+        legal_basis=rules.BASIS_CLUE_CHECK,
+    )
+    return clue
+
+
+@transaction.atomic
+def clue_verify(*, clue: Clue, actor: User, now: datetime, valid: bool, note: str) -> Clue:
+    """Record the result of checking a clue."""
+    if not note.strip():
+        raise InvalidFiling("请填写核查情况。")
+    locked, _ec = _guard(clue.case, "clue_verify", actor)
+    clue = Clue.objects.select_for_update().get(pk=clue.pk)
+    if clue.status != ClueStatus.PENDING:
+        raise InvalidTransition("该线索已经核查。")
+    clue.status = ClueStatus.VALID if valid else ClueStatus.INVALID
+    clue.verified_at = now
+    clue.verified_by = actor
+    clue.verification_note = note.strip()
+    clue.save(update_fields=["status", "verified_at", "verified_by", "verification_note"])
+    deadline_complete(case=locked, kind=f"clue_{clue.pk}", now=now)
+    late = _today(now) > clue.verify_due_on
+    case_event_record(
+        case=locked,
+        kind="enforcement.clue_verified",
+        summary=f"线索核查{'属实' if valid else '不实'}：{note.strip()[:80]}"
+        + ("（超过核查期限）" if late else ""),
+        actor=actor,
+        now=now,
+        data={"clue": clue.pk, "valid": valid, "late": late},
+        legal_basis=rules.BASIS_CLUE_CHECK,
+    )
+    return clue
+
+
+@transaction.atomic
+def emergency_action_open(
+    *, clue: Clue, actor: User, now: datetime, team: str, planned_at: datetime
+) -> EmergencyAction:
+    """Open an emergency action (紧急行动) on an urgent clue, with its team and time."""
+    if not team.strip():
+        raise InvalidFiling("请填写出警人员。")
+    locked, _ec = _guard(clue.case, "emergency", actor)
+    if not clue.urgent:
+        raise InvalidTransition("只有紧急线索可以启动紧急行动。")
+    if EmergencyAction.objects.filter(clue=clue, closed_at__isnull=True).exists():
+        raise Conflict("该线索已有进行中的紧急行动。")
+    action = EmergencyAction.objects.create(
+        case=locked, clue=clue, team=team.strip(), planned_at=planned_at, opened_by=actor, opened_at=now
+    )
+    case_event_record(
+        case=locked,
+        kind="enforcement.emergency_opened",
+        summary=f"启动紧急行动：{team.strip()}，{timezone.localtime(planned_at):%Y-%m-%d %H:%M}"
+        + (f"前往{clue.location}" if clue.location else ""),
+        actor=actor,
+        now=now,
+        data={"action": action.pk, "clue": clue.pk},
+    )
+    return action
+
+
+@transaction.atomic
+def emergency_action_close(
+    *, action: EmergencyAction, actor: User, now: datetime, outcome: str
+) -> EmergencyAction:
+    if not outcome.strip():
+        raise InvalidFiling("请填写行动结果。")
+    locked, _ec = _guard(action.case, "emergency", actor)
+    action = EmergencyAction.objects.select_for_update().get(pk=action.pk)
+    if action.closed_at is not None:
+        raise InvalidTransition("该紧急行动已经结束。")
+    action.closed_at = now
+    action.outcome = outcome.strip()
+    action.save(update_fields=["closed_at", "outcome"])
+    case_event_record(
+        case=locked,
+        kind="enforcement.emergency_closed",
+        summary=f"紧急行动结束：{action.outcome[:100]}",
+        actor=actor,
+        now=now,
+        data={"action": action.pk},
+    )
+    return action
+
+
+@transaction.atomic
+def assistance_request_send(
+    *, case: Case, kind: str, to_court: Court, matter: str, actor: User, now: datetime
+) -> AssistanceRequest:
+    """Ask another court to execute (委托执行) or to help (协助执行). The requested court starts
+    within 15 days (民诉法 2023 art. 240) and finishes or reports within 30 days (审限规定 2000 art. 5);
+    both deadlines are tracked here for follow-up."""
+    if kind not in AssistanceKind.values:
+        raise InvalidFiling("请选择委托执行或协助执行。")
+    if not matter.strip():
+        raise InvalidFiling("请填写委托或协助事项。")
+    if to_court.pk == case.court_id:
+        raise InvalidFiling("不能委托本院。")
+    locked, _ec = _guard(case, "assistance", actor)
+    today = _today(now)
+    dl = rules.commission_deadlines(today)
+    req = AssistanceRequest.objects.create(
+        case=locked,
+        kind=kind,
+        to_court=to_court,
+        matter=matter.strip(),
+        sent_on=today,
+        start_due_on=dl.start.day,
+        complete_due_on=dl.complete.day,
+        provisional=dl.start.provisional or dl.complete.provisional,
+        sent_by=actor,
+    )
+    deadline_open(
+        case=locked,
+        kind=f"assist_{req.pk}",
+        label=f"跟进{req.get_kind_display()}（{to_court.name}，30日内办结或报告）",
+        starts_on=today,
+        due_on=dl.complete.day,
+        provisional=dl.complete.provisional,
+        legal_basis=rules.BASIS_TIME_LIMIT,
+    )
+    data: dict[str, Any] = {"request": req.pk, "to_court": to_court.code, "start_due_on": dl.start.day}
+    if kind == AssistanceKind.COMMISSION and locked.filed_at is not None:
+        # 审限规定 2000 art. 5: the commissioning court finishes the formalities within 1 month of filing.
+        limit = period_end_provisional(_today(locked.filed_at), months=1)
+        if today > limit.day:
+            data["formalities_late"] = True
+    case_event_record(
+        case=locked,
+        kind="enforcement.assistance_sent",
+        summary=f"向{to_court.name}发出{req.get_kind_display()}函：{req.matter[:60]}；"
+        f"受托法院应于{dl.start.day:%Y-%m-%d}前开始办理",
+        actor=actor,
+        now=now,
+        data=data,
+        legal_basis=rules.BASIS_COMMISSION,
+    )
+    return req
+
+
+@transaction.atomic
+def assistance_reply_record(
+    *, request: AssistanceRequest, actor: User, now: datetime, reply: str
+) -> AssistanceRequest:
+    if not reply.strip():
+        raise InvalidFiling("请填写回复内容。")
+    locked, _ec = _guard(request.case, "assistance_reply", actor)
+    req = AssistanceRequest.objects.select_for_update().get(pk=request.pk)
+    if req.replied_on is not None:
+        raise InvalidTransition("已登记回复。")
+    req.reply = reply.strip()
+    req.replied_on = _today(now)
+    req.save(update_fields=["reply", "replied_on"])
+    deadline_complete(case=locked, kind=f"assist_{req.pk}", now=now)
+    case_event_record(
+        case=locked,
+        kind="enforcement.assistance_replied",
+        summary=f"{req.to_court.name}回复：{req.reply[:80]}",
+        actor=actor,
+        now=now,
+        data={"request": req.pk},
+    )
+    return req

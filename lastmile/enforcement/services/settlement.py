@@ -1,0 +1,294 @@
+"""Settlement (执行和解): the agreement and its instalments, default, and resumption as a 执恢
+case."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+
+from lastmile.accounts.models import User
+from lastmile.cases.models import Case, CaseStatus
+from lastmile.cases.services import case_event_record, case_status_change, deadline_complete, deadline_open
+from lastmile.core.clock import court_date as _today
+from lastmile.core.errors import ConditionsNotMet, InvalidTransition
+from lastmile.core.money import to_money
+from lastmile.ledger.services import InstallmentDue, amount_outstanding, receipt_record
+
+from .. import rules
+from ..models import (
+    ClosingMethod,
+    PauseKind,
+    Settlement,
+    SettlementInstallment,
+    SettlementPayment,
+    SettlementStatus,
+)
+from ..transitions import ACTIONS
+from .closing import _close
+from .common import InvalidFiling, _guard
+from .procedure import _after_commit_release_controls
+from .restore import _restore_create
+from .time_limit import _pause_open, _time_limit_refresh
+
+
+def _settlement_terms_check(
+    *, terms: str, agreed_on: date, installments: Sequence[InstallmentDue], now: datetime
+) -> list[Decimal]:
+    """Refuse an incomplete agreement or an instalment plan out of order; return each instalment's
+    amount as money."""
+    if not terms.strip():
+        raise InvalidFiling("请填写和解协议内容。")
+    if not installments:
+        raise InvalidFiling("请至少填写一期履行安排。")
+    today = _today(now)
+    if agreed_on > today:
+        raise InvalidFiling("达成日期不能晚于今天。")
+    dues = [i.due_on for i in installments]
+    if dues != sorted(dues) or len(set(dues)) != len(dues) or dues[0] < agreed_on:
+        raise InvalidFiling("各期履行日期应晚于达成日期并按先后顺序排列，且不得重复。")
+    amounts = [to_money(i.amount) for i in installments]
+    if any(a <= 0 for a in amounts):
+        raise InvalidFiling("每期金额必须大于零。")
+    return amounts
+
+
+@transaction.atomic
+def settlement_record(
+    *,
+    case: Case,
+    actor: User,
+    now: datetime,
+    agreed_on: date,
+    terms: str,
+    installments: Sequence[InstallmentDue],
+) -> Settlement:
+    """Record a settlement agreement (执行和解) with its instalments; execution is suspended
+    (执行和解规定 2020 art. 2) and the period is excluded from the time limit (审限规定 2000 art. 9)."""
+    amounts = _settlement_terms_check(terms=terms, agreed_on=agreed_on, installments=installments, now=now)
+    locked, ec = _guard(case, "settlement", actor)
+    settlement = Settlement.objects.create(
+        case=locked,
+        agreed_on=agreed_on,
+        terms=terms.strip(),
+        total=sum(amounts, Decimal("0.00")),
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    for seq, (inst, amount) in enumerate(zip(installments, amounts, strict=True), start=1):
+        last = rules.installment_last_day(inst.due_on)
+        row = SettlementInstallment.objects.create(
+            settlement=settlement,
+            seq=seq,
+            due_on=inst.due_on,
+            last_day=last.day,
+            provisional=last.provisional,
+            amount=amount,
+        )
+        deadline_open(
+            case=locked,
+            kind=f"settle_{row.pk}",
+            label=f"和解第{seq}期履行（{amount}元）",
+            starts_on=agreed_on,
+            due_on=last.day,
+            provisional=last.provisional,
+            legal_basis=rules.BASIS_SETTLEMENT_SUSPEND,
+        )
+    case_status_change(
+        case=locked,
+        allowed_from=ACTIONS["settlement"].allowed_from,
+        to_status=CaseStatus.SETTLEMENT,
+        kind="enforcement.settlement_recorded",
+        summary=f"达成执行和解协议，共{len(amounts)}期、{settlement.total}元，中止执行",
+        actor=actor,
+        now=now,
+        data={"settlement": settlement.pk, "total": settlement.total, "installments": len(amounts)},
+        legal_basis=rules.BASIS_SETTLEMENT_SUSPEND,
+    )
+    _pause_open(
+        case=locked,
+        kind=PauseKind.SETTLEMENT,
+        started_on=max(agreed_on, ec.time_limit_starts_on or agreed_on),
+        reason="执行和解",
+    )
+    _time_limit_refresh(case=locked, ec=ec, now=now)
+    _after_commit_release_controls(case=locked, now=now, reason="达成执行和解，中止执行")
+    case.refresh_from_db()
+    return settlement
+
+
+def _active_settlement(case: Case) -> Settlement:
+    settlement = (
+        Settlement.objects.select_for_update()
+        .filter(case=case, status__in=[SettlementStatus.PERFORMING, SettlementStatus.DEFAULTED])
+        .order_by("-id")
+        .first()
+    )
+    if settlement is None:
+        raise InvalidTransition("本案没有正在履行的和解协议。")
+    return settlement
+
+
+@transaction.atomic
+def settlement_installment_pay(
+    *,
+    installment: SettlementInstallment,
+    amount: Decimal,
+    actor: User,
+    now: datetime,
+    idempotency_key: str,
+    paid_on: date | None = None,
+) -> SettlementInstallment:
+    """Book a payment on an instalment (through the ledger). When every instalment is paid the
+    settlement is performed and the case closes as 执行完毕 (执行和解规定 2020 art. 8). A retry with the
+    same ``idempotency_key`` (within the court: keys are each court's own) changes nothing."""
+    case = installment.settlement.case
+    replay = SettlementPayment.objects.filter(court_id=case.court_id, idempotency_key=idempotency_key)
+    existing = replay.first()
+    if existing is not None:
+        return existing.installment
+    locked, ec = _guard(case, "installment_pay", actor)
+    existing = replay.first()  # a parallel retry held the case lock before us and has booked it
+    if existing is not None:
+        return existing.installment
+    settlement = _active_settlement(locked)
+    inst = SettlementInstallment.objects.select_for_update().get(pk=installment.pk, settlement=settlement)
+    amount = to_money(amount)
+    remaining = inst.amount - inst.paid
+    if amount <= 0 or amount > remaining:
+        raise InvalidFiling(f"本期尚欠{remaining}元，付款金额应大于零且不超过该数。")
+    today = _today(now)
+    paid_on = paid_on or today
+    receipt_record(
+        case=locked,
+        amount=amount,
+        source="settlement_installment",
+        idempotency_key=f"settlement:{idempotency_key}",
+        received_at=now,
+        actor=actor,
+        note=f"和解第{inst.seq}期",
+    )
+    SettlementPayment.objects.create(
+        court_id=locked.court_id,
+        installment=inst,
+        amount=amount,
+        paid_on=paid_on,
+        idempotency_key=idempotency_key,
+        recorded_at=now,
+    )
+    inst.paid += amount
+    fields = ["paid"]
+    if inst.paid >= inst.amount:
+        inst.paid_on = paid_on
+        fields.append("paid_on")
+        deadline_complete(case=locked, kind=f"settle_{inst.pk}", now=now)
+    inst.save(update_fields=fields)
+    late = paid_on > inst.last_day
+    case_event_record(
+        case=locked,
+        kind="enforcement.installment_paid",
+        summary=f"收到和解第{inst.seq}期款{amount}元" + ("（逾期）" if late else ""),
+        actor=actor,
+        now=now,
+        data={"installment": inst.pk, "amount": amount, "late": late},
+        legal_basis=rules.BASIS_SETTLEMENT_SUSPEND,
+    )
+    if not settlement.installments.filter(paid__lt=F("amount")).exists():
+        settlement.status = SettlementStatus.PERFORMED
+        settlement.save(update_fields=["status"])
+        _close(
+            case=locked,
+            ec=ec,
+            method=ClosingMethod.COMPLETED,
+            reason="执行和解协议已全部履行",
+            actor=actor,
+            now=now,
+            legal_basis=rules.BASIS_SETTLEMENT_PERFORMED,
+            allowed_from={CaseStatus.SETTLEMENT},
+        )
+    inst.refresh_from_db()
+    return inst
+
+
+def settlement_overdue(settlement: Settlement, *, as_of: date) -> list[SettlementInstallment]:
+    """Instalments whose last day has passed unpaid (执行和解规定 2020 art. 11: only then may the
+    applicant resume)."""
+    return [i for i in settlement.installments.all() if not i.is_paid and i.last_day < as_of]
+
+
+@transaction.atomic
+def settlement_default_sweep(*, now: datetime) -> int:
+    """Mark performing settlements with an overdue unpaid instalment as defaulted; returns how many."""
+    today = _today(now)
+    count = 0
+    for settlement in Settlement.objects.filter(status=SettlementStatus.PERFORMING).select_related("case"):
+        overdue = settlement_overdue(settlement, as_of=today)
+        if not overdue:
+            continue
+        settlement.status = SettlementStatus.DEFAULTED
+        settlement.save(update_fields=["status"])
+        case_event_record(
+            case=settlement.case,
+            kind="enforcement.settlement_defaulted",
+            summary=f"和解第{overdue[0].seq}期（{overdue[0].last_day:%Y-%m-%d}到期）未按期履行，申请执行人可申请恢复执行",
+            actor=None,
+            now=now,
+            data={"settlement": settlement.pk, "installment": overdue[0].pk},
+            legal_basis=rules.BASIS_SETTLEMENT_RESUME,
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def settlement_resume(*, case: Case, actor: User, now: datetime, reason: str = "") -> Case:
+    """The debtor defaulted on the settlement; on the applicant's request execution resumes as a
+    linked 执恢 case whose debt is the original debt less everything already paid (民诉解释 2022
+    art. 465; 执行和解规定 2020 arts. 11, 17). Refused while no instalment is overdue (art. 11). The
+    original case is closed (终结执行) and points to the new case.
+
+    Returns the new 执恢 case.
+    """
+    locked, ec = _guard(case, "settlement_resume", actor)
+    settlement = _active_settlement(locked)
+    today = _today(now)
+    overdue = settlement_overdue(settlement, as_of=today)
+    if not overdue:
+        raise ConditionsNotMet(
+            "和解协议尚在履行期内或已按期履行，不能恢复执行。",
+            unmet=["settlement_default"],
+            details={"settlement": settlement.pk},
+        )
+    paid = sum((i.paid for i in settlement.installments.all()), Decimal("0.00"))
+    remaining = amount_outstanding(case=locked, as_of=today)
+    last_day = max(i.last_day for i in settlement.installments.all())
+    deadline = rules.application_deadline(last_day)
+    new_case = _restore_create(
+        original=locked,
+        original_ec=ec,
+        actor=actor,
+        now=now,
+        principal=remaining,
+        summary=f"和解未履行，恢复执行（原案{locked.number}，已履行{paid}元予以扣除）",
+        legal_basis=rules.BASIS_SETTLEMENT_DEDUCT,
+        data={"settlement": settlement.pk, "paid": paid, "remaining": remaining},
+        application_deadline=deadline.day,
+        late=today > deadline.day,
+    )
+    settlement.status = SettlementStatus.RESUMED
+    settlement.resumed_case = new_case
+    settlement.save(update_fields=["status", "resumed_case"])
+    _close(
+        case=locked,
+        ec=ec,
+        method=ClosingMethod.TERMINATED,
+        reason=f"和解协议未履行，已恢复执行（{new_case.number}）" + (f"；{reason}" if reason else ""),
+        actor=actor,
+        now=now,
+        legal_basis=rules.BASIS_SETTLEMENT_RESUME,
+        allowed_from={CaseStatus.SETTLEMENT},
+    )
+    return new_case
