@@ -222,7 +222,10 @@ def period_end(start: date, days: int) -> date:
     return _roll_to_working_day(_check_date(start) + timedelta(days=days))
 
 
-def _add_months(d: date, months: int) -> date:
+def add_months(d: date, months: int) -> date:
+    """The same-numbered day ``months`` calendar months later (or earlier, when negative), or the
+    last day of that month when it has no such day (Civil Code 2020 art. 203 ¶2). No working-day
+    roll: for the last day of a legal period use :func:`period_end_months`."""
     month_index = d.year * 12 + (d.month - 1) + months
     year, month = divmod(month_index, 12)
     month += 1
@@ -238,7 +241,7 @@ def period_end_months(start: date, months: int) -> date:
     """
     if months < 0:
         raise ValueError("months must be >= 0")
-    return _roll_to_working_day(_add_months(_check_date(start), months))
+    return _roll_to_working_day(add_months(_check_date(start), months))
 
 
 def period_end_years(start: date, years: int) -> date:
@@ -292,7 +295,7 @@ def period_end_provisional(start: date, days: int = 0, *, months: int = 0) -> Pr
     Legal decisions (e.g. whether a period has expired) must use the strict functions.
     """
     if months:
-        nominal = _add_months(_check_date(start), months) + timedelta(days=days)
+        nominal = add_months(_check_date(start), months) + timedelta(days=days)
     else:
         nominal = _check_date(start) + timedelta(days=days)
     try:

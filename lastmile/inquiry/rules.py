@@ -5,7 +5,6 @@ rules is docs/law.md."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,6 +12,7 @@ from decimal import Decimal
 
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
+from lastmile.core.periods import add_months
 
 from .conf import inquiry_setting
 
@@ -57,9 +57,7 @@ def freeze_expiry(starts_on: date, years: int) -> date:
     """The last day of a freeze that starts on ``starts_on``: the day before the same date
     ``years`` later (a freeze made on 3 March 2025 for one year runs to 2 March 2026). Calendar
     days, as institutions count them; the reminder comes well before (RENEWAL_REMIND_DAYS)."""
-    y = starts_on.year + years
-    d = min(starts_on.day, calendar.monthrange(y, starts_on.month)[1])
-    return date(y, starts_on.month, d) - timedelta(days=1)
+    return add_months(starts_on, 12 * years) - timedelta(days=1)
 
 
 def renewal_reminder_on(expires_on: date, today: date) -> date:

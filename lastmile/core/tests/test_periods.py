@@ -312,3 +312,15 @@ def test_provisional_period_end_flags_uncovered_years():
     assert result.day >= start + timedelta(days=180)
     months = period_end_provisional(start, months=6)
     assert months.provisional is True and months.day >= date(year, 7, 1)
+
+
+def test_add_months_is_the_one_calendar_month_step():
+    """One month arithmetic for the project (Civil Code 2020 art. 203 ¶2): clamped, never rolled."""
+    from lastmile.core.periods import add_months
+
+    assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert add_months(date(2025, 3, 31), -1) == date(2025, 2, 28)
+    assert add_months(date(2025, 10, 1), 0) == date(2025, 10, 1)  # a holiday stays: no roll
+    assert add_months(date(2025, 12, 15), 1) == date(2026, 1, 15)

@@ -337,3 +337,14 @@ def test_plan_freezes_property():
             free = sum((c.balance - c.held for c in mine), D(0))
             frozen = sum((d.amount for d in decisions if any(c.asset_id == d.asset_id for c in mine)), D(0))
             assert free - frozen >= min(allowance[p], free)
+
+
+def test_freeze_expiry_is_the_day_before_the_same_date_years_later():
+    """民诉解释 2022 art. 485, counted with the one calendar-month step of core.periods."""
+    from datetime import date
+
+    from lastmile.inquiry.rules import freeze_expiry
+
+    assert freeze_expiry(date(2025, 3, 3), 1) == date(2026, 3, 2)
+    assert freeze_expiry(date(2024, 2, 29), 1) == date(2025, 2, 27)
+    assert freeze_expiry(date(2025, 1, 1), 3) == date(2027, 12, 31)

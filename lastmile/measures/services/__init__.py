@@ -18,7 +18,6 @@ Every name is re-exported here, so ``from lastmile.measures.services import meas
 that looks it up (e.g. ``lastmile.measures.services.life._take_effect``), not here.
 """
 
-from .common import plus_months
 from .exports import publication_export_create
 from .guardrail_inputs import (
     debtor_profile_record,
@@ -82,7 +81,6 @@ __all__ = [
     "measures_expire_due",
     "operation_target_assign",
     "operation_target_outcome_record",
-    "plus_months",
     "publication_export_create",
     "refusal_referral_advance",
     "refusal_referral_prepare",

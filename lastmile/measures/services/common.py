@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from lastmile.accounts.models import User
 from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty
@@ -13,15 +13,6 @@ from lastmile.parties.models import Party
 
 from .. import rules
 from ..models import Measure, MeasureKind, MeasureStatus
-
-
-def plus_months(d: date, months: int) -> date:
-    """Calendar months later, clamped to the month's last day (no working-day roll)."""
-    import calendar
-
-    index = d.year * 12 + d.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _is_debtor(case: Case, party: Party) -> bool:

@@ -25,6 +25,7 @@ from lastmile.core.periods import period_end_provisional
 from lastmile.parties.selectors import party_masked_id
 
 from .. import rules
+from ..error_codes import GuardrailReason
 from ..guardrails import (
     Evaluation,
     Proposal,
@@ -197,7 +198,7 @@ def measure_approve(
 
 
 def _without_duplicate(evaluation: Evaluation) -> Evaluation:
-    reasons = tuple(r for r in evaluation.reasons if r.code != "duplicate")
+    reasons = tuple(r for r in evaluation.reasons if r.code != GuardrailReason.DUPLICATE)
     if any(r.severity == "refuse" for r in reasons):
         return Evaluation("refused", reasons)
     return Evaluation("warn" if reasons else "allowed", reasons)

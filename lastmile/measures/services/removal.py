@@ -13,7 +13,7 @@ from lastmile.cases.models import Case, CaseStatus
 from lastmile.cases.services import case_event_record, deadline_complete, deadline_open
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound
 from lastmile.core.legal import LegalBasis
-from lastmile.core.periods import period_end_provisional
+from lastmile.core.periods import add_months, period_end_provisional
 from lastmile.parties.models import Party
 
 from .. import rules
@@ -30,7 +30,7 @@ from ..models import (
     RemovalGround,
 )
 from ..selectors import court_id_of
-from .common import _close, plus_months
+from .common import _close
 
 _MEASURE_STATUS_FOR: dict[str, str] = {
     RemovalGround.WRONGFUL: MeasureStatus.REVOKED,
@@ -64,7 +64,7 @@ def _listing_remove(
         listing.removed_on = today
         listing.removal_ground = ground
         if ground == RemovalGround.APPLICANT_REQUEST:
-            listing.relist_blocked_until = plus_months(today, rules.RELIST_BLOCK_MONTHS)
+            listing.relist_blocked_until = add_months(today, rules.RELIST_BLOCK_MONTHS)
         listing.save(update_fields=["status", "removed_on", "removal_ground", "relist_blocked_until"])
         m = Measure.objects.select_for_update().get(pk=listing.measure_id)
         if m.status in (MeasureStatus.IN_FORCE, MeasureStatus.APPROVED):

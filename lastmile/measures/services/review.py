@@ -12,7 +12,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.services import case_event_record, deadline_complete, deadline_open
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound, PermissionDenied
 from lastmile.core.legal import cpl
-from lastmile.core.periods import period_end_provisional
+from lastmile.core.periods import add_months, period_end_provisional
 
 from .. import rules
 from ..guardrails import local_date
@@ -25,7 +25,7 @@ from ..models import (
     ReviewOutcome,
     TemporaryLift,
 )
-from .common import _close, _locked_measure, plus_months
+from .common import _close, _locked_measure
 
 
 @transaction.atomic
@@ -44,7 +44,7 @@ def temporary_lift_propose(
     require(actor, "measure.propose", court=m.court)
     if m.kind != MeasureKind.CONSUMPTION_RESTRICTION or m.status != MeasureStatus.IN_FORCE:
         raise InvalidTransition("只有执行中的限制消费令可以临时解除。")
-    if ends_on < starts_on or ends_on > plus_months(starts_on, rules.TEMPORARY_LIFT_MAX_MONTHS):
+    if ends_on < starts_on or ends_on > add_months(starts_on, rules.TEMPORARY_LIFT_MAX_MONTHS):
         raise ConditionsNotMet("临时解除期限最长不超过一个月。", unmet=["period"])
     if reason_kind not in dict(TemporaryLift._meta.get_field("reason_kind").choices or []):
         raise ConditionsNotMet("请选择临时解除事由。", unmet=["reason_kind"])
