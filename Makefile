@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 RUN := $(UV) run --frozen
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lastmile
 
-.PHONY: run test check lint types layers migrations-check pytest pytest-sqlite pytest-postgres \
+.PHONY: run test test-slow check lint types layers migrations-check pytest pytest-sqlite pytest-postgres \
         sync sync-dev format bench-quick clean
 
 $(CURDIR)/.tools/bin/uv:
@@ -47,18 +47,27 @@ layers:
 migrations-check:
 	LASTMILE_DATA_DIR=$$(mktemp -d) $(RUN) python manage.py makemigrations --check --dry-run
 
-pytest: pytest-sqlite pytest-postgres
+# The two databases run side by side (one core each); each pass prints when it ends.
+pytest:
+	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest-sqlite pytest-postgres
+
+## make test-slow: the slow tests (workers killed and resumed, the simulated year, demo seeds); CI runs them
+test-slow: sync-dev
+	@$(MAKE) --no-print-directory -j2 --output-sync=target PYTEST_MARK=slow pytest-sqlite pytest-postgres
+
+PYTEST_MARK ?= not slow
 
 pytest-sqlite:
-	@echo "== 测试：SQLite =="
-	LASTMILE_DATA_DIR=$$(mktemp -d) $(RUN) pytest -q
+	@echo "== 测试：SQLite ($(PYTEST_MARK)) =="
+	LASTMILE_DATA_DIR=$$(mktemp -d) $(RUN) pytest -q -m "$(PYTEST_MARK)"
 
 # PostgreSQL: required in CI (CI=true) or when LASTMILE_REQUIRE_POSTGRES=1; otherwise run when
 # the server answers and say so loudly when it does not.
 pytest-postgres:
-	@echo "== 测试：PostgreSQL ($(PG_URL)) =="
+	@echo "== 测试：PostgreSQL ($(PG_URL), $(PYTEST_MARK)) =="
 	@if $(RUN) python -m lastmile.devtools.pgcheck "$(PG_URL)"; then \
-		DATABASE_URL="$(PG_URL)" LASTMILE_REQUIRE_POSTGRES=1 $(RUN) pytest -q -m "not browser"; \
+		DATABASE_URL="$(PG_URL)" LASTMILE_REQUIRE_POSTGRES=1 LASTMILE_DATA_DIR=$$(mktemp -d) \
+			$(RUN) pytest -q -m "not browser and ($(PYTEST_MARK))"; \
 	elif [ "$${CI:-}" = "true" ] || [ "$${LASTMILE_REQUIRE_POSTGRES:-}" = "1" ]; then \
 		echo "错误：CI 需要 PostgreSQL ($(PG_URL))，但它没有应答。" >&2; exit 1; \
 	else \

@@ -158,6 +158,7 @@ def _helper(env: dict[str, str], *args: str) -> str:
     return out.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_batch_restarted_completes_with_each_document_exactly_once(tmp_path):
     env = _env(tmp_path)
@@ -208,6 +209,7 @@ def test_a_killed_batch_restarted_completes_with_each_document_exactly_once(tmp_
     assert final["counts"] == [total, total]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch_is_resumed_by_the_sweep_with_each_document_exactly_once(tmp_path):
     """The real worker (``db_worker``) is killed with SIGKILL mid-batch; nothing but the periodic

@@ -317,6 +317,7 @@ def test_pauses_are_closed_when_the_case_closes(file_case, officer):
     assert not TimeLimitPause.objects.filter(case=case, ended_on__isnull=True).exists()
 
 
+@pytest.mark.slow
 def test_demo_seed_enforcement_is_idempotent(courts):
     # The demo staff of lastmile.web.demo (created here directly: tests may not import web).
     for code, prefix in (("湘0104", "yl"), ("湘0702", "wl")):

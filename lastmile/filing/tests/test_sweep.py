@@ -48,6 +48,7 @@ def _helper(env: dict[str, str], *args: str) -> str:
     return out.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_intake_is_resumed_by_the_sweep_with_each_row_filed_once(tmp_path):
     env = _env(tmp_path)

@@ -111,6 +111,7 @@ def test_demo_data_loads_only_in_demo_mode(settings, now):
     assert not User.objects.exists()  # nothing created
 
 
+@pytest.mark.slow
 def test_production_settings_from_the_environment(tmp_path):
     """The real settings module, configured only through the environment."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("LASTMILE_", "DATABASE_URL"))}

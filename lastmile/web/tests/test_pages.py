@@ -38,6 +38,7 @@ def test_workbench_requires_login(client):
     assert reverse("web:login") in response["Location"]
 
 
+@pytest.mark.slow
 def test_demo_workbench_shows_cases_and_deadlines(client, now, demo_mode):
     from lastmile.cases.models import Case
 
@@ -54,6 +55,7 @@ def test_demo_workbench_shows_cases_and_deadlines(client, now, demo_mode):
     assert "发出执行通知书" in page
 
 
+@pytest.mark.slow
 def test_demo_seed_is_idempotent(now, demo_mode):
     first = demo_seed(now=now)
     second = demo_seed(now=now)
