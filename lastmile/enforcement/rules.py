@@ -66,7 +66,7 @@ DEFAULTS: dict[str, Any] = {
     # older editions counted each instalment separately (when the wording changed is UNVERIFIED).
     "APPLICATION_PERIOD_FROM_LAST_INSTALLMENT": True,
     # 终本规定 art. 3: whether an on-site investigation is required in addition to online 查控
-    # (the exact wording of the list is UNVERIFIED, rules.md §2.3).
+    # (the exact wording of the list is UNVERIFIED).
     "ZHONGBEN_REQUIRE_ONSITE": False,
     # Default triage rules for a court that has not configured its own (繁简分流 is local policy).
     "TRIAGE_RULES": [
