@@ -35,6 +35,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from lastmile.core.errors import DomainError
 
+from .error_codes import DocumentErrorCode
 from .fonts import SANS, SERIF
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around printed values
@@ -43,7 +44,7 @@ _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around printed values
 class TemplateBodyError(DomainError):
     """A template body cannot be rendered (syntax error or a missing element)."""
 
-    code = "template_error"
+    code = DocumentErrorCode.TEMPLATE_ERROR
 
 
 # --- Filters --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import typst
 
 from lastmile.core.errors import DomainError
 
+from .error_codes import DocumentErrorCode
 from .fonts import describe_chars, missing_glyphs, typst_fonts
 from .markup import Block, TemplateBodyError, docx_bytes, parse_blocks, render_markup, typst_source
 
@@ -24,7 +25,7 @@ from .markup import Block, TemplateBodyError, docx_bytes, parse_blocks, render_m
 class GlyphMissing(DomainError):
     """A character of the document has no glyph in the embedded fonts, so it would print as a box."""
 
-    code = "glyph_missing"
+    code = DocumentErrorCode.GLYPH_MISSING
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from lastmile.core.errors import ConditionsNotMet, DomainError, NotFound, Permis
 from .catalog import TEMPLATES
 from .conf import documents_setting
 from .context import case_context, json_safe
+from .error_codes import DocumentErrorCode
 from .markup import TemplateBodyError, _env, cn_num
 from .models import (
     BatchItem,
@@ -217,7 +218,9 @@ def document_pdf(document: Document) -> bytes:
     """The stored PDF, verified against the recorded SHA-256."""
     data = (documents_root() / document.pdf_path).read_bytes()
     if hashlib.sha256(data).hexdigest() != document.sha256:
-        raise DomainError("文书文件与出具时记录的摘要不符，可能已被篡改。", code="document_tampered")
+        raise DomainError(
+            "文书文件与出具时记录的摘要不符，可能已被篡改。", code=DocumentErrorCode.DOCUMENT_TAMPERED
+        )
     return data
 
 

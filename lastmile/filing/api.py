@@ -7,14 +7,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, django_auth
 from pydantic import Field, ValidationError
 
 from lastmile.accounts.models import Court, User
 from lastmile.core.clock import get_clock
-from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.error_codes import CoreErrorCode
+from lastmile.core.errors import DomainError, NotFound, PayloadTooLarge
 
 from . import selectors, services
 from .conf import filing_setting
@@ -149,12 +150,8 @@ def _court_and_client(
     },
 )
 def batch_submit(request: HttpRequest):  # type: ignore[no-untyped-def]
-    try:
-        result = _submit(request)
-    except (services.BatchIdConflict, PermissionDenied) as exc:
-        # these codes are not in the API-wide status table: answer 409 / 403 here
-        status = 409 if isinstance(exc, services.BatchIdConflict) else 403
-        return JsonResponse(exc.as_dict(), status=status, json_dumps_params={"ensure_ascii": False})
+    # A refusal answers with its class's status: 409 batch_id_conflict, 403 court_not_allowed.
+    result = _submit(request)
     return Status(200 if result.replayed else 201, _out(result.batch, result.replayed))
 
 
@@ -167,9 +164,8 @@ def _json_body(request: HttpRequest) -> bytes:
     if not declared.isdigit() or int(declared) <= limit:
         body = request.read(limit + 1)
     if len(body) > limit or (declared.isdigit() and int(declared) > limit):
-        raise DomainError(
+        raise PayloadTooLarge(
             f"批次数据超过{limit // (1024 * 1024)} MiB上限，请拆分后提交。",
-            code="payload_too_large",
             details={"limit_bytes": limit},
         )
     return body
@@ -184,7 +180,7 @@ def _submit(request: HttpRequest) -> services.BatchSubmission:
             body = BatchJsonIn.model_validate(json.loads(_json_body(request) or b"{}"))
         except (ValueError, ValidationError) as exc:
             raise DomainError(
-                "请求数据格式有误。", code="invalid_request", details={"error": str(exc)[:500]}
+                "请求数据格式有误。", code=CoreErrorCode.INVALID_REQUEST, details={"error": str(exc)[:500]}
             ) from None
         court, client = _court_and_client(principal, body.court, body.client)
         result = services.batch_submit(

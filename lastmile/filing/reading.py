@@ -42,6 +42,7 @@ from xml.parsers import expat
 from lastmile.core.errors import DomainError
 
 from .conf import filing_setting
+from .error_codes import FilingErrorCode
 
 __all__ = [
     "OverlongCell",
@@ -63,19 +64,19 @@ __all__ = [
 class UnreadableFile(DomainError):
     """The upload is not a spreadsheet we can read (wrong format, broken file, no header)."""
 
-    code = "unreadable_file"
+    code = FilingErrorCode.UNREADABLE_FILE
 
 
 class UploadTooLarge(UnreadableFile):
     """The file would decompress to more than we read (a decompression bomb, or simply too big)."""
 
-    code = "upload_too_large"
+    code = FilingErrorCode.UPLOAD_TOO_LARGE
 
 
 class TooManyRows(UnreadableFile):
     """More data rows than one batch may have."""
 
-    code = "too_many_rows"
+    code = FilingErrorCode.TOO_MANY_ROWS
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from lastmile.core.identifiers import validate_resident_id, validate_uscc
 from lastmile.core.money import parse_amount
 
 from .columns import HEADERS, REQUIRED, HeaderMap, guarantor_key
+from .error_codes import RowErrorCode
 from .reading import OverlongCell, ParsedSheet, cell_text
 
 __all__ = ["RowResult", "ValidationLimits", "is_formula_like", "mark_duplicates", "validate_sheet"]
@@ -78,7 +79,7 @@ def is_formula_like(value: Any) -> bool:
 
 
 class _Bad(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: RowErrorCode, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -93,7 +94,7 @@ def _plain(value: Any, *, max_len: int, label: str) -> str:
     if s == "-":
         s = ""
     if len(s) > max_len:
-        raise _Bad("too_long", f"{label}过长（最多{max_len}个字符）")
+        raise _Bad(RowErrorCode.TOO_LONG, f"{label}过长（最多{max_len}个字符）")
     return s
 
 
@@ -107,7 +108,7 @@ def _amount(value: Any, label: str) -> Decimal:
             return parse_amount(value)
         return parse_amount(_text(value))
     except InvalidAmount as exc:
-        raise _Bad("invalid_amount", f"{label}：{exc.message}") from None
+        raise _Bad(RowErrorCode.INVALID_AMOUNT, f"{label}：{exc.message}") from None
 
 
 _DATE_PATTERNS = (
@@ -129,8 +130,8 @@ def _date(value: Any, label: str) -> date:
             try:
                 return date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
-                raise _Bad("invalid_date", f"{label}“{s}”不是有效日期") from None
-    raise _Bad("invalid_date", f"{label}“{s}”无法识别，请填写如2024-01-31的日期")
+                raise _Bad(RowErrorCode.INVALID_DATE, f"{label}“{s}”不是有效日期") from None
+    raise _Bad(RowErrorCode.INVALID_DATE, f"{label}“{s}”无法识别，请填写如2024-01-31的日期")
 
 
 def _rate(value: Any, label: str, maximum: Decimal) -> Decimal:
@@ -141,14 +142,14 @@ def _rate(value: Any, label: str, maximum: Decimal) -> Decimal:
     try:
         number = Decimal(s.rstrip("%"))
     except InvalidOperation:
-        raise _Bad("invalid_rate", f"{label}“{s}”无法识别，请填写如4.35%或0.0435") from None
+        raise _Bad(RowErrorCode.INVALID_RATE, f"{label}“{s}”无法识别，请填写如4.35%或0.0435") from None
     if not number.is_finite():
-        raise _Bad("invalid_rate", f"{label}“{s}”无法识别")
+        raise _Bad(RowErrorCode.INVALID_RATE, f"{label}“{s}”无法识别")
     rate = number / 100 if (percent or number > 1) else number
     if rate < 0 or rate > maximum:
-        raise _Bad("rate_range", f"{label}“{s}”超出合理范围（0至{maximum * 100:.0f}%）")
+        raise _Bad(RowErrorCode.RATE_RANGE, f"{label}“{s}”超出合理范围（0至{maximum * 100:.0f}%）")
     if rate != rate.quantize(Decimal("0.00000001")):
-        raise _Bad("invalid_rate", f"{label}“{s}”小数位过多")
+        raise _Bad(RowErrorCode.INVALID_RATE, f"{label}“{s}”小数位过多")
     return rate.normalize() if rate else Decimal("0")
 
 
@@ -163,14 +164,14 @@ def _phone(value: Any, label: str) -> str:
     elif s.startswith("86") and len(s) == 13:
         s = s[2:]
     if not _MOBILE.match(s):
-        raise _Bad("invalid_phone", f"{label}“{_text(value)}”不是有效的手机号码")
+        raise _Bad(RowErrorCode.INVALID_PHONE, f"{label}“{_text(value)}”不是有效的手机号码")
     return s
 
 
 def _email(value: Any, label: str) -> str:
     s = _text(value)
     if len(s) > 128 or not _EMAIL.match(s):
-        raise _Bad("invalid_email", f"{label}“{s}”不是有效的电子邮箱")
+        raise _Bad(RowErrorCode.INVALID_EMAIL, f"{label}“{s}”不是有效的电子邮箱")
     return s.lower()
 
 
@@ -184,7 +185,7 @@ def _flag(value: Any, label: str) -> bool:
         return True
     if s in _NO or s == "":
         return False
-    raise _Bad("invalid_flag", f"{label}“{_text(value)}”应填写“是”或“否”")
+    raise _Bad(RowErrorCode.INVALID_FLAG, f"{label}“{_text(value)}”应填写“是”或“否”")
 
 
 _ID_TYPES = {
@@ -211,7 +212,7 @@ def _identity(name: str, id_type_value: Any, number_value: Any, today: date, lab
     id_type = _ID_TYPES.get(raw_type) if raw_type else None
     if raw_type and id_type is None:
         raise _Bad(
-            "invalid_id_type",
+            RowErrorCode.INVALID_ID_TYPE,
             f"{label}证件类型“{_text(id_type_value)}”不支持（可填居民身份证、统一社会信用代码、护照）",
         )
     if id_type is None:
@@ -227,7 +228,9 @@ def _identity(name: str, id_type_value: Any, number_value: Any, today: date, lab
         kind_label = {"resident_id": "身份证号码", "uscc": "统一社会信用代码", "passport": "护照号码"}[
             id_type
         ]
-        raise _Bad("invalid_id", f"{label}{kind_label}“{_text(number_value)}”无效：{exc.message}") from None
+        raise _Bad(
+            RowErrorCode.INVALID_ID, f"{label}{kind_label}“{_text(number_value)}”无效：{exc.message}"
+        ) from None
     kind = "organisation" if id_type == "uscc" else "person"
     return {"kind": kind, "id_type": id_type, "id_number": number}
 
@@ -267,7 +270,7 @@ class _Row:
                     {
                         "field": key,
                         "column": column,
-                        "code": "too_long",
+                        "code": RowErrorCode.TOO_LONG,
                         "message": (
                             f"{column}：单元格内容过长（{cell.length}个字符，最多{cell.cap}个），该行未受理"
                         ),
@@ -278,10 +281,12 @@ class _Row:
             if key in self.refused:
                 continue
             if (row_number, pos) in formulas or is_formula_like(cells[pos]):
-                self.add(key, "formula", f"{hmap.title(key)}：单元格内容疑似公式，请改为纯文本或数值")
+                self.add(
+                    key, RowErrorCode.FORMULA, f"{hmap.title(key)}：单元格内容疑似公式，请改为纯文本或数值"
+                )
                 self.refused.add(key)
 
-    def add(self, key: str, code: str, message: str) -> None:
+    def add(self, key: str, code: RowErrorCode, message: str) -> None:
         self.errors.append({"field": key, "column": self.hmap.title(key), "code": code, "message": message})
 
     def value(self, key: str) -> Any:
@@ -298,7 +303,7 @@ class _Row:
         v = self.value(key)
         if v is None:
             if required and key not in self.refused:
-                self.add(key, "required", f"缺少必填项：{self.hmap.title(key)}")
+                self.add(key, RowErrorCode.REQUIRED, f"缺少必填项：{self.hmap.title(key)}")
             return None
         try:
             return reader(v)
@@ -350,9 +355,9 @@ def validate_row(
         if g is None:
             continue
         if borrower and g["id_number"] == borrower["id_number"]:
-            row.add(guarantor_key(n, "id_number"), "same_party", f"担保人{n}与借款人证件号码相同")
+            row.add(guarantor_key(n, "id_number"), RowErrorCode.SAME_PARTY, f"担保人{n}与借款人证件号码相同")
         elif any(g["id_number"] == other["id_number"] for other in guarantors):
-            row.add(guarantor_key(n, "id_number"), "same_party", f"担保人{n}与其他担保人重复")
+            row.add(guarantor_key(n, "id_number"), RowErrorCode.SAME_PARTY, f"担保人{n}与其他担保人重复")
         else:
             guarantors.append(g)
     contract_no = row.read("contract_no", lambda v: _plain(v, max_len=64, label="合同编号"), required=True)
@@ -371,21 +376,21 @@ def validate_row(
     consent = row.read("e_service_consent", lambda v: _flag(v, "同意电子送达"))
 
     if disbursed and disbursed > limits.today:
-        row.add("disbursed_on", "date_future", f"放款日期{disbursed}晚于今天")
+        row.add("disbursed_on", RowErrorCode.DATE_FUTURE, f"放款日期{disbursed}晚于今天")
     if due and due > limits.today:
-        row.add("due_on", "date_future", f"到期日期{due}晚于今天，尚未到期的借款不能申请立案")
+        row.add("due_on", RowErrorCode.DATE_FUTURE, f"到期日期{due}晚于今天，尚未到期的借款不能申请立案")
     if disbursed and due and due < disbursed:
-        row.add("due_on", "date_order", f"到期日期{due}早于放款日期{disbursed}")
+        row.add("due_on", RowErrorCode.DATE_ORDER, f"到期日期{due}早于放款日期{disbursed}")
     if principal is not None and principal <= 0:
-        row.add("principal", "amount_range", "欠款本金应大于零")
+        row.add("principal", RowErrorCode.AMOUNT_RANGE, "欠款本金应大于零")
     if loan is not None and loan <= 0:
-        row.add("loan_amount", "amount_range", "借款金额应大于零")
+        row.add("loan_amount", RowErrorCode.AMOUNT_RANGE, "借款金额应大于零")
     if principal is not None and loan is not None and principal > loan:
-        row.add("principal", "amount_range", f"欠款本金{principal}元大于借款金额{loan}元")
+        row.add("principal", RowErrorCode.AMOUNT_RANGE, f"欠款本金{principal}元大于借款金额{loan}元")
     if claim is None and principal is not None and "claim_amount" not in row.refused:
         claim = principal + (interest or 0) + (penalty or 0)
     if claim is not None and claim <= 0:
-        row.add("claim_amount", "amount_range", "诉讼请求金额应大于零")
+        row.add("claim_amount", RowErrorCode.AMOUNT_RANGE, "诉讼请求金额应大于零")
     if row.errors:
         result.errors = row.errors
         return result
@@ -414,10 +419,10 @@ def validate_row(
 def _evidence(value: Any) -> list[str]:
     items = [s.strip() for s in re.split(r"[;；\n]", _text(value)) if s.strip()]
     if len(items) > 50:
-        raise _Bad("too_long", "证据清单最多50项")
+        raise _Bad(RowErrorCode.TOO_LONG, "证据清单最多50项")
     for item in items:
         if len(item) > 200:
-            raise _Bad("too_long", f"证据“{item[:20]}…”名称过长（最多200个字符）")
+            raise _Bad(RowErrorCode.TOO_LONG, f"证据“{item[:20]}…”名称过长（最多200个字符）")
     return items
 
 
@@ -454,7 +459,7 @@ def mark_duplicates(results: list[RowResult]) -> None:
                 {
                     "field": "contract_no",
                     "column": HEADERS["contract_no"],
-                    "code": "duplicate_in_batch",
+                    "code": RowErrorCode.DUPLICATE_IN_BATCH,
                     "message": message,
                 }
             )

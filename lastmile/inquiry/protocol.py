@@ -25,6 +25,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .error_codes import InquiryErrorCode
+
 __all__ = [
     "INSTITUTIONS",
     "Institution",
@@ -92,7 +94,7 @@ class SignatureError(Exception):
     """A message failed verification; ``code`` is ``bad_signature``, ``stale_timestamp`` or
     ``unknown_institution``."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: InquiryErrorCode, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -149,15 +151,15 @@ def verify(
 ) -> None:
     """Raise :class:`SignatureError` unless the message is fresh and correctly signed."""
     if secret is None:
-        raise SignatureError("unknown_institution", "未知的机构")
+        raise SignatureError(InquiryErrorCode.UNKNOWN_INSTITUTION, "未知的机构")
     try:
         ts = int(timestamp)
     except (TypeError, ValueError):
-        raise SignatureError("stale_timestamp", "时间戳无效") from None
+        raise SignatureError(InquiryErrorCode.STALE_TIMESTAMP, "时间戳无效") from None
     if abs(now - ts) > max_skew:
-        raise SignatureError("stale_timestamp", "时间戳超出允许范围")
+        raise SignatureError(InquiryErrorCode.STALE_TIMESTAMP, "时间戳超出允许范围")
     if not key:
-        raise SignatureError("bad_signature", "缺少幂等键")
+        raise SignatureError(InquiryErrorCode.BAD_SIGNATURE, "缺少幂等键")
     expected = sign(secret, method, path, timestamp, key, body)
     if not hmac.compare_digest(expected, signature or ""):
-        raise SignatureError("bad_signature", "签名校验失败")
+        raise SignatureError(InquiryErrorCode.BAD_SIGNATURE, "签名校验失败")

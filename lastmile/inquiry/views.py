@@ -24,6 +24,7 @@ from lastmile.core.errors import DomainError
 
 from . import protocol, selectors, services
 from .conf import inquiry_setting, institution_key
+from .error_codes import InquiryErrorCode
 from .models import Control
 
 
@@ -208,9 +209,11 @@ def callback(request: HttpRequest) -> HttpResponse:
     except protocol.SignatureError as exc:
         return JsonResponse({"code": exc.code, "message": exc.message}, status=401)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return JsonResponse({"code": "bad_request", "message": "报文格式错误"}, status=400)
+        return JsonResponse({"code": InquiryErrorCode.BAD_REQUEST, "message": "报文格式错误"}, status=400)
     if not isinstance(message, dict) or message.get("message_id") != request.headers.get("X-Idempotency-Key"):
-        return JsonResponse({"code": "bad_request", "message": "报文头与报文体不一致"}, status=400)
+        return JsonResponse(
+            {"code": InquiryErrorCode.BAD_REQUEST, "message": "报文头与报文体不一致"}, status=400
+        )
     try:
         stored = services.inbox_receive(institution=code, message=message, now=get_clock().now())
     except DomainError as exc:

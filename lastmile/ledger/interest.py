@@ -21,6 +21,7 @@ from lastmile.core.legal import LegalBasis
 from lastmile.core.money import MoneyInput, to_money
 
 from .conf import lpr_file
+from .error_codes import LedgerErrorCode
 
 __all__ = ["DAILY_DOUBLED_RATE", "DOUBLED_INTEREST_BASIS", "LprTable", "doubled_interest", "lpr_table"]
 
@@ -43,6 +44,15 @@ def doubled_interest(unpaid: MoneyInput, days: int) -> Decimal:
     return to_money(to_money(unpaid) * DAILY_DOUBLED_RATE * days)
 
 
+class LprUnavailable(ConditionsNotMet):
+    """No LPR was published on the day asked for (before 2019-08-20). The request must name a
+    fixed rate instead, so the API answers 400 (a request to change), not 409 (a state to wait
+    out)."""
+
+    code = LedgerErrorCode.LPR_UNAVAILABLE
+    http_status = 400
+
+
 @dataclass(frozen=True)
 class LprTable:
     """LPR change points: the rate published on ``dates[i]`` applies until the next one."""
@@ -57,9 +67,8 @@ class LprTable:
         """The annual LPR (a fraction) in force on ``day`` for ``term`` ("1y" or "5y")."""
         i = bisect.bisect_right(self.dates, day) - 1
         if i < 0:
-            raise ConditionsNotMet(
+            raise LprUnavailable(
                 f"{day:%Y年%m月%d日}早于贷款市场报价利率（LPR）首次公布日（2019年8月20日），请改用固定利率。",
-                code="lpr_unavailable",
                 unmet=["lpr_published"],
             )
         return (self.five_year if term == "5y" else self.one_year)[i]

@@ -32,6 +32,7 @@ from lastmile.core.periods import period_end_provisional
 from lastmile.parties.models import Party
 
 from . import rules
+from .error_codes import GuardrailReason, MeasureErrorCode
 from .models import (
     PENDING_OR_ACTIVE,
     REPEATABLE_KINDS,
@@ -55,18 +56,18 @@ PUBLISH = "publish"
 EXTRA_KINDS = (AUCTION_HOME, VACATE, FREEZE_BASIC_ACCOUNT, PUBLISH)
 
 # Rules a 院长 may override in writing ("generally not", "unless the 院长 decides otherwise").
-OVERRIDABLE = frozenset({"campus_loan_student", "enterprise_struggling"})
+OVERRIDABLE = frozenset({GuardrailReason.CAMPUS_LOAN_STUDENT, GuardrailReason.ENTERPRISE_STRUGGLING})
 CREDIT_KINDS = (MeasureKind.DISHONEST_LISTING, MeasureKind.CONSUMPTION_RESTRICTION)
 
 
 class GuardrailRefused(DomainError):
     """A proposed measure was refused by a 善意文明执行 rule or a legal limit; nothing was written."""
 
-    code = "guardrail_refused"
+    code = MeasureErrorCode.GUARDRAIL_REFUSED
 
 
 class WarningsNotAcknowledged(DomainError):
-    code = "guardrail_warnings_unacknowledged"
+    code = MeasureErrorCode.GUARDRAIL_WARNINGS_UNACKNOWLEDGED
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Proposal:
 
 @dataclass(frozen=True)
 class Reason:
-    code: str
+    code: GuardrailReason
     message: str
     basis: LegalBasis
     severity: Literal["refuse", "warn"]
@@ -184,10 +185,15 @@ def _limits(p: Proposal, today: date) -> list[Reason]:
     person = p.subject.is_person
     if p.kind == MeasureKind.SUMMONS_BY_FORCE:
         if not person:
-            out.append(Reason("summons_person_only", "拘传只适用于自然人", cpl(112), "refuse"))
+            out.append(Reason(GuardrailReason.SUMMONS_PERSON_ONLY, "拘传只适用于自然人", cpl(112), "refuse"))
         if (p.summons_count or 0) < rules.SUMMONS_MIN_COUNT:
             out.append(
-                Reason("summons_twice", "须经两次传票传唤无正当理由拒不到场方可拘传", cpl(112), "refuse")
+                Reason(
+                    GuardrailReason.SUMMONS_TWICE,
+                    "须经两次传票传唤无正当理由拒不到场方可拘传",
+                    cpl(112),
+                    "refuse",
+                )
             )
         limit = (
             rules.QUESTIONING_MAX_HOURS_DETENTION if p.detention_may_follow else rules.QUESTIONING_MAX_HOURS
@@ -195,7 +201,7 @@ def _limits(p: Proposal, today: date) -> list[Reason]:
         if not p.hours or p.hours > limit:
             out.append(
                 Reason(
-                    "questioning_hours",
+                    GuardrailReason.QUESTIONING_HOURS,
                     f"拘传询问时间不得超过{limit}小时",
                     rules.interp("482"),
                     "refuse",
@@ -204,34 +210,46 @@ def _limits(p: Proposal, today: date) -> list[Reason]:
     elif p.kind == MeasureKind.FINE:
         amount = to_money(p.amount or 0)
         if person and not (0 < amount <= rules.FINE_MAX_PERSON):
-            out.append(Reason("fine_person_limit", "对个人的罚款金额应在十万元以下", cpl(118), "refuse"))
+            out.append(
+                Reason(
+                    GuardrailReason.FINE_PERSON_LIMIT, "对个人的罚款金额应在十万元以下", cpl(118), "refuse"
+                )
+            )
         if not person and not (rules.FINE_MIN_UNIT <= amount <= rules.FINE_MAX_UNIT):
             out.append(
-                Reason("fine_unit_limit", "对单位的罚款金额应为五万元以上一百万元以下", cpl(118), "refuse")
+                Reason(
+                    GuardrailReason.FINE_UNIT_LIMIT,
+                    "对单位的罚款金额应为五万元以上一百万元以下",
+                    cpl(118),
+                    "refuse",
+                )
             )
     elif p.kind == MeasureKind.DETENTION:
         if not person:
             out.append(
                 Reason(
-                    "detention_person_only",
+                    GuardrailReason.DETENTION_PERSON_ONLY,
                     "司法拘留只适用于自然人（单位的主要负责人或直接责任人员）",
                     cpl(118),
                     "refuse",
                 )
             )
         if not p.days or not (1 <= p.days <= rules.DETENTION_MAX_DAYS):
-            out.append(Reason("detention_days", "拘留期限为十五日以下", cpl(118), "refuse"))
+            out.append(Reason(GuardrailReason.DETENTION_DAYS, "拘留期限为十五日以下", cpl(118), "refuse"))
     elif p.kind == MeasureKind.DISHONEST_LISTING:
         if p.ground not in range(1, 7):
             out.append(
                 Reason(
-                    "listing_ground", "须写明失信规定第一条所列六种情形之一", rules.dishonest("1"), "refuse"
+                    GuardrailReason.LISTING_GROUND,
+                    "须写明失信规定第一条所列六种情形之一",
+                    rules.dishonest("1"),
+                    "refuse",
                 )
             )
         if p.extension_years and (p.ground == 1 or not 1 <= p.extension_years <= rules.LISTING_EXTENSION_MAX):
             out.append(
                 Reason(
-                    "listing_extension",
+                    GuardrailReason.LISTING_EXTENSION,
                     "仅第二至六项情形可延长一至三年；第一项情形不设固定期限",
                     rules.dishonest("2"),
                     "refuse",
@@ -255,7 +273,7 @@ def duplicate_of(p: Proposal) -> Measure | None:
 
 def duplicate_reason(kind: str) -> Reason:
     return Reason(
-        "duplicate",
+        GuardrailReason.DUPLICATE,
         "该被执行人在本案已有相同措施正在审批或执行中",
         rules.KINDS[kind].basis,
         "refuse",
@@ -280,7 +298,12 @@ def _good_faith(p: Proposal, today: date) -> list[Reason]:
     minor = party.is_person and party.birth_date is not None and age_on(party.birth_date, today) < 18
     if p.kind == MeasureKind.DISHONEST_LISTING and minor:
         out.append(
-            Reason("minor", "被执行人是未成年人，不得纳入失信被执行人名单", rules.dishonest("4"), "refuse")
+            Reason(
+                GuardrailReason.MINOR,
+                "被执行人是未成年人，不得纳入失信被执行人名单",
+                rules.dishonest("4"),
+                "refuse",
+            )
         )
 
     # 法发〔2019〕35号: full-time students in 校园贷 cases are generally neither listed nor restricted.
@@ -289,7 +312,7 @@ def _good_faith(p: Proposal, today: date) -> list[Reason]:
         if profile and profile.full_time_student and profile.campus_loan:
             out.append(
                 Reason(
-                    "campus_loan_student",
+                    GuardrailReason.CAMPUS_LOAN_STUDENT,
                     "全日制在校生因校园贷纠纷成为被执行人的，一般不得纳入失信名单或限制消费",
                     rules.GOOD_FAITH_BASIS,
                     "refuse",
@@ -303,7 +326,7 @@ def _good_faith(p: Proposal, today: date) -> list[Reason]:
         if cover > 0 and cover >= debt:
             out.append(
                 Reason(
-                    "ground1_covered",
+                    GuardrailReason.GROUND1_COVERED,
                     f"已提供担保或已控制财产（{format_yuan(cover)}元）足以清偿债务（{format_yuan(debt)}元），"
                     "不得以第一项情形纳入失信名单",
                     rules.dishonest("3"),
@@ -321,7 +344,7 @@ def _good_faith(p: Proposal, today: date) -> list[Reason]:
         if screening is not None and screening.struggling:
             out.append(
                 Reason(
-                    "enterprise_struggling",
+                    GuardrailReason.ENTERPRISE_STRUGGLING,
                     "经甄别该企业系暂时经营困难而非规避执行（仍在经营、稳定就业、依法纳税、部分履行），"
                     "不得纳入失信名单、限制消费或冻结基本账户",
                     rules.GOOD_FAITH_BASIS,
@@ -331,7 +354,7 @@ def _good_faith(p: Proposal, today: date) -> list[Reason]:
         elif screening is None and p.kind in CREDIT_KINDS:
             out.append(
                 Reason(
-                    "enterprise_not_screened",
+                    GuardrailReason.ENTERPRISE_NOT_SCREENED,
                     "尚未对该企业进行经营状况甄别",
                     rules.GOOD_FAITH_BASIS,
                     "warn",
@@ -344,7 +367,7 @@ def _good_faith(p: Proposal, today: date) -> list[Reason]:
         if p.kind == PUBLISH:
             out.append(
                 Reason(
-                    "grace_period",
+                    GuardrailReason.GRACE_PERIOD,
                     f"宽限期至{grace.ends_on:%Y年%m月%d日}届满，宽限期内不得公布",
                     rules.GOOD_FAITH_BASIS,
                     "refuse",
@@ -353,7 +376,7 @@ def _good_faith(p: Proposal, today: date) -> list[Reason]:
         elif p.kind in CREDIT_KINDS:
             out.append(
                 Reason(
-                    "grace_period_defers",
+                    GuardrailReason.GRACE_PERIOD_DEFERS,
                     f"宽限期内暂不公布，届满（{grace.ends_on:%Y年%m月%d日}）后方公布",
                     rules.GOOD_FAITH_BASIS,
                     "warn",
@@ -372,7 +395,7 @@ def _good_faith(p: Proposal, today: date) -> list[Reason]:
     ):
         out.append(
             Reason(
-                "relist_within_6_months",
+                GuardrailReason.RELIST_WITHIN_6_MONTHS,
                 "因申请执行人申请删除后六个月内，申请执行人不得申请再次纳入",
                 rules.dishonest("10"),
                 "warn",
@@ -392,7 +415,7 @@ def _home_reasons(p: Proposal, today: date) -> list[Reason]:
     if p.kind == AUCTION_HOME:
         return [
             Reason(
-                "necessary_home",
+                GuardrailReason.NECESSARY_HOME,
                 "被执行人及其所扶养家属生活所必需的居住房屋，可以查封，但不得拍卖、变卖或者抵债",
                 LegalBasis(rules.SEIZURE_RULES, "2020", "4"),
                 "refuse",
@@ -400,12 +423,14 @@ def _home_reasons(p: Proposal, today: date) -> list[Reason]:
         ]
     basis = LegalBasis(rules.OBJECTION_RULES, "2020", "20")
     if home.notice_served_on is None:
-        return [Reason("vacate_no_notice", "执行通知尚未送达，腾退宽限期未起算", basis, "refuse")]
+        return [
+            Reason(GuardrailReason.VACATE_NO_NOTICE, "执行通知尚未送达，腾退宽限期未起算", basis, "refuse")
+        ]
     grace_end = period_end_provisional(home.notice_served_on, months=rules.HOME_VACATE_GRACE_MONTHS).day
     if today <= grace_end:
         return [
             Reason(
-                "vacate_grace",
+                GuardrailReason.VACATE_GRACE,
                 f"腾退生活必需住房应给予三个月宽限期（至{grace_end:%Y年%m月%d日}）",
                 basis,
                 "refuse",

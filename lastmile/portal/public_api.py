@@ -7,6 +7,8 @@ import json
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from lastmile.core.error_codes import CoreErrorCode
+
 from .public_views import guarded, search
 
 router = Router(auth=None)
@@ -18,11 +20,11 @@ def dishonest(request: HttpRequest, name: str = "", id: str = "") -> HttpRespons
     Returns ``{"count", "results"}``; 429 ``rate_limited`` when over the per-IP limit."""
     results, error, status = search(request)
     if status == 429:
-        body: dict[str, object] = {"code": "rate_limited", "message": error, "details": {}}
+        body: dict[str, object] = {"code": CoreErrorCode.RATE_LIMITED, "message": error, "details": {}}
     elif status != 200:
-        body = {"code": "invalid_identifier", "message": error, "details": {}}
+        body = {"code": CoreErrorCode.INVALID_IDENTIFIER, "message": error, "details": {}}
     elif results is None:
-        body = {"code": "invalid_request", "message": "请输入被执行人姓名或名称。", "details": {}}
+        body = {"code": CoreErrorCode.INVALID_REQUEST, "message": "请输入被执行人姓名或名称。", "details": {}}
         status = 400
     else:
         body = {"count": len(results), "results": [r.as_dict() for r in results]}

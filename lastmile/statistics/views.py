@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 
 from lastmile.accounts.models import User
 from lastmile.core.clock import get_clock
+from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import DomainError, NotFound
 
 from . import exports, selectors
@@ -28,7 +29,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 class BadFilter(DomainError):
-    code = "invalid_request"
+    code = CoreErrorCode.INVALID_REQUEST
 
 
 @dataclass(frozen=True)

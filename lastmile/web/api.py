@@ -1,7 +1,9 @@
 """The HTTP API (OpenAPI at /api/v1/docs). Each app contributes a router; errors carry codes.
 
-Domain errors become ``{"code": ..., "message": ..., "details": ...}`` with a matching HTTP
-status, so banks and institutions can act on the code and people can read the message.
+Domain errors become ``{"code": ..., "message": ..., "details": ...}`` with the HTTP status
+their class names (``http_status`` on each :class:`~lastmile.core.errors.DomainError` subclass),
+so banks and institutions can act on the code and people can read the message. Every code is a
+member of an app's ``error_codes`` enum.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from lastmile.cases.api import router as cases_router
+from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import DomainError, error_body
 from lastmile.documents.api import router as documents_router
 from lastmile.enforcement.api import router as enforcement_router
@@ -45,27 +48,17 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-_STATUS_BY_CODE = {
-    "permission_denied": 403,
-    "not_found": 404,
-    "conflict": 409,
-    "invalid_transition": 409,
-    "conditions_not_met": 409,
-    "payload_too_large": 413,
-    "rate_limited": 429,
-}
-
 # The code of an HTTP error raised by django-ninja itself (CSRF, throttling, HttpError(...)).
 _CODE_BY_STATUS = {
-    400: "invalid_request",
-    401: "unauthenticated",
-    403: "permission_denied",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "payload_too_large",
-    422: "invalid_request",
-    429: "rate_limited",
+    400: CoreErrorCode.INVALID_REQUEST,
+    401: CoreErrorCode.UNAUTHENTICATED,
+    403: CoreErrorCode.PERMISSION_DENIED,
+    404: CoreErrorCode.NOT_FOUND,
+    405: CoreErrorCode.METHOD_NOT_ALLOWED,
+    409: CoreErrorCode.CONFLICT,
+    413: CoreErrorCode.PAYLOAD_TOO_LARGE,
+    422: CoreErrorCode.INVALID_REQUEST,
+    429: CoreErrorCode.RATE_LIMITED,
 }
 
 
@@ -82,89 +75,95 @@ def _error(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _error(request, _STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message, exc.details)
+    return _error(request, exc.http_status, exc.code, exc.message, exc.details)
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 422, "invalid_request", "请求参数有误。", {"errors": exc.errors})
+    return _error(request, 422, CoreErrorCode.INVALID_REQUEST, "请求参数有误。", {"errors": exc.errors})
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", "请先登录。")
+    return _error(request, 401, CoreErrorCode.UNAUTHENTICATED, "请先登录。")
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     status = exc.status_code
     if status == 403 and "CSRF" in str(exc):
-        return _error(request, 403, "csrf_failed", "请求缺少有效的CSRF令牌，请刷新页面后重试。")
-    return _error(request, status, _CODE_BY_STATUS.get(status, "http_error"), str(exc))
+        return _error(request, 403, CoreErrorCode.CSRF_FAILED, "请求缺少有效的CSRF令牌，请刷新页面后重试。")
+    return _error(request, status, _CODE_BY_STATUS.get(status, CoreErrorCode.HTTP_ERROR), str(exc))
 
 
 @api.exception_handler(Http404)
 def http404(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", "对象不存在或无权查看。")
+    return _error(request, 404, CoreErrorCode.NOT_FOUND, "对象不存在或无权查看。")
 
 
 @api.exception_handler(ObjectDoesNotExist)
 def does_not_exist(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
-    return _error(request, 404, "not_found", "对象不存在或无权查看。")
+    return _error(request, 404, CoreErrorCode.NOT_FOUND, "对象不存在或无权查看。")
 
 
 @api.exception_handler(DjangoPermissionDenied)
 def permission_denied(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
-    return _error(request, 403, "permission_denied", "您没有执行此操作的权限。")
+    return _error(request, 403, CoreErrorCode.PERMISSION_DENIED, "您没有执行此操作的权限。")
 
 
 @api.exception_handler(DjangoValidationError)
 def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return _error(
-        request, 400, "invalid_request", "请求参数有误。", {"errors": [str(m) for m in exc.messages]}
+        request,
+        400,
+        CoreErrorCode.INVALID_REQUEST,
+        "请求参数有误。",
+        {"errors": [str(m) for m in exc.messages]},
     )
 
 
 @api.exception_handler(RequestDataTooBig)
 def data_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return _error(request, 413, "payload_too_large", "请求数据过大。")
+    return _error(request, 413, CoreErrorCode.PAYLOAD_TOO_LARGE, "请求数据过大。")
 
 
 @api.exception_handler(SuspiciousOperation)
 def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
-    return _error(request, 400, "invalid_request", "请求无法处理。")
+    return _error(request, 400, CoreErrorCode.INVALID_REQUEST, "请求无法处理。")
 
 
 @api.exception_handler(OverflowError)
 def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     # SQLite cannot bind an integer beyond 64 bits: such an id or number names nothing.
-    return _error(request, 400, "invalid_request", "请求中的数值超出范围。")
+    return _error(request, 400, CoreErrorCode.INVALID_REQUEST, "请求中的数值超出范围。")
 
 
 @api.exception_handler(DataError)
 def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     # PostgreSQL refuses a value outside its column's range (numeric or integer out of range).
-    return _error(request, 400, "invalid_request", "请求中的数值超出范围。")
+    return _error(request, 400, CoreErrorCode.INVALID_REQUEST, "请求中的数值超出范围。")
 
 
 @api.exception_handler(Exception)
 def internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Last resort: log the traceback, answer 500 with a code and no internals."""
     logger.exception("unhandled error in %s %s", request.method, request.path)
-    return _error(request, 500, "internal_error", "服务器内部错误，请稍后重试或联系管理员。")
+    return _error(request, 500, CoreErrorCode.INTERNAL_ERROR, "服务器内部错误，请稍后重试或联系管理员。")
 
 
 @csrf_exempt
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any path under /api/ that no operation serves: JSON 404, never an HTML page."""
     return JsonResponse(
-        error_body("not_found", "接口不存在。"), status=404, json_dumps_params={"ensure_ascii": False}
+        error_body(CoreErrorCode.NOT_FOUND, "接口不存在。"),
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
 def _json_method_not_allowed(methods: set[str]) -> HttpResponse:
     response = JsonResponse(
-        error_body("method_not_allowed", "接口不支持该请求方法。", {"allowed": sorted(methods)}),
+        error_body(CoreErrorCode.METHOD_NOT_ALLOWED, "接口不支持该请求方法。", {"allowed": sorted(methods)}),
         status=405,
         json_dumps_params={"ensure_ascii": False},
     )

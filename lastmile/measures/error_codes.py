@@ -1,0 +1,36 @@
+"""The error codes of enforcement measures (执行措施): :class:`MeasureErrorCode` are the codes of
+a refused proposal; :class:`GuardrailReason` are the codes of the rules that refused or warned
+(``details["reasons"][i]["code"]``). The values are the wire format."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MeasureErrorCode(StrEnum):
+    GUARDRAIL_REFUSED = "guardrail_refused"
+    GUARDRAIL_WARNINGS_UNACKNOWLEDGED = "guardrail_warnings_unacknowledged"
+
+
+class GuardrailReason(StrEnum):
+    CAMPUS_LOAN_STUDENT = "campus_loan_student"
+    DETENTION_DAYS = "detention_days"
+    DETENTION_PERSON_ONLY = "detention_person_only"
+    DUPLICATE = "duplicate"
+    ENTERPRISE_NOT_SCREENED = "enterprise_not_screened"
+    ENTERPRISE_STRUGGLING = "enterprise_struggling"
+    FINE_PERSON_LIMIT = "fine_person_limit"
+    FINE_UNIT_LIMIT = "fine_unit_limit"
+    GRACE_PERIOD = "grace_period"
+    GRACE_PERIOD_DEFERS = "grace_period_defers"
+    LISTING_EXTENSION = "listing_extension"
+    LISTING_GROUND = "listing_ground"
+    MINOR = "minor"
+    NECESSARY_HOME = "necessary_home"
+    QUESTIONING_HOURS = "questioning_hours"
+    SUMMONS_PERSON_ONLY = "summons_person_only"
+    SUMMONS_TWICE = "summons_twice"
+    VACATE_GRACE = "vacate_grace"
+    VACATE_NO_NOTICE = "vacate_no_notice"
+    GROUND1_COVERED = "ground1_covered"
+    RELIST_WITHIN_6_MONTHS = "relist_within_6_months"
