@@ -48,14 +48,19 @@ from django.utils import timezone
 from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, PartyRole
-from lastmile.cases.services import PartyInRole, case_register
+from lastmile.cases.services import CaseSpec, PartyInRole, case_register, case_register_many
 from lastmile.core.clock import Clock, get_clock
 from lastmile.core.errors import Conflict, DomainError, InvalidTransition, PermissionDenied
 from lastmile.core.legal import cpl
 from lastmile.core.money import to_money
 from lastmile.ledger.fees import acceptance_fee
-from lastmile.parties.models import ElectronicAddress, IdType, Party, PartyKind, ServiceChannel
-from lastmile.parties.services import party_upsert
+from lastmile.parties.models import IdType, Party, PartyKind, ServiceChannel
+from lastmile.parties.services import (
+    e_address_record,
+    e_addresses_record_many,
+    parties_upsert_many,
+    party_upsert,
+)
 
 from .columns import header_map
 from .conf import filing_setting
@@ -71,7 +76,6 @@ from .models import (
     RowStatus,
 )
 from .reading import ParsedSheet, UnreadableFile, read_json_rows, read_upload, sniff_kind, upload_check
-from .registration import CaseSpec, cases_register_many, parties_upsert_many
 from .reports import error_report_xlsx
 from .validation import RowResult, ValidationLimits, validate_sheet
 
@@ -125,11 +129,14 @@ def institution_client_upsert(
         kind=PartyKind.ORGANISATION, name=name, id_type=IdType.USCC, id_number=uscc, now=now, address=address
     )
     if e_service_address.strip():
-        ElectronicAddress.objects.update_or_create(
+        e_address_record(
             party=party,
             channel=ServiceChannel.PLATFORM,
             address=e_service_address.strip(),
-            defaults={"consent_kind": "provided", "consented_at": now, "confirmed": True},
+            now=now,
+            consent_kind="provided",
+            confirmed=True,
+            renew_consent=True,
         )
     client, _ = InstitutionClient.objects.get_or_create(
         party=party, defaults={"name": name, "created_at": now}
@@ -430,55 +437,20 @@ def _addresses_wanted(data: dict[str, Any]) -> list[tuple[str, str]]:
 def _electronic_addresses_record(*, party: Party, data: dict[str, Any], now: datetime) -> None:
     """The borrower's electronic-service addresses and whether the borrower consented
     (CPL 2023 art. 90; consent agreed in the loan contract counts, 在线诉讼规则 2021 art. 29)."""
-    consent = bool(data.get("e_service_consent"))
+    consent = "contract" if data.get("e_service_consent") else ""
     for channel, address in _addresses_wanted(data):
-        row, created = ElectronicAddress.objects.get_or_create(
-            party=party,
-            channel=channel,
-            address=address,
-            defaults={
-                "consent_kind": "contract" if consent else "",
-                "consented_at": now if consent else None,
-            },
-        )
-        if not created and consent and not row.consent_kind:
-            row.consent_kind = "contract"
-            row.consented_at = now
-            row.save(update_fields=["consent_kind", "consented_at"])
+        e_address_record(party=party, channel=channel, address=address, now=now, consent_kind=consent)
 
 
 def _electronic_addresses_record_many(*, items: list[tuple[Party, dict[str, Any]]], now: datetime) -> None:
     """:func:`_electronic_addresses_record` for many borrowers at once."""
-    wanted: dict[tuple[int, str, str], bool] = {}
+    wanted: dict[tuple[int, str, str], str] = {}
     for party, data in items:
+        consent = "contract" if data.get("e_service_consent") else ""
         for channel, address in _addresses_wanted(data):
             key = (party.pk, channel, address)
-            wanted[key] = wanted.get(key, False) or bool(data.get("e_service_consent"))
-    if not wanted:
-        return
-    existing = {
-        (a.party_id, a.channel, a.address): a
-        for a in ElectronicAddress.objects.filter(party_id__in={k[0] for k in wanted})
-    }
-    new, update = [], []
-    for (party_id, channel, address), consent in wanted.items():
-        row = existing.get((party_id, channel, address))
-        if row is None:
-            new.append(
-                ElectronicAddress(
-                    party_id=party_id,
-                    channel=channel,
-                    address=address,
-                    consent_kind="contract" if consent else "",
-                    consented_at=now if consent else None,
-                )
-            )
-        elif consent and not row.consent_kind:
-            row.consent_kind, row.consented_at = "contract", now
-            update.append(row)
-    ElectronicAddress.objects.bulk_create(new)
-    if update:
-        ElectronicAddress.objects.bulk_update(update, ["consent_kind", "consented_at"])
+            wanted[key] = wanted.get(key) or consent
+    e_addresses_record_many(wanted=wanted, now=now)
 
 
 def _event_data(batch: IntakeBatch, row: IntakeRow) -> dict[str, Any]:
@@ -569,7 +541,7 @@ def _chunk_create_bulk(*, batch: IntakeBatch, rows: list[IntakeRow]) -> None:
         )
         for row in rows
     ]
-    cases = cases_register_many(
+    cases = case_register_many(
         court=batch.court,
         type_code=str(filing_setting("CASE_TYPE_CODE")),
         specs=specs,

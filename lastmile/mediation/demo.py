@@ -17,7 +17,7 @@ from lastmile.filing.models import InstitutionClient, IntakeBatch
 from lastmile.filing.samples import sample_rows
 from lastmile.filing.selectors import batch_cases
 from lastmile.filing.services import batch_submit
-from lastmile.parties.models import ElectronicAddress
+from lastmile.parties.services import e_address_record
 from lastmile.service.adapters import SimulatedServiceAdapter
 
 from . import services
@@ -44,11 +44,13 @@ def demo_seed_mediation(*, now: datetime) -> DemoMediationResult:
     assert court and client and mediator and judge and clerk
     if IntakeBatch.objects.filter(client=client, external_id=DEMO_BATCH_ID).exists():
         return DemoMediationResult(created=False, lines=[f"诉前调解演示批次 {DEMO_BATCH_ID} 已存在。"])
-    ElectronicAddress.objects.get_or_create(
+    e_address_record(
         party=client.party,
         channel="platform",
         address=f"{court.code}-bank-{client.pk}@platform",
-        defaults={"consent_kind": "express", "consented_at": now, "confirmed": True},
+        now=now,
+        consent_kind="express",
+        confirmed=True,
     )
     start = now - timedelta(days=20)
     today = timezone.localtime(start).date()

@@ -339,8 +339,8 @@ def enforcement_accept(*, case: Case, actor: User, now: datetime) -> Case:
         actor=actor,
         now=now,
         legal_basis=rules.BASIS_FILING_7_DAYS,
+        filed_at=now,
     )
-    Case.objects.filter(pk=locked.pk).update(filed_at=now)
     locked.refresh_from_db()
     _start_after_filing(case=locked, ec=ec, actor=actor, now=now)
     case.refresh_from_db()

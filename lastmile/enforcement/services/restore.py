@@ -11,7 +11,13 @@ from django.db import transaction
 
 from lastmile.accounts.models import User
 from lastmile.cases.models import Case, CaseParty, CaseStatus
-from lastmile.cases.services import PartyInRole, case_event_record, case_register, deadline_cancel
+from lastmile.cases.services import (
+    PartyInRole,
+    case_assign,
+    case_event_record,
+    case_register,
+    deadline_cancel,
+)
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict
 from lastmile.core.legal import LegalBasis
@@ -113,8 +119,7 @@ def _restore_assign(
     today = _today(now)
     officer = original.officer
     if officer is not None and officer.is_active and officer.role in ENFORCEMENT_ROLES:
-        Case.objects.filter(pk=new_case.pk).update(officer=officer, team=original.team)
-        new_case.refresh_from_db()
+        case_assign(case=new_case, officer=officer, team=original.team)
         ec.track = original_ec.track
         ec.triage_reasons = ["恢复执行案件，由原承办人继续办理"]
         ec.time_limit_starts_on = today

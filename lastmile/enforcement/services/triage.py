@@ -12,8 +12,8 @@ from django.db.models import Count, Q
 
 from lastmile.accounts.models import Court, Team, TeamKind, User
 from lastmile.accounts.permissions import require
-from lastmile.cases.models import Case, CaseParty, CaseStatus, Deadline, PartyRole
-from lastmile.cases.services import case_event_record
+from lastmile.cases.models import Case, CaseParty, CaseStatus, PartyRole
+from lastmile.cases.services import case_assign, case_event_record
 from lastmile.parties.models import PartyKind
 
 from .. import rules
@@ -147,8 +147,7 @@ def _assign(*, case: Case, track: str, actor: User | None, now: datetime) -> Use
         .order_by("load", "username")
         .first()
     )
-    Case.objects.filter(pk=case.pk).update(officer=chosen, team=team)
-    case.refresh_from_db()
+    case_assign(case=case, officer=chosen, team=team, deadlines=True)
     case_event_record(
         case=case,
         kind="enforcement.assigned",
@@ -160,8 +159,5 @@ def _assign(*, case: Case, track: str, actor: User | None, now: datetime) -> Use
         actor=actor,
         now=now,
         data={"officer": chosen.pk if chosen else None, "team": team.pk if team else None},
-    )
-    Deadline.objects.filter(case=case, done_at__isnull=True, cancelled_at__isnull=True).update(
-        assignee=chosen
     )
     return chosen
