@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from lastmile.accounts.models import Role
 from lastmile.core.clock import FixedClock
@@ -21,6 +16,7 @@ from lastmile.documents.catalog import TEMPLATES_BY_CODE
 from lastmile.documents.models import BatchItem, BatchJob, BatchStatus, Document, ItemStatus
 from lastmile.documents.services import batch_claim, batch_counts, batch_create, batch_run
 from lastmile.testing.factories import UserFactory
+from lastmile.testing.processes import helper_env, kill_when, migrate_if_file_database, run_helper
 
 from .conftest import make_case
 
@@ -132,65 +128,34 @@ def test_an_item_that_cannot_be_rendered_fails_alone(yuelu, judge, now, cases, d
     assert Document.objects.filter(batch_item__job=job).count() == 2
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = {**os.environ, "DOCS_ROOT": str(tmp_path / "docs"), "PYTHONPATH": str(ROOT)}
-    if connection.vendor == "postgresql":
-        name = connection.settings_dict["NAME"]  # the test database, committed (transaction=True)
-        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        env["DATABASE_URL"] = f"{base}/{name}"
-    else:
-        env.pop("DATABASE_URL", None)
-        env["LASTMILE_DATA_DIR"] = str(tmp_path / "data")
+HELPER = "lastmile.documents.tests.batch_helper"
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = helper_env(tmp_path, DOCS_ROOT=str(tmp_path / "docs"), **extra)
+    migrate_if_file_database(env)
     return env
 
 
 def _helper(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "lastmile.documents.tests.batch_helper", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr[-3000:]
-    return out.stdout
+    return run_helper(HELPER, env, *args)
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_batch_restarted_completes_with_each_document_exactly_once(tmp_path):
     env = _env(tmp_path)
-    if connection.vendor != "postgresql":
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            timeout=300,
-        )
     total = 30
     job_id = _helper(env, "setup", str(total)).strip().splitlines()[-1]
-
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "lastmile.documents.tests.batch_helper", "run", job_id, "--slow", "0.05"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    kill_when(
+        HELPER,
+        env,
+        "run",
+        job_id,
+        "--slow",
+        "0.05",
+        when=lambda line: line.startswith("done ") and int(line.split()[1].split("/")[0]) >= 7,
     )
-    assert worker.stdout is not None
-    done_before_kill = 0
-    for line in worker.stdout:
-        if line.startswith("done "):
-            done_before_kill = int(line.split()[1].split("/")[0])
-            if done_before_kill >= 7:
-                worker.send_signal(signal.SIGKILL)
-                break
-    worker.wait(timeout=60)
-    assert worker.returncode == -signal.SIGKILL
 
     midway = json.loads(_helper(env, "verify", job_id))
     assert 7 <= midway["documents"] < total
@@ -215,34 +180,18 @@ def test_a_worker_killed_mid_batch_is_resumed_by_the_sweep_with_each_document_ex
     """The real worker (``db_worker``) is killed with SIGKILL mid-batch; nothing but the periodic
     sweep (``lastmile reclaim``) and a worker bring the batch to its end, each document once."""
     lease = 3
-    env = {**_env(tmp_path), "LEASE_SECONDS": str(lease)}
-    if connection.vendor != "postgresql":
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            timeout=300,
-        )
+    env = _env(tmp_path, LEASE_SECONDS=str(lease))
     total = 24
     job_id = _helper(env, "setup", str(total)).strip().splitlines()[-1]
     _helper(env, "enqueue", job_id)
-
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "lastmile.documents.tests.batch_helper", "worker", "--slow", "0.05"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    kill_when(
+        HELPER,
+        env,
+        "worker",
+        "--slow",
+        "0.05",
+        when=lambda line: line.startswith("issued ") and int(line.split()[1]) >= 6,
     )
-    assert worker.stdout is not None
-    for line in worker.stdout:
-        if line.startswith("issued ") and int(line.split()[1]) >= 6:
-            worker.send_signal(signal.SIGKILL)
-            break
-    worker.wait(timeout=60)
-    assert worker.returncode == -signal.SIGKILL
 
     midway = json.loads(_helper(env, "verify", job_id))
     assert 6 <= midway["documents"] < total and midway["status"] == "running"

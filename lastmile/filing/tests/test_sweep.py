@@ -4,79 +4,38 @@ exactly once; the sweep re-queues a lapsed batch once and leaves held and finish
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from lastmile.filing.models import BatchStatus, IntakeBatch
 from lastmile.filing.samples import rows_to_csv, sample_rows
 from lastmile.filing.services import batch_submit, batches_reclaim
+from lastmile.testing.processes import helper_env, kill_when, migrate_if_file_database, run_helper
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LEASE_SECONDS": "3"}
-    if connection.vendor == "postgresql":
-        name = connection.settings_dict["NAME"]  # the test database, committed (transaction=True)
-        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        env["DATABASE_URL"] = f"{base}/{name}"
-    else:
-        env.pop("DATABASE_URL", None)
-        env["LASTMILE_DATA_DIR"] = str(tmp_path / "data")
-    return env
+HELPER = "lastmile.filing.tests.intake_helper"
 
 
 def _helper(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "lastmile.filing.tests.intake_helper", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr[-3000:]
-    return out.stdout
+    return run_helper(HELPER, env, *args)
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_intake_is_resumed_by_the_sweep_with_each_row_filed_once(tmp_path):
-    env = _env(tmp_path)
-    if connection.vendor != "postgresql":
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            timeout=300,
-        )
+    env = helper_env(tmp_path, LEASE_SECONDS="3")
+    migrate_if_file_database(env)
     total = 60
     batch_id = _helper(env, "setup", str(total)).strip().splitlines()[-1]
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "lastmile.filing.tests.intake_helper", "worker", "--slow", "0.3"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    kill_when(
+        HELPER,
+        env,
+        "worker",
+        "--slow",
+        "0.3",
+        when=lambda line: line.startswith("created ") and int(line.split()[1]) >= 10,
     )
-    assert worker.stdout is not None
-    for line in worker.stdout:
-        if line.startswith("created ") and int(line.split()[1]) >= 10:
-            worker.send_signal(signal.SIGKILL)
-            break
-    worker.wait(timeout=60)
-    assert worker.returncode == -signal.SIGKILL
 
     midway = json.loads(_helper(env, "verify", batch_id))
     assert midway["status"] == "creating" and 10 <= midway["claims"] < total
