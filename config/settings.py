@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "lastmile.enforcement",
     "lastmile.statistics",
     "lastmile.portal",
+    "lastmile.simulation",
     "lastmile.web",
 ]
 

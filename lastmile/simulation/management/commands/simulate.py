@@ -1,5 +1,5 @@
 """``lastmile simulate --court 湘0702 --year 2023 --cases 6772``: a seeded court-year through the
-platform's services (see :mod:`lastmile.statistics.simulation`)."""
+platform's services (see :mod:`lastmile.simulation.court_year`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lastmile.statistics.simulation import court_has_cases, simulate_year
+from lastmile.simulation.court_year import court_has_cases, simulate_year
 
 
 class Command(BaseCommand):

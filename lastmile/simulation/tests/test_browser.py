@@ -8,7 +8,7 @@ import pytest
 
 from conftest import chromium_path
 from lastmile.accounts.models import Court, Role
-from lastmile.statistics.simulation import simulate_year
+from lastmile.simulation.court_year import simulate_year
 from lastmile.testing.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -17,10 +17,11 @@ from lastmile.cases.models import Case, CaseEvent
 from lastmile.cases.selectors import audit_verify
 from lastmile.core.periods import is_working_day
 from lastmile.ledger.models import Receipt
+from lastmile.simulation.court_year import simulate_year
+from lastmile.simulation.plans import year_plans
 from lastmile.statistics.conf import stats_config
 from lastmile.statistics.indicators import Filters, indicators_compute
 from lastmile.statistics.selectors import dashboard_for
-from lastmile.statistics.simulation import _plans, simulate_year
 from lastmile.testing.factories import UserFactory
 
 
@@ -28,6 +29,7 @@ def local(dt):
     return timezone.localtime(dt).date()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_small_year_recounted_by_hand():
     result = simulate_year(court_code="湘0702", year=2023, cases=150, seed=7)
@@ -73,6 +75,7 @@ def test_small_year_recounted_by_hand():
     assert sum(p.total for p in dash.paths) == len(filed)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_same_seed_same_year():
     def run() -> tuple:
@@ -96,11 +99,11 @@ def test_same_seed_same_year():
 
 
 def test_plans_follow_the_seed_and_the_calendar():
-    a, b = _plans(year=2023, cases=300, seed=5), _plans(year=2023, cases=300, seed=5)
+    a, b = year_plans(year=2023, cases=300, seed=5), year_plans(year=2023, cases=300, seed=5)
     assert [(p.filed_at, p.amount, p.outcome) for p in a] == [(p.filed_at, p.amount, p.outcome) for p in b]
     assert all(p.filed_at.year == 2023 for p in a)
     assert all(is_working_day(p.filed_at.date()) for p in a)  # incl. make-up working Saturdays
-    assert [p.amount for p in _plans(year=2023, cases=300, seed=6)] != [p.amount for p in a]
+    assert [p.amount for p in year_plans(year=2023, cases=300, seed=6)] != [p.amount for p in a]
     assert {p.outcome for p in a} >= {"voluntary", "zhongben", "settlement", "withdrawn"}
 
 

@@ -7,33 +7,33 @@ Every event carries its own ``now``; the process clock is a :class:`FixedClock` 
 event, so nothing reads the real clock. Each event runs in its own transaction (inside the
 services). The same seed on an empty database gives the same year.
 
-The distributions are calibrated so that ``--cases 6772`` for 湘0702 gives figures in the range
-of the 2023 武陵 report (received 6,772, closed ≈6,264, recovered ≈42 % of the amount applied
-for, average closing time ≈38 days); see ``docs/statistics.md``.
+Each case lives the plan drawn for it in :mod:`lastmile.simulation.plans`, calibrated so that
+``--cases 6772`` for 湘0702 gives figures in the range of the 2023 武陵 report (received 6,772,
+closed ≈6,264, recovered ≈42 % of the amount applied for, average closing time ≈38 days); see
+``docs/statistics.md``. The simulation is a top-floor app of its own: it drives the stage apps'
+services and is no read model (the statistics only read what it leaves behind).
 """
 
 from __future__ import annotations
 
 import heapq
-import math
 import random
 import time as _time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from lastmile.accounts.models import Court, Department, Role, Team, TeamKind, User
-from lastmile.accounts.services import courts_load, staff_create
+from lastmile.accounts.models import Court, Role, User
+from lastmile.accounts.services import courts_load
 from lastmile.cases.models import Case, CaseStatus
 from lastmile.core.clock import SHANGHAI, FixedClock, use_clock
 from lastmile.core.errors import DomainError
 from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
-from lastmile.core.periods import is_working_day
 from lastmile.enforcement.models import BasisKind, Channel, ClosingMethod, InquiryResult, PauseKind, StepKind
 from lastmile.enforcement.services import (
     ExecutionBasisIn,
@@ -52,69 +52,18 @@ from lastmile.enforcement.services import (
 from lastmile.ledger.services import CostItem, InstallmentDue, amount_outstanding
 from lastmile.parties.models import IdType, Party, PartyKind
 from lastmile.parties.services import party_upsert
+from lastmile.simulation.plans import (
+    CREDITORS,
+    GIVEN,
+    STREETS,
+    SURNAMES,
+    CasePlan,
+    working_moment,
+    year_plans,
+)
+from lastmile.simulation.staff import Staff, staff_ensure
 
 Progress = Callable[[date, int, int], None]  # (simulated day, cases filed, cases planned)
-
-# --- calibration ----------------------------------------------------------------------------
-# Outcome of a first-enforcement case: weight, median amount (yuan), log-sd of the amount.
-# Large debts end in 终本 more often, which is what keeps the recovery rate near 42 %.
-OUTCOMES: dict[str, tuple[float, float, float]] = {
-    "voluntary": (0.37, 2400, 0.9),  # debtor pays after the notice → 执行完毕
-    "forced": (0.085, 4500, 1.0),  # bank deduction after online 查控 → 执行完毕
-    "auction": (0.012, 45000, 0.6),  # auction of property (excluded period) → 执行完毕
-    "settlement": (0.12, 4100, 0.9),  # 执行和解 by instalments (15 % default → 执恢)
-    "withdrawn": (0.17, 3750, 1.0),  # applicant withdraws after settling out of court → 终结执行
-    "zhongben": (0.173, 16000, 1.1),  # no property → 终本 after 3 months
-    "stalled": (0.01, 9000, 1.0),  # left without action; 终本 late, past the time limit
-    "cancelled": (0.03, 3000, 0.8),  # 销案
-    "not_enforced": (0.015, 6000, 0.8),  # 不予执行
-    "rejected": (0.015, 3000, 0.8),  # 驳回申请
-}
-ONLINE_SHARE = 0.22  # applications made online and accepted by a clerk later
-# Monthly filing profile (January … December): February has the Spring Festival; courts file
-# little in late December while they push to close the year.
-MONTH_WEIGHTS = (1.05, 0.75, 1.1, 1.05, 1.05, 1.1, 1.05, 1.05, 1.05, 0.9, 0.95, 0.55)
-STAFF = {"fast": 12, "complex": 6}
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文辉力斌波宇浩凯鹏飞峰俊帅雪梅琳晶燕婷慧颖欣怡晨阳佳琪子轩宏亮德兵春"  # noqa: E501
-STREETS = ("丹溪", "穿紫河", "芙蓉", "府坪", "白马湖", "南坪", "东江")
-CREDITORS = [
-    ("常德农村商业银行股份有限公司", "9143070200000001A"),
-    ("中国邮政储蓄银行股份有限公司常德市分行", "9143070200000002A"),
-    ("湖南常德武陵农村商业银行股份有限公司", "9143070200000003A"),
-    ("长沙银行股份有限公司常德分行", "9143070200000004A"),
-    ("常德市鼎城区小额贷款有限公司", "9143070200000005A"),
-    ("湖南湘江融资担保有限公司", "9143070200000006A"),
-    ("常德市武陵区城市建设投资有限公司", "9143070200000007A"),
-    ("中国建设银行股份有限公司常德分行", "9143070200000008A"),
-]
-CAUSES = [
-    ("金融借款合同纠纷", 0.34),
-    ("民间借贷纠纷", 0.26),
-    ("买卖合同纠纷", 0.12),
-    ("信用卡纠纷", 0.08),
-    ("劳务合同纠纷", 0.06),
-    ("租赁合同纠纷", 0.05),
-    ("机动车交通事故责任纠纷", 0.05),
-    ("物业服务合同纠纷", 0.04),
-]
-
-
-@dataclass
-class CasePlan:
-    idx: int
-    outcome: str
-    filed_at: datetime
-    online: bool
-    amount: Decimal
-    organisation: bool
-    cause: str
-    creditor: int
-    rng_seed: int
-    case: Case | None = None
-    debtor: Party | None = None
-    settlement_pays: list[tuple[date, Decimal]] = field(default_factory=list)
 
 
 @dataclass
@@ -139,89 +88,6 @@ class SimulationResult:
         }
 
 
-@dataclass
-class Staff:
-    clerk: User
-    president: User
-    judges: list[User]
-    officers: list[User]
-
-
-def _staff_ensure(court: Court, prefix: str) -> Staff:
-    """The court's departments, the two enforcement teams and the simulation's staff (created
-    through the accounts service when missing; existing staff are reused)."""
-    dept_exec, _ = Department.objects.get_or_create(court=court, name="执行局")
-    dept_file, _ = Department.objects.get_or_create(court=court, name="立案庭")
-    teams = {
-        "fast": Team.objects.get_or_create(
-            court=court, name="快执团队", defaults={"kind": TeamKind.FAST_TRACK, "department": dept_exec}
-        )[0],
-        "complex": Team.objects.get_or_create(
-            court=court, name="精执团队", defaults={"kind": TeamKind.COMPLEX, "department": dept_exec}
-        )[0],
-    }
-
-    def ensure(username: str, name: str, role: str, **kw: Any) -> User:
-        user = User.objects.filter(username=username).first()
-        return user or staff_create(court=court, username=username, display_name=name, role=role, **kw)
-
-    rng = random.Random(f"staff-{court.code}")
-    judges: list[User] = []
-    officers: list[User] = []
-    for track, n in STAFF.items():
-        for i in range(n):
-            name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-            role = Role.ENFORCEMENT_JUDGE if i % 3 == 0 else Role.ENFORCEMENT_OFFICER
-            user = ensure(f"{prefix}_{track}{i + 1:02d}", name, role, department=dept_exec, team=teams[track])
-            (judges if role == Role.ENFORCEMENT_JUDGE else officers).append(user)
-    ensure(f"{prefix}_admin", "系统管理员", Role.ADMIN)
-    return Staff(
-        clerk=ensure(f"{prefix}_clerk", "立案窗口", Role.FILING_CLERK, department=dept_file),
-        president=ensure(f"{prefix}_president", "院长", Role.LEADER, is_president=True),
-        judges=judges,
-        officers=officers,
-    )
-
-
-def _working_moment(rng: random.Random, day: date) -> datetime:
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    minutes = rng.randint(8 * 60 + 30, 17 * 60 + 30)
-    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=SHANGHAI)
-
-
-def _plans(*, year: int, cases: int, seed: int) -> list[CasePlan]:
-    rng = random.Random(seed)
-    days = [date(year, 1, 1) + timedelta(days=i) for i in range(366 if year % 4 == 0 else 365)]
-    days = [d for d in days if d.year == year and is_working_day(d)]
-    weights = [MONTH_WEIGHTS[d.month - 1] for d in days]
-    chosen = sorted(rng.choices(days, weights=weights, k=cases))
-    names, outcome_weights = list(OUTCOMES), [w for w, _, _ in OUTCOMES.values()]
-    causes, cause_weights = [c for c, _ in CAUSES], [w for _, w in CAUSES]
-    plans = []
-    for i, day in enumerate(chosen):
-        outcome = rng.choices(names, weights=outcome_weights)[0]
-        _, median, sigma = OUTCOMES[outcome]
-        amount = Decimal(max(500.0, math.exp(rng.gauss(math.log(median), sigma)))).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
-        plans.append(
-            CasePlan(
-                idx=i,
-                outcome=outcome,
-                filed_at=_working_moment(rng, day),
-                online=rng.random() < ONLINE_SHARE,
-                amount=amount,
-                organisation=rng.random() < 0.18,
-                cause=rng.choices(causes, weights=cause_weights)[0],
-                creditor=rng.randrange(len(CREDITORS) + 4),
-                rng_seed=rng.randrange(2**31),
-            )
-        )
-    plans.sort(key=lambda p: p.filed_at)
-    return plans
-
-
 class _Sim:
     def __init__(self, *, court: Court, year: int, seed: int, staff: Staff) -> None:
         self.court, self.year, self.seed, self.staff = court, year, seed, staff
@@ -239,7 +105,7 @@ class _Sim:
             heapq.heappush(self.queue, (when, self.counter, action))
 
     def later(self, now: datetime, rng: random.Random, days: float) -> datetime:
-        return _working_moment(rng, (now + timedelta(days=max(days, 0))).date())
+        return working_moment(rng, (now + timedelta(days=max(days, 0))).date())
 
     def run(self, progress: Progress | None, total: int) -> None:
         """Process events in time order, one transaction per event, so a refused action leaves
@@ -678,14 +544,14 @@ def simulate_year(
     progress: Progress | None = None,
 ) -> SimulationResult:
     """Drive ``cases`` enforcement filings through ``year`` at ``court_code``, each case living
-    its planned life (see :data:`OUTCOMES`) until it closes or the year ends."""
+    its planned life (see :data:`lastmile.simulation.plans.OUTCOMES`) until it closes or the year ends."""
     started = _time.monotonic()
     if not Court.objects.filter(code=court_code).exists():
         courts_load()
     court = Court.objects.get(code=court_code)
-    staff = _staff_ensure(court, prefix=f"sim{court.pk}")
+    staff = staff_ensure(court, prefix=f"sim{court.pk}")
     sim = _Sim(court=court, year=year, seed=seed, staff=staff)
-    plans = _plans(year=year, cases=cases, seed=seed)
+    plans = year_plans(year=year, cases=cases, seed=seed)
     admin = User.objects.get(username=f"sim{court.pk}_admin")
     # The court's own triage policy (a basic court's debts are small): 30,000 yuan or more, or a
     # debtor with other open cases, goes to the complex-case team.
