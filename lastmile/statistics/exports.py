@@ -25,7 +25,7 @@ from lastmile.documents.fonts import typst_fonts
 
 from .conf import CLOSING_METHODS
 from .indicators import Filters, monthly_trend
-from .presenters import figure_rows, measures_note, period_label, trend_chart
+from .presenters import figure_rows, period_label, trend_chart
 from .selectors import Dashboard
 
 _HEADER = Font(bold=True, color="FFFFFF")
@@ -134,7 +134,7 @@ def dashboard_xlsx(dash: Dashboard, *, generated_at: datetime) -> bytes:
             ["百分比取舍", "四舍五入" if cfg.rounding == "half_up" else "截尾（舍去）"],
             ["实际执结的结案方式", "、".join(cfg.actual_closing_methods)],
             ["执行到位率口径", "期内结案案件" if cfg.money_basis == "closed" else "受理案件（旧存 + 新收）"],
-            ["强制措施数据来源", measures_note(cur) or "强制措施模块 measure_counts"],
+            ["强制措施数据来源", "强制措施模块的措施记录"],
             ["生成时间", generated_at.strftime("%Y-%m-%d %H:%M")],
         ],
         [22, 80],
@@ -187,7 +187,6 @@ _REPORT = r"""
 ]
 == 本年新收与结案（按月）
 #image(bytes(sys.inputs.chart), format: "svg", width: 100%)
-#if d.note != "" [#text(size: 8pt, fill: luma(90))[说明：#d.note]]
 #text(size: 8pt, fill: luma(90))[口径：#d.basis]
 == 审计链锚点
 #text(size: 8pt, fill: luma(90))[#d.anchors_note]
@@ -226,7 +225,6 @@ def monthly_report_data(dash: Dashboard, *, generated_at: datetime) -> dict[str,
         "previous": f"{prev.start.isoformat()} 至 {prev.end.isoformat()}",
         "generated": generated_at.strftime("%Y-%m-%d %H:%M"),
         "sections": [{"name": k, "rows": v} for k, v in sections.items()],
-        "note": measures_note(cur),
         "basis": (
             f"计入类型代字：{'、'.join(cfg.type_codes)}；百分比"
             f"{'四舍五入' if cfg.rounding == 'half_up' else '截尾'}保留{cfg.percent_places}位；"

@@ -16,13 +16,11 @@ Beijing dates; every formula is written out in ``docs/statistics.md``):
   (审限规定 arts. 5, 9); 超期未结: open at ``end`` with its time limit past and no excluded period
   running.
 
-Measure counts come from the measures app (``measure_counts``) when it offers one; otherwise from
-the enforcement procedural record, and the result says so (``measures_source``).
+Measure counts are the measures app's own rows, read through its selector ``measure_counts``.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -49,8 +47,9 @@ from lastmile.cases.models import Case
 from lastmile.core.clock import SHANGHAI
 from lastmile.core.money import to_money
 from lastmile.core.numbers import percent, ratio
-from lastmile.enforcement.models import ProcedureStep, StepKind, TimeLimitPause
+from lastmile.enforcement.models import TimeLimitPause
 from lastmile.ledger.models import Receipt
+from lastmile.measures.selectors import measure_counts
 
 from .conf import CLOSING_METHODS, COMPLETED, NO_PROPERTY, StatsConfig
 from .dbfuncs import AddMonths, DaysBetween, local_date
@@ -86,8 +85,6 @@ _MEASURE_ALIASES: dict[str, str] = {
     "拒执移送": "refusal_referrals",
     "criminal_referral": "refusal_referrals",
 }
-MEASURES_FROM_APP = "measures"
-MEASURES_FROM_STEPS = "enforcement_steps"
 
 
 @dataclass(frozen=True)
@@ -157,7 +154,6 @@ class Indicators:
     in_time_rate: Decimal  # 法定期限内结案率 %
     overdue_open: int  # 超期未结
     measures: dict[str, int] = field(default_factory=dict)
-    measures_source: str = MEASURES_FROM_APP
 
 
 def _base(filters: Filters, config: StatsConfig) -> QuerySet[Case]:
@@ -321,46 +317,15 @@ def _overdue_open(filters: Filters, config: StatsConfig) -> int:
     return _overdue_qs(filters, config).count()
 
 
-def measure_counts_for(*, court_ids: Sequence[int], start: date, end: date) -> tuple[dict[str, int], str]:
-    """Counts of coercive measures in the period, and where they came from.
-
-    Uses ``lastmile.measures`` ``measure_counts(*, court, start, end)`` when that app provides it;
-    until then 限制消费 and 失信 are counted from the enforcement procedural record and the other
-    measures are 0 (the page says so)."""
-    fn = _measures_selector()
+def measure_counts_for(*, court_ids: Sequence[int], start: date, end: date) -> dict[str, int]:
+    """Counts of coercive measures in the period, from the measures app's rows (its selector
+    ``measure_counts``), summed over the courts."""
     counts = dict.fromkeys(MEASURE_LABELS, 0)
-    if fn is not None:
-        for court in Court.objects.filter(pk__in=court_ids):
-            for key, value in fn(court=court, start=start, end=end).items():
-                name = _MEASURE_ALIASES.get(key, key)
-                counts[name] = counts.get(name, 0) + int(value)
-        return counts, MEASURES_FROM_APP
-    rows = (
-        ProcedureStep.objects.filter(
-            case__court_id__in=court_ids,
-            done_on__gte=start,
-            done_on__lte=end,
-            kind__in=[StepKind.CONSUMPTION_RESTRICTION, StepKind.DISHONEST_LISTED],
-        )
-        .values("kind")
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        key = "dishonest_published" if row["kind"] == StepKind.DISHONEST_LISTED else "consumption_restriction"
-        counts[key] = row["n"]
-    return counts, MEASURES_FROM_STEPS
-
-
-def _measures_selector() -> Callable[..., dict[str, int]] | None:
-    for module in ("lastmile.measures.selectors", "lastmile.measures.services"):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        fn = getattr(mod, "measure_counts", None)
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-    return None
+    for court in Court.objects.filter(pk__in=court_ids):
+        for key, value in measure_counts(court=court, start=start, end=end).items():
+            name = _MEASURE_ALIASES.get(key, key)
+            counts[name] = counts.get(name, 0) + int(value)
+    return counts
 
 
 def indicators_compute(*, filters: Filters, config: StatsConfig, with_measures: bool = True) -> Indicators:
@@ -382,11 +347,9 @@ def indicators_compute(*, filters: Filters, config: StatsConfig, with_measures: 
     in_time = _in_time(filters, config) if closed else 0
     places, rounding = config.days_places, config.rounding
     if with_measures:
-        measures, source = measure_counts_for(
-            court_ids=filters.court_ids, start=filters.start, end=filters.end
-        )
+        measures = measure_counts_for(court_ids=filters.court_ids, start=filters.start, end=filters.end)
     else:
-        measures, source = {}, ""
+        measures = {}
     return Indicators(
         start=filters.start,
         end=filters.end,
@@ -412,7 +375,6 @@ def indicators_compute(*, filters: Filters, config: StatsConfig, with_measures: 
         in_time_rate=pct(in_time, closed),
         overdue_open=_overdue_open(filters, config),
         measures=measures,
-        measures_source=source,
     )
 
 

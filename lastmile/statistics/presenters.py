@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 
 from .charts import PALETTE, Series, combo_chart, stacked_bars
 from .conf import CLOSING_METHODS
-from .indicators import MEASURE_LABELS, MEASURES_FROM_STEPS, Indicators, MonthPoint, PathRow
+from .indicators import MEASURE_LABELS, Indicators, MonthPoint, PathRow
 
 WAN = Decimal("10000")
 
@@ -106,15 +106,6 @@ def _value(ind: Indicators, key: str) -> int | Decimal:
 
 def wan(amount: Decimal) -> Decimal:
     return (amount / WAN).quantize(Decimal("0.01"))
-
-
-def measures_note(cur: Indicators) -> str:
-    if cur.measures_source == MEASURES_FROM_STEPS:
-        return (
-            "强制措施模块未提供 measure_counts 统计接口：限制消费、失信取自执行程序事项记录，"
-            "拘传、拘留、罚款、扣押车辆、限制出境、拒执移送暂计为 0。"
-        )
-    return ""
 
 
 def trend_chart(cur: list[MonthPoint], prev: list[MonthPoint]) -> SafeString:

@@ -19,7 +19,7 @@ from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import DomainError, NotFound
 
 from . import exports, selectors
-from .presenters import figure_rows, measures_note, paths_chart, period_label, trend_chart, wan
+from .presenters import figure_rows, paths_chart, period_label, trend_chart, wan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -159,7 +159,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "paths_svg": paths_chart(dash.paths),
             "period": period_label(cur.start, cur.end),
             "period_prev": period_label(prev.start, prev.end),
-            "measures_note": measures_note(cur),
             "years": range(today.year, today.year - 5, -1),
             "month_default": f"{q.end:%Y-%m}",
         },

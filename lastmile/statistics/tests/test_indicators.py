@@ -55,8 +55,7 @@ def test_days_by_hand_match_the_calendar():
 
 
 @pytest.mark.django_db
-def test_every_indicator_half_up(data, monkeypatch):
-    monkeypatch.setattr(indicators, "_measures_selector", lambda: None)
+def test_every_indicator_half_up(data):
     r = indicators_compute(filters=year(data["court"]), config=stats_config(rounding="half_up"))
     assert (r.carried, r.new, r.accepted) == (2, 7, 9)  # 旧存 A B; 新收 D E F H I J N
     assert r.closed == 5  # A D E I J
@@ -83,9 +82,9 @@ def test_every_indicator_half_up(data, monkeypatch):
     assert r.avg_days_net == Decimal("124.60")  # (714 − 91) / 5
     assert (r.in_time, r.in_time_rate) == (4, Decimal("80.00"))  # J closed after 2023-07-10
     assert r.overdue_open == 2  # B (due 2023-06-01), F (due 2023-11-10); N is suspended
-    assert r.measures_source == indicators.MEASURES_FROM_STEPS
-    assert r.measures["consumption_restriction"] == 2
-    assert r.measures["dishonest_published"] == 1
+    # Measures are the measures app's rows: procedural steps typed by hand are not counted.
+    assert r.measures["consumption_restriction"] == 0
+    assert r.measures["dishonest_published"] == 0
     assert r.measures["detention"] == 0
 
 
@@ -170,17 +169,16 @@ def test_breakdown_by_officer_adds_up(data):
 
 
 @pytest.mark.django_db
-def test_measures_from_the_measures_app_when_it_has_a_selector(data, monkeypatch):
+def test_measures_are_read_through_the_measures_selector(data, monkeypatch):
     calls = []
 
     def fake(*, court, start, end):
         calls.append((court.code, start, end))
         return {"拘留": 3, "vehicle_seizure": 2, "dishonest_published": 5, "summons": 1}
 
-    monkeypatch.setattr(indicators, "_measures_selector", lambda: fake)
+    monkeypatch.setattr(indicators, "measure_counts", fake)
     r = indicators_compute(filters=year(data["court"]), config=stats_config())
     assert calls == [("湘0702", date(2023, 1, 1), date(2023, 12, 31))]
-    assert r.measures_source == indicators.MEASURES_FROM_APP
     assert (r.measures["detention"], r.measures["vehicle_seizure"], r.measures["dishonest_published"]) == (
         3,
         2,

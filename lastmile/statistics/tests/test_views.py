@@ -35,7 +35,6 @@ def test_leader_sees_own_court_with_year_before(client, leader):
     assert (tiles["accepted"].current, tiles["accepted"].previous) == (9, 3)
     assert str(tiles["closing_rate"].current) == "55.56"
     assert "<svg" in html  # charts rendered server-side
-    assert r.context["dash"].current.measures_source == "measures"  # the measures app's selector
     assert "拘留" in html and "拒执移送" in html
 
 
