@@ -64,6 +64,7 @@ from lastmile.parties.services import (
 
 from .columns import header_map
 from .conf import filing_setting
+from .error_codes import FilingErrorCode, RowErrorCode
 from .models import (
     FINISHED_STATUSES,
     BatchSource,
@@ -89,13 +90,13 @@ ProgressFn = Callable[[int, int], None]
 class BatchIdConflict(Conflict):
     """The batch id was used before with different content."""
 
-    code = "batch_id_conflict"
+    code = FilingErrorCode.BATCH_ID_CONFLICT
 
 
 class BatchRefused(DomainError):
     """The batch cannot be taken at all (empty, too large, columns missing, unreadable)."""
 
-    code = "batch_refused"
+    code = FilingErrorCode.BATCH_REFUSED
 
 
 # --- institutions and keys --------------------------------------------------------------------
@@ -239,7 +240,7 @@ def batch_submit(
     if not client_may_file(client, court):
         raise PermissionDenied(
             f"{client.name}未获准向{court.name}批量立案。",
-            code="court_not_allowed",
+            code=FilingErrorCode.COURT_NOT_ALLOWED,
             details={"court": court.code},
         )
     external_id = (external_id or "").strip()
@@ -340,7 +341,7 @@ def _mark_already_filed(batch: IntakeBatch, results: list[RowResult]) -> None:
                 {
                     "field": "contract_no",
                     "column": "合同编号",
-                    "code": "duplicate_filed",
+                    "code": RowErrorCode.DUPLICATE_FILED,
                     "message": f"重复立案：合同编号“{r.contract_no}”已于批次{ext}立案（案号{number}）",
                 }
             )
@@ -561,12 +562,12 @@ def _chunk_create_bulk(*, batch: IntakeBatch, rows: list[IntakeRow]) -> None:
     IntakeRow.objects.bulk_update(rows, ["case"])
 
 
-def _failure_message(exc: Exception) -> tuple[str, str]:
+def _failure_message(exc: Exception) -> tuple[RowErrorCode, str]:
     if isinstance(exc, IntegrityError) and "contract" in str(exc).lower():
-        return "duplicate_filed", "重复立案：该合同编号已有案件"
+        return RowErrorCode.DUPLICATE_FILED, "重复立案：该合同编号已有案件"
     if isinstance(exc, DomainError):
-        return "create_failed", f"立案失败：{exc.message}"
-    return "create_failed", "立案失败：系统处理该行时出错，该行未立案，请联系法院"
+        return RowErrorCode.CREATE_FAILED, f"立案失败：{exc.message}"
+    return RowErrorCode.CREATE_FAILED, "立案失败：系统处理该行时出错，该行未立案，请联系法院"
 
 
 def _chunk_run(batch: IntakeBatch, size: int) -> int:
