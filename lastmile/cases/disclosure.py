@@ -157,6 +157,7 @@ EVENT_RULES: dict[str, Rule] = {
     # Case core and filing: the filer is told of registration; the debtor learns of the case
     # from the acts served on it.
     "case.registered": _a(),
+    "ledger.transaction": HIDDEN,  # a booking in the court's chain (no case): bookkeeping
     "enforcement.filed": _a("执行申请已受理立案"),
     "enforcement.received_online": _a("网上执行申请已提交，等待立案审查"),
     "enforcement.accepted": _a("执行申请已受理立案"),

@@ -1,7 +1,8 @@
 """Every event kind and deadline kind the code can produce is classified in the disclosure table.
 
 Kinds are free strings, some built with f-strings, some passed through helpers. The scan reads
-the source (AST) of every app: calls to ``case_event_record`` and ``deadline_open``, and — found
+the source (AST) of every app: calls to ``case_event_record``, ``ChainEntry`` (events appended to
+the chain directly, in bulk) and ``deadline_open``, and — found
 by fixpoint — any function that passes its own ``kind`` parameter on to one of them (wrappers
 such as ``case_status_change`` or the inquiry app's ``_event``). Each ``kind`` argument is
 resolved to literal strings (constants, ``x if c else y``, local variables and tuple
@@ -26,7 +27,7 @@ from lastmile.enforcement.models import StepKind
 from lastmile.measures.models import MeasureStatus
 
 ROOT = Path(__file__).resolve().parents[2]  # the lastmile package
-BASE_PRODUCERS = {"case_event_record": "event", "deadline_open": "deadline"}
+BASE_PRODUCERS = {"case_event_record": "event", "ChainEntry": "event", "deadline_open": "deadline"}
 
 #: f-string kinds with a runtime placeholder → the concrete kinds they can take (all values of
 #: the enum they range over, or examples of an id / date suffix).
@@ -168,7 +169,11 @@ def scan(sources: Iterable[tuple[str, str]]) -> list[Found]:
                         for t, v in zip(target.elts, node.value.elts, strict=False):
                             if isinstance(t, ast.Name) and t.id == expr.id:
                                 found += resolve(v, fn, module)
+            if not found and expr.id in constants[module]:  # a module constant
+                found = [("exact", constants[module][expr.id])]
             return found or [("unresolved", ast.unparse(expr))]
+        if isinstance(expr, ast.Name) and expr.id in constants[module]:
+            return [("exact", constants[module][expr.id])]
         if isinstance(expr, ast.Attribute) and expr.attr in properties:
             found = []
             for prop in properties[expr.attr]:
