@@ -33,11 +33,6 @@ def case(yuelu, clerk, officer, bank, debtor, now):
 
 
 @pytest.fixture
-def bank_account(bank, now):
-    return services.portal_account_create(party=bank, username="bank", password="pw-123456", now=now)
-
-
-@pytest.fixture
 def slot(yuelu, officer, now):
     start = now + timedelta(days=1)
     return ReceptionSlot.objects.create(
