@@ -42,6 +42,7 @@ def main() -> None:
     from lastmile.filing import services
     from lastmile.filing.models import IntakeBatch, IntakeRow, LoanClaim
     from lastmile.filing.samples import rows_to_csv, sample_rows
+    from lastmile.filing.services import creating
     from lastmile.testing.factories import make_uscc
 
     action = sys.argv[1]
@@ -66,7 +67,7 @@ def main() -> None:
         print(batch.pk, flush=True)
     elif action == "worker":
         slow = float(sys.argv[sys.argv.index("--slow") + 1]) if "--slow" in sys.argv else 0.0
-        real = services._chunk_run
+        real = creating._chunk_run
 
         def chunk_and_report(batch, size):  # type: ignore[no-untyped-def]
             handled = real(batch, size)
@@ -75,7 +76,7 @@ def main() -> None:
             time.sleep(slow)
             return handled
 
-        services._chunk_run = chunk_and_report  # type: ignore[assignment]
+        creating._chunk_run = chunk_and_report  # type: ignore[assignment]
         call_command("db_worker", "--queue-name", "*", "--batch", "--interval", "0", "--no-startup-delay")
         print("finished", flush=True)
     elif action == "reclaim":

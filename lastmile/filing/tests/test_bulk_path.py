@@ -9,11 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from lastmile.cases.models import CaseEvent
-from lastmile.filing import services
 from lastmile.filing.demo import DEMO_API_KEY, demo_seed_filing
 from lastmile.filing.models import BatchStatus, IntakeBatch, LoanClaim
 from lastmile.filing.samples import rows_to_csv, sample_rows
-from lastmile.filing.services import api_key_authenticate, batch_submit, institution_client_upsert
+from lastmile.filing.services import api_key_authenticate, batch_submit, creating, institution_client_upsert
 from lastmile.parties.models import ElectronicAddress, Party
 from lastmile.testing.factories import make_uscc
 
@@ -85,7 +84,7 @@ def test_bulk_and_one_by_one_paths_store_the_same(yuelu, clerk, institution, now
     def no_bulk(*, batch, rows):
         raise RuntimeError("force the one-by-one path")
 
-    monkeypatch.setattr(services, "_chunk_create_bulk", no_bulk)
+    monkeypatch.setattr(creating, "_chunk_create_bulk", no_bulk)
     single = batch_submit(
         court=yuelu,
         client=other,

@@ -11,10 +11,15 @@ from openpyxl import load_workbook
 from lastmile.cases.models import Case, CaseEvent, CaseParty, PartyRole
 from lastmile.cases.selectors import audit_verify
 from lastmile.core.errors import PermissionDenied
-from lastmile.filing import services
 from lastmile.filing.models import BatchStatus, IntakeBatch, IntakeRow, LoanClaim, RowStatus
 from lastmile.filing.samples import bad_rows, rows_to_csv, rows_to_xlsx, sample_rows
-from lastmile.filing.services import BatchIdConflict, batch_error_report, batch_process, batch_submit
+from lastmile.filing.services import (
+    BatchIdConflict,
+    batch_error_report,
+    batch_process,
+    batch_submit,
+    creating,
+)
 from lastmile.parties.models import ElectronicAddress, Party
 
 
@@ -246,14 +251,14 @@ def test_a_row_failing_at_creation_leaves_nothing_and_the_others_are_created(
 ):
     rows = sample_rows(4, today=today, start=500)
     victim = rows[2]
-    real = services._loan_claim_build
+    real = creating._loan_claim_build
 
     def flaky(*, batch, row, case):
         if row.data["contract_no"] == victim["合同编号"]:
             raise RuntimeError("disk full")  # after the row's parties and case were written
         return real(batch=batch, row=row, case=case)
 
-    monkeypatch.setattr(services, "_loan_claim_build", flaky)
+    monkeypatch.setattr(creating, "_loan_claim_build", flaky)
     before = _snapshot()
     batch = batch_submit(
         court=yuelu,
@@ -290,7 +295,7 @@ def test_an_interrupted_batch_resumes_without_duplicates(
     settings.LASTMILE = {**settings.LASTMILE, "FILING": {"CHUNK_ROWS": 2}}
     rows = sample_rows(5, today=today, start=700)
     calls = {"n": 0}
-    real = services._chunk_create_bulk
+    real = creating._chunk_create_bulk
 
     def crash_on_second_chunk(*, batch, rows):
         calls["n"] += 1
@@ -298,7 +303,7 @@ def test_an_interrupted_batch_resumes_without_duplicates(
         if calls["n"] == 2:
             raise SystemExit("worker killed")  # not an Exception: aborts the chunk like a crash
 
-    monkeypatch.setattr(services, "_chunk_create_bulk", crash_on_second_chunk)
+    monkeypatch.setattr(creating, "_chunk_create_bulk", crash_on_second_chunk)
     batch = batch_submit(
         court=yuelu,
         client=institution,
@@ -315,7 +320,7 @@ def test_an_interrupted_batch_resumes_without_duplicates(
     assert batch.status == BatchStatus.CREATING
     assert batch.created_cases == 2 and LoanClaim.objects.filter(batch=batch).count() == 2  # first chunk kept
 
-    monkeypatch.setattr(services, "_chunk_create_bulk", real)
+    monkeypatch.setattr(creating, "_chunk_create_bulk", real)
     batch = batch_process(batch_id=batch.pk, now=now)
     assert batch.status == BatchStatus.ACCEPTED and batch.created_cases == 5
     assert LoanClaim.objects.filter(batch=batch).count() == 5

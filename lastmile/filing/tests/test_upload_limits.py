@@ -17,11 +17,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from lastmile.filing import reading, services
+from lastmile.filing import reading
 from lastmile.filing.models import BatchStatus, IntakeBatch, IntakeRow, LoanClaim, RowStatus
 from lastmile.filing.reading import OverlongCell, UploadTooLarge, read_csv, read_xlsx
+from lastmile.filing.reading import upload as reading_upload
 from lastmile.filing.samples import HEADERS, rows_to_csv, rows_to_xlsx, sample_rows
-from lastmile.filing.services import batch_process, batch_submit
+from lastmile.filing.services import batch_process, batch_submit, validating
 
 ROOT = Path(__file__).resolve().parents[3]
 MEMORY_CAP_MB = 300
@@ -213,8 +214,8 @@ def test_nothing_is_parsed_in_the_request_even_for_a_small_upload(
         raise AssertionError("parsed in the request")
 
     for name in ("read_upload", "read_xlsx", "read_csv"):
-        monkeypatch.setattr(reading, name, no_parsing)
-    monkeypatch.setattr(services, "read_upload", no_parsing)
+        monkeypatch.setattr(reading_upload, name, no_parsing)
+    monkeypatch.setattr(validating, "read_upload", no_parsing)
     for filename, content in (
         ("a.xlsx", rows_to_xlsx(sample_rows(2, today=today, prefix="XQ"))),
         ("a.csv", rows_to_csv(sample_rows(2, today=today, prefix="CQ"))),
