@@ -95,7 +95,7 @@ def main() -> None:
     elif action == "worker":
         from django.core.management import call_command
 
-        from lastmile.documents import services
+        from lastmile.documents.services import batches as services
 
         slow = float(sys.argv[sys.argv.index("--slow") + 1]) if "--slow" in sys.argv else 0.0
         real = services.document_issue

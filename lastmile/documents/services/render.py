@@ -1,0 +1,71 @@
+"""Rendering without storing: the 文书字号, a preview PDF, and a case's document elements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from lastmile.accounts.models import Court
+from lastmile.cases.models import Case
+
+from ..conf import documents_setting
+from ..context import case_context, json_safe
+from ..markup import cn_num
+from ..models import DocumentTemplate
+from ..rendering import render_document
+from ..seal import signature_port
+from .templates import template_get, template_version_current
+
+
+def _missing_elements(template: DocumentTemplate, context: dict[str, Any]) -> list[str]:
+    return [key for key in template.required if context.get(key) in (None, "", [], {})]
+
+
+def document_number(case: Case, series_index: int) -> str:
+    """文书字号: the case number; the n-th document of a numbered series in the same case is
+    ``案号之(n-1)`` (e.g. （2025）湘0104执12号之一). UNVERIFIED practice, switchable with
+    ``LASTMILE["DOCUMENTS"]["SERIES_SUFFIX"]``."""
+    if series_index <= 1 or not documents_setting("SERIES_SUFFIX"):
+        return case.number
+    return f"{case.number}之{cn_num(series_index - 1)}"
+
+
+def document_render(
+    template_code: str,
+    context: dict[str, Any],
+    *,
+    now: datetime,
+    court: Court | None = None,
+    number: str = "",
+    sealed: bool = False,
+) -> bytes:
+    """Render a template to PDF bytes without storing anything (previews, tests, the bench).
+
+    ``context`` is the full set of elements; for a case use :func:`case_document_context`."""
+    template = template_get(template_code)
+    version = template_version_current(template, court)
+    court_name = court.name if court else context.get("court", {}).get("name", "")
+    seal = signature_port().mark(court_name=court_name, number=number) if sealed else None
+    ctx = json_safe(context)
+    ctx.setdefault("doc", {"number": number, "date": now.date().isoformat(), "title": template.title})
+    return render_document(
+        body=version.body,
+        context=ctx,
+        title=template.title,
+        number=number,
+        court_name=court_name,
+        timestamp=now,
+        seal=seal,
+    ).pdf
+
+
+def case_document_context(
+    case: Case, extra: dict[str, Any] | None, *, number: str, title: str, now: datetime
+) -> dict[str, Any]:
+    """The case's elements + the caller's + the document's own (number, title, date)."""
+    ctx = case_context(case)
+    ctx.update(extra or {})
+    ctx["doc"] = {"number": number, "title": title, "date": timezone.localtime(now).date().isoformat()}
+    return json_safe(ctx)

@@ -1,0 +1,104 @@
+"""Document templates and their versions: loading the built-in ones, an admin's new version, and
+the version a court issues with."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+
+from lastmile.accounts.models import Court, User
+from lastmile.accounts.permissions import require
+from lastmile.core.errors import NotFound, PermissionDenied
+
+from ..catalog import TEMPLATES
+from ..context import json_safe
+from ..markup import TemplateBodyError, _env
+from ..models import DocumentTemplate, TemplateVersion
+
+
+def templates_ensure(*, now: datetime) -> int:
+    """Load the built-in templates that are missing (version 1 of each). Idempotent; returns how
+    many were added. Existing templates and their versions are never touched."""
+    added = 0
+    for spec in TEMPLATES:
+        if DocumentTemplate.objects.filter(code=spec.code).exists():
+            continue
+        with transaction.atomic():
+            template, created = DocumentTemplate.objects.get_or_create(
+                code=spec.code,
+                defaults={
+                    "name": spec.name,
+                    "title": spec.title,
+                    "kind": spec.kind,
+                    "series": spec.series,
+                    "required": list(spec.required),
+                    "sample": json_safe(spec.sample),
+                },
+            )
+            if created:
+                TemplateVersion.objects.create(
+                    template=template, court=None, number=1, body=spec.body, note="内置模板", created_at=now
+                )
+                added += 1
+    return added
+
+
+def template_body_check(body: str) -> None:
+    """Refuse a body Jinja cannot parse (the message says where)."""
+    try:
+        _env().parse(body)
+    except Exception as exc:
+        raise TemplateBodyError(f"模板正文有语法错误：{exc}", details={"error": str(exc)}) from exc
+
+
+@transaction.atomic
+def template_version_create(
+    *,
+    template: DocumentTemplate,
+    body: str,
+    actor: User | None,
+    now: datetime,
+    court: Court | None = None,
+    note: str = "",
+) -> TemplateVersion:
+    """An admin's edit: a new immutable version (for one court, or for all when ``court`` is
+    None and the actor is a superuser). Earlier documents keep the version they were issued with."""
+    if actor is not None and not actor.is_superuser:
+        require(actor, "config.edit", court=court)
+        if court is None:
+            raise PermissionDenied("只有系统管理员可以修改通用模板，法院管理员请保存为本院版本。")
+    template_body_check(body)
+    DocumentTemplate.objects.select_for_update().get(pk=template.pk)
+    last = TemplateVersion.objects.filter(template=template, court=court).aggregate(n=Max("number"))["n"]
+    return TemplateVersion.objects.create(
+        template=template,
+        court=court,
+        number=(last or 0) + 1,
+        body=body,
+        note=note,
+        created_at=now,
+        created_by=actor,
+    )
+
+
+def template_get(code: str) -> DocumentTemplate:
+    template = DocumentTemplate.objects.filter(code=code).first()
+    if template is None:
+        raise NotFound(f"文书模板“{code}”不存在。", details={"template": code})
+    return template
+
+
+def template_version_current(template: DocumentTemplate, court: Court | None) -> TemplateVersion:
+    """The court's latest version of the template, or else the latest platform version."""
+    if court is not None:
+        version = TemplateVersion.objects.filter(template=template, court=court).order_by("-number").first()
+        if version is not None:
+            return version
+    version = (
+        TemplateVersion.objects.filter(template=template, court__isnull=True).order_by("-number").first()
+    )
+    if version is None:
+        raise NotFound(f"文书模板“{template.name}”没有可用版本。")
+    return version
