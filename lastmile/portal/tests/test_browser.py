@@ -10,26 +10,11 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from conftest import chromium_path
-
 from .test_party_disclosure import PLATE, SECRETS, _secrets_before_control, _served
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("LASTMILE_SCREENSHOTS", "data/screenshots"))
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    from lastmile.web.tests.test_browser import CHROMIUM_ARGS
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _case_page_as(browser, live_server, username: str, case_id: int, shot: str) -> str:
