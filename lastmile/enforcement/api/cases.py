@@ -3,16 +3,12 @@ an online application, recording procedural steps and payments."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from django.http import HttpRequest
 from ninja import Query
 
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import NotFound
 from lastmile.ledger.services import CostItem, InstallmentDue, InterestTerms
-from lastmile.parties.services import party_upsert
 
 from .. import selectors, services
 from .router import _actor, _case, _detail, _now, router
@@ -23,7 +19,6 @@ from .schemas import (
     FilingIn,
     IdOut,
     OutstandingOut,
-    PartyIn,
     PaymentIn,
     ProgressOut,
     StepIn,
@@ -60,18 +55,6 @@ def case_list(  # type: ignore[no-untyped-def]
         )
         for c in qs[: min(limit, 200)]
     ]
-
-
-def _party(p: PartyIn, now: datetime) -> Any:
-    return party_upsert(
-        kind=p.kind,
-        name=p.name,
-        id_type=p.id_type,
-        id_number=p.id_number,
-        now=now,
-        phone=p.phone,
-        address=p.address,
-    )
 
 
 @router.post("/cases", response={201: EnforcementOut}, summary="窗口立案（执）")

@@ -35,7 +35,7 @@ from .held import held_result_review
 from .inbox import inbox_process, inbox_receive
 from .policy import _plan as _plan
 from .policy import controls_reconcile, controls_release_all
-from .sending import DispatchReport, order_get, order_outcome_apply, order_resend, orders_dispatch, orders_for
+from .sending import DispatchReport, order_outcome_apply, order_resend, orders_dispatch
 from .start import inquiry_start
 from .sweep import SweepReport, freezes_lapse, inquiry_sweep
 
@@ -54,9 +54,7 @@ __all__ = [
     "inbox_receive",
     "inquiry_start",
     "inquiry_sweep",
-    "order_get",
     "order_outcome_apply",
     "order_resend",
     "orders_dispatch",
-    "orders_for",
 ]

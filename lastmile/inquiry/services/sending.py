@@ -1,9 +1,8 @@
 """Sending orders: the dispatcher (claim, send outside any transaction, apply each outcome), the
-officer's resend of a failed order, and order lookups."""
+officer's resend of a failed order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +12,7 @@ from django.db import connection, transaction
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
-from lastmile.core.errors import InvalidTransition, NotFound
+from lastmile.core.errors import InvalidTransition
 
 from ..conf import gateway as configured_gateway
 from ..conf import inquiry_setting
@@ -191,14 +190,3 @@ def order_resend(*, order: Order, actor: User, now: datetime) -> Order:
     )
     _on_commit_dispatch()
     return locked
-
-
-def orders_for(*, case: Case) -> Iterable[Order]:
-    return Order.objects.filter(case=case)
-
-
-def order_get(*, pk: int) -> Order:
-    order = Order.objects.select_related("case", "case__court").filter(pk=pk).first()
-    if order is None:
-        raise NotFound("指令不存在。")
-    return order
