@@ -28,10 +28,22 @@ EXAMPLES = int(os.environ.get("LASTMILE_FUZZ_EXAMPLES", "4"))
 
 @pytest.fixture
 def api_schema(db, yuelu, wuling, now, settings, tmp_path):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from config.wsgi import application
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # Requests go through the real WSGI handler, whose request signals close "old" connections;
+    # inside the test's transaction (autocommit off) Django counts the test's own connection as
+    # old and closes it on PostgreSQL. The Django test client disconnects them the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
