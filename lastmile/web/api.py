@@ -96,21 +96,6 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, status, _CODE_BY_STATUS.get(status, CoreErrorCode.HTTP_ERROR), str(exc))
 
 
-@api.exception_handler(Http404)
-def http404(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, CoreErrorCode.NOT_FOUND, "对象不存在或无权查看。")
-
-
-@api.exception_handler(ObjectDoesNotExist)
-def does_not_exist(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
-    return _error(request, 404, CoreErrorCode.NOT_FOUND, "对象不存在或无权查看。")
-
-
-@api.exception_handler(DjangoPermissionDenied)
-def permission_denied(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
-    return _error(request, 403, CoreErrorCode.PERMISSION_DENIED, "您没有执行此操作的权限。")
-
-
 @api.exception_handler(DjangoValidationError)
 def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return _error(
@@ -122,26 +107,31 @@ def django_validation_error(request: HttpRequest, exc: DjangoValidationError) ->
     )
 
 
-@api.exception_handler(RequestDataTooBig)
-def data_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return _error(request, 413, CoreErrorCode.PAYLOAD_TOO_LARGE, "请求数据过大。")
+# Exceptions answered with a fixed status, code and message, whatever they carry.
+_FIXED_ANSWERS: tuple[tuple[type[Exception], int, str, str], ...] = (
+    (Http404, 404, CoreErrorCode.NOT_FOUND, "对象不存在或无权查看。"),
+    (ObjectDoesNotExist, 404, CoreErrorCode.NOT_FOUND, "对象不存在或无权查看。"),
+    (DjangoPermissionDenied, 403, CoreErrorCode.PERMISSION_DENIED, "您没有执行此操作的权限。"),
+    (RequestDataTooBig, 413, CoreErrorCode.PAYLOAD_TOO_LARGE, "请求数据过大。"),
+    (SuspiciousOperation, 400, CoreErrorCode.INVALID_REQUEST, "请求无法处理。"),
+    # SQLite cannot bind an integer beyond 64 bits; PostgreSQL refuses a value outside its
+    # column's range: such an id or number names nothing.
+    (OverflowError, 400, CoreErrorCode.INVALID_REQUEST, "请求中的数值超出范围。"),
+    (DataError, 400, CoreErrorCode.INVALID_REQUEST, "请求中的数值超出范围。"),
+)
 
 
-@api.exception_handler(SuspiciousOperation)
-def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
-    return _error(request, 400, CoreErrorCode.INVALID_REQUEST, "请求无法处理。")
+def _fixed_answer(
+    status: int, code: str, message: str
+) -> Callable[[HttpRequest, Exception | type[Exception]], HttpResponse]:
+    def handler(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        return _error(request, status, code, message)
+
+    return handler
 
 
-@api.exception_handler(OverflowError)
-def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
-    # SQLite cannot bind an integer beyond 64 bits: such an id or number names nothing.
-    return _error(request, 400, CoreErrorCode.INVALID_REQUEST, "请求中的数值超出范围。")
-
-
-@api.exception_handler(DataError)
-def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
-    # PostgreSQL refuses a value outside its column's range (numeric or integer out of range).
-    return _error(request, 400, CoreErrorCode.INVALID_REQUEST, "请求中的数值超出范围。")
+for _exc, _status, _code, _message in _FIXED_ANSWERS:
+    api.add_exception_handler(_exc, _fixed_answer(_status, _code, _message))
 
 
 @api.exception_handler(Exception)
