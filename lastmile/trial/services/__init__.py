@@ -1,0 +1,79 @@
+"""Writes of batch trial: file failed mediations as 民初, schedule hearings in batches on the
+video-hearing system, issue the standard loan judgment in batch, serve it, settle the effective
+date, and move an unpaid judgment into enforcement in one call.
+
+One module per family of actions:
+
+- :mod:`.filing`: failed mediations filed as 民初 (procedure, fee, trial time limit; CPL 2023
+  arts. 126, 152, 164, 165, 168);
+- :mod:`.hearings`: hearings scheduled in batches and recorded (notice, art. 139);
+- :mod:`.judgments`: the standard loan judgment, one by one or in a batch;
+- :mod:`.effect`: service, appeal and the effective date (arts. 165, 171; public notice after
+  conversion to ordinary procedure, 民诉解释 2022 art. 140);
+- :mod:`.enforcement`: performance reported, or enforcement applied for (art. 247);
+- :mod:`.common`: helpers the families share.
+
+Every name callers use is re-exported here, so ``from lastmile.trial.services import X`` and
+``services.X`` keep working. To replace a name in a test, patch the module that looks it up (e.g.
+``lastmile.trial.services.hearings.video_hearing_port``), not this one.
+"""
+
+from __future__ import annotations
+
+from .effect import (
+    APPEAL_DAYS_JUDGMENT,
+    BASIS_APPEAL,
+    BASIS_NO_NOTICE_SIMPLIFIED,
+    BASIS_SMALL_CLAIMS,
+    appeal_last_day,
+    judgment_appeal_record,
+    judgment_effective_refresh,
+    judgment_serve,
+    judgment_service_fallback,
+    trial_sweep,
+)
+from .enforcement import BASIS_APPLY_ENFORCEMENT, judgment_enforcement_file, judgment_paid_record
+from .filing import (
+    BASIS_FILING,
+    TIME_LIMIT_BASIS,
+    TIME_LIMIT_MONTHS,
+    lawsuits_file_from_mediation,
+    procedure_for,
+)
+from .hearings import BASIS_HEARING_NOTICE, hearing_record, hearings_schedule_batch
+from .judgments import (
+    judgment_batch_progress,
+    judgment_batch_run,
+    judgment_context,
+    judgment_issue,
+    judgments_batch_create,
+)
+
+__all__ = [
+    "APPEAL_DAYS_JUDGMENT",
+    "BASIS_APPEAL",
+    "BASIS_APPLY_ENFORCEMENT",
+    "BASIS_FILING",
+    "BASIS_HEARING_NOTICE",
+    "BASIS_NO_NOTICE_SIMPLIFIED",
+    "BASIS_SMALL_CLAIMS",
+    "TIME_LIMIT_BASIS",
+    "TIME_LIMIT_MONTHS",
+    "appeal_last_day",
+    "hearing_record",
+    "hearings_schedule_batch",
+    "judgment_appeal_record",
+    "judgment_batch_progress",
+    "judgment_batch_run",
+    "judgment_context",
+    "judgment_effective_refresh",
+    "judgment_enforcement_file",
+    "judgment_issue",
+    "judgment_paid_record",
+    "judgment_serve",
+    "judgment_service_fallback",
+    "judgments_batch_create",
+    "lawsuits_file_from_mediation",
+    "procedure_for",
+    "trial_sweep",
+]

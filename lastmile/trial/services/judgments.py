@@ -1,0 +1,177 @@
+"""The standard loan judgment: its elements from the loan claim, its issue one case at a time or in
+a batch run by the worker, and the batch's progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from lastmile.accounts.models import User
+from lastmile.accounts.permissions import require
+from lastmile.cases.models import CaseStatus
+from lastmile.cases.services import (
+    case_status_change,
+    deadline_complete,
+)
+from lastmile.core.errors import ConditionsNotMet, Conflict, DomainError, InvalidTransition
+from lastmile.core.money import format_yuan, to_money
+from lastmile.documents.services import document_issue
+from lastmile.ledger.fees import acceptance_fee
+
+from ..models import (
+    Judgment,
+    JudgmentBatch,
+    Lawsuit,
+    LawsuitStatus,
+    Procedure,
+    RunStatus,
+)
+from .common import _fresh, _parties
+
+
+def judgment_context(lawsuit: Lawsuit, *, judge: User | None) -> dict[str, object]:
+    """The elements of the standard loan judgment, filled from the loan claim."""
+    claim = lawsuit.loan_claim
+    if claim is None:
+        raise ConditionsNotMet("该案没有借款数据，不能生成标准判决。", unmet=["loan_claim"])
+    _creditors, debtors = _parties(lawsuit.case)
+    borrower = debtors[0].name if debtors else ""
+    guarantors = "、".join(p.name for p in debtors[1:])
+    until = timezone.localtime(claim.created_at).date()
+    interest = to_money(claim.interest + claim.penalty)
+    rate = f"，年利率{claim.annual_rate * 100:.4g}%" if claim.annual_rate is not None else ""
+    facts = (
+        f"{claim.disbursed_on:%Y年%m月%d日}，原告与被告{borrower}签订借款合同（合同编号{claim.contract_no}），"
+        f"约定借款金额{format_yuan(claim.loan_amount)}元{rate}，到期日{claim.due_on:%Y年%m月%d日}。"
+        f"原告依约发放贷款后，被告{borrower}未按约定偿还借款本息。截至{until:%Y年%m月%d日}，"
+        f"被告尚欠借款本金{format_yuan(claim.principal)}元、利息{format_yuan(claim.interest)}元、"
+        f"罚息{format_yuan(claim.penalty)}元。"
+    )
+    if guarantors:
+        facts += f"被告{guarantors}为上述借款提供连带责任保证。"
+    higher = lawsuit.court.parent.name if lawsuit.court.parent_id else "上一级人民法院"  # type: ignore[union-attr]
+    return {
+        "claims": (
+            f"1.判令被告偿还借款本金人民币{format_yuan(claim.principal)}元及截至{until:%Y年%m月%d日}的利息、"
+            f"罚息人民币{format_yuan(interest)}元；2.本案诉讼费用由被告负担。"
+        ),
+        "facts": facts,
+        "principal": claim.principal,
+        "interest": interest,
+        "interest_until": until,
+        "court_fee": acceptance_fee(lawsuit.claimed),
+        "higher_court": higher,
+        "officer": {"name": judge.name if judge else ""},
+    }
+
+
+@transaction.atomic
+def judgment_issue(
+    *, lawsuit: Lawsuit, actor: User, now: datetime, batch: JudgmentBatch | None = None
+) -> Judgment:
+    """Issue the standard loan judgment (template ``loan_judgment``) for a heard case and close
+    the first instance (结案方式 判决). All or nothing; a second call is refused."""
+    require(actor, "trial.work", court=lawsuit.court)
+    locked = (
+        Lawsuit.objects.select_for_update(of=("self",))
+        .select_related("case", "court", "loan_claim", "judge")
+        .get(pk=lawsuit.pk)
+    )
+    if Judgment.objects.filter(lawsuit=locked).exists():
+        raise Conflict("该案已作出判决。")
+    if locked.status != LawsuitStatus.HEARD:
+        raise InvalidTransition("该案尚未开庭审理，不能判决。", details={"status": locked.status})
+    if locked.procedure == Procedure.ORDINARY:
+        raise ConditionsNotMet("标准判决书仅用于简易程序和小额诉讼案件。", unmet=["procedure"])
+    judge = locked.judge or actor
+    context = judgment_context(locked, judge=judge)
+    document = document_issue(
+        case=locked.case, template_code="loan_judgment", context=context, actor=actor, now=now
+    )
+    claim = locked.loan_claim
+    assert claim is not None
+    judgment = Judgment.objects.create(
+        lawsuit=locked,
+        batch=batch,
+        document=document,
+        issued_at=now,
+        principal=claim.principal,
+        interest=to_money(claim.interest + claim.penalty),
+        interest_until=timezone.localtime(claim.created_at).date(),
+        overdue_rate=claim.overdue_rate,
+        court_fee=locked.fee,
+    )
+    Lawsuit.objects.filter(pk=locked.pk).update(status=LawsuitStatus.JUDGED)
+    case_status_change(
+        case=locked.case,
+        allowed_from=[CaseStatus.IN_PROGRESS],
+        to_status=CaseStatus.CLOSED,
+        kind="trial.judgment_issued",
+        summary=f"作出民事判决（{document.number}）",
+        actor=actor,
+        now=now,
+        closing_method="判决",
+        data={"judgment": judgment.pk, "document": document.pk, "batch": batch.pk if batch else None},
+    )
+    deadline_complete(case=locked.case, kind="trial_time_limit", now=now)
+    return judgment
+
+
+@transaction.atomic
+def judgments_batch_create(*, lawsuits: Sequence[Lawsuit], actor: User, now: datetime) -> JudgmentBatch:
+    """A batch of judgments to issue (run it with :func:`judgment_batch_run`, e.g. in the worker).
+    Every case must be heard and without a judgment; otherwise nothing is created."""
+    require(actor, "trial.work")
+    lawsuits = _fresh(Lawsuit, lawsuits)
+    problems = [
+        f"{s.case.number}未开庭或已判决"
+        for s in lawsuits
+        if s.court_id != actor.court_id or s.status != LawsuitStatus.HEARD
+    ]
+    if not lawsuits:
+        problems.append("请选择案件")
+    if problems:
+        raise ConditionsNotMet("；".join(problems[:20]) + "。", unmet=problems)
+    assert actor.court is not None
+    batch = JudgmentBatch.objects.create(
+        court=actor.court, total=len(lawsuits), created_at=now, created_by=actor
+    )
+    batch.lawsuits.set(lawsuits)
+    return batch
+
+
+def judgment_batch_run(
+    *, batch: JudgmentBatch, now: Callable[[], datetime], progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Issue the batch's judgments one by one (each in its own transaction); a refused case is
+    recorded in ``failures`` and the rest go on. Idempotent: cases already judged are skipped.
+    ``now`` is a clock (each judgment is dated when it is issued)."""
+    JudgmentBatch.objects.filter(pk=batch.pk, status=RunStatus.PENDING).update(status=RunStatus.RUNNING)
+    issued = 0
+    failures = dict(batch.failures)
+    for lawsuit in batch.lawsuits.select_related("case", "court").order_by("pk"):
+        if Judgment.objects.filter(lawsuit=lawsuit).exists():
+            continue
+        try:
+            judgment_issue(lawsuit=lawsuit, actor=batch.created_by, now=now(), batch=batch)
+            issued += 1
+            failures.pop(str(lawsuit.pk), None)
+        except DomainError as exc:
+            failures[str(lawsuit.pk)] = exc.message
+            JudgmentBatch.objects.filter(pk=batch.pk).update(failures=failures)
+        if progress is not None:
+            progress(*judgment_batch_progress(batch))
+    JudgmentBatch.objects.filter(pk=batch.pk).update(
+        failures=failures, status=RunStatus.FAILED if failures else RunStatus.DONE, finished_at=now()
+    )
+    batch.refresh_from_db()
+    return issued
+
+
+def judgment_batch_progress(batch: JudgmentBatch) -> tuple[int, int]:
+    """(finished, total): issued judgments plus failures."""
+    batch.refresh_from_db(fields=["failures", "total"])
+    return Judgment.objects.filter(batch=batch).count() + len(batch.failures), batch.total
