@@ -31,6 +31,11 @@ def wuling(courts) -> Court:
 
 
 @pytest.fixture
+def linxiang(courts) -> Court:
+    return courts["湘0682"]
+
+
+@pytest.fixture
 def clerk(yuelu):
     return UserFactory(court=yuelu, role=Role.FILING_CLERK, username="clerk")
 

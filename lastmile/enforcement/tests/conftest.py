@@ -1,50 +1,8 @@
-"""Helpers for the enforcement tests: a filed case and a basis, times in Beijing."""
+"""Helpers for the enforcement tests: a filed case and a basis, times in Beijing (the test kit's,
+shared with the journeys in ``tests/flows``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from lastmile.testing.enforcement import BJ, at, basis, file_case
 
-import pytest
-from django.utils import timezone
-
-from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file
-from lastmile.ledger.services import CostItem
-
-BJ = timezone.get_fixed_timezone(480)
-
-
-def at(y: int, m: int, d: int, hour: int = 10) -> datetime:
-    return datetime(y, m, d, hour, 0, tzinfo=BJ)
-
-
-def basis(principal: str = "100000", **kw) -> ExecutionBasisIn:
-    values = {
-        "kind": "judgment",
-        "issuer": "长沙市岳麓区人民法院",
-        "number": "（2025）湘0104民初1234号",
-        "effective_on": date(2025, 1, 10),
-        "performance_deadline": date(2025, 1, 20),
-        "principal": Decimal(principal),
-        "costs": [CostItem(kind="acceptance_fee", label="案件受理费", amount=Decimal("2300"))],
-    }
-    values.update(kw)
-    return ExecutionBasisIn(**values)
-
-
-@pytest.fixture
-def file_case(yuelu, clerk, officer, bank, debtor):
-    def _file(now: datetime, **kw):
-        params = {
-            "court": yuelu,
-            "basis": basis(),
-            "applicants": [bank],
-            "respondents": [debtor],
-            "actor": clerk,
-            "now": now,
-            "cause": "金融借款合同纠纷",
-        }
-        params.update(kw)
-        return enforcement_file(**params)
-
-    return _file
+__all__ = ["BJ", "at", "basis", "file_case"]

@@ -1,149 +1,27 @@
-"""Test plumbing: a real simulator over HTTP, and a relay that hands its callbacks to the real
-callback view, in the test's thread (so the test database sees them) and on a virtual clock."""
+"""Test plumbing: the inquiry wire (a real simulator over HTTP, a relay handing callbacks to the
+real view on a virtual clock) comes from the test kit, ``lastmile.testing.wire``."""
 
 from __future__ import annotations
 
-import importlib
-import queue
-import time
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db.models import Min
 
-from lastmile.accounts.models import Court, Role
+from lastmile.accounts.models import Role
 from lastmile.cases.models import Case, PartyRole
 from lastmile.cases.services import PartyInRole, case_register
-from lastmile.core.clock import FixedClock, use_clock
-from lastmile.inquiry import conf
-from lastmile.inquiry.models import OPEN_ORDER_STATUSES, Order
-from lastmile.inquiry.services import inquiry_sweep, orders_dispatch
 from lastmile.ledger.services import obligation_record
 from lastmile.testing.factories import PersonFactory, UserFactory, make_resident_id
+from lastmile.testing.wire import demo_mode, inquiry_settings, relay, sim, wire
 
-# The simulator is an adapter: the domain (tests included, import-linter reads them too) loads it
-# by name, the way settings choose adapters.
-_sim = importlib.import_module("lastmile.integrations.simulator.server")
-Faults, Simulator = _sim.Faults, _sim.Simulator
-
-
-Relay = importlib.import_module("lastmile.integrations.simulator.relay").Relay
-
-
-class Wire:
-    """Drives the whole loop: dispatch due orders, deliver callbacks through the view, and jump
-    the virtual clock to the next due order when the institutions have gone quiet."""
-
-    def __init__(self, sim, relay: Relay, client, clock: FixedClock) -> None:
-        self.sim = sim
-        self.relay = relay
-        self.client = client
-        self.clock = clock
-        self.delivered = 0
-        self.responses: list[int] = []
-
-    def deliver_one(self) -> bool:
-        try:
-            path, headers, body = self.relay.inbox.get_nowait()
-        except queue.Empty:
-            return False
-        wanted = {k: v for k, v in headers.items() if k.lower().startswith("x-")}
-        response = self.client.post(path, data=body, content_type="application/json", headers=wanted)
-        self.responses.append(response.status_code)
-        self.delivered += 1
-        return True
-
-    def pump(self, *, max_seconds: float = 60.0) -> None:
-        deadline = time.monotonic() + max_seconds
-        quiet_since = None
-        while time.monotonic() < deadline:
-            progressed = False
-            while self.deliver_one():
-                progressed = True
-            if orders_dispatch(now=self.clock.now()).sent:
-                progressed = True
-            if progressed:
-                quiet_since = None
-                continue
-            if not (self.sim.idle() and self.relay.inbox.empty()):
-                time.sleep(0.003)
-                continue
-            quiet_since = quiet_since or time.monotonic()
-            if time.monotonic() - quiet_since < 0.02:
-                time.sleep(0.003)
-                continue
-            inquiry_sweep(now=self.clock.now())
-            nxt = Order.objects.filter(status__in=OPEN_ORDER_STATUSES).aggregate(m=Min("next_attempt_at"))[
-                "m"
-            ]
-            if nxt is None:
-                return
-            if nxt > self.clock.now():
-                self.clock.set(nxt)
-            quiet_since = None
-        raise AssertionError("the inquiry loop did not settle in time")
-
-    def state(self, id_number: str | None = None) -> dict:
-        return self.sim.world.snapshot(id_number)
-
-
-@pytest.fixture
-def sim():
-    simulator = Simulator(port=0, faults=Faults(latency_scale=0.0, seed=7)).start()
-    yield simulator
-    simulator.stop()
-
-
-@pytest.fixture
-def relay():
-    r = Relay()
-    yield r
-    r.stop()
-
-
-def _inquiry_settings(settings, **extra):
-    base = dict(settings.LASTMILE)
-    inquiry = dict(base.get("INQUIRY", {}))
-    inquiry.update(extra)
-    base["INQUIRY"] = inquiry
-    settings.LASTMILE = base
-    conf._gateway.cache_clear()
+__all__ = ["demo_mode", "inquiry_settings", "relay", "sim", "wire"]
 
 
 @pytest.fixture(autouse=True)
-def demo_mode_on(settings):
-    """The simulator signs with the demo keys, which the platform accepts in demo mode only;
-    tests of production behaviour switch it off again (``settings.LASTMILE["DEMO"] = False``)."""
-    settings.LASTMILE = {**settings.LASTMILE, "DEMO": True}
-
-
-@pytest.fixture
-def inquiry_settings(settings):
-    def apply(**extra):
-        _inquiry_settings(settings, **extra)
-
-    yield apply
-    conf._gateway.cache_clear()
-
-
-@pytest.fixture
-def wire(sim, relay, client, inquiry_settings, now):
-    inquiry_settings(
-        GATEWAY_URL=sim.url,
-        CALLBACK_URL=relay.url + "/inquiry/callback/",
-        SEND_TIMEOUT_SECONDS=2.0,
-        DISPATCH_CONCURRENCY=8,
-        BACKOFF_BASE_SECONDS=1.0,
-    )
-    clock = FixedClock(now)
-    with use_clock(clock):
-        yield Wire(sim, relay, client, clock)
-
-
-@pytest.fixture
-def linxiang(courts) -> Court:
-    return courts["湘0682"]
+def demo_mode_on(demo_mode):
+    """Every inquiry test runs in demo mode (the simulator signs with the demo keys); tests of
+    production behaviour switch it off again (``settings.LASTMILE["DEMO"] = False``)."""
 
 
 @pytest.fixture

@@ -4,12 +4,10 @@ yuan together; the debtor pays the rest; every freeze is lifted the same day; th
 
 Reading of the story (online control reaches only those named as 被执行人; see docs/law.md): the
 three family members are co-debtors named as 被执行人 in the execution basis (e.g. guarantors), so each
-is a respondent of the case. Each keeps the local living allowance (查封规定 2020 art. 3).
-Cross-layer imports (enforcement) are allowed here, in a journey test only."""
+is a respondent of the case. Each keeps the local living allowance (查封规定 2020 art. 3)."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -18,6 +16,13 @@ from django.utils import timezone
 
 from lastmile.accounts.models import Role
 from lastmile.cases.models import CaseEvent, CaseStatus
+from lastmile.enforcement.models import ClosingMethod
+from lastmile.enforcement.services import (
+    ExecutionBasisIn,
+    enforcement_close,
+    enforcement_file,
+    payment_record,
+)
 from lastmile.inquiry.models import Freeze, FreezeStatus, Order, OrderStatus
 from lastmile.inquiry.rules import living_allowance
 from lastmile.inquiry.services import freeze_deduct, inquiry_start
@@ -27,18 +32,8 @@ from lastmile.parties.models import IdType, PartyKind
 from lastmile.parties.services import party_upsert
 from lastmile.testing.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
-
-# This journey crosses layers on purpose (enforcement files, pays and closes the case); import-linter
-# reads test modules too, so the upper layer is loaded by name here and nowhere else.
-_enforcement = importlib.import_module("lastmile.enforcement.services")
-ClosingMethod = importlib.import_module("lastmile.enforcement.models").ClosingMethod
-ExecutionBasisIn = _enforcement.ExecutionBasisIn
-enforcement_close, enforcement_file, payment_record = (
-    _enforcement.enforcement_close,
-    _enforcement.enforcement_file,
-    _enforcement.payment_record,
-)
+# The simulator signs with the demo keys, which the platform accepts in demo mode only.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_mode")]
 
 BJ = timezone.get_fixed_timezone(480)
 FAMILY = [  # (name, ID number, WeChat balance in the simulator's seed.json)

@@ -27,8 +27,8 @@ from lastmile.enforcement.services import (
     settlement_record,
     settlement_resume,
 )
-from lastmile.enforcement.tests.conftest import at, basis
 from lastmile.ledger.services import InstallmentDue, amount_outstanding, amount_received
+from lastmile.testing.enforcement import at, basis
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ from lastmile.enforcement.services import (
     payment_record,
     procedure_step_record,
 )
-from lastmile.enforcement.tests.conftest import at
 from lastmile.ledger.services import amount_outstanding
+from lastmile.testing.enforcement import at
 
 pytestmark = pytest.mark.django_db
 
