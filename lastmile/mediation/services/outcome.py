@@ -1,0 +1,138 @@
+"""The mediation's outcome before a judge concludes it: an agreement with its installments, or a
+failure (declared, or the period running out, 在线调解规则 2021 art. 24), which goes to trial."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from lastmile.accounts.models import User
+from lastmile.cases.models import CaseStatus
+from lastmile.cases.services import (
+    case_event_record,
+    case_status_change,
+    deadline_complete,
+)
+from lastmile.core.clock import court_date as _today
+from lastmile.core.errors import ConditionsNotMet, InvalidTransition
+from lastmile.core.money import format_yuan, sum_money, to_money
+
+from ..models import (
+    Agreement,
+    Installment,
+    Mediation,
+    MediationStatus,
+)
+from .common import BASIS_MEDIATION_PERIOD, _lock, _require_mediator
+
+
+@dataclass(frozen=True)
+class InstallmentIn:
+    due_on: date
+    amount: Decimal
+
+
+@transaction.atomic
+def mediation_agreement_record(
+    *,
+    mediation: Mediation,
+    terms: Sequence[str],
+    installments: Sequence[InstallmentIn],
+    actor: User,
+    now: datetime,
+) -> Agreement:
+    """The parties agree (within the mediation period): what is paid and when. The total is the
+    sum of the installments (one installment = payment in one go)."""
+    _require_mediator(actor, mediation)
+    locked = _lock(mediation)
+    if locked.status != MediationStatus.MEDIATING:
+        raise InvalidTransition("该案件已不在调解中。", details={"status": locked.status})
+    today = _today(now)
+    problems = []
+    if today > locked.period_ends_on:
+        problems.append(f"调解期限已于{locked.period_ends_on:%Y-%m-%d}届满")
+    if not installments:
+        problems.append("请填写付款安排")
+    if any(to_money(i.amount) <= 0 for i in installments):
+        problems.append("每期金额应大于零")
+    dues = [i.due_on for i in installments]
+    if any(d < today for d in dues) or dues != sorted(set(dues)):
+        problems.append("付款日期不能早于今天，且应逐期递增")
+    if not [t for t in terms if t.strip()]:
+        problems.append("请填写协议条款")
+    if problems:
+        raise ConditionsNotMet("；".join(problems) + "。", unmet=problems)
+    total = sum_money(i.amount for i in installments)
+    agreement = Agreement.objects.create(
+        mediation=locked,
+        agreed_on=today,
+        total=total,
+        terms=[t.strip() for t in terms if t.strip()],
+        created_at=now,
+    )
+    Installment.objects.bulk_create(
+        [
+            Installment(agreement=agreement, seq=n, due_on=i.due_on, amount=to_money(i.amount))
+            for n, i in enumerate(installments, start=1)
+        ]
+    )
+    locked.status = MediationStatus.AGREED
+    locked.save(update_fields=["status"])
+    mediation.refresh_from_db()
+    case_event_record(
+        case=locked.case,
+        kind="mediation.agreed",
+        summary=f"达成调解协议：给付{format_yuan(total)}元，分{len(installments)}期",
+        actor=actor,
+        now=now,
+        data={"agreement": agreement.pk, "total": total, "installments": len(installments)},
+    )
+    return agreement
+
+
+@transaction.atomic
+def mediation_fail(*, mediation: Mediation, reason: str, actor: User | None, now: datetime) -> Mediation:
+    """Mediation fails (调解不成): the 民诉前调 case is closed; trial files it as 民初
+    (:func:`lastmile.trial.services.lawsuits_file_from_mediation`)."""
+    if actor is not None:
+        _require_mediator(actor, mediation)
+    if not reason.strip():
+        raise ConditionsNotMet("请填写调解不成的原因。", unmet=["reason"])
+    locked = _lock(mediation)
+    if locked.status not in (MediationStatus.MEDIATING, MediationStatus.AGREED):
+        raise InvalidTransition("该案件已结束调解。", details={"status": locked.status})
+    case_status_change(
+        case=locked.case,
+        allowed_from=[CaseStatus.IN_PROGRESS],
+        to_status=CaseStatus.CLOSED,
+        kind="mediation.failed",
+        summary=f"调解不成：{reason.strip()}",
+        actor=actor,
+        now=now,
+        closing_method="调解不成",
+        legal_basis=BASIS_MEDIATION_PERIOD,
+        data={"reason": reason.strip()},
+    )
+    deadline_complete(case=locked.case, kind="mediation_period", now=now)
+    locked.status = MediationStatus.FAILED
+    locked.failure_reason = reason.strip()[:256]
+    locked.closed_at = now
+    locked.save(update_fields=["status", "failure_reason", "closed_at"])
+    mediation.refresh_from_db()
+    return locked
+
+
+def mediation_period_sweep(*, now: datetime) -> int:
+    """Mediations still open after their period fail (在线调解规则 2021 art. 24)."""
+    today = _today(now)
+    n = 0
+    for m in Mediation.objects.filter(
+        status__in=[MediationStatus.MEDIATING, MediationStatus.AGREED], period_ends_on__lt=today
+    ):
+        mediation_fail(mediation=m, reason="调解期限届满未能结案", actor=None, now=now)
+        n += 1
+    return n
