@@ -45,6 +45,16 @@ def _require_postgres_when_asked(django_db_blocker: object) -> None:
         assert connection.vendor == "postgresql", "PostgreSQL run expected, got " + connection.vendor
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> object:
+    """Tests hash with MD5: the production hasher (PBKDF2, a million rounds) costs ~0.2 s per
+    password, and nearly every test creates staff accounts. No test depends on the hasher."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _no_external_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing in the test suite may reach the internet."""
