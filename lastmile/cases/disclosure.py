@@ -306,20 +306,17 @@ DEADLINE_RULES: dict[str, Rule] = {
     "detention_family_notice": HIDDEN,
     "mediation_period": _both(),
     "trial_time_limit": HIDDEN,
+    "clue": _a(),  # checking the applicant's clue (7 days, 3 if urgent)
+    "assist": HIDDEN,  # another court's reply to a request for assistance
+    "settle": _both_served(),  # the debtor's settlement instalment
+    "requery": _a(),  # 终本后 every six months, told to the applicant
+    "inquiry_renew": _a(),  # renewal of a landed freeze or seizure
+    "funds_payout": _a(),  # paying the money out to the applicant
+    "listing_correction": _d(),  # the debtor's own correction request
+    "listing_removal": _d(),  # deleting the debtor's listing (3 working days)
+    "measure_review_window": _d(),  # the debtor's time to ask for review
+    "measure_review": _d(),
 }
-
-#: Deadline kinds that carry a row id or a date. Each pattern is anchored.
-DEADLINE_FAMILIES: tuple[tuple[re.Pattern[str], Rule], ...] = (
-    (re.compile(r"clue_\d+"), _a()),  # checking the applicant's clue (7 days, 3 if urgent)
-    (re.compile(r"assist_\d+"), HIDDEN),
-    (re.compile(r"settle_\d+"), _both_served()),  # the debtor's settlement instalment
-    (re.compile(r"requery_\d+"), _a()),  # 终本后 every six months, told to the applicant
-    (re.compile(r"inquiry_renew_\d+"), _a()),  # renewal of a landed freeze or seizure
-    (re.compile(r"funds_payout:\d{8}"), _a()),  # paying the money out to the applicant
-    (re.compile(r"listing_correction_\d+"), _d()),  # the debtor's own correction request
-    (re.compile(r"measure_review_window_\d+"), _d()),  # the debtor's time to ask for review
-    (re.compile(r"measure_review_\d+"), _d()),
-)
 
 
 def event_rule(kind: str) -> Rule:
@@ -329,21 +326,7 @@ def event_rule(kind: str) -> Rule:
 
 def deadline_rule(kind: str) -> Rule:
     """The rule for a deadline kind; unknown kinds are hidden."""
-    rule = DEADLINE_RULES.get(kind)
-    if rule is not None:
-        return rule
-    for pattern, family_rule in DEADLINE_FAMILIES:
-        if pattern.fullmatch(kind):
-            return family_rule
-    return HIDDEN
-
-
-def event_classified(kind: str) -> bool:
-    return kind in EVENT_RULES
-
-
-def deadline_classified(kind: str) -> bool:
-    return kind in DEADLINE_RULES or any(p.fullmatch(kind) for p, _ in DEADLINE_FAMILIES)
+    return DEADLINE_RULES.get(kind, HIDDEN)
 
 
 # --- Masking ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ the same transaction, so the timeline is complete and tamper-evident.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +158,13 @@ class Deadline(models.Model):
     court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     kind = models.CharField(_("期限类型"), max_length=48)
+    # The row of the owning app this duty is about (a clue to check, a freeze to renew); empty
+    # when the duty is the case's own (the filing review, the time limit).
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
     label = models.CharField(_("事项"), max_length=128)
     starts_on = models.DateField(_("起算日"))
     due_on = models.DateField(_("届满日"), db_index=True)
@@ -176,10 +184,18 @@ class Deadline(models.Model):
         verbose_name = _("期限")
         verbose_name_plural = _("期限")
         ordering = ["due_on"]
-        indexes = [models.Index(fields=["court", "done_at", "due_on"])]
+        indexes = [
+            models.Index(fields=["court", "done_at", "due_on"]),
+            models.Index(fields=["source_type", "source_id"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(due_on__gte=models.F("starts_on")), name="deadline_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source_type__isnull=True, source_id__isnull=True)
+                | models.Q(source_type__isnull=False, source_id__isnull=False),
+                name="deadline_source_whole",
             ),
         ]
 

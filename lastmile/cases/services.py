@@ -12,7 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from lastmile.accounts.models import Court, Team, User
@@ -34,6 +35,7 @@ from .audit import (
     event_digest,
     to_json_data,
 )
+from .kinds import CasesEvent, DeadlineKind, EventKind, require_kind
 from .models import (
     AuditChainHead,
     Case,
@@ -106,13 +108,16 @@ def _chain_head_locked(court: Court) -> AuditChainHead:
 class ChainEntry:
     """One event to append with :func:`audit_chain_append`."""
 
-    kind: str
+    kind: EventKind
     summary: str
     occurred_at: datetime
     case_id: int | None = None
     actor: User | None = None
     data: dict[str, Any] | None = None
     legal_basis: LegalBasis | None = None
+
+    def __post_init__(self) -> None:
+        require_kind(self.kind, EventKind)
 
 
 def audit_chain_append(*, court: Court, entries: Sequence[ChainEntry]) -> list[CaseEvent]:
@@ -181,7 +186,7 @@ def case_event_record(
     *,
     case: Case | None,
     court: Court | None = None,
-    kind: str,
+    kind: EventKind,
     summary: str,
     actor: User | None,
     now: datetime,
@@ -343,7 +348,7 @@ def _registered_entry(
     legal_basis: LegalBasis | None,
 ) -> ChainEntry:
     return ChainEntry(
-        kind="case.registered",
+        kind=CasesEvent.REGISTERED,
         summary=summary or f"立案登记，案号{case.number}",
         occurred_at=now,
         case_id=case.pk,
@@ -504,7 +509,7 @@ def case_status_change(
     case: Case,
     allowed_from: Iterable[str],
     to_status: str,
-    kind: str,
+    kind: EventKind,
     summary: str,
     actor: User | None,
     now: datetime,
@@ -553,24 +558,34 @@ def case_status_change(
     return locked
 
 
+def _source_filter(source: models.Model | None) -> dict[str, Any]:
+    if source is None:
+        return {}
+    return {"source_type": ContentType.objects.get_for_model(source), "source_id": source.pk}
+
+
 def deadline_open(
     *,
     case: Case,
-    kind: str,
+    kind: DeadlineKind,
     label: str,
     starts_on: date,
     due_on: date,
+    source: models.Model | None = None,
     legal_basis: LegalBasis | None = None,
     assignee: User | None = None,
     provisional: bool = False,
 ) -> Deadline:
     """Track a dated duty on a case; compute ``due_on`` with :mod:`lastmile.core.periods`
-    (``period_end_provisional`` gives ``provisional`` for years not yet scheduled)."""
+    (``period_end_provisional`` gives ``provisional`` for years not yet scheduled). A duty about
+    one row of the owning app (a clue, a freeze) names that row as ``source``."""
+    require_kind(kind, DeadlineKind)
     return Deadline.objects.create(
         provisional=provisional,
         court=case.court,
         case=case,
         kind=kind,
+        **_source_filter(source),
         label=label,
         starts_on=starts_on,
         due_on=due_on,
@@ -579,15 +594,37 @@ def deadline_open(
     )
 
 
-def deadline_complete(*, case: Case, kind: str, now: datetime) -> int:
-    """Mark the open deadlines of ``kind`` on ``case`` done; returns how many."""
-    return Deadline.objects.filter(
-        case=case, kind=kind, done_at__isnull=True, cancelled_at__isnull=True
-    ).update(done_at=now)
-
-
-def deadline_cancel(*, case: Case, kinds: Iterable[str] | None = None, now: datetime) -> int:
+def deadlines_open(
+    *, case: Case, kind: DeadlineKind | None = None, source: models.Model | None = None
+) -> models.QuerySet[Deadline]:
+    """The case's open deadlines, of ``kind`` and about ``source`` when given."""
     qs = Deadline.objects.filter(case=case, done_at__isnull=True, cancelled_at__isnull=True)
+    if kind is not None:
+        require_kind(kind, DeadlineKind)
+        qs = qs.filter(kind=kind)
+    return qs.filter(**_source_filter(source))
+
+
+def deadline_complete(
+    *, case: Case, kind: DeadlineKind, source: models.Model | None = None, now: datetime
+) -> int:
+    """Mark the open deadlines of ``kind`` (about ``source`` when given) on ``case`` done;
+    returns how many."""
+    return deadlines_open(case=case, kind=kind, source=source).update(done_at=now)
+
+
+def deadline_cancel(
+    *,
+    case: Case,
+    kinds: Iterable[DeadlineKind] | None = None,
+    source: models.Model | None = None,
+    now: datetime,
+) -> int:
+    """Cancel the case's open deadlines (of ``kinds``, about ``source``, when given)."""
+    qs = deadlines_open(case=case, source=source)
     if kinds is not None:
-        qs = qs.filter(kind__in=list(kinds))
+        kinds = list(kinds)
+        for kind in kinds:
+            require_kind(kind, DeadlineKind)
+        qs = qs.filter(kind__in=kinds)
     return qs.update(cancelled_at=now)

@@ -18,6 +18,7 @@ from lastmile.cases.models import Case, CaseStatus, Deadline
 from lastmile.cases.selectors import case_get_for, cases_visible_to
 from lastmile.core.clock import court_date as _local_date
 from lastmile.core.errors import NotFound
+from lastmile.enforcement.kinds import EnforcementEvent
 from lastmile.inquiry.selectors import control_in_flight
 from lastmile.measures.selectors import consumption_restriction_issued, dishonest_listing_status
 
@@ -270,7 +271,7 @@ def case_progress_for_party(
         control_in_flight=control_in_flight(case=case),
     ):
         text = ev.text
-        if ev.kind == "enforcement.closed" and ec is not None and ec.closing_method:
+        if ev.kind == EnforcementEvent.CLOSED and ec is not None and ec.closing_method:
             text = f"案件已结案（{ec.get_closing_method_display()}）"
         events.append({"on": _local_date(ev.at), "text": text})
     officer = case.officer

@@ -93,6 +93,14 @@ CLOSE_ACTION = {
 }
 
 
+def status_after(name: str) -> str:
+    """The status action ``name`` leads to; services move the case there through this table."""
+    to_status = ACTIONS[name].to_status
+    if to_status is None:
+        raise ValueError(f"action {name!r} does not change the case's status")
+    return to_status
+
+
 def action_allowed(name: str, *, status: str, closing_method: str = "") -> bool:
     """Whether the table allows ``name`` for a case in ``status`` (closed as ``closing_method``)."""
     action = ACTIONS[name]

@@ -270,10 +270,6 @@ class Freeze(models.Model):
         return f"{self.get_status_display()} {self.asset_id} {self.amount_held}"
 
     @property
-    def renewal_deadline_kind(self) -> str:
-        return f"inquiry_renew_{self.pk}"
-
-    @property
     def is_holding(self) -> bool:
         return self.status in HOLDING_STATUSES
 

@@ -17,10 +17,11 @@ from typing import Any
 from lastmile.accounts.models import Court
 from lastmile.cases.audit import ChainBreak, Chained, canonical_time, witness_register
 from lastmile.cases.services import ChainEntry, audit_chain_append
+from lastmile.ledger.kinds import LedgerEvent
 
 from .models import Leg, Transaction
 
-KIND = "ledger.transaction"
+KIND = LedgerEvent.TRANSACTION
 _CHUNK = 2000
 
 

@@ -18,6 +18,7 @@ from lastmile.core.errors import Conflict, InvalidTransition, NotFound, Permissi
 from lastmile.enforcement.models import Clue
 from lastmile.enforcement.services import ExecutionBasisIn, clue_submit, enforcement_file_with_parties
 from lastmile.parties.models import Party
+from lastmile.portal.kinds import PortalEvent
 
 from .models import BookingStatus, PortalAccount, ReceptionBooking, ReceptionSlot
 from .selectors import account_is_debtor_only, account_sides
@@ -171,7 +172,7 @@ def booking_make(
     )
     case_event_record(
         case=case,
-        kind="reception.booked",
+        kind=PortalEvent.BOOKED,
         summary=f"当事人预约执行值班接待（{slot.starts_at:%Y-%m-%d %H:%M}）",
         actor=account.user,
         now=now,
@@ -196,7 +197,7 @@ def booking_cancel(*, account: PortalAccount, booking_id: int, now: datetime) ->
     booking.save(update_fields=["status"])
     case_event_record(
         case=booking.case,
-        kind="reception.cancelled",
+        kind=PortalEvent.CANCELLED,
         summary="当事人取消执行值班接待预约",
         actor=account.user,
         now=now,
@@ -225,7 +226,7 @@ def booking_receive(*, officer: User, booking_id: int, outcome: str, now: dateti
     booking.save(update_fields=["status", "outcome"])
     case_event_record(
         case=booking.case,
-        kind="reception.received",
+        kind=PortalEvent.RECEIVED,
         summary="执行值班接待完成",
         actor=officer,
         now=now,

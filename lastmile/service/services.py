@@ -39,6 +39,7 @@ from lastmile.documents.context import party_context
 from lastmile.documents.models import Document
 from lastmile.documents.services import document_issue
 from lastmile.parties.models import ElectronicAddress, Party, ServiceChannel
+from lastmile.service.kinds import ServiceEvent
 
 from .models import AttemptStatus, DeliveryAttempt, OrderStatus, ServiceMethod, ServiceOrder
 from .ports import DeliveryReceipt, ElectronicServicePort, OutgoingMessage, service_port
@@ -97,7 +98,7 @@ def _settle(order: ServiceOrder, *, now: datetime) -> ServiceOrder:
         order.save(update_fields=["status", "served_at", "served_on", "reason", "legal_basis"])
         case_event_record(
             case=order.case,
-            kind="service.served",
+            kind=ServiceEvent.SERVED,
             summary=f"{order.document.title}已电子送达{order.recipient.name}（{order.served_on:%Y-%m-%d}）",
             actor=None,
             now=now,
@@ -115,7 +116,7 @@ def _settle(order: ServiceOrder, *, now: datetime) -> ServiceOrder:
         order.save(update_fields=["status", "reason"])
         case_event_record(
             case=order.case,
-            kind="service.failed",
+            kind=ServiceEvent.FAILED,
             summary=f"{order.document.title}向{order.recipient.name}电子送达未成功：{order.reason}",
             actor=None,
             now=now,
@@ -208,7 +209,7 @@ def service_dispatch(
             )
             case_event_record(
                 case=case,
-                kind="service.sent",
+                kind=ServiceEvent.SENT,
                 summary=(
                     f"向{party.name}电子送达{document.title}（{len(addresses)}个渠道）"
                     if addresses
@@ -282,7 +283,7 @@ def service_public_notice(*, order: ServiceOrder, actor: User | None, now: datet
     locked.save(update_fields=["method", "status", "notice_published_on", "notice_ends_on", "legal_basis"])
     case_event_record(
         case=locked.case,
-        kind="service.public_notice",
+        kind=ServiceEvent.PUBLIC_NOTICE,
         summary=f"向{locked.recipient.name}公告送达{locked.document.title}，公告期满日{ends:%Y-%m-%d}",
         actor=actor,
         now=now,
@@ -318,7 +319,7 @@ def service_sweep(*, now: datetime) -> int:
             order.save(update_fields=["status", "served_on"])
             case_event_record(
                 case=order.case,
-                kind="service.served",
+                kind=ServiceEvent.SERVED,
                 summary=f"{order.document.title}公告期满，视为已向{order.recipient.name}送达",
                 actor=None,
                 now=now,

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 
 from lastmile.accounts.models import Court, Team, User
 from lastmile.accounts.permissions import require
+from lastmile.cases.kinds import DeadlineKind
 from lastmile.cases.models import Case, Deadline
 from lastmile.core.clock import SHANGHAI
 from lastmile.core.errors import NotFound, PermissionDenied
@@ -152,28 +153,6 @@ class Dashboard:
     officers: list[User]
 
 
-_DEADLINE_LABELS = {
-    "clue": "线索核查",
-    "settle": "和解分期履行",
-    "requery": "终本后财产复查",
-    "funds_payout": "案款发放",
-    "detention_family_notice": "拘留后通知家属",
-    "measure_review_window": "措施复议申请期",
-    "time_limit": "执行期限届满",
-    "time_limit_warning": "执行期限即将届满",
-    "execution_notice": "发出执行通知书",
-    "property_report_order": "发出报告财产令",
-    "filing": "审查立案",
-}
-
-
-def _alert_group(kind: str) -> str:
-    """``clue_12`` → ``clue``, ``funds_payout:20231027`` → ``funds_payout``."""
-    kind = kind.split(":", 1)[0]
-    head, _, tail = kind.rpartition("_")
-    return head if tail.isdigit() and head else kind
-
-
 def open_alerts(*, court_ids: tuple[int, ...], as_of: date) -> tuple[list[AlertRow], int]:
     """Duties that were open on ``as_of`` and already past their due day, grouped by kind."""
     end = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=SHANGHAI)
@@ -184,11 +163,11 @@ def open_alerts(*, court_ids: tuple[int, ...], as_of: date) -> tuple[list[AlertR
         .values("kind")
         .annotate(n=Count("pk"))
     )
-    grouped: dict[str, int] = {}
-    for r in rows:
-        kind = _alert_group(r["kind"])
-        grouped[kind] = grouped.get(kind, 0) + r["n"]
-    alerts = [AlertRow(k, _DEADLINE_LABELS.get(k, k), n) for k, n in grouped.items()]
+    kinds = DeadlineKind.all_kinds()
+    alerts = [
+        AlertRow(r["kind"], str(kinds[r["kind"]].label) if r["kind"] in kinds else r["kind"], r["n"])
+        for r in rows
+    ]
     alerts.sort(key=lambda a: (-a.count, a.label))
     return alerts, sum(a.count for a in alerts)
 

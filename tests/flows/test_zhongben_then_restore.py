@@ -106,7 +106,8 @@ def test_filing_to_zhongben_to_restore_to_completed(file_case, officer, bank, de
     requeries = list(PropertyRequery.objects.filter(case=case).order_by("seq"))
     assert len(requeries) == 10
     assert requeries[0].due_on == date(2026, 6, 29) == period_end_months(date(2025, 12, 29), 6)
-    assert _open_deadline(case, "requery_1").due_on == date(2026, 6, 29)
+    next_requery = _open_deadline(case, "requery")
+    assert next_requery.due_on == date(2026, 6, 29) and next_requery.source == requeries[0]
     assert not Deadline.objects.filter(
         case=case, kind="time_limit", done_at__isnull=True, cancelled_at__isnull=True
     ).exists()

@@ -26,6 +26,7 @@ from lastmile.cases.models import AuditChainHead, CaseEvent
 from lastmile.cases.selectors import audit_verify
 from lastmile.cases.services import PartyInRole, audit_anchor_write, case_register, case_status_change
 from lastmile.cases.tests.tampering import Editor, dba, rehash_from, set_index
+from lastmile.testing.kinds import TestEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -343,7 +344,7 @@ def test_status_change_after_anchor_still_verifies(yuelu, chain, clerk, now):
         case=chain[0].case,
         allowed_from=["filed"],
         to_status="in_progress",
-        kind="case.started",
+        kind=TestEvent.STARTED,
         summary="开始办理",
         actor=clerk,
         now=now + timedelta(hours=1),

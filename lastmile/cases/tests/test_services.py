@@ -12,6 +12,7 @@ from lastmile.cases.selectors import audit_verify
 from lastmile.cases.services import PartyInRole, case_register, case_status_change
 from lastmile.core.errors import InvalidTransition
 from lastmile.core.identifiers import parse_case_number
+from lastmile.testing.kinds import TestEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_refused_status_change_changes_nothing(yuelu, clerk, bank, debtor, now):
             case=case,
             allowed_from=[CaseStatus.SUSPENDED],
             to_status=CaseStatus.CLOSED,
-            kind="case.closed",
+            kind=TestEvent.CLOSED,
             summary="结案",
             actor=clerk,
             now=now,
@@ -91,7 +92,7 @@ def test_status_change_records_event(yuelu, clerk, bank, debtor, now):
         case=case,
         allowed_from=[CaseStatus.FILED],
         to_status=CaseStatus.CLOSED,
-        kind="case.closed",
+        kind=TestEvent.CLOSED,
         summary="执行完毕",
         actor=clerk,
         now=later,

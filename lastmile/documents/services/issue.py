@@ -16,6 +16,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.cases.services import case_event_record
 from lastmile.core.errors import ConditionsNotMet
+from lastmile.documents.kinds import DocumentsEvent
 
 from ..context import json_safe
 from ..models import BatchItem, Document, DocumentStatus, DocumentTemplate, ItemStatus, TemplateVersion
@@ -151,7 +152,7 @@ def document_issue(
             BatchItem.objects.filter(pk=batch_item.pk).update(status=ItemStatus.DONE, done_at=now, error="")
         case_event_record(
             case=case,
-            kind="document.issued",
+            kind=DocumentsEvent.ISSUED,
             summary=f"出具{template.name}，文书字号{prepared.number}",
             actor=actor,
             now=now,
@@ -227,7 +228,7 @@ def document_correct(
             raise ConditionsNotMet("该文书已有更正版本，请对最新版本进行更正。", unmet=["latest"]) from None
         case_event_record(
             case=case,
-            kind="document.corrected",
+            kind=DocumentsEvent.CORRECTED,
             summary=f"更正{template.name}（{document.number}），第{corrected.version}版",
             actor=actor,
             now=now,

@@ -8,17 +8,19 @@ from typing import Any
 from django.db import transaction
 
 from lastmile.accounts.models import User
-from lastmile.cases.models import Case, CaseStatus, Deadline
+from lastmile.cases.models import Case, CaseStatus
 from lastmile.cases.services import (
     case_event_record,
     case_status_change,
     deadline_cancel,
     deadline_complete,
     deadline_open,
+    deadlines_open,
 )
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.core.legal import LegalBasis
+from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 from lastmile.ledger.services import amount_outstanding
 
 from .. import rules
@@ -33,7 +35,7 @@ from ..models import (
     TimeLimitExtension,
 )
 from ..selectors import zhongben_conditions
-from ..transitions import ACTIONS, CLOSE_ACTION
+from ..transitions import ACTIONS, CLOSE_ACTION, status_after
 from .common import InvalidFiling, _guard
 from .time_limit import _pauses_close
 
@@ -64,8 +66,8 @@ def _close(
     case_status_change(
         case=case,
         allowed_from=allowed_from,
-        to_status=CaseStatus.CLOSED,
-        kind="enforcement.closed",
+        to_status=status_after(CLOSE_ACTION[ClosingMethod(method)]),
+        kind=EnforcementEvent.CLOSED,
         summary=f"以“{label}”方式结案" + (f"：{reason}" if reason else ""),
         actor=actor,
         now=now,
@@ -202,7 +204,7 @@ def _requery_schedule(*, case: Case, closed_on: date, now: datetime) -> None:
     _requery_deadline_next(case=case)
     case_event_record(
         case=case,
-        kind="enforcement.requery_scheduled",
+        kind=EnforcementEvent.REQUERY_SCHEDULED,
         summary=f"终本后五年内每六个月查询一次被执行人财产，共{len(plan)}次，首次{plan[0].day:%Y-%m-%d}",
         actor=None,
         now=now,
@@ -219,15 +221,14 @@ def _requery_deadline_next(*, case: Case) -> None:
     )
     if nxt is None:
         return
-    kind = f"requery_{nxt.seq}"
-    if Deadline.objects.filter(
-        case=case, kind=kind, done_at__isnull=True, cancelled_at__isnull=True
-    ).exists():
+    kind = EnforcementDeadline.REQUERY
+    if deadlines_open(case=case, kind=kind, source=nxt).exists():
         return
     previous = PropertyRequery.objects.filter(case=case, seq=nxt.seq - 1).first()
     deadline_open(
         case=case,
         kind=kind,
+        source=nxt,
         label=f"终本后第{nxt.seq}次财产查询并告知申请执行人",
         starts_on=min(previous.due_on if previous else nxt.due_on, nxt.due_on),
         due_on=nxt.due_on,
@@ -251,10 +252,10 @@ def requery_record(
     row.result = result
     row.note = note
     row.save(update_fields=["done_on", "result", "note"])
-    deadline_complete(case=locked, kind=f"requery_{row.seq}", now=now)
+    deadline_complete(case=locked, kind=EnforcementDeadline.REQUERY, source=row, now=now)
     case_event_record(
         case=locked,
-        kind="enforcement.requery_done",
+        kind=EnforcementEvent.REQUERY_DONE,
         summary=f"终本后第{row.seq}次财产查询：{row.get_result_display()}，已告知申请执行人",
         actor=actor,
         now=now,

@@ -16,6 +16,7 @@ from lastmile.cases.services import case_event_record, case_lock, deadline_compl
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import Conflict, InvalidTransition
 from lastmile.core.periods import period_end_provisional
+from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 
 from .. import rules
 from ..models import AssistanceKind, AssistanceRequest, Clue, ClueKind, ClueStatus, EmergencyAction
@@ -68,7 +69,8 @@ def clue_submit(
     )
     deadline_open(
         case=locked,
-        kind=f"clue_{clue.pk}",
+        kind=EnforcementDeadline.CLUE_CHECK,
+        source=clue,
         label=f"核查{'紧急' if urgent else ''}{clue.get_kind_display()}（{clue.description[:20]}）",
         starts_on=today,
         due_on=due.day,
@@ -78,7 +80,7 @@ def clue_submit(
     )
     case_event_record(
         case=locked,
-        kind="enforcement.clue_submitted",
+        kind=EnforcementEvent.CLUE_SUBMITTED,
         summary=f"收到{'紧急' if urgent else ''}{clue.get_kind_display()}，{due.day:%Y-%m-%d}前核查"
         + (f"；地点：{clue.location}" if clue.location else ""),
         actor=actor,
@@ -108,11 +110,11 @@ def clue_verify(*, clue: Clue, actor: User, now: datetime, valid: bool, note: st
     clue.verified_by = actor
     clue.verification_note = note.strip()
     clue.save(update_fields=["status", "verified_at", "verified_by", "verification_note"])
-    deadline_complete(case=locked, kind=f"clue_{clue.pk}", now=now)
+    deadline_complete(case=locked, kind=EnforcementDeadline.CLUE_CHECK, source=clue, now=now)
     late = _today(now) > clue.verify_due_on
     case_event_record(
         case=locked,
-        kind="enforcement.clue_verified",
+        kind=EnforcementEvent.CLUE_VERIFIED,
         summary=f"线索核查{'属实' if valid else '不实'}：{note.strip()[:80]}"
         + ("（超过核查期限）" if late else ""),
         actor=actor,
@@ -140,7 +142,7 @@ def emergency_action_open(
     )
     case_event_record(
         case=locked,
-        kind="enforcement.emergency_opened",
+        kind=EnforcementEvent.EMERGENCY_OPENED,
         summary=f"启动紧急行动：{team.strip()}，{timezone.localtime(planned_at):%Y-%m-%d %H:%M}"
         + (f"前往{clue.location}" if clue.location else ""),
         actor=actor,
@@ -165,7 +167,7 @@ def emergency_action_close(
     action.save(update_fields=["closed_at", "outcome"])
     case_event_record(
         case=locked,
-        kind="enforcement.emergency_closed",
+        kind=EnforcementEvent.EMERGENCY_CLOSED,
         summary=f"紧急行动结束：{action.outcome[:100]}",
         actor=actor,
         now=now,
@@ -203,7 +205,8 @@ def assistance_request_send(
     )
     deadline_open(
         case=locked,
-        kind=f"assist_{req.pk}",
+        kind=EnforcementDeadline.ASSISTANCE_REPLY,
+        source=req,
         label=f"跟进{req.get_kind_display()}（{to_court.name}，30日内办结或报告）",
         starts_on=today,
         due_on=dl.complete.day,
@@ -218,7 +221,7 @@ def assistance_request_send(
             data["formalities_late"] = True
     case_event_record(
         case=locked,
-        kind="enforcement.assistance_sent",
+        kind=EnforcementEvent.ASSISTANCE_SENT,
         summary=f"向{to_court.name}发出{req.get_kind_display()}函：{req.matter[:60]}；"
         f"受托法院应于{dl.start.day:%Y-%m-%d}前开始办理",
         actor=actor,
@@ -242,10 +245,10 @@ def assistance_reply_record(
     req.reply = reply.strip()
     req.replied_on = _today(now)
     req.save(update_fields=["reply", "replied_on"])
-    deadline_complete(case=locked, kind=f"assist_{req.pk}", now=now)
+    deadline_complete(case=locked, kind=EnforcementDeadline.ASSISTANCE_REPLY, source=req, now=now)
     case_event_record(
         case=locked,
-        kind="enforcement.assistance_replied",
+        kind=EnforcementEvent.ASSISTANCE_REPLIED,
         summary=f"{req.to_court.name}回复：{req.reply[:80]}",
         actor=actor,
         now=now,

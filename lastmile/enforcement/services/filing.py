@@ -26,13 +26,14 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import PermissionDenied
 from lastmile.core.money import to_money
 from lastmile.core.periods import ProvisionalDate, period_end_provisional
+from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 from lastmile.ledger.services import CostItem, InstallmentDue, InterestTerms, obligation_record
 from lastmile.parties.models import Party
 from lastmile.parties.services import party_upsert
 
 from .. import rules
 from ..models import BasisKind, Channel, EnforcementCase, PriorityClaim
-from ..transitions import ACTIONS
+from ..transitions import ACTIONS, status_after
 from .common import InvalidFiling, _guard
 from .time_limit import _time_limit_refresh
 from .triage import _assign, triage_score
@@ -210,7 +211,7 @@ def _filing_events_record(
     online = ec.channel == Channel.ONLINE
     case_event_record(
         case=case,
-        kind="enforcement.received_online" if online else "enforcement.filed",
+        kind=EnforcementEvent.RECEIVED_ONLINE if online else EnforcementEvent.FILED,
         summary=(
             f"收到网上执行申请（{ec.get_basis_kind_display()} {ec.basis_number}），待立案审查"
             if online
@@ -234,7 +235,7 @@ def _filing_events_record(
     if late:
         case_event_record(
             case=case,
-            kind="enforcement.late_application",
+            kind=EnforcementEvent.LATE_APPLICATION,
             summary=(
                 f"申请日期{applied_on:%Y-%m-%d}已超过申请执行期间（{deadline.day:%Y-%m-%d}届满），"
                 "依法予以受理并记录；被执行人提出异议成立的，裁定不予执行"
@@ -252,7 +253,7 @@ def _receipt_deadlines_open(*, case: Case, received_on: date) -> None:
     filing_due = period_end_provisional(received_on, 7)
     deadline_open(
         case=case,
-        kind="filing",
+        kind=EnforcementDeadline.FILING,
         label="审查立案（收到申请之日起7日内）",
         starts_on=received_on,
         due_on=filing_due.day,
@@ -262,7 +263,7 @@ def _receipt_deadlines_open(*, case: Case, received_on: date) -> None:
     notice_due = period_end_provisional(received_on, 10)
     deadline_open(
         case=case,
-        kind="execution_notice",
+        kind=EnforcementDeadline.EXECUTION_NOTICE,
         label="发出执行通知书（收到申请之日起10日内）",
         starts_on=received_on,
         due_on=notice_due.day,
@@ -271,7 +272,7 @@ def _receipt_deadlines_open(*, case: Case, received_on: date) -> None:
     )
     deadline_open(
         case=case,
-        kind="property_report_order",
+        kind=EnforcementDeadline.PROPERTY_REPORT_ORDER,
         label="发出报告财产令（与执行通知书同时发出）",
         starts_on=received_on,
         due_on=notice_due.day,
@@ -333,8 +334,8 @@ def enforcement_accept(*, case: Case, actor: User, now: datetime) -> Case:
     case_status_change(
         case=locked,
         allowed_from=ACTIONS["accept"].allowed_from,
-        to_status=CaseStatus.FILED,
-        kind="enforcement.accepted",
+        to_status=status_after("accept"),
+        kind=EnforcementEvent.ACCEPTED,
         summary="网上执行申请审查通过，立案受理",
         actor=actor,
         now=now,
@@ -348,7 +349,7 @@ def enforcement_accept(*, case: Case, actor: User, now: datetime) -> Case:
 
 
 def _start_after_filing(*, case: Case, ec: EnforcementCase, actor: User | None, now: datetime) -> None:
-    deadline_complete(case=case, kind="filing", now=now)
+    deadline_complete(case=case, kind=EnforcementDeadline.FILING, now=now)
     result = triage_score(case=case, ec=ec)
     ec.track = result.track
     ec.triage_score = result.score
@@ -357,7 +358,7 @@ def _start_after_filing(*, case: Case, ec: EnforcementCase, actor: User | None, 
     ec.save(update_fields=["track", "triage_score", "triage_reasons", "time_limit_starts_on"])
     case_event_record(
         case=case,
-        kind="enforcement.triaged",
+        kind=EnforcementEvent.TRIAGED,
         summary=f"繁简分流：{ec.get_track_display()}（评分{result.score}）",
         actor=actor,
         now=now,

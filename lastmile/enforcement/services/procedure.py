@@ -16,6 +16,8 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
 from lastmile.enforcement.documents import step_documents_issue
+from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
+from lastmile.enforcement.transitions import status_after
 from lastmile.inquiry.services import controls_reconcile, controls_release_all
 from lastmile.ledger.services import amount_outstanding, receipt_record
 
@@ -100,13 +102,13 @@ def procedure_step_record(
         summary += f"：{step.get_result_display()}"
     if note:
         summary += f"（{note.strip()[:80]}）"
-    event_kind = f"enforcement.step.{kind}"
+    event_kind = EnforcementEvent(f"enforcement.step.{kind}")
     data = {"step": step.pk, "done_on": done_on, "result": result}
     if locked.status == CaseStatus.FILED:
         case_status_change(
             case=locked,
             allowed_from={CaseStatus.FILED},
-            to_status=CaseStatus.IN_PROGRESS,
+            to_status=status_after("step"),
             kind=event_kind,
             summary=summary,
             actor=actor,
@@ -125,7 +127,7 @@ def procedure_step_record(
             legal_basis=_STEP_BASIS.get(kind),
         )
     if kind in (StepKind.EXECUTION_NOTICE, StepKind.PROPERTY_REPORT_ORDER):
-        deadline_complete(case=locked, kind=kind, now=now)
+        deadline_complete(case=locked, kind=EnforcementDeadline(kind), now=now)
         step_documents_issue(case=locked, kind=kind, actor=actor, now=now)
     case.refresh_from_db()
     return step

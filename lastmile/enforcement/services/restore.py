@@ -22,6 +22,7 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
+from lastmile.enforcement.kinds import EnforcementEvent
 from lastmile.ledger.services import amount_outstanding, obligation_record
 
 from .. import rules
@@ -92,7 +93,7 @@ def _restore_create(
         )
     case_event_record(
         case=original,
-        kind="enforcement.restored",
+        kind=EnforcementEvent.RESTORED,
         summary=f"已立恢复执行案件{new_case.number}",
         actor=actor,
         now=now,
@@ -126,7 +127,7 @@ def _restore_assign(
         ec.save(update_fields=["track", "triage_reasons", "time_limit_starts_on"])
         case_event_record(
             case=new_case,
-            kind="enforcement.assigned",
+            kind=EnforcementEvent.ASSIGNED,
             summary=f"由原承办人{officer.name}继续办理",
             actor=actor,
             now=now,

@@ -16,6 +16,7 @@ from lastmile.cases.services import case_event_record, case_status_change, deadl
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.core.money import to_money
+from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 from lastmile.ledger.services import InstallmentDue, amount_outstanding, receipt_record
 
 from .. import rules
@@ -27,7 +28,7 @@ from ..models import (
     SettlementPayment,
     SettlementStatus,
 )
-from ..transitions import ACTIONS
+from ..transitions import ACTIONS, status_after
 from .closing import _close
 from .common import InvalidFiling, _guard
 from .procedure import _after_commit_release_controls
@@ -90,7 +91,8 @@ def settlement_record(
         )
         deadline_open(
             case=locked,
-            kind=f"settle_{row.pk}",
+            kind=EnforcementDeadline.SETTLEMENT_INSTALLMENT,
+            source=row,
             label=f"和解第{seq}期履行（{amount}元）",
             starts_on=agreed_on,
             due_on=last.day,
@@ -100,8 +102,8 @@ def settlement_record(
     case_status_change(
         case=locked,
         allowed_from=ACTIONS["settlement"].allowed_from,
-        to_status=CaseStatus.SETTLEMENT,
-        kind="enforcement.settlement_recorded",
+        to_status=status_after("settlement"),
+        kind=EnforcementEvent.SETTLEMENT_RECORDED,
         summary=f"达成执行和解协议，共{len(amounts)}期、{settlement.total}元，中止执行",
         actor=actor,
         now=now,
@@ -184,12 +186,12 @@ def settlement_installment_pay(
     if inst.paid >= inst.amount:
         inst.paid_on = paid_on
         fields.append("paid_on")
-        deadline_complete(case=locked, kind=f"settle_{inst.pk}", now=now)
+        deadline_complete(case=locked, kind=EnforcementDeadline.SETTLEMENT_INSTALLMENT, source=inst, now=now)
     inst.save(update_fields=fields)
     late = paid_on > inst.last_day
     case_event_record(
         case=locked,
-        kind="enforcement.installment_paid",
+        kind=EnforcementEvent.INSTALLMENT_PAID,
         summary=f"收到和解第{inst.seq}期款{amount}元" + ("（逾期）" if late else ""),
         actor=actor,
         now=now,
@@ -232,7 +234,7 @@ def settlement_default_sweep(*, now: datetime) -> int:
         settlement.save(update_fields=["status"])
         case_event_record(
             case=settlement.case,
-            kind="enforcement.settlement_defaulted",
+            kind=EnforcementEvent.SETTLEMENT_DEFAULTED,
             summary=f"和解第{overdue[0].seq}期（{overdue[0].last_day:%Y-%m-%d}到期）未按期履行，申请执行人可申请恢复执行",
             actor=None,
             now=now,

@@ -9,6 +9,7 @@ from django.db import transaction
 from lastmile.cases.models import Case, CaseStatus, Deadline
 from lastmile.cases.services import deadline_open
 from lastmile.core.clock import court_date as _today
+from lastmile.enforcement.kinds import EnforcementDeadline
 
 from .. import rules
 from ..models import EnforcementCase, PropertyRequery
@@ -45,11 +46,13 @@ def time_limit_sweep(*, now: datetime, warn_days: int = 30) -> int:
     for ec in rows:
         due_on = ec.time_limit_due_on
         assert due_on is not None
-        if Deadline.objects.filter(case=ec.case, kind="time_limit_warning", due_on=due_on).exists():
+        if Deadline.objects.filter(
+            case=ec.case, kind=EnforcementDeadline.TIME_LIMIT_WARNING, due_on=due_on
+        ).exists():
             continue
         deadline_open(
             case=ec.case,
-            kind="time_limit_warning",
+            kind=EnforcementDeadline.TIME_LIMIT_WARNING,
             label=f"执行期限将于{due_on:%Y-%m-%d}届满，请结案或申请延长",
             starts_on=min(today, due_on),
             due_on=due_on,

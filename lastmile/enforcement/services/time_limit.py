@@ -14,10 +14,11 @@ from lastmile.cases.models import Case, CaseStatus
 from lastmile.cases.services import case_event_record, case_status_change, deadline_cancel, deadline_open
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import Conflict, InvalidTransition
+from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 
 from .. import rules
 from ..models import ApprovalStatus, EnforcementCase, PauseKind, TimeLimitExtension, TimeLimitPause
-from ..transitions import ACTIONS
+from ..transitions import ACTIONS, status_after
 from .common import InvalidFiling, _guard
 
 
@@ -35,13 +36,13 @@ def _time_limit_refresh(*, case: Case, ec: EnforcementCase, now: datetime) -> No
     ec.time_limit_due_on = due.day
     ec.time_limit_provisional = due.provisional
     ec.save(update_fields=["time_limit_due_on", "time_limit_provisional"])
-    deadline_cancel(case=case, kinds=["time_limit"], now=now)
+    deadline_cancel(case=case, kinds=[EnforcementDeadline.TIME_LIMIT], now=now)
     running = any(p.ended_on is None for p in pauses)
     case.refresh_from_db(fields=["status"])
     if not running and case.status != CaseStatus.CLOSED:
         deadline_open(
             case=case,
-            kind="time_limit",
+            kind=EnforcementDeadline.TIME_LIMIT,
             label=f"执行期限届满（{rules.TIME_LIMIT_MONTHS + ec.extension_months}个月，已扣除{excluded}日）",
             starts_on=ec.time_limit_starts_on,
             due_on=due.day,
@@ -81,7 +82,7 @@ def time_limit_pause_start(
     pause = _pause_open(case=locked, kind=kind, started_on=started_on, reason=reason)
     case_event_record(
         case=locked,
-        kind="enforcement.pause_started",
+        kind=EnforcementEvent.PAUSE_STARTED,
         summary=f"{pause.get_kind_display()}期间开始（{started_on:%Y-%m-%d}），不计入执行期限",
         actor=actor,
         now=now,
@@ -109,7 +110,7 @@ def time_limit_pause_end(
     pause.save(update_fields=["ended_on"])
     case_event_record(
         case=locked,
-        kind="enforcement.pause_ended",
+        kind=EnforcementEvent.PAUSE_ENDED,
         summary=(
             f"{pause.get_kind_display()}期间结束（{ended_on:%Y-%m-%d}），"
             f"扣除{(ended_on - pause.started_on).days}日"
@@ -133,8 +134,8 @@ def enforcement_suspend(*, case: Case, actor: User, now: datetime, reason: str) 
     case_status_change(
         case=locked,
         allowed_from=ACTIONS["suspend"].allowed_from,
-        to_status=CaseStatus.SUSPENDED,
-        kind="enforcement.suspended",
+        to_status=status_after("suspend"),
+        kind=EnforcementEvent.SUSPENDED,
         summary=f"裁定中止执行：{reason}",
         actor=actor,
         now=now,
@@ -154,8 +155,8 @@ def enforcement_resume(*, case: Case, actor: User, now: datetime, reason: str = 
     case_status_change(
         case=locked,
         allowed_from=ACTIONS["resume"].allowed_from,
-        to_status=CaseStatus.IN_PROGRESS,
-        kind="enforcement.resumed",
+        to_status=status_after("resume"),
+        kind=EnforcementEvent.RESUMED,
         summary="中止事由消除，恢复执行" + (f"：{reason}" if reason else ""),
         actor=actor,
         now=now,
@@ -182,7 +183,7 @@ def time_limit_extension_request(
     )
     case_event_record(
         case=locked,
-        kind="enforcement.extension_requested",
+        kind=EnforcementEvent.EXTENSION_REQUESTED,
         summary=f"申请延长执行期限{ext.months}个月：{reason}",
         actor=actor,
         now=now,
@@ -221,7 +222,7 @@ def time_limit_extension_decide(
         summary = "院长不予批准延长执行期限" + (f"：{note}" if note else "")
     case_event_record(
         case=locked,
-        kind="enforcement.extension_approved" if approve else "enforcement.extension_refused",
+        kind=EnforcementEvent.EXTENSION_APPROVED if approve else EnforcementEvent.EXTENSION_REFUSED,
         summary=summary,
         actor=actor,
         now=now,

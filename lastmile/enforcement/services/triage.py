@@ -14,6 +14,7 @@ from lastmile.accounts.models import Court, Team, TeamKind, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, CaseParty, CaseStatus, PartyRole
 from lastmile.cases.services import case_assign, case_event_record
+from lastmile.enforcement.kinds import EnforcementEvent
 from lastmile.parties.models import PartyKind
 
 from .. import rules
@@ -67,7 +68,7 @@ def triage_rules_update(
     case_event_record(
         case=None,
         court=court,
-        kind="enforcement.triage_rules_updated",
+        kind=EnforcementEvent.TRIAGE_RULES_UPDATED,
         summary="修改繁简分流规则",
         actor=actor,
         now=now,
@@ -150,7 +151,7 @@ def _assign(*, case: Case, track: str, actor: User | None, now: datetime) -> Use
     case_assign(case=case, officer=chosen, team=team, deadlines=True)
     case_event_record(
         case=case,
-        kind="enforcement.assigned",
+        kind=EnforcementEvent.ASSIGNED,
         summary=(
             f"分配承办人：{chosen.name}（{team.name if team else '未设团队'}）"
             if chosen

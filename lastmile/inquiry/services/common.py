@@ -18,6 +18,7 @@ from lastmile.cases.models import Case, CaseStatus
 from lastmile.cases.services import case_event_record, deadline_cancel
 from lastmile.core.errors import NotFound
 from lastmile.core.money import to_money
+from lastmile.inquiry.kinds import InquiryDeadline, InquiryEvent
 
 from ..conf import inquiry_setting
 from ..models import HOLDING_STATUSES, AssetKind, Control, Freeze, Order
@@ -72,7 +73,9 @@ def _held_total(case_id: int) -> Decimal:
     return to_money(total or ZERO)
 
 
-def _event(case: Case, kind: str, summary: str, now: datetime, actor: User | None, **kw: Any) -> None:
+def _event(
+    case: Case, kind: InquiryEvent, summary: str, now: datetime, actor: User | None, **kw: Any
+) -> None:
     case_event_record(case=case, kind=kind, summary=summary, actor=actor, now=now, **kw)
 
 
@@ -97,4 +100,4 @@ def _freeze_end(freeze: Freeze, status: str, reason: str, now: datetime) -> None
             "amount_deducted",
         ]
     )
-    deadline_cancel(case=freeze.case, kinds=[freeze.renewal_deadline_kind], now=now)
+    deadline_cancel(case=freeze.case, kinds=[InquiryDeadline.RENEWAL], source=freeze, now=now)

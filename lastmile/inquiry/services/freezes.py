@@ -12,6 +12,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import CaseStatus
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import Conflict, InvalidTransition
+from lastmile.inquiry.kinds import InquiryEvent
 
 from .. import protocol, rules
 from ..models import HOLDING_STATUSES, Asset, AssetKind, Control, Freeze, FreezeStatus, Order, OrderKind
@@ -64,7 +65,7 @@ def freeze_deduct(*, freeze: Freeze, actor: User, now: datetime) -> Order:
     order = _order_for(locked, OrderKind.DEDUCT, amount, now, actor)
     _event(
         locked.case,
-        "inquiry.deduct_ordered",
+        InquiryEvent.DEDUCT_ORDERED,
         f"扣划{locked.asset.institution_name}账户{amount}元（{locked.asset.party.name}）",
         now,
         actor,
@@ -89,7 +90,7 @@ def freeze_release(*, freeze: Freeze, actor: User, now: datetime, reason: str = 
     order = _unfreeze_order(locked, ZERO, now, actor, reason.strip() or "承办人解除")
     _event(
         locked.case,
-        "inquiry.release_ordered",
+        InquiryEvent.RELEASE_ORDERED,
         f"解除{locked.asset.institution_name} {locked.asset.identifier}"
         + (f"：{reason.strip()}" if reason.strip() else ""),
         now,
@@ -113,7 +114,7 @@ def freeze_renew(*, freeze: Freeze, actor: User, now: datetime) -> Order:
     order = _order_for(locked, OrderKind.RENEW, ZERO, now, actor)
     _event(
         locked.case,
-        "inquiry.renew_ordered",
+        InquiryEvent.RENEW_ORDERED,
         f"续行{locked.asset.institution_name} {locked.asset.identifier}",
         now,
         actor,
@@ -155,7 +156,7 @@ def asset_seize(*, asset: Asset, actor: User, now: datetime) -> Order:
     order = _order_for(freeze, kind, ZERO, now, actor)
     _event(
         asset.case,
-        "inquiry.seize_ordered",
+        InquiryEvent.SEIZE_ORDERED,
         f"查封{asset.get_kind_display()} {asset.label or asset.identifier}",
         now,
         actor,

@@ -13,6 +13,7 @@ from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.core.errors import InvalidAmount, InvalidTransition
 from lastmile.core.money import to_money
+from lastmile.inquiry.kinds import InquiryEvent
 
 from .. import rules
 from ..models import (
@@ -87,7 +88,7 @@ def _result_hold(order: Order, msg: InboxMessage, reason: str, result: dict[str,
     )
     _event(
         order.case,
-        "inquiry.result_held",
+        InquiryEvent.RESULT_HELD,
         f"{order.institution_name}回报扣划{amount}元（指令金额{order.amount}元）：{label}，"
         "未入账，待人工核对",
         now,
@@ -119,7 +120,7 @@ def held_result_review(*, held: HeldResult, actor: User, now: datetime, note: st
     )
     _event(
         locked.case,
-        "inquiry.result_reviewed",
+        InquiryEvent.RESULT_REVIEWED,
         f"已核对机构回报的扣划{locked.amount}元（未入账）：{note}"[:256],
         now,
         actor,

@@ -13,6 +13,7 @@ from lastmile.cases.services import deadline_complete, deadline_open
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import InvalidAmount
 from lastmile.core.money import to_money
+from lastmile.inquiry.kinds import InquiryDeadline, InquiryEvent
 from lastmile.ledger.services import receipt_record
 
 from .. import rules
@@ -158,7 +159,7 @@ def _assets_found(order: Order, control: Control, result: dict[str, Any], now: d
         money = sum((a.balance or ZERO for a in found if a.kind == AssetKind.DEPOSIT), ZERO)
         _event(
             order.case,
-            "inquiry.assets_found",
+            InquiryEvent.ASSETS_FOUND,
             f"{order.institution_name}反馈：查得{order.party.name}名下财产{len(found)}项"
             + (f"，余额合计{money}元" if money else ""),
             now,
@@ -212,7 +213,7 @@ def _freeze_done(order: Order, control: Control, result: dict[str, Any], now: da
     )
     _event(
         order.case,
-        "inquiry.frozen" if freeze.is_money else "inquiry.seized",
+        InquiryEvent.FROZEN if freeze.is_money else InquiryEvent.SEIZED,
         f"{what}（{order.party.name}），期限至{freeze.expires_on:%Y-%m-%d}",
         now,
         None,
@@ -231,7 +232,8 @@ def _renewal_deadline_open(freeze: Freeze, today: date) -> None:
     assert freeze.expires_on is not None
     deadline_open(
         case=freeze.case,
-        kind=freeze.renewal_deadline_kind,
+        kind=InquiryDeadline.RENEWAL,
+        source=freeze,
         label=f"续行{'冻结' if freeze.is_money else '查封'}：{freeze.asset.institution_name} "
         f"{freeze.asset.identifier}（{freeze.expires_on:%Y-%m-%d}届满）",
         starts_on=today,
@@ -262,7 +264,7 @@ def _deduct_done(order: Order, control: Control, result: dict[str, Any], now: da
     freeze.save(update_fields=["amount_deducted", "amount_held"])
     _event(
         order.case,
-        "inquiry.deducted",
+        InquiryEvent.DEDUCTED,
         f"扣划{freeze.asset.institution_name}账户{amount}元至本案账户（{order.party.name}）",
         now,
         None,
@@ -293,7 +295,7 @@ def _unfreeze_done(order: Order, control: Control, result: dict[str, Any], now: 
         )
     _event(
         order.case,
-        "inquiry.released",
+        InquiryEvent.RELEASED,
         summary,
         now,
         None,
@@ -312,11 +314,11 @@ def _renew_done(order: Order, control: Control, result: dict[str, Any], now: dat
     freeze.expires_on = new_until
     freeze.renewals += 1
     freeze.save(update_fields=["expires_on", "renewals"])
-    deadline_complete(case=freeze.case, kind=freeze.renewal_deadline_kind, now=now)
+    deadline_complete(case=freeze.case, kind=InquiryDeadline.RENEWAL, source=freeze, now=now)
     _renewal_deadline_open(freeze, _today(now))
     _event(
         order.case,
-        "inquiry.renewed",
+        InquiryEvent.RENEWED,
         f"续行{'冻结' if freeze.is_money else '查封'}{freeze.asset.institution_name} "
         f"{freeze.asset.identifier}，期限至{new_until:%Y-%m-%d}",
         now,

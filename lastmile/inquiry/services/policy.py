@@ -19,6 +19,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date as _today
 from lastmile.core.money import to_money
+from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.ledger.services import amount_outstanding
 from lastmile.parties.models import Party, PartyKind
 
@@ -185,7 +186,7 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
         total = sum((f.amount_requested for f in freezes), ZERO)
         _event(
             case,
-            "inquiry.freeze_ordered",
+            InquiryEvent.FREEZE_ORDERED,
             f"自动冻结{len(freezes)}个账户共{total}元（尚欠{owed}元，已冻结或冻结中{owed - budget}元）",
             now,
             None,
@@ -250,7 +251,7 @@ def _reconcile(control: Control, now: datetime, actor: User | None) -> int:
         if created:
             _event(
                 case,
-                "inquiry.release_all",
+                InquiryEvent.RELEASE_ALL,
                 f"{reason}：解除全部冻结、查封（{created}项）",
                 now,
                 actor,
@@ -288,7 +289,7 @@ def _reconcile(control: Control, now: datetime, actor: User | None) -> int:
         if created:
             _event(
                 case,
-                "inquiry.release_excess",
+                InquiryEvent.RELEASE_EXCESS,
                 f"冻结金额超出尚欠金额{held - owed}元，解除超出部分",
                 now,
                 actor,
@@ -316,7 +317,7 @@ def _order_fail(order: Order, control: Control, error: str, now: datetime) -> No
         )
     _event(
         case,
-        "inquiry.order_failed",
+        InquiryEvent.ORDER_FAILED,
         f"{order.institution_name}{order.get_kind_display()}指令失败：{error}"[:256],
         now,
         None,
@@ -362,7 +363,7 @@ def controls_release_all(*, case: Case, reason: str, actor: User | None, now: da
     if first or created:
         _event(
             case,
-            "inquiry.release_all",
+            InquiryEvent.RELEASE_ALL,
             f"解除全部冻结、查封：{reason}"[:256],
             now,
             actor,

@@ -13,6 +13,7 @@ from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.errors import InvalidTransition
+from lastmile.inquiry.kinds import InquiryEvent
 
 from ..conf import gateway as configured_gateway
 from ..conf import inquiry_setting
@@ -166,7 +167,7 @@ def order_resend(*, order: Order, actor: User, now: datetime) -> Order:
             locked.save(update_fields=["last_error", "superseded"])
             _event(
                 order.case,
-                "inquiry.order_resent",
+                InquiryEvent.ORDER_RESENT,
                 f"重新冻结{locked.institution_name}账户",
                 now,
                 actor,
@@ -182,7 +183,7 @@ def order_resend(*, order: Order, actor: User, now: datetime) -> Order:
     locked.save(update_fields=["status", "attempts", "next_attempt_at", "finished_at", "last_error"])
     _event(
         order.case,
-        "inquiry.order_resent",
+        InquiryEvent.ORDER_RESENT,
         f"重新发送{locked.institution_name}{locked.get_kind_display()}指令",
         now,
         actor,

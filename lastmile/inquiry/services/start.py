@@ -11,6 +11,7 @@ from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition
+from lastmile.inquiry.kinds import InquiryEvent
 
 from .. import protocol, rules
 from ..models import OPEN_ORDER_STATUSES, Order, OrderKind
@@ -70,7 +71,7 @@ def inquiry_start(
     Order.objects.bulk_create(orders)
     _event(
         case,
-        "inquiry.started",
+        InquiryEvent.STARTED,
         f"发起网络查控（第{control.round}轮）：{len(codes)}家协助机构，被执行人{len(debtors)}名",
         now,
         actor,

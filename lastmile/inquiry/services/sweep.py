@@ -11,6 +11,7 @@ from django.db.models import F
 
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date as _today
+from lastmile.inquiry.kinds import InquiryEvent
 
 from .. import rules
 from ..models import Control, Freeze, FreezeStatus, InboxMessage
@@ -71,7 +72,7 @@ def freezes_lapse(*, now: datetime) -> int:
             _freeze_end(freeze, FreezeStatus.LAPSED, "期限届满未续行", now)
             _event(
                 freeze.case,
-                "inquiry.freeze_lapsed",
+                InquiryEvent.FREEZE_LAPSED,
                 f"{freeze.asset.institution_name} {freeze.asset.identifier} 的"
                 f"{'冻结' if freeze.is_money else '查封'}已于{expired:%Y-%m-%d}届满未续行，自动失效",
                 now,

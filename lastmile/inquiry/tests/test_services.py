@@ -12,6 +12,7 @@ from lastmile.accounts.models import Role
 from lastmile.cases.models import CaseEvent, Deadline
 from lastmile.core.errors import Conflict, InvalidTransition, PermissionDenied
 from lastmile.inquiry import rules
+from lastmile.inquiry.kinds import InquiryDeadline
 from lastmile.inquiry.models import (
     Asset,
     Control,
@@ -207,7 +208,7 @@ def test_release_all_is_idempotent_and_stops_new_freezing(money_case, officer, n
         inbox_receive(institution=order.institution, message=done(order, {"released_amount": "0"}), now=now)
     assert not Freeze.objects.filter(case=case, status__in=["pending", "active"]).exists()
     assert not Deadline.objects.filter(
-        case=case, kind__startswith="inquiry_renew_", cancelled_at__isnull=True, done_at__isnull=True
+        case=case, kind="inquiry_renew", cancelled_at__isnull=True, done_at__isnull=True
     ).exists()
 
 
@@ -251,7 +252,7 @@ def test_renewal_reminder_renew_and_lapse(money_case, officer, now):
     confirm_freezes(case, now)
     freeze = Freeze.objects.get(case=case)
     assert (freeze.starts_on, freeze.expires_on) == (date(2025, 3, 3), date(2026, 3, 2))
-    reminder = Deadline.objects.get(case=case, kind=freeze.renewal_deadline_kind)
+    reminder = Deadline.objects.get(case=case, kind=InquiryDeadline.RENEWAL, source_id=freeze.pk)
     assert reminder.due_on == date(2026, 2, 15)  # 15 days before expiry
     renew = freeze_renew(freeze=freeze, actor=officer, now=now + timedelta(days=340))
     inbox_receive(

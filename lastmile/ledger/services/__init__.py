@@ -32,7 +32,6 @@ from ..rules import FUNDS_RULES
 from .accounts import case_account, luhn_check_digit, luhn_valid, system_account, virtual_account_number
 from .balances import amount_outstanding, amount_received
 from .deadlines import (
-    PAYOUT_DEADLINE_PREFIX,
     _complete_covered_deadlines,
     _disbursement_due,
     _open_payout_deadline,
@@ -52,7 +51,6 @@ from .receipts import ImportResult, ReceiptRow, receipt_claim, receipt_record, r
 
 __all__ = [
     "FUNDS_RULES",
-    "PAYOUT_DEADLINE_PREFIX",
     "ZERO",
     "CostItem",
     "DistributionClaim",

@@ -9,32 +9,29 @@ from datetime import date, datetime
 from django.db.models import Sum
 
 from lastmile.cases.models import Case
-from lastmile.cases.services import deadline_cancel, deadline_complete, deadline_open
+from lastmile.cases.services import deadline_cancel, deadline_open, deadlines_open
 from lastmile.core.clock import court_date as _local_date
+from lastmile.ledger.kinds import LedgerDeadline
 
 from ..models import Payout, PayoutStatus, Receipt
 from ..rules import FUNDS_RULES, ZERO, oldest_unpaid_arrival, payout_due
 
-PAYOUT_DEADLINE_PREFIX = "funds_payout:"
-
 
 def _open_payout_deadline(*, case: Case, arrived_on: date, now: datetime) -> None:
     """Funds must be paid out within PAYOUT_DUE_DAYS of arrival. One open deadline per case, for
-    its oldest money not yet paid out; money arriving later does not move it."""
-    open_kinds = list(
-        case.deadlines.filter(
-            kind__startswith=PAYOUT_DEADLINE_PREFIX, done_at__isnull=True, cancelled_at__isnull=True
-        ).values_list("kind", flat=True)
+    its oldest money not yet paid out (the deadline starts on that money's arrival day); money
+    arriving later does not move it."""
+    open_days = list(
+        deadlines_open(case=case, kind=LedgerDeadline.PAYOUT).values_list("starts_on", flat=True)
     )
-    day_kind = f"{PAYOUT_DEADLINE_PREFIX}{arrived_on:%Y%m%d}"
-    if open_kinds and min(open_kinds) <= day_kind:
+    if open_days and min(open_days) <= arrived_on:
         return
-    for kind in open_kinds:  # older money was claimed late: the earlier day now governs
-        deadline_cancel(case=case, kinds=[kind], now=now)
+    if open_days:  # older money was claimed late: the earlier day now governs
+        deadline_cancel(case=case, kinds=[LedgerDeadline.PAYOUT], now=now)
     due = payout_due(arrived_on)
     deadline_open(
         case=case,
-        kind=day_kind,
+        kind=LedgerDeadline.PAYOUT,
         label=f"案款发放（{arrived_on:%Y-%m-%d}到账）",
         starts_on=arrived_on,
         due_on=due.day,
@@ -65,12 +62,9 @@ def _complete_covered_deadlines(*, case: Case, now: datetime) -> None:
     """After a payout: close the deadline once its day's money is all paid out (FIFO) and open
     the one for the next oldest money still held, if any."""
     oldest_held = _held_since(case)
-    open_kinds = case.deadlines.filter(
-        kind__startswith=PAYOUT_DEADLINE_PREFIX, done_at__isnull=True, cancelled_at__isnull=True
-    ).values_list("kind", flat=True)
-    keep = f"{PAYOUT_DEADLINE_PREFIX}{oldest_held:%Y%m%d}" if oldest_held else None
-    for kind in list(open_kinds):
-        if kind != keep:
-            deadline_complete(case=case, kind=kind, now=now)
+    covered = deadlines_open(case=case, kind=LedgerDeadline.PAYOUT)
+    if oldest_held is not None:
+        covered = covered.exclude(starts_on=oldest_held)
+    covered.update(done_at=now)
     if oldest_held is not None:
         _open_payout_deadline(case=case, arrived_on=oldest_held, now=now)

@@ -16,6 +16,7 @@ from lastmile.cases.services import case_event_record
 from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
+from lastmile.ledger.kinds import LedgerEvent
 
 from ..calculation import DELAY_INTEREST_PAUSE, parse_order
 from ..models import InterestKind, Obligation, ObligationPause
@@ -133,10 +134,10 @@ def obligation_record(
         for k, v in fields.items():
             setattr(existing, k, v)
         existing.save()
-        obligation, kind, verb = existing, "ledger.obligation_amended", "更正"
+        obligation, kind, verb = existing, LedgerEvent.OBLIGATION_AMENDED, "更正"
     else:
         obligation = Obligation.objects.create(case=case, created_at=now, **fields)
-        kind, verb = "ledger.obligation_recorded", "登记"
+        kind, verb = LedgerEvent.OBLIGATION_RECORDED, "登记"
     case_account(case=case)
     case_event_record(
         case=case,
@@ -183,7 +184,7 @@ def obligation_pause_record(
     )
     case_event_record(
         case=case,
-        kind="ledger.pause_recorded",
+        kind=LedgerEvent.PAUSE_RECORDED,
         summary=f"自{starts_on:%Y-%m-%d}起不计加倍部分债务利息（{reason}）",
         actor=actor,
         now=now,
@@ -205,7 +206,7 @@ def obligation_pause_end(*, case: Case, ends_on: date, actor: User | None, now: 
     pause.save(update_fields=["ends_on"])
     case_event_record(
         case=case,
-        kind="ledger.pause_ended",
+        kind=LedgerEvent.PAUSE_ENDED,
         summary=f"不计加倍部分债务利息期间至{ends_on:%Y-%m-%d}止",
         actor=actor,
         now=now,

@@ -16,6 +16,7 @@ from lastmile.core.clock import court_date as _local_date
 from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound, PermissionDenied
 from lastmile.core.money import to_money
 from lastmile.core.periods import period_end_provisional
+from lastmile.ledger.kinds import LedgerEvent
 from lastmile.parties.models import Party
 
 from ..models import AccountKind, Payout, PayoutKind, PayoutStatus, TransactionKind
@@ -95,7 +96,7 @@ def payout_request(
     )
     case_event_record(
         case=case,
-        kind="ledger.payout_requested",
+        kind=LedgerEvent.PAYOUT_REQUESTED,
         summary=f"申请{payout.get_kind_display()}{amount}元（收款人：{payout.payee_name}）",
         actor=actor,
         now=now,
@@ -140,7 +141,7 @@ def payout_approve(*, payout_id: int, actor: User, now: datetime) -> Payout:
     payout.save(update_fields=["status", "approved_by", "approved_at"])
     case_event_record(
         case=payout.case,
-        kind="ledger.payout_approved",
+        kind=LedgerEvent.PAYOUT_APPROVED,
         summary=f"审批同意{payout.get_kind_display()}{payout.amount}元",
         actor=actor,
         now=now,
@@ -179,7 +180,7 @@ def payout_reject(*, payout_id: int, actor: User, now: datetime, reason: str = "
     )
     case_event_record(
         case=payout.case,
-        kind="ledger.payout_rejected",
+        kind=LedgerEvent.PAYOUT_REJECTED,
         summary=f"发放申请{payout.amount}元已退回{('：' + reason) if reason else ''}",
         actor=actor,
         now=now,
@@ -221,7 +222,7 @@ def payout_settle(*, payout_id: int, actor: User, now: datetime, bank_reference:
     )
     case_event_record(
         case=payout.case,
-        kind="ledger.payout_paid",
+        kind=LedgerEvent.PAYOUT_PAID,
         summary=f"已{payout.get_kind_display()}{payout.amount}元（收款人：{payout.payee_name}）",
         actor=actor,
         now=now,

@@ -18,6 +18,7 @@ from lastmile.cases.services import case_event_record
 from lastmile.core.clock import court_date as _local_date
 from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound
 from lastmile.core.money import to_money
+from lastmile.ledger.kinds import LedgerEvent
 
 from ..audit import transactions_chain
 from ..models import Account, AccountKind, Leg, Receipt, ReceiptSource, Transaction, TransactionKind
@@ -119,7 +120,7 @@ def _receipt_credited(
     verb = "认领到本案" if claimed else "到账"
     case_event_record(
         case=case,
-        kind="ledger.receipt_claimed" if claimed else "ledger.receipt",
+        kind=LedgerEvent.RECEIPT_CLAIMED if claimed else LedgerEvent.RECEIPT,
         summary=f"案款{verb}{receipt.amount}元（{receipt.get_source_display()}）",
         actor=actor,
         now=now,
@@ -306,7 +307,7 @@ def receipts_import(
         total = sum((r.amount for r in recs), ZERO)
         case_event_record(
             case=case,
-            kind="ledger.receipt",
+            kind=LedgerEvent.RECEIPT,
             summary=f"对账单到账{len(recs)}笔，合计{total}元",
             actor=actor,
             now=now,

@@ -9,6 +9,7 @@ from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty
 from lastmile.cases.services import case_event_record
 from lastmile.core.errors import NotFound
 from lastmile.core.legal import LegalBasis
+from lastmile.measures.kinds import MeasuresEvent
 from lastmile.parties.models import Party
 
 from .. import rules
@@ -43,7 +44,7 @@ def _close(m: Measure, *, status: str, reason: str, actor: User | None, now: dat
     basis = rules.consumption("9") if m.kind == MeasureKind.CONSUMPTION_RESTRICTION else _basis(m.kind)
     case_event_record(
         case=m.case,
-        kind=f"measures.{status}",
+        kind=MeasuresEvent(f"measures.{status}"),
         summary=f"{m.get_kind_display()}{MeasureStatus(status).label}：{m.subject.name}（{reason}）"[:256],
         actor=actor,
         now=now,

@@ -14,6 +14,7 @@ from lastmile.cases.services import case_event_record
 from lastmile.core.errors import ConditionsNotMet
 from lastmile.core.legal import LegalBasis
 from lastmile.core.periods import period_end_provisional
+from lastmile.measures.kinds import MeasuresEvent
 from lastmile.parties.models import Party
 
 from .. import rules
@@ -39,7 +40,7 @@ def debtor_profile_record(
     )
     case_event_record(
         case=case,
-        kind="measures.debtor_profile",
+        kind=MeasuresEvent.DEBTOR_PROFILE,
         summary=f"记录被执行人情况：{party.name}"
         + ("（全日制在校生，校园贷纠纷）" if full_time_student and campus_loan else ""),
         actor=actor,
@@ -81,7 +82,7 @@ def enterprise_screening_record(
     verdict = "暂时经营困难" if screening.struggling else "不属于暂时经营困难"
     case_event_record(
         case=case,
-        kind="measures.enterprise_screened",
+        kind=MeasuresEvent.ENTERPRISE_SCREENED,
         summary=f"企业经营状况甄别：{party.name}，{verdict}",
         actor=actor,
         now=now,
@@ -122,7 +123,7 @@ def grace_period_grant(
     )
     case_event_record(
         case=case,
-        kind="measures.grace_granted",
+        kind=MeasuresEvent.GRACE_GRANTED,
         summary=f"给予{party.name}宽限期{months}个月，至{end:%Y-%m-%d}，期间不公布失信、限消信息",
         actor=actor,
         now=now,
@@ -160,7 +161,7 @@ def home_designation_record(
     )
     case_event_record(
         case=case,
-        kind="measures.home_designated",
+        kind=MeasuresEvent.HOME_DESIGNATED,
         summary=f"不动产{property_ref}{'认定为生活必需住房' if necessary_home else '非生活必需住房'}",
         actor=actor,
         now=now,
@@ -191,7 +192,7 @@ def guardrail_override_grant(
     )
     case_event_record(
         case=case,
-        kind="measures.guardrail_override",
+        kind=MeasuresEvent.GUARDRAIL_OVERRIDE,
         summary=f"院长书面批准对{party.name}采取措施（{rule}）：{reason.strip()}"[:256],
         actor=actor,
         now=now,

@@ -22,6 +22,7 @@ from lastmile.core.errors import ConditionsNotMet, InvalidTransition, Permission
 from lastmile.core.legal import cpl
 from lastmile.core.money import format_yuan, to_money
 from lastmile.core.periods import period_end_provisional
+from lastmile.measures.kinds import MeasuresDeadline, MeasuresEvent
 from lastmile.parties.selectors import party_masked_id
 
 from .. import rules
@@ -99,7 +100,7 @@ def measure_propose(
     )
     case_event_record(
         case=case,
-        kind="measures.proposed",
+        kind=MeasuresEvent.PROPOSED,
         summary=f"提请{m.get_kind_display()}：{subject.name}"
         + ("，报院长审批" if rule.needs_president else ""),
         actor=actor,
@@ -183,7 +184,7 @@ def measure_approve(
     m.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "document_number"])
     case_event_record(
         case=m.case,
-        kind="measures.approved",
+        kind=MeasuresEvent.APPROVED,
         summary=f"院长批准{m.get_kind_display()}：{m.subject.name}"
         + (f"（{document_number}）" if document_number else ""),
         actor=actor,
@@ -236,7 +237,7 @@ def measure_reject(*, actor: User, measure_id: int, note: str, now: datetime) ->
     m.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "closed_at"])
     case_event_record(
         case=m.case,
-        kind="measures.rejected",
+        kind=MeasuresEvent.REJECTED,
         summary=f"院长未批准{m.get_kind_display()}：{m.subject.name}",
         actor=actor,
         now=now,
@@ -270,7 +271,7 @@ def _take_effect(m: Measure, *, actor: User, now: datetime, starts_at: datetime)
         fields += ["ends_at", "family_notice_due_at"]
         deadline_open(
             case=m.case,
-            kind="detention_family_notice",
+            kind=MeasuresDeadline.DETENTION_FAMILY_NOTICE,
             label=f"拘留{m.subject.name}后24小时内通知其家属",
             starts_on=local_date(starts_at),
             due_on=local_date(m.family_notice_due_at),
@@ -281,7 +282,8 @@ def _take_effect(m: Measure, *, actor: User, now: datetime, starts_at: datetime)
         start = local_date(starts_at)
         deadline_open(
             case=m.case,
-            kind=f"measure_review_window_{m.pk}",
+            kind=MeasuresDeadline.REVIEW_WINDOW,
+            source=m,
             label=f"{m.get_kind_display()}决定复议申请期（3日）",
             starts_on=start,
             due_on=period_end_provisional(start, rules.REVIEW_APPLY_DAYS).day,
@@ -294,7 +296,7 @@ def _take_effect(m: Measure, *, actor: User, now: datetime, starts_at: datetime)
         _listing_create(m, now=now)
     case_event_record(
         case=m.case,
-        kind="measures.in_force",
+        kind=MeasuresEvent.IN_FORCE,
         summary=f"{m.get_kind_display()}生效：{m.subject.name}"
         + (
             f"，至{m.ends_at.astimezone(m.starts_at.tzinfo):%Y-%m-%d %H:%M}"
@@ -409,11 +411,11 @@ def detention_family_notified(
         raise InvalidTransition("只有执行中的拘留需要通知家属。")
     m.family_notified_at = notified_at
     m.save(update_fields=["family_notified_at"])
-    deadline_complete(case=m.case, kind="detention_family_notice", now=now)
+    deadline_complete(case=m.case, kind=MeasuresDeadline.DETENTION_FAMILY_NOTICE, now=now)
     late = m.family_notice_due_at is not None and notified_at > m.family_notice_due_at
     case_event_record(
         case=m.case,
-        kind="measures.family_notified",
+        kind=MeasuresEvent.FAMILY_NOTIFIED,
         summary=f"已通知{m.subject.name}家属拘留情况" + ("（超过24小时）" if late else ""),
         actor=actor,
         now=now,
@@ -482,7 +484,7 @@ def listings_publish_due(*, now: datetime) -> int:
             listing.save(update_fields=["status"])
             case_event_record(
                 case=listing.case,
-                kind="measures.listing_published",
+                kind=MeasuresEvent.LISTING_PUBLISHED,
                 summary=f"宽限期届满，公布失信被执行人{listing.name}",
                 actor=None,
                 now=now,

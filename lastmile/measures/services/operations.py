@@ -15,6 +15,7 @@ from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty, CaseStatus
 from lastmile.cases.services import case_event_record
 from lastmile.core.errors import ConditionsNotMet, Conflict, NotFound
 from lastmile.core.money import to_money
+from lastmile.measures.kinds import MeasuresEvent
 
 from ..models import DishonestListing, ListingStatus, OperationTarget, SpecialOperation, TargetOutcome
 from ..selectors import court_id_of
@@ -123,7 +124,7 @@ def operation_target_outcome_record(
     target.save(update_fields=["outcome", "amount_recovered", "note"])
     case_event_record(
         case=target.case,
-        kind="measures.operation_outcome",
+        kind=MeasuresEvent.OPERATION_OUTCOME,
         summary=f"{target.operation.name}：{target.party.name}{TargetOutcome(outcome).label}",
         actor=actor,
         now=now,

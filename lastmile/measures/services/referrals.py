@@ -13,6 +13,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.cases.services import case_event_record
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound
+from lastmile.measures.kinds import MeasuresEvent
 from lastmile.parties.models import Party
 
 from .. import rules
@@ -69,7 +70,7 @@ def refusal_referral_prepare(
     )
     case_event_record(
         case=case,
-        kind="measures.referral_prepared",
+        kind=MeasuresEvent.REFERRAL_PREPARED,
         summary=f"制作{party.name}涉嫌拒不执行判决、裁定罪移送材料",
         actor=actor,
         now=now,
@@ -106,7 +107,7 @@ def refusal_referral_advance(
     )
     case_event_record(
         case=ref.case,
-        kind="measures.referral_step",
+        kind=MeasuresEvent.REFERRAL_STEP,
         summary=f"拒执移送：{ReferralStatus(status).label}",
         actor=actor,
         now=now,

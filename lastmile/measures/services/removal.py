@@ -14,6 +14,7 @@ from lastmile.cases.services import case_event_record, deadline_complete, deadli
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound
 from lastmile.core.legal import LegalBasis
 from lastmile.core.periods import add_months, period_end_provisional
+from lastmile.measures.kinds import MeasuresDeadline, MeasuresEvent
 from lastmile.parties.models import Party
 
 from .. import rules
@@ -72,10 +73,10 @@ def _listing_remove(
             m.closed_at = now
             m.close_reason = str(RemovalGround(ground).label)
             m.save(update_fields=["status", "closed_at", "close_reason"])
-        deadline_complete(case=listing.case, kind=f"listing_removal_{listing.pk}", now=now)
+        deadline_complete(case=listing.case, kind=MeasuresDeadline.LISTING_REMOVAL, source=listing, now=now)
         case_event_record(
             case=listing.case,
-            kind="measures.listing_removed",
+            kind=MeasuresEvent.LISTING_REMOVED,
             summary=("撤销" if ground == RemovalGround.WRONGFUL else "删除")
             + f"失信信息：{listing.name}（{RemovalGround(ground).label}）",
             actor=actor,
@@ -178,7 +179,8 @@ def correction_request_receive(
     )
     deadline_open(
         case=listing.case,
-        kind=f"listing_correction_{req.pk}",
+        kind=MeasuresDeadline.LISTING_CORRECTION,
+        source=req,
         label=f"审查{listing.name}失信信息纠正申请（15日）",
         starts_on=received_on,
         due_on=due.day,
@@ -187,7 +189,7 @@ def correction_request_receive(
     )
     case_event_record(
         case=listing.case,
-        kind="measures.correction_received",
+        kind=MeasuresEvent.CORRECTION_RECEIVED,
         summary=f"收到{listing.name}失信信息纠正申请",
         actor=actor,
         now=now,
@@ -234,10 +236,10 @@ def correction_request_decide(
     req.decided_on = local_date(now)
     req.decision_note = note
     req.save(update_fields=["status", "decided_on", "decision_note"])
-    deadline_complete(case=listing.case, kind=f"listing_correction_{req.pk}", now=now)
+    deadline_complete(case=listing.case, kind=MeasuresDeadline.LISTING_CORRECTION, source=req, now=now)
     case_event_record(
         case=listing.case,
-        kind="measures.correction_decided",
+        kind=MeasuresEvent.CORRECTION_DECIDED,
         summary=f"失信信息纠正申请处理：{CorrectionStatus(outcome).label}",
         actor=actor,
         now=now,
@@ -272,7 +274,7 @@ def dishonest_not_applicable_record(
     )
     case_event_record(
         case=case,
-        kind="measures.dishonest_not_applicable",
+        kind=MeasuresEvent.DISHONEST_NOT_APPLICABLE,
         summary=f"{party.name}不符合纳入失信名单条件：{reason.strip()}"[:256],
         actor=actor,
         now=now,

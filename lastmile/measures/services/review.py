@@ -13,6 +13,7 @@ from lastmile.cases.services import case_event_record, deadline_complete, deadli
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound, PermissionDenied
 from lastmile.core.legal import cpl
 from lastmile.core.periods import add_months, period_end_provisional
+from lastmile.measures.kinds import MeasuresDeadline, MeasuresEvent
 
 from .. import rules
 from ..guardrails import local_date
@@ -59,7 +60,7 @@ def temporary_lift_propose(
     )
     case_event_record(
         case=m.case,
-        kind="measures.temporary_lift_proposed",
+        kind=MeasuresEvent.TEMPORARY_LIFT_PROPOSED,
         summary=f"提请临时解除{m.subject.name}限制消费（{starts_on}至{ends_on}），报院长审批",
         actor=actor,
         now=now,
@@ -90,7 +91,7 @@ def temporary_lift_decide(*, actor: User, lift_id: int, approve: bool, now: date
     lift.save(update_fields=["status", "decided_by", "decided_at"])
     case_event_record(
         case=lift.measure.case,
-        kind="measures.temporary_lift_decided",
+        kind=MeasuresEvent.TEMPORARY_LIFT_DECIDED,
         summary=f"院长{'批准' if approve else '未批准'}临时解除{lift.measure.subject.name}限制消费",
         actor=actor,
         now=now,
@@ -121,10 +122,11 @@ def measure_review_apply(
     review = MeasureReview.objects.create(
         measure=m, applied_on=applied_on, decide_by=due.day, grounds=grounds, recorded_by=actor
     )
-    deadline_complete(case=m.case, kind=f"measure_review_window_{m.pk}", now=now)
+    deadline_complete(case=m.case, kind=MeasuresDeadline.REVIEW_WINDOW, source=m, now=now)
     deadline_open(
         case=m.case,
-        kind=f"measure_review_{review.pk}",
+        kind=MeasuresDeadline.REVIEW,
+        source=review,
         label=f"上级法院对{m.get_kind_display()}复议作出决定（5日）",
         starts_on=applied_on,
         due_on=due.day,
@@ -133,7 +135,7 @@ def measure_review_apply(
     )
     case_event_record(
         case=m.case,
-        kind="measures.review_applied",
+        kind=MeasuresEvent.REVIEW_APPLIED,
         summary=f"{m.subject.name}对{m.get_kind_display()}决定申请复议（复议期间不停止执行）",
         actor=actor,
         now=now,
@@ -168,13 +170,13 @@ def measure_review_decide(
         .select_related("case", "subject")
         .get(pk=review.measure_id)
     )
-    deadline_complete(case=m.case, kind=f"measure_review_{review.pk}", now=now)
+    deadline_complete(case=m.case, kind=MeasuresDeadline.REVIEW, source=review, now=now)
     if outcome == ReviewOutcome.REVOKED and m.status in (MeasureStatus.IN_FORCE, MeasureStatus.APPROVED):
         _close(m, status=MeasureStatus.REVOKED, reason="复议撤销", actor=actor, now=now)
     else:
         case_event_record(
             case=m.case,
-            kind="measures.review_decided",
+            kind=MeasuresEvent.REVIEW_DECIDED,
             summary=f"{m.get_kind_display()}复议结果：{ReviewOutcome(outcome).label}",
             actor=actor,
             now=now,

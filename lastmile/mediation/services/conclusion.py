@@ -25,6 +25,7 @@ from lastmile.core.periods import period_end
 from lastmile.documents.services import document_issue
 from lastmile.filing.models import LoanClaim
 from lastmile.ledger.fees import HALVING_BASIS, acceptance_fee
+from lastmile.mediation.kinds import MediationDeadline, MediationEvent
 from lastmile.service.conf import court_cases_setting
 from lastmile.service.ports import ElectronicServicePort
 from lastmile.service.selectors import document_service_state
@@ -133,7 +134,7 @@ def mediation_conclude(*, mediation: Mediation, kind: str, actor: User, now: dat
         case=result_case,
         allowed_from=[CaseStatus.FILED],
         to_status=CaseStatus.CLOSED,
-        kind="mediation.result_issued",
+        kind=MediationEvent.RESULT_ISSUED,
         summary=f"{closing}（{document.number}）",
         actor=actor,
         now=now,
@@ -145,14 +146,14 @@ def mediation_conclude(*, mediation: Mediation, kind: str, actor: User, now: dat
         case=locked.case,
         allowed_from=[CaseStatus.IN_PROGRESS],
         to_status=CaseStatus.CLOSED,
-        kind="mediation.concluded",
+        kind=MediationEvent.CONCLUDED,
         summary=f"调解成功，转{result_case.number}",
         actor=actor,
         now=now,
         closing_method="调解成功",
         data={"result_case": result_case.pk, "kind": kind},
     )
-    deadline_complete(case=locked.case, kind="mediation_period", now=now)
+    deadline_complete(case=locked.case, kind=MediationDeadline.PERIOD, now=now)
     locked.status = MediationStatus.CONCLUDED
     locked.result_kind = kind
     locked.result_case = result_case
@@ -190,7 +191,7 @@ def mediation_effective_refresh(*, mediation: Mediation, now: datetime) -> Media
     assert locked.result_case is not None
     case_event_record(
         case=locked.result_case,
-        kind="mediation.effective",
+        kind=MediationEvent.EFFECTIVE,
         summary=f"{locked.result_document.title}已送达全部当事人，于{locked.effective_on:%Y-%m-%d}发生法律效力",
         actor=None,
         now=now,

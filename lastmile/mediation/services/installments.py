@@ -21,6 +21,7 @@ from lastmile.core.legal import cpl
 from lastmile.core.money import format_yuan, sum_money, to_money
 from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file
 from lastmile.ledger.services import InstallmentDue
+from lastmile.mediation.kinds import MediationEvent
 
 from ..models import (
     Agreement,
@@ -57,7 +58,7 @@ def mediation_installment_pay(
         locked.save(update_fields=["paid_on"])
     case_event_record(
         case=mediation.result_case or mediation.case,
-        kind="mediation.installment_paid",
+        kind=MediationEvent.INSTALLMENT_PAID,
         summary=f"第{locked.seq}期履行{format_yuan(amount)}元",
         actor=actor,
         now=now,
@@ -92,7 +93,7 @@ def mediation_installment_sweep(*, now: datetime) -> int:
                 agreement.save(update_fields=["defaulted_on"])
             case_event_record(
                 case=inst.agreement.mediation.result_case,
-                kind="mediation.installment_missed",
+                kind=MediationEvent.INSTALLMENT_MISSED,
                 summary=(
                     f"第{locked.seq}期（{locked.due_on:%Y-%m-%d}）未按期足额履行，"
                     "申请人可就全部未付款项申请强制执行"
@@ -152,7 +153,7 @@ def mediation_enforcement_file(
         agreement.save(update_fields=["enforcement_case"])
         case_event_record(
             case=locked.result_case,
-            kind="mediation.enforcement_filed",
+            kind=MediationEvent.ENFORCEMENT_FILED,
             summary=f"申请人就未履行部分{format_yuan(unpaid)}元申请强制执行，执行案号{case.number}",
             actor=actor,
             now=now,

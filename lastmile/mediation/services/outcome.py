@@ -20,6 +20,7 @@ from lastmile.cases.services import (
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.core.money import format_yuan, sum_money, to_money
+from lastmile.mediation.kinds import MediationDeadline, MediationEvent
 
 from ..models import (
     Agreement,
@@ -85,7 +86,7 @@ def mediation_agreement_record(
     mediation.refresh_from_db()
     case_event_record(
         case=locked.case,
-        kind="mediation.agreed",
+        kind=MediationEvent.AGREED,
         summary=f"达成调解协议：给付{format_yuan(total)}元，分{len(installments)}期",
         actor=actor,
         now=now,
@@ -109,7 +110,7 @@ def mediation_fail(*, mediation: Mediation, reason: str, actor: User | None, now
         case=locked.case,
         allowed_from=[CaseStatus.IN_PROGRESS],
         to_status=CaseStatus.CLOSED,
-        kind="mediation.failed",
+        kind=MediationEvent.FAILED,
         summary=f"调解不成：{reason.strip()}",
         actor=actor,
         now=now,
@@ -117,7 +118,7 @@ def mediation_fail(*, mediation: Mediation, reason: str, actor: User | None, now
         legal_basis=BASIS_MEDIATION_PERIOD,
         data={"reason": reason.strip()},
     )
-    deadline_complete(case=locked.case, kind="mediation_period", now=now)
+    deadline_complete(case=locked.case, kind=MediationDeadline.PERIOD, now=now)
     locked.status = MediationStatus.FAILED
     locked.failure_reason = reason.strip()[:256]
     locked.closed_at = now

@@ -21,6 +21,7 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition, PermissionDenied
 from lastmile.core.periods import period_end_provisional
 from lastmile.filing.conf import filing_setting
+from lastmile.mediation.kinds import MediationDeadline, MediationEvent
 from lastmile.service.conf import court_cases_setting
 
 from ..models import (
@@ -62,7 +63,7 @@ def mediation_assign(*, cases: Sequence[Case], mediator: User, actor: User, now:
             case=case,
             allowed_from=[CaseStatus.FILED],
             to_status=CaseStatus.IN_PROGRESS,
-            kind="mediation.assigned",
+            kind=MediationEvent.ASSIGNED,
             summary=f"分派调解员{mediator.name}，调解期限至{end.day:%Y-%m-%d}",
             actor=actor,
             now=now,
@@ -82,7 +83,7 @@ def mediation_assign(*, cases: Sequence[Case], mediator: User, actor: User, now:
         )
         deadline_open(
             case=case,
-            kind="mediation_period",
+            kind=MediationDeadline.PERIOD,
             label=f"诉前调解期限（{days}日）",
             starts_on=accepted,
             due_on=end.day,
@@ -113,7 +114,7 @@ def mediation_session_schedule(
     )
     case_event_record(
         case=locked.case,
-        kind="mediation.session_scheduled",
+        kind=MediationEvent.SESSION_SCHEDULED,
         summary=f"安排在线调解：{timezone.localtime(scheduled_at):%Y-%m-%d %H:%M}",
         actor=actor,
         now=now,
@@ -140,7 +141,7 @@ def mediation_session_record(
     locked.save(update_fields=["held_at", "record"])
     case_event_record(
         case=mediation.case,
-        kind="mediation.session_recorded",
+        kind=MediationEvent.SESSION_RECORDED,
         summary="记录在线调解笔录",
         actor=actor,
         now=now,

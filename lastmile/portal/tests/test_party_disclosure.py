@@ -15,9 +15,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from lastmile.cases.kinds import EventKind
 from lastmile.cases.models import Case, CaseEvent, Deadline
 from lastmile.cases.services import case_event_record, deadline_open
 from lastmile.core.errors import PermissionDenied
+from lastmile.enforcement.kinds import EnforcementDeadline
 from lastmile.enforcement.models import Clue
 from lastmile.enforcement.services import (
     ExecutionBasisIn,
@@ -36,7 +38,9 @@ BALANCE = "85321.50"
 
 
 def _event(case, kind, summary, now, **data):
-    case_event_record(case=case, kind=kind, summary=summary, actor=None, now=now, data=data)
+    case_event_record(
+        case=case, kind=EventKind.all_kinds()[kind], summary=summary, actor=None, now=now, data=data
+    )
 
 
 def _served(case, now):
@@ -107,7 +111,7 @@ def test_debtor_is_not_tipped_off_before_the_freeze_lands(
         for secret in SECRETS:
             assert secret not in body, secret
     # the clue's checking deadline names the plate: not the debtor's either
-    assert Deadline.objects.filter(case=case, kind__startswith="clue_").exists()
+    assert Deadline.objects.filter(case=case, kind="clue").exists()
     assert "核查" not in _page(client, debtor_account, case)[1]
     # and no button to report clues on its own case
     assert reverse("portal:party_clue", args=[case.pk]) not in _page(client, debtor_account, case)[1]
@@ -158,7 +162,7 @@ def test_debtor_sees_served_acts_and_its_payment_obligations(
     _event(case, "enforcement.suspended", "中止执行：案外人异议审查", now)
     deadline_open(
         case=case,
-        kind="settle_999",
+        kind=EnforcementDeadline.SETTLEMENT_INSTALLMENT,
         label="和解第1期履行（5000.00元）",
         starts_on=now.date(),
         due_on=now.date(),

@@ -8,6 +8,7 @@ import pytest
 from lastmile.accounts.models import Role
 from lastmile.cases.services import audit_anchor_write, case_event_record
 from lastmile.testing.factories import UserFactory
+from lastmile.testing.kinds import TestEvent
 
 from .conftest import bj
 
@@ -23,10 +24,12 @@ def test_report_prints_the_latest_anchor_of_the_period(client, data):
     court = data["court"]
     for day in (3, 20):
         case_event_record(
-            case=None, court=court, kind="test.note", summary="记", actor=None, now=bj(2023, 6, day)
+            case=None, court=court, kind=TestEvent.NOTE, summary="记", actor=None, now=bj(2023, 6, day)
         )
         audit_anchor_write(now=bj(2023, 6, day, 18))
-    case_event_record(case=None, court=court, kind="test.note", summary="记", actor=None, now=bj(2023, 7, 2))
+    case_event_record(
+        case=None, court=court, kind=TestEvent.NOTE, summary="记", actor=None, now=bj(2023, 7, 2)
+    )
     (july,) = audit_anchor_write(now=bj(2023, 7, 2, 18), court=court)
     june = next(a for a in _anchors(court.code) if a.index == july.anchor.index - 1)
     leader = UserFactory(court=court, role=Role.LEADER, username="wl_leader")

@@ -29,6 +29,7 @@ from lastmile.service.models import OrderStatus, ServiceOrder
 from lastmile.service.ports import ElectronicServicePort
 from lastmile.service.selectors import document_service_state
 from lastmile.service.services import service_dispatch, service_public_notice
+from lastmile.trial.kinds import TrialEvent
 
 from ..models import (
     Judgment,
@@ -91,7 +92,7 @@ def judgment_effective_refresh(*, judgment: Judgment, now: datetime) -> Judgment
     locked.save(update_fields=["effective_on", "performance_deadline"])
     case_event_record(
         case=locked.lawsuit.case,
-        kind="trial.judgment_effective",
+        kind=TrialEvent.JUDGMENT_EFFECTIVE,
         summary=f"判决于{effective:%Y-%m-%d}发生法律效力（{why}），履行期限至{locked.performance_deadline:%Y-%m-%d}",
         actor=None,
         now=now,
@@ -121,7 +122,7 @@ def judgment_appeal_record(*, judgment: Judgment, actor: User, now: datetime, no
     locked.save(update_fields=["appealed_at"])
     case_event_record(
         case=locked.lawsuit.case,
-        kind="trial.appealed",
+        kind=TrialEvent.APPEALED,
         summary="当事人提起上诉" + (f"：{note.strip()}" if note.strip() else ""),
         actor=actor,
         now=now,
@@ -148,7 +149,7 @@ def judgment_service_fallback(*, judgment: Judgment, actor: User, now: datetime)
         lawsuit.save(update_fields=["procedure"])
         case_event_record(
             case=lawsuit.case,
-            kind="trial.procedure_converted",
+            kind=TrialEvent.PROCEDURE_CONVERTED,
             summary=f"电子送达未成功，{Procedure(previous).label}不适用公告送达，转为普通程序",
             actor=actor,
             now=now,

@@ -18,6 +18,7 @@ from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidTransition
 from lastmile.core.legal import cpl
 from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file
 from lastmile.ledger.services import CostItem, InterestTerms
+from lastmile.trial.kinds import TrialEvent
 
 from ..models import (
     Judgment,
@@ -39,7 +40,7 @@ def judgment_paid_record(*, judgment: Judgment, actor: User, now: datetime) -> J
     locked.paid_at = now
     locked.save(update_fields=["paid_at"])
     case_event_record(
-        case=locked.lawsuit.case, kind="trial.paid", summary="被告已履行判决", actor=actor, now=now
+        case=locked.lawsuit.case, kind=TrialEvent.PAID, summary="被告已履行判决", actor=actor, now=now
     )
     return locked
 
@@ -105,7 +106,7 @@ def judgment_enforcement_file(
         locked.save(update_fields=["enforcement_case"])
         case_event_record(
             case=lawsuit.case,
-            kind="trial.enforcement_filed",
+            kind=TrialEvent.ENFORCEMENT_FILED,
             summary=f"原告申请强制执行，执行案号{case.number}",
             actor=actor,
             now=now,

@@ -33,6 +33,7 @@ from lastmile.filing.models import LoanClaim
 from lastmile.ledger.fees import ACCEPTANCE_FEE_BASIS, HALVING_BASIS, acceptance_fee
 from lastmile.mediation.models import Mediation, MediationStatus
 from lastmile.service.conf import court_cases_setting
+from lastmile.trial.kinds import TrialDeadline
 
 from ..models import (
     Lawsuit,
@@ -122,7 +123,7 @@ def lawsuits_file_from_mediation(
         limit = period_end_provisional(today, months=TIME_LIMIT_MONTHS[Procedure(proc)])
         deadline_open(
             case=case,
-            kind="trial_time_limit",
+            kind=TrialDeadline.TIME_LIMIT,
             label=f"审理期限（{Procedure(proc).label}）",
             starts_on=today,
             due_on=limit.day,

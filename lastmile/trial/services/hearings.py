@@ -20,6 +20,7 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition, PermissionDenied
 from lastmile.core.legal import cpl
 from lastmile.service.conf import court_cases_setting
+from lastmile.trial.kinds import TrialEvent
 
 from ..models import (
     Hearing,
@@ -87,7 +88,7 @@ def hearings_schedule_batch(
             case=s.case,
             allowed_from=[CaseStatus.FILED],
             to_status=CaseStatus.IN_PROGRESS,
-            kind="trial.hearing_scheduled",
+            kind=TrialEvent.HEARING_SCHEDULED,
             summary=f"定于{timezone.localtime(at):%Y-%m-%d %H:%M}在线开庭（审判员{judge.name}）",
             actor=actor,
             now=now,
@@ -114,7 +115,7 @@ def hearing_record(*, hearing: Hearing, note: str, actor: User, now: datetime) -
     Lawsuit.objects.filter(pk=locked.lawsuit_id).update(status=LawsuitStatus.HEARD)
     case_event_record(
         case=locked.lawsuit.case,
-        kind="trial.heard",
+        kind=TrialEvent.HEARD,
         summary="在线开庭审理完毕",
         actor=actor,
         now=now,

@@ -20,6 +20,7 @@ from lastmile.core.errors import ConditionsNotMet, Conflict, DomainError, Invali
 from lastmile.core.money import format_yuan, to_money
 from lastmile.documents.services import document_issue
 from lastmile.ledger.fees import acceptance_fee
+from lastmile.trial.kinds import TrialDeadline, TrialEvent
 
 from ..models import (
     Judgment,
@@ -109,14 +110,14 @@ def judgment_issue(
         case=locked.case,
         allowed_from=[CaseStatus.IN_PROGRESS],
         to_status=CaseStatus.CLOSED,
-        kind="trial.judgment_issued",
+        kind=TrialEvent.JUDGMENT_ISSUED,
         summary=f"作出民事判决（{document.number}）",
         actor=actor,
         now=now,
         closing_method="判决",
         data={"judgment": judgment.pk, "document": document.pk, "batch": batch.pk if batch else None},
     )
-    deadline_complete(case=locked.case, kind="trial_time_limit", now=now)
+    deadline_complete(case=locked.case, kind=TrialDeadline.TIME_LIMIT, now=now)
     return judgment
 
 

@@ -1,0 +1,33 @@
+"""The inquiry app's event and deadline kinds (see :mod:`lastmile.cases.kinds`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lastmile.cases.kinds import DeadlineKind, EventKind
+
+
+class InquiryEvent(EventKind):
+    STARTED = "inquiry.started"
+    ORDER_FAILED = "inquiry.order_failed"
+    ORDER_RESENT = "inquiry.order_resent"
+    ASSETS_FOUND = "inquiry.assets_found"
+    FREEZE_ORDERED = "inquiry.freeze_ordered"
+    SEIZE_ORDERED = "inquiry.seize_ordered"
+    DEDUCT_ORDERED = "inquiry.deduct_ordered"
+    RELEASE_ORDERED = "inquiry.release_ordered"
+    RENEW_ORDERED = "inquiry.renew_ordered"
+    RELEASE_ALL = "inquiry.release_all"
+    RELEASE_EXCESS = "inquiry.release_excess"
+    FROZEN = "inquiry.frozen"
+    SEIZED = "inquiry.seized"
+    DEDUCTED = "inquiry.deducted"
+    RELEASED = "inquiry.released"
+    RENEWED = "inquiry.renewed"
+    FREEZE_LAPSED = "inquiry.freeze_lapsed"
+    RESULT_HELD = "inquiry.result_held"
+    RESULT_REVIEWED = "inquiry.result_reviewed"
+
+
+class InquiryDeadline(DeadlineKind):
+    RENEWAL = "inquiry_renew", _("查封冻结续行")  # source: the Freeze

@@ -1,0 +1,12 @@
+"""The service app's event and deadline kinds (see :mod:`lastmile.cases.kinds`)."""
+
+from __future__ import annotations
+
+from lastmile.cases.kinds import EventKind
+
+
+class ServiceEvent(EventKind):
+    SENT = "service.sent"
+    FAILED = "service.failed"
+    PUBLIC_NOTICE = "service.public_notice"
+    SERVED = "service.served"
