@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import queue
+import threading
 import time
 
 import pytest
@@ -20,6 +21,13 @@ from lastmile.inquiry.services import inquiry_sweep, orders_dispatch
 _sim = importlib.import_module("lastmile.integrations.simulator.server")
 Faults, Simulator = _sim.Faults, _sim.Simulator
 Relay = importlib.import_module("lastmile.integrations.simulator.relay").Relay
+
+
+def stop_in_background(stop) -> None:
+    """Stop a test server without waiting: ``serve_forever`` notices a shutdown only at its next
+    0.5 s poll, which would be added to every test's teardown. The servers are daemon threads
+    on ports of their own, and nothing of them touches the database."""
+    threading.Thread(target=stop, daemon=True, name="stop-test-server").start()
 
 
 class Wire:
@@ -83,14 +91,14 @@ class Wire:
 def sim():
     simulator = Simulator(port=0, faults=Faults(latency_scale=0.0, seed=7)).start()
     yield simulator
-    simulator.stop()
+    stop_in_background(simulator.stop)
 
 
 @pytest.fixture
 def relay():
     r = Relay()
     yield r
-    r.stop()
+    stop_in_background(r.stop)
 
 
 def _inquiry_settings(settings, **extra):

@@ -9,20 +9,21 @@ import pytest
 
 from lastmile.integrations.simulator.relay import Relay
 from lastmile.integrations.simulator.server import Faults, Simulator
+from lastmile.testing.wire import stop_in_background
 
 
 @pytest.fixture
 def sim():
     simulator = Simulator(port=0, faults=Faults(latency_scale=0.0, seed=3)).start()
     yield simulator
-    simulator.stop()
+    stop_in_background(simulator.stop)
 
 
 @pytest.fixture
 def relay():
     r = Relay()
     yield r
-    r.stop()
+    stop_in_background(r.stop)
 
 
 def settle(sim: Simulator, *, limit: float = 30.0) -> None:
