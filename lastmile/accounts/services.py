@@ -45,6 +45,29 @@ def courts_load(*, path: Path = COURTS_FILE) -> list[Court]:
     return list(courts.values())
 
 
+def department_ensure(*, court: Court, name: str) -> Department:
+    """The court's department called ``name``, created when missing."""
+    department, _ = Department.objects.get_or_create(court=court, name=name)
+    return department
+
+
+def team_ensure(*, court: Court, name: str, kind: str, department: Department | None = None) -> Team:
+    """The court's team called ``name``, created (of ``kind``, in ``department``) when missing."""
+    team, _ = Team.objects.get_or_create(
+        court=court, name=name, defaults={"kind": kind, "department": department}
+    )
+    return team
+
+
+def party_login_create(*, username: str, display_name: str, password: str) -> User:
+    """A login for a party outside the court: no court and no staff role (the portal links it to
+    its party and scopes every read to that party's cases)."""
+    user = User(username=username, display_name=display_name, role="")
+    user.set_password(password)
+    user.save()
+    return user
+
+
 @transaction.atomic
 def staff_create(
     *,

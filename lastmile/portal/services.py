@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
+from lastmile.accounts.services import party_login_create
 from lastmile.cases.disclosure import Side
 from lastmile.cases.models import Case, CaseParty
 from lastmile.cases.services import case_event_record
@@ -29,9 +30,7 @@ NOT_APPLICANT = "not_applicant"
 @transaction.atomic
 def portal_account_create(*, party: Party, username: str, password: str, now: datetime) -> PortalAccount:
     """A login for ``party``: no court, no staff role, so it sees only its own cases."""
-    user = User(username=username, display_name=party.name, role="")
-    user.set_password(password)
-    user.save()
+    user = party_login_create(username=username, display_name=party.name, password=password)
     return PortalAccount.objects.create(user=user, party=party, verified_at=now)
 
 

@@ -8,8 +8,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from lastmile.accounts.models import Court, Department, Role, Team, TeamKind, User
-from lastmile.accounts.services import staff_create
+from lastmile.accounts.models import Court, Role, TeamKind, User
+from lastmile.accounts.services import department_ensure, staff_create, team_ensure
 from lastmile.simulation.plans import GIVEN, STAFF, SURNAMES
 
 
@@ -24,15 +24,11 @@ class Staff:
 def staff_ensure(court: Court, prefix: str) -> Staff:
     """The court's departments, the two enforcement teams and the simulation's staff (created
     through the accounts service when missing; existing staff are reused)."""
-    dept_exec, _ = Department.objects.get_or_create(court=court, name="执行局")
-    dept_file, _ = Department.objects.get_or_create(court=court, name="立案庭")
+    dept_exec = department_ensure(court=court, name="执行局")
+    dept_file = department_ensure(court=court, name="立案庭")
     teams = {
-        "fast": Team.objects.get_or_create(
-            court=court, name="快执团队", defaults={"kind": TeamKind.FAST_TRACK, "department": dept_exec}
-        )[0],
-        "complex": Team.objects.get_or_create(
-            court=court, name="精执团队", defaults={"kind": TeamKind.COMPLEX, "department": dept_exec}
-        )[0],
+        "fast": team_ensure(court=court, name="快执团队", kind=TeamKind.FAST_TRACK, department=dept_exec),
+        "complex": team_ensure(court=court, name="精执团队", kind=TeamKind.COMPLEX, department=dept_exec),
     }
 
     def ensure(username: str, name: str, role: str, **kw: Any) -> User:

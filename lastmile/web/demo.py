@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from lastmile.accounts.models import Court, Department, Role, Team, TeamKind, User
-from lastmile.accounts.services import courts_load, staff_create
+from lastmile.accounts.models import Court, Role, TeamKind, User
+from lastmile.accounts.services import courts_load, department_ensure, staff_create, team_ensure
 from lastmile.core.demo import demo_mode
 from lastmile.core.errors import ConditionsNotMet
 from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
@@ -27,8 +27,7 @@ from lastmile.ledger.fees import acceptance_fee
 from lastmile.ledger.services import CostItem
 from lastmile.parties.models import IdType, PartyKind
 from lastmile.parties.services import party_upsert
-from lastmile.portal.models import ReceptionSlot
-from lastmile.portal.services import portal_account_create
+from lastmile.portal.services import portal_account_create, reception_slot_open
 
 DEMO_COURTS = ("湘0104", "湘0702", "湘0682")
 DEMO_PREFIXES = {"湘0104": "yl", "湘0702": "wl", "湘0682": "lx"}
@@ -94,19 +93,11 @@ def demo_seed(*, now: datetime) -> DemoResult:
     prefixes = DEMO_PREFIXES
     for code in DEMO_COURTS:
         court = Court.objects.get(code=code)
-        dept_exec, _ = Department.objects.get_or_create(court=court, name="执行局")
-        dept_file, _ = Department.objects.get_or_create(court=court, name="立案庭")
-        dept_civil, _ = Department.objects.get_or_create(court=court, name="民事审判庭")
-        fast, _ = Team.objects.get_or_create(
-            court=court,
-            name="快执团队",
-            defaults={"kind": TeamKind.FAST_TRACK, "department": dept_exec},
-        )
-        Team.objects.get_or_create(
-            court=court,
-            name="精执团队",
-            defaults={"kind": TeamKind.COMPLEX, "department": dept_exec},
-        )
+        dept_exec = department_ensure(court=court, name="执行局")
+        dept_file = department_ensure(court=court, name="立案庭")
+        dept_civil = department_ensure(court=court, name="民事审判庭")
+        fast = team_ensure(court=court, name="快执团队", kind=TeamKind.FAST_TRACK, department=dept_exec)
+        team_ensure(court=court, name="精执团队", kind=TeamKind.COMPLEX, department=dept_exec)
         for suffix, name, role, president in DEMO_STAFF:
             dept = {
                 Role.FILING_CLERK: dept_file,
@@ -200,7 +191,6 @@ def _demo_portal(*, now: datetime, password: str) -> None:
     debtor = Party.objects.get(name="王小明")
     portal_account_create(party=bank, username="yl_bank", password=password, now=now)
     portal_account_create(party=debtor, username="wangxm", password=password, now=now)
-    court = Court.objects.get(code="湘0104")
     duty = User.objects.get(username="yl_zhiyuan")
     local = timezone.localtime(now)
     for days in range(1, 8):
@@ -209,8 +199,8 @@ def _demo_portal(*, now: datetime, password: str) -> None:
             continue
         for hour in (9, 15):
             start = day.replace(hour=hour, minute=0, second=0, microsecond=0)
-            ReceptionSlot.objects.create(
-                court=court, starts_at=start, ends_at=start + timedelta(hours=2), duty_officer=duty
+            reception_slot_open(
+                actor=duty, starts_at=start, ends_at=start + timedelta(hours=2), duty_officer=duty
             )
 
 
