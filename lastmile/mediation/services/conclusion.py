@@ -4,7 +4,7 @@ the document is served electronically and takes effect once every party is serve
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 
@@ -20,6 +20,7 @@ from lastmile.cases.services import (
 )
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition
+from lastmile.core.legal import LegalBasis
 from lastmile.core.money import format_yuan, to_money
 from lastmile.core.periods import period_end
 from lastmile.documents.services import document_issue
@@ -82,52 +83,10 @@ def mediation_conclude(*, mediation: Mediation, kind: str, actor: User, now: dat
         raise ConditionsNotMet(
             "已超过申请司法确认的期限（调解协议生效之日起三十日）。", unmet=["confirmation_period"]
         )
-    creditors, debtors = _parties(locked.case)
     statement = kind == ResultKind.STATEMENT
-    roles = (
-        (PartyRole.PLAINTIFF, PartyRole.DEFENDANT)
-        if statement
-        else (
-            PartyRole.APPLICANT_MEDIATION,
-            PartyRole.RESPONDENT_MEDIATION,
-        )
-    )
     basis = BASIS_STATEMENT if statement else BASIS_CONFIRMATION
-    result_case = case_register(
-        court=locked.court,
-        type_code=RESULT_TYPE_CODES[ResultKind(kind)],
-        parties=[PartyInRole(p, roles[0]) for p in creditors] + [PartyInRole(p, roles[1]) for p in debtors],
-        actor=actor,
-        now=now,
-        cause=locked.case.cause,
-        amount_claimed=agreement.total,
-        parent=locked.case,
-        officer=actor,
-        legal_basis=basis,
-        data={"mediation": locked.pk, "origin": locked.case.number},
-    )
-    schedule = _schedule_text(agreement)
-    if statement:
-        claimed = locked.case.amount_claimed or agreement.total
-        fee = acceptance_fee(claimed) if court_cases_setting("STATEMENT_FEE") == "halved" else to_money(0)
-        half = acceptance_fee(claimed, halved=True) if fee else to_money(0)
-        context = {
-            "claims": _claims_text(locked.case),
-            "terms": [*agreement.terms, *schedule],
-            "court_fee": fee,
-            "court_fee_half": half,
-        }
-        template = "mediation_statement"
-    else:
-        mediator = locked.mediator.name
-        label = str(court_cases_setting("CONFIRMATION_MEDIATOR_LABEL"))
-        context = {
-            "agreed_on": agreement.agreed_on,
-            "mediator": f"{locked.court.short_name}{label}调解员{mediator}",
-            "agreement": "".join([*agreement.terms, *schedule]),
-            "applied_on": today,
-        }
-        template = "judicial_confirmation_ruling"
+    result_case = _result_case_register(locked, agreement, kind=kind, basis=basis, actor=actor, now=now)
+    template, context = _result_document(locked, agreement, statement=statement, today=today)
     document = document_issue(case=result_case, template_code=template, context=context, actor=actor, now=now)
     closing = "出具调解书" if statement else "裁定确认调解协议有效"
     case_status_change(
@@ -162,6 +121,63 @@ def mediation_conclude(*, mediation: Mediation, kind: str, actor: User, now: dat
     locked.save(update_fields=["status", "result_kind", "result_case", "result_document", "closed_at"])
     mediation.refresh_from_db()
     return locked
+
+
+def _result_case_register(
+    locked: Mediation, agreement: Agreement, *, kind: str, basis: LegalBasis, actor: User, now: datetime
+) -> Case:
+    """The new case of the result (调确 or 调书), with the creditors and debtors in the roles of
+    its kind and the agreed total as the amount."""
+    creditors, debtors = _parties(locked.case)
+    roles = (
+        (PartyRole.PLAINTIFF, PartyRole.DEFENDANT)
+        if kind == ResultKind.STATEMENT
+        else (
+            PartyRole.APPLICANT_MEDIATION,
+            PartyRole.RESPONDENT_MEDIATION,
+        )
+    )
+    return case_register(
+        court=locked.court,
+        type_code=RESULT_TYPE_CODES[ResultKind(kind)],
+        parties=[PartyInRole(p, roles[0]) for p in creditors] + [PartyInRole(p, roles[1]) for p in debtors],
+        actor=actor,
+        now=now,
+        cause=locked.case.cause,
+        amount_claimed=agreement.total,
+        parent=locked.case,
+        officer=actor,
+        legal_basis=basis,
+        data={"mediation": locked.pk, "origin": locked.case.number},
+    )
+
+
+def _result_document(
+    locked: Mediation, agreement: Agreement, *, statement: bool, today: date
+) -> tuple[str, dict[str, object]]:
+    """The template and context of the result document: the 调解书 with the claims, terms and fee
+    (``STATEMENT_FEE``), or the confirmation ruling with the agreement and its mediator."""
+    schedule = _schedule_text(agreement)
+    if statement:
+        claimed = locked.case.amount_claimed or agreement.total
+        fee = acceptance_fee(claimed) if court_cases_setting("STATEMENT_FEE") == "halved" else to_money(0)
+        half = acceptance_fee(claimed, halved=True) if fee else to_money(0)
+        context: dict[str, object] = {
+            "claims": _claims_text(locked.case),
+            "terms": [*agreement.terms, *schedule],
+            "court_fee": fee,
+            "court_fee_half": half,
+        }
+        return "mediation_statement", context
+    mediator = locked.mediator.name
+    label = str(court_cases_setting("CONFIRMATION_MEDIATOR_LABEL"))
+    context = {
+        "agreed_on": agreement.agreed_on,
+        "mediator": f"{locked.court.short_name}{label}调解员{mediator}",
+        "agreement": "".join([*agreement.terms, *schedule]),
+        "applied_on": today,
+    }
+    return "judicial_confirmation_ruling", context
 
 
 def mediation_result_serve(

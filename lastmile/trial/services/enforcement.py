@@ -61,40 +61,14 @@ def judgment_enforcement_file(
         )
         if locked.enforcement_case_id is not None:
             raise Conflict("已就该判决申请执行。", details={"case": locked.enforcement_case_id})
-        problems = []
-        if locked.effective_on is None:
-            problems.append("判决尚未生效")
-        elif locked.performance_deadline and _today(now) <= locked.performance_deadline:
-            problems.append(f"履行期限至{locked.performance_deadline:%Y-%m-%d}尚未届满")
-        if locked.paid_at is not None:
-            problems.append("被告已履行判决")
+        problems = _enforcement_refusals(locked, now=now)
         if problems:
             raise ConditionsNotMet("暂不能申请执行：" + "；".join(problems) + "。", unmet=problems)
-        assert locked.effective_on is not None
         lawsuit = locked.lawsuit
         creditors, debtors = _parties(lawsuit.case)
-        interest = (
-            InterestTerms(
-                kind="fixed", annual_rate=locked.overdue_rate, start=locked.interest_until + timedelta(days=1)
-            )
-            if locked.overdue_rate
-            else None
-        )
-        costs = [CostItem(kind="other", label="判决确定的利息、罚息", amount=locked.interest)]
-        if locked.court_fee > 0:
-            costs.append(CostItem(kind="acceptance_fee", label="案件受理费", amount=locked.court_fee))
         case = enforcement_file(
             court=lawsuit.court,
-            basis=ExecutionBasisIn(
-                kind="judgment",
-                issuer=lawsuit.court.name,
-                number=locked.document.number,
-                effective_on=locked.effective_on,
-                performance_deadline=locked.performance_deadline,
-                principal=locked.principal,
-                interest=interest,
-                costs=costs,
-            ),
+            basis=_execution_basis(locked),
             applicants=creditors,
             respondents=debtors,
             actor=actor,
@@ -114,3 +88,44 @@ def judgment_enforcement_file(
             legal_basis=BASIS_APPLY_ENFORCEMENT,
         )
     return case
+
+
+def _enforcement_refusals(judgment: Judgment, *, now: datetime) -> list[str]:
+    """Why enforcement cannot be applied for yet: not effective, payment period still running, or
+    already performed."""
+    problems = []
+    if judgment.effective_on is None:
+        problems.append("判决尚未生效")
+    elif judgment.performance_deadline and _today(now) <= judgment.performance_deadline:
+        problems.append(f"履行期限至{judgment.performance_deadline:%Y-%m-%d}尚未届满")
+    if judgment.paid_at is not None:
+        problems.append("被告已履行判决")
+    return problems
+
+
+def _execution_basis(judgment: Judgment) -> ExecutionBasisIn:
+    """The effective judgment as the basis of enforcement: the principal, the overdue interest
+    from the day after the judgment's interest date, the interest and penalty it fixed, and the
+    acceptance fee."""
+    assert judgment.effective_on is not None
+    lawsuit = judgment.lawsuit
+    interest = (
+        InterestTerms(
+            kind="fixed", annual_rate=judgment.overdue_rate, start=judgment.interest_until + timedelta(days=1)
+        )
+        if judgment.overdue_rate
+        else None
+    )
+    costs = [CostItem(kind="other", label="判决确定的利息、罚息", amount=judgment.interest)]
+    if judgment.court_fee > 0:
+        costs.append(CostItem(kind="acceptance_fee", label="案件受理费", amount=judgment.court_fee))
+    return ExecutionBasisIn(
+        kind="judgment",
+        issuer=lawsuit.court.name,
+        number=judgment.document.number,
+        effective_on=judgment.effective_on,
+        performance_deadline=judgment.performance_deadline,
+        principal=judgment.principal,
+        interest=interest,
+        costs=costs,
+    )

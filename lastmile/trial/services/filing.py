@@ -12,7 +12,7 @@ ordinary), the acceptance fee, and the trial time limit as a deadline.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 
@@ -70,6 +70,15 @@ def lawsuits_file_from_mediation(
     if procedure is not None and procedure not in Procedure.values:
         raise ConditionsNotMet("审理程序不正确。", unmet=["procedure"])
     mediations = _fresh(Mediation, mediations)
+    problems = _filing_refusals(mediations, actor=actor)
+    if problems:
+        raise ConditionsNotMet("以下案件不能转立案：" + "；".join(problems[:20]), unmet=problems)
+    today = _today(now)
+    return [_file_one(m, procedure=procedure, actor=actor, now=now, today=today) for m in mediations]
+
+
+def _filing_refusals(mediations: Sequence[Mediation], *, actor: User) -> list[str]:
+    """Why each mediation cannot be filed: another court's, not failed, or filed already."""
     problems = []
     for m in mediations:
         if m.court_id != actor.court_id:
@@ -78,57 +87,59 @@ def lawsuits_file_from_mediation(
             problems.append(f"{m.case.number}未调解不成")
         elif Lawsuit.objects.filter(mediation=m).exists():
             problems.append(f"{m.case.number}已转立案")
-    if problems:
-        raise ConditionsNotMet("以下案件不能转立案：" + "；".join(problems[:20]), unmet=problems)
-    today = _today(now)
-    result = []
-    for m in mediations:
-        origin = m.case
-        claim = LoanClaim.objects.filter(case=origin).first()
-        claimed = claim.claimed_total if claim else to_money(origin.amount_claimed or 0)
-        proc = procedure or procedure_for(claimed)
-        halved = proc != Procedure.ORDINARY
-        fee = acceptance_fee(claimed, halved=halved)
-        creditors, debtors = _parties(origin)
-        case = case_register(
-            court=origin.court,
-            type_code="民初",
-            parties=[PartyInRole(p, PartyRole.PLAINTIFF) for p in creditors]
-            + [PartyInRole(p, PartyRole.DEFENDANT) for p in debtors],
-            actor=actor,
-            now=now,
-            cause=origin.cause,
-            amount_claimed=claimed,
-            parent=origin,
-            legal_basis=BASIS_FILING,
-            data={
-                "origin": origin.number,
-                "procedure": proc,
-                "fee": fee,
-                "fee_halved": halved,
-                "fee_basis": (HALVING_BASIS if halved else ACCEPTANCE_FEE_BASIS).as_dict(),
-            },
-        )
-        lawsuit = Lawsuit.objects.create(
-            case=case,
-            court=case.court,
-            mediation=m,
-            loan_claim=claim,
-            procedure=proc,
-            claimed=claimed,
-            fee=fee,
-            fee_halved=halved,
-            filed_at=now,
-        )
-        limit = period_end_provisional(today, months=TIME_LIMIT_MONTHS[Procedure(proc)])
-        deadline_open(
-            case=case,
-            kind=TrialDeadline.TIME_LIMIT,
-            label=f"审理期限（{Procedure(proc).label}）",
-            starts_on=today,
-            due_on=limit.day,
-            provisional=limit.provisional,
-            legal_basis=TIME_LIMIT_BASIS[Procedure(proc)],
-        )
-        result.append(lawsuit)
-    return result
+    return problems
+
+
+def _file_one(
+    mediation: Mediation, *, procedure: str | None, actor: User, now: datetime, today: date
+) -> Lawsuit:
+    """File one failed mediation: the 民初 case with its fee, the lawsuit row and the trial time
+    limit as a deadline."""
+    origin = mediation.case
+    claim = LoanClaim.objects.filter(case=origin).first()
+    claimed = claim.claimed_total if claim else to_money(origin.amount_claimed or 0)
+    proc = procedure or procedure_for(claimed)
+    halved = proc != Procedure.ORDINARY
+    fee = acceptance_fee(claimed, halved=halved)
+    creditors, debtors = _parties(origin)
+    case = case_register(
+        court=origin.court,
+        type_code="民初",
+        parties=[PartyInRole(p, PartyRole.PLAINTIFF) for p in creditors]
+        + [PartyInRole(p, PartyRole.DEFENDANT) for p in debtors],
+        actor=actor,
+        now=now,
+        cause=origin.cause,
+        amount_claimed=claimed,
+        parent=origin,
+        legal_basis=BASIS_FILING,
+        data={
+            "origin": origin.number,
+            "procedure": proc,
+            "fee": fee,
+            "fee_halved": halved,
+            "fee_basis": (HALVING_BASIS if halved else ACCEPTANCE_FEE_BASIS).as_dict(),
+        },
+    )
+    lawsuit = Lawsuit.objects.create(
+        case=case,
+        court=case.court,
+        mediation=mediation,
+        loan_claim=claim,
+        procedure=proc,
+        claimed=claimed,
+        fee=fee,
+        fee_halved=halved,
+        filed_at=now,
+    )
+    limit = period_end_provisional(today, months=TIME_LIMIT_MONTHS[Procedure(proc)])
+    deadline_open(
+        case=case,
+        kind=TrialDeadline.TIME_LIMIT,
+        label=f"审理期限（{Procedure(proc).label}）",
+        starts_on=today,
+        due_on=limit.day,
+        provisional=limit.provisional,
+        legal_basis=TIME_LIMIT_BASIS[Procedure(proc)],
+    )
+    return lawsuit
