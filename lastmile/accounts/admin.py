@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from lastmile.core.admin import ReadOnlyAdmin
+
 from .models import Court, Department, PresidentDesignation, Team, User
 
 
@@ -47,17 +49,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(PresidentDesignation)
-class PresidentDesignationAdmin(admin.ModelAdmin):
+class PresidentDesignationAdmin(ReadOnlyAdmin):
     """Read-only: designations are recorded by the 院长 through ``president_designate``."""
 
     list_display = ["court", "designated_by", "deputy", "valid_from", "valid_until", "revoked_at"]
     list_filter = ["court"]
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

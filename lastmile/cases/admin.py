@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from lastmile.core.admin import ReadOnlyAdmin
+
 from .models import Case, CaseEvent, CaseParty, Deadline
 
 
@@ -19,20 +21,11 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit trail is append-only."""
 
     list_display = ["chain_index", "court", "case", "kind", "summary", "occurred_at", "actor_label"]
     list_filter = ["court", "kind"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Deadline)

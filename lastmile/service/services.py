@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 
@@ -96,31 +97,25 @@ def _settle(order: ServiceOrder, *, now: datetime) -> ServiceOrder:
         order.reason = ""
         order.legal_basis = BASIS_E_SERVICE_DATE.as_dict()
         order.save(update_fields=["status", "served_at", "served_on", "reason", "legal_basis"])
-        case_event_record(
-            case=order.case,
+        _order_event(
+            order,
             kind=ServiceEvent.SERVED,
             summary=f"{order.document.title}已电子送达{order.recipient.name}（{order.served_on:%Y-%m-%d}）",
             actor=None,
             now=now,
-            data={
-                "order": order.pk,
-                "document": order.document_id,
-                "recipient": order.recipient_id,
-                "served_at": moment,
-            },
             legal_basis=BASIS_E_SERVICE_DATE,
+            served_at=moment,
         )
     elif attempts and all(a.status == AttemptStatus.FAILED for a in attempts):
         order.status = OrderStatus.FAILED
         order.reason = "；".join(sorted({a.error for a in attempts if a.error}))[:256] or "电子送达未成功"
         order.save(update_fields=["status", "reason"])
-        case_event_record(
-            case=order.case,
+        _order_event(
+            order,
             kind=ServiceEvent.FAILED,
             summary=f"{order.document.title}向{order.recipient.name}电子送达未成功：{order.reason}",
             actor=None,
             now=now,
-            data={"order": order.pk, "document": order.document_id, "recipient": order.recipient_id},
             legal_basis=BASIS_E_SERVICE,
         )
     return order
@@ -281,20 +276,15 @@ def service_public_notice(*, order: ServiceOrder, actor: User | None, now: datet
     locked.notice_ends_on = ends
     locked.legal_basis = BASIS_PUBLIC_NOTICE.as_dict()
     locked.save(update_fields=["method", "status", "notice_published_on", "notice_ends_on", "legal_basis"])
-    case_event_record(
-        case=locked.case,
+    _order_event(
+        locked,
         kind=ServiceEvent.PUBLIC_NOTICE,
         summary=f"向{locked.recipient.name}公告送达{locked.document.title}，公告期满日{ends:%Y-%m-%d}",
         actor=actor,
         now=now,
-        data={
-            "order": locked.pk,
-            "document": locked.document_id,
-            "recipient": locked.recipient_id,
-            "published_on": published,
-            "ends_on": ends,
-        },
         legal_basis=BASIS_PUBLIC_NOTICE,
+        published_on=published,
+        ends_on=ends,
     )
     return locked
 
@@ -317,22 +307,39 @@ def service_sweep(*, now: datetime) -> int:
             order.status = OrderStatus.SERVED
             order.served_on = order.notice_ends_on
             order.save(update_fields=["status", "served_on"])
-            case_event_record(
-                case=order.case,
+            _order_event(
+                order,
                 kind=ServiceEvent.SERVED,
                 summary=f"{order.document.title}公告期满，视为已向{order.recipient.name}送达",
                 actor=None,
                 now=now,
-                data={
-                    "order": order.pk,
-                    "document": order.document_id,
-                    "recipient": order.recipient_id,
-                    "served_on": order.served_on,
-                },
                 legal_basis=BASIS_PUBLIC_NOTICE,
+                served_on=order.served_on,
             )
             done += 1
     return done
+
+
+def _order_event(
+    order: ServiceOrder,
+    *,
+    kind: ServiceEvent,
+    summary: str,
+    actor: User | None,
+    now: datetime,
+    legal_basis: LegalBasis,
+    **data: Any,
+) -> None:
+    """Record what happened to one service order on its case's timeline."""
+    case_event_record(
+        case=order.case,
+        kind=kind,
+        summary=summary,
+        actor=actor,
+        now=now,
+        data={"order": order.pk, "document": order.document_id, "recipient": order.recipient_id, **data},
+        legal_basis=legal_basis,
+    )
 
 
 def service_receipt_issue(*, order: ServiceOrder, actor: User | None, now: datetime) -> Document:
