@@ -1,0 +1,91 @@
+"""Dated duties on a case: open, list, complete and cancel (kinds in each app's ``kinds`` module)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from lastmile.accounts.models import User
+from lastmile.core.legal import LegalBasis
+
+from ..kinds import DeadlineKind, require_kind
+from ..models import (
+    Case,
+    Deadline,
+)
+
+
+def _source_filter(source: models.Model | None) -> dict[str, Any]:
+    if source is None:
+        return {}
+    return {"source_type": ContentType.objects.get_for_model(source), "source_id": source.pk}
+
+
+def deadline_open(
+    *,
+    case: Case,
+    kind: DeadlineKind,
+    label: str,
+    starts_on: date,
+    due_on: date,
+    source: models.Model | None = None,
+    legal_basis: LegalBasis | None = None,
+    assignee: User | None = None,
+    provisional: bool = False,
+) -> Deadline:
+    """Track a dated duty on a case; compute ``due_on`` with :mod:`lastmile.core.periods`
+    (``period_end_provisional`` gives ``provisional`` for years not yet scheduled). A duty about
+    one row of the owning app (a clue, a freeze) names that row as ``source``."""
+    require_kind(kind, DeadlineKind)
+    return Deadline.objects.create(
+        provisional=provisional,
+        court=case.court,
+        case=case,
+        kind=kind,
+        **_source_filter(source),
+        label=label,
+        starts_on=starts_on,
+        due_on=due_on,
+        legal_basis=legal_basis.as_dict() if legal_basis else {},
+        assignee=assignee or case.officer,
+    )
+
+
+def deadlines_open(
+    *, case: Case, kind: DeadlineKind | None = None, source: models.Model | None = None
+) -> models.QuerySet[Deadline]:
+    """The case's open deadlines, of ``kind`` and about ``source`` when given."""
+    qs = Deadline.objects.filter(case=case, done_at__isnull=True, cancelled_at__isnull=True)
+    if kind is not None:
+        require_kind(kind, DeadlineKind)
+        qs = qs.filter(kind=kind)
+    return qs.filter(**_source_filter(source))
+
+
+def deadline_complete(
+    *, case: Case, kind: DeadlineKind, source: models.Model | None = None, now: datetime
+) -> int:
+    """Mark the open deadlines of ``kind`` (about ``source`` when given) on ``case`` done;
+    returns how many."""
+    return deadlines_open(case=case, kind=kind, source=source).update(done_at=now)
+
+
+def deadline_cancel(
+    *,
+    case: Case,
+    kinds: Iterable[DeadlineKind] | None = None,
+    source: models.Model | None = None,
+    now: datetime,
+) -> int:
+    """Cancel the case's open deadlines (of ``kinds``, about ``source``, when given)."""
+    qs = deadlines_open(case=case, source=source)
+    if kinds is not None:
+        kinds = list(kinds)
+        for kind in kinds:
+            require_kind(kind, DeadlineKind)
+        qs = qs.filter(kind__in=kinds)
+    return qs.update(cancelled_at=now)
