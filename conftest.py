@@ -56,6 +56,23 @@ def _fast_password_hashing() -> object:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache_after_committed_tests(request: pytest.FixtureRequest, django_db_blocker: object) -> object:
+    """The shared cache (rate limits, login throttling) is a database table that the flush after a
+    ``transaction=True`` test does not empty (it is no model), so counters a committed test left
+    would carry into the tests after it. Other tests write it inside their rolled-back transaction."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = marker is not None and (
+        marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])
+    )
+    if committed or "live_server" in request.fixturenames:
+        from django.core.cache import caches
+
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_external_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing in the test suite may reach the internet."""
     import socket
