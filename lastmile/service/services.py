@@ -149,81 +149,128 @@ def service_dispatch(
     for party in wanted:
         if party.pk in existing:
             continue
-        addresses = [
-            a
-            for a in ElectronicAddress.objects.filter(party=party).order_by("pk")
-            if a.consent_kind or a.confirmed
-        ]
-        receipts: list[tuple[ElectronicAddress, DeliveryReceipt]] = []
-        for address in addresses:
-            message = OutgoingMessage(
-                channel=address.channel,
-                address=address.address,
-                case_number=case.number,
-                title=document.title,
-                document_number=document.number,
-                document_sha256=document.sha256,
-            )
-            receipts.append((address, port.send(message, now=now)))
-        with transaction.atomic():
-            order = ServiceOrder.objects.create(
-                court=case.court,
+        addresses = _consented_addresses(party)
+        receipts = _send_to_addresses(addresses, case=case, document=document, port=port, now=now)
+        orders.append(
+            _order_record(
                 case=case,
                 document=document,
-                recipient=party,
-                method=ServiceMethod.ELECTRONIC,
-                status=OrderStatus.SENT if addresses else OrderStatus.FAILED,
-                reason="" if addresses else "受送达人未同意电子送达或未提供电子送达地址",
-                legal_basis=BASIS_E_SERVICE.as_dict(),
-                created_at=now,
-                created_by=actor,
-            )
-            DeliveryAttempt.objects.bulk_create(
-                [
-                    DeliveryAttempt(
-                        order=order,
-                        e_address=address,
-                        channel=address.channel,
-                        address=address.address,
-                        provided=address_counts_on_arrival(address),
-                        message_id=r.message_id,
-                        status=(
-                            AttemptStatus.FAILED
-                            if not r.accepted
-                            else AttemptStatus.DELIVERED
-                            if r.delivered_at
-                            else AttemptStatus.SENT
-                        ),
-                        sent_at=now,
-                        delivered_at=r.delivered_at if r.accepted else None,
-                        read_at=r.read_at if r.accepted else None,
-                        error=r.error[:256],
-                    )
-                    for address, r in receipts
-                ]
-            )
-            case_event_record(
-                case=case,
-                kind=ServiceEvent.SENT,
-                summary=(
-                    f"向{party.name}电子送达{document.title}（{len(addresses)}个渠道）"
-                    if addresses
-                    else f"{party.name}未同意电子送达，{document.title}须另行送达"
-                ),
+                party=party,
+                addresses=addresses,
+                receipts=receipts,
                 actor=actor,
                 now=now,
-                data={
-                    "order": order.pk,
-                    "document": document.pk,
-                    "recipient": party.pk,
-                    "channels": [a.channel for a in addresses],
-                },
-                legal_basis=BASIS_E_SERVICE,
             )
-            if addresses:
-                order = _settle(order, now=now)
-        orders.append(order)
+        )
     return orders
+
+
+def _consented_addresses(party: Party) -> list[ElectronicAddress]:
+    """The party's electronic addresses with some consent (CPL 2023 art. 90), oldest first."""
+    return [
+        a
+        for a in ElectronicAddress.objects.filter(party=party).order_by("pk")
+        if a.consent_kind or a.confirmed
+    ]
+
+
+def _send_to_addresses(
+    addresses: list[ElectronicAddress],
+    *,
+    case: Case,
+    document: Document,
+    port: ElectronicServicePort,
+    now: datetime,
+) -> list[tuple[ElectronicAddress, DeliveryReceipt]]:
+    """Send the document to each address through the port (before any row is written)."""
+    receipts: list[tuple[ElectronicAddress, DeliveryReceipt]] = []
+    for address in addresses:
+        message = OutgoingMessage(
+            channel=address.channel,
+            address=address.address,
+            case_number=case.number,
+            title=document.title,
+            document_number=document.number,
+            document_sha256=document.sha256,
+        )
+        receipts.append((address, port.send(message, now=now)))
+    return receipts
+
+
+def _order_record(
+    *,
+    case: Case,
+    document: Document,
+    party: Party,
+    addresses: list[ElectronicAddress],
+    receipts: list[tuple[ElectronicAddress, DeliveryReceipt]],
+    actor: User | None,
+    now: datetime,
+) -> ServiceOrder:
+    """Write one recipient's order, its attempts and the case event in one transaction, then
+    settle the order from the receipts already in hand; no address gives a ``failed`` order."""
+    with transaction.atomic():
+        order = ServiceOrder.objects.create(
+            court=case.court,
+            case=case,
+            document=document,
+            recipient=party,
+            method=ServiceMethod.ELECTRONIC,
+            status=OrderStatus.SENT if addresses else OrderStatus.FAILED,
+            reason="" if addresses else "受送达人未同意电子送达或未提供电子送达地址",
+            legal_basis=BASIS_E_SERVICE.as_dict(),
+            created_at=now,
+            created_by=actor,
+        )
+        DeliveryAttempt.objects.bulk_create(
+            [_attempt_row(order, address, r, now=now) for address, r in receipts]
+        )
+        case_event_record(
+            case=case,
+            kind=ServiceEvent.SENT,
+            summary=(
+                f"向{party.name}电子送达{document.title}（{len(addresses)}个渠道）"
+                if addresses
+                else f"{party.name}未同意电子送达，{document.title}须另行送达"
+            ),
+            actor=actor,
+            now=now,
+            data={
+                "order": order.pk,
+                "document": document.pk,
+                "recipient": party.pk,
+                "channels": [a.channel for a in addresses],
+            },
+            legal_basis=BASIS_E_SERVICE,
+        )
+        if addresses:
+            order = _settle(order, now=now)
+    return order
+
+
+def _attempt_row(
+    order: ServiceOrder, address: ElectronicAddress, r: DeliveryReceipt, *, now: datetime
+) -> DeliveryAttempt:
+    """The (unsaved) attempt row for one channel's receipt at sending."""
+    return DeliveryAttempt(
+        order=order,
+        e_address=address,
+        channel=address.channel,
+        address=address.address,
+        provided=address_counts_on_arrival(address),
+        message_id=r.message_id,
+        status=(
+            AttemptStatus.FAILED
+            if not r.accepted
+            else AttemptStatus.DELIVERED
+            if r.delivered_at
+            else AttemptStatus.SENT
+        ),
+        sent_at=now,
+        delivered_at=r.delivered_at if r.accepted else None,
+        read_at=r.read_at if r.accepted else None,
+        error=r.error[:256],
+    )
 
 
 @transaction.atomic
