@@ -238,6 +238,7 @@ EVENT_RULES: dict[str, Rule] = {
     "measures.family_notified": HIDDEN,
     "measures.listing_published": _both("已将被执行人纳入失信被执行人名单并公布"),
     "measures.listing_removed": _both("失信被执行人信息已删除"),
+    "measures.listing_performance_updated": _both("失信被执行人名单中的履行情况已更新"),
     "measures.correction_received": _d("已收到您的失信信息纠正申请"),
     "measures.correction_decided": _d("失信信息纠正申请已审查"),
     "measures.dishonest_not_applicable": HIDDEN,

@@ -12,7 +12,7 @@ from django.db import transaction
 from lastmile.accounts.models import User
 from lastmile.cases.models import DEBTOR_ROLES, Case, CaseStatus
 
-from .guardrails import Proposal
+from .guardrails import Proposal, measure_evaluate
 from .models import Measure, MeasureKind
 from .services import enterprise_screening_record, measure_approve, measure_execute, measure_propose
 
@@ -76,33 +76,26 @@ def demo_seed_measures(*, now: datetime) -> int:
                 reason="【演示】逾期未履行生效法律文书确定的义务",
             )
             created += 1
-            if i == 0:
+            listing = Proposal(kind=MeasureKind.DISHONEST_LISTING, case=case, subject=debtor, ground=3 + i)
+            # only where the law allows it: the notices served, something owed (失信规定 2017 arts. 1, 5)
+            if i in (0, 1) and measure_evaluate(listing, now=when).verdict != "refused":
                 _take(
                     officer,
                     president,
-                    Proposal(kind=MeasureKind.DISHONEST_LISTING, case=case, subject=debtor, ground=3),
+                    listing,
                     now=when,
-                    reason="【演示】隐匿、转移财产规避执行",
+                    reason="【演示】隐匿、转移财产规避执行" if i == 0 else "【演示】拒不申报财产",
                 )
                 created += 1
-            if i == 1:
+            if i == 1 and debtor.is_person:
                 _take(
                     officer,
                     president,
-                    Proposal(kind=MeasureKind.DISHONEST_LISTING, case=case, subject=debtor, ground=4),
+                    Proposal(kind=MeasureKind.FINE, case=case, subject=debtor, amount=Decimal("10000")),
                     now=when,
-                    reason="【演示】拒不申报财产",
+                    reason="【演示】拒不报告财产",
                 )
                 created += 1
-                if debtor.is_person:
-                    _take(
-                        officer,
-                        president,
-                        Proposal(kind=MeasureKind.FINE, case=case, subject=debtor, amount=Decimal("10000")),
-                        now=when,
-                        reason="【演示】拒不报告财产",
-                    )
-                    created += 1
             if i == 2 and debtor.is_person:
                 m = _take(
                     officer,

@@ -29,6 +29,7 @@ from lastmile.core.errors import DomainError
 from lastmile.core.legal import LegalBasis, cpl
 from lastmile.core.money import format_yuan, to_money
 from lastmile.core.periods import period_end_provisional
+from lastmile.documents.models import Document, DocumentStatus
 from lastmile.parties.models import Party
 
 from . import rules
@@ -48,6 +49,9 @@ from .models import (
 )
 
 Verdict = Literal["allowed", "warn", "refused"]
+
+# Settlement statuses (enforcement.models.SettlementStatus codes) that prove ground 6.
+SETTLEMENT_BREACHED = ("defaulted", "resumed")
 
 AUCTION_HOME = "auction_home"
 VACATE = "vacate"
@@ -87,6 +91,18 @@ class Proposal:
     security_amount: Decimal = Decimal("0")
     controlled_value: Decimal = Decimal("0")
     property_ref: str = ""
+    # 失信规定 2017 art. 2: why a listing is extended by 1–3 years (see EXTENSION_FACTS).
+    extension_fact: str = ""
+    # 失信规定 2017 art. 4: the birth date when the debtor's ID does not carry one.
+    birth_date: date | None = None
+
+
+# 失信规定 2017 art. 2: the extension needs serious violence or threats (ground 2) or several
+# dishonest acts.
+EXTENSION_FACTS = {
+    "violence": "以暴力、威胁方法妨碍、抗拒执行情节严重",
+    "multiple": "具有多项失信行为",
+}
 
 
 @dataclass(frozen=True)
@@ -237,6 +253,7 @@ def _limits(p: Proposal, today: date) -> list[Reason]:
         if not p.days or not (1 <= p.days <= rules.DETENTION_MAX_DAYS):
             out.append(Reason(GuardrailReason.DETENTION_DAYS, "拘留期限为十五日以下", cpl(118), "refuse"))
     elif p.kind == MeasureKind.DISHONEST_LISTING:
+        out.extend(_listing_preconditions(p, today))
         if p.ground not in range(1, 7):
             out.append(
                 Reason(
@@ -255,6 +272,110 @@ def _limits(p: Proposal, today: date) -> list[Reason]:
                     "refuse",
                 )
             )
+    return out
+
+
+def _served(case: Case, party: Party, template_code: str, today: date) -> bool:
+    """Whether the case's document ``template_code`` has been served on ``party`` by ``today``.
+    The service orders are read through the document (the service app sits beside measures)."""
+    for doc in Document.objects.filter(case=case, template__code=template_code, status=DocumentStatus.ISSUED):
+        if doc.service_orders.filter(recipient=party, served_on__isnull=False, served_on__lte=today).exists():
+            return True
+    return False
+
+
+def _nothing_owed(case: Case, today: date) -> bool:
+    """失信规定 2017 art. 1: only a debtor who has not performed. The ledger's statement when an
+    obligation is recorded; else the claim (a case without a money claim is not judged here)."""
+    from lastmile.ledger.selectors import case_statement
+
+    statement = case_statement(case=case, as_of=today)
+    if statement is not None:
+        return statement.outstanding_total <= 0
+    return case.amount_claimed is not None and to_money(case.amount_claimed) <= 0
+
+
+def _ground_proven(p: Proposal) -> bool:
+    """Grounds 5 and 6 need their record: a 限制消费令 that took effect on this debtor in this
+    case (ground 5); a settlement of this case (or of the case it resumes) not performed (ground 6)."""
+    if p.ground == 5:
+        return Measure.objects.filter(
+            case=p.case,
+            subject=p.subject,
+            kind=MeasureKind.CONSUMPTION_RESTRICTION,
+            starts_at__isnull=False,
+        ).exists()
+    if p.ground == 6:
+        cases = [c for c in (p.case, p.case.parent) if c is not None]
+        return any(c.settlements.filter(status__in=SETTLEMENT_BREACHED).exists() for c in cases)
+    return True
+
+
+def _extension_proven(p: Proposal) -> bool:
+    if p.extension_fact == "violence":
+        return p.ground == 2
+    if p.extension_fact == "multiple":
+        return (
+            DishonestListing.objects.filter(party=p.subject).exclude(case=p.case).exists()
+            or Measure.objects.filter(
+                case=p.case,
+                subject=p.subject,
+                kind__in=(MeasureKind.FINE, MeasureKind.DETENTION),
+                starts_at__isnull=False,
+            ).exists()
+        )
+    return False
+
+
+def _listing_preconditions(p: Proposal, today: date) -> list[Reason]:
+    """What must be true before anyone is listed (失信规定 2017 arts. 1, 2, 5)."""
+    out: list[Reason] = []
+    if _nothing_owed(p.case, today):
+        out.append(
+            Reason(
+                GuardrailReason.NOTHING_OWED,
+                "被执行人已无未履行的义务，不得纳入失信被执行人名单",
+                rules.dishonest("1"),
+                "refuse",
+            )
+        )
+    if not _served(p.case, p.subject, "enforcement_notice", today):
+        out.append(
+            Reason(
+                GuardrailReason.NOTICE_NOT_SERVED,
+                "载有失信风险提示的执行通知书尚未送达被执行人",
+                rules.dishonest("5"),
+                "refuse",
+            )
+        )
+    if p.ground == 4 and not _served(p.case, p.subject, "property_report_order", today):
+        out.append(
+            Reason(
+                GuardrailReason.REPORT_ORDER_NOT_SERVED,
+                "报告财产令尚未送达被执行人，不能认定违反财产报告制度",
+                rules.dishonest("1"),
+                "refuse",
+            )
+        )
+    if p.ground in (5, 6) and not _ground_proven(p):
+        out.append(
+            Reason(
+                GuardrailReason.GROUND_NOT_PROVEN,
+                "本案没有已生效的限制消费令" if p.ground == 5 else "本案没有未按期履行的执行和解协议记录",
+                rules.dishonest("1"),
+                "refuse",
+            )
+        )
+    if p.extension_years and p.ground != 1 and not _extension_proven(p):
+        out.append(
+            Reason(
+                GuardrailReason.EXTENSION_FACTS,
+                "延长纳入期限须有以暴力、威胁方法妨碍、抗拒执行情节严重（第二项情形）"
+                "或具有多项失信行为的记录",
+                rules.dishonest("2"),
+                "refuse",
+            )
+        )
     return out
 
 
@@ -294,8 +415,19 @@ def _good_faith(p: Proposal, today: date) -> list[Reason]:
     out: list[Reason] = []
     party = p.subject
 
-    # 失信规定 2017 art. 4: minors are never listed.
-    minor = party.is_person and party.birth_date is not None and age_on(party.birth_date, today) < 18
+    # 失信规定 2017 art. 4: minors are never listed, whatever the ID type: an ID that carries no
+    # birth date (passport, other papers) needs the birth date on the party or the proposal.
+    birth = party.birth_date or p.birth_date
+    minor = party.is_person and birth is not None and age_on(birth, today) < 18
+    if p.kind == MeasureKind.DISHONEST_LISTING and party.is_person and birth is None:
+        out.append(
+            Reason(
+                GuardrailReason.BIRTH_DATE_UNKNOWN,
+                "被执行人的证件未载明出生日期，请先核实并填写出生日期（不得将未成年人纳入失信名单）",
+                rules.dishonest("4"),
+                "refuse",
+            )
+        )
     if p.kind == MeasureKind.DISHONEST_LISTING and minor:
         out.append(
             Reason(

@@ -23,6 +23,7 @@ class MeasuresEvent(EventKind):
     FAMILY_NOTIFIED = "measures.family_notified"
     LISTING_PUBLISHED = "measures.listing_published"
     LISTING_REMOVED = "measures.listing_removed"
+    LISTING_PERFORMANCE_UPDATED = "measures.listing_performance_updated"
     CORRECTION_RECEIVED = "measures.correction_received"
     CORRECTION_DECIDED = "measures.correction_decided"
     DISHONEST_NOT_APPLICABLE = "measures.dishonest_not_applicable"

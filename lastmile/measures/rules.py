@@ -11,7 +11,7 @@ from django.conf import settings
 
 from lastmile.core.legal import LegalBasis, cpl
 
-from .models import MeasureKind
+from .models import MeasureKind, MeasureStatus, RemovalGround
 
 SPC_INTERP = "最高人民法院关于适用《中华人民共和国民事诉讼法》的解释"
 DISHONEST_RULES = "最高人民法院关于公布失信被执行人名单信息的若干规定"
@@ -113,6 +113,26 @@ RELIST_BLOCK_MONTHS = 6
 GRACE_MONTHS_MIN, GRACE_MONTHS_MAX = 1, 3
 TEMPORARY_LIFT_MAX_MONTHS = 1
 HOME_VACATE_GRACE_MONTHS = 3
+
+# What closing an enforcement case ends. The keys are ``enforcement.models.ClosingMethod`` codes
+# (measures sits below enforcement and never imports it; tests/flows/test_law_closing_ends_listing.py
+# checks the codes). 失信规定 2017 art. 10: 执行完毕 (items 1, 2), 不予执行 (6), 终结执行 (7);
+# 终本 deletes only after two empty re-queries (item 4). 销案 and 驳回申请 are not grounds.
+ZHONGBEN = "no_property"
+ZHONGBEN_EMPTY_QUERIES = 2
+CLOSING_REMOVAL_GROUNDS: dict[str, str] = {
+    "completed": RemovalGround.PERFORMED,
+    "not_enforced": RemovalGround.NOT_ENFORCED,
+    "terminated": RemovalGround.TERMINATED,
+}
+# 限消规定 2015 art. 9: lifted after full performance; after 终结执行 or 不予执行 nothing remains to
+# enforce. The reason is what the 解除限制消费令 states.
+CLOSING_LIFTS_RESTRICTION: dict[str, str] = {
+    "completed": "本案已执行完毕",
+    "not_enforced": "本院已裁定不予执行",
+    "terminated": "本院已裁定终结执行",
+}
+LIFTABLE_STATUSES = (MeasureStatus.IN_FORCE, MeasureStatus.APPROVED)
 
 
 def measures_setting(key: str) -> object:

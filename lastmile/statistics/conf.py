@@ -14,7 +14,7 @@ from django.conf import settings
 
 from lastmile.core.numbers import Rounding
 
-# The six closing methods as stored on Case.closing_method (执行工作规定 2020 art. 64).
+# The names of the six closing methods (执行工作规定 2020 art. 64).
 COMPLETED = "执行完毕"
 NO_PROPERTY = "终结本次执行程序"
 TERMINATED = "终结执行"
@@ -22,6 +22,17 @@ CANCELLED = "销案"
 NOT_ENFORCED = "不予执行"
 REJECTED = "驳回申请"
 CLOSING_METHODS: tuple[str, ...] = (COMPLETED, NO_PROPERTY, TERMINATED, CANCELLED, NOT_ENFORCED, REJECTED)
+# Case.closing_method stores the enforcement.models.ClosingMethod code (issue K item 2); the
+# figures keep the names above. Labels not in this table (调解, 判决) are stored as they are.
+METHOD_CODES: dict[str, str] = {
+    COMPLETED: "completed",
+    NO_PROPERTY: "no_property",
+    TERMINATED: "terminated",
+    CANCELLED: "cancelled",
+    NOT_ENFORCED: "not_enforced",
+    REJECTED: "rejected",
+}
+METHOD_NAMES: dict[str, str] = {code: name for name, code in METHOD_CODES.items()}
 
 DEFAULTS: dict[str, Any] = {
     # 执行实施类 cases (立结案意见 2014 art. 1; the mapping to type codes is derived, docs/law.md).

@@ -51,7 +51,7 @@ from lastmile.enforcement.models import TimeLimitPause
 from lastmile.ledger.models import Receipt
 from lastmile.measures.selectors import measure_counts
 
-from .conf import CLOSING_METHODS, COMPLETED, NO_PROPERTY, StatsConfig
+from .conf import CLOSING_METHODS, COMPLETED, METHOD_CODES, METHOD_NAMES, NO_PROPERTY, StatsConfig
 from .dbfuncs import AddMonths, DaysBetween, local_date
 
 ZERO = Decimal("0.00")
@@ -218,7 +218,7 @@ def _counts(filters: Filters, config: StatsConfig) -> dict[str, Any]:
         "claimed_accepted": Sum("amount_claimed"),
     }
     for i, method in enumerate(CLOSING_METHODS):
-        aggregates[f"m{i}"] = Count("pk", filter=closed & Q(closing_method=method))
+        aggregates[f"m{i}"] = Count("pk", filter=closed & Q(closing_method=METHOD_CODES[method]))
     return _base(filters, config).aggregate(**aggregates)
 
 
@@ -451,8 +451,8 @@ def breakdown(*, filters: Filters, config: StatsConfig, by: str) -> list[Breakdo
             accepted=Count("pk"),
             closed=Count("pk", filter=closed),
             open=Count("pk", filter=_open_q(filters)),
-            completed=Count("pk", filter=closed & Q(closing_method=COMPLETED)),
-            no_property=Count("pk", filter=closed & Q(closing_method=NO_PROPERTY)),
+            completed=Count("pk", filter=closed & Q(closing_method=METHOD_CODES[COMPLETED])),
+            no_property=Count("pk", filter=closed & Q(closing_method=METHOD_CODES[NO_PROPERTY])),
             days=Sum(
                 DaysBetween(local_date("closed_at"), local_date("filed_at")),
                 filter=closed,
@@ -517,7 +517,7 @@ def closing_paths(*, filters: Filters, config: StatsConfig) -> list[PathRow]:
         acc = tracks.setdefault(t, {"by": dict.fromkeys(CLOSING_METHODS, 0), "days": {}, "open": 0})
         acc["open"] += r["o"]
         if r["n"]:
-            method = r["closing_method"] or "—"
+            method = METHOD_NAMES.get(r["closing_method"], r["closing_method"]) or "—"
             acc["by"][method] = acc["by"].get(method, 0) + r["n"]
             acc["days"][method] = acc["days"].get(method, 0) + (r["days"] or 0)
     out = []

@@ -120,3 +120,36 @@ MEASURES: list[TemplateSpec] = [
         },
     ),
 ]
+
+# Appended for issue K item 2: the documents that end a listing or a restriction.
+MEASURES += [
+    TemplateSpec(
+        code="dishonest_deletion_decision",
+        name="删除失信信息决定书",
+        title="决定书",
+        kind="decision",
+        series="决定书",
+        body=_ENF_PARTIES
+        + """本院在执行{{ case.number }}一案中，于{{ listed_on|cn_date }}将被执行人{{ debtor }}纳入失信被执行人名单。现因{{ ground }}，依照《最高人民法院关于公布失信被执行人名单信息的若干规定》第十条的规定，决定如下：
+删除被执行人{{ debtor }}的失信信息。
+本决定一经作出即生效。
+"""
+        + _COURT_SIGN,
+        required=("debtor", "listed_on", "ground"),
+        sample={"debtor": "王小明", "listed_on": "2025-03-10", "ground": "本案已执行完毕"},
+    ),
+    TemplateSpec(
+        code="consumption_restriction_lift_order",
+        name="解除限制消费令",
+        title="解除限制消费令",
+        kind="order",
+        body="""{% for p in respondents %}
+< {{ p.name }}：
+{% endfor %}
+本院于{{ restricted_on|cn_date }}对你（你单位）{{ case.number }}一案发出限制消费令。现因{{ reason }}，依照《最高人民法院关于限制被执行人高消费及有关消费的若干规定》第九条的规定，解除对{{ restricted }}的限制消费措施，并在原通知或者公告的范围内通知或者公告。
+"""
+        + _COURT_SIGN,
+        required=("restricted", "restricted_on", "reason"),
+        sample={"restricted": "王小明", "restricted_on": "2025-03-10", "reason": "本案已执行完毕"},
+    ),
+]

@@ -22,6 +22,7 @@ from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.core.legal import LegalBasis
 from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 from lastmile.ledger.services import amount_outstanding
+from lastmile.measures.services import measures_case_closed, measures_requery_recorded
 
 from .. import rules
 from ..models import (
@@ -73,7 +74,7 @@ def _close(
         now=now,
         legal_basis=legal_basis,
         data={"method": method, "reason": reason, **(data or {})},
-        closing_method=str(label),
+        closing_method=method,
     )
     ec.closing_method = method
     ec.closing_reason = reason[:256]
@@ -84,6 +85,7 @@ def _close(
         pending.status = ApprovalStatus.REFUSED
         pending.decision_note = "案件已结案"
         pending.save(update_fields=["status", "decision_note"])
+    measures_case_closed(case=case, method=method, actor=actor, now=now)
 
 
 @transaction.atomic
@@ -263,4 +265,12 @@ def requery_record(
         legal_basis=rules.BASIS_ZHONGBEN_AFTER,
     )
     _requery_deadline_next(case=locked)
+    measures_requery_recorded(
+        case=locked,
+        empty_queries=PropertyRequery.objects.filter(case=locked, cancelled=False, done_on__isnull=False)
+        .exclude(result=InquiryResult.FOUND)
+        .count(),
+        actor=actor,
+        now=now,
+    )
     return row

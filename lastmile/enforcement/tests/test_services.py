@@ -293,7 +293,7 @@ def test_closing_methods_need_their_conditions(file_case, officer):
         case=case, method=ClosingMethod.TERMINATED, ground="withdrawn", actor=officer, now=at(2025, 3, 4)
     )
     case.refresh_from_db()
-    assert case.closing_method == "终结执行"
+    assert case.closing_method == ClosingMethod.TERMINATED  # the code (issue K item 2), not its label
     assert case.enforcement.closing_reason.startswith("申请人撤销申请")
     assert not Deadline.objects.filter(case=case, done_at__isnull=True, cancelled_at__isnull=True).exists()
     # Closed is final except through the table (no clue on a case not closed by 终本).

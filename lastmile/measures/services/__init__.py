@@ -7,6 +7,7 @@ One module per family of actions:
 - :mod:`.life`: proposal, approval, execution, lifting and expiry of a measure, and the 失信 listing
   it creates;
 - :mod:`.removal`: removal, revocation and correction of listings, and "not listed" records;
+- :mod:`.closing`: what the end of an enforcement case ends (listings deleted, 限消 lifted);
 - :mod:`.review`: temporary lifting of a 限制消费令 and 复议 against 拘传, 罚款 and 拘留;
 - :mod:`.exports`: exports of the published list;
 - :mod:`.referrals`: 拒执 referrals;
@@ -18,6 +19,7 @@ Every name is re-exported here, so ``from lastmile.measures.services import meas
 that looks it up (e.g. ``lastmile.measures.services.life._take_effect``), not here.
 """
 
+from .closing import listing_removal_due, measures_case_closed, measures_requery_recorded
 from .exports import publication_export_create
 from .guardrail_inputs import (
     debtor_profile_record,
@@ -28,6 +30,7 @@ from .guardrail_inputs import (
 )
 from .life import (
     detention_family_notified,
+    listings_performance_refresh,
     listings_publish_due,
     measure_approve,
     measure_execute,
@@ -68,8 +71,10 @@ __all__ = [
     "grace_period_grant",
     "guardrail_override_grant",
     "home_designation_record",
+    "listing_removal_due",
     "listing_remove",
     "listings_auto_remove",
+    "listings_performance_refresh",
     "listings_publish_due",
     "measure_approve",
     "measure_execute",
@@ -78,7 +83,9 @@ __all__ = [
     "measure_reject",
     "measure_review_apply",
     "measure_review_decide",
+    "measures_case_closed",
     "measures_expire_due",
+    "measures_requery_recorded",
     "operation_target_assign",
     "operation_target_outcome_record",
     "publication_export_create",

@@ -22,6 +22,7 @@ from lastmile.core.errors import ConditionsNotMet, InvalidTransition, Permission
 from lastmile.core.legal import cpl
 from lastmile.core.money import format_yuan, to_money
 from lastmile.core.periods import period_end_provisional
+from lastmile.documents.models import Document, DocumentStatus
 from lastmile.measures.kinds import MeasuresDeadline, MeasuresEvent
 from lastmile.parties.selectors import party_masked_id
 
@@ -147,6 +148,8 @@ def _measure_create(
                 evaluation={
                     **evaluation.as_dict(),
                     "security_amount": str(to_money(proposal.security_amount)),
+                    "extension_fact": proposal.extension_fact,
+                    "birth_date": proposal.birth_date.isoformat() if proposal.birth_date else "",
                     "controlled_value": str(to_money(proposal.controlled_value)),
                 },
                 warnings_acknowledged=acknowledge_warnings and evaluation.verdict == "warn",
@@ -218,6 +221,8 @@ def _proposal_of(m: Measure) -> Proposal:
         summons_count=m.summons_count,
         detention_may_follow=bool(m.hours and m.hours > rules.QUESTIONING_MAX_HOURS),
         extension_years=m.extension_years,
+        extension_fact=str(ev.get("extension_fact", "")),
+        birth_date=date.fromisoformat(ev["birth_date"]) if ev.get("birth_date") else None,
         security_amount=Decimal(ev.get("security_amount", "0")),
         controlled_value=Decimal(ev.get("controlled_value", "0")),
     )
@@ -350,6 +355,63 @@ def _performance_text(case: Case, on: date) -> str:
     return "全部未履行"
 
 
+def _execution_basis(case: Case) -> str:
+    """失信规定 2017 art. 6: the 执行依据's issuer and number, for every case however it was filed:
+    as the served 执行通知书 states it (a listing needs it served, art. 5), else the case the
+    enforcement came from."""
+    notice = (
+        Document.objects.filter(case=case, template__code="enforcement_notice", status=DocumentStatus.ISSUED)
+        .order_by("-version", "-pk")
+        .first()
+    )
+    if notice is not None and notice.context.get("source_document"):
+        return str(notice.context["source_document"])[:128]
+    return case.parent.number if case.parent_id else ""  # type: ignore[union-attr]
+
+
+def listings_performance_refresh(*, now: datetime) -> int:
+    """失信规定 2017 arts. 6, 9: what the list says of the debtor's performance is kept current; a
+    payment changes it the day the sweep runs (daily, inside the 3 working days of art. 9)."""
+    today = local_date(now)
+    changed = 0
+    for pk in DishonestListing.objects.filter(
+        status__in=[ListingStatus.GRACE, ListingStatus.PUBLISHED]
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            listing = (
+                DishonestListing.objects.select_for_update(of=("self",)).select_related("case").get(pk=pk)
+            )
+            text = _performance_text(listing.case, today)
+            if (
+                listing.status not in (ListingStatus.GRACE, ListingStatus.PUBLISHED)
+                or text == listing.performance
+            ):
+                continue
+            before = listing.performance
+            listing.performance = text
+            listing.save(update_fields=["performance"])
+            case_event_record(
+                case=listing.case,
+                kind=MeasuresEvent.LISTING_PERFORMANCE_UPDATED,
+                summary=f"更正失信信息中的履行情况：{before} → {text}",
+                actor=None,
+                now=now,
+                data={"listing": listing.pk, "before": before, "after": text},
+                legal_basis=rules.dishonest("9"),
+            )
+            changed += 1
+    return changed
+
+
+def _birth_year(m: Measure) -> int | None:
+    """The year of birth published for a person (失信规定 2017 art. 6): the party's, else the one
+    given with the proposal for an ID that carries none (art. 4)."""
+    if m.subject.birth_date:
+        return m.subject.birth_date.year
+    given = (m.evaluation or {}).get("birth_date")
+    return date.fromisoformat(given).year if given else None
+
+
 def _listing_create(m: Measure, *, now: datetime) -> DishonestListing:
     """失信规定 2017 art. 6: what is published; art. 2: the period; 法发〔2019〕35号: grace."""
     party, case = m.subject, m.case
@@ -376,12 +438,12 @@ def _listing_create(m: Measure, *, now: datetime) -> DishonestListing:
                 masked_id=party_masked_id(party),
                 is_person=party.is_person,
                 sex=party.get_sex_display() if party.sex else "",
-                birth_year=party.birth_date.year if party.birth_date else None,
+                birth_year=_birth_year(m),
                 legal_representative=rep.name if rep is not None and not party.is_person else "",
                 court_name=case.court.name,
                 case_number=case.number,
                 filed_on=local_date(case.filed_at) if case.filed_at else None,
-                basis=case.parent.number if case.parent_id else "",  # type: ignore[union-attr]
+                basis=_execution_basis(case),
                 obligation=_obligation_text(case),
                 performance=_performance_text(case, decided),
                 conduct=str(DishonestGround(m.ground).label) if m.ground else "",

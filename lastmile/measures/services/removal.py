@@ -99,7 +99,7 @@ def listing_remove(
     if ground not in RemovalGround.values:
         raise ConditionsNotMet("请选择删除原因。", unmet=["ground"])
     if ground == RemovalGround.ZHONGBEN_NO_PROPERTY and (
-        listing.case.closing_method != "no_property" or query_count < 2
+        listing.case.closing_method != rules.ZHONGBEN or query_count < rules.ZHONGBEN_EMPTY_QUERIES
     ):
         raise ConditionsNotMet("终本后须经两次以上网络查询均未发现财产方可删除。", unmet=["queries"])
     return _listing_remove(listing_id, ground=ground, actor=actor, now=now, note=note)

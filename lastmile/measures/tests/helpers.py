@@ -10,6 +10,9 @@ from lastmile.accounts.models import Court, User
 from lastmile.cases.models import Case, CaseEvent, Deadline, PartyRole
 from lastmile.cases.services import PartyInRole, case_register
 from lastmile.core.identifiers import resident_id_check_char
+from lastmile.documents.catalog import TEMPLATES_BY_CODE
+from lastmile.documents.models import Document, DocumentTemplate
+from lastmile.documents.services import document_issue, templates_ensure
 from lastmile.measures.guardrails import Proposal
 from lastmile.measures.models import (
     DishonestListing,
@@ -62,6 +65,30 @@ def snapshot(case: Case) -> dict[str, Any]:
     }
 
 
+def notices_served(case: Case, party: Party, now: datetime, *, report: bool = False) -> None:
+    """The 执行通知书 (with its 失信 risk warning) and, with ``report``, the 报告财产令 issued and
+    served on ``party`` (失信规定 2017 arts. 1, 5). The service order is written through the
+    document: the service app sits beside measures, which may not import it."""
+    codes = ["enforcement_notice"] + (["property_report_order"] if report else [])
+    if not DocumentTemplate.objects.filter(code="enforcement_notice").exists():
+        templates_ensure(now=now)
+    for code in codes:
+        doc = Document.objects.filter(case=case, template__code=code).first() or document_issue(
+            case=case, template_code=code, context=dict(TEMPLATES_BY_CODE[code].sample), actor=None, now=now
+        )
+        if not doc.service_orders.filter(recipient=party).exists():
+            doc.service_orders.create(
+                court=case.court,
+                case=case,
+                recipient=party,
+                method="electronic",
+                status="served",
+                served_at=now,
+                served_on=now.date(),
+                created_at=now,
+            )
+
+
 def take(
     *,
     officer: User,
@@ -73,7 +100,10 @@ def take(
     ack: bool = False,
     **terms: Any,
 ) -> Measure:
-    """Propose and (when the 院长 must approve) approve a measure."""
+    """Propose and (when the 院长 must approve) approve a measure; a listing's notices are served
+    first."""
+    if kind == MeasureKind.DISHONEST_LISTING:
+        notices_served(case, subject, now, report=terms.get("ground") == 4)
     m = measure_propose(
         actor=officer,
         proposal=Proposal(kind=kind, case=case, subject=subject, **terms),

@@ -26,7 +26,7 @@ from lastmile.measures.models import (
 from lastmile.measures.services import listing_remove, measure_approve, measure_propose
 from lastmile.testing.concurrency import run_parallel
 
-from .helpers import list_debtor, snapshot
+from .helpers import list_debtor, notices_served, snapshot
 
 K = MeasureKind
 
@@ -34,6 +34,7 @@ K = MeasureKind
 def _propose(actor, case, subject, now, kind=K.DISHONEST_LISTING, **terms):
     if kind == K.DISHONEST_LISTING:
         terms.setdefault("ground", 3)
+        notices_served(case, subject, now, report=True)  # 失信规定 2017 arts. 1, 5
     return measure_propose(
         actor=actor,
         proposal=Proposal(kind=kind, case=case, subject=subject, **terms),

@@ -31,7 +31,7 @@ from lastmile.measures.services import (
 )
 from lastmile.testing.factories import OrganisationFactory, PersonFactory
 
-from .helpers import enforcement_case, person, snapshot, take
+from .helpers import enforcement_case, notices_served, person, snapshot, take
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,10 @@ K = MeasureKind
 
 
 def refused(officer, case, now, **kw):
-    """Propose, expect a guardrail refusal, and prove that nothing was written."""
+    """Propose, expect a guardrail refusal, and prove that nothing was written. A listing's
+    notices are served first, so that only the rule under test refuses."""
+    if kw.get("kind") == K.DISHONEST_LISTING:
+        notices_served(case, kw["subject"], now, report=True)
     before = snapshot(case)
     with pytest.raises(GuardrailRefused) as exc:
         measure_propose(actor=officer, proposal=Proposal(case=case, **kw), reason="未履行", now=now)

@@ -19,7 +19,7 @@ from lastmile.core.periods import is_working_day
 from lastmile.ledger.models import Receipt
 from lastmile.simulation.court_year import simulate_year
 from lastmile.simulation.plans import year_plans
-from lastmile.statistics.conf import stats_config
+from lastmile.statistics.conf import METHOD_NAMES, stats_config
 from lastmile.statistics.indicators import Filters, indicators_compute
 from lastmile.statistics.selectors import dashboard_for
 from lastmile.testing.factories import UserFactory
@@ -40,7 +40,7 @@ def test_small_year_recounted_by_hand():
     assert len(cases) == 150  # every filing went through enforcement_file
     filed = [c for c in cases if c.filed_at and local(c.filed_at) <= end]
     closed = [c for c in filed if c.closed_at and local(c.closed_at) <= end]
-    methods = Counter(c.closing_method for c in closed)
+    methods = Counter(METHOD_NAMES.get(c.closing_method, c.closing_method) for c in closed)
     days = sum((local(c.closed_at) - local(c.filed_at)).days for c in closed)
     claimed = sum((c.amount_claimed for c in closed), Decimal("0"))
     closed_ids = {c.pk for c in closed}

@@ -14,6 +14,7 @@ from lastmile.accounts.models import Role, Team
 from lastmile.cases.models import Case, CaseStatus
 from lastmile.enforcement.models import PauseKind, ProcedureStep, StepKind, TimeLimitPause
 from lastmile.ledger.models import Receipt
+from lastmile.statistics.conf import METHOD_CODES
 from lastmile.testing.factories import UserFactory
 
 BJ = timezone.get_fixed_timezone(480)
@@ -38,7 +39,7 @@ def make_case(court, type_code, filed, closed=None, method="", amount="0", offic
         received_at=kw.pop("received_at", filed),
         filed_at=filed,
         closed_at=closed,
-        closing_method=method,
+        closing_method=METHOD_CODES.get(method, method) if method else method,
         amount_claimed=Decimal(amount),
         officer=officer,
         team=team,

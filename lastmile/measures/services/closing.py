@@ -1,0 +1,143 @@
+"""What the end of an enforcement case ends (失信规定 2017 art. 10; 限消规定 2015 art. 9).
+
+Enforcement calls :func:`measures_case_closed` at the end of every closing and
+:func:`measures_requery_recorded` after each property re-query after 终本. The closing method
+arrives as its code (``enforcement.models.ClosingMethod`` values: measures sits below enforcement
+and never imports it; :data:`lastmile.measures.rules.CLOSING_REMOVAL_GROUNDS` maps the codes).
+
+On a ground of art. 10 the court deletes the listing within 3 working days: a
+``listing_removal`` deadline is opened on the listing (due in 3 working days), the listing is
+deleted at once (the deletion completes the deadline) and the 删除失信信息决定书 is issued.
+A listing with a fixed period is not deleted on these grounds (art. 10 last paragraph), except
+early after full performance (art. 2). The 限制消费令 is lifted, with its 解除限制消费令, where the
+execution has ended for good (执行完毕: 限消规定 2015 art. 9; 终结执行, 不予执行: nothing remains to
+enforce); after 终本 it stays (终本规定 2016 art. 9) even when the listing is deleted on ground 4.
+See docs/law.md "限制消费 (限消)" and "失信 listing and the public list".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from lastmile.accounts.models import User
+from lastmile.cases.models import Case
+from lastmile.cases.services import deadline_open
+from lastmile.core.periods import add_working_days
+from lastmile.documents.models import DocumentTemplate
+from lastmile.documents.services import document_issue, templates_ensure
+from lastmile.measures.kinds import MeasuresDeadline
+
+from .. import rules
+from ..guardrails import local_date
+from ..models import (
+    LISTED_STATUSES,
+    DishonestListing,
+    Measure,
+    MeasureKind,
+    MeasureStatus,
+    RemovalGround,
+)
+from .common import _close
+from .removal import _listing_remove
+
+
+def _issue(case: Case, code: str, context: dict[str, str], *, actor: User | None, now: datetime) -> None:
+    if not DocumentTemplate.objects.filter(code=code).exists():
+        templates_ensure(now=now)  # an installation older than the template loads it once
+    document_issue(case=case, template_code=code, context=context, actor=actor, now=now)
+
+
+def listing_removal_due(
+    listing: DishonestListing, *, ground: str, actor: User | None, now: datetime, note: str = ""
+) -> DishonestListing | None:
+    """Delete ``listing`` on an art. 10 ground: the 3-working-day deadline, the deletion and its
+    决定书. A fixed-period listing stays (art. 10 last paragraph) unless fully performed (art. 2:
+    early deletion). Returns the deleted listing, or None when it stays."""
+    if listing.period_ends_on:
+        if ground not in (RemovalGround.PERFORMED, RemovalGround.SETTLEMENT_PERFORMED):
+            return None
+        ground = RemovalGround.EARLY
+    today = local_date(now)
+    deadline_open(
+        case=listing.case,
+        kind=MeasuresDeadline.LISTING_REMOVAL,
+        source=listing,
+        label=f"删除{listing.name}的失信信息（3个工作日）",
+        starts_on=today,
+        due_on=add_working_days(today, rules.REMOVAL_WORKING_DAYS),
+        legal_basis=rules.dishonest("10"),
+    )
+    removed = _listing_remove(listing.pk, ground=ground, actor=actor, now=now, note=note)
+    _issue(
+        listing.case,
+        "dishonest_deletion_decision",
+        {
+            "debtor": listing.name,
+            "listed_on": listing.decided_on.isoformat(),
+            "ground": str(RemovalGround(ground).label),
+        },
+        actor=actor,
+        now=now,
+    )
+    return removed
+
+
+def _restrictions_lift(case: Case, *, reason: str, actor: User | None, now: datetime) -> int:
+    lifted = 0
+    for m in (
+        Measure.objects.select_for_update(of=("self",))
+        .select_related("case", "subject")
+        .filter(case=case, kind=MeasureKind.CONSUMPTION_RESTRICTION, status__in=rules.LIFTABLE_STATUSES)
+    ):
+        _close(m, status=MeasureStatus.LIFTED, reason=reason, actor=actor, now=now)
+        restricted = "、".join([m.subject.name, *(s.party.name for s in m.subjects.exclude(party=m.subject))])
+        _issue(
+            case,
+            "consumption_restriction_lift_order",
+            {
+                "restricted": restricted,
+                "restricted_on": local_date(m.starts_at or m.proposed_at).isoformat(),
+                "reason": reason,
+            },
+            actor=actor,
+            now=now,
+        )
+        lifted += 1
+    return lifted
+
+
+@transaction.atomic
+def measures_case_closed(*, case: Case, method: str, actor: User | None, now: datetime) -> None:
+    """The case was closed by ``method`` (a ``ClosingMethod`` code): delete its listings on the
+    grounds of 失信规定 2017 art. 10 and lift its 限制消费令 where the execution has ended
+    (限消规定 2015 art. 9). 终本 deletes nothing yet (see :func:`measures_requery_recorded`)."""
+    ground = rules.CLOSING_REMOVAL_GROUNDS.get(method)
+    if ground is None:
+        return
+    for listing in DishonestListing.objects.select_related("case").filter(
+        case=case, status__in=LISTED_STATUSES
+    ):
+        listing_removal_due(listing, ground=ground, actor=actor, now=now, note="结案自动删除")
+    if method in rules.CLOSING_LIFTS_RESTRICTION:
+        _restrictions_lift(case, reason=rules.CLOSING_LIFTS_RESTRICTION[method], actor=actor, now=now)
+
+
+@transaction.atomic
+def measures_requery_recorded(*, case: Case, empty_queries: int, actor: User | None, now: datetime) -> None:
+    """A property re-query after 终本 was recorded; ``empty_queries`` is how many found nothing
+    that can be executed. From the second, the listing is deleted (失信规定 2017 art. 10(4)); the
+    限制消费令 stays (终本规定 2016 art. 9)."""
+    if case.closing_method != rules.ZHONGBEN or empty_queries < rules.ZHONGBEN_EMPTY_QUERIES:
+        return
+    for listing in DishonestListing.objects.select_related("case").filter(
+        case=case, status__in=LISTED_STATUSES
+    ):
+        listing_removal_due(
+            listing,
+            ground=RemovalGround.ZHONGBEN_NO_PROPERTY,
+            actor=actor,
+            now=now,
+            note=f"终本后{empty_queries}次网络查询均未发现可供执行财产",
+        )
