@@ -114,58 +114,106 @@ def document_issue(
         now=now,
     )
     with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=case.pk).first()
-        if batch_item is not None:
-            item = BatchItem.objects.select_for_update().get(pk=batch_item.pk)
-            existing = Document.objects.filter(batch_item=item).first()
-            if existing is not None:
-                _item_done(item, existing)
-                return existing
-        index = _series_next(case, template)
-        if index != prepared.series_index:
-            prepared = _prepare(
-                case=case, template=template, version=version, extra=extra, series_index=index, now=now
-            )
-        sha = hashlib.sha256(prepared.pdf).hexdigest()
-        rel = _store(case.court, sha, prepared.pdf)
-        document = Document.objects.create(
-            court=case.court,
+        document = _issue_locked(
             case=case,
             template=template,
-            template_version=version,
-            title=template.title,
-            series=template.series,
-            series_index=prepared.series_index,
-            number=prepared.number,
-            version=1,
-            status=DocumentStatus.ISSUED,
-            context=prepared.context,
-            sha256=sha,
-            pdf_path=rel,
-            size=len(prepared.pdf),
-            seal=prepared.seal_record,
-            issued_at=now,
-            issued_by=actor,
-            batch_item=batch_item,
-        )
-        if batch_item is not None:
-            BatchItem.objects.filter(pk=batch_item.pk).update(status=ItemStatus.DONE, done_at=now, error="")
-        case_event_record(
-            case=case,
-            kind=DocumentsEvent.ISSUED,
-            summary=f"出具{template.name}，文书字号{prepared.number}",
+            version=version,
+            extra=extra,
+            prepared=prepared,
             actor=actor,
             now=now,
-            data={
-                "document": document.pk,
-                "template": template.code,
-                "version": version.number,
-                "number": prepared.number,
-                "sha256": sha,
-                "batch": batch_item.job_id if batch_item is not None else None,
-            },
+            batch_item=batch_item,
         )
     return document
+
+
+def _issue_locked(
+    *,
+    case: Case,
+    template: DocumentTemplate,
+    version: TemplateVersion,
+    extra: dict[str, Any],
+    prepared: _Prepared,
+    actor: User | None,
+    now: datetime,
+    batch_item: BatchItem | None,
+) -> Document:
+    """Under the case lock (inside the caller's transaction): recheck the batch item, confirm the
+    number (re-rendering when another document took it), store and record the document."""
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    if batch_item is not None:
+        item = BatchItem.objects.select_for_update().get(pk=batch_item.pk)
+        existing = Document.objects.filter(batch_item=item).first()
+        if existing is not None:
+            _item_done(item, existing)
+            return existing
+    index = _series_next(case, template)
+    if index != prepared.series_index:
+        prepared = _prepare(
+            case=case, template=template, version=version, extra=extra, series_index=index, now=now
+        )
+    document = _document_store(
+        case=case,
+        template=template,
+        version=version,
+        prepared=prepared,
+        actor=actor,
+        now=now,
+        batch_item=batch_item,
+    )
+    if batch_item is not None:
+        BatchItem.objects.filter(pk=batch_item.pk).update(status=ItemStatus.DONE, done_at=now, error="")
+    case_event_record(
+        case=case,
+        kind=DocumentsEvent.ISSUED,
+        summary=f"出具{template.name}，文书字号{prepared.number}",
+        actor=actor,
+        now=now,
+        data={
+            "document": document.pk,
+            "template": template.code,
+            "version": version.number,
+            "number": prepared.number,
+            "sha256": document.sha256,
+            "batch": batch_item.job_id if batch_item is not None else None,
+        },
+    )
+    return document
+
+
+def _document_store(
+    *,
+    case: Case,
+    template: DocumentTemplate,
+    version: TemplateVersion,
+    prepared: _Prepared,
+    actor: User | None,
+    now: datetime,
+    batch_item: BatchItem | None,
+) -> Document:
+    """Store the sealed PDF by its digest and create the issued document's row (version 1)."""
+    sha = hashlib.sha256(prepared.pdf).hexdigest()
+    rel = _store(case.court, sha, prepared.pdf)
+    return Document.objects.create(
+        court=case.court,
+        case=case,
+        template=template,
+        template_version=version,
+        title=template.title,
+        series=template.series,
+        series_index=prepared.series_index,
+        number=prepared.number,
+        version=1,
+        status=DocumentStatus.ISSUED,
+        context=prepared.context,
+        sha256=sha,
+        pdf_path=rel,
+        size=len(prepared.pdf),
+        seal=prepared.seal_record,
+        issued_at=now,
+        issued_by=actor,
+        batch_item=batch_item,
+    )
 
 
 def document_correct(
