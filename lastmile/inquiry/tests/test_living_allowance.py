@@ -104,6 +104,7 @@ def test_two_cases_deciding_at_once_leave_the_allowance(money_case, officer, now
     real = services._on_commit_dispatch
     calls = threading.Lock()
     seen: list[int] = []
+    finished = threading.Semaphore(0)
 
     def slow_dispatch() -> None:
         with calls:
@@ -111,12 +112,18 @@ def test_two_cases_deciding_at_once_leave_the_allowance(money_case, officer, now
             first_call = len(seen) == 1
         real()
         if first_call:
-            time.sleep(1.0)  # the first decision stays uncommitted while the other case decides
+            # The first decision stays uncommitted until the other case is seen waiting for it (no
+            # fixed sleep: on a busy machine the other thread may not even have started by then).
+            # Should the other case decide without waiting, it finishes and the asserts below fail.
+            _hold_until_blocking_another(finished)
 
     def decide(case):
         def go() -> None:
-            with transaction.atomic():
-                services._plan(services._control_lock(case), later)
+            try:
+                with transaction.atomic():
+                    services._plan(services._control_lock(case), later)
+            finally:
+                finished.release()
 
         return go
 
@@ -126,3 +133,23 @@ def test_two_cases_deciding_at_once_leave_the_allowance(money_case, officer, now
 
     assert _held_on_account() == BALANCE - allowance
     assert Order.objects.filter(kind=OrderKind.FREEZE, asset__identifier="wx-debtor").count() == 1
+
+
+def _hold_until_blocking_another(finished: threading.Semaphore, limit: float = 60.0) -> None:
+    """Return once another connection waits for a lock this transaction holds (``pg_locks`` and
+    ``pg_blocking_pids`` are live, not snapshots), or once another worker has finished; ``limit``
+    only guards against a hang."""
+    deadline = time.monotonic() + limit
+    with connection.cursor() as cur:
+        while time.monotonic() < deadline:
+            cur.execute(
+                "SELECT count(*) FROM pg_locks"
+                " WHERE NOT granted AND pg_backend_pid() = ANY(pg_blocking_pids(pid))"
+            )
+            if cur.fetchone()[0]:
+                return
+            if finished.acquire(blocking=False):
+                finished.release()
+                return
+            time.sleep(0.01)
+    raise AssertionError("the other case neither waited nor finished")
