@@ -6,6 +6,13 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: Hypothesis's default (200 ms) fails a property test whenever the
+# machine is busy enough to pause the process, and passes it on rerun. The ledger and API fuzz
+# tests already set ``deadline=None``; this covers the others (lastmile/core).
+hypothesis_settings.register_profile("lastmile", deadline=None)
+hypothesis_settings.load_profile("lastmile")
 
 
 def _db_is_postgres() -> bool:
