@@ -50,6 +50,19 @@ def dashboard_xlsx(dash: Dashboard, *, generated_at: datetime) -> bytes:
     the settings the figures were computed with."""
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
+    _sheet_indicators(wb, dash)
+    _sheet_months(wb, dash)
+    _sheets_breakdown(wb, dash)
+    _sheet_paths(wb, dash)
+    _sheet_overdue(wb, dash)
+    _sheet_settings(wb, dash, generated_at=generated_at)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _sheet_indicators(wb: Workbook, dash: Dashboard) -> None:
+    """指标: each figure of the period beside the year before, with its formula."""
     cur, prev = dash.current, dash.previous
     rows = [
         [r.group, r.label, r.current, r.previous, r.change, r.unit, r.formula] for r in figure_rows(cur, prev)
@@ -61,6 +74,10 @@ def dashboard_xlsx(dash: Dashboard, *, generated_at: datetime) -> bytes:
         rows,
         [10, 30, 22, 14, 12, 6, 40],
     )
+
+
+def _sheet_months(wb: Workbook, dash: Dashboard) -> None:
+    """按月: new and closed cases per month, beside the same month of the year before."""
     _sheet(
         wb,
         "按月",
@@ -76,6 +93,10 @@ def dashboard_xlsx(dash: Dashboard, *, generated_at: datetime) -> bytes:
         ],
         [10, 10, 10, 14, 14],
     )
+
+
+def _sheets_breakdown(wb: Workbook, dash: Dashboard) -> None:
+    """按法院, 按团队, 按承办人: one sheet for each breakdown the dashboard has rows for."""
     header = ["名称", "受理", "结案", "未结", "结案率（%）", "执行完毕", "终本", "平均结案周期（天）"]
     for title, brows in (("按法院", dash.by_court), ("按团队", dash.by_team), ("按承办人", dash.by_officer)):
         if brows:
@@ -98,6 +119,10 @@ def dashboard_xlsx(dash: Dashboard, *, generated_at: datetime) -> bytes:
                 ],
                 [22, 10, 10, 10, 12, 10, 10, 16],
             )
+
+
+def _sheet_paths(wb: Workbook, dash: Dashboard) -> None:
+    """新收案件去向: where the period's new cases went, by closing method."""
     _sheet(
         wb,
         "新收案件去向",
@@ -105,6 +130,10 @@ def dashboard_xlsx(dash: Dashboard, *, generated_at: datetime) -> bytes:
         [[p.label, p.total, *(p.by_method.get(m, 0) for m in CLOSING_METHODS), p.open] for p in dash.paths],
         [10, 10, *([14] * len(CLOSING_METHODS)), 10],
     )
+
+
+def _sheet_overdue(wb: Workbook, dash: Dashboard) -> None:
+    """超期未结: the open cases past their time limit."""
     _sheet(
         wb,
         "超期未结",
@@ -121,6 +150,11 @@ def dashboard_xlsx(dash: Dashboard, *, generated_at: datetime) -> bytes:
         ],
         [32, 12, 12, 14, 10],
     )
+
+
+def _sheet_settings(wb: Workbook, dash: Dashboard, *, generated_at: datetime) -> None:
+    """口径与设置: the scope, the periods and the settings the figures were computed with."""
+    cur, prev = dash.current, dash.previous
     cfg = dash.config
     _sheet(
         wb,
@@ -139,9 +173,6 @@ def dashboard_xlsx(dash: Dashboard, *, generated_at: datetime) -> bytes:
         ],
         [22, 80],
     )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _at(items: list[Any], i: int) -> Any:
