@@ -68,6 +68,40 @@ def batch_submit(
     worker, ``"inline"`` runs it now (demo, command line), ``"none"`` only stores it (the
     sweep will pick it up once its hold lapses).
     """
+    _submitter_check(court=court, client=client, actor=actor)
+    external_id = (external_id or "").strip()
+    content, source, filename = _payload_checked(filename=filename, content=content, rows=rows)
+    digest = _content_hash(content)
+    if not external_id:
+        external_id = f"upload-{digest[:24]}"
+    if len(external_id) > 64:
+        raise BatchRefused("批次号最多64个字符。")
+    existing = IntakeBatch.objects.filter(client=client, external_id=external_id).first()
+    if existing is not None:
+        return _replay(existing, digest, court)
+    try:
+        with transaction.atomic():
+            batch = _batch_store(
+                court=court,
+                client=client,
+                external_id=external_id,
+                digest=digest,
+                source=source,
+                filename=filename,
+                content=content,
+                actor=actor,
+                via_api=via_api,
+                now=now,
+            )
+    except IntegrityError:
+        existing = IntakeBatch.objects.get(client=client, external_id=external_id)
+        return _replay(existing, digest, court)
+    batch = _batch_start(batch, process=process, now=now)
+    return BatchSubmission(batch=batch, replayed=False)
+
+
+def _submitter_check(*, court: Court, client: InstitutionClient, actor: User | None) -> None:
+    """A staff ``actor`` needs ``filing.batch`` in ``court``; the client must be allowed to file there."""
     if actor is not None:
         require(actor, "filing.batch", court=court)
     if not client_may_file(client, court):
@@ -76,7 +110,13 @@ def batch_submit(
             code=FilingErrorCode.COURT_NOT_ALLOWED,
             details={"court": court.code},
         )
-    external_id = (external_id or "").strip()
+
+
+def _payload_checked(
+    *, filename: str, content: bytes | None, rows: Sequence[dict[str, Any]] | None
+) -> tuple[bytes, str, str]:
+    """The batch's bytes, source kind and file name, checked cheaply (size; an XLSX's ZIP
+    directory) before anything is stored; ``rows`` become canonical JSON."""
     if content is None and rows is None:
         raise BatchRefused("请上传文件或提交数据行。")
     if content is not None:
@@ -89,40 +129,50 @@ def batch_submit(
     if len(content) > int(filing_setting("MAX_UPLOAD_BYTES")):
         raise BatchRefused("文件过大。", details={"bytes": len(content)})
     upload_check(source, content)
-    digest = _content_hash(content)
-    if not external_id:
-        external_id = f"upload-{digest[:24]}"
-    if len(external_id) > 64:
-        raise BatchRefused("批次号最多64个字符。")
-    existing = IntakeBatch.objects.filter(client=client, external_id=external_id).first()
-    if existing is not None:
-        return _replay(existing, digest, court)
-    try:
-        with transaction.atomic():
-            batch = IntakeBatch.objects.create(
-                court=court,
-                client=client,
-                external_id=external_id,
-                content_hash=digest,
-                source=source,
-                original_name=(filename or "")[:255],
-                uploaded_by=actor,
-                via_api=via_api,
-                created_at=now,
-                lease_until=now + _lease(),
-            )
-            ext = {"xlsx": "xlsx", "csv": "csv", "json": "json"}[source]
-            batch.file.save(f"{court.code}-{batch.pk}-{digest[:12]}.{ext}", ContentFile(content), save=True)
-    except IntegrityError:
-        existing = IntakeBatch.objects.get(client=client, external_id=external_id)
-        return _replay(existing, digest, court)
+    return content, source, filename
+
+
+def _batch_store(
+    *,
+    court: Court,
+    client: InstitutionClient,
+    external_id: str,
+    digest: str,
+    source: str,
+    filename: str,
+    content: bytes,
+    actor: User | None,
+    via_api: bool,
+    now: datetime,
+) -> IntakeBatch:
+    """Create the batch row (held by a lease) and save its file (inside the caller's transaction)."""
+    batch = IntakeBatch.objects.create(
+        court=court,
+        client=client,
+        external_id=external_id,
+        content_hash=digest,
+        source=source,
+        original_name=(filename or "")[:255],
+        uploaded_by=actor,
+        via_api=via_api,
+        created_at=now,
+        lease_until=now + _lease(),
+    )
+    ext = {"xlsx": "xlsx", "csv": "csv", "json": "json"}[source]
+    batch.file.save(f"{court.code}-{batch.pk}-{digest[:12]}.{ext}", ContentFile(content), save=True)
+    return batch
+
+
+def _batch_start(batch: IntakeBatch, *, process: str, now: datetime) -> IntakeBatch:
+    """``"inline"`` processes the batch now, ``"background"`` queues it after commit, ``"none"``
+    leaves it for the sweep."""
     if process == "inline":
         batch = batch_process(batch_id=batch.pk, now=now)
     elif process == "background":
         from ..tasks import batch_process_task
 
         transaction.on_commit(lambda: batch_process_task.enqueue(batch.pk))
-    return BatchSubmission(batch=batch, replayed=False)
+    return batch
 
 
 def _replay(existing: IntakeBatch, digest: str, court: Court) -> BatchSubmission:
