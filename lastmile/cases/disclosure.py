@@ -200,6 +200,13 @@ EVENT_RULES: dict[str, Rule] = {
     "enforcement.restored": _both_served("已恢复执行"),
     "enforcement.requery_scheduled": _a("已安排终本后定期财产查询"),
     "enforcement.requery_done": _a("终本后定期财产查询已完成"),
+    # 终本 (终本规定 2016 arts. 6, 10; 民诉解释 2022 art. 517): the applicant's own opinion; the
+    # 合议庭's review and the 院长's approval are internal; the ruling and the publication are public acts.
+    "enforcement.zhongben_opinion_recorded": _a("已记录您对终结本次执行程序的意见"),
+    "enforcement.zhongben_review_recorded": HIDDEN,
+    "enforcement.zhongben_review_approved": HIDDEN,
+    "enforcement.zhongben_ruling_issued": _both_served("已作出终结本次执行程序裁定并送达"),
+    "enforcement.zhongben_published": _both_served("终本案件信息已依法公开"),
     # 查控: orders in flight are seen by nobody; a result reaches the applicant once control
     # has landed; what landed is told to both (the ruling is served on the debtor).
     "inquiry.started": HIDDEN,

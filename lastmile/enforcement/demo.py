@@ -4,6 +4,7 @@ timelines, deadlines and audit chain are genuine. Needs the demo courts and staf
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -11,11 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from lastmile.accounts.models import Court, User
-from lastmile.cases.models import Case
+from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
+from lastmile.inquiry.services import inbox_receive, inquiry_start
 from lastmile.ledger.services import CostItem, InstallmentDue, amount_outstanding
+from lastmile.measures.guardrails import Proposal
+from lastmile.measures.models import MeasureKind
+from lastmile.measures.services import dishonest_not_applicable_record, measure_approve, measure_propose
 from lastmile.parties.models import IdType, Party, PartyKind
-from lastmile.parties.services import party_upsert
+from lastmile.parties.services import e_address_record, party_upsert
 
 from .models import BasisKind, Channel, ClosingMethod, EnforcementCase, StepKind
 from .services import (
@@ -30,6 +35,7 @@ from .services import (
     settlement_installment_pay,
     settlement_record,
     time_limit_extension_request,
+    zhongben_opinion_record,
 )
 
 MARKER = "（2026）湘0104民初9001号"
@@ -85,7 +91,7 @@ def demo_seed_enforcement(*, now: datetime) -> bool:
     staff is missing."""
     if EnforcementCase.objects.filter(basis_number=MARKER).exists():
         return False
-    if User.objects.filter(username__in=["yl_lian", "wl_lian"]).count() != 2:
+    if User.objects.filter(username__in=["yl_lian", "wl_lian", "yl_yuanzhang", "wl_yuanzhang"]).count() != 4:
         return False
     _yuelu(now)
     _wuling(now)
@@ -94,6 +100,74 @@ def demo_seed_enforcement(*, now: datetime) -> bool:
 
 def _u(username: str) -> User:
     return User.objects.get(username=username)
+
+
+def _zhongben_record(
+    case: Case,
+    *,
+    judge: User,
+    president: User,
+    now: Callable[[int], datetime],
+    days: tuple[int, int, int, int],
+    not_listed_reason: str = "被执行人无履行能力，不符合纳入失信名单条件",
+) -> None:
+    """Everything 终本 needs, each fact in the app that owns it (终本规定 2016 art. 1; 民诉解释 2022
+    art. 517): the notices served on the debtors (who agreed to electronic service), a 限制消费令
+    approved by the 院长 and the reason each debtor is not listed as 失信, 网络查控 answered by every
+    institution with nothing found, the applicant interviewed and agreeing. ``days`` are how many
+    days ago the notices, the measures, the inquiry and the interview were done."""
+    notices, measures, inquiry, interview = (now(d) for d in days)
+    debtors = [cp.party for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)]
+    for debtor in debtors:
+        e_address_record(
+            party=debtor,
+            channel="sms",
+            address=debtor.phone or f"1390731{debtor.pk:04d}",
+            now=notices,
+            consent_kind="provided",
+        )
+    for kind in (StepKind.EXECUTION_NOTICE, StepKind.PROPERTY_REPORT_ORDER):
+        procedure_step_record(case=case, kind=kind, actor=judge, now=notices)
+    for debtor in debtors:
+        m = measure_propose(
+            actor=judge,
+            proposal=Proposal(kind=MeasureKind.CONSUMPTION_RESTRICTION, case=case, subject=debtor),
+            reason="经执行通知仍未履行生效法律文书确定的义务",
+            now=measures,
+            acknowledge_warnings=True,
+        )
+        measure_approve(actor=president, measure_id=m.pk, now=measures, document_number=f"{case.number}之一")
+        dishonest_not_applicable_record(
+            actor=judge, case=case, party=debtor, reason=not_listed_reason, now=measures
+        )
+    # The institutions' answers, as the inquiry inbox receives them.
+    for order in inquiry_start(case=case, actor=judge, now=inquiry):
+        inbox_receive(
+            institution=order.institution,
+            message={
+                "message_id": f"demo-{order.key}",
+                "order_id": order.key,
+                "status": "done",
+                "result": {"assets": []},
+            },
+            now=inquiry,
+        )
+    procedure_step_record(
+        case=case,
+        kind=StepKind.APPLICANT_INTERVIEW,
+        actor=judge,
+        now=interview,
+        note="告知财产调查情况及终本后果，申请执行人无异议",
+    )
+    applicant = CaseParty.objects.filter(case=case, role=PartyRole.APPLICANT).select_related("party").first()
+    zhongben_opinion_record(
+        case=case,
+        actor=judge,
+        now=interview,
+        signed_by=applicant.party.name if applicant else "申请执行人",
+        content="已知悉财产调查情况及终结本次执行程序的后果，同意终结本次执行程序",
+        agrees=True,
+    )
 
 
 def _yuelu(now: datetime) -> None:
@@ -171,7 +245,7 @@ def _yuelu(now: datetime) -> None:
     procedure_step_record(case=c3, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=ago(38))
     procedure_step_record(case=c3, kind=StepKind.PROPERTY_REPORT_ORDER, actor=officer, now=ago(38))
     procedure_step_record(
-        case=c3, kind=StepKind.ONLINE_INQUIRY, result="nothing_found", actor=officer, now=ago(30)
+        case=c3, kind=StepKind.ONSITE_INVESTIGATION, result="nothing_found", actor=officer, now=ago(30)
     )
     clue = clue_submit(
         case=c3,
@@ -187,17 +261,10 @@ def _yuelu(now: datetime) -> None:
     )
     # 4. Closed by 终本 after more than three months, re-queries scheduled.
     c4 = file("（2026）湘0104民初9004号", "152000", [debtors[2]], ago(200))
-    for kind, days in (
-        (StepKind.EXECUTION_NOTICE, 195),
-        (StepKind.PROPERTY_REPORT_ORDER, 195),
-        (StepKind.ONLINE_INQUIRY, 190),
-        (StepKind.CONSUMPTION_RESTRICTION, 185),
-        (StepKind.DISHONEST_LISTED, 185),
-        (StepKind.ONSITE_INVESTIGATION, 150),
-        (StepKind.APPLICANT_INTERVIEW, 101),
-    ):
-        result = "nothing_found" if kind in (StepKind.ONLINE_INQUIRY, StepKind.ONSITE_INVESTIGATION) else ""
-        procedure_step_record(case=c4, kind=kind, result=result, actor=judge, now=ago(days))
+    _zhongben_record(c4, judge=judge, president=_u("yl_yuanzhang"), now=ago, days=(195, 185, 120, 101))
+    procedure_step_record(
+        case=c4, kind=StepKind.ONSITE_INVESTIGATION, result="nothing_found", actor=judge, now=ago(150)
+    )
     enforcement_close(case=c4, method=ClosingMethod.NO_PROPERTY, actor=judge, now=ago(95))
     # 5. Settlement being performed: first instalment paid, the next due soon.
     c5 = file("（2026）湘0104民初9005号", "60000", [debtors[1]], ago(70))
@@ -232,9 +299,9 @@ def _yuelu(now: datetime) -> None:
     procedure_step_record(case=c7, kind=StepKind.EXECUTION_NOTICE, actor=judge, now=ago(165))
     procedure_step_record(
         case=c7,
-        kind=StepKind.ONLINE_INQUIRY,
+        kind=StepKind.ONSITE_INVESTIGATION,
         result="found",
-        note="冻结银行存款及工程款债权",
+        note="查明被执行人对发包方享有工程款债权",
         actor=judge,
         now=ago(160),
     )
@@ -289,22 +356,14 @@ def _wuling(now: datetime) -> None:
         now=ago(200),
         cause="信用卡纠纷",
     )
-    for kind, days in (
-        (StepKind.EXECUTION_NOTICE, 196),
-        (StepKind.PROPERTY_REPORT_ORDER, 196),
-        (StepKind.ONLINE_INQUIRY, 190),
-        (StepKind.CONSUMPTION_RESTRICTION, 180),
-        (StepKind.DISHONEST_NOT_APPLICABLE, 180),
-        (StepKind.APPLICANT_INTERVIEW, 100),
-    ):
-        procedure_step_record(
-            case=c2,
-            kind=kind,
-            result="nothing_found" if kind == StepKind.ONLINE_INQUIRY else "",
-            note="被执行人系残疾人，依法不纳入失信名单" if kind == StepKind.DISHONEST_NOT_APPLICABLE else "",
-            actor=judge,
-            now=ago(days),
-        )
+    _zhongben_record(
+        c2,
+        judge=judge,
+        president=_u("wl_yuanzhang"),
+        now=ago,
+        days=(196, 180, 110, 100),
+        not_listed_reason="被执行人系残疾人，依法不纳入失信名单",
+    )
     enforcement_close(case=c2, method=ClosingMethod.NO_PROPERTY, actor=judge, now=ago(90))
     clue_verify(
         clue=clue_submit(

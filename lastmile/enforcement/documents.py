@@ -15,11 +15,12 @@ from typing import Any
 from django.utils import timezone
 
 from lastmile.accounts.models import User
-from lastmile.cases.models import Case
+from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.documents.models import Document, DocumentTemplate
 from lastmile.documents.services import document_issue, templates_ensure
 from lastmile.ledger.selectors import case_statement
 from lastmile.ledger.services import case_account
+from lastmile.service.services import service_dispatch
 
 from .models import EnforcementCase, StepKind
 
@@ -50,15 +51,24 @@ def notice_context(*, case: Case, ec: EnforcementCase, as_of: date) -> dict[str,
 
 def step_documents_issue(*, case: Case, kind: str, actor: User, now: datetime) -> Document | None:
     """Issue the document that goes with a recorded step, once per case (a correction is made
-    through the documents app as a new version)."""
+    through the documents app as a new version), and serve it on the debtors through
+    :mod:`lastmile.service` (the 终本 check reads that service: 终本规定 2016 art. 1(1))."""
     code = TEMPLATE_BY_STEP.get(kind)  # type: ignore[call-overload]
     if code is None:
         return None
-    existing = Document.objects.filter(case=case, template_version__template__code=code).first()
-    if existing is not None:
-        return existing
-    if not DocumentTemplate.objects.filter(code=code).exists():
-        templates_ensure(now=now)  # a fresh installation loads the court-format templates once
-    ec = EnforcementCase.objects.get(case=case)
-    context = notice_context(case=case, ec=ec, as_of=timezone.localtime(now).date())
-    return document_issue(case=case, template_code=code, context=context, actor=actor, now=now)
+    document = Document.objects.filter(case=case, template_version__template__code=code).first()
+    if document is None:
+        if not DocumentTemplate.objects.filter(code=code).exists():
+            templates_ensure(now=now)  # a fresh installation loads the court-format templates once
+        ec = EnforcementCase.objects.get(case=case)
+        context = notice_context(case=case, ec=ec, as_of=timezone.localtime(now).date())
+        document = document_issue(case=case, template_code=code, context=context, actor=actor, now=now)
+    # Served on every debtor (民事诉讼法 2023 art. 251); a debtor already served is skipped.
+    debtors = [
+        cp.party
+        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)
+        .select_related("party")
+        .order_by("position", "pk")
+    ]
+    service_dispatch(document=document, actor=actor, now=now, recipients=debtors)
+    return document

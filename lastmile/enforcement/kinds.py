@@ -46,6 +46,11 @@ class EnforcementEvent(EventKind):
     RESTORED = "enforcement.restored"
     REQUERY_SCHEDULED = "enforcement.requery_scheduled"
     REQUERY_DONE = "enforcement.requery_done"
+    ZHONGBEN_OPINION_RECORDED = "enforcement.zhongben_opinion_recorded"
+    ZHONGBEN_REVIEW_RECORDED = "enforcement.zhongben_review_recorded"
+    ZHONGBEN_REVIEW_APPROVED = "enforcement.zhongben_review_approved"
+    ZHONGBEN_RULING_ISSUED = "enforcement.zhongben_ruling_issued"
+    ZHONGBEN_PUBLISHED = "enforcement.zhongben_published"
 
 
 class EnforcementDeadline(DeadlineKind):

@@ -120,6 +120,22 @@ class StepKind(models.TextChoices):
     APPLICANT_INTERVIEW = "applicant_interview", _("约谈申请执行人")
 
 
+# Kinds that re-typed a fact another app owns (终本规定 2016 art. 1(2), (3), (5)): the 限制消费令 and
+# the 失信 listing or its "not applicable" record are the measures app's rows, 网络查控 is the inquiry
+# app's orders and answers, a fine or detention for obstruction is a measure. Rows of these kinds
+# recorded before are kept as history; no new one is recorded, and the 终本 check ignores them.
+RETIRED_STEP_KINDS = frozenset(
+    {
+        StepKind.CONSUMPTION_RESTRICTION,
+        StepKind.DISHONEST_LISTED,
+        StepKind.DISHONEST_NOT_APPLICABLE,
+        StepKind.ONLINE_INQUIRY,
+        StepKind.OBSTRUCTION_PUNISHED,
+    }
+)
+OFFERED_STEP_KINDS = [(v, label) for v, label in StepKind.choices if v not in RETIRED_STEP_KINDS]
+
+
 class InquiryResult(models.TextChoices):
     NONE = "", _("—")
     FOUND = "found", _("发现可供执行财产")
@@ -432,5 +448,86 @@ class SettlementPayment(models.Model):
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="settlement_payment_positive"),
             models.UniqueConstraint(
                 fields=["court", "idempotency_key"], name="settlement_payment_key_per_court"
+            ),
+        ]
+
+
+class ZhongbenAssentKind(models.TextChoices):
+    """民诉解释 2022 art. 517: the applicant's signed confirmation, or the collegial panel's review
+    approved by the 院长."""
+
+    APPLICANT_OPINION = "applicant_opinion", _("申请执行人签字确认")
+    COLLEGIAL_REVIEW = "collegial_review", _("合议庭审查核实")
+
+
+class ZhongbenAssent(models.Model):
+    """What 终本 needs before the case may be closed that way (民诉解释 2022 art. 517): the
+    applicant's signed opinion agreeing to 终本, or a 合议庭 record that only counts once the 院长
+    has approved it."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="zhongben_assents")
+    kind = models.CharField(_("方式"), max_length=24, choices=ZhongbenAssentKind.choices)
+    signed_by = models.CharField(_("签字人或合议庭成员"), max_length=128)
+    signed_on = models.DateField(_("签字或合议日期"))
+    agrees = models.BooleanField(_("同意终结本次执行程序"), default=True)
+    content = models.CharField(_("意见内容"), max_length=1024)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("终本意见")
+        verbose_name_plural = _("终本意见")
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | models.Q(kind="collegial_review"),
+                name="zhongben_assent_only_review_approved",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("recorded_by")),
+                name="zhongben_assent_approver_not_recorder",
+            ),
+        ]
+
+    @property
+    def counts(self) -> bool:
+        """Whether this record satisfies art. 517 by itself."""
+        if self.kind == ZhongbenAssentKind.APPLICANT_OPINION:
+            return self.agrees
+        return self.agrees and self.approved_at is not None
+
+
+class ZhongbenPublication(models.Model):
+    """One debtor of a case closed by 终本 in the public 终本案件信息 (终本规定 2016 art. 10): the
+    fields the national list shows, the identifier masked (个人信息保护法 2021 art. 6)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="zhongben_publications")
+    party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("被执行人姓名或名称"), max_length=128)
+    masked_id = models.CharField(_("证件号码"), max_length=32, blank=True)
+    is_person = models.BooleanField(default=True)
+    sex = models.CharField(_("性别"), max_length=8, blank=True)
+    court_name = models.CharField(_("执行法院"), max_length=64)
+    case_number = models.CharField(_("案号"), max_length=40)
+    filed_on = models.DateField(_("立案时间"), null=True, blank=True)
+    closed_on = models.DateField(_("终本日期"))
+    target = models.DecimalField(_("执行标的"), max_digits=16, decimal_places=2)
+    unpaid = models.DecimalField(_("未履行金额"), max_digits=16, decimal_places=2)
+    published_on = models.DateField(_("发布日期"))
+    withdrawn_on = models.DateField(_("撤下日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("终本案件信息")
+        verbose_name_plural = _("终本案件信息")
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "party"],
+                condition=models.Q(withdrawn_on__isnull=True),
+                name="zhongben_publication_one_per_debtor",
             ),
         ]

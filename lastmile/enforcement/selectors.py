@@ -4,6 +4,7 @@ the portal has already authorised and returns only public-safe text."""
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,16 +15,25 @@ from django.db.models import Exists, OuterRef, QuerySet
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.disclosure import Side, party_events
-from lastmile.cases.models import Case, CaseStatus, Deadline
+from lastmile.cases.models import Case, CaseParty, CaseStatus, Deadline, PartyRole
 from lastmile.cases.selectors import case_get_for, cases_visible_to
 from lastmile.core.clock import court_date as _local_date
 from lastmile.core.errors import NotFound
+from lastmile.documents.models import Document
 from lastmile.enforcement.kinds import EnforcementEvent
-from lastmile.inquiry.selectors import control_in_flight
-from lastmile.measures.selectors import consumption_restriction_issued, dishonest_listing_status
+from lastmile.inquiry.selectors import control_in_flight, inquiry_coverage
+from lastmile.measures.selectors import (
+    debtors_without_restriction_in_force,
+    dishonest_listing_status,
+    obstruction_status,
+)
+from lastmile.parties.models import Party
+from lastmile.service.selectors import document_service_state, orders_of_case
 
 from . import rules
+from .documents import TEMPLATE_BY_STEP
 from .models import (
+    RETIRED_STEP_KINDS,
     ApprovalStatus,
     AssistanceRequest,
     Clue,
@@ -31,7 +41,6 @@ from .models import (
     ClueStatus,
     EmergencyAction,
     EnforcementCase,
-    InquiryResult,
     ProcedureStep,
     PropertyRequery,
     Settlement,
@@ -39,6 +48,9 @@ from .models import (
     StepKind,
     TimeLimitExtension,
     TimeLimitPause,
+    ZhongbenAssent,
+    ZhongbenAssentKind,
+    ZhongbenPublication,
 )
 from .transitions import ACTIONS, action_allowed
 
@@ -98,100 +110,116 @@ class Condition:
 
 
 ZHONGBEN_LABELS = {
-    "notice_and_report": "已发出执行通知书并责令被执行人报告财产",
-    "restriction_and_dishonest": "已发出限制消费令，并将符合条件的被执行人纳入失信名单",
+    "notice_and_report": "已发出并送达执行通知书，责令被执行人报告财产",
+    "restriction_and_dishonest": "已对每名被执行人发出限制消费令，并将符合条件的被执行人纳入失信名单",
     "property_investigation": "已穷尽财产调查措施，未发现可供执行的财产或财产不能处置",
     "three_months": "自立案之日起已超过三个月",
+    "search_and_obstruction": "被执行人下落不明的已依法查找，妨害执行的已依法处罚",
     "applicant_interviewed": "已约谈申请执行人并告知终本事宜",
+    "applicant_assent": "申请执行人签字确认，或经合议庭审查核实并经院长批准",
 }
+
+#: 网络查控 counts for 终本 when answered within this many months (终本规定 2016 art. 3 reads "已穷尽";
+#: a query older than this no longer shows what the debtor holds now: docs/law.md "Closing and 终本").
+INQUIRY_FRESH_MONTHS = 3
+
+
+def _months_before(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def _served_documents_gaps(case: Case, debtors: list[Party]) -> list[str]:
+    """终本规定 2016 art. 1(1): the 执行通知书 and the 报告财产令 issued (documents) and served on
+    every debtor (the service app's orders)."""
+    gaps = []
+    for code, title in (
+        (TEMPLATE_BY_STEP[StepKind.EXECUTION_NOTICE], "执行通知书"),
+        (TEMPLATE_BY_STEP[StepKind.PROPERTY_REPORT_ORDER], "报告财产令"),
+    ):
+        document = (
+            Document.objects.filter(case=case, template_version__template__code=code).order_by("pk").first()
+        )
+        if document is None:
+            gaps.append(f"尚未发出{title}")
+            continue
+        served = document_service_state(document).served_on
+        unserved = [p.name for p in debtors if served.get(p.pk) is None]
+        if unserved:
+            gaps.append(f"{title}尚未送达{'、'.join(unserved)}")
+    return gaps
 
 
 def zhongben_conditions(*, case: Case, as_of: date) -> list[Condition]:
-    """The five conditions of 终结本次执行程序, each read from the case's own records.
+    """The conditions of 终结本次执行程序, each read from the rows of the app that owns the fact.
 
-    终本规定 2016 art. 1 (all must hold): (1) 执行通知 and 报告财产令 issued; (2) 限制消费令
-    issued and the debtor put on the 失信 list where the conditions are met (or the reason it does
-    not apply recorded); (3) property investigation exhausted: online 查控 done with no disposable
-    property found and every applicant clue checked (art. 3; on-site investigation too when
-    ``ZHONGBEN_REQUIRE_ONSITE``), and a missing debtor searched for / obstruction punished when
-    such a situation is recorded; (4) more than 3 months since filing; (5) the applicant
-    interviewed (SPC explanation of the rule; 民诉解释 2022 art. 517).
+    终本规定 2016 art. 1 (all must hold) and 民诉解释 2022 art. 517:
 
-    Condition (2) also reads the measures app: a 限制消费令 in force and every debtor listed or
-    recorded as not listable (:mod:`lastmile.measures.selectors`).
+    1. the 执行通知书 and the 报告财产令 issued and served on every debtor (documents, service);
+    2. a 限制消费令 in force against every debtor, and every debtor on the 失信 list or recorded as
+       not listable with the reason (:mod:`lastmile.measures.selectors`);
+    3. property investigation exhausted (art. 3): 网络查控 of every debtor answered by every
+       institution within the last 3 months, no freeze still holding money and no seized
+       property awaiting disposal (:mod:`lastmile.inquiry.selectors`), every applicant clue
+       checked (on-site investigation too when ``ZHONGBEN_REQUIRE_ONSITE``);
+    4. more than 3 months since filing;
+    5. a debtor served by public notice or with a verified whereabouts clue searched for, and
+       obstruction on record (a listing for obstructing) punished by a fine, detention or a 拒执
+       referral;
+    then the applicant interviewed (约谈) and, per art. 517, the applicant's signed agreement or a
+    合议庭 review approved by the 院长.
+
+    Procedure steps of the retired kinds (:data:`~.models.RETIRED_STEP_KINDS`) are history: they
+    are not read.
     """
-    steps = list(ProcedureStep.objects.filter(case=case).order_by("done_on", "id"))
+    steps = list(ProcedureStep.objects.filter(case=case).exclude(kind__in=RETIRED_STEP_KINDS))
     kinds = {s.kind for s in steps}
-
-    def has(kind: str) -> bool:
-        return kind in kinds
-
-    out: list[Condition] = []
-
-    missing = [
-        label
-        for kind, label in (
-            (StepKind.EXECUTION_NOTICE, "执行通知书"),
-            (StepKind.PROPERTY_REPORT_ORDER, "报告财产令"),
-        )
-        if not has(kind)
+    debtors = [
+        cp.party
+        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)
+        .select_related("party")
+        .order_by("position", "pk")
     ]
-    out.append(
-        Condition(
-            "notice_and_report",
-            ZHONGBEN_LABELS["notice_and_report"],
-            not missing,
-            "尚未发出：" + "、".join(missing) if missing else "",
-        )
-    )
+
+    def condition(key: str, gaps: list[str]) -> Condition:
+        return Condition(key, ZHONGBEN_LABELS[key], not gaps, "；".join(gaps))
+
+    out: list[Condition] = [condition("notice_and_report", _served_documents_gaps(case, debtors))]
 
     gaps = []
-    # Either recorded as a step here or taken as a measure in lastmile.measures.
-    if not (has(StepKind.CONSUMPTION_RESTRICTION) or consumption_restriction_issued(case)):
-        gaps.append("尚未发出限制消费令")
+    unrestricted = debtors_without_restriction_in_force(case)
+    if unrestricted:
+        gaps.append(f"未对{'、'.join(unrestricted)}发出生效的限制消费令")
     listing = dishonest_listing_status(case)
-    if not (
-        has(StepKind.DISHONEST_LISTED)
-        or has(StepKind.DISHONEST_NOT_APPLICABLE)
-        or listing.state in ("listed", "not_applicable")
-    ):
-        gaps.append("尚未纳入失信名单，也未记录不符合纳入条件的理由")
-    out.append(
-        Condition(
-            "restriction_and_dishonest",
-            ZHONGBEN_LABELS["restriction_and_dishonest"],
-            not gaps,
-            "；".join(gaps),
-        )
-    )
+    unresolved = [p.name for p in debtors if p.pk in listing.unresolved_party_ids]
+    if unresolved:
+        gaps.append(f"{'、'.join(unresolved)}尚未纳入失信名单，也未记录不予纳入的理由")
+    out.append(condition("restriction_and_dishonest", gaps))
 
     gaps = []
-    inquiries = [s for s in steps if s.kind == StepKind.ONLINE_INQUIRY]
-    if not inquiries:
-        gaps.append("尚未进行网络查控")
-    elif inquiries[-1].result not in (InquiryResult.NOTHING_FOUND, InquiryResult.NOT_DISPOSABLE):
-        gaps.append("最近一次网络查控发现了可供执行的财产")
-    if rules.setting("ZHONGBEN_REQUIRE_ONSITE") and not has(StepKind.ONSITE_INVESTIGATION):
+    coverage = inquiry_coverage(case=case, since=_months_before(as_of, INQUIRY_FRESH_MONTHS))
+    if coverage.missing:
+        shown = "、".join(f"{who}（{where}）" for who, where in coverage.missing[:3])
+        more = f"等{len(coverage.missing)}项" if len(coverage.missing) > 3 else ""
+        gaps.append(f"近三个月内网络查控未完成：{shown}{more}")
+    if coverage.money_frozen:
+        gaps.append(f"尚有{coverage.money_frozen}项冻结款项未处理")
+    if coverage.seized:
+        gaps.append(f"尚有{coverage.seized}项查封、扣押的财产待处置")
+    onsite = [s.done_on for s in steps if s.kind == StepKind.ONSITE_INVESTIGATION]
+    if rules.setting("ZHONGBEN_REQUIRE_ONSITE") and not onsite:
         gaps.append("尚未进行现场调查")
     pending = Clue.objects.filter(case=case, status=ClueStatus.PENDING).count()
     if pending:
         gaps.append(f"尚有{pending}条线索未核查")
-    last_check = max(
-        (s.done_on for s in steps if s.kind in (StepKind.ONLINE_INQUIRY, StepKind.ONSITE_INVESTIGATION)),
-        default=None,
-    )
+    last_check = max([d for d in (coverage.last_answered_on, *onsite) if d is not None], default=None)
     for clue in Clue.objects.filter(case=case, status=ClueStatus.VALID, kind=ClueKind.ASSET):
         if clue.verified_at is None or last_check is None or _local_date(clue.verified_at) > last_check:
             gaps.append("核查属实的财产线索尚未处置或调查")
             break
-    out.append(
-        Condition(
-            "property_investigation",
-            ZHONGBEN_LABELS["property_investigation"],
-            not gaps,
-            "；".join(gaps),
-        )
-    )
+    out.append(condition("property_investigation", gaps))
 
     if case.filed_at is None:
         out.append(Condition("three_months", ZHONGBEN_LABELS["three_months"], False, "案件尚未立案"))
@@ -203,15 +231,38 @@ def zhongben_conditions(*, case: Case, as_of: date) -> list[Condition]:
             detail += "（节假日安排未公布，暂计）"
         out.append(Condition("three_months", ZHONGBEN_LABELS["three_months"], met, detail))
 
-    interviewed = has(StepKind.APPLICANT_INTERVIEW)
-    out.append(
-        Condition(
-            "applicant_interviewed",
-            ZHONGBEN_LABELS["applicant_interviewed"],
-            interviewed,
-            "" if interviewed else "尚未约谈申请执行人",
-        )
+    gaps = []
+    debtor_ids = {p.pk for p in debtors}
+    by_notice = sorted(
+        {
+            o.recipient.name
+            for o in orders_of_case(case)
+            if o.method == "public_notice" and o.recipient_id in debtor_ids
+        }
     )
+    whereabouts = Clue.objects.filter(case=case, status=ClueStatus.VALID, kind=ClueKind.WHEREABOUTS).exists()
+    if (by_notice or whereabouts) and StepKind.DEBTOR_SEARCH not in kinds:
+        why = f"{'、'.join(by_notice)}系公告送达" if by_notice else "有核查属实的下落线索"
+        gaps.append(f"{why}，尚未依法查找被执行人")
+    obstruction = obstruction_status(case)
+    if obstruction.recorded and not obstruction.punished:
+        gaps.append("被执行人妨害执行已记录，尚未依法罚款、拘留或移送追究刑事责任")
+    out.append(condition("search_and_obstruction", gaps))
+
+    interviewed = StepKind.APPLICANT_INTERVIEW in kinds
+    out.append(condition("applicant_interviewed", [] if interviewed else ["尚未约谈申请执行人"]))
+
+    assents = list(ZhongbenAssent.objects.filter(case=case))
+    gaps = []
+    if not any(a.counts for a in assents):
+        if any(
+            a.kind == ZhongbenAssentKind.COLLEGIAL_REVIEW and a.agrees and a.approved_at is None
+            for a in assents
+        ):
+            gaps.append("合议庭审查意见尚待院长批准")
+        else:
+            gaps.append("尚无申请执行人同意终本的签字确认，也无经院长批准的合议庭审查意见")
+    out.append(condition("applicant_assent", gaps))
     return out
 
 
@@ -359,6 +410,8 @@ class CaseSheet:
     requeries: list[PropertyRequery]
     restored_cases: list[Case]
     actions: list[str]
+    assents: list[ZhongbenAssent]
+    publications: list[ZhongbenPublication]
 
 
 def enforcement_sheet(*, case: Case, actor: User, today: date) -> CaseSheet:
@@ -377,4 +430,6 @@ def enforcement_sheet(*, case: Case, actor: User, today: date) -> CaseSheet:
         requeries=list(PropertyRequery.objects.filter(case=case, cancelled=False)),
         restored_cases=list(Case.objects.filter(parent=case, type_code="执恢")),
         actions=actions_available(case=case, actor=actor),
+        assents=list(ZhongbenAssent.objects.filter(case=case).select_related("approved_by")),
+        publications=list(ZhongbenPublication.objects.filter(case=case)),
     )

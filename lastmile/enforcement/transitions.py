@@ -55,6 +55,9 @@ ACTIONS: dict[str, Action] = {
     "settlement_resume": Action(
         _("和解未履行，恢复执行（执恢）"), frozenset({S.SETTLEMENT}), S.CLOSED, "enforcement.decide"
     ),
+    "zhongben_opinion": Action(_("登记申请执行人对终本的意见"), WORKING, None, "enforcement.work"),
+    "zhongben_review": Action(_("登记合议庭对终本的审查意见"), WORKING, None, "enforcement.decide"),
+    "zhongben_review_approve": Action(_("院长批准合议庭终本意见"), WORKING, None, "approve.president"),
     "close_completed": Action(_("执行完毕结案"), OPEN, S.CLOSED, "enforcement.decide"),
     "close_no_property": Action(
         _("终结本次执行程序"), frozenset({S.IN_PROGRESS}), S.CLOSED, "enforcement.decide"

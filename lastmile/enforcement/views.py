@@ -30,6 +30,7 @@ from lastmile.parties.models import IdType, PartyKind
 
 from . import selectors, services
 from .models import (
+    OFFERED_STEP_KINDS,
     AssistanceKind,
     AssistanceRequest,
     BasisKind,
@@ -42,11 +43,11 @@ from .models import (
     PriorityClaim,
     PropertyRequery,
     SettlementInstallment,
-    StepKind,
     TimeLimitExtension,
     TimeLimitPause,
     Track,
     TriageFactor,
+    ZhongbenAssent,
 )
 from .transitions import ACTIONS
 
@@ -487,6 +488,41 @@ def _h_restore(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
     return f"已立恢复执行案件{new.number}。"
 
 
+def _h_zhongben_opinion(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
+    agrees = data.get("agrees") == "1"
+    services.zhongben_opinion_record(
+        case=case,
+        actor=actor,
+        now=now,
+        signed_by=_text(data, "signed_by"),
+        content=_text(data, "content"),
+        agrees=agrees,
+        signed_on=_date(data, "signed_on", label="签字日期", required=False),
+    )
+    return (
+        "已登记申请执行人的签字意见。"
+        if agrees
+        else "已登记申请执行人不同意终本的意见，如需终本须经合议庭审查并报院长批准。"
+    )
+
+
+def _h_zhongben_review(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
+    services.zhongben_review_record(
+        case=case,
+        actor=actor,
+        now=now,
+        panel=_text(data, "panel"),
+        content=_text(data, "content"),
+        signed_on=_date(data, "signed_on", label="合议日期", required=False),
+    )
+    return "已登记合议庭审查意见，待院长批准。"
+
+
+def _h_zhongben_review_approve(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
+    services.zhongben_review_approve(review=_obj(ZhongbenAssent, case, data), actor=actor, now=now)
+    return "已批准合议庭终本审查意见。"
+
+
 def _h_requery(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
     services.requery_record(
         requery=_obj(PropertyRequery, case, data),
@@ -519,6 +555,9 @@ HANDLERS: dict[str, Handler] = {
     "settlement_resume": _h_settlement_resume,
     "restore": _h_restore,
     "requery": _h_requery,
+    "zhongben_opinion": _h_zhongben_opinion,
+    "zhongben_review": _h_zhongben_review,
+    "zhongben_review_approve": _h_zhongben_review_approve,
     **{f"close_{m}": _close_handler(m) for m in ClosingMethod.values},
 }
 
@@ -562,7 +601,10 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "today": today,
         "can": set(sheet.actions),
         "labels": {name: a.label for name, a in ACTIONS.items()},
-        "step_kinds": StepKind.choices,
+        "step_kinds": OFFERED_STEP_KINDS,
+        "pending_reviews": [
+            a for a in sheet.assents if a.kind == "collegial_review" and a.approved_at is None
+        ],
         "inquiry_results": [c for c in InquiryResult.choices if c[0]],
         "pause_kinds": [
             c

@@ -10,8 +10,9 @@ from django.db.models import F, Q, QuerySet, Sum
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
-from lastmile.cases.models import Case
+from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.cases.selectors import case_get_for
+from lastmile.core.clock import court_date
 from lastmile.core.errors import NotFound, PermissionDenied
 from lastmile.core.money import to_money
 from lastmile.ledger.services import amount_outstanding
@@ -241,10 +242,58 @@ def control_in_flight(*, case: Case) -> bool:
     ).exists()
 
 
+@dataclass(frozen=True)
+class InquiryCoverage:
+    """Where 网络查控 of a case stands for the 终本 check (终本规定 2016 art. 1(3), art. 3): the
+    (debtor, institution) pairs with no answered inquiry since ``since``, the last answer's day,
+    and the controls still holding something (money frozen, property seized awaiting disposal)."""
+
+    missing: list[tuple[str, str]]
+    last_answered_on: date | None
+    money_frozen: int
+    seized: int
+
+
+def inquiry_coverage(*, case: Case, since: date) -> InquiryCoverage:
+    """Read the case's inquiry orders and freezes: every debtor (被执行人) must have been queried at
+    every institution of the catalogue that answers inquiries, the answer received on or after
+    ``since``."""
+    debtors = list(
+        CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)
+        .select_related("party")
+        .order_by("position", "pk")
+    )
+    codes = [i.code for i in protocol.INSTITUTIONS if protocol.INQUIRE in i.ops]
+    answered: dict[tuple[int, str], date] = {}
+    for party_id, code, finished_at in Order.objects.filter(
+        case=case, kind=OrderKind.INQUIRE, status=OrderStatus.DONE, finished_at__isnull=False
+    ).values_list("party_id", "institution", "finished_at"):
+        if finished_at is None:
+            continue
+        day = court_date(finished_at)
+        key = (party_id, code)
+        if key not in answered or answered[key] < day:
+            answered[key] = day
+    missing = [
+        (cp.party.name, protocol.institution(code).name)
+        for cp in debtors
+        for code in codes
+        if answered.get((cp.party_id, code), date.min) < since
+    ]
+    holding = Freeze.objects.filter(case=case, status__in=HOLDING_STATUSES)
+    return InquiryCoverage(
+        missing=missing,
+        last_answered_on=max(answered.values(), default=None),
+        money_frozen=holding.filter(is_money=True).count(),
+        seized=holding.filter(is_money=False).count(),
+    )
+
+
 __all__ = [
     "AssetKind",
     "ControlView",
     "FreezeStatus",
+    "InquiryCoverage",
     "asset_get_for",
     "case_control",
     "case_control_get_for",
@@ -252,6 +301,7 @@ __all__ = [
     "freeze_get_for",
     "held_result_get_for",
     "held_results_queue",
+    "inquiry_coverage",
     "money_frozen_total",
     "order_get_for",
     "orders_queue",

@@ -22,6 +22,7 @@ from lastmile.core.identifiers import validate_resident_id, validate_uscc
 
 from . import rules
 from .models import (
+    DishonestGround,
     DishonestListing,
     DishonestNotApplicable,
     ListingStatus,
@@ -88,6 +89,49 @@ def dishonest_listing_status(case: Case) -> DishonestListingStatus:
     else:
         state = "none"
     return DishonestListingStatus(state, frozenset(listed), na, frozenset(unresolved))
+
+
+def debtors_without_restriction_in_force(case: Case) -> list[str]:
+    """The names of the case's debtors no 限制消费令 is in force against now (终本规定 2016 art. 1(2):
+    one for every debtor; an order that expired, was lifted or revoked no longer counts)."""
+    restricted = set(
+        Measure.objects.filter(
+            case=case, kind=MeasureKind.CONSUMPTION_RESTRICTION, status=MeasureStatus.IN_FORCE
+        ).values_list("subject_id", flat=True)
+    )
+    return [
+        cp.party.name
+        for cp in CaseParty.objects.filter(case=case, role__in=DEBTOR_ROLES)
+        .select_related("party")
+        .order_by("position", "pk")
+        if cp.party_id not in restricted
+    ]
+
+
+@dataclass(frozen=True)
+class ObstructionStatus:
+    """Obstruction of execution on record in a case and whether it was punished (终本规定 2016
+    art. 1(5)): recorded when a debtor was listed for obstructing (失信规定 2017 art. 1 ground 2);
+    punished by a fine or detention taken, or a 拒执 referral prepared."""
+
+    recorded: bool
+    punished: bool
+
+
+def obstruction_status(case: Case) -> ObstructionStatus:
+    recorded = Measure.objects.filter(
+        case=case,
+        kind=MeasureKind.DISHONEST_LISTING,
+        ground=DishonestGround.OBSTRUCTS,
+        status__in=TAKEN_STATUSES,
+    ).exists()
+    punished = (
+        Measure.objects.filter(
+            case=case, kind__in=(MeasureKind.FINE, MeasureKind.DETENTION), status__in=TAKEN_STATUSES
+        ).exists()
+        or RefusalReferral.objects.filter(case=case).exists()
+    )
+    return ObstructionStatus(recorded=recorded, punished=punished)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Enforcement test kit: an execution basis, a filed 执 case and times in Beijing. Shared by the
+"""Enforcement test kit: an execution basis, a filed 执 case, times in Beijing, and the way to a
+lawful 终本 through the real services of every app that owns one of its facts. Shared by the
 enforcement app's tests and the cross-app journeys in ``tests/flows``."""
 
 from __future__ import annotations
@@ -10,8 +11,22 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file
+from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.enforcement.models import StepKind
+from lastmile.enforcement.services import (
+    ExecutionBasisIn,
+    enforcement_file,
+    procedure_step_record,
+    zhongben_opinion_record,
+)
+from lastmile.inquiry.models import Order, OrderKind, OrderStatus
+from lastmile.inquiry.services import inbox_receive, inquiry_start
 from lastmile.ledger.services import CostItem
+from lastmile.measures.guardrails import Proposal
+from lastmile.measures.models import MeasureKind
+from lastmile.measures.services import dishonest_not_applicable_record, measure_approve, measure_propose
+from lastmile.parties.models import ElectronicAddress, Party
+from lastmile.parties.services import e_address_record
 
 BJ = timezone.get_fixed_timezone(480)
 
@@ -52,3 +67,103 @@ def file_case(yuelu, clerk, officer, bank, debtor):
         return enforcement_file(**params)
 
     return _file
+
+
+# --- The way to a lawful 终本 (终本规定 2016 art. 1; 民诉解释 2022 art. 517) ----------------------
+
+
+def _parties(case: Case, role: str) -> list[Party]:
+    return [
+        cp.party
+        for cp in CaseParty.objects.filter(case=case, role=role).select_related("party").order_by("position")
+    ]
+
+
+def e_service_consent(party: Party, now: datetime) -> ElectronicAddress:
+    """The party agreed to electronic service at an address it provided (CPL 2023 art. 90), so a
+    document sent to it is served on arrival."""
+    return e_address_record(
+        party=party, channel="sms", address=f"1380000{party.pk:04d}", now=now, consent_kind="express"
+    )
+
+
+def notices_served(case: Case, *, officer, now: datetime) -> None:
+    """执行通知书 and 报告财产令 issued and served on every debtor (art. 1(1))."""
+    for debtor in _parties(case, PartyRole.RESPONDENT):
+        e_service_consent(debtor, now)
+    for kind in (StepKind.EXECUTION_NOTICE, StepKind.PROPERTY_REPORT_ORDER):
+        procedure_step_record(case=case, kind=kind, actor=officer, now=now)
+
+
+def restrictions_in_force(case: Case, *, officer, president, now: datetime) -> None:
+    """A 限制消费令 approved by the 院长 against every debtor, and the reason each is not listed
+    as 失信 (art. 1(2))."""
+    for debtor in _parties(case, PartyRole.RESPONDENT):
+        m = measure_propose(
+            actor=officer,
+            proposal=Proposal(kind=MeasureKind.CONSUMPTION_RESTRICTION, case=case, subject=debtor),
+            reason="经执行通知仍未履行",
+            now=now,
+            acknowledge_warnings=True,
+        )
+        measure_approve(actor=president, measure_id=m.pk, now=now, document_number=f"{case.number}之一")
+        dishonest_not_applicable_record(
+            actor=officer,
+            case=case,
+            party=debtor,
+            reason="被执行人确无履行能力，不符合纳入失信名单条件",
+            now=now,
+        )
+
+
+def inquiry_answered_empty(case: Case, *, officer, now: datetime) -> list[Order]:
+    """一键查控 of every debtor at every institution, each answering that it holds nothing (art. 1(3))."""
+    orders = inquiry_start(case=case, actor=officer, now=now)
+    for order in orders:
+        inbox_receive(
+            institution=order.institution,
+            message={
+                "message_id": f"empty-{order.key}",
+                "order_id": order.key,
+                "status": "done",
+                "result": {"assets": []},
+            },
+            now=now,
+        )
+    assert (
+        not Order.objects.filter(case=case, kind=OrderKind.INQUIRE).exclude(status=OrderStatus.DONE).exists()
+    )
+    return orders
+
+
+def applicant_assent(case: Case, *, officer, now: datetime) -> None:
+    """约谈 recorded and the applicant's signed agreement to 终本 (民诉解释 2022 art. 517)."""
+    procedure_step_record(
+        case=case,
+        kind=StepKind.APPLICANT_INTERVIEW,
+        actor=officer,
+        now=now,
+        note="告知财产调查情况及终本后果",
+    )
+    applicant = _parties(case, PartyRole.APPLICANT)[0]
+    zhongben_opinion_record(
+        case=case,
+        actor=officer,
+        now=now,
+        signed_by=applicant.name,
+        content="已知悉财产调查情况及终本后果，同意终结本次执行程序",
+        agrees=True,
+    )
+
+
+def zhongben_ready(case: Case, *, officer, president, now: datetime) -> Case:
+    """Bring a filed 执 case, through the real services, to where every 终本 condition but the
+    3 months since filing holds: notices served, 限消 in force and the 失信 reason recorded for
+    every debtor, 网络查控 answered empty, the applicant interviewed and agreeing. Close it by
+    终本 more than 3 months after filing and within 3 months of ``now``."""
+    notices_served(case, officer=officer, now=now)
+    restrictions_in_force(case, officer=officer, president=president, now=now)
+    inquiry_answered_empty(case, officer=officer, now=now)
+    applicant_assent(case, officer=officer, now=now)
+    case.refresh_from_db()
+    return case

@@ -12,7 +12,7 @@ from lastmile.cases.models import Case, CaseEvent, CaseStatus, Deadline
 from lastmile.cases.selectors import audit_verify
 from lastmile.core.errors import ConditionsNotMet
 from lastmile.core.periods import period_end, period_end_months
-from lastmile.enforcement.models import ClosingMethod, PropertyRequery, StepKind, Track
+from lastmile.enforcement.models import ClosingMethod, PropertyRequery, Track
 from lastmile.enforcement.selectors import case_progress_for_party, zhongben_conditions
 from lastmile.enforcement.services import (
     clue_submit,
@@ -20,10 +20,15 @@ from lastmile.enforcement.services import (
     enforcement_close,
     enforcement_restore,
     payment_record,
-    procedure_step_record,
 )
 from lastmile.ledger.services import amount_outstanding
-from lastmile.testing.enforcement import at
+from lastmile.testing.enforcement import (
+    applicant_assent,
+    at,
+    inquiry_answered_empty,
+    notices_served,
+    restrictions_in_force,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +37,7 @@ def _open_deadline(case: Case, kind: str) -> Deadline:
     return Deadline.objects.get(case=case, kind=kind, done_at__isnull=True, cancelled_at__isnull=True)
 
 
-def test_filing_to_zhongben_to_restore_to_completed(file_case, officer, bank, debtor):
+def test_filing_to_zhongben_to_restore_to_completed(file_case, officer, president, bank, debtor):
     # Filed at the counter on Friday 26 September 2025, just before the National Day holiday.
     case = file_case(at(2025, 9, 26))
     ec = case.enforcement
@@ -56,22 +61,18 @@ def test_filing_to_zhongben_to_restore_to_completed(file_case, officer, bank, de
     assert ec.application_period_starts_on == date(2025, 1, 20)
     assert not ec.late_application
 
-    # Notice and property report order on the first working day after the holiday.
-    procedure_step_record(case=case, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=at(2025, 10, 9))
-    procedure_step_record(case=case, kind=StepKind.PROPERTY_REPORT_ORDER, actor=officer, now=at(2025, 10, 9))
+    # Notice and property report order on the first working day after the holiday, served
+    # electronically on the debtor, who agreed to it.
+    notices_served(case, officer=officer, now=at(2025, 10, 9))
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS
     assert not Deadline.objects.filter(case=case, kind="execution_notice", done_at__isnull=True).exists()
 
-    # Online inquiry finds nothing; measures follow.
-    procedure_step_record(
-        case=case, kind=StepKind.ONLINE_INQUIRY, result="nothing_found", actor=officer, now=at(2025, 10, 15)
-    )
-    procedure_step_record(
-        case=case, kind=StepKind.CONSUMPTION_RESTRICTION, actor=officer, now=at(2025, 10, 20)
-    )
-    procedure_step_record(case=case, kind=StepKind.DISHONEST_LISTED, actor=officer, now=at(2025, 10, 20))
-    procedure_step_record(case=case, kind=StepKind.APPLICANT_INTERVIEW, actor=officer, now=at(2025, 11, 20))
+    # Online inquiry finds nothing; measures follow (限消 approved by the 院长; the reason the
+    # debtor is not listed recorded); then the applicant is interviewed and agrees to 终本.
+    inquiry_answered_empty(case, officer=officer, now=at(2025, 10, 15))
+    restrictions_in_force(case, officer=officer, president=president, now=at(2025, 10, 20))
+    applicant_assent(case, officer=officer, now=at(2025, 11, 20))
 
     # 终本 before 3 months have passed is refused with the reason, and nothing changes.
     events_before = CaseEvent.objects.filter(case=case).count()
@@ -84,7 +85,9 @@ def test_filing_to_zhongben_to_restore_to_completed(file_case, officer, bank, de
         "restriction_and_dishonest": True,
         "property_investigation": True,
         "three_months": False,
+        "search_and_obstruction": True,
         "applicant_interviewed": True,
+        "applicant_assent": True,
     }
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS and case.closed_at is None
@@ -156,7 +159,7 @@ def test_filing_to_zhongben_to_restore_to_completed(file_case, officer, bank, de
         "enforcement.triaged",
         "enforcement.assigned",
         "enforcement.step.execution_notice",
-        "enforcement.step.online_inquiry",
+        "inquiry.started",
         "enforcement.closed",
         "enforcement.requery_scheduled",
         "enforcement.clue_submitted",

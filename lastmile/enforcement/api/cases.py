@@ -101,7 +101,11 @@ def case_get(request: HttpRequest, case_id: int):  # type: ignore[no-untyped-def
     return _detail(request, _case(request, case_id))
 
 
-@router.get("/cases/{case_id}/zhongben-check", response=list[ConditionOut], summary="终本五项条件核对")
+@router.get(
+    "/cases/{case_id}/zhongben-check",
+    response=list[ConditionOut],
+    summary="终本条件核对（终本规定第一条、民诉解释第五百一十七条）",
+)
 def zhongben_check(request: HttpRequest, case_id: int):  # type: ignore[no-untyped-def]
     case = _case(request, case_id)
     return [
@@ -125,7 +129,7 @@ def accept(request: HttpRequest, case_id: int):  # type: ignore[no-untyped-def]
 @router.post(
     "/cases/{case_id}/steps",
     response={201: IdOut},
-    summary="登记执行事项（通知、报告财产令、限消、失信、查控、约谈等）",
+    summary="登记执行事项（执行通知、报告财产令、现场调查、查找被执行人、约谈等）",
 )
 def step(request: HttpRequest, case_id: int, payload: StepIn):  # type: ignore[no-untyped-def]
     row = services.procedure_step_record(

@@ -200,6 +200,19 @@ class CloseIn(Schema):
     confirm_full_performance: bool = False
 
 
+class ZhongbenOpinionIn(Schema):
+    signed_by: str
+    content: str
+    agrees: bool = True
+    signed_on: date | None = None
+
+
+class ZhongbenReviewIn(Schema):
+    panel: str
+    content: str
+    signed_on: date | None = None
+
+
 class RestoreIn(Schema):
     reason: str = ""
     clue_id: int | None = None

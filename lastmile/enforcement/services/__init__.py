@@ -43,6 +43,7 @@ from .time_limit import (
     time_limit_pause_start,
 )
 from .triage import TriageResult, triage_rules_ensure, triage_rules_update, triage_score
+from .zhongben import zhongben_opinion_record, zhongben_review_approve, zhongben_review_record
 
 __all__ = [
     "ENFORCEMENT_ROLES",
@@ -81,4 +82,7 @@ __all__ = [
     "triage_rules_ensure",
     "triage_rules_update",
     "triage_score",
+    "zhongben_opinion_record",
+    "zhongben_review_approve",
+    "zhongben_review_record",
 ]

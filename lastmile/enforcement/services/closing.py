@@ -39,6 +39,7 @@ from ..selectors import zhongben_conditions
 from ..transitions import ACTIONS, CLOSE_ACTION, status_after
 from .common import InvalidFiling, _guard
 from .time_limit import _pauses_close
+from .zhongben import zhongben_publish, zhongben_ruling_issue_and_serve
 
 TERMINATION_GROUNDS = {
     "withdrawn": "申请人撤销申请",
@@ -103,9 +104,11 @@ def enforcement_close(
 
     - 执行完毕: nothing outstanding in the ledger, or the officer confirms full performance
       (non-money acts, or a payment outside the ledger) with a note.
-    - 终结本次执行程序: all five conditions of :func:`~.selectors.zhongben_conditions` hold;
-      otherwise :class:`ConditionsNotMet` lists the unmet ones. Afterwards the 6-monthly property
-      re-queries for 5 years are scheduled (终本规定 2016 art. 9).
+    - 终结本次执行程序: every condition of :func:`~.selectors.zhongben_conditions` holds
+      (终本规定 2016 art. 1; 民诉解释 2022 art. 517); otherwise :class:`ConditionsNotMet` lists the
+      unmet ones and nothing changes. Afterwards the 6-monthly property re-queries for 5 years are
+      scheduled (art. 9), the 终本裁定 is issued and served (art. 6) and the 终本 information is
+      published (art. 10).
     - 终结执行: one of the 民诉法 2023 art. 268 grounds (``ground``); "other" needs a reason.
     - 销案, 不予执行, 驳回申请: a reason.
     """
@@ -140,6 +143,8 @@ def enforcement_close(
     )
     if method == ClosingMethod.NO_PROPERTY:
         _requery_schedule(case=locked, closed_on=today, now=now)
+        zhongben_ruling_issue_and_serve(case=locked, ec=ec, actor=actor, now=now)
+        zhongben_publish(case=locked, ec=ec, closed_on=today, unpaid=data["outstanding"], now=now)
     case.refresh_from_db()
     return case
 

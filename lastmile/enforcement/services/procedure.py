@@ -22,7 +22,7 @@ from lastmile.inquiry.services import controls_reconcile, controls_release_all
 from lastmile.ledger.services import amount_outstanding, receipt_record
 
 from .. import rules
-from ..models import InquiryResult, ProcedureStep, StepKind
+from ..models import RETIRED_STEP_KINDS, InquiryResult, ProcedureStep, StepKind
 from .common import InvalidFiling, _guard
 
 _STEP_BASIS: dict[str, LegalBasis] = {
@@ -34,6 +34,15 @@ _STEP_BASIS: dict[str, LegalBasis] = {
     StepKind.ONLINE_INQUIRY: LegalBasis(rules.ZHONGBEN, "2016", "3"),
     StepKind.ONSITE_INVESTIGATION: LegalBasis(rules.ZHONGBEN, "2016", "3"),
     StepKind.APPLICANT_INTERVIEW: rules.BASIS_ZHONGBEN,
+}
+# Facts owned by other apps are recorded there, never typed here (终本规定 2016 art. 1; docs/law.md
+# "Closing and 终本").
+_RETIRED_MESSAGE: dict[str, str] = {
+    StepKind.CONSUMPTION_RESTRICTION: "限制消费令须在强制措施中提请并经院长批准后发出，不能登记为执行事项。",
+    StepKind.DISHONEST_LISTED: "纳入失信名单须在强制措施中作出决定，不能登记为执行事项。",
+    StepKind.DISHONEST_NOT_APPLICABLE: "不予纳入失信名单的理由须在强制措施中记录，不能登记为执行事项。",
+    StepKind.ONLINE_INQUIRY: "网络查控须通过查控系统发起并以协助机构的反馈为准，不能登记为执行事项。",
+    StepKind.OBSTRUCTION_PUNISHED: "对妨害执行的罚款、拘留须在强制措施中决定，不能登记为执行事项。",
 }
 _DECIDE_STEPS = {
     StepKind.CONSUMPTION_RESTRICTION,
@@ -48,6 +57,8 @@ def _step_input_check(*, case: Case, kind: str, actor: User, result: str, note: 
     have one)."""
     if kind not in StepKind.values:
         raise InvalidFiling("未知的执行事项。")
+    if kind in RETIRED_STEP_KINDS:
+        raise InvalidFiling(_RETIRED_MESSAGE[kind])
     if kind in _DECIDE_STEPS:
         require(actor, "enforcement.decide", court=case.court)
     if kind == StepKind.DISHONEST_NOT_APPLICABLE and not note.strip():
@@ -76,9 +87,10 @@ def procedure_step_record(
 ) -> ProcedureStep:
     """Record a procedural act (执行通知, 报告财产令, 限制消费, 失信, 网络查控, 现场调查, 约谈 …).
 
-    The first act moves a filed case to 办理中. 限制消费 and 失信 decisions need
-    ``enforcement.decide``; "失信 not applicable" needs the reason; an online inquiry needs its
-    result. These rows are what the 终本 check reads.
+    The first act moves a filed case to 办理中. Kinds that re-typed another app's fact
+    (:data:`~..models.RETIRED_STEP_KINDS`: 限消, 失信, 网络查控, 妨害执行处罚) are refused: those facts
+    are recorded in the measures and inquiry apps, where the 终本 check reads them. An on-site
+    investigation needs its result. The 执行通知书 and 报告财产令 are issued and served.
     """
     result = _step_input_check(case=case, kind=kind, actor=actor, result=result, note=note)
     today = _today(now)

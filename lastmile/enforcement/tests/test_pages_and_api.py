@@ -106,7 +106,7 @@ def test_refused_action_on_page_shows_chinese_error_and_changes_nothing(client, 
 def test_api_refusals_carry_codes_and_change_nothing(client, case, officer):
     client.force_login(officer)
     procedure_step_record(
-        case=case, kind=StepKind.ONLINE_INQUIRY, result="found", actor=officer, now=at(2025, 3, 3)
+        case=case, kind=StepKind.ONSITE_INVESTIGATION, result="found", actor=officer, now=at(2025, 3, 3)
     )
     before = _snapshot(case)
     r = client.post(
@@ -123,6 +123,7 @@ def test_api_refusals_carry_codes_and_change_nothing(client, case, officer):
         "property_investigation",
         "three_months",
         "applicant_interviewed",
+        "applicant_assent",
     }
     r = client.post(
         f"/api/v1/enforcement/cases/{case.pk}/installments/999/payments",
@@ -169,7 +170,7 @@ def test_api_operations(client, case, officer, clock):
     detail = client.get(f"/api/v1/enforcement/cases/{case.pk}").json()
     assert detail["status"] == CaseStatus.IN_PROGRESS
     assert "close_no_property" in detail["actions"]
-    assert len(detail["zhongben_conditions"]) == 5
+    assert len(detail["zhongben_conditions"]) == 7  # 终本规定 2016 art. 1 (5), 约谈, 民诉解释 art. 517
     listing = client.get("/api/v1/enforcement/cases?overdue=false").json()
     assert [row["number"] for row in listing] == [case.number]
     assert client.get(f"/api/v1/enforcement/cases/{case.pk}/progress").json()["number"] == case.number
@@ -245,6 +246,7 @@ def test_every_demo_case_page_renders(client, courts):
             ("zhiyuan", Role.ENFORCEMENT_OFFICER),
         ):
             UserFactory(court=courts[code], role=role, username=f"{prefix}_{suffix}", team=fast)
+        UserFactory(court=courts[code], role=Role.LEADER, username=f"{prefix}_yuanzhang", is_president=True)
     now = datetime(2026, 11, 25, 10, 0, tzinfo=at(2026, 1, 1).tzinfo)
     assert demo_seed_enforcement(now=now)
     with use_clock(FixedClock(now)):
