@@ -131,7 +131,7 @@ def test_linxiang_family_wechat_freeze_then_payment_closes_within_three_days(lin
     close_at = at(5, 10)
     case = enforcement_close(case=case, method=ClosingMethod.COMPLETED, actor=judge, now=close_at)
     assert case.status == CaseStatus.CLOSED
-    assert case.closing_method == "执行完毕"
+    assert case.closing_method == "completed"  # the ClosingMethod code (issue K item 2)
     assert case.closed_at - case.filed_at <= timedelta(days=3)
     assert not Order.objects.filter(case=case).exclude(status=OrderStatus.DONE).exists()
 

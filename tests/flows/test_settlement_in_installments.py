@@ -106,7 +106,7 @@ def test_installments_paid_on_time_close_the_case(file_case, officer):
     assert settlement.status == SettlementStatus.PERFORMED
     assert case.status == CaseStatus.CLOSED
     assert case.enforcement.closing_method == ClosingMethod.COMPLETED
-    assert case.closing_method == "执行完毕"
+    assert case.closing_method == "completed"  # the ClosingMethod code (issue K item 2)
     # The settlement replaces the judgment debt: performed in full, the case is 执行完毕 whatever
     # delay interest the ledger still computes on the original basis.
     assert amount_received(case=case) == Decimal("60000.00")

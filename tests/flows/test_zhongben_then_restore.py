@@ -103,7 +103,7 @@ def test_filing_to_zhongben_to_restore_to_completed(file_case, officer, presiden
     enforcement_close(case=case, method=ClosingMethod.NO_PROPERTY, actor=officer, now=at(2025, 12, 29))
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
-    assert case.closing_method == "终结本次执行程序"
+    assert case.closing_method == "no_property"  # the ClosingMethod code (issue K item 2)
     assert case.enforcement.closing_method == ClosingMethod.NO_PROPERTY
     # Re-query every 6 months for 5 years (终本规定 art. 9), the next one on the workbench.
     requeries = list(PropertyRequery.objects.filter(case=case).order_by("seq"))
@@ -151,7 +151,7 @@ def test_filing_to_zhongben_to_restore_to_completed(file_case, officer, presiden
     enforcement_close(case=restored, method=ClosingMethod.COMPLETED, actor=officer, now=at(2026, 2, 20))
     restored.refresh_from_db()
     assert restored.status == CaseStatus.CLOSED
-    assert restored.closing_method == "执行完毕"
+    assert restored.closing_method == "completed"
 
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
     for expected in (
