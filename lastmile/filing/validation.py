@@ -348,6 +348,22 @@ def validate_row(
     row = _Row(hmap, cells, row_number, formulas)
     result = RowResult(row_number=row_number, raw=[cell_text(c) for c in cells])
     borrower = _party(row, "borrower", "借款人", limits, required=True)
+    guarantors = _guarantors(row, hmap, borrower, limits)
+    loan = _loan_read(row, limits)
+    _loan_check(row, loan, limits)
+    if row.errors:
+        result.errors = row.errors
+        return result
+    assert borrower is not None and loan.contract_no is not None
+    result.data = _row_data(borrower, guarantors, loan)
+    return result
+
+
+def _guarantors(
+    row: _Row, hmap: HeaderMap, borrower: dict[str, Any] | None, limits: ValidationLimits
+) -> list[dict[str, Any]]:
+    """The guarantors given in the row; one with the borrower's or an earlier guarantor's
+    identity number is an error and left out."""
     guarantors: list[dict[str, Any]] = []
     for n in hmap.guarantors:
         prefix = guarantor_key(n, "x")[:-2]
@@ -360,21 +376,54 @@ def validate_row(
             row.add(guarantor_key(n, "id_number"), RowErrorCode.SAME_PARTY, f"担保人{n}与其他担保人重复")
         else:
             guarantors.append(g)
-    contract_no = row.read("contract_no", lambda v: _plain(v, max_len=64, label="合同编号"), required=True)
-    loan = row.read("loan_amount", lambda v: _amount(v, "借款金额"), required=True)
-    disbursed = row.read("disbursed_on", lambda v: _date(v, "放款日期"), required=True)
-    due = row.read("due_on", lambda v: _date(v, "到期日期"), required=True)
-    annual = row.read("annual_rate", lambda v: _rate(v, "年利率", limits.max_annual_rate))
-    overdue = row.read("overdue_rate", lambda v: _rate(v, "逾期利率", limits.max_overdue_rate))
-    principal = row.read("principal", lambda v: _amount(v, "欠款本金"), required=True)
-    interest = row.read("interest", lambda v: _amount(v, "欠付利息"))
-    penalty = row.read("penalty", lambda v: _amount(v, "罚息"))
-    claim = row.read("claim_amount", lambda v: _amount(v, "诉讼请求金额"))
-    evidence = row.read("evidence", _evidence)
-    service_phone = row.read("service_phone", lambda v: _phone(v, "送达手机"))
-    service_email = row.read("service_email", lambda v: _email(v, "送达邮箱"))
-    consent = row.read("e_service_consent", lambda v: _flag(v, "同意电子送达"))
+    return guarantors
 
+
+@dataclass
+class _Loan:
+    """The loan's cells as read from one row (``None`` where missing or refused)."""
+
+    contract_no: Any
+    loan_amount: Any
+    disbursed_on: Any
+    due_on: Any
+    annual_rate: Any
+    overdue_rate: Any
+    principal: Any
+    interest: Any
+    penalty: Any
+    claim_amount: Any
+    evidence: Any
+    service_phone: Any
+    service_email: Any
+    e_service_consent: Any
+
+
+def _loan_read(row: _Row, limits: ValidationLimits) -> _Loan:
+    """Read the loan's cells, in column order, each by its own reader."""
+    return _Loan(
+        contract_no=row.read("contract_no", lambda v: _plain(v, max_len=64, label="合同编号"), required=True),
+        loan_amount=row.read("loan_amount", lambda v: _amount(v, "借款金额"), required=True),
+        disbursed_on=row.read("disbursed_on", lambda v: _date(v, "放款日期"), required=True),
+        due_on=row.read("due_on", lambda v: _date(v, "到期日期"), required=True),
+        annual_rate=row.read("annual_rate", lambda v: _rate(v, "年利率", limits.max_annual_rate)),
+        overdue_rate=row.read("overdue_rate", lambda v: _rate(v, "逾期利率", limits.max_overdue_rate)),
+        principal=row.read("principal", lambda v: _amount(v, "欠款本金"), required=True),
+        interest=row.read("interest", lambda v: _amount(v, "欠付利息")),
+        penalty=row.read("penalty", lambda v: _amount(v, "罚息")),
+        claim_amount=row.read("claim_amount", lambda v: _amount(v, "诉讼请求金额")),
+        evidence=row.read("evidence", _evidence),
+        service_phone=row.read("service_phone", lambda v: _phone(v, "送达手机")),
+        service_email=row.read("service_email", lambda v: _email(v, "送达邮箱")),
+        e_service_consent=row.read("e_service_consent", lambda v: _flag(v, "同意电子送达")),
+    )
+
+
+def _loan_check(row: _Row, loan: _Loan, limits: ValidationLimits) -> None:
+    """The checks across the loan's fields (dates not in the future and in order, amounts
+    positive, principal within the loan). A claim not given is principal + interest + penalty."""
+    disbursed, due = loan.disbursed_on, loan.due_on
+    principal, amount = loan.principal, loan.loan_amount
     if disbursed and disbursed > limits.today:
         row.add("disbursed_on", RowErrorCode.DATE_FUTURE, f"放款日期{disbursed}晚于今天")
     if due and due > limits.today:
@@ -383,37 +432,36 @@ def validate_row(
         row.add("due_on", RowErrorCode.DATE_ORDER, f"到期日期{due}早于放款日期{disbursed}")
     if principal is not None and principal <= 0:
         row.add("principal", RowErrorCode.AMOUNT_RANGE, "欠款本金应大于零")
-    if loan is not None and loan <= 0:
+    if amount is not None and amount <= 0:
         row.add("loan_amount", RowErrorCode.AMOUNT_RANGE, "借款金额应大于零")
-    if principal is not None and loan is not None and principal > loan:
-        row.add("principal", RowErrorCode.AMOUNT_RANGE, f"欠款本金{principal}元大于借款金额{loan}元")
-    if claim is None and principal is not None and "claim_amount" not in row.refused:
-        claim = principal + (interest or 0) + (penalty or 0)
-    if claim is not None and claim <= 0:
+    if principal is not None and amount is not None and principal > amount:
+        row.add("principal", RowErrorCode.AMOUNT_RANGE, f"欠款本金{principal}元大于借款金额{amount}元")
+    if loan.claim_amount is None and principal is not None and "claim_amount" not in row.refused:
+        loan.claim_amount = principal + (loan.interest or 0) + (loan.penalty or 0)
+    if loan.claim_amount is not None and loan.claim_amount <= 0:
         row.add("claim_amount", RowErrorCode.AMOUNT_RANGE, "诉讼请求金额应大于零")
-    if row.errors:
-        result.errors = row.errors
-        return result
-    assert borrower is not None and contract_no is not None
-    result.data = {
+
+
+def _row_data(borrower: dict[str, Any], guarantors: list[dict[str, Any]], loan: _Loan) -> dict[str, Any]:
+    """The normalised data of a row without errors (amounts and dates as strings)."""
+    return {
         "borrower": borrower,
         "guarantors": guarantors,
-        "contract_no": contract_no,
-        "loan_amount": str(loan),
-        "disbursed_on": disbursed.isoformat() if disbursed else None,
-        "due_on": due.isoformat() if due else None,
-        "annual_rate": str(annual) if annual is not None else None,
-        "overdue_rate": str(overdue) if overdue is not None else None,
-        "principal": str(principal),
-        "interest": str(interest or Decimal("0.00")),
-        "penalty": str(penalty or Decimal("0.00")),
-        "claim_amount": str(claim),
-        "evidence": evidence or [],
-        "service_phone": service_phone or "",
-        "service_email": service_email or "",
-        "e_service_consent": bool(consent),
+        "contract_no": loan.contract_no,
+        "loan_amount": str(loan.loan_amount),
+        "disbursed_on": loan.disbursed_on.isoformat() if loan.disbursed_on else None,
+        "due_on": loan.due_on.isoformat() if loan.due_on else None,
+        "annual_rate": str(loan.annual_rate) if loan.annual_rate is not None else None,
+        "overdue_rate": str(loan.overdue_rate) if loan.overdue_rate is not None else None,
+        "principal": str(loan.principal),
+        "interest": str(loan.interest or Decimal("0.00")),
+        "penalty": str(loan.penalty or Decimal("0.00")),
+        "claim_amount": str(loan.claim_amount),
+        "evidence": loan.evidence or [],
+        "service_phone": loan.service_phone or "",
+        "service_email": loan.service_email or "",
+        "e_service_consent": bool(loan.e_service_consent),
     }
-    return result
 
 
 def _evidence(value: Any) -> list[str]:
