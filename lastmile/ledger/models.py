@@ -42,6 +42,16 @@ class Obligation(models.Model):
     basis_effective_on = models.DateField(_("执行依据生效日"))
     installments = models.JSONField(_("分期履行"), default=list, blank=True)
     allocation_order = models.CharField(_("约定清偿顺序"), max_length=64, blank=True)
+    # A 执恢 case continues the debt of the case it resumes: the same terms, and the payments
+    # made in that case count (法释〔2014〕8号 arts. 1–4; docs/law.md "Interest").
+    continues = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("续行原案债务"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -57,11 +67,20 @@ class Obligation(models.Model):
         ]
 
 
+class PauseKind(models.TextChoices):
+    """Why the doubled interest stops (法释〔2014〕8号 art. 3)."""
+
+    REVIEW = "review", _("审查执行依据中止或暂缓执行")
+    RETRIAL = "retrial", _("再审中止执行")
+    OTHER = "other", _("其他")
+
+
 class ObligationPause(models.Model):
     """A period in which the doubled interest does not run: 中止 or 暂缓 for reviewing the
     execution basis, or 再审 中止, not requested by the debtor (法释〔2014〕8号 art. 3)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="obligation_pauses")
+    kind = models.CharField(_("类型"), max_length=16, choices=PauseKind.choices, default=PauseKind.OTHER)
     starts_on = models.DateField(_("起始日"))
     ends_on = models.DateField(_("终止日"), null=True, blank=True)
     reason = models.CharField(_("事由"), max_length=128)

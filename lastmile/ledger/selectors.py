@@ -25,6 +25,7 @@ from .models import (
     InterestKind,
     Leg,
     Obligation,
+    ObligationPause,
     Payout,
     PayoutKind,
     PayoutStatus,
@@ -65,6 +66,18 @@ def obligation_terms(*, obligation: Obligation, pauses: list[tuple[date, date | 
     )
 
 
+def debt_cases(*, case: Case) -> list[int]:
+    """The ids of ``case`` and of the cases whose debt it continues (a 执恢 case continues the
+    case it resumes, which may itself be a 执恢 case): one debt, its payments and pauses counted
+    once across the chain (法释〔2014〕8号 arts. 1–4)."""
+    ids = [case.pk]
+    nxt = Obligation.objects.filter(case_id=case.pk).values_list("continues_id", flat=True).first()
+    while nxt is not None and nxt not in ids:
+        ids.append(nxt)
+        nxt = Obligation.objects.filter(case_id=nxt).values_list("continues_id", flat=True).first()
+    return ids
+
+
 def case_statement(*, case: Case, as_of: date) -> Statement | None:
     """The itemised statement of what the debtor owes on ``as_of`` (None without an obligation).
 
@@ -73,10 +86,15 @@ def case_statement(*, case: Case, as_of: date) -> Statement | None:
     obligation = Obligation.objects.filter(case=case).first()
     if obligation is None:
         return None
-    pauses = list(case.obligation_pauses.values_list("starts_on", "ends_on"))
+    cases = debt_cases(case=case)
+    pauses = list(
+        ObligationPause.objects.filter(case_id__in=cases)
+        .order_by("starts_on")
+        .values_list("starts_on", "ends_on")
+    )
     payments = [
         Payment(ref=str(pk), on=on, amount=amount)
-        for pk, on, amount in Receipt.objects.filter(case=case, effective_on__lte=as_of)
+        for pk, on, amount in Receipt.objects.filter(case_id__in=cases, effective_on__lte=as_of)
         .order_by("effective_on", "received_at", "pk")
         .values_list("pk", "effective_on", "amount")
     ]
@@ -332,3 +350,78 @@ def _reconcile_court(court: Court, rec: Reconciliation) -> None:
         "unclaimed": by_kind[AccountKind.UNCLAIMED],
         "pending": by_kind[AccountKind.PAYOUT_PENDING],
     }
+
+
+# --- what may still be paid out ---------------------------------------------------------------
+
+_LIVE = (PayoutStatus.REQUESTED, PayoutStatus.APPROVED, PayoutStatus.PAID)
+_CREDITOR_KINDS = (PayoutKind.APPLICANT, PayoutKind.COURT_FEE)
+
+
+def undisbursed_amount(*, case: Case) -> Decimal:
+    """Money received for ``case`` and not yet paid out: what its account holds plus payouts
+    asked for or approved and not yet settled (every receipt less every settled payout). 执行完毕
+    waits for it to be nil or for a recorded reason (docs/law.md "Case funds and distribution")."""
+    received = Receipt.objects.filter(case=case).aggregate(s=Sum("amount"))["s"] or ZERO
+    paid = Payout.objects.filter(case=case, status=PayoutStatus.PAID).aggregate(s=Sum("amount"))["s"] or ZERO
+    return to_money(received - paid)
+
+
+@dataclass(frozen=True)
+class PayeeOwed:
+    """What may still be paid out to one payee of a case, on ``as_of``. ``known`` is False when
+    no money debt is recorded for the case that measures it (nothing is known to be owed)."""
+
+    owed: Decimal
+    known: bool
+    explanation: str
+
+
+def payee_owed(*, case: Case, kind: str, payee_case: Case | None, as_of: date) -> PayeeOwed:
+    """What is owed to the payee of a payout from ``case`` and not yet asked for:
+
+    - a creditor of another case (参与分配, ``payee_case``): what that case's debtor still owes,
+      less every live payout already made out to it;
+    - the applicant and the court's fees (``applicant``, ``court_fee``): what the receipts have
+      paid of the debt (costs, interest, principal, doubled interest, 民法典 2020 art. 561 and
+      法释〔2014〕8号 art. 4), less every live payout to them, across the cases of one debt;
+    - the debtor (``debtor_refund``): the surplus, money received beyond what is owed, less
+      every live refund.
+
+    Live payouts are those asked for, approved or paid (not refused)."""
+    if payee_case is not None:
+        statement = case_statement(case=payee_case, as_of=as_of)
+        if statement is None:
+            return PayeeOwed(ZERO, False, f"案件{payee_case.number}未登记执行依据确定的金钱债务")
+        given = to_money(
+            Payout.objects.filter(payee_case=payee_case, status__in=_LIVE).aggregate(s=Sum("amount"))["s"]
+            or ZERO
+        )
+        left = to_money(statement.outstanding_total - given)
+        return PayeeOwed(
+            max(left, ZERO),
+            True,
+            f"案件{payee_case.number}尚欠{statement.outstanding_total}元，已安排发放{given}元",
+        )
+    statement = case_statement(case=case, as_of=as_of)
+    cases = debt_cases(case=case)
+    live = Payout.objects.filter(case_id__in=cases, payee_case__isnull=True, status__in=_LIVE)
+    if kind == PayoutKind.DEBTOR_REFUND:
+        refunded = to_money(
+            live.filter(kind=PayoutKind.DEBTOR_REFUND).aggregate(s=Sum("amount"))["s"] or ZERO
+        )
+        if statement is None:
+            return PayeeOwed(ZERO, False, "本案未登记执行依据确定的金钱债务，无法确定超出债务的余款")
+        return PayeeOwed(
+            max(to_money(statement.surplus - refunded), ZERO),
+            True,
+            f"超出债务的余款{statement.surplus}元，已安排退还{refunded}元",
+        )
+    given = to_money(live.filter(kind__in=_CREDITOR_KINDS).aggregate(s=Sum("amount"))["s"] or ZERO)
+    if statement is None:
+        return PayeeOwed(ZERO, False, "本案未登记执行依据确定的金钱债务，无法确定应付金额")
+    return PayeeOwed(
+        max(to_money(statement.paid_total - given), ZERO),
+        True,
+        f"已到账并清偿债务{statement.paid_total}元，已安排发放{given}元",
+    )

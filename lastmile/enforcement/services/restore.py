@@ -23,7 +23,7 @@ from lastmile.core.errors import ConditionsNotMet, Conflict
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
 from lastmile.enforcement.kinds import EnforcementEvent
-from lastmile.ledger.services import amount_outstanding, obligation_record
+from lastmile.ledger.services import amount_outstanding, obligation_continue
 
 from .. import rules
 from ..models import Channel, Clue, ClueStatus, EnforcementCase, PropertyRequery
@@ -45,7 +45,12 @@ def _restore_create(
     application_deadline: date | None = None,
     late: bool = False,
 ) -> Case:
-    """Register the 执恢 case linked to ``original`` with the remaining debt as its principal."""
+    """Register the 执恢 case linked to ``original``, continuing its debt. ``principal`` is the
+    whole remaining debt (the 执行标的 of the new case); the debt itself keeps its parts apart:
+    the new case's obligation continues the original's terms and payments, so the remaining
+    principal, general interest, costs and doubled interest are each carried as what they are,
+    and the doubled interest keeps running on the unpaid money debt other than general interest
+    from the original start date (法释〔2014〕8号 arts. 1–4; docs/law.md "Interest")."""
     today = _today(now)
     parties = [
         PartyInRole(cp.party, cp.role)
@@ -74,7 +79,7 @@ def _restore_create(
         basis_effective_on=original_ec.basis_effective_on,
         performance_deadline=original_ec.performance_deadline,
         basis_installments=original_ec.basis_installments,
-        principal=to_money(principal),
+        principal=to_money(principal),  # the case's 执行标的; the debt's parts are in the ledger
         non_money_acts=original_ec.non_money_acts,
         applied_on=today,
         application_period_starts_on=original_ec.application_period_starts_on,
@@ -84,13 +89,7 @@ def _restore_create(
         priority_claim=original_ec.priority_claim,
     )
     if principal > 0:
-        obligation_record(
-            case=new_case,
-            actor=actor,
-            now=now,
-            principal=to_money(principal),
-            basis_effective_on=original_ec.basis_effective_on,
-        )
+        obligation_continue(case=new_case, original=original, actor=actor, now=now)
     case_event_record(
         case=original,
         kind=EnforcementEvent.RESTORED,

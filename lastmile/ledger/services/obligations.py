@@ -13,13 +13,15 @@ from django.db import transaction
 from lastmile.accounts.models import User
 from lastmile.cases.models import Case
 from lastmile.cases.services import case_event_record
-from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition
+from lastmile.core.clock import court_date
+from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
+from lastmile.ledger.error_codes import LedgerErrorCode
 from lastmile.ledger.kinds import LedgerEvent
 
-from ..calculation import DELAY_INTEREST_PAUSE, parse_order
-from ..models import InterestKind, Obligation, ObligationPause
+from ..calculation import BUCKETS, DELAY_INTEREST_PAUSE, parse_order
+from ..models import InterestKind, Obligation, ObligationPause, PauseKind
 from .accounts import case_account
 
 
@@ -155,6 +157,77 @@ def obligation_record(
     return obligation
 
 
+DELAY_INTEREST_ARTS_1_4 = LegalBasis(
+    "最高人民法院关于执行程序中计算迟延履行期间的债务利息适用法律若干问题的解释", "2014", "1—4"
+)
+
+
+@transaction.atomic
+def obligation_continue(
+    *, case: Case, original: Case, actor: User | None, now: datetime
+) -> Obligation | None:
+    """The 执恢 ``case`` continues the money debt of ``original``: the same terms of the
+    execution basis (principal, general interest, costs, performance period, instalments, agreed
+    order), and every payment and pause of ``original`` counts. The debt's parts stay apart: what
+    remains of the principal, the general interest, the costs and the doubled interest is each
+    carried as what it is, and the doubled interest runs on the unpaid money debt other than
+    general interest from the day the performance period expired, never from the restoration
+    (法释〔2014〕8号 arts. 1–4; docs/law.md "Interest"). Nothing already owed becomes principal.
+
+    Returns None when ``original`` has no recorded money debt. Recording it again returns the
+    existing row."""
+    from ..selectors import case_statement
+
+    source = Obligation.objects.filter(case=original).first()
+    if source is None:
+        return None
+    existing = Obligation.objects.filter(case=case).first()
+    if existing is not None:
+        if existing.continues_id != original.pk:
+            raise Conflict("本案已登记执行依据确定的金钱债务。", details={"case": case.pk})
+        return existing
+    obligation = Obligation.objects.create(
+        case=case,
+        continues=original,
+        created_at=now,
+        **{
+            f: getattr(source, f)
+            for f in (
+                "principal",
+                "interest_kind",
+                "interest_rate",
+                "lpr_multiple",
+                "lpr_term",
+                "lpr_fixed_on",
+                "interest_start",
+                "interest_end",
+                "interest_day_basis",
+                "costs",
+                "performance_deadline",
+                "basis_effective_on",
+                "installments",
+                "allocation_order",
+            )
+        },
+    )
+    case_account(case=case)
+    statement = case_statement(case=case, as_of=court_date(now))
+    carried = statement.outstanding if statement is not None else dict.fromkeys(BUCKETS, Decimal("0.00"))
+    case_event_record(
+        case=case,
+        kind=LedgerEvent.OBLIGATION_RECORDED,
+        summary=(
+            f"续行原案{original.number}的金钱债务：本金{carried['principal']}元、一般债务利息"
+            f"{carried['interest']}元、费用{carried['costs']}元、加倍部分债务利息{carried['doubled']}元"
+        ),
+        actor=actor,
+        now=now,
+        data={"continues": original.pk, "carried": carried, "principal": obligation.principal},
+        legal_basis=DELAY_INTEREST_ARTS_1_4,
+    )
+    return obligation
+
+
 def _same(stored: object, new: object) -> bool:
     if isinstance(stored, Decimal) and isinstance(new, Decimal):
         return stored == new
@@ -174,21 +247,42 @@ def obligation_pause_record(
     now: datetime,
     reason: str,
     ends_on: date | None = None,
+    kind: str = PauseKind.OTHER,
+    requested_by_debtor: bool = False,
 ) -> ObligationPause:
-    """A period without doubled interest: 中止 or 暂缓 for reviewing the execution basis, or 再审
-    中止, not requested by the debtor (法释〔2014〕8号 art. 3). ``ends_on`` may follow later."""
+    """A period without doubled interest: 中止 or 暂缓 for reviewing the execution basis
+    (``kind="review"``, 审查), or 再审 中止 (``kind="retrial"``), not requested by the debtor
+    (法释〔2014〕8号 art. 3). Refused when the debtor asked for it: then the doubled interest runs.
+    ``ends_on`` may follow later (:func:`obligation_pause_end`)."""
+    if kind not in PauseKind.values:
+        raise InvalidAmount("不计加倍利息期间的类型无法识别。", details={"kind": kind})
+    if requested_by_debtor:
+        raise ConditionsNotMet(
+            "被执行人申请的中止或暂缓期间，仍应计算加倍部分债务利息"
+            "（《最高人民法院关于执行程序中计算迟延履行期间的债务利息适用法律若干问题的解释》第三条）。",
+            unmet=["not_requested_by_debtor"],
+            code=LedgerErrorCode.PAUSE_REQUESTED_BY_DEBTOR,
+        )
     if ends_on is not None and ends_on < starts_on:
         raise InvalidAmount("不计加倍利息期间的终止日不能早于起始日。")
+    if ObligationPause.objects.filter(case=case, ends_on__isnull=True).exists():
+        raise Conflict("本案已有尚未结束的不计加倍利息期间，请先登记其终止日。")
+    label = PauseKind(kind).label
+    reason = reason.strip() or str(label)
     pause = ObligationPause.objects.create(
-        case=case, starts_on=starts_on, ends_on=ends_on, reason=reason[:128], created_at=now
+        case=case, kind=kind, starts_on=starts_on, ends_on=ends_on, reason=reason[:128], created_at=now
     )
     case_event_record(
         case=case,
         kind=LedgerEvent.PAUSE_RECORDED,
-        summary=f"自{starts_on:%Y-%m-%d}起不计加倍部分债务利息（{reason}）",
+        summary=f"自{starts_on:%Y-%m-%d}起不计加倍部分债务利息（{label}：{reason}）",
         actor=actor,
         now=now,
-        data={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None},
+        data={
+            "kind": kind,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat() if ends_on else None,
+        },
         legal_basis=DELAY_INTEREST_PAUSE,
     )
     return pause
