@@ -99,12 +99,7 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
     ``owed − held`` (查封规定 2020 art. 19) and leaves a natural-person debtor the living allowance
     (art. 3)."""
     case = control.case
-    if case.status not in WORKING or control.released_at is not None:
-        return []
-    waiting = Order.objects.filter(
-        case_id=case.pk, kind=OrderKind.INQUIRE, round=control.round, status__in=OPEN_ORDER_STATUSES
-    ).exists()
-    if waiting and not force and (control.plan_after is None or now < control.plan_after):
+    if not _plan_due(control, now, force=force):
         return []
     if control.planned_round < control.round:
         control.planned_round = control.round
@@ -116,16 +111,47 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
     )
     if not deposits or budget <= 0:
         return []
+    candidates_assets = _candidate_assets(control, deposits)
+    if not candidates_assets:
+        return []
+    decisions = _freeze_decisions(case, deposits, candidates_assets, budget)
+    freezes = _freeze_orders_create(control, candidates_assets, decisions, now)
+    if freezes:
+        _freezes_ordered(case, freezes, decisions, owed=owed, budget=budget, now=now)
+    return freezes
+
+
+def _plan_due(control: Control, now: datetime, *, force: bool) -> bool:
+    """The case is being worked, not released, and the round's inquiries have all answered
+    (or ``force``, or ``plan_after`` has passed)."""
+    case = control.case
+    if case.status not in WORKING or control.released_at is not None:
+        return False
+    waiting = Order.objects.filter(
+        case_id=case.pk, kind=OrderKind.INQUIRE, round=control.round, status__in=OPEN_ORDER_STATUSES
+    ).exists()
+    return not waiting or force or (control.plan_after is not None and now >= control.plan_after)
+
+
+def _candidate_assets(control: Control, deposits: Sequence[Asset]) -> list[Asset]:
+    """The deposits not yet planned this round and without a pending freeze, in the configured
+    order of institutions."""
+    case = control.case
     order_index = {code: i for i, code in enumerate(institution_order())}
     pending_assets = set(
         Freeze.objects.filter(case_id=case.pk, status=FreezeStatus.PENDING).values_list("asset_id", flat=True)
     )
-    candidates_assets = sorted(
+    return sorted(
         (a for a in deposits if a.planned_round < control.round and a.pk not in pending_assets),
         key=lambda a: (order_index.get(a.institution, 999), a.pk),
     )
-    if not candidates_assets:
-        return []
+
+
+def _freeze_decisions(
+    case: Case, deposits: Sequence[Asset], candidates_assets: Sequence[Asset], budget: Decimal
+) -> list[rules.FreezeDecision]:
+    """How much to freeze on each candidate (:func:`rules.plan_freezes`), seeing every balance
+    the debtors hold in the court."""
     # What each debtor holds in the whole court, whichever case found it: the living allowance
     # is the person's, not the case's (查封规定 2020 art. 3).
     accounts = _debtor_accounts(case, deposits)
@@ -145,12 +171,22 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
         for a in deposits
         if a.party.kind == PartyKind.PERSON
     }
-    decisions = rules.plan_freezes(
+    return rules.plan_freezes(
         budget=budget,
         candidates=[candidate(a) for a in candidates_assets],
         all_balances=[candidate(a) for a in deposits] + elsewhere,
         allowance_by_party=allowances,
     )
+
+
+def _freeze_orders_create(
+    control: Control,
+    candidates_assets: Sequence[Asset],
+    decisions: Sequence[rules.FreezeDecision],
+    now: datetime,
+) -> list[Freeze]:
+    """A pending freeze and its freeze order for each positive decision."""
+    case = control.case
     by_pk = {a.pk: a for a in candidates_assets}
     freezes = []
     for d in decisions:
@@ -182,25 +218,36 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
             created_at=now,
         )
         freezes.append(freeze)
-    if freezes:
-        total = sum((f.amount_requested for f in freezes), ZERO)
-        _event(
-            case,
-            InquiryEvent.FREEZE_ORDERED,
-            f"自动冻结{len(freezes)}个账户共{total}元（尚欠{owed}元，已冻结或冻结中{owed - budget}元）",
-            now,
-            None,
-            data={
-                "freezes": [f.pk for f in freezes],
-                "total": total,
-                "owed": owed,
-                "budget": budget,
-                "reserved": {str(d.asset_id): d.reserved for d in decisions if d.reserved},
-            },
-            legal_basis=rules.BASIS_NO_OVER_FREEZE,
-        )
-        _on_commit_dispatch()
     return freezes
+
+
+def _freezes_ordered(
+    case: Case,
+    freezes: Sequence[Freeze],
+    decisions: Sequence[rules.FreezeDecision],
+    *,
+    owed: Decimal,
+    budget: Decimal,
+    now: datetime,
+) -> None:
+    """Record the automatic freezes on the case and send the orders after commit."""
+    total = sum((f.amount_requested for f in freezes), ZERO)
+    _event(
+        case,
+        InquiryEvent.FREEZE_ORDERED,
+        f"自动冻结{len(freezes)}个账户共{total}元（尚欠{owed}元，已冻结或冻结中{owed - budget}元）",
+        now,
+        None,
+        data={
+            "freezes": [f.pk for f in freezes],
+            "total": total,
+            "owed": owed,
+            "budget": budget,
+            "reserved": {str(d.asset_id): d.reserved for d in decisions if d.reserved},
+        },
+        legal_basis=rules.BASIS_NO_OVER_FREEZE,
+    )
+    _on_commit_dispatch()
 
 
 def _open_order_on(freeze: Freeze, kind: str) -> Order | None:
