@@ -186,6 +186,7 @@ def test_twenty_parallel_proposals_make_one_listing(officer, officer2, president
     assert connection.vendor == "postgresql"
     refused: list[GuardrailRefused] = []
     lock = threading.Lock()
+    notices_served(case, debtor_person, now, report=True)  # before the race: the workers only read them
     events_before = CaseEvent.objects.filter(case=case).count()
 
     def worker(n: int):
