@@ -77,6 +77,27 @@ class PayoutIn(Schema):
     note: str = ""
 
 
+class PauseIn(Schema):
+    kind: str = "other"  # "review" 审查执行依据中止或暂缓 | "retrial" 再审中止 | "other"
+    starts_on: date
+    ends_on: date | None = None
+    reason: str = ""
+    requested_by_debtor: bool = False
+
+
+class PauseEndIn(Schema):
+    ends_on: date
+
+
+class PauseOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    starts_on: date
+    ends_on: date | None
+    reason: str
+
+
 class PayoutOut(Schema):
     id: int
     case_id: int
@@ -198,3 +219,42 @@ def payout_settle(request: HttpRequest, payout_id: int, bank_reference: str = ""
         bank_reference=bank_reference,
     )
     return _payout_out(p)
+
+
+def _pause_out(p) -> PauseOut:  # type: ignore[no-untyped-def]
+    return PauseOut(
+        id=p.pk, case_id=p.case_id, kind=p.kind, starts_on=p.starts_on, ends_on=p.ends_on, reason=p.reason
+    )
+
+
+@router.post(
+    "/cases/{case_id}/pauses",
+    response=PauseOut,
+    summary="登记不计加倍部分债务利息的期间（再审中止、审查执行依据；被执行人申请的除外）",
+)
+def pause_post(request: HttpRequest, case_id: int, body: PauseIn):  # type: ignore[no-untyped-def]
+    case = case_get_for(actor=_actor(request), case_id=case_id)
+    require(_actor(request), "enforcement.work", court=case.court)
+    return _pause_out(
+        services.obligation_pause_record(
+            case=case,
+            kind=body.kind,
+            starts_on=body.starts_on,
+            ends_on=body.ends_on,
+            reason=body.reason,
+            requested_by_debtor=body.requested_by_debtor,
+            actor=_actor(request),
+            now=get_clock().now(),
+        )
+    )
+
+
+@router.post("/cases/{case_id}/pauses/end", response=PauseOut, summary="登记不计加倍利息期间的终止日")
+def pause_end_post(request: HttpRequest, case_id: int, body: PauseEndIn):  # type: ignore[no-untyped-def]
+    case = case_get_for(actor=_actor(request), case_id=case_id)
+    require(_actor(request), "enforcement.work", court=case.court)
+    return _pause_out(
+        services.obligation_pause_end(
+            case=case, ends_on=body.ends_on, actor=_actor(request), now=get_clock().now()
+        )
+    )

@@ -15,17 +15,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lastmile.accounts.models import User
-from lastmile.accounts.permissions import actor_can
+from lastmile.accounts.permissions import actor_can, require
 from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.cases.selectors import case_get_for, case_search
 from lastmile.core.clock import get_clock
-from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.errors import DomainError, InvalidAmount, NotFound, PermissionDenied
 from lastmile.core.money import parse_amount
 from lastmile.parties.models import Party
 
 from . import selectors, services
 from .calculation import BUCKET_LABELS
-from .models import Account, Obligation, PayoutKind
+from .models import Account, Obligation, PauseKind, PayoutKind
 
 
 class AuthedRequest(HttpRequest):
@@ -58,6 +58,10 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "debtors": CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party"),
         "payout_kinds": PayoutKind.choices,
         "user_id": getattr(user, "pk", None),
+        "can_pause": actor_can(user, "enforcement.work") and funds.obligation is not None,
+        "pause_kinds": PauseKind.choices,
+        "pauses": list(case.obligation_pauses.order_by("starts_on")),
+        "open_pause": case.obligation_pauses.filter(ends_on__isnull=True).exists(),
     }
 
 
@@ -175,4 +179,55 @@ def payout_action(request: AuthedRequest, payout_id: int, action: str) -> HttpRe
         messages.error(request, exc.message)
         return _back(case_id)
     messages.success(request, "已处理。")
+    return _back(case_id)
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidAmount("请填写正确的日期（年-月-日）。") from None
+
+
+@login_required
+@require_POST
+def pause_record(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Record a period without doubled interest (再审中止, 审查执行依据中止或暂缓; 法释〔2014〕8号 art. 3)."""
+    try:
+        case = case_get_for(actor=request.user, case_id=case_id)
+        require(request.user, "enforcement.work", court=case.court)
+        ends_raw = request.POST.get("ends_on", "").strip()
+        services.obligation_pause_record(
+            case=case,
+            kind=request.POST.get("kind", "other"),
+            starts_on=_day(request.POST.get("starts_on", "")),
+            ends_on=_day(ends_raw) if ends_raw else None,
+            reason=request.POST.get("reason", ""),
+            requested_by_debtor=request.POST.get("requested_by_debtor") == "1",
+            actor=request.user,
+            now=get_clock().now(),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(case_id)
+    messages.success(request, "已登记不计加倍部分债务利息的期间。")
+    return _back(case_id)
+
+
+@login_required
+@require_POST
+def pause_end(request: AuthedRequest, case_id: int) -> HttpResponse:
+    try:
+        case = case_get_for(actor=request.user, case_id=case_id)
+        require(request.user, "enforcement.work", court=case.court)
+        services.obligation_pause_end(
+            case=case,
+            ends_on=_day(request.POST.get("ends_on", "")),
+            actor=request.user,
+            now=get_clock().now(),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(case_id)
+    messages.success(request, "不计加倍部分债务利息的期间已结束。")
     return _back(case_id)

@@ -3,7 +3,7 @@ settles; a request not yet paid may be withdrawn or refused."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -13,9 +13,17 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.cases.services import case_event_record
 from lastmile.core.clock import court_date as _local_date
-from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound, PermissionDenied
+from lastmile.core.errors import (
+    ConditionsNotMet,
+    Conflict,
+    InvalidAmount,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
 from lastmile.core.money import to_money
 from lastmile.core.periods import period_end_provisional
+from lastmile.ledger.error_codes import LedgerErrorCode
 from lastmile.ledger.kinds import LedgerEvent
 from lastmile.parties.models import Party
 
@@ -59,6 +67,8 @@ def payout_request(
         wanted = PartyRole.RESPONDENT if kind == PayoutKind.DEBTOR_REFUND else PartyRole.APPLICANT
         if wanted not in roles:
             raise InvalidAmount("收款人不是本案相应的当事人。", details={"party": payee_party.pk})
+    Case.objects.select_for_update().filter(pk=case.pk).first()  # one payout decision at a time
+    _refuse_beyond_owed(case=case, kind=kind, payee_case=payee_case, amount=amount, today=_local_date(now))
     due = _disbursement_due(case) or period_end_provisional(_local_date(now), 0).day
     payee = payee_name or (payee_party.name if payee_party else "") or "本院诉讼费专户"
     try:
@@ -104,6 +114,30 @@ def payout_request(
         legal_basis=FUNDS_RULES,
     )
     return payout
+
+
+def _refuse_beyond_owed(
+    *, case: Case, kind: str, payee_case: Case | None, amount: Decimal, today: date
+) -> None:
+    """A payout never exceeds what is owed to its payee (:func:`..selectors.payee_owed`): the
+    applicant and the court's fees get at most what the receipts paid of the debt, a creditor of
+    another case (参与分配) at most what that case's debtor owes, the debtor at most the surplus
+    (民诉解释 2022 arts. 506–510; 法释〔2014〕8号 art. 4; docs/law.md "Case funds and distribution").
+    Where no money debt is recorded, nothing measures the payee's due and only the account
+    balance limits the payout."""
+    from ..selectors import payee_owed
+
+    owed = payee_owed(case=case, kind=kind, payee_case=payee_case, as_of=today)
+    if owed.known and amount > owed.owed:
+        whom = "被执行人（超出债务的余款）" if kind == PayoutKind.DEBTOR_REFUND else "该收款人"
+        raise ConditionsNotMet(
+            f"发放{amount}元超过应付{whom}的{owed.owed}元（{owed.explanation}），不能发放"
+            "（《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第五百零六条至第五百一十条；"
+            "《最高人民法院关于执行程序中计算迟延履行期间的债务利息适用法律若干问题的解释》第四条）。",
+            unmet=["within_owed"],
+            details={"owed": str(owed.owed), "amount": str(amount), "known": owed.known},
+            code=LedgerErrorCode.PAYOUT_EXCEEDS_OWED,
+        )
 
 
 def _payout_replayed(existing: Payout, *, case: Case, amount: Decimal) -> Payout:
