@@ -258,6 +258,21 @@ def reconcile(*, court: Court | None = None) -> Reconciliation:
 
 def _reconcile_court(court: Court, rec: Reconciliation) -> None:
     txns = Transaction.objects.filter(court=court)
+    _reconcile_transactions(court, rec, txns)
+    by_kind, case_balance = _reconcile_accounts(court, rec)
+    payouts = _reconcile_cases(court, rec, case_balance)
+    _reconcile_unclaimed_and_pending(court, rec, by_kind, payouts)
+    _reconcile_vouchers(court, rec, txns)
+    rec.totals[court.code] = {
+        "bank": by_kind[AccountKind.BANK],
+        "cases": by_kind[AccountKind.CASE],
+        "unclaimed": by_kind[AccountKind.UNCLAIMED],
+        "pending": by_kind[AccountKind.PAYOUT_PENDING],
+    }
+
+
+def _reconcile_transactions(court: Court, rec: Reconciliation, txns: QuerySet[Transaction]) -> None:
+    """Rule 1: every transaction has at least two legs and its legs add up to zero."""
     rec.checked_transactions += txns.count()
     for row in (
         Leg.objects.filter(transaction__court=court)
@@ -270,6 +285,12 @@ def _reconcile_court(court: Court, rec: Reconciliation) -> None:
     legless = txns.filter(legs__isnull=True).values_list("idempotency_key", flat=True)
     for key in legless:
         rec.differences.append(f"{court.code} 凭证 {key} 没有分录")
+
+
+def _reconcile_accounts(court: Court, rec: Reconciliation) -> tuple[dict[str, Decimal], dict[int, Decimal]]:
+    """Rules 2 and 3: each account's kept balance equals its legs; the execution account equals
+    the case accounts + unclaimed + pending payouts. Returns the natural balances by account kind
+    (zero for a kind without accounts) and by case."""
     sums = dict(
         Leg.objects.filter(account__court=court)
         .values("account_id")
@@ -296,6 +317,14 @@ def _reconcile_court(court: Court, rec: Reconciliation) -> None:
             f"{court.code} 执行款专户余额 {by_kind[AccountKind.BANK]} ≠ 各案账户 {by_kind[AccountKind.CASE]}"
             f" + 待认领 {by_kind[AccountKind.UNCLAIMED]} + 待划付 {by_kind[AccountKind.PAYOUT_PENDING]}"
         )
+    return by_kind, case_balance
+
+
+def _reconcile_cases(
+    court: Court, rec: Reconciliation, case_balance: dict[int, Decimal]
+) -> dict[int, dict[str, Decimal]]:
+    """Rule 4: for each case, receipts = held in its account + pending payouts + paid out +
+    refunded. Returns the payouts by case and state (zero where there are none)."""
     receipts_by_case = dict(
         Receipt.objects.filter(court=court, case__isnull=False)
         .values("case_id")
@@ -325,6 +354,14 @@ def _reconcile_court(court: Court, rec: Reconciliation) -> None:
                 f"{court.code} 案件#{cid} 收款 {received} ≠ 账户余额 {held} + 待划付 {p['pending']}"
                 f" + 已发放 {p['paid_out']} + 已退还 {p['refunded']}（差额 {received - accounted}）"
             )
+    return payouts
+
+
+def _reconcile_unclaimed_and_pending(
+    court: Court, rec: Reconciliation, by_kind: dict[str, Decimal], payouts: dict[int, dict[str, Decimal]]
+) -> None:
+    """Rule 5: unclaimed receipts equal the unclaimed account; pending payouts equal the pending
+    account."""
     unclaimed = to_money(
         Receipt.objects.filter(court=court, case__isnull=True).aggregate(s=Sum("amount"))["s"] or ZERO
     )
@@ -337,6 +374,10 @@ def _reconcile_court(court: Court, rec: Reconciliation) -> None:
         rec.differences.append(
             f"{court.code} 待划付申请 {pending} ≠ 待划付款项账户 {by_kind[AccountKind.PAYOUT_PENDING]}"
         )
+
+
+def _reconcile_vouchers(court: Court, rec: Reconciliation, txns: QuerySet[Transaction]) -> None:
+    """Rule 6: every receipt and every claim has its ledger transaction."""
     n_receipts = Receipt.objects.filter(court=court).count()
     n_receipt_txns = txns.filter(kind="receipt").count()
     if n_receipts != n_receipt_txns:
@@ -344,12 +385,6 @@ def _reconcile_court(court: Court, rec: Reconciliation) -> None:
     n_claimed = Receipt.objects.filter(court=court, claimed_at__isnull=False).count()
     if n_claimed != txns.filter(kind="claim").count():
         rec.differences.append(f"{court.code} 认领 {n_claimed} 笔，认领凭证数不一致")
-    rec.totals[court.code] = {
-        "bank": by_kind[AccountKind.BANK],
-        "cases": by_kind[AccountKind.CASE],
-        "unclaimed": by_kind[AccountKind.UNCLAIMED],
-        "pending": by_kind[AccountKind.PAYOUT_PENDING],
-    }
 
 
 # --- what may still be paid out ---------------------------------------------------------------
