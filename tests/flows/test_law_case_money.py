@@ -28,6 +28,7 @@ from lastmile.ledger.error_codes import LedgerErrorCode
 from lastmile.ledger.models import Account, Leg, ObligationPause, Payout, Transaction
 from lastmile.ledger.selectors import case_statement, payee_owed, undisbursed_amount
 from lastmile.ledger.services import (
+    CostItem,
     DistributionClaim,
     distribution_propose,
     payout_approve,
@@ -40,6 +41,13 @@ from lastmile.testing.enforcement import at, basis
 from lastmile.testing.factories import OrganisationFactory, UserFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
+
+
+# 案件受理费 and the 申请执行费 on 102,300.00 (交纳办法 2006 art. 14(1): 50 + 92,300 × 1.5 %).
+COSTS = [
+    CostItem(kind="acceptance_fee", label="案件受理费", amount=D("2300")),
+    CostItem(kind="execution_fee", label="申请执行费", amount=D("1434.50")),
+]
 
 
 @pytest.fixture
@@ -74,15 +82,15 @@ def test_payouts_never_exceed_what_is_owed_and_the_surplus_goes_back_on_approval
 ):
     """法释〔2014〕8号 art. 4; 民法典 2020 art. 561: the applicant gets what the receipts paid of the
     debt, never more; the rest is surplus, refunded to the debtor only on approval."""
-    # Principal 100,000.00 + 案件受理费 2,300.00; period expired 2025-01-20. The debtor pays
-    # 150,000.00 on 2025-03-01: doubled interest 2025-01-21..03-01 = 40 days × 17.50 = 700.00;
-    # owed 103,000.00; surplus 47,000.00.
-    case = file_case(at(2025, 2, 10))
+    # Principal 100,000.00 + 案件受理费 2,300.00 + 申请执行费 1,434.50; period expired 2025-01-20.
+    # The debtor pays 150,000.00 on 2025-03-01: doubled interest 2025-01-21..03-01 = 40 days ×
+    # 17.50 = 700.00; owed 104,434.50; surplus 45,565.50.
+    case = file_case(at(2025, 2, 10), basis=basis(costs=COSTS))
     pay_in(case, "150000", "k9-r1", at(2025, 3, 1))
     st = case_statement(case=case, as_of=date(2025, 3, 1))
-    assert st is not None and st.paid_total == D("103000.00") and st.surplus == D("47000.00")
+    assert st is not None and st.paid_total == D("104434.50") and st.surplus == D("45565.50")
     assert payee_owed(case=case, kind="applicant", payee_case=None, as_of=date(2025, 3, 1)).owed == D(
-        "103000.00"
+        "104434.50"
     )
 
     before = snapshot(case)
@@ -90,20 +98,20 @@ def test_payouts_never_exceed_what_is_owed_and_the_surplus_goes_back_on_approval
         payout_request(
             case=case,
             kind="applicant",
-            amount=D("103000.01"),
+            amount=D("104434.51"),
             actor=finance,
             now=at(2025, 3, 2),
             idempotency_key="k9-a0",
             payee_party=bank,
         )
     assert refused.value.code == LedgerErrorCode.PAYOUT_EXCEEDS_OWED
-    assert "第五百零六条" in refused.value.message and "103000.00" in refused.value.message
+    assert "第五百零六条" in refused.value.message and "104434.50" in refused.value.message
     assert snapshot(case) == before
 
     paid = payout_request(
         case=case,
         kind="applicant",
-        amount=D("103000.00"),
+        amount=D("104434.50"),
         actor=finance,
         now=at(2025, 3, 2),
         idempotency_key="k9-a1",
@@ -127,7 +135,7 @@ def test_payouts_never_exceed_what_is_owed_and_the_surplus_goes_back_on_approval
         payout_request(
             case=case,
             kind="debtor_refund",
-            amount=D("47000.01"),
+            amount=D("45565.51"),
             actor=finance,
             now=at(2025, 3, 2),
             idempotency_key="k9-d0",
@@ -138,7 +146,7 @@ def test_payouts_never_exceed_what_is_owed_and_the_surplus_goes_back_on_approval
     refund = payout_request(
         case=case,
         kind="debtor_refund",
-        amount=D("47000.00"),
+        amount=D("45565.50"),
         actor=finance,
         now=at(2025, 3, 2),
         idempotency_key="k9-d1",
@@ -160,7 +168,9 @@ def test_participation_in_distribution_includes_other_organisations_law_2022_art
     enterprise legal person pays by order of seizure (art. 514)."""
     partnership = OrganisationFactory(name="长沙某某咨询中心（普通合伙）")
     other = OrganisationFactory(name="湖南某某贸易有限公司")
-    case = file_case(at(2025, 2, 10), respondents=[partnership], applicants=[bank, other])
+    case = file_case(
+        at(2025, 2, 10), basis=basis(costs=COSTS), respondents=[partnership], applicants=[bank, other]
+    )
     pay_in(case, "2000", "k9-r2", at(2025, 3, 1))
     payouts = distribution_propose(
         case=case,
@@ -194,7 +204,7 @@ def test_an_organisation_of_unknown_form_must_be_stated_and_the_refusal_changes_
         created_at=at(2025, 1, 1),
     )
     second = OrganisationFactory(name="第二债权人有限公司")
-    case = file_case(at(2025, 2, 10), respondents=[org], applicants=[bank, second])
+    case = file_case(at(2025, 2, 10), basis=basis(costs=COSTS), respondents=[org], applicants=[bank, second])
     pay_in(case, "2000", "k9-r3", at(2025, 3, 1))
     claims = [
         DistributionClaim(bank, D("3000"), seized_on=date(2025, 2, 1)),
@@ -228,22 +238,27 @@ def test_an_organisation_of_unknown_form_must_be_stated_and_the_refusal_changes_
 def test_a_creditor_of_another_case_gets_no_more_than_its_case_is_owed(file_case, finance, bank):
     """民诉解释 2022 arts. 506–510: a 参与分配 creditor holds its claim under its own case."""
     second = OrganisationFactory(name="参与分配债权人有限公司", id_number=make_uscc())
-    case = file_case(at(2025, 2, 10))
+    case = file_case(at(2025, 2, 10), basis=basis(costs=COSTS))
     theirs = file_case(
         at(2025, 2, 10),
         applicants=[second],
-        basis=basis(principal="1000", number="（2025）湘0104民初9号", costs=[]),
+        basis=basis(
+            principal="1000",
+            number="（2025）湘0104民初9号",
+            costs=[CostItem(kind="execution_fee", label="申请执行费", amount=D("50"))],
+        ),
     )
     pay_in(case, "50000", "k9-r4", at(2025, 3, 1))
-    # 2025-03-01: the other case is owed 1,000.00 + 40 days × 0.175 = 7.00 → 1,007.00.
+    # 2025-03-01: the other case is owed 1,000.00 + 申请执行费 50.00 + doubled interest 40 days ×
+    # 0.175 = 7.00 → 1,057.00.
     owed = payee_owed(case=case, kind="applicant", payee_case=theirs, as_of=date(2025, 3, 1))
-    assert owed.owed == D("1007.00")
+    assert owed.owed == D("1057.00")
     before = snapshot(case)
     with pytest.raises(ConditionsNotMet):
         payout_request(
             case=case,
             kind="applicant",
-            amount=D("1007.01"),
+            amount=D("1057.01"),
             actor=finance,
             now=at(2025, 3, 1),
             idempotency_key="k9-c0",
@@ -254,7 +269,7 @@ def test_a_creditor_of_another_case_gets_no_more_than_its_case_is_owed(file_case
     payout_request(
         case=case,
         kind="applicant",
-        amount=D("1007.00"),
+        amount=D("1057.00"),
         actor=finance,
         now=at(2025, 3, 1),
         idempotency_key="k9-c1",

@@ -29,7 +29,7 @@ from lastmile.enforcement.services import (
 )
 from lastmile.ledger.models import Obligation
 from lastmile.ledger.selectors import case_statement
-from lastmile.ledger.services import InterestTerms, amount_outstanding
+from lastmile.ledger.services import CostItem, InterestTerms, amount_outstanding
 from lastmile.testing.enforcement import at, basis, zhongben_ready
 
 pytestmark = pytest.mark.django_db
@@ -46,15 +46,23 @@ def test_restored_case_doubled_interest_runs_on_principal_from_the_original_star
 ):
     # Judgment effective 2025-01-10, to be performed by 2025-01-20: principal 100,000.00, 案件受理费
     # 2,300.00, general interest at a fixed 3.65 % a year from 2025-01-10 (10.00 a day on 100,000).
+    # 申请执行费 on 102,300.00: 50 + 92,300 × 1.5 % = 1,434.50 (交纳办法 2006 art. 14(1)), borne by
+    # the debtor. Costs 3,734.50 in all.
     case = file_case(
         at(2025, 9, 26),
-        basis=basis(interest=InterestTerms(kind="fixed", annual_rate=D("0.0365"))),
+        basis=basis(
+            interest=InterestTerms(kind="fixed", annual_rate=D("0.0365")),
+            costs=[
+                CostItem(kind="acceptance_fee", label="案件受理费", amount=D("2300")),
+                CostItem(kind="execution_fee", label="申请执行费", amount=D("1434.50")),
+            ],
+        ),
     )
     zhongben_ready(case, officer=officer, president=president, now=at(2025, 10, 20))
 
     # 2025-11-03 the debtor pays 5,000.00. General interest 2025-01-10..11-03 = 298 days × 10.00 =
-    # 2,980.00. Applied costs 2,300.00, then interest 2,700.00 (art. 4; 民法典 art. 561): 280.00
-    # interest left, principal untouched, so the doubled interest base stays 100,000.00.
+    # 2,980.00. Applied costs 3,734.50, then interest 1,265.50 (art. 4; 民法典 art. 561): principal
+    # untouched, so the doubled interest base stays 100,000.00.
     payment_record(case=case, amount=D("5000"), actor=officer, now=at(2025, 11, 3), idempotency_key="k4-p1")
     enforcement_close(case=case, method=ClosingMethod.NO_PROPERTY, actor=officer, now=at(2025, 12, 29))
 
@@ -71,20 +79,20 @@ def test_restored_case_doubled_interest_runs_on_principal_from_the_original_star
     restored = enforcement_restore(case=case, actor=officer, now=at(2026, 2, 12), clue=clue)
 
     # On the restoration day, 2026-02-12:
-    # - general interest 2025-01-10..2026-02-12 = 399 days × 10.00 = 3,990.00, less 2,700.00 paid = 1,290.00;
+    # - general interest 2025-01-10..2026-02-12 = 399 days × 10.00 = 3,990.00, less 1,265.50 paid = 2,724.50;
     # - doubled interest from 2025-01-21 (the day after the period expired, art. 2) to 2026-02-12 =
     #   388 days × 100,000.00 × 0.000175 = 6,790.00 (17.50 a day);
     # - costs 0.00 (paid), principal 100,000.00.
     expected = {
         "costs": D("0.00"),
-        "interest": D("1290.00"),
+        "interest": D("2724.50"),
         "principal": D("100000.00"),
         "doubled": D("6790.00"),
     }
     assert _parts(case, date(2026, 2, 12)) == expected
     assert _parts(restored, date(2026, 2, 12)) == expected
-    assert amount_outstanding(case=restored, as_of=date(2026, 2, 12)) == D("108080.00")
-    assert restored.enforcement.principal == D("108080.00")  # the 执行标的 of the 执恢 case
+    assert amount_outstanding(case=restored, as_of=date(2026, 2, 12)) == D("109514.50")
+    assert restored.enforcement.principal == D("109514.50")  # the 执行标的 of the 执恢 case
 
     # Nothing owed became principal: the 执恢 obligation is the judgment's, continuing the original.
     ob = Obligation.objects.get(case=restored)
@@ -102,25 +110,26 @@ def test_restored_case_doubled_interest_runs_on_principal_from_the_original_star
     assert {ln.base for ln in doubled} == {D("100000.00")}
     assert sum((ln.amount for ln in doubled), D("0")) == D("6790.00")
 
-    # 29 days later (2026-03-13): interest + 290.00 = 1,580.00; doubled + 29 × 17.50 = 507.50 =
-    # 7,297.50. The debtor pays 50,000.00 that day in the 执恢 case: interest 1,580.00, then
-    # principal 48,420.00 (art. 4): principal 51,580.00 left; the doubled interest waits.
+    # 29 days later (2026-03-13): interest + 290.00 = 3,014.50; doubled + 29 × 17.50 = 507.50 =
+    # 7,297.50. The debtor pays 50,000.00 that day in the 执恢 case: interest 3,014.50, then
+    # principal 46,985.50 (art. 4): principal 53,014.50 left; the doubled interest waits.
     payment_record(
         case=restored, amount=D("50000"), actor=officer, now=at(2026, 3, 13), idempotency_key="k4-p2"
     )
     assert _parts(restored, date(2026, 3, 13)) == {
         "costs": D("0.00"),
         "interest": D("0.00"),
-        "principal": D("51580.00"),
+        "principal": D("53014.50"),
         "doubled": D("7297.50"),
     }
 
-    # 2026-04-12, 30 days on (03-14..04-12): general interest 51,580.00 × 0.0365 × 30 / 365 =
-    # 154.74; doubled 51,580.00 × 0.000175 × 30 = 270.795 → 270.80; 7,297.50 + 270.80 = 7,568.30.
+    # 2026-04-12, 30 days on (03-14..04-12): general interest 53,014.50 × 0.0365 × 30 / 365 =
+    # 159.0435 → 159.04; doubled 53,014.50 × 0.000175 × 30 = 278.326125 → 278.33;
+    # 7,297.50 + 278.33 = 7,575.83.
     assert _parts(restored, date(2026, 4, 12)) == {
         "costs": D("0.00"),
-        "interest": D("154.74"),
-        "principal": D("51580.00"),
-        "doubled": D("7568.30"),
+        "interest": D("159.04"),
+        "principal": D("53014.50"),
+        "doubled": D("7575.83"),
     }
-    assert amount_outstanding(case=restored, as_of=date(2026, 4, 12)) == D("59303.04")
+    assert amount_outstanding(case=restored, as_of=date(2026, 4, 12)) == D("60749.37")

@@ -67,7 +67,9 @@ def payout_request(
         wanted = PartyRole.RESPONDENT if kind == PayoutKind.DEBTOR_REFUND else PartyRole.APPLICANT
         if wanted not in roles:
             raise InvalidAmount("收款人不是本案相应的当事人。", details={"party": payee_party.pk})
-    Case.objects.select_for_update().filter(pk=case.pk).first()  # one payout decision at a time
+    # One payout decision per case at a time. FOR NO KEY UPDATE: rows that merely reference the
+    # case (events, receipts) take FOR KEY SHARE and must not wait on it, or they deadlock.
+    Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first()
     _refuse_beyond_owed(case=case, kind=kind, payee_case=payee_case, amount=amount, today=_local_date(now))
     due = _disbursement_due(case) or period_end_provisional(_local_date(now), 0).day
     payee = payee_name or (payee_party.name if payee_party else "") or "本院诉讼费专户"
