@@ -34,7 +34,9 @@ from lastmile.cases.models import Case, CaseStatus
 from lastmile.core.clock import SHANGHAI, FixedClock, use_clock
 from lastmile.core.errors import DomainError
 from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
-from lastmile.enforcement.models import BasisKind, Channel, ClosingMethod, InquiryResult, PauseKind, StepKind
+from lastmile.core.periods import next_working_day
+from lastmile.enforcement.models import BasisKind, Channel, ClosingMethod, PauseKind, StepKind
+from lastmile.enforcement.rules import zhongben_earliest
 from lastmile.enforcement.services import (
     ExecutionBasisIn,
     enforcement_accept,
@@ -48,10 +50,18 @@ from lastmile.enforcement.services import (
     time_limit_pause_end,
     time_limit_pause_start,
     triage_rules_update,
+    zhongben_opinion_record,
+    zhongben_review_approve,
+    zhongben_review_record,
 )
+from lastmile.inquiry.models import Asset, AssetKind, Freeze, FreezeStatus
+from lastmile.inquiry.rules import living_allowance
+from lastmile.inquiry.services import asset_seize, freeze_deduct, freeze_release, inquiry_start
 from lastmile.ledger.services import CostItem, InstallmentDue, amount_outstanding
+from lastmile.measures.services import dishonest_not_applicable_record
 from lastmile.parties.models import IdType, Party, PartyKind
-from lastmile.parties.services import party_upsert
+from lastmile.parties.services import e_address_record, party_upsert
+from lastmile.simulation.institutions import Holding, orders_answer
 from lastmile.simulation.plans import (
     CREDITORS,
     GIVEN,
@@ -173,6 +183,15 @@ class _Sim:
             )
         return self.person(rng, now, plan.idx)
 
+    def e_service(self, party: Party, now: datetime) -> None:
+        e_address_record(
+            party=party,
+            channel="sms",
+            address=party.phone or f"1397360{party.pk % 10**4:04d}",
+            now=now,
+            consent_kind="provided",
+        )
+
     # --- the life of a case -------------------------------------------------------------
 
     def officer(self, plan: CasePlan) -> User:
@@ -220,7 +239,11 @@ class _Sim:
             self.at(self.later(now, rng, rng.expovariate(1 / 2.5)), notices)
 
         def notices(now: datetime) -> None:
-            assert plan.case is not None
+            assert plan.case is not None and plan.debtor is not None
+            # The debtor gave its mobile number for electronic service (在线诉讼规则 2021 art. 29),
+            # so the notices are served on arrival (民事诉讼法 2023 art. 90): the 终本 check and
+            # the 失信 listing rules read that service (终本规定 2016 art. 1(1); 失信规定 2017 art. 5).
+            self.e_service(plan.debtor, now)
             for kind in (StepKind.EXECUTION_NOTICE, StepKind.PROPERTY_REPORT_ORDER):
                 procedure_step_record(case=plan.case, kind=kind, actor=self.officer(plan), now=now)
             self.after_notice(plan, rng, now)
@@ -313,28 +336,115 @@ class _Sim:
 
         return act
 
+    # --- 网络查控 through the inquiry app -----------------------------------------------------
+
+    def query(self, plan: CasePlan, now: datetime, holdings: list[Holding]) -> None:
+        """一键查控 of the debtor at every institution, each answering at once with what the plan
+        says the debtor holds there (a deposit found is then frozen by the inquiry app's own plan,
+        up to what is owed, and the freeze answered too)."""
+        assert plan.case is not None
+        inquiry_start(case=plan.case, actor=self.officer(plan), now=now)
+        self.answer(plan, now, holdings)
+        plan.inquired_at = now
+
+    def answer(self, plan: CasePlan, now: datetime, holdings: list[Holding] | None = None) -> None:
+        assert plan.case is not None
+        left = orders_answer(case=plan.case, holdings=holdings or [], now=now)
+        if left:
+            self.refused["inquiry:unanswered"] += left
+
+    def deposit(self, plan: CasePlan, now: datetime) -> list[Holding]:
+        """A bank or payment account of the debtor holding more than is owed and the living
+        allowance left to a person (查封规定 2020 art. 3)."""
+        assert plan.case is not None and plan.debtor is not None
+        rng = random.Random(f"{plan.rng_seed}-deposit")
+        owed = amount_outstanding(case=plan.case, as_of=now.astimezone(SHANGHAI).date())
+        spare = (owed * Decimal(str(round(rng.uniform(0.1, 1.5), 2)))).quantize(Decimal("0.01"))
+        institution = rng.choice(("bankcs", "hnrcu", "icbc", "ccb", "abc", "boc", "wechatpay", "alipay"))
+        return [
+            Holding(
+                party_id=plan.debtor.pk,
+                institution=institution,
+                kind=AssetKind.DEPOSIT,
+                identifier=f"6217{rng.randrange(10**12):012d}",
+                label="活期存款",
+                balance=owed + living_allowance(court_code=self.court.code) + spare,
+            )
+        ]
+
+    def property(self, plan: CasePlan) -> list[Holding]:
+        """A house or a car of the debtor, worth an auction."""
+        assert plan.debtor is not None
+        rng = random.Random(f"{plan.rng_seed}-property")
+        if rng.random() < 0.6:
+            return [
+                Holding(
+                    party_id=plan.debtor.pk,
+                    institution="realestate",
+                    kind=AssetKind.REAL_ESTATE,
+                    identifier=f"湘（{self.year - rng.randint(1, 12)}）常德市不动产权"
+                    f"第{rng.randrange(10**7):07d}号",
+                    label=f"常德市武陵区{rng.choice(STREETS)}街道"
+                    f"{rng.randint(1, 40)}栋{rng.randint(101, 2402)}室",
+                )
+            ]
+        return [
+            Holding(
+                party_id=plan.debtor.pk,
+                institution="vehicle",
+                kind=AssetKind.VEHICLE,
+                identifier=f"湘J{rng.choice('ABCDEFGH')}{rng.randrange(10**4):04d}",
+                label="小型普通客车",
+            )
+        ]
+
     def inquiry(self, plan: CasePlan, rng: random.Random, *, found: bool) -> Callable[[datetime], None]:
         def act(now: datetime) -> None:
             assert plan.case is not None
-            procedure_step_record(
-                case=plan.case,
-                kind=StepKind.ONLINE_INQUIRY,
-                actor=self.officer(plan),
-                now=now,
-                result=InquiryResult.FOUND if found else InquiryResult.NOTHING_FOUND,
-                note="网络查控：" + ("冻结银行存款" if found else "未发现可供执行的存款、车辆、不动产、证券"),
-            )
             if plan.outcome == "forced":
-                self.at(
-                    self.later(now, rng, rng.expovariate(1 / 18)),
-                    self.pay_in_full(plan, "bank_deduction", close=True),
-                )
+                self.query(plan, now, self.deposit(plan, now) if found else [])
+                self.at(self.later(now, rng, rng.expovariate(1 / 18)), self.deduct_in_full(plan))
             elif plan.outcome == "auction":
+                self.query(plan, now, self.property(plan) if found else [])
+                self.seize(plan, now)
                 self.at(self.later(now, rng, rng.uniform(5, 20)), self.auction(plan, rng))
             else:
+                self.query(plan, now, [])
                 self.at(self.later(now, rng, rng.uniform(5, 25)), self.restrict(plan, rng))
 
         return act
+
+    def deduct_in_full(self, plan: CasePlan) -> Callable[[datetime], None]:
+        """一键扣划 of the frozen money (by the judge: a 划拨 is made by ruling), then the rest
+        the debtor still owes (the doubled interest since the freeze) paid by transfer, and 执行完毕."""
+
+        def act(now: datetime) -> None:
+            assert plan.case is not None
+            for freeze in Freeze.objects.filter(
+                case=plan.case, is_money=True, status=FreezeStatus.ACTIVE
+            ).order_by("pk"):
+                freeze_deduct(freeze=freeze, actor=self.decider(plan), now=now)
+            self.answer(plan, now)
+            self.pay_in_full(plan, "debtor_transfer", close=True)(now)
+
+        return act
+
+    def seize(self, plan: CasePlan, now: datetime) -> None:
+        """查封登记 of the house or car found (decided by the officer)."""
+        assert plan.case is not None
+        for asset in Asset.objects.filter(
+            case=plan.case, kind__in=(AssetKind.REAL_ESTATE, AssetKind.VEHICLE)
+        ).order_by("pk"):
+            asset_seize(asset=asset, actor=self.officer(plan), now=now)
+        self.answer(plan, now)
+
+    def release_seizures(self, plan: CasePlan, now: datetime, reason: str) -> None:
+        assert plan.case is not None
+        for freeze in Freeze.objects.filter(
+            case=plan.case, is_money=False, status=FreezeStatus.ACTIVE
+        ).order_by("pk"):
+            freeze_release(freeze=freeze, actor=self.decider(plan), now=now, reason=reason)
+        self.answer(plan, now)
 
     def auction(self, plan: CasePlan, rng: random.Random) -> Callable[[datetime], None]:
         def start(now: datetime) -> None:
@@ -349,40 +459,45 @@ class _Sim:
 
             def end(now2: datetime) -> None:
                 time_limit_pause_end(pause=pause, actor=self.officer(plan), now=now2)
-                self.pay_in_full(plan, "auction", close=True)(now2)
+                self.pay_in_full(plan, "auction", close=False)(now2)
+                # The buyer takes the property: the seizure is lifted for the transfer.
+                self.release_seizures(plan, now2, "拍卖成交，解除查封以便办理过户")
+                self.close(plan, ClosingMethod.COMPLETED)(now2)
 
             self.at(self.later(now, rng, rng.uniform(30, 75)), end)
 
         return start
 
     def restrict(self, plan: CasePlan, rng: random.Random) -> Callable[[datetime], None]:
-        """限制消费 and 失信 (recorded for the 终本 check and taken through the measures app), then
-        the applicant interview and 终本 once 3 months have passed (终本规定 2016 art. 1)."""
+        """限制消费 and 失信 taken through the measures app (where the 终本 check reads them), then
+        the applicant interview and 终本 once 3 months have passed (终本规定 2016 art. 1).
+
+        A debtor is listed for not reporting its property as the served 报告财产令 required
+        (失信规定 2017 art. 1 ground 4); otherwise, or when the measures app refuses the listing,
+        the reason it is not listed is recorded (终本规定 2016 art. 1(2))."""
 
         def act(now: datetime) -> None:
             assert plan.case is not None and plan.debtor is not None
-            judge = self.decider(plan)
             listed = rng.random() < 0.75
-            procedure_step_record(case=plan.case, kind=StepKind.CONSUMPTION_RESTRICTION, actor=judge, now=now)
-            if listed:
-                procedure_step_record(case=plan.case, kind=StepKind.DISHONEST_LISTED, actor=judge, now=now)
-            else:
-                procedure_step_record(
-                    case=plan.case,
-                    kind=StepKind.DISHONEST_NOT_APPLICABLE,
-                    actor=judge,
-                    now=now,
-                    note="被执行人无履行能力，不符合纳入失信名单条件",
-                )
             self.measure(plan, "consumption_restriction", now)
+            listing = None
             if listed:
-                self.measure(plan, "dishonest_listing", now, ground=1)
-            if rng.random() < 0.3:
+                why = "被执行人拒不按照报告财产令报告财产"
+                listing = self.measure(plan, "dishonest_listing", now, reason=why, ground=4)
+            if listing is None:
+                dishonest_not_applicable_record(
+                    actor=self.decider(plan),
+                    case=plan.case,
+                    party=plan.debtor,
+                    reason="被执行人无履行能力，不符合纳入失信名单条件",
+                    now=now,
+                )
+            if rng.random() < 0.3:  # under the restriction, the debtor pays a part by transfer
                 part = (plan.amount * Decimal(str(round(rng.uniform(0.05, 0.4), 2)))).quantize(
                     Decimal("0.01")
                 )
                 self.at(
-                    self.later(now, rng, rng.uniform(5, 40)), self.pay(plan, part, "bank_deduction", "part")
+                    self.later(now, rng, rng.uniform(5, 40)), self.pay(plan, part, "debtor_transfer", "part")
                 )
             assert plan.case.filed_at is not None
             filed = plan.case.filed_at.astimezone(SHANGHAI)
@@ -392,23 +507,72 @@ class _Sim:
         return act
 
     def interview(self, plan: CasePlan, rng: random.Random) -> Callable[[datetime], None]:
+        """约谈 of the applicant and its signed opinion on 终本 (民诉解释 2022 art. 517), after a last
+        网络查控 when the first is too old to count on the day of closing (终本规定 2016 art. 1(3):
+        answered within 3 months)."""
+
         def act(now: datetime) -> None:
-            assert plan.case is not None
+            assert plan.case is not None and plan.case.filed_at is not None
+            earliest = plan.case.filed_at.astimezone(SHANGHAI) + timedelta(days=95)
+            when = self.later(
+                max(
+                    now + timedelta(days=rng.uniform(1, 10)),
+                    earliest + timedelta(days=rng.expovariate(1 / 4)),
+                ),
+                rng,
+                0,
+            )
+            # The 3 months end on a working day (a holiday moves the end on): 终本 the day after.
+            last_day = zhongben_earliest(plan.case.filed_at.astimezone(SHANGHAI).date()).day
+            if when.date() <= last_day:
+                when = datetime.combine(next_working_day(last_day), when.timetz())
+            if plan.inquired_at is None or plan.inquired_at < when - timedelta(days=75):
+                self.query(plan, now, [])
             procedure_step_record(
                 case=plan.case,
                 kind=StepKind.APPLICANT_INTERVIEW,
                 actor=self.officer(plan),
                 now=now,
-                note="告知财产调查情况及终本后果，申请执行人无异议",
+                note="告知财产调查情况及终本后果",
             )
-            assert plan.case.filed_at is not None
-            earliest = plan.case.filed_at.astimezone(SHANGHAI) + timedelta(days=95)
-            when = max(
-                now + timedelta(days=rng.uniform(1, 10)), earliest + timedelta(days=rng.expovariate(1 / 4))
-            )
-            self.at(self.later(when, rng, 0), self.close(plan, ClosingMethod.NO_PROPERTY))
+            self.assent(plan, now)
+            self.at(when, self.close(plan, ClosingMethod.NO_PROPERTY))
 
         return act
+
+    def assent(self, plan: CasePlan, now: datetime) -> None:
+        """Most applicants sign their agreement to 终本; when one does not, a 合议庭 reviews the
+        case and the 院长 approves its finding (民诉解释 2022 art. 517)."""
+        assert plan.case is not None
+        applicant = self.creditor(plan, now)
+        agrees = random.Random(f"{plan.rng_seed}-assent").random() < 0.9
+        zhongben_opinion_record(
+            case=plan.case,
+            actor=self.officer(plan),
+            now=now,
+            signed_by=applicant.name,
+            content=(
+                "已知悉财产调查情况及终结本次执行程序的后果，同意终结本次执行程序"
+                if agrees
+                else "不同意终结本次执行程序，请求法院继续执行"
+            ),
+            agrees=agrees,
+        )
+        if not agrees:
+            review = zhongben_review_record(
+                case=plan.case,
+                actor=self.decider(plan),
+                now=now,
+                panel="、".join(j.name for j in self.panel(plan)),
+                content="经审查核实，已穷尽财产调查措施，未发现被执行人有可供执行的财产，符合终结本次执行程序的条件",
+            )
+            zhongben_review_approve(review=review, actor=self.staff.president, now=now)
+
+    def panel(self, plan: CasePlan) -> list[User]:
+        """The 合议庭: the deciding judge and two more judges of the court."""
+        judge = self.decider(plan)
+        others = [j for j in self.staff.judges if j.pk != judge.pk]
+        return [judge, *others[:2]]
 
     def settle(self, plan: CasePlan, rng: random.Random) -> Callable[[datetime], None]:
         def act(now: datetime) -> None:
@@ -466,11 +630,15 @@ class _Sim:
             )
             rng = random.Random(plan.rng_seed + 1)
             follow = CasePlan(**{**plan.__dict__, "case": restored, "outcome": "resumed"})
-            if rng.random() < 0.5:
-                self.at(
-                    self.later(now, rng, rng.uniform(15, 60)),
-                    self.pay_in_full(follow, "bank_deduction", close=True),
-                )
+            if rng.random() < 0.5:  # 网络查控 finds an account this time: frozen, deducted, 执行完毕
+                self.at(self.later(now, rng, rng.uniform(15, 60)), self.found_and_deducted(follow))
+
+        return act
+
+    def found_and_deducted(self, plan: CasePlan) -> Callable[[datetime], None]:
+        def act(now: datetime) -> None:
+            self.query(plan, now, self.deposit(plan, now))
+            self.deduct_in_full(plan)(now)
 
         return act
 
@@ -488,7 +656,14 @@ class _Sim:
 
     # --- coercive measures through the measures app -------------------------------------
 
-    def measure(self, plan: CasePlan, kind: str, now: datetime, **facts: Any) -> Any:
+    def measure(
+        self,
+        plan: CasePlan,
+        kind: str,
+        now: datetime,
+        reason: str = "被执行人未按执行通知履行义务",
+        **facts: Any,
+    ) -> Any:
         """Propose (officer) and approve (院长) one measure; the guardrails may refuse it, which
         is counted, not hidden."""
         from lastmile.measures.guardrails import Proposal
@@ -500,7 +675,7 @@ class _Sim:
                 m = measure_propose(
                     actor=self.officer(plan),
                     proposal=Proposal(kind=kind, case=plan.case, subject=plan.debtor, **facts),
-                    reason="被执行人未按执行通知履行义务",
+                    reason=reason,
                     now=now,
                     acknowledge_warnings=True,
                 )

@@ -80,6 +80,7 @@ class CasePlan:
     case: Case | None = None
     debtor: Party | None = None
     settlement_pays: list[tuple[date, Decimal]] = field(default_factory=list)
+    inquired_at: datetime | None = None  # the last 网络查控 round, answered at once
 
 
 def working_moment(rng: random.Random, day: date) -> datetime:
