@@ -77,7 +77,7 @@ class PayoutIn(Schema):
     note: str = ""
 
 
-class PauseIn(Schema):
+class InterestPauseIn(Schema):
     kind: str = "other"  # "review" 审查执行依据中止或暂缓 | "retrial" 再审中止 | "other"
     starts_on: date
     ends_on: date | None = None
@@ -85,7 +85,7 @@ class PauseIn(Schema):
     requested_by_debtor: bool = False
 
 
-class PauseEndIn(Schema):
+class InterestPauseEndIn(Schema):
     ends_on: date
 
 
@@ -232,7 +232,7 @@ def _pause_out(p) -> PauseOut:  # type: ignore[no-untyped-def]
     response=PauseOut,
     summary="登记不计加倍部分债务利息的期间（再审中止、审查执行依据；被执行人申请的除外）",
 )
-def pause_post(request: HttpRequest, case_id: int, body: PauseIn):  # type: ignore[no-untyped-def]
+def pause_post(request: HttpRequest, case_id: int, body: InterestPauseIn):  # type: ignore[no-untyped-def]
     case = case_get_for(actor=_actor(request), case_id=case_id)
     require(_actor(request), "enforcement.work", court=case.court)
     return _pause_out(
@@ -250,7 +250,7 @@ def pause_post(request: HttpRequest, case_id: int, body: PauseIn):  # type: igno
 
 
 @router.post("/cases/{case_id}/pauses/end", response=PauseOut, summary="登记不计加倍利息期间的终止日")
-def pause_end_post(request: HttpRequest, case_id: int, body: PauseEndIn):  # type: ignore[no-untyped-def]
+def pause_end_post(request: HttpRequest, case_id: int, body: InterestPauseEndIn):  # type: ignore[no-untyped-def]
     case = case_get_for(actor=_actor(request), case_id=case_id)
     require(_actor(request), "enforcement.work", court=case.court)
     return _pause_out(

@@ -82,6 +82,8 @@ DECISIONS: dict[str, set[str]] = {
     "ledger:payout_action": {"staff"},
     "ledger:unclaimed": {"staff"},
     "ledger:claim": {"staff"},
+    "ledger:pause_record": STAFF_COURT,
+    "ledger:pause_end": STAFF_COURT,
     # pages: documents, measures, inquiry, statistics
     "documents:pdf": {"staff"},
     "documents:docx": {"staff"},
