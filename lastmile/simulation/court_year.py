@@ -1,7 +1,10 @@
 # ruff: noqa: S311  (a seeded simulation, not cryptography)
 """A court-year you can watch: a seeded, reproducible year of enforcement driven through the
-platform's own services (filing, triage, notices, inquiries, payments, settlements, coercive
-measures, closings), never by inserting rows.
+platform's own services (filing, triage, notices served electronically, 网络查控 with freezes,
+deductions and seizures, payments, settlements, coercive measures, 终本 with the applicant's
+opinion, closings), never by inserting rows. The banks and registries answering the inquiry
+app's orders are the simulation's own (:mod:`lastmile.simulation.institutions`), through the
+inquiry inbox.
 
 Every event carries its own ``now``; the process clock is a :class:`FixedClock` moved to each
 event, so nothing reads the real clock. Each event runs in its own transaction (inside the
