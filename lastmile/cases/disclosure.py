@@ -256,6 +256,11 @@ EVENT_RULES: dict[str, Rule] = {
     "measures.referral_prepared": HIDDEN,  # 移送公安 (拒执罪) in preparation
     "measures.referral_step": HIDDEN,
     "measures.operation_outcome": HIDDEN,
+    # Carrying out 拘传, 拘留 and 罚款 (民诉解释 2022 arts. 182, 482): the debtor side is told.
+    "measures.summons_released": _d("拘传询问结束，被拘传人已离开"),
+    "measures.detention_released": _d("拘留期满，被拘留人已解除拘留"),
+    "measures.detention_early_released": _d("被拘留人具结悔过，经院长批准提前解除拘留"),
+    "measures.fine_paid": _d("罚款已缴纳"),
     # Case funds: the obligation and payments are the debtor's own business; payout approval is
     # internal, its completion goes to the applicant.
     "ledger.obligation_recorded": _both_served(),

@@ -40,3 +40,9 @@ class GuardrailReason(StrEnum):
     GROUND_NOT_PROVEN = "ground_not_proven"
     EXTENSION_FACTS = "extension_facts"
     BIRTH_DATE_UNKNOWN = "birth_date_unknown"
+    # 民事诉讼法 2023 art. 114 ¶2; 民诉解释 2022 art. 482 (issue K item 7)
+    ORGANISATION_KIND = "organisation_kind"
+    ORGANISATION_NOT_UNIT = "organisation_not_unit"
+    ORGANISATION_PERSON_ONLY = "organisation_person_only"
+    ORGANISATION_CAPACITY = "organisation_capacity"
+    ORGANISATION_NOT_LINKED = "organisation_not_linked"

@@ -46,6 +46,7 @@ from .models import (
     Measure,
     MeasureKind,
     RemovalGround,
+    SubjectCapacity,
 )
 
 Verdict = Literal["allowed", "warn", "refused"]
@@ -95,6 +96,12 @@ class Proposal:
     extension_fact: str = ""
     # 失信规定 2017 art. 4: the birth date when the debtor's ID does not carry one.
     birth_date: date | None = None
+    # 民事诉讼法 2023 art. 114 ¶2; 民诉解释 2022 art. 482: the organisation debtor whose person
+    # ``subject`` is reached, in ``capacity`` (rules.REACHING_CAPACITIES); ``responsibility`` is
+    # the finding that makes a 直接责任人员 directly responsible.
+    organisation: Party | None = None
+    capacity: str = ""
+    responsibility: str = ""
 
 
 # 失信规定 2017 art. 2: the extension needs serious violence or threats (ground 2) or several
@@ -195,13 +202,86 @@ def active_grace(case: Case, party: Party, on: date) -> GracePeriod | None:
     )
 
 
-def _limits(p: Proposal, today: date) -> list[Reason]:
-    """Legal limits of each measure (CPL 2023 arts. 112, 118; 民诉解释 art. 482; 失信规定 arts. 1–2)."""
+def _people_behind(p: Proposal) -> list[Reason]:
+    """Issue K item 7: a measure on a person behind an organisation debtor (民事诉讼法 2023 art. 114
+    ¶2; 民诉解释 2022 art. 482). Only 拘传, 罚款 and 拘留; only a person, of an organisation; only
+    in a capacity the law names for the measure; and the person must be the one the organisation's
+    record names (法定代表人, 主要负责人), or found directly responsible (直接责任人员)."""
+    org = p.organisation
+    if org is None:
+        return []
+    capacities = rules.REACHING_CAPACITIES.get(p.kind)
+    if capacities is None:
+        return [
+            Reason(
+                GuardrailReason.ORGANISATION_KIND,
+                "只有拘传、罚款、拘留可以对被执行单位的法定代表人、主要负责人或直接责任人员采取",
+                cpl(114),
+                "refuse",
+            )
+        ]
+    basis = rules.reaching_basis(p.kind)
     out: list[Reason] = []
+    if org.is_person:
+        out.append(
+            Reason(GuardrailReason.ORGANISATION_NOT_UNIT, f"{org.name}不是单位被执行人", basis, "refuse")
+        )
+    if not p.subject.is_person:
+        out.append(
+            Reason(
+                GuardrailReason.ORGANISATION_PERSON_ONLY,
+                "对单位的有关人员采取措施，对象须为自然人",
+                basis,
+                "refuse",
+            )
+        )
+    if p.capacity not in capacities:
+        labels = "、".join(str(SubjectCapacity(c).label) for c in capacities)
+        out.append(
+            Reason(
+                GuardrailReason.ORGANISATION_CAPACITY,
+                f"{MeasureKind(p.kind).label}只能对被执行单位的{labels}采取",
+                basis,
+                "refuse",
+            )
+        )
+    elif not _linked(org, p.subject, p.capacity, p.responsibility):
+        out.append(
+            Reason(
+                GuardrailReason.ORGANISATION_NOT_LINKED,
+                f"{p.subject.name}不是{org.name}登记的{SubjectCapacity(p.capacity).label}"
+                if p.capacity != SubjectCapacity.DIRECT_RESPONSIBLE
+                else f"须写明{p.subject.name}作为{org.name}直接责任人员的事实",
+                basis,
+                "refuse",
+            )
+        )
+    return out
+
+
+def _linked(org: Party, person: Party, capacity: str, responsibility: str) -> bool:
+    if capacity == SubjectCapacity.LEGAL_REPRESENTATIVE:
+        return org.legal_representative_id == person.pk
+    if capacity == SubjectCapacity.PRINCIPAL:
+        return org.principal_id == person.pk or org.legal_representative_id == person.pk
+    return bool(responsibility.strip())
+
+
+def _limits(p: Proposal, today: date) -> list[Reason]:
+    """Legal limits of each measure (CPL 2023 arts. 112, 114, 118; 民诉解释 art. 482; 失信规定
+    arts. 1–2). A fine on a person behind an organisation is a fine on a person (art. 118)."""
+    out: list[Reason] = _people_behind(p)
     person = p.subject.is_person
     if p.kind == MeasureKind.SUMMONS_BY_FORCE:
         if not person:
-            out.append(Reason(GuardrailReason.SUMMONS_PERSON_ONLY, "拘传只适用于自然人", cpl(112), "refuse"))
+            out.append(
+                Reason(
+                    GuardrailReason.SUMMONS_PERSON_ONLY,
+                    "拘传只适用于自然人（单位被执行人的法定代表人或负责人）",
+                    cpl(112),
+                    "refuse",
+                )
+            )
         if (p.summons_count or 0) < rules.SUMMONS_MIN_COUNT:
             out.append(
                 Reason(

@@ -34,6 +34,11 @@ class MeasuresEvent(EventKind):
     REFERRAL_PREPARED = "measures.referral_prepared"
     REFERRAL_STEP = "measures.referral_step"
     OPERATION_OUTCOME = "measures.operation_outcome"
+    # carrying out (issue K item 2)
+    SUMMONS_RELEASED = "measures.summons_released"
+    DETENTION_RELEASED = "measures.detention_released"
+    DETENTION_EARLY_RELEASED = "measures.detention_early_released"
+    FINE_PAID = "measures.fine_paid"
 
 
 class MeasuresDeadline(DeadlineKind):

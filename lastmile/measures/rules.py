@@ -11,7 +11,7 @@ from django.conf import settings
 
 from lastmile.core.legal import LegalBasis, cpl
 
-from .models import MeasureKind, MeasureStatus, RemovalGround
+from .models import MeasureKind, MeasureStatus, RemovalGround, SubjectCapacity
 
 SPC_INTERP = "最高人民法院关于适用《中华人民共和国民事诉讼法》的解释"
 DISHONEST_RULES = "最高人民法院关于公布失信被执行人名单信息的若干规定"
@@ -93,6 +93,28 @@ KINDS: dict[str, KindRule] = {
 
 REVIEWABLE = (MeasureKind.SUMMONS_BY_FORCE, MeasureKind.FINE, MeasureKind.DETENTION)
 
+# Issue K item 7: the measures that reach the people behind an organisation debtor, and in what
+# capacity. 民诉解释 2022 art. 482: 拘传 of the 法定代表人 or 负责人; 民事诉讼法 2023 art. 114 ¶2:
+# 罚款 and 拘留 of the 主要负责人 (the 法定代表人 is one) or 直接责任人员.
+REACHING_CAPACITIES: dict[str, tuple[str, ...]] = {
+    MeasureKind.SUMMONS_BY_FORCE: (SubjectCapacity.LEGAL_REPRESENTATIVE, SubjectCapacity.PRINCIPAL),
+    MeasureKind.FINE: (
+        SubjectCapacity.LEGAL_REPRESENTATIVE,
+        SubjectCapacity.PRINCIPAL,
+        SubjectCapacity.DIRECT_RESPONSIBLE,
+    ),
+    MeasureKind.DETENTION: (
+        SubjectCapacity.LEGAL_REPRESENTATIVE,
+        SubjectCapacity.PRINCIPAL,
+        SubjectCapacity.DIRECT_RESPONSIBLE,
+    ),
+}
+
+
+def reaching_basis(kind: str) -> LegalBasis:
+    return interp("482") if kind == MeasureKind.SUMMONS_BY_FORCE else cpl(114)
+
+
 # 民事诉讼法 (2023) art. 118 and 民诉解释 (2022) arts. 180, 482, 185.
 FINE_MAX_PERSON = 100_000
 FINE_MIN_UNIT = 50_000
@@ -104,6 +126,8 @@ QUESTIONING_MAX_HOURS_DETENTION = 24
 FAMILY_NOTICE_HOURS = 24
 REVIEW_APPLY_DAYS = 3
 REVIEW_DECIDE_DAYS = 5
+# The 罚款决定书 fixes a day to pay by; the law fixes none (practice, UNVERIFIED: 15 days).
+FINE_PAY_DAYS = 15
 # 失信规定 2017 arts. 2, 10, 11; 法发〔2019〕35号.
 LISTING_YEARS = 2
 LISTING_EXTENSION_MAX = 3

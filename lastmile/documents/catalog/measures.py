@@ -14,7 +14,7 @@ MEASURES: list[TemplateSpec] = [
         body="""{% for p in respondents %}
 < {{ p.name }}：
 {% endfor %}
-本院于{{ case.filed_on|cn_date }}立案执行申请执行人{{ applicants|map(attribute='name')|join('、') }}申请执行你（你单位）{{ case.cause }}一案。因你（你单位）未按执行通知书指定的期间履行生效法律文书确定的给付义务，依照《中华人民共和国民事诉讼法》第二百六十六条和《最高人民法院关于限制被执行人高消费及有关消费的若干规定》第一条、第三条的规定，对你（你单位）采取限制消费措施，限制你（你单位）及{{ restricted_persons|default('你单位的法定代表人、主要负责人、影响债务履行的直接责任人员、实际控制人') }}不得实施以下高消费及非生活和工作必需的消费行为：
+本院于{{ case.filed_on|cn_date }}立案执行申请执行人{{ applicants|map(attribute='name')|join('、') }}申请执行你（你单位）{{ case.cause }}一案。因你（你单位）未按执行通知书指定的期间履行生效法律文书确定的给付义务，依照《中华人民共和国民事诉讼法》第二百六十六条和《最高人民法院关于限制被执行人高消费及有关消费的若干规定》第一条、第三条的规定，对你（你单位）采取限制消费措施，限制你（你单位）{% if restricted_persons is not defined %}及你单位的法定代表人、主要负责人、影响债务履行的直接责任人员、实际控制人{% elif restricted_persons %}及{{ restricted_persons }}{% endif %}不得实施以下高消费及非生活和工作必需的消费行为：
 < （一）乘坐交通工具时，选择飞机、列车软卧、轮船二等以上舱位；
 < （二）在星级以上宾馆、酒店、夜总会、高尔夫球场等场所进行高消费；
 < （三）购买不动产或者新建、扩建、高档装修房屋；
@@ -151,5 +151,61 @@ MEASURES += [
         + _COURT_SIGN,
         required=("restricted", "restricted_on", "reason"),
         sample={"restricted": "王小明", "restricted_on": "2025-03-10", "reason": "本案已执行完毕"},
+    ),
+]
+
+# Appended for issue K "every act issues its document": 限制出境, the revocation of a wrongful
+# listing and the early release from detention.
+MEASURES += [
+    TemplateSpec(
+        code="exit_restriction_decision",
+        name="限制出境决定书",
+        title="决定书",
+        kind="decision",
+        series="决定书",
+        body=_ENF_PARTIES
+        + """本院在执行{{ case.number }}{{ case.cause }}一案中，{{ source_document }}已经发生法律效力，被执行人未按执行通知履行法律文书确定的义务。依照《中华人民共和国民事诉讼法》第二百六十六条的规定，决定如下：
+对{{ restricted }}限制出境。
+本决定一经作出即生效。
+"""
+        + _COURT_SIGN,
+        required=("source_document", "restricted"),
+        sample={"source_document": _SOURCE["source_document"], "restricted": "王小明"},
+    ),
+    TemplateSpec(
+        code="dishonest_revocation_decision",
+        name="撤销失信决定书",
+        title="决定书",
+        kind="decision",
+        series="决定书",
+        body=_ENF_PARTIES
+        + """本院在执行{{ case.number }}一案中，于{{ listed_on|cn_date }}将被执行人{{ debtor }}纳入失信被执行人名单。经审查，{{ ground }}。依照《最高人民法院关于公布失信被执行人名单信息的若干规定》第九条的规定，决定如下：
+撤销将被执行人{{ debtor }}纳入失信被执行人名单的决定，并删除其失信信息。
+本决定一经作出即生效。
+"""
+        + _COURT_SIGN,
+        required=("debtor", "listed_on", "ground"),
+        sample={"debtor": "王小明", "listed_on": "2025-03-10", "ground": "错误纳入，予以撤销"},
+    ),
+    TemplateSpec(
+        code="detention_early_release_decision",
+        name="提前解除拘留决定书",
+        title="提前解除拘留决定书",
+        kind="decision",
+        series="决定书",
+        body="""< 被拘留人：{{ person.desc }}
+本院于{{ detained_on|cn_date }}以拘留决定书决定对{{ person.name }}拘留{{ days }}日，由{{ custody }}执行。被拘留人在拘留期间认错悔改，{{ repentance }}。依照《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第一百八十二条的规定，经本院院长批准，决定如下：
+提前解除对{{ person.name }}的拘留。
+请{{ custody }}于{{ release_at }}予以执行。
+"""
+        + _COURT_SIGN,
+        required=("detained_on", "days", "custody", "repentance", "release_at"),
+        sample={
+            "detained_on": "2025-03-10",
+            "days": "十五",
+            "custody": "长沙市公安局拘留所",
+            "repentance": "已具结悔过，并履行了部分义务",
+            "release_at": "二〇二五年三月十五日十时",
+        },
     ),
 ]

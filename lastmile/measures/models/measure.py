@@ -30,6 +30,8 @@ class MeasureStatus(models.TextChoices):
     LIFTED = "lifted", _("已解除")
     REVOKED = "revoked", _("已撤销")
     REJECTED = "rejected", _("未批准")
+    # 拘传 released after questioning, 拘留 served out, 罚款 paid in full (issue K item 2).
+    CARRIED_OUT = "carried_out", _("已执行完毕")
 
 
 ACTIVE_STATUSES = (MeasureStatus.APPROVED, MeasureStatus.IN_FORCE)
@@ -57,6 +59,18 @@ class Measure(models.Model):
     subject = models.ForeignKey(
         "parties.Party", verbose_name=_("被采取措施人"), on_delete=models.PROTECT, related_name="measures"
     )
+    # 民事诉讼法 2023 art. 114 ¶2; 民诉解释 2022 art. 482: 拘传, 罚款 and 拘留 reach the people behind
+    # an organisation debtor. ``organisation`` is that debtor, ``subject`` the person, ``capacity``
+    # what the person is to it (empty: the subject is the debtor itself).
+    organisation = models.ForeignKey(
+        "parties.Party",
+        verbose_name=_("被执行单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    capacity = models.CharField(_("身份"), max_length=24, blank=True)
     kind = models.CharField(_("措施"), max_length=32, choices=MeasureKind.choices)
     status = models.CharField(
         _("状态"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED
@@ -92,6 +106,12 @@ class Measure(models.Model):
     family_notified_at = models.DateTimeField(_("通知家属时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
     close_reason = models.CharField(_("终止原因"), max_length=256, blank=True)
+    # carrying out (issue K item 2): 拘传 questioning and release (民诉解释 2022 art. 482), the
+    # custody a detainee is delivered to and the release (arts. 178, 182).
+    place = models.CharField(_("拘传应到处所"), max_length=128, blank=True)
+    custody = models.CharField(_("看管场所"), max_length=128, blank=True)
+    questioning_record = models.CharField(_("调查询问情况"), max_length=512, blank=True)
+    released_at = models.DateTimeField(_("释放时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("强制措施")
@@ -130,6 +150,16 @@ class Measure(models.Model):
                 | models.Q(starts_at__isnull=False, ends_at__gt=models.F("starts_at")),
                 name="measure_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=models.Q(released_at__isnull=True)
+                | models.Q(starts_at__isnull=False, released_at__gte=models.F("starts_at")),
+                name="measure_released_after_start",
+            ),
+            # a person reached behind an organisation says in what capacity
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=True) | ~models.Q(capacity=""),
+                name="measure_organisation_capacity",
+            ),
             # the approver is never the proposer (two-person rule for 院长 approval)
             models.CheckConstraint(
                 condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("proposed_by")),
@@ -157,6 +187,7 @@ class SubjectCapacity(models.TextChoices):
     LEGAL_REPRESENTATIVE = "legal_representative", _("法定代表人")
     PRINCIPAL = "principal", _("主要负责人")
     ACTUAL_CONTROLLER = "actual_controller", _("实际控制人")
+    DIRECT_RESPONSIBLE = "direct_responsible", _("直接责任人员")
 
 
 class MeasureSubject(models.Model):
@@ -244,3 +275,23 @@ class MeasureReview(models.Model):
     class Meta:
         verbose_name = _("复议")
         verbose_name_plural = _("复议")
+
+
+class FinePayment(models.Model):
+    """A payment of a 罚款 (民事诉讼法 2023 art. 118). A fine goes to the state treasury, not to
+    the applicant: it is recorded here with its receipt, never booked as case money."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("缴纳金额"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("缴纳日期"))
+    receipt_number = models.CharField(_("票据号码"), max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("罚款缴纳")
+        verbose_name_plural = _("罚款缴纳")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="fine_payment_positive"),
+            models.CheckConstraint(condition=~models.Q(receipt_number=""), name="fine_payment_receipt"),
+        ]

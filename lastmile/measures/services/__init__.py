@@ -6,6 +6,7 @@ One module per family of actions:
   the 院长's written override of a guardrail;
 - :mod:`.life`: proposal, approval, execution, lifting and expiry of a measure, and the 失信 listing
   it creates;
+- :mod:`.carrying_out`: the carrying out of 拘传, 拘留 and 罚款 (release, early release, payment);
 - :mod:`.removal`: removal, revocation and correction of listings, and "not listed" records;
 - :mod:`.closing`: what the end of an enforcement case ends (listings deleted, 限消 lifted);
 - :mod:`.review`: temporary lifting of a 限制消费令 and 复议 against 拘传, 罚款 and 拘留;
@@ -19,6 +20,13 @@ Every name is re-exported here, so ``from lastmile.measures.services import meas
 that looks it up (e.g. ``lastmile.measures.services.life._take_effect``), not here.
 """
 
+from .carrying_out import (
+    detention_early_release,
+    detention_release,
+    fine_paid_total,
+    fine_payment_record,
+    summons_release,
+)
 from .closing import listing_removal_due, measures_case_closed, measures_requery_recorded
 from .exports import publication_export_create
 from .guardrail_inputs import (
@@ -65,9 +73,13 @@ __all__ = [
     "correction_request_decide",
     "correction_request_receive",
     "debtor_profile_record",
+    "detention_early_release",
     "detention_family_notified",
+    "detention_release",
     "dishonest_not_applicable_record",
     "enterprise_screening_record",
+    "fine_paid_total",
+    "fine_payment_record",
     "grace_period_grant",
     "guardrail_override_grant",
     "home_designation_record",
@@ -92,6 +104,7 @@ __all__ = [
     "refusal_referral_advance",
     "refusal_referral_prepare",
     "special_operation_create",
+    "summons_release",
     "temporary_lift_decide",
     "temporary_lift_propose",
 ]

@@ -7,9 +7,11 @@ and never imports it; :data:`lastmile.measures.rules.CLOSING_REMOVAL_GROUNDS` ma
 
 On a ground of art. 10 the court deletes the listing within 3 working days: a
 ``listing_removal`` deadline is opened on the listing (due in 3 working days), the listing is
-deleted at once (the deletion completes the deadline) and the 删除失信信息决定书 is issued.
+deleted at once (the deletion completes the deadline) and the 删除失信信息决定书 is issued and
+served on the debtor and the applicants.
 A listing with a fixed period is not deleted on these grounds (art. 10 last paragraph), except
-early after full performance (art. 2). The 限制消费令 is lifted, with its 解除限制消费令, where the
+early after full performance (art. 2). The 限制消费令 is lifted, with its 解除限制消费令 served in
+the order's scope (限消规定 2015 art. 9: the debtor and each person it covered), where the
 execution has ended for good (执行完毕: 限消规定 2015 art. 9; 终结执行, 不予执行: nothing remains to
 enforce); after 终本 it stays (终本规定 2016 art. 9) even when the listing is deleted on ground 4.
 See docs/law.md "限制消费 (限消)" and "失信 listing and the public list".
@@ -25,11 +27,10 @@ from lastmile.accounts.models import User
 from lastmile.cases.models import Case
 from lastmile.cases.services import deadline_open
 from lastmile.core.periods import add_working_days
-from lastmile.documents.models import DocumentTemplate
-from lastmile.documents.services import document_issue, templates_ensure
 from lastmile.measures.kinds import MeasuresDeadline
 
 from .. import rules
+from ..documents import restriction_lift_document
 from ..guardrails import local_date
 from ..models import (
     LISTED_STATUSES,
@@ -41,12 +42,6 @@ from ..models import (
 )
 from .common import _close
 from .removal import _listing_remove
-
-
-def _issue(case: Case, code: str, context: dict[str, str], *, actor: User | None, now: datetime) -> None:
-    if not DocumentTemplate.objects.filter(code=code).exists():
-        templates_ensure(now=now)  # an installation older than the template loads it once
-    document_issue(case=case, template_code=code, context=context, actor=actor, now=now)
 
 
 def listing_removal_due(
@@ -69,19 +64,8 @@ def listing_removal_due(
         due_on=add_working_days(today, rules.REMOVAL_WORKING_DAYS),
         legal_basis=rules.dishonest("10"),
     )
-    removed = _listing_remove(listing.pk, ground=ground, actor=actor, now=now, note=note)
-    _issue(
-        listing.case,
-        "dishonest_deletion_decision",
-        {
-            "debtor": listing.name,
-            "listed_on": listing.decided_on.isoformat(),
-            "ground": str(RemovalGround(ground).label),
-        },
-        actor=actor,
-        now=now,
-    )
-    return removed
+    # the deletion issues and serves its 删除失信信息决定书 (measures.documents.listing_end_document)
+    return _listing_remove(listing.pk, ground=ground, actor=actor, now=now, note=note)
 
 
 def _restrictions_lift(case: Case, *, reason: str, actor: User | None, now: datetime) -> int:
@@ -92,18 +76,7 @@ def _restrictions_lift(case: Case, *, reason: str, actor: User | None, now: date
         .filter(case=case, kind=MeasureKind.CONSUMPTION_RESTRICTION, status__in=rules.LIFTABLE_STATUSES)
     ):
         _close(m, status=MeasureStatus.LIFTED, reason=reason, actor=actor, now=now)
-        restricted = "、".join([m.subject.name, *(s.party.name for s in m.subjects.exclude(party=m.subject))])
-        _issue(
-            case,
-            "consumption_restriction_lift_order",
-            {
-                "restricted": restricted,
-                "restricted_on": local_date(m.starts_at or m.proposed_at).isoformat(),
-                "reason": reason,
-            },
-            actor=actor,
-            now=now,
-        )
+        restriction_lift_document(m, reason=reason, actor=actor, now=now)
         lifted += 1
     return lifted
 

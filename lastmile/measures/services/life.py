@@ -22,11 +22,12 @@ from lastmile.core.errors import ConditionsNotMet, InvalidTransition, Permission
 from lastmile.core.legal import cpl
 from lastmile.core.money import format_yuan, to_money
 from lastmile.core.periods import period_end_provisional
-from lastmile.documents.models import Document, DocumentStatus
 from lastmile.measures.kinds import MeasuresDeadline, MeasuresEvent
 from lastmile.parties.selectors import party_masked_id
 
 from .. import rules
+from ..documents import execution_basis as _execution_basis
+from ..documents import measure_document_issue, restriction_lift_document
 from ..error_codes import GuardrailReason
 from ..guardrails import (
     Evaluation,
@@ -81,8 +82,11 @@ def measure_propose(
         raise ConditionsNotMet("未知的措施类型。", unmet=["kind"])
     if not reason.strip():
         raise ConditionsNotMet("请写明采取措施的事由。", unmet=["reason"])
-    if not _is_debtor(case, subject):
-        raise ConditionsNotMet("只能对本案被执行人采取该措施。", unmet=["subject"])
+    if not _is_debtor(case, proposal.organisation or subject):
+        raise ConditionsNotMet(
+            "只能对本案被执行人（或单位被执行人的法定代表人、主要负责人、直接责任人员）采取该措施。",
+            unmet=["subject"],
+        )
     if case.status == CaseStatus.CLOSED:
         raise InvalidTransition("案件已结案，不能采取措施。")
     evaluation = measure_evaluate(proposal, now=now)
@@ -133,6 +137,8 @@ def _measure_create(
                 court=case.court,
                 case=case,
                 subject=proposal.subject,
+                organisation=proposal.organisation,
+                capacity=proposal.capacity if proposal.organisation is not None else "",
                 kind=proposal.kind,
                 status=MeasureStatus.PROPOSED,
                 reason=reason.strip(),
@@ -151,6 +157,7 @@ def _measure_create(
                     "extension_fact": proposal.extension_fact,
                     "birth_date": proposal.birth_date.isoformat() if proposal.birth_date else "",
                     "controlled_value": str(to_money(proposal.controlled_value)),
+                    "responsibility": proposal.responsibility,
                 },
                 warnings_acknowledged=acknowledge_warnings and evaluation.verdict == "warn",
                 proposed_by=actor,
@@ -225,6 +232,9 @@ def _proposal_of(m: Measure) -> Proposal:
         birth_date=date.fromisoformat(ev["birth_date"]) if ev.get("birth_date") else None,
         security_amount=Decimal(ev.get("security_amount", "0")),
         controlled_value=Decimal(ev.get("controlled_value", "0")),
+        organisation=m.organisation,
+        capacity=m.capacity,
+        responsibility=str(ev.get("responsibility", "")),
     )
 
 
@@ -253,12 +263,28 @@ def measure_reject(*, actor: User, measure_id: int, note: str, now: datetime) ->
 
 
 @transaction.atomic
-def measure_execute(*, actor: User, measure_id: int, starts_at: datetime, now: datetime) -> Measure:
-    """Carry out an approved 拘传 or 拘留: the questioning or detention period starts."""
+def measure_execute(
+    *,
+    actor: User,
+    measure_id: int,
+    starts_at: datetime,
+    now: datetime,
+    place: str = "",
+    custody: str = "",
+) -> Measure:
+    """Carry out an approved 拘传 or 拘留: the questioning or detention period starts. A 拘传 names
+    where the person is brought (民诉解释 2022 art. 482); a detainee is delivered to the custody of
+    the public security organ (art. 178), which the 拘留决定书 names (“当地公安机关” when none
+    is given)."""
     m = _locked_measure(measure_id, actor)
     require(actor, "measure.propose", court=m.court)
     if m.status != MeasureStatus.APPROVED:
         raise InvalidTransition("只有已批准的拘传、拘留可以执行。")
+    if starts_at > now:
+        raise ConditionsNotMet("执行时间不能晚于当前时间。", unmet=["starts_at"])
+    m.place = place.strip()[:128]
+    m.custody = custody.strip()[:128]
+    m.save(update_fields=["place", "custody"])
     _take_effect(m, actor=actor, now=now, starts_at=starts_at)
     return m
 
@@ -314,6 +340,8 @@ def _take_effect(m: Measure, *, actor: User, now: datetime, starts_at: datetime)
         data={"measure": m.pk, "starts_at": m.starts_at, "ends_at": m.ends_at},
         legal_basis=_basis(m.kind),
     )
+    # issue K: the measure's document, issued and served the moment it takes effect
+    measure_document_issue(m, actor=actor, now=now)
 
 
 def _restriction_subjects(m: Measure) -> None:
@@ -353,20 +381,6 @@ def _performance_text(case: Case, on: date) -> str:
     if claimed and owed < claimed:
         return f"部分未履行（尚欠{format_yuan(owed)}元）"
     return "全部未履行"
-
-
-def _execution_basis(case: Case) -> str:
-    """失信规定 2017 art. 6: the 执行依据's issuer and number, for every case however it was filed:
-    as the served 执行通知书 states it (a listing needs it served, art. 5), else the case the
-    enforcement came from."""
-    notice = (
-        Document.objects.filter(case=case, template__code="enforcement_notice", status=DocumentStatus.ISSUED)
-        .order_by("-version", "-pk")
-        .first()
-    )
-    if notice is not None and notice.context.get("source_document"):
-        return str(notice.context["source_document"])[:128]
-    return case.parent.number if case.parent_id else ""  # type: ignore[union-attr]
 
 
 def listings_performance_refresh(*, now: datetime) -> int:
@@ -500,6 +514,8 @@ def measure_lift(*, actor: User, measure_id: int, reason: str, now: datetime) ->
     if not reason.strip():
         raise ConditionsNotMet("请写明解除理由。", unmet=["reason"])
     _close(m, status=MeasureStatus.LIFTED, reason=reason, actor=actor, now=now)
+    if m.kind == MeasureKind.CONSUMPTION_RESTRICTION:
+        restriction_lift_document(m, reason=reason.strip(), actor=actor, now=now)
     return m
 
 

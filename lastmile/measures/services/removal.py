@@ -18,6 +18,7 @@ from lastmile.measures.kinds import MeasuresDeadline, MeasuresEvent
 from lastmile.parties.models import Party
 
 from .. import rules
+from ..documents import listing_end_document, restriction_lift_document
 from ..guardrails import local_date
 from ..models import (
     CorrectionRequest,
@@ -84,6 +85,8 @@ def _listing_remove(
             data={"listing": listing.pk, "ground": ground, "note": note},
             legal_basis=rules.dishonest("9" if ground == RemovalGround.WRONGFUL else "10"),
         )
+        # issue K: the 删除失信信息决定书 / 撤销失信决定书, issued and served as the listing ends
+        listing_end_document(listing, ground=ground, actor=actor, now=now)
         return listing
 
 
@@ -148,9 +151,9 @@ def listings_auto_remove(*, now: datetime) -> int:
         with transaction.atomic():
             m = Measure.objects.select_for_update(of=("self",)).select_related("case", "subject").get(pk=pk)
             if m.status == MeasureStatus.IN_FORCE and _auto_ground(m.case, today) == RemovalGround.PERFORMED:
-                _close(
-                    m, status=MeasureStatus.LIFTED, reason="已全部履行，依法解除限制消费", actor=None, now=now
-                )
+                reason = "已全部履行，依法解除限制消费"
+                _close(m, status=MeasureStatus.LIFTED, reason=reason, actor=None, now=now)
+                restriction_lift_document(m, reason=reason, actor=None, now=now)
     return removed
 
 
