@@ -15,9 +15,13 @@ def party_masked_id(party: Party) -> str:
         return mask_resident_id(party.id_number)
     if party.id_type == IdType.USCC:
         return party.id_number
-    if party.id_number:
-        return party.id_number[:2] + "*" * max(len(party.id_number) - 4, 0) + party.id_number[-2:]
-    return ""
+    number = party.id_number
+    if not number:
+        return ""
+    if len(number) <= 4:  # too short to show any of it without showing most of it
+        return "*" * len(number)
+    keep = 2 if len(number) >= 8 else 1
+    return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
 
 
 def party_public_view(party: Party) -> dict[str, str]:

@@ -35,9 +35,16 @@ def test_a_credit_code_is_shown_in_full():
 
 @pytest.mark.parametrize(
     ("number", "masked"),
-    [("E12345678", "E1*****78"), ("G1234", "G1*34"), ("", "")],
+    [
+        ("E12345678", "E1*****78"),
+        ("G1234", "G***4"),  # short: one character at each end
+        ("ABC", "***"),  # too short to show any of it
+        ("A1B2", "****"),
+        ("", ""),
+    ],
 )
-def test_other_documents_keep_two_characters_at_each_end(number, masked):
+def test_other_documents_show_at_most_their_ends(number, masked):
+    """Never more than a third of a short number, never a character twice."""
     assert party_masked_id(_party(id_type=IdType.PASSPORT, id_number=number)) == masked
 
 
