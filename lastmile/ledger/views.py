@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lastmile.accounts.models import User
@@ -83,7 +82,7 @@ def sheet(request: AuthedRequest, case_id: int) -> HttpResponse:
             "case": funds.case,
             "as_of": as_of,
             "labels": BUCKET_LABELS,
-            "printed_at": timezone.now(),
+            "printed_at": get_clock().now(),
         },
     )
 

@@ -24,6 +24,7 @@ import random
 import socket
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -89,7 +90,9 @@ class Simulator:
         keys: dict[str, str] | None = None,
         max_skew: int = 300,
         callback_workers: int = 16,
+        today: Callable[[], date] = date.today,
     ) -> None:
+        self.today = today  # the institutions' own business day (passed in by tests and benches)
         self.world = world or World.from_file()
         self.faults = faults or Faults()
         self.keys = keys or {i.code: protocol.demo_key(i.code) for i in protocol.INSTITUTIONS}
@@ -199,7 +202,7 @@ class Simulator:
         order = entry["order"]
         order_id = order["order_id"]
         try:
-            result = self.world.execute(inst, order, date.today())
+            result = self.world.execute(inst, order, self.today())
             message = {
                 "message_id": f"{order_id}:done",
                 "order_id": order_id,
