@@ -194,6 +194,11 @@ EVENT_RULES: dict[str, Rule] = {
     "enforcement.settlement_recorded": _both_served("双方已达成执行和解协议"),
     "enforcement.installment_paid": _both_served("已收到和解分期款"),
     "enforcement.settlement_defaulted": _both_served("被执行人未按和解协议履行"),
+    # 执行和解规定 2020 art. 3: the applicant's own application to lift the freezes, and the
+    # court's decision on it (an approval is a 解除裁定 served on both sides).
+    "enforcement.settlement_release_applied": _a("已收到您解除查封、扣押、冻结的申请"),
+    "enforcement.settlement_release_approved": _both_served("法院裁定解除查封、扣押、冻结"),
+    "enforcement.settlement_release_refused": _a("法院决定不予解除查封、扣押、冻结"),
     "enforcement.suspended": _both_served("执行已中止"),
     "enforcement.resumed": _both_served("执行已恢复"),
     "enforcement.closed": _both_served("案件已结案"),

@@ -174,6 +174,21 @@ class PauseKind(models.TextChoices):
     AUCTION = "auction", _("拍卖、变卖")
     SETTLEMENT = "settlement", _("执行和解暂缓")
     DEFERRAL = "deferral", _("上级法院通知暂缓")
+    PUBLIC_NOTICE = "notice", _("公告")
+    JURISDICTION = "jurisdiction", _("管辖权异议或管辖争议处理")
+    SECURITY = "security", _("执行担保暂缓执行")
+
+
+# The excluded periods an officer starts and ends by hand (审限规定 2000 art. 9(2), (3), (4), (6),
+# (7), (8)); 中止 and 执行和解 have their own actions and end with them.
+RECORDED_PAUSE_KINDS = (
+    PauseKind.VALUATION,
+    PauseKind.AUCTION,
+    PauseKind.DEFERRAL,
+    PauseKind.PUBLIC_NOTICE,
+    PauseKind.JURISDICTION,
+    PauseKind.SECURITY,
+)
 
 
 class TimeLimitPause(models.Model):
@@ -448,6 +463,41 @@ class SettlementPayment(models.Model):
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="settlement_payment_positive"),
             models.UniqueConstraint(
                 fields=["court", "idempotency_key"], name="settlement_payment_key_per_court"
+            ),
+        ]
+
+
+class SettlementRelease(models.Model):
+    """The applicant's application to lift the freezes and seizures once a settlement has
+    suspended execution, and the court's decision on it (执行和解规定 2020 art. 3): a settlement
+    lifts nothing by itself. An approval is made by a 解除裁定 (查封规定 2020 art. 28)."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="release_applications")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="settlement_releases")
+    applicant = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+")
+    applied_on = models.DateField(_("申请日期"))
+    content = models.CharField(_("申请内容"), max_length=512)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("决定说明"), max_length=256, blank=True)
+    ruling = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("和解后解除冻结申请")
+        verbose_name_plural = _("和解后解除冻结申请")
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="settlement_release_one_pending_per_case",
             ),
         ]
 

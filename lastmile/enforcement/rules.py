@@ -43,12 +43,37 @@ BASIS_COMMISSION = cpl(240)
 BASIS_SETTLEMENT_SUSPEND = LegalBasis(SETTLEMENT, "2020", "2")
 BASIS_SETTLEMENT_PERFORMED = LegalBasis(SETTLEMENT, "2020", "8")
 BASIS_SETTLEMENT_RESUME = LegalBasis(SETTLEMENT, "2020", "11")
+BASIS_SETTLEMENT_RELEASE = LegalBasis(SETTLEMENT, "2020", "3")  # freezes lifted only on application
 BASIS_SETTLEMENT_DEDUCT = LegalBasis(INTERP, "2022", "465")
 BASIS_SETTLEMENT_PERIOD = LegalBasis(INTERP, "2022", "466")
 BASIS_RESTORE_AFTER_ZHONGBEN = LegalBasis(ZHONGBEN, "2016", "9")
 BASIS_CONSUMPTION = LegalBasis(CONSUMPTION, "2015", "1")
 BASIS_DISHONEST = LegalBasis(DISHONEST, "2017", "1")
 BASIS_REPORT = cpl(252)
+# 审限规定 2000 art. 9: the periods not counted in the execution time limit, item by item.
+BASIS_EXCLUDED_NOTICE = LegalBasis(TIME_LIMITS, "2000", "9(2)")  # 公告
+BASIS_EXCLUDED_JURISDICTION = LegalBasis(TIME_LIMITS, "2000", "9(3)")  # 管辖权异议、管辖争议
+BASIS_EXCLUDED_VALUATION = LegalBasis(TIME_LIMITS, "2000", "9(4)")  # 审计、评估、资产清理
+BASIS_EXCLUDED_SUSPENSION = LegalBasis(TIME_LIMITS, "2000", "9(5)")  # 中止至恢复
+BASIS_EXCLUDED_SETTLEMENT_OR_SECURITY = LegalBasis(TIME_LIMITS, "2000", "9(6)")  # 和解或担保后暂缓
+BASIS_EXCLUDED_DEFERRAL = LegalBasis(TIME_LIMITS, "2000", "9(7)")  # 上级法院通知暂缓
+BASIS_EXCLUDED_AUCTION = LegalBasis(TIME_LIMITS, "2000", "9(8)")  # 拍卖、变卖
+# 执行担保: 暂缓 needs the applicant's consent and lasts at most one year (民诉法 2023 art. 242;
+# 民诉解释 2022 art. 467).
+BASIS_SECURITY_DEFERRAL = cpl(242)
+BASIS_SECURITY_DEFERRAL_PERIOD = LegalBasis(INTERP, "2022", "467")
+SECURITY_DEFERRAL_MAX_MONTHS = 12
+# The legal basis of each excluded period, by :class:`~lastmile.enforcement.models.PauseKind` value.
+PAUSE_BASES: dict[str, LegalBasis] = {
+    "notice": BASIS_EXCLUDED_NOTICE,
+    "jurisdiction": BASIS_EXCLUDED_JURISDICTION,
+    "valuation": BASIS_EXCLUDED_VALUATION,
+    "suspension": BASIS_EXCLUDED_SUSPENSION,
+    "settlement": BASIS_EXCLUDED_SETTLEMENT_OR_SECURITY,
+    "security": BASIS_EXCLUDED_SETTLEMENT_OR_SECURITY,
+    "deferral": BASIS_EXCLUDED_DEFERRAL,
+    "auction": BASIS_EXCLUDED_AUCTION,
+}
 
 TIME_LIMIT_MONTHS = 6  # 审限规定 art. 5; 执行工作规定 art. 63
 EXTENSION_MONTHS = 3  # 审限规定 art. 5 (院长 approval)

@@ -52,6 +52,12 @@ ACTIONS: dict[str, Action] = {
     "assistance_reply": Action(_("登记受托法院回复"), OPEN | {S.CLOSED}, None, "enforcement.work"),
     "settlement": Action(_("登记执行和解协议"), WORKING, S.SETTLEMENT, "enforcement.decide"),
     "installment_pay": Action(_("登记和解分期款"), frozenset({S.SETTLEMENT}), None, "enforcement.work"),
+    "settlement_release_apply": Action(
+        _("登记申请执行人解除冻结的申请"), frozenset({S.SETTLEMENT}), None, "enforcement.work"
+    ),
+    "settlement_release_decide": Action(
+        _("决定是否解除冻结、查封"), frozenset({S.SETTLEMENT}), None, "enforcement.decide"
+    ),
     "settlement_resume": Action(
         _("和解未履行，恢复执行（执恢）"), frozenset({S.SETTLEMENT}), S.CLOSED, "enforcement.decide"
     ),

@@ -31,6 +31,7 @@ from lastmile.parties.models import IdType, PartyKind
 from . import selectors, services
 from .models import (
     OFFERED_STEP_KINDS,
+    RECORDED_PAUSE_KINDS,
     AssistanceKind,
     AssistanceRequest,
     BasisKind,
@@ -43,6 +44,7 @@ from .models import (
     PriorityClaim,
     PropertyRequery,
     SettlementInstallment,
+    SettlementRelease,
     TimeLimitExtension,
     TimeLimitPause,
     Track,
@@ -464,6 +466,34 @@ def _h_settlement_resume(case: Case, actor: User, now: datetime, data: QueryDict
     return f"已立恢复执行案件{new.number}。"
 
 
+def _h_settlement_release_apply(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
+    raw = data.get("applicant", "")
+    row = case.case_parties.filter(party_id=int(raw) if raw.isdigit() else 0).select_related("party").first()
+    if row is None:
+        raise NotFound("当事人不存在。")
+    services.settlement_release_apply(
+        case=case,
+        applicant=row.party,
+        content=_text(data, "content"),
+        applied_on=_date(data, "applied_on", label="申请日期", required=False),
+        actor=actor,
+        now=now,
+    )
+    return "已登记解除查封、扣押、冻结的申请，待法官决定。"
+
+
+def _h_settlement_release_decide(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
+    approve = data.get("approve") == "1"
+    services.settlement_release_decide(
+        application=_obj(SettlementRelease, case, data),
+        approve=approve,
+        note=_text(data, "note"),
+        actor=actor,
+        now=now,
+    )
+    return "已裁定解除查封、扣押、冻结。" if approve else "已决定不予解除。"
+
+
 def _close_handler(method: str) -> Handler:
     def handler(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
         services.enforcement_close(
@@ -553,6 +583,8 @@ HANDLERS: dict[str, Handler] = {
     "settlement": _h_settlement,
     "installment_pay": _h_installment_pay,
     "settlement_resume": _h_settlement_resume,
+    "settlement_release_apply": _h_settlement_release_apply,
+    "settlement_release_decide": _h_settlement_release_decide,
     "restore": _h_restore,
     "requery": _h_requery,
     "zhongben_opinion": _h_zhongben_opinion,
@@ -606,11 +638,7 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
             a for a in sheet.assents if a.kind == "collegial_review" and a.approved_at is None
         ],
         "inquiry_results": [c for c in InquiryResult.choices if c[0]],
-        "pause_kinds": [
-            c
-            for c in PauseKind.choices
-            if c[0] in (PauseKind.VALUATION, PauseKind.AUCTION, PauseKind.DEFERRAL)
-        ],
+        "pause_kinds": [c for c in PauseKind.choices if c[0] in RECORDED_PAUSE_KINDS],
         "clue_kinds": ClueKind.choices,
         "assistance_kinds": AssistanceKind.choices,
         "courts": Court.objects.exclude(pk=case.court_id).order_by("code"),
@@ -626,4 +654,8 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "open_emergencies": [e for e in sheet.emergencies if e.closed_at is None],
         "unanswered": [a for a in sheet.assistance if a.replied_on is None],
         "open_requeries": [r for r in sheet.requeries if r.done_on is None][:1],
+        "case_applicants": [
+            cp.party for cp in case.case_parties.filter(role="applicant").select_related("party")
+        ],
+        "pending_releases": list(SettlementRelease.objects.filter(case=case, status="pending")),
     }

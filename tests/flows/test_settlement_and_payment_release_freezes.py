@@ -1,5 +1,7 @@
-"""Freezes follow the enforcement case: a settlement lifts them all at once, a payment lifts what
-is no longer needed (both after the enforcement transaction commits)."""
+"""Freezes follow the enforcement case: a payment lifts what is no longer needed (after the
+enforcement transaction commits); a settlement lifts nothing by itself (执行和解规定 2020 art. 3:
+only on the applicant's application and the court's decision, see
+tests/flows/test_law_settlement_keeps_freezes.py)."""
 
 from __future__ import annotations
 
@@ -43,4 +45,4 @@ def test_settlement_and_payment_reach_the_controls_after_commit(
                 InstallmentDue(due_on=date(2025, 5, 12), amount=Decimal("1000")),
             ],
         )
-    assert calls[-1] == ("release_all", filed_case.pk)
+    assert calls == [("reconcile", filed_case.pk)]  # the settlement reached no control

@@ -26,7 +26,11 @@ def resume(request: HttpRequest, case_id: int, payload: ReasonIn):  # type: igno
     return CaseRefOut(id=c.pk, number=c.number, status=c.status)
 
 
-@router.post("/cases/{case_id}/pauses", response={201: IdOut}, summary="开始扣除审限期间（评估、拍卖、暂缓）")
+@router.post(
+    "/cases/{case_id}/pauses",
+    response={201: IdOut},
+    summary="开始扣除审限期间（公告、管辖异议、评估、拍卖、担保暂缓、上级暂缓）",
+)
 def pause_start(request: HttpRequest, case_id: int, payload: PauseIn):  # type: ignore[no-untyped-def]
     row = services.time_limit_pause_start(
         case=_case(request, case_id),

@@ -31,6 +31,8 @@ from .settlement import (
     settlement_installment_pay,
     settlement_overdue,
     settlement_record,
+    settlement_release_apply,
+    settlement_release_decide,
     settlement_resume,
 )
 from .sweeps import enforcement_sweep, requery_sweep, time_limit_sweep
@@ -73,6 +75,8 @@ __all__ = [
     "settlement_installment_pay",
     "settlement_overdue",
     "settlement_record",
+    "settlement_release_apply",
+    "settlement_release_decide",
     "settlement_resume",
     "time_limit_extension_decide",
     "time_limit_extension_request",

@@ -1,5 +1,5 @@
-"""Settlement (执行和解): the agreement and its instalments, default, and resumption as a 执恢
-case."""
+"""Settlement (执行和解): the agreement and its instalments, the release of freezes on the
+applicant's application, default, and resumption as a 执恢 case."""
 
 from __future__ import annotations
 
@@ -11,27 +11,32 @@ from django.db import transaction
 from django.db.models import F
 
 from lastmile.accounts.models import User
-from lastmile.cases.models import Case, CaseStatus
+from lastmile.accounts.permissions import require
+from lastmile.cases.models import Case, CaseParty, CaseStatus, PartyRole
 from lastmile.cases.services import case_event_record, case_status_change, deadline_complete, deadline_open
 from lastmile.core.clock import court_date as _today
-from lastmile.core.errors import ConditionsNotMet, InvalidTransition
+from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidTransition
 from lastmile.core.money import to_money
 from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
+from lastmile.inquiry.services import controls_release_all
 from lastmile.ledger.services import InstallmentDue, amount_outstanding, receipt_record
+from lastmile.parties.models import Party
 
 from .. import rules
+from ..documents import release_documents_issue
 from ..models import (
+    ApprovalStatus,
     ClosingMethod,
     PauseKind,
     Settlement,
     SettlementInstallment,
     SettlementPayment,
+    SettlementRelease,
     SettlementStatus,
 )
 from ..transitions import ACTIONS, status_after
 from .closing import _close
 from .common import InvalidFiling, _guard
-from .procedure import _after_commit_release_controls
 from .restore import _restore_create
 from .time_limit import _pause_open, _time_limit_refresh
 
@@ -68,7 +73,9 @@ def settlement_record(
     installments: Sequence[InstallmentDue],
 ) -> Settlement:
     """Record a settlement agreement (执行和解) with its instalments; execution is suspended
-    (执行和解规定 2020 art. 2) and the period is excluded from the time limit (审限规定 2000 art. 9)."""
+    (执行和解规定 2020 art. 2) and the period is excluded from the time limit (审限规定 2000 art. 9).
+    Freezes and seizures stay in force: only the applicant may ask for them to be lifted, and the
+    court decides (art. 3; :func:`settlement_release_apply`, :func:`settlement_release_decide`)."""
     amounts = _settlement_terms_check(terms=terms, agreed_on=agreed_on, installments=installments, now=now)
     locked, ec = _guard(case, "settlement", actor)
     settlement = Settlement.objects.create(
@@ -117,7 +124,8 @@ def settlement_record(
         reason="执行和解",
     )
     _time_limit_refresh(case=locked, ec=ec, now=now)
-    _after_commit_release_controls(case=locked, now=now, reason="达成执行和解，中止执行")
+    # The freezes stay: they are lifted only on the applicant's application and the court's
+    # decision (执行和解规定 2020 art. 3; :func:`settlement_release_apply`).
     case.refresh_from_db()
     return settlement
 
@@ -294,3 +302,113 @@ def settlement_resume(*, case: Case, actor: User, now: datetime, reason: str = "
         allowed_from={CaseStatus.SETTLEMENT},
     )
     return new_case
+
+
+# --- Lifting freezes after a settlement (执行和解规定 2020 art. 3) ------------------------------
+
+
+@transaction.atomic
+def settlement_release_apply(
+    *,
+    case: Case,
+    applicant: Party,
+    content: str,
+    actor: User,
+    now: datetime,
+    applied_on: date | None = None,
+) -> SettlementRelease:
+    """Record the applicant's application to lift the freezes and seizures of a case whose
+    execution a settlement has suspended (执行和解规定 2020 art. 3). Refused when the one applying
+    is not an applicant of the case, when the content is empty, or while another application
+    waits for the court's decision. Nothing is lifted until the court decides."""
+    if not content.strip():
+        raise InvalidFiling("请填写解除查封、扣押、冻结申请的内容。")
+    locked, _ec = _guard(case, "settlement_release_apply", actor)
+    settlement = _active_settlement(locked)
+    if not CaseParty.objects.filter(case=locked, party=applicant, role=PartyRole.APPLICANT).exists():
+        raise ConditionsNotMet(
+            f"和解后解除查封、扣押、冻结须由申请执行人申请（{rules.BASIS_SETTLEMENT_RELEASE}）。",
+            unmet=["applicant_application"],
+            details={"party": applicant.pk},
+        )
+    today = _today(now)
+    applied_on = applied_on or today
+    if applied_on > today or applied_on < settlement.agreed_on:
+        raise InvalidFiling("申请日期应在和解协议达成之日至今天之间。")
+    if SettlementRelease.objects.filter(case=locked, status=ApprovalStatus.PENDING).exists():
+        raise Conflict("已有待决定的解除申请。")
+    row = SettlementRelease.objects.create(
+        settlement=settlement,
+        case=locked,
+        applicant=applicant,
+        applied_on=applied_on,
+        content=content.strip(),
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    case_event_record(
+        case=locked,
+        kind=EnforcementEvent.SETTLEMENT_RELEASE_APPLIED,
+        summary=f"申请执行人{applicant.name}申请解除查封、扣押、冻结：{row.content}"[:256],
+        actor=actor,
+        now=now,
+        data={"release": row.pk, "settlement": settlement.pk, "applicant": applicant.pk},
+        legal_basis=rules.BASIS_SETTLEMENT_RELEASE,
+    )
+    return row
+
+
+@transaction.atomic
+def settlement_release_decide(
+    *, application: SettlementRelease, approve: bool, actor: User, now: datetime, note: str = ""
+) -> SettlementRelease:
+    """The enforcement judge decides on the applicant's application (执行和解规定 2020 art. 3). An
+    approval is a 解除裁定 (查封规定 2020 art. 28): the ruling is issued and served on the parties,
+    a 协助执行通知书 goes to each institution holding a freeze, and every freeze and seizure is
+    lifted through the inquiry app after this transaction commits. A refusal needs its reason."""
+    if not approve and not note.strip():
+        raise InvalidFiling("不予解除的，请填写理由。")
+    locked, _ec = _guard(application.case, "settlement_release_decide", actor)
+    if approve:
+        require(actor, "control.release", court=locked.court)  # the 解除裁定 is the judge's act
+    row = SettlementRelease.objects.select_for_update().get(pk=application.pk)
+    if row.status != ApprovalStatus.PENDING:
+        raise InvalidTransition("该解除申请已经作出决定。")
+    row.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REFUSED
+    row.decided_by = actor
+    row.decided_at = now
+    row.decision_note = note.strip()
+    if approve:
+        row.ruling = release_documents_issue(case=locked, release=row, actor=actor, now=now)
+    row.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "ruling"])
+    case_event_record(
+        case=locked,
+        kind=(
+            EnforcementEvent.SETTLEMENT_RELEASE_APPROVED
+            if approve
+            else EnforcementEvent.SETTLEMENT_RELEASE_REFUSED
+        ),
+        summary=(
+            f"裁定解除查封、扣押、冻结（{row.ruling.number}）"
+            if approve and row.ruling
+            else "不予解除查封、扣押、冻结"
+        )
+        + (f"：{row.decision_note}" if row.decision_note else ""),
+        actor=actor,
+        now=now,
+        data={"release": row.pk, "approved": approve, "ruling": row.ruling_id},
+        legal_basis=rules.BASIS_SETTLEMENT_RELEASE,
+    )
+    if approve:
+        case_id, actor_id = locked.pk, actor.pk
+        # After commit, in its own transaction: the inquiry app takes its locks in its usual
+        # order (control row, then audit chain) and never waits on ours.
+        transaction.on_commit(
+            lambda: controls_release_all(
+                case=Case.objects.get(pk=case_id),
+                reason="申请执行人申请，裁定解除（执行和解）",
+                actor=User.objects.get(pk=actor_id),
+                now=now,
+            )
+        )
+    return row

@@ -14,10 +14,18 @@ from lastmile.cases.models import Case, CaseStatus
 from lastmile.cases.services import case_event_record, case_status_change, deadline_cancel, deadline_open
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import Conflict, InvalidTransition
+from lastmile.core.periods import add_months
 from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 
 from .. import rules
-from ..models import ApprovalStatus, EnforcementCase, PauseKind, TimeLimitExtension, TimeLimitPause
+from ..models import (
+    RECORDED_PAUSE_KINDS,
+    ApprovalStatus,
+    EnforcementCase,
+    PauseKind,
+    TimeLimitExtension,
+    TimeLimitPause,
+)
 from ..transitions import ACTIONS, status_after
 from .common import InvalidFiling, _guard
 
@@ -73,11 +81,19 @@ def _pauses_close(*, case: Case, ended_on: date, kinds: Sequence[str] | None = N
 def time_limit_pause_start(
     *, case: Case, kind: str, actor: User, now: datetime, reason: str = "", started_on: date | None = None
 ) -> TimeLimitPause:
-    """Start a period excluded from the time limit: valuation, auction or a higher court's
-    deferral (审限规定 2000 art. 9). Suspension and settlement have their own actions."""
-    locked, ec = _guard(case, "pause", actor)
-    if kind not in (PauseKind.VALUATION, PauseKind.AUCTION, PauseKind.DEFERRAL):
+    """Start a period excluded from the time limit (审限规定 2000 art. 9): 公告 (item 2), a
+    jurisdiction objection or dispute (item 3), audit or valuation (item 4), 暂缓 after 执行担保
+    (item 6), a higher court's deferral (item 7), auction or sale (item 8). Suspension and
+    settlement have their own actions. 暂缓 on security needs the applicant's consent (民诉法 2023
+    art. 242), which the reason must state."""
+    if kind not in RECORDED_PAUSE_KINDS:
         raise InvalidTransition("中止和执行和解请使用相应的操作。")
+    if kind == PauseKind.SECURITY and not reason.strip():
+        raise InvalidFiling(
+            f"执行担保暂缓执行须经申请执行人同意（{rules.BASIS_SECURITY_DEFERRAL}），"
+            "请注明担保情况及申请执行人同意的情况。"
+        )
+    locked, ec = _guard(case, "pause", actor)
     started_on = started_on or _today(now)
     pause = _pause_open(case=locked, kind=kind, started_on=started_on, reason=reason)
     case_event_record(
@@ -87,7 +103,7 @@ def time_limit_pause_start(
         actor=actor,
         now=now,
         data={"pause": pause.pk, "kind": kind, "reason": reason},
-        legal_basis=rules.BASIS_TIME_LIMIT_EXCLUDED,
+        legal_basis=rules.PAUSE_BASES.get(kind, rules.BASIS_TIME_LIMIT_EXCLUDED),
     )
     _time_limit_refresh(case=locked, ec=ec, now=now)
     return pause
@@ -106,6 +122,14 @@ def time_limit_pause_end(
     ended_on = ended_on or _today(now)
     if ended_on < pause.started_on:
         raise InvalidTransition("结束日期不能早于开始日期。")
+    if pause.kind == PauseKind.SECURITY:
+        latest = add_months(pause.started_on, rules.SECURITY_DEFERRAL_MAX_MONTHS)
+        if ended_on > latest:
+            raise InvalidTransition(
+                f"执行担保暂缓执行的期限不得超过一年（{rules.BASIS_SECURITY_DEFERRAL_PERIOD}），"
+                f"结束日期不能晚于{latest:%Y-%m-%d}。",
+                details={"latest": latest.isoformat()},
+            )
     pause.ended_on = ended_on
     pause.save(update_fields=["ended_on"])
     case_event_record(
@@ -118,7 +142,7 @@ def time_limit_pause_end(
         actor=actor,
         now=now,
         data={"pause": pause.pk},
-        legal_basis=rules.BASIS_TIME_LIMIT_EXCLUDED,
+        legal_basis=rules.PAUSE_BASES.get(pause.kind, rules.BASIS_TIME_LIMIT_EXCLUDED),
     )
     _time_limit_refresh(case=locked, ec=ec, now=now)
     return pause
