@@ -10,6 +10,7 @@ with the notice).
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -19,6 +20,7 @@ from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.documents.models import Document, DocumentTemplate
 from lastmile.documents.services import document_issue, templates_ensure
 from lastmile.inquiry.models import HOLDING_STATUSES, Freeze
+from lastmile.ledger.models import Obligation
 from lastmile.ledger.selectors import case_statement
 from lastmile.ledger.services import case_account
 from lastmile.service.services import service_dispatch
@@ -32,12 +34,25 @@ TEMPLATE_BY_STEP = {
 
 
 def notice_context(*, case: Case, ec: EnforcementCase, as_of: date) -> dict[str, Any]:
-    """What the 执行通知书 states: the execution basis, what is owed and where to pay."""
+    """What the 执行通知书 states: the execution basis, what is owed and where to pay. The 申请执行费
+    is the debtor's (诉讼费用交纳办法 2006 arts. 14, 38) and printed as such; the other costs the
+    basis fixes (案件受理费 …) are printed apart, and interest the judgment fixed is interest."""
     statement = case_statement(case=case, as_of=as_of)
     owed = statement.outstanding if statement is not None else {}
-    principal = owed.get("principal", 0)
-    interest = owed.get("interest", 0)
-    fee = owed.get("costs", 0)
+    principal = owed.get("principal", Decimal("0.00"))
+    interest = owed.get("interest", Decimal("0.00"))
+    costs = owed.get("costs", Decimal("0.00"))
+    obligation = Obligation.objects.filter(case=case).first()
+    charged = sum(
+        (
+            Decimal(c["amount"])
+            for c in (obligation.costs if obligation else [])
+            if c["kind"] == "execution_fee"
+        ),
+        Decimal("0.00"),
+    )
+    # Payments reach the costs in their order, the 申请执行费 (added at filing) last.
+    fee = min(charged, costs)
     account = case_account(case=case)
     return {
         "source_document": f"{ec.basis_issuer}{ec.basis_number}{ec.get_basis_kind_display()}",
@@ -45,7 +60,8 @@ def notice_context(*, case: Case, ec: EnforcementCase, as_of: date) -> dict[str,
         "principal": str(principal),
         "interest": str(interest),
         "fee": str(fee),
-        "total": str(principal + interest + fee),
+        "other_costs": str(costs - fee),
+        "total": str(principal + interest + costs),
         "account": {"name": account.name, "bank": f"{case.court.name}执行款专户", "number": account.number},
     }
 

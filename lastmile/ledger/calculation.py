@@ -59,6 +59,10 @@ COST_BASIS = {
 }
 # Costs the execution basis itself fixes (the doubled-interest base may include them).
 BASIS_COST_KINDS = {"acceptance_fee", "preservation_fee", "other"}
+# An amount of general interest the execution basis fixes (the interest and penalty interest a
+# judgment states up to a day): carried with the costs of the obligation, but it is interest,
+# never a cost, so the doubled interest never runs on it (法释〔2014〕8号 art. 1).
+FIXED_INTEREST_KIND = "interest"
 
 
 def parse_order(text: str) -> tuple[str, ...]:
@@ -171,13 +175,19 @@ class _Engine:
         self.t = terms
         self.lpr = lpr
         self.conv = conv
-        self.cost_out = [to_money(c.amount) for c in terms.costs]
-        self.interest_out = ZERO
+        self.costs = tuple(c for c in terms.costs if c.kind != FIXED_INTEREST_KIND)
+        self.fixed_interest = tuple(c for c in terms.costs if c.kind == FIXED_INTEREST_KIND)
+        self.cost_out = [to_money(c.amount) for c in self.costs]
+        self.interest_out = sum((to_money(c.amount) for c in self.fixed_interest), ZERO)
         self.principal_out = to_money(terms.principal)
         self.principal_paid = ZERO
         self.doubled_out = ZERO
         self.st = Statement(as_of=terms.basis_effective_on, order=terms.order)
-        self.st.accrued = {COSTS: sum(self.cost_out, ZERO), INTEREST: ZERO, PRINCIPAL: self.principal_out}
+        self.st.accrued = {
+            COSTS: sum(self.cost_out, ZERO),
+            INTEREST: self.interest_out,
+            PRINCIPAL: self.principal_out,
+        }
         self.st.accrued[DOUBLED] = ZERO
         self.st.paid = dict.fromkeys(BUCKETS, ZERO)
         self._due_points = self._due_schedule()
@@ -284,11 +294,7 @@ class _Engine:
         base = self._overdue_principal(day)
         if self.conv.doubled_base_includes_costs and self._due_points and day >= self._due_points[0][0]:
             base += sum(
-                (
-                    out
-                    for c, out in zip(self.t.costs, self.cost_out, strict=True)
-                    if c.kind in BASIS_COST_KINDS
-                ),
+                (out for c, out in zip(self.costs, self.cost_out, strict=True) if c.kind in BASIS_COST_KINDS),
                 ZERO,
             )
         return base
@@ -394,7 +400,7 @@ def compute_statement(
     Payments dated after ``as_of`` are ignored. Payments on the same day apply in the order given.
     """
     eng = _Engine(terms, lpr, convention)
-    for n, c in enumerate(terms.costs):
+    for n, c in enumerate(eng.costs):
         eng.st.lines.append(
             Line(
                 kind="cost",
@@ -402,6 +408,10 @@ def compute_statement(
                 amount=eng.cost_out[n],
                 basis=COST_BASIS.get(c.kind, EXECUTION_BASIS),
             )
+        )
+    for c in eng.fixed_interest:
+        eng.st.lines.append(
+            Line(kind="interest", label=c.label, amount=to_money(c.amount), basis=EXECUTION_BASIS)
         )
     eng.st.lines.append(Line(kind="principal", label="本金", amount=eng.principal_out, basis=EXECUTION_BASIS))
     accrues = convention.payment_day_accrues

@@ -36,8 +36,9 @@ NOTICES: list[TemplateSpec] = [
 {{ applicants|map(attribute='name')|join('、') }}与你（你单位）{{ case.cause }}一案，{{ source_document }}已经发生法律效力。申请执行人于{{ applied_on|cn_date }}向本院申请强制执行，本院于{{ case.filed_on|cn_date }}依法立案执行。依照《中华人民共和国民事诉讼法》第二百五十一条、第二百六十四条和《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第四百八十条的规定，责令你（你单位）自收到本通知之日起立即履行下列义务：
 < 一、支付欠款本金人民币{{ principal|money }}元；
 < 二、支付利息人民币{{ interest|money }}元（暂计至立案之日）；
-< 三、负担申请执行费人民币{{ fee|money }}元；
-< 以上合计人民币**{{ total|money }}元**，以及迟延履行期间的加倍部分债务利息。
+< 三、负担申请执行费人民币{{ fee|money }}元（依照《诉讼费用交纳办法》第十四条、第三十八条的规定由被执行人负担）；
+{% if other_costs is defined and other_costs not in ("", "0", "0.00") %}< 四、负担执行依据确定的案件受理费等费用人民币{{ other_costs|money }}元；
+{% endif %}< 以上合计人民币**{{ total|money }}元**，以及迟延履行期间的加倍部分债务利息。
 """
         + _RISK
         + _ACCOUNT

@@ -27,6 +27,7 @@ from lastmile.core.errors import PermissionDenied
 from lastmile.core.money import to_money
 from lastmile.core.periods import ProvisionalDate, period_end_provisional
 from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
+from lastmile.ledger.fees import execution_fee
 from lastmile.ledger.services import CostItem, InstallmentDue, InterestTerms, obligation_record
 from lastmile.parties.models import Party
 from lastmile.parties.services import party_upsert
@@ -53,6 +54,31 @@ class ExecutionBasisIn:
     interest: InterestTerms | None = None
     costs: Sequence[CostItem] = ()
     non_money_acts: str = ""
+
+
+EXECUTION_FEE_KIND = "execution_fee"
+EXECUTION_FEE_LABEL = "申请执行费"
+
+
+def enforced_amount(basis: ExecutionBasisIn) -> Decimal:
+    """The amount to be enforced on which the 申请执行费 is charged (诉讼费用交纳办法 2006 art. 14(1)
+    "执行金额"): the money the execution basis orders the debtor to pay, as applied for: the
+    principal, the interest it fixes as an amount and the costs it puts on the debtor (never the
+    execution fee itself, nor interest still to accrue)."""
+    fixed = sum((to_money(c.amount) for c in basis.costs if c.kind != EXECUTION_FEE_KIND), Decimal("0.00"))
+    return to_money(basis.principal) + fixed
+
+
+def _costs_with_execution_fee(basis: ExecutionBasisIn) -> list[CostItem]:
+    """The basis's costs, and the 申请执行费 computed at filing from the amount to be enforced
+    (诉讼费用交纳办法 2006 art. 14(1)); it is not prepaid by the applicant and the debtor bears it
+    (arts. 20, 38), so it is a cost of the debtor's money debt. A fee already listed on the basis
+    is kept as given."""
+    costs = list(basis.costs)
+    if not any(c.kind == EXECUTION_FEE_KIND for c in costs):
+        fee = execution_fee(enforced_amount(basis))
+        costs.append(CostItem(kind=EXECUTION_FEE_KIND, label=EXECUTION_FEE_LABEL, amount=fee))
+    return costs
 
 
 def _validate_basis(basis: ExecutionBasisIn, applied_on: date) -> None:
@@ -173,7 +199,7 @@ def enforcement_file(
             basis_effective_on=basis.effective_on,
             performance_deadline=basis.performance_deadline,
             interest=basis.interest,
-            costs=basis.costs,
+            costs=_costs_with_execution_fee(basis),
             installments=basis.installments,
         )
     _filing_events_record(

@@ -17,6 +17,7 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidTransition
 from lastmile.core.legal import cpl
 from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file
+from lastmile.ledger.calculation import FIXED_INTEREST_KIND
 from lastmile.ledger.services import CostItem, InterestTerms
 from lastmile.trial.kinds import TrialEvent
 
@@ -106,7 +107,9 @@ def _enforcement_refusals(judgment: Judgment, *, now: datetime) -> list[str]:
 def _execution_basis(judgment: Judgment) -> ExecutionBasisIn:
     """The effective judgment as the basis of enforcement: the principal, the overdue interest
     from the day after the judgment's interest date, the interest and penalty it fixed, and the
-    acceptance fee."""
+    acceptance fee. The interest the judgment fixed as an amount is interest, never a cost
+    (法释〔2014〕8号 art. 1: the doubled interest never runs on it); the 申请执行费 is added at
+    filing (诉讼费用交纳办法 2006 art. 14)."""
     assert judgment.effective_on is not None
     lawsuit = judgment.lawsuit
     interest = (
@@ -116,7 +119,11 @@ def _execution_basis(judgment: Judgment) -> ExecutionBasisIn:
         if judgment.overdue_rate
         else None
     )
-    costs = [CostItem(kind="other", label="判决确定的利息、罚息", amount=judgment.interest)]
+    costs: list[CostItem] = []
+    if judgment.interest > 0:
+        costs.append(
+            CostItem(kind=FIXED_INTEREST_KIND, label="判决确定的利息、罚息", amount=judgment.interest)
+        )
     if judgment.court_fee > 0:
         costs.append(CostItem(kind="acceptance_fee", label="案件受理费", amount=judgment.court_fee))
     return ExecutionBasisIn(
