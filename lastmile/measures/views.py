@@ -3,6 +3,7 @@ the special-operation report. Each view makes one service or selector call."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lastmile.accounts.http import AuthedRequest
@@ -18,10 +20,11 @@ from lastmile.cases.models import DEBTOR_ROLES, Case
 from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import ConditionsNotMet, DomainError
+from lastmile.parties.models import Party
 
 from . import rules, selectors, services
 from .guardrails import Proposal
-from .models import DishonestGround, MeasureKind, PublicationChannel
+from .models import DishonestGround, MeasureKind, PublicationChannel, SubjectCapacity
 from .publication import unmasked_id_numbers
 
 
@@ -31,19 +34,60 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         return None
     user = request.user
     summary = selectors.measures_summary(case)
+    debtors = [cp.party for cp in case.case_parties.filter(role__in=DEBTOR_ROLES).select_related("party")]
+    measures = list(selectors.measures_for_case(actor=user, case=case))  # type: ignore[arg-type]
+    for m in measures:
+        m.paid_total = services.fine_paid_total(m) if m.kind == MeasureKind.FINE else None  # type: ignore[attr-defined]
     return {
         "case": case,
         "summary": summary,
-        "measures": selectors.measures_for_case(actor=user, case=case),  # type: ignore[arg-type]
+        "measures": measures,
         "kinds": MeasureKind.choices,
         "grounds": DishonestGround.choices,
-        "debtors": [
-            cp.party for cp in case.case_parties.filter(role__in=DEBTOR_ROLES).select_related("party")
-        ],
+        "debtors": debtors,
+        "people_behind": _people_behind(debtors),
         "can_propose": actor_can(user, "measure.propose"),
         "can_approve": actor_can(user, "approve.president"),
         "rules": rules.KINDS,
     }
+
+
+def _people_behind(debtors: list[Party]) -> list[tuple[str, str]]:
+    """The people behind each organisation debtor that 拘传, 罚款 and 拘留 may reach (民事诉讼法
+    2023 art. 114 ¶2; 民诉解释 2022 art. 482): ``person@organisation@capacity`` and a label."""
+    out: list[tuple[str, str]] = []
+    for org in debtors:
+        if org.is_person:
+            continue
+        for person, capacity in (
+            (org.legal_representative, SubjectCapacity.LEGAL_REPRESENTATIVE),
+            (org.principal, SubjectCapacity.PRINCIPAL),
+        ):
+            if person is not None:
+                out.append(
+                    (f"{person.pk}@{org.pk}@{capacity}", f"{person.name}（{org.name}{capacity.label}）")
+                )
+    return out
+
+
+def _moment(value: str | None) -> datetime | None:
+    """A ``datetime-local`` field in the court's time zone; empty means now."""
+    if not value or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ConditionsNotMet("时间格式不正确。", unmet=["time"]) from None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _day(value: str | None) -> date | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConditionsNotMet("日期格式不正确。", unmet=["date"]) from None
 
 
 def _int(value: str | None) -> int | None:
@@ -63,16 +107,25 @@ def propose(request: AuthedRequest, case_id: int) -> HttpResponse:
     p = request.POST
     try:
         case = case_get_for(actor=request.user, case_id=case_id)
-        row = case.case_parties.filter(party_id=_int(p.get("subject")) or 0, role__in=DEBTOR_ROLES).first()
+        person_id, org_id, capacity = [*p.get("subject", "").split("@"), "", "", ""][:3]
+        debtor_id = _int(org_id) if org_id else _int(person_id)
+        row = case.case_parties.filter(party_id=debtor_id or 0, role__in=DEBTOR_ROLES).first()
         if row is None:
             raise ConditionsNotMet("只能对本案被执行人采取措施。")
-        subject = row.party
+        subject, organisation = row.party, None
+        if org_id:
+            organisation = row.party
+            subject = Party.objects.filter(pk=_int(person_id) or 0).first()  # type: ignore[assignment]
+            if subject is None:
+                raise ConditionsNotMet("被采取措施的人员不存在。")
         services.measure_propose(
             actor=request.user,
             proposal=Proposal(
                 kind=p.get("kind", ""),
                 case=case,
                 subject=subject,
+                organisation=organisation,
+                capacity=capacity,
                 ground=_int(p.get("ground")),
                 amount=_dec(p.get("amount")),
                 days=_int(p.get("days")),
@@ -114,6 +167,63 @@ def decide(request: AuthedRequest, measure_id: int) -> HttpResponse:
                 actor=request.user, measure_id=measure_id, note=request.POST.get("note", ""), now=now
             )
             messages.success(request, "已退回。")
+        return redirect("web:case_detail", case_id=m.case_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.META.get("HTTP_REFERER") or "web:workbench")
+
+
+@login_required
+@require_POST
+def carry_out(request: AuthedRequest, measure_id: int) -> HttpResponse:
+    """The carrying out of 拘传, 拘留 and 罚款 (issue K item 2): one form per act on the case page."""
+    p = request.POST
+    now = get_clock().now()
+    actions = {
+        "execute": lambda: services.measure_execute(
+            actor=request.user,
+            measure_id=measure_id,
+            starts_at=_moment(p.get("at")) or now,
+            now=now,
+            place=p.get("place", ""),
+            custody=p.get("custody", ""),
+        ),
+        "summons_release": lambda: services.summons_release(
+            actor=request.user,
+            measure_id=measure_id,
+            released_at=_moment(p.get("at")) or now,
+            questioning_record=p.get("questioning_record", ""),
+            now=now,
+        ),
+        "detention_release": lambda: services.detention_release(
+            actor=request.user, measure_id=measure_id, released_at=_moment(p.get("at")) or now, now=now
+        ),
+        "early_release": lambda: services.detention_early_release(
+            actor=request.user,
+            measure_id=measure_id,
+            released_at=_moment(p.get("at")) or now,
+            repentance=p.get("repentance", ""),
+            now=now,
+        ),
+        "family_notified": lambda: services.detention_family_notified(
+            actor=request.user, measure_id=measure_id, notified_at=_moment(p.get("at")) or now, now=now
+        ),
+        "fine_payment": lambda: services.fine_payment_record(
+            actor=request.user,
+            measure_id=measure_id,
+            amount=_dec(p.get("amount")) or Decimal("0"),
+            paid_on=_day(p.get("paid_on")) or get_clock().today(),
+            receipt_number=p.get("receipt_number", ""),
+            now=now,
+        ),
+    }
+    try:
+        m = selectors.measure_get_for(actor=request.user, measure_id=measure_id)
+        action = actions.get(p.get("action", ""))
+        if action is None:
+            raise ConditionsNotMet("未知的操作。")
+        action()
+        messages.success(request, "已登记。")
         return redirect("web:case_detail", case_id=m.case_id)
     except DomainError as exc:
         messages.error(request, exc.message)
