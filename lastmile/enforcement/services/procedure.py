@@ -18,7 +18,7 @@ from lastmile.core.money import to_money
 from lastmile.enforcement.documents import step_documents_issue
 from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 from lastmile.enforcement.transitions import status_after
-from lastmile.inquiry.services import controls_reconcile, controls_release_all
+from lastmile.inquiry.services import controls_reconcile
 from lastmile.ledger.services import amount_outstanding, receipt_record
 
 from .. import rules
@@ -178,12 +178,3 @@ def _after_commit_reconcile_controls(*, case: Case, now: datetime) -> None:
     usual order (control row, then audit chain) and never waits on ours."""
     case_id = case.pk
     transaction.on_commit(lambda: controls_reconcile(case=Case.objects.get(pk=case_id), now=now, actor=None))
-
-
-def _after_commit_release_controls(*, case: Case, now: datetime, reason: str) -> None:
-    """Execution suspended by settlement: every freeze and seizure is lifted at once
-    (执行和解规定 2020 art. 3), after this transaction commits."""
-    case_id = case.pk
-    transaction.on_commit(
-        lambda: controls_release_all(case=Case.objects.get(pk=case_id), reason=reason, actor=None, now=now)
-    )
