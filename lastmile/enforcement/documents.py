@@ -19,6 +19,7 @@ from lastmile.accounts.models import User
 from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.documents.models import Document, DocumentTemplate
 from lastmile.documents.services import document_issue, templates_ensure
+from lastmile.inquiry.documents import catalog_document_issue
 from lastmile.inquiry.models import HOLDING_STATUSES, Freeze
 from lastmile.ledger.models import Obligation
 from lastmile.ledger.selectors import case_statement
@@ -91,21 +92,19 @@ def step_documents_issue(*, case: Case, kind: str, actor: User, now: datetime) -
     return document
 
 
-def _document_issue_loaded(
-    *, case: Case, code: str, context: dict[str, Any], actor: User, now: datetime
-) -> Document:
-    if not DocumentTemplate.objects.filter(code=code).exists():
-        templates_ensure(now=now)  # a fresh installation loads the court-format templates once
-    return document_issue(case=case, template_code=code, context=context, actor=actor, now=now)
+def _basis_text(ec: EnforcementCase) -> str:
+    return f"{ec.basis_issuer}{ec.basis_number}{ec.get_basis_kind_display()}"
 
 
 def release_documents_issue(
     *, case: Case, release: SettlementRelease, actor: User, now: datetime
 ) -> Document:
     """The 解除查封、扣押、冻结 ruling on the applicant's application after a settlement (执行和解规定
-    2020 art. 3; 查封规定 2020 art. 28), served on every party of the case, and a 协助执行通知书 to
-    each institution holding a freeze or seizure (民事诉讼法 2023 art. 253), which the inquiry
-    app's unfreeze order carries. Returns the ruling."""
+    2020 art. 3; 查封规定 2020 art. 28), issued through the inquiry app's issuing function and
+    served on every party of the case. The 协助执行通知书 to each institution holding a freeze or
+    seizure (民事诉讼法 2023 art. 253) goes with the unfreeze order, which
+    :func:`lastmile.inquiry.services.controls_release_all` makes when given this ruling. Returns
+    the ruling."""
     ec = EnforcementCase.objects.get(case=case)
     holding = list(
         Freeze.objects.filter(case=case, status__in=HOLDING_STATUSES).select_related("asset").order_by("pk")
@@ -116,11 +115,11 @@ def release_documents_issue(
         for f in holding
     )
     settlement = release.settlement
-    ruling = _document_issue_loaded(
+    ruling = catalog_document_issue(
         case=case,
         code="ruling_release",
         context={
-            "source_document": f"{ec.basis_issuer}{ec.basis_number}{ec.get_basis_kind_display()}",
+            "source_document": _basis_text(ec),
             "settlement": (
                 f"双方当事人于{settlement.agreed_on.year}年{settlement.agreed_on.month}月"
                 f"{settlement.agreed_on.day}日达成执行和解协议，本院已中止执行。"
@@ -138,18 +137,4 @@ def release_documents_issue(
         .order_by("role", "position", "pk")
     ]
     service_dispatch(document=ruling, actor=actor, now=now, recipients=parties)
-    for f in holding:
-        _document_issue_loaded(
-            case=case,
-            code="assistance_notice",
-            context={
-                "institution": f.asset.institution_name,
-                "ruling_number": ruling.number,
-                "request": "解除对被执行人在你单位下列财产的查封、扣押、冻结。",
-                "target": f.asset.identifier,
-                "amount": str(f.amount_held),
-            },
-            actor=actor,
-            now=now,
-        )
     return ruling

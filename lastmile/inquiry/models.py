@@ -100,6 +100,16 @@ class Order(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The ruling that orders the act (served on the parties once the act has landed) and the
+    # 协助执行通知书 the institution receives with the order; its number goes out on the wire so
+    # the institution's answer references it (民事诉讼法 2023 art. 253; docs/law.md "Documents").
+    ruling = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notice = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notice_number = models.CharField(_("协助执行通知书文号"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("查控指令")

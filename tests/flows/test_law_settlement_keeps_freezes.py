@@ -175,8 +175,11 @@ def test_art3_on_application_and_decision_the_ruling_issues_and_the_freeze_is_li
     # served on both sides of the case
     recipients = set(ServiceOrder.objects.filter(document=ruling).values_list("recipient_id", flat=True))
     assert recipients == set(case.case_parties.values_list("party_id", flat=True))
-    # a 协助执行通知书 to the institution holding the freeze, citing the ruling
-    notice = Document.objects.get(case=case, template__code="assistance_notice")
+    # a 协助执行通知书 to the institution holding the freeze, citing the ruling (the freeze had
+    # its own notice: the one of the release is the unfreeze order's)
+    notice = Document.objects.get(
+        case=case, template__code="assistance_notice", pk=Order.objects.get(kind=OrderKind.UNFREEZE).notice_id
+    )
     assert ruling.number in _text(notice) and "解除" in _text(notice)
     # the inquiry app releases the freeze through its usual path
     unfreeze = Order.objects.get(case=case, kind=OrderKind.UNFREEZE)

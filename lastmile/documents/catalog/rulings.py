@@ -12,7 +12,7 @@ RULINGS: list[TemplateSpec] = [
         "执行裁定书（冻结）",
         "申请执行人申请冻结被执行人的银行存款。",
         _CPL + "第二百五十三条",
-        "冻结被执行人{{ respondents[0].name }}在{{ institution }}的存款人民币{{ amount|money }}元，"
+        "冻结被执行人{{ debtor|default(respondents[0].name) }}在{{ institution }}的存款人民币{{ amount|money }}元，"
         "冻结期限为一年。",
         {"institution": "中国工商银行长沙岳麓支行", "amount": "91700.50"},
     ),
@@ -21,7 +21,7 @@ RULINGS: list[TemplateSpec] = [
         "执行裁定书（扣划）",
         "被执行人在{{ institution }}的存款已经本院依法冻结。",
         _CPL + "第二百五十三条",
-        "扣划被执行人{{ respondents[0].name }}在{{ institution }}的存款人民币{{ amount|money }}元。",
+        "扣划被执行人{{ debtor|default(respondents[0].name) }}在{{ institution }}的存款人民币{{ amount|money }}元。",
         {"institution": "中国工商银行长沙岳麓支行", "amount": "91700.50"},
     ),
     _ruling(
@@ -29,7 +29,7 @@ RULINGS: list[TemplateSpec] = [
         "执行裁定书（查封）",
         "经查，被执行人名下有不动产可供执行。",
         _CPL + "第二百五十五条",
-        "查封被执行人{{ respondents[0].name }}名下位于{{ property }}的房产，查封期限为三年。",
+        "查封被执行人{{ debtor|default(respondents[0].name) }}名下位于{{ property }}的房产，查封期限为三年。",
         {
             "property": "长沙市岳麓区麓谷街道枫林三路88号2栋1单元1201室（不动产权证号湘（2020）长沙市不动产权第0012345号）"
         },
@@ -39,7 +39,7 @@ RULINGS: list[TemplateSpec] = [
         "执行裁定书（扣押）",
         "经查，被执行人名下有机动车可供执行。",
         _CPL + "第二百五十五条",
-        "扣押被执行人{{ respondents[0].name }}所有的{{ vehicle }}，扣押期限为二年。",
+        "扣押被执行人{{ debtor|default(respondents[0].name) }}所有的{{ vehicle }}，扣押期限为二年。",
         {"vehicle": "湘A12345号小型轿车（车辆识别代号LSGPC52U7BF012345）"},
     ),
     _ruling(
@@ -116,6 +116,45 @@ RULINGS: list[TemplateSpec] = [
             "request": "冻结被执行人在你行的存款，冻结期限一年，自冻结之日起计算。",
             "target": "6222020123456789012",
             "amount": "91700.50",
+        },
+    ),
+    # Issue K: every control act issues its ruling (网络查控). The 续行 and the 解除 on any ground
+    # other than a settlement (ruling_release above), and a freeze of a property right.
+    _ruling(
+        "ruling_freeze_property",
+        "执行裁定书（冻结财产权）",
+        "经查，被执行人名下有{{ property_kind }}可供执行。",
+        _CPL + "第二百五十三条",
+        "冻结被执行人{{ debtor }}持有的{{ property }}，冻结期限为{{ period }}。",
+        {
+            "debtor": "湖南某某贸易有限公司",
+            "property_kind": "股权",
+            "property": "长沙某某科技有限公司30%的股权（出资额人民币300万元）",
+            "period": "三年",
+        },
+    ),
+    _ruling(
+        "ruling_unfreeze",
+        "执行裁定书（解除查封、扣押、冻结）",
+        "本院依法查封、扣押、冻结了被执行人{{ debtor }}的财产。现{{ reason }}。",
+        "《最高人民法院关于人民法院民事执行中查封、扣押、冻结财产的规定》第二十八条",
+        "解除对被执行人{{ debtor }}下列财产的查封、扣押、冻结：\n{{ targets }}",
+        {
+            "debtor": "张三",
+            "reason": "被执行人已履行全部义务",
+            "targets": "中国工商银行长沙岳麓支行账户6222020123456789012内的存款人民币91700.50元",
+        },
+    ),
+    _ruling(
+        "ruling_renew",
+        "执行裁定书（续行查封、扣押、冻结）",
+        "本院依法查封、扣押、冻结的被执行人{{ debtor }}的财产期限即将届满，被执行人仍未履行义务。",
+        "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第四百八十五条",
+        "继续查封、扣押、冻结被执行人{{ debtor }}的下列财产，期限至{{ until|cn_date }}：\n{{ targets }}",
+        {
+            "debtor": "张三",
+            "until": "2027-03-02",
+            "targets": "中国工商银行长沙岳麓支行账户6222020123456789012内的存款人民币91700.50元",
         },
     ),
 ]

@@ -400,15 +400,17 @@ def settlement_release_decide(
         legal_basis=rules.BASIS_SETTLEMENT_RELEASE,
     )
     if approve:
-        case_id, actor_id = locked.pk, actor.pk
+        case_id, actor_id, ruling = locked.pk, actor.pk, row.ruling
         # After commit, in its own transaction: the inquiry app takes its locks in its usual
-        # order (control row, then audit chain) and never waits on ours.
+        # order (control row, then audit chain) and never waits on ours. Each unfreeze order
+        # carries a 协助执行通知书 citing this ruling.
         transaction.on_commit(
             lambda: controls_release_all(
                 case=Case.objects.get(pk=case_id),
                 reason="申请执行人申请，裁定解除（执行和解）",
                 actor=User.objects.get(pk=actor_id),
                 now=now,
+                ruling=ruling,
             )
         )
     return row

@@ -1,4 +1,5 @@
-"""Officer actions on one freeze or found asset: 扣划, 解除, 续行, 查封登记."""
+"""Officer actions on one freeze or found asset: 扣划, 解除, 续行, 查封登记. Each issues its ruling and
+the institution's 协助执行通知书 with the order (:mod:`lastmile.inquiry.documents`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from lastmile.core.errors import Conflict, InvalidTransition
 from lastmile.inquiry.kinds import InquiryEvent
 
 from .. import protocol, rules
+from ..documents import orders_documents_issue
 from ..models import HOLDING_STATUSES, Asset, AssetKind, Control, Freeze, FreezeStatus, Order, OrderKind
 from .common import SEIZABLE, WORKING, ZERO, _control_lock, _event, _new_key, _on_commit_dispatch
 from .policy import _held_deduction_on, _open_order_on, _owed, _unfreeze_order
@@ -63,6 +65,7 @@ def freeze_deduct(*, freeze: Freeze, actor: User, now: datetime) -> Order:
     if amount <= 0:
         raise Conflict("本案已无尚欠金额，无需扣划。")
     order = _order_for(locked, OrderKind.DEDUCT, amount, now, actor)
+    orders_documents_issue(orders=[order], actor=actor, now=now)
     _event(
         locked.case,
         InquiryEvent.DEDUCT_ORDERED,
@@ -88,6 +91,7 @@ def freeze_release(*, freeze: Freeze, actor: User, now: datetime, reason: str = 
     if _held_deduction_on(locked):
         raise Conflict("该账户有待人工核对的扣划回报，请先核对。")
     order = _unfreeze_order(locked, ZERO, now, actor, reason.strip() or "承办人解除")
+    orders_documents_issue(orders=[order], actor=actor, now=now, reason=reason.strip() or "本院认为应当解除")
     _event(
         locked.case,
         InquiryEvent.RELEASE_ORDERED,
@@ -112,6 +116,7 @@ def freeze_renew(*, freeze: Freeze, actor: User, now: datetime) -> Order:
     if _open_order_on(locked, OrderKind.RENEW):
         raise Conflict("续行指令正在办理中。")
     order = _order_for(locked, OrderKind.RENEW, ZERO, now, actor)
+    orders_documents_issue(orders=[order], actor=actor, now=now)
     _event(
         locked.case,
         InquiryEvent.RENEW_ORDERED,
@@ -154,6 +159,7 @@ def asset_seize(*, asset: Asset, actor: User, now: datetime) -> Order:
         OrderKind.SEIZE if protocol.SEIZE in protocol.institution(asset.institution).ops else OrderKind.FREEZE
     )
     order = _order_for(freeze, kind, ZERO, now, actor)
+    orders_documents_issue(orders=[order], actor=actor, now=now)
     _event(
         asset.case,
         InquiryEvent.SEIZE_ORDERED,

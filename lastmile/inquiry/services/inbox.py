@@ -17,6 +17,7 @@ from lastmile.inquiry.kinds import InquiryDeadline, InquiryEvent
 from lastmile.ledger.services import receipt_record
 
 from .. import rules
+from ..documents import order_ruling_serve
 from ..models import (
     Asset,
     AssetKind,
@@ -220,6 +221,7 @@ def _freeze_done(order: Order, control: Control, result: dict[str, Any], now: da
         data={"freeze": freeze.pk, "amount": frozen, "expires_on": freeze.expires_on, "order": order.pk},
         legal_basis=rules.BASIS_PERIOD,
     )
+    order_ruling_serve(order=order, now=now)  # the act has landed: the parties are told
     if freeze.is_money and frozen < freeze.amount_requested:
         # The institution had less than we knew: this account is done for the round, and the
         # part not frozen goes back to the budget for the next account.
@@ -271,6 +273,7 @@ def _deduct_done(order: Order, control: Control, result: dict[str, Any], now: da
         data={"freeze": freeze.pk, "amount": amount, "order": order.pk},
         legal_basis=rules.BASIS_DEDUCT,
     )
+    order_ruling_serve(order=order, now=now)
     if freeze.amount_held == 0 and freeze.status == FreezeStatus.ACTIVE:
         _freeze_end(freeze, FreezeStatus.DEDUCTED, "已扣划", now)
 
@@ -302,6 +305,7 @@ def _unfreeze_done(order: Order, control: Control, result: dict[str, Any], now: 
         data={"freeze": freeze.pk, "amount": order.amount, "order": order.pk},
         legal_basis=rules.BASIS_NO_OVER_FREEZE,
     )
+    order_ruling_serve(order=order, now=now)
 
 
 def _renew_done(order: Order, control: Control, result: dict[str, Any], now: datetime) -> None:
@@ -326,6 +330,7 @@ def _renew_done(order: Order, control: Control, result: dict[str, Any], now: dat
         data={"freeze": freeze.pk, "expires_on": new_until},
         legal_basis=rules.BASIS_PERIOD,
     )
+    order_ruling_serve(order=order, now=now)
 
 
 _RESULT_HANDLERS: dict[str, Callable[[Order, Control, dict[str, Any], datetime], None]] = {

@@ -19,12 +19,14 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date as _today
 from lastmile.core.money import to_money
+from lastmile.documents.models import Document
 from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.ledger.services import amount_outstanding
 from lastmile.parties.models import Party, PartyKind
 
 from .. import rules
 from ..conf import institution_order
+from ..documents import orders_documents_issue
 from ..models import (
     HOLDING_STATUSES,
     OPEN_ORDER_STATUSES,
@@ -117,6 +119,15 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
     decisions = _freeze_decisions(case, deposits, candidates_assets, budget)
     freezes = _freeze_orders_create(control, candidates_assets, decisions, now)
     if freezes:
+        orders_documents_issue(
+            orders=list(
+                Order.objects.filter(freeze__in=freezes, kind=OrderKind.FREEZE).select_related(
+                    "asset", "party", "case", "freeze"
+                )
+            ),
+            actor=None,
+            now=now,
+        )
         _freezes_ordered(case, freezes, decisions, owed=owed, budget=budget, now=now)
     return freezes
 
@@ -287,15 +298,17 @@ def _reconcile(control: Control, now: datetime, actor: User | None) -> int:
     owed = _owed(case, now)
     release_all = owed <= 0 or control.released_at is not None
     created = 0
+    orders: list[Order] = []
     if release_all:
         reason = "债务已全部履行" if owed <= 0 else "执行和解，中止执行"
         for f in holding:
             existing = _open_order_on(f, OrderKind.UNFREEZE)
             if existing is not None and (existing.amount == 0 or existing.amount >= f.amount_held):
                 continue
-            _unfreeze_order(f, ZERO, now, actor, reason)
+            orders.append(_unfreeze_order(f, ZERO, now, actor, reason))
             created += 1
         if created:
+            orders_documents_issue(orders=orders, actor=actor, now=now, reason=reason)
             _event(
                 case,
                 InquiryEvent.RELEASE_ALL,
@@ -330,10 +343,15 @@ def _reconcile(control: Control, now: datetime, actor: User | None) -> int:
             if _open_order_on(f, OrderKind.UNFREEZE) or _open_order_on(f, OrderKind.DEDUCT):
                 continue
             amount = min(excess, f.amount_held)
-            _unfreeze_order(f, ZERO if amount == f.amount_held else amount, now, actor, "超出尚欠金额")
+            orders.append(
+                _unfreeze_order(f, ZERO if amount == f.amount_held else amount, now, actor, "超出尚欠金额")
+            )
             excess -= amount
             created += 1
         if created:
+            orders_documents_issue(
+                orders=orders, actor=actor, now=now, reason="冻结金额超出尚欠金额，超出部分应当解除"
+            )
             _event(
                 case,
                 InquiryEvent.RELEASE_EXCESS,
@@ -382,11 +400,17 @@ def controls_reconcile(*, case: Case, now: datetime, actor: User | None = None) 
 
 
 @transaction.atomic
-def controls_release_all(*, case: Case, reason: str, actor: User | None, now: datetime) -> int:
+def controls_release_all(
+    *, case: Case, reason: str, actor: User | None, now: datetime, ruling: Document | None = None
+) -> int:
     """Lift every freeze and seizure of the case at once (execution suspended by settlement,
     执行和解规定 2020 art. 3; or any other ground in ``reason``). Idempotent: a second call
     creates no further orders. Freezes still in flight are released when their result arrives;
-    new freezing stops until the next 一键查控. Returns the number of unfreeze orders created."""
+    new freezing stops until the next 一键查控. Returns the number of unfreeze orders created.
+
+    Each unfreeze order carries a 协助执行通知书 citing the 解除 ruling: ``ruling`` when the court
+    decided it elsewhere (a settlement, 执行和解规定 2020 art. 3), else one issued here on
+    ``reason`` (查封规定 2020 art. 28)."""
     if actor is not None:
         # Lifting freezes is the enforcement judge's act (a 解除裁定, 查封规定 2020 art. 28).
         require(actor, "control.release", court=case.court)
@@ -401,12 +425,14 @@ def controls_release_all(*, case: Case, reason: str, actor: User | None, now: da
     ):
         _order_fail(order, control, "已撤回（解除全部控制措施）", now)
     created = 0
+    orders: list[Order] = []
     for f in Freeze.objects.filter(case_id=case.pk, status=FreezeStatus.ACTIVE).select_related("asset"):
         existing = _open_order_on(f, OrderKind.UNFREEZE)
         if existing is not None and existing.amount == 0:
             continue
-        _unfreeze_order(f, ZERO, now, actor, reason)
+        orders.append(_unfreeze_order(f, ZERO, now, actor, reason))
         created += 1
+    orders_documents_issue(orders=orders, actor=actor, now=now, reason=reason, ruling=ruling)
     if first or created:
         _event(
             case,

@@ -36,6 +36,8 @@ def _envelope(order: Order) -> OutboundOrder:
     }
     if order.amount:
         payload["amount"] = str(order.amount)
+    if order.notice_number:  # the 协助执行通知书 the order carries; the answer refers to it
+        payload["notice_number"] = order.notice_number
     if order.asset_id is not None:
         payload["account"] = order.asset.identifier if order.asset else ""
     if order.freeze_id is not None and order.freeze is not None:
