@@ -211,6 +211,9 @@ EVENT_RULES: dict[str, Rule] = {
     "enforcement.zhongben_review_recorded": HIDDEN,
     "enforcement.zhongben_review_approved": HIDDEN,
     "enforcement.zhongben_ruling_issued": _both_served("已作出终结本次执行程序裁定并送达"),
+    # 民事诉讼法 2023 art. 268; 终本规定 2016 art. 9: the ruling and the notice are served on both.
+    "enforcement.termination_ruling_issued": _both_served("已作出终结执行裁定并送达"),
+    "enforcement.restore_notice_issued": _both_served("已发出恢复执行通知书"),
     "enforcement.zhongben_published": _both_served("终本案件信息已依法公开"),
     # 查控: orders in flight are seen by nobody; a result reaches the applicant once control
     # has landed; what landed is told to both (the ruling is served on the debtor).

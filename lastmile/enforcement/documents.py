@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from lastmile.accounts.models import User
 from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.cases.services import case_event_record
 from lastmile.documents.models import Document, DocumentTemplate
 from lastmile.documents.services import document_issue, templates_ensure
+from lastmile.enforcement.kinds import EnforcementEvent
 from lastmile.inquiry.documents import catalog_document_issue
 from lastmile.inquiry.models import HOLDING_STATUSES, Freeze
 from lastmile.ledger.models import Obligation
@@ -26,7 +28,8 @@ from lastmile.ledger.selectors import case_statement
 from lastmile.ledger.services import case_account
 from lastmile.service.services import service_dispatch
 
-from .models import EnforcementCase, SettlementRelease, StepKind
+from . import rules
+from .models import ClosingMethod, EnforcementCase, SettlementRelease, StepKind
 
 TEMPLATE_BY_STEP = {
     StepKind.EXECUTION_NOTICE: "enforcement_notice",
@@ -138,3 +141,112 @@ def release_documents_issue(
     ]
     service_dispatch(document=ruling, actor=actor, now=now, recipients=parties)
     return ruling
+
+
+# --- Closing and restoring (issue K: every act issues its document and serves it) -------------
+
+#: 民事诉讼法 2023 art. 268: the item of each ground of 终结执行 (:data:`.services.closing.
+#: TERMINATION_GROUNDS`); 破产 declared after 执转破 is item 6 (民诉解释 2022 arts. 511–514).
+TERMINATION_ITEMS = {
+    "withdrawn": "一",
+    "basis_revoked": "二",
+    "debtor_died": "三",
+    "beneficiary_died": "四",
+    "hardship": "五",
+    "bankruptcy": "六",
+    "other": "六",
+}
+
+_CLOSING_OUTCOMES = {
+    ClosingMethod.COMPLETED: "生效法律文书确定的义务已经履行完毕",
+    ClosingMethod.NO_PROPERTY: (
+        "经穷尽财产调查措施，未发现被执行人有可供执行的财产，本院已裁定终结本次执行程序"
+    ),
+}
+
+
+def closing_documents_issue(
+    *,
+    case: Case,
+    ec: EnforcementCase,
+    method: str,
+    reason: str,
+    ground: str,
+    actor: User | None,
+    now: datetime,
+) -> list[Document]:
+    """The documents of a closing, served on every party: the 执行裁定书（终结执行） when the case
+    ends by 终结执行 on a ground of 民事诉讼法 2023 art. 268 (``ground``), then the 结案通知书 of
+    every closing (执行工作规定 2020 art. 64). The 终本裁定 is issued apart
+    (:func:`.services.zhongben.zhongben_ruling_issue_and_serve`). Returns them in that order."""
+    issued: list[Document] = []
+    outcome = reason or _CLOSING_OUTCOMES.get(method, "")  # type: ignore[call-overload]
+    if method == ClosingMethod.TERMINATED and ground in TERMINATION_ITEMS:
+        ruling = catalog_document_issue(
+            case=case,
+            code="ruling_terminate",
+            context={
+                "source_document": _basis_text(ec),
+                "reason": reason,
+                "item": TERMINATION_ITEMS[ground],
+            },
+            actor=actor,
+            now=now,
+        )
+        case_event_record(
+            case=case,
+            kind=EnforcementEvent.TERMINATION_RULING_ISSUED,
+            summary=f"作出终结执行裁定（{ruling.number}），向当事人送达",
+            actor=actor,
+            now=now,
+            data={"document": ruling.pk, "ground": ground},
+            legal_basis=rules.BASIS_TERMINATE,
+        )
+        service_dispatch(document=ruling, actor=actor, now=now)
+        issued.append(ruling)
+        outcome = f"{outcome}，本院已作出{ruling.number}执行裁定书裁定终结执行"
+    notice = catalog_document_issue(
+        case=case,
+        code="closing_notice",
+        context={
+            "source_document": _basis_text(ec),
+            "outcome": outcome or "本院依法结案",
+            "closing_method": ClosingMethod(method).label,
+        },
+        actor=actor,
+        now=now,
+    )
+    service_dispatch(document=notice, actor=actor, now=now)
+    issued.append(notice)
+    return issued
+
+
+def restore_notice_issue(*, case: Case, original: Case, reason: str, actor: User, now: datetime) -> Document:
+    """The 恢复执行通知书 of a 执恢 case, served on every party: the original case, why it is
+    resumed and what remains owed (终本规定 2016 art. 9: after 终本 the applicant may apply at any
+    time; 民诉解释 2022 art. 517). Issued on the new case, whose number it gives."""
+    ec = EnforcementCase.objects.get(case=case)
+    notice = catalog_document_issue(
+        case=case,
+        code="restore_notice",
+        context={
+            "source_document": _basis_text(ec),
+            "original_number": original.number,
+            "reason": reason,
+            "basis": "《最高人民法院关于严格规范终结本次执行程序的规定（试行）》第九条",
+            "remaining": str(ec.principal),
+        },
+        actor=actor,
+        now=now,
+    )
+    case_event_record(
+        case=case,
+        kind=EnforcementEvent.RESTORE_NOTICE_ISSUED,
+        summary=f"发出恢复执行通知书（{notice.number}），向当事人送达",
+        actor=actor,
+        now=now,
+        data={"document": notice.pk, "original": original.pk},
+        legal_basis=rules.BASIS_RESTORE_AFTER_ZHONGBEN,
+    )
+    service_dispatch(document=notice, actor=actor, now=now)
+    return notice

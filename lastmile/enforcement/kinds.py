@@ -53,6 +53,8 @@ class EnforcementEvent(EventKind):
     ZHONGBEN_REVIEW_RECORDED = "enforcement.zhongben_review_recorded"
     ZHONGBEN_REVIEW_APPROVED = "enforcement.zhongben_review_approved"
     ZHONGBEN_RULING_ISSUED = "enforcement.zhongben_ruling_issued"
+    TERMINATION_RULING_ISSUED = "enforcement.termination_ruling_issued"
+    RESTORE_NOTICE_ISSUED = "enforcement.restore_notice_issued"
     ZHONGBEN_PUBLISHED = "enforcement.zhongben_published"
 
 

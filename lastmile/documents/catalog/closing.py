@@ -1,5 +1,6 @@
 # ruff: noqa: E501  (template texts are court prose; a line is a paragraph)
-"""Settlement, closing, service and the amount owed: 执行和解协议, 结案通知书, 送达回证 and 计算明细."""
+"""Settlement, closing, service and the amount owed: 执行和解协议, 结案通知书, 送达回证, 计算明细 and
+恢复执行通知书."""
 
 from __future__ import annotations
 
@@ -116,6 +117,27 @@ CLOSING: list[TemplateSpec] = [
                 {"item": "申请执行费", "start": "", "end": "", "days": "", "base": "", "amount": "1380.00"},
             ],
             "total": "92874.40",
+        },
+    ),
+    TemplateSpec(
+        code="restore_notice",
+        name="恢复执行通知书",
+        title="恢复执行通知书",
+        kind="notice",
+        body="""{% for p in applicants + respondents %}
+< {{ p.name }}：
+{% endfor %}
+本院执行的{{ original_number }}申请执行人{{ applicants|map(attribute='name')|join('、') }}与被执行人{{ respondents|map(attribute='name')|join('、') }}{{ case.cause }}一案，{{ reason }}。依照{{ basis }}的规定，本院决定恢复执行，恢复执行案号为{{ case.number }}。
+被执行人应当自收到本通知之日起立即履行生效法律文书确定的义务，尚未履行的金额为人民币{{ remaining|money }}元（本金、利息、费用分别计算，迟延履行期间的加倍部分债务利息继续计算）。
+特此通知。
+"""
+        + _COURT_SIGN,
+        required=("original_number", "reason", "basis", "remaining"),
+        sample={
+            "original_number": "（2024）湘0104执1234号",
+            "reason": "终结本次执行程序后，申请执行人提供了被执行人可供执行的财产线索，经核查属实",
+            "basis": "《最高人民法院关于严格规范终结本次执行程序的规定（试行）》第九条",
+            "remaining": "61700.50",
         },
     ),
 ]

@@ -25,6 +25,7 @@ from lastmile.ledger.services import amount_outstanding
 from lastmile.measures.services import measures_case_closed, measures_requery_recorded
 
 from .. import rules
+from ..documents import closing_documents_issue
 from ..models import (
     ApprovalStatus,
     ClosingMethod,
@@ -87,6 +88,16 @@ def _close(
         pending.decision_note = "案件已结案"
         pending.save(update_fields=["status", "decision_note"])
     measures_case_closed(case=case, method=method, actor=actor, now=now)
+    # Every closing is notified to the parties, 终结执行 by its ruling (issue K; docs/law.md).
+    closing_documents_issue(
+        case=case,
+        ec=ec,
+        method=method,
+        reason=reason,
+        ground=str((data or {}).get("ground", "")),
+        actor=actor,
+        now=now,
+    )
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from lastmile.enforcement.kinds import EnforcementEvent
 from lastmile.ledger.services import amount_outstanding, obligation_continue
 
 from .. import rules
+from ..documents import restore_notice_issue
 from ..models import Channel, Clue, ClueStatus, EnforcementCase, PropertyRequery
 from .common import ENFORCEMENT_ROLES, InvalidFiling, _guard
 from .filing import _start_after_filing
@@ -166,4 +167,7 @@ def enforcement_restore(
     )
     PropertyRequery.objects.filter(case=locked, done_on__isnull=True).update(cancelled=True)
     deadline_cancel(case=locked, now=now)
+    restore_notice_issue(
+        case=new_case, original=locked, reason=f"终结本次执行程序后，{why}", actor=actor, now=now
+    )
     return new_case
