@@ -17,10 +17,16 @@ from lastmile.ledger.services import InstallmentDue
 @pytest.fixture
 def calls(monkeypatch):
     seen: list[tuple[str, int]] = []
-    import lastmile.enforcement.services.procedure as svc  # where the controls are looked up
+    # where the controls are looked up: payments reconcile, only a decided release lifts them all
+    import lastmile.enforcement.services.procedure as procedure
+    import lastmile.enforcement.services.settlement as settlement
 
-    monkeypatch.setattr(svc, "controls_release_all", lambda **kw: seen.append(("release_all", kw["case"].pk)))
-    monkeypatch.setattr(svc, "controls_reconcile", lambda **kw: seen.append(("reconcile", kw["case"].pk)))
+    monkeypatch.setattr(
+        settlement, "controls_release_all", lambda **kw: seen.append(("release_all", kw["case"].pk))
+    )
+    monkeypatch.setattr(
+        procedure, "controls_reconcile", lambda **kw: seen.append(("reconcile", kw["case"].pk))
+    )
     return seen
 
 
