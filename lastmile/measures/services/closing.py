@@ -68,12 +68,23 @@ def listing_removal_due(
     return _listing_remove(listing.pk, ground=ground, actor=actor, now=now, note=note)
 
 
-def _restrictions_lift(case: Case, *, reason: str, actor: User | None, now: datetime) -> int:
+def _lineage(case: Case) -> list[Case]:
+    """``case`` and the cases it restores (执恢 continues the enforcement of the same 执行依据:
+    a measure taken in the original case ends when the restored one ends the execution)."""
+    cases = [case]
+    while cases[-1].parent_id is not None and len(cases) < 20:
+        cases.append(Case.objects.get(pk=cases[-1].parent_id))
+    return cases
+
+
+def _restrictions_lift(cases: list[Case], *, reason: str, actor: User | None, now: datetime) -> int:
     lifted = 0
     for m in (
         Measure.objects.select_for_update(of=("self",))
         .select_related("case", "subject")
-        .filter(case=case, kind=MeasureKind.CONSUMPTION_RESTRICTION, status__in=rules.LIFTABLE_STATUSES)
+        .filter(
+            case__in=cases, kind=MeasureKind.CONSUMPTION_RESTRICTION, status__in=rules.LIFTABLE_STATUSES
+        )
     ):
         _close(m, status=MeasureStatus.LIFTED, reason=reason, actor=actor, now=now)
         restriction_lift_document(m, reason=reason, actor=actor, now=now)
@@ -85,16 +96,19 @@ def _restrictions_lift(case: Case, *, reason: str, actor: User | None, now: date
 def measures_case_closed(*, case: Case, method: str, actor: User | None, now: datetime) -> None:
     """The case was closed by ``method`` (a ``ClosingMethod`` code): delete its listings on the
     grounds of 失信规定 2017 art. 10 and lift its 限制消费令 where the execution has ended
-    (限消规定 2015 art. 9). 终本 deletes nothing yet (see :func:`measures_requery_recorded`)."""
+    (限消规定 2015 art. 9), and those of the cases it restores (a 执恢 case performed in full
+    ends the listing made in the 终本 case before it). 终本 deletes nothing yet (see
+    :func:`measures_requery_recorded`)."""
     ground = rules.CLOSING_REMOVAL_GROUNDS.get(method)
     if ground is None:
         return
+    cases = _lineage(case)
     for listing in DishonestListing.objects.select_related("case").filter(
-        case=case, status__in=LISTED_STATUSES
+        case__in=cases, status__in=LISTED_STATUSES
     ):
         listing_removal_due(listing, ground=ground, actor=actor, now=now, note="结案自动删除")
     if method in rules.CLOSING_LIFTS_RESTRICTION:
-        _restrictions_lift(case, reason=rules.CLOSING_LIFTS_RESTRICTION[method], actor=actor, now=now)
+        _restrictions_lift(cases, reason=rules.CLOSING_LIFTS_RESTRICTION[method], actor=actor, now=now)
 
 
 @transaction.atomic
