@@ -161,7 +161,9 @@ def measures_summary(case: Case) -> MeasuresSummary:
 
 def measures_for_case(*, actor: User, case: Case) -> QuerySet[Measure]:
     require(actor, "case.view", court=case.court)
-    return Measure.objects.filter(case=case).select_related("subject", "organisation", "proposed_by", "decided_by")
+    return Measure.objects.filter(case=case).select_related(
+        "subject", "organisation", "proposed_by", "decided_by"
+    )
 
 
 def measure_get_for(*, actor: User, measure_id: int) -> Measure:
