@@ -173,8 +173,7 @@ def test_the_whole_life_of_a_money_case(file_case, officer, president, bank, deb
 
     # --- Payout: the deducted money reaches the applicant. --------------------------------------
     assert (
-        _pay_out(case, bank=bank, finance=finance, leader=leader, now=at(2025, 3, 24), key="life-1")
-        == frozen
+        _pay_out(case, bank=bank, finance=finance, leader=leader, now=at(2025, 3, 24), key="life-1") == frozen
     )
     owed_after_deduction = amount_outstanding(case=case, as_of=date(2025, 3, 24))
     assert Decimal("0") < owed_after_deduction < owed_at_filing - frozen + Decimal("1000")

@@ -82,9 +82,7 @@ def _restrictions_lift(cases: list[Case], *, reason: str, actor: User | None, no
     for m in (
         Measure.objects.select_for_update(of=("self",))
         .select_related("case", "subject")
-        .filter(
-            case__in=cases, kind=MeasureKind.CONSUMPTION_RESTRICTION, status__in=rules.LIFTABLE_STATUSES
-        )
+        .filter(case__in=cases, kind=MeasureKind.CONSUMPTION_RESTRICTION, status__in=rules.LIFTABLE_STATUSES)
     ):
         _close(m, status=MeasureStatus.LIFTED, reason=reason, actor=actor, now=now)
         restriction_lift_document(m, reason=reason, actor=actor, now=now)
