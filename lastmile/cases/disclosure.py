@@ -236,6 +236,7 @@ EVENT_RULES: dict[str, Rule] = {
     "inquiry.freeze_lapsed": _a(),
     "inquiry.result_held": HIDDEN,  # an institution's answer held for review, not booked
     "inquiry.result_reviewed": HIDDEN,
+    "inquiry.guard_spared": HIDDEN,  # the court's good-faith decision not to freeze (internal)
     # Coercive measures (限消、失信、拘留 …): proposals and approvals are internal until the
     # measure is in force; the decision is then served on the debtor and the applicant is told.
     "measures.debtor_profile": HIDDEN,

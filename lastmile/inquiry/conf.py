@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 from lastmile.core.demo import demo_mode
 
 from . import protocol
-from .ports import InstitutionGateway
+from .ports import ControlGuard, InstitutionGateway, NoGuard
 
 DEFAULTS: dict[str, Any] = {
     # The adapter that talks to institutions (dotted path to a class implementing the port).
@@ -67,6 +67,12 @@ DEFAULTS: dict[str, Any] = {
     "FREEZE_YEARS": {"deposit": 1, "vehicle": 2, "real_estate": 3, "equity": 3, "securities": 3},
     # Renewal reminder this many days before a freeze expires.
     "RENEWAL_REMIND_DAYS": 15,
+    # The good-faith facts control consults (法发〔2019〕35号; 查封规定 2020 arts. 4, 10): the
+    # enterprise screening and the family home are recorded in the measures app, a sibling inquiry
+    # may not import, and are decided in the worker when answers arrive, long after the 一键查控
+    # click; so the enforcement app above both provides them through the port
+    # (ports.ControlGuard), chosen here by dotted path like GATEWAY. "" for none.
+    "GOOD_FAITH_GUARD": "lastmile.enforcement.good_faith.GoodFaithGuard",
 }
 
 
@@ -104,3 +110,16 @@ def _gateway(path: str) -> InstitutionGateway:
 def gateway() -> InstitutionGateway:
     """The configured adapter (one per process)."""
     return _gateway(inquiry_setting("GATEWAY"))
+
+
+@lru_cache(maxsize=4)
+def _control_guard(path: str) -> ControlGuard:
+    if not path:
+        return NoGuard()
+    cls = import_string(path)
+    return cls()  # type: ignore[no-any-return]
+
+
+def control_guard() -> ControlGuard:
+    """The configured good-faith guard (one per process; :class:`ports.NoGuard` when unset)."""
+    return _control_guard(inquiry_setting("GOOD_FAITH_GUARD"))

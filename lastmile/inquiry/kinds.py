@@ -27,6 +27,8 @@ class InquiryEvent(EventKind):
     FREEZE_LAPSED = "inquiry.freeze_lapsed"
     RESULT_HELD = "inquiry.result_held"
     RESULT_REVIEWED = "inquiry.result_reviewed"
+    # 善意文明执行: a good-faith rule kept an automatic freeze off an account (法发〔2019〕35号).
+    GUARD_SPARED = "inquiry.guard_spared"
 
 
 class InquiryDeadline(DeadlineKind):

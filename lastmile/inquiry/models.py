@@ -193,6 +193,9 @@ class Asset(models.Model):
     # The last round whose freezing considered this asset (so it is decided once per round).
     planned_round = models.PositiveIntegerField(default=0)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="+")
+    # Why a good-faith rule kept control off this asset, with its basis (法发〔2019〕35号; 查封规定
+    # 2020 arts. 4, 10), as last decided; shown on the case page.
+    guard_note = models.CharField(_("善意执行说明"), max_length=256, blank=True)
 
     class Meta:
         verbose_name = _("查得财产")
@@ -255,6 +258,9 @@ class Freeze(models.Model):
     starts_on = models.DateField(_("冻结起始日"), null=True, blank=True)
     expires_on = models.DateField(_("冻结届满日"), null=True, blank=True)
     renewals = models.PositiveSmallIntegerField(_("续行次数"), default=0)
+    # 活封: the seized item stays in the debtor's use (查封规定 2020 art. 10); the family's necessary
+    # home is only ever seized so (art. 4).
+    live_seal = models.BooleanField(_("活封"), default=False)
     created_at = models.DateTimeField(_("创建时间"))
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     end_reason = models.CharField(_("结束原因"), max_length=128, blank=True)

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal, Protocol
+
+from lastmile.core.legal import LegalBasis
 
 OutcomeKind = Literal["accepted", "result", "rejected", "retry"]
 
@@ -42,3 +45,45 @@ class InstitutionGateway(Protocol):
     def send_many(self, orders: Sequence[OutboundOrder], *, timeout: float) -> list[SendOutcome]:
         """Send each order (in parallel where the adapter can); one outcome per order, same order."""
         ...
+
+
+# --- 善意文明执行: the good-faith facts control consults (issue K item 11) ----------------------
+
+
+@dataclass(frozen=True)
+class Spare:
+    """A good-faith rule that keeps a control act off an account or a home: what the rule says
+    (Chinese, shown on the case page) and its legal basis (law, version, article)."""
+
+    reason: str
+    basis: LegalBasis
+
+    def __str__(self) -> str:
+        return f"{self.reason}（{self.basis}）"
+
+
+class ControlGuard(Protocol):
+    """The facts of 善意文明执行 that control consults when it acts, owned above or beside
+    inquiry (the enterprise screening, the family-home designation and the 院长's written
+    overrides are recorded in the measures app, which inquiry may not import). The adapter is
+    chosen in ``LASTMILE["INQUIRY"]["GOOD_FAITH_GUARD"]`` like the gateway (docs/law.md,
+    法发〔2019〕35号; 查封规定 2020 arts. 4, 10)."""
+
+    def basic_account_spared(self, *, case: Any, party: Any, now: datetime) -> Spare | None:
+        """Why the debtor's basic deposit account (基本存款账户) is not frozen or deducted, or None."""
+        ...
+
+    def home_in_use(self, *, case: Any, party: Any, property_ref: str, now: datetime) -> Spare | None:
+        """Why the real-estate item ``property_ref`` is the family's necessary home (seized only
+        left in use, 活封; never auctioned, sold or taken in payment), or None."""
+        ...
+
+
+class NoGuard:
+    """No good-faith facts recorded anywhere (an inquiry-only deployment or test)."""
+
+    def basic_account_spared(self, *, case: Any, party: Any, now: datetime) -> Spare | None:
+        return None
+
+    def home_in_use(self, *, case: Any, party: Any, property_ref: str, now: datetime) -> Spare | None:
+        return None

@@ -34,6 +34,9 @@ BASIS_PERIOD = LegalBasis(CPL_INTERPRETATION, "2022", "485")
 BASIS_DEDUCT = LegalBasis(CPL_INTERPRETATION, "2022", "484")
 # Not renewed: the freeze lapses (查封规定 2020 art. 27).
 BASIS_LAPSE = LegalBasis(SEIZURE_RULES, "2020", "27")
+# Seized property kept by the debtor may stay in use (活封) if that does not seriously reduce its
+# value (查封规定 2020 art. 10).
+BASIS_LIVE_SEAL = LegalBasis(SEIZURE_RULES, "2020", "10")
 # Execution suspended by settlement: seizures may be lifted (执行和解规定 2020 art. 3).
 BASIS_SETTLEMENT = LegalBasis("最高人民法院关于执行和解若干问题的规定", "2020", "3")
 
@@ -45,6 +48,24 @@ def living_allowance(*, court_code: str) -> Decimal:
     table = inquiry_setting("LIVING_ALLOWANCE")
     entry = table.get(court_code) or table["default"]
     return to_money(Decimal(str(entry["monthly"])) * int(entry["months"]))
+
+
+# What an institution reports as the nature of a deposit account (``details.account_type``).
+BASIC_ACCOUNT_TYPES = frozenset({"basic", "基本存款账户"})
+
+
+def is_basic_account(details: dict[str, object] | None) -> bool:
+    """Whether the institution reported the account as the depositor's 基本存款账户 (the one an
+    enterprise pays wages and taxes from), which 法发〔2019〕35号 keeps for a struggling enterprise."""
+    return str((details or {}).get("account_type") or "") in BASIC_ACCOUNT_TYPES
+
+
+def deduction_keeping_allowance(*, amount: Decimal, free_elsewhere: Decimal, allowance: Decimal) -> Decimal:
+    """How much of ``amount`` (frozen, owed) a deduction may take from a natural-person debtor so
+    that the living allowance stays with them (查封规定 2020 art. 3; 民事诉讼法 2023 art. 254):
+    what their other found balances, free of any freeze, do not already leave them is kept here."""
+    keep = max(ZERO, allowance - max(ZERO, free_elsewhere))
+    return max(ZERO, to_money(amount) - keep)
 
 
 def freeze_years(asset_kind: str) -> int:

@@ -252,6 +252,9 @@ class InquiryCoverage:
     last_answered_on: date | None
     money_frozen: int
     seized: int
+    # Necessary homes seized 活封: they stay seized but are never auctioned, sold or taken in
+    # payment (查封规定 2020 art. 4), so they do not wait for disposal.
+    homes_kept: int = 0
 
 
 def inquiry_coverage(*, case: Case, since: date) -> InquiryCoverage:
@@ -281,11 +284,15 @@ def inquiry_coverage(*, case: Case, since: date) -> InquiryCoverage:
         if answered.get((cp.party_id, code), date.min) < since
     ]
     holding = Freeze.objects.filter(case=case, status__in=HOLDING_STATUSES)
+    homes = holding.filter(
+        is_money=False, live_seal=True, asset__kind=AssetKind.REAL_ESTATE, asset__guard_note__gt=""
+    )
     return InquiryCoverage(
         missing=missing,
         last_answered_on=max(answered.values(), default=None),
         money_frozen=holding.filter(is_money=True).count(),
-        seized=holding.filter(is_money=False).count(),
+        seized=holding.filter(is_money=False).exclude(pk__in=homes.values("pk")).count(),
+        homes_kept=homes.count(),
     )
 
 

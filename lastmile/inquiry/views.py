@@ -127,7 +127,13 @@ def seize(request: AuthedRequest, asset_id: int) -> HttpResponse:
     return _act(
         request,
         asset.case_id,
-        lambda: services.asset_seize(asset=asset, actor=request.user, now=get_clock().now()),
+        lambda: services.asset_seize(
+            asset=asset,
+            actor=request.user,
+            now=get_clock().now(),
+            # 活封 when ticked; left to the rules otherwise (a necessary home is only 活封).
+            live_seal=True if request.POST.get("live_seal") else None,
+        ),
         "已发出查封登记指令。",
     )
 

@@ -12,14 +12,16 @@ from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import CaseStatus
 from lastmile.core.clock import court_date as _today
-from lastmile.core.errors import Conflict, InvalidTransition
+from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidTransition
 from lastmile.inquiry.kinds import InquiryEvent
+from lastmile.parties.models import PartyKind
 
 from .. import protocol, rules
+from ..conf import control_guard
 from ..documents import orders_documents_issue
 from ..models import HOLDING_STATUSES, Asset, AssetKind, Control, Freeze, FreezeStatus, Order, OrderKind
 from .common import SEIZABLE, WORKING, ZERO, _control_lock, _event, _new_key, _on_commit_dispatch
-from .policy import _held_deduction_on, _open_order_on, _owed, _unfreeze_order
+from .policy import _debtor_accounts, _held_deduction_on, _open_order_on, _owed, _unfreeze_order
 
 
 def _locked_freeze(freeze: Freeze, actor: User, capability: str = "inquiry.order") -> tuple[Control, Freeze]:
@@ -64,19 +66,62 @@ def freeze_deduct(*, freeze: Freeze, actor: User, now: datetime) -> Order:
     amount = min(locked.amount_held, _owed(locked.case, now))
     if amount <= 0:
         raise Conflict("本案已无尚欠金额，无需扣划。")
+    _deduct_guard(locked, now)
+    wanted = amount
+    amount, kept = _deduct_keeping_allowance(locked, amount)
+    if amount <= 0:
+        raise ConditionsNotMet(
+            f"不得扣划：须为被执行人{locked.asset.party.name}保留生活必需费用{kept}元，"
+            f"其名下其他账户未冻结的余额不足（{rules.BASIS_LIVING}）",
+            unmet=["living_allowance"],
+            details={"freeze": locked.pk, "kept": str(kept)},
+        )
     order = _order_for(locked, OrderKind.DEDUCT, amount, now, actor)
+    if kept > 0:
+        order.note = f"保留生活必需费用{kept}元（查封规定2020第3条）"
+        order.save(update_fields=["note"])
     orders_documents_issue(orders=[order], actor=actor, now=now)
     _event(
         locked.case,
         InquiryEvent.DEDUCT_ORDERED,
-        f"扣划{locked.asset.institution_name}账户{amount}元（{locked.asset.party.name}）",
+        f"扣划{locked.asset.institution_name}账户{amount}元（{locked.asset.party.name}）"
+        + (f"，保留生活必需费用{kept}元（{rules.BASIS_LIVING}）" if kept > 0 else ""),
         now,
         actor,
-        data={"freeze": locked.pk, "amount": amount, "order": order.pk},
-        legal_basis=rules.BASIS_DEDUCT,
+        data={"freeze": locked.pk, "amount": amount, "order": order.pk, "wanted": wanted, "kept": kept},
+        legal_basis=rules.BASIS_LIVING if kept > 0 else rules.BASIS_DEDUCT,
     )
     _on_commit_dispatch()
     return order
+
+
+def _deduct_guard(freeze: Freeze, now: datetime) -> None:
+    """A struggling enterprise's basic deposit account is not deducted either (法发〔2019〕35号),
+    whoever froze it and whenever: the guard is asked at the moment of the deduction."""
+    asset = freeze.asset
+    if asset.party.kind == PartyKind.PERSON or not rules.is_basic_account(asset.details):
+        return
+    spare = control_guard().basic_account_spared(case=freeze.case, party=asset.party, now=now)
+    if spare is not None:
+        raise ConditionsNotMet(
+            f"不得扣划{asset.party.name}的基本存款账户：{spare}",
+            unmet=["good_faith"],
+            details={"freeze": freeze.pk, "basis": spare.basis.as_dict()},
+        )
+
+
+def _deduct_keeping_allowance(freeze: Freeze, amount: Decimal) -> tuple[Decimal, Decimal]:
+    """(what may be deducted, what is kept) for a natural-person debtor: the living allowance stays
+    with them across every deposit account the court knows (查封规定 2020 art. 3; 民事诉讼法 2023
+    art. 254), counting what no freeze holds as already left to them. An organisation keeps none."""
+    asset = freeze.asset
+    if asset.party.kind != PartyKind.PERSON:
+        return amount, ZERO
+    accounts = _debtor_accounts(freeze.case, [asset])
+    free = sum((max(ZERO, acc.balance - acc.held) for acc in accounts.values()), ZERO)
+    allowance = rules.living_allowance(court_code=freeze.case.court.code)
+    may = rules.deduction_keeping_allowance(amount=amount, free_elsewhere=free, allowance=allowance)
+    return may, amount - may
 
 
 @transaction.atomic
@@ -131,11 +176,28 @@ def freeze_renew(*, freeze: Freeze, actor: User, now: datetime) -> Order:
 
 
 @transaction.atomic
-def asset_seize(*, asset: Asset, actor: User, now: datetime) -> Order:
+def asset_seize(*, asset: Asset, actor: User, now: datetime, live_seal: bool | None = None) -> Order:
     """查封登记 of a found vehicle, real estate, equity or securities holding (decided by the
-    officer: such assets are not divisible by amount, 查封规定 2020 art. 19 exception)."""
+    officer: such assets are not divisible by amount, 查封规定 2020 art. 19 exception).
+
+    ``live_seal`` (活封): the item stays in the debtor's use (查封规定 2020 art. 10; 法发〔2019〕35号
+    asks for the seizure that harms life and production least). The family's necessary home,
+    as designated (查封规定 2020 art. 4), may be seized but only so: it is 活封 by default and a
+    死封 (``live_seal=False``) is refused, naming the rule; nothing is written then."""
     require(actor, "inquiry.order", court=asset.case.court)
     _control_lock(asset.case)
+    home = None
+    if asset.kind == AssetKind.REAL_ESTATE:
+        home = control_guard().home_in_use(
+            case=asset.case, party=asset.party, property_ref=asset.identifier, now=now
+        )
+    if home is not None and live_seal is False:
+        raise ConditionsNotMet(
+            f"生活必需住房只能活封，不得死封：{home}",
+            unmet=["live_seal"],
+            details={"asset": asset.pk, "basis": home.basis.as_dict()},
+        )
+    sealed_live = bool(live_seal) or home is not None
     if asset.case.status not in WORKING:
         raise InvalidTransition("案件当前状态不能查封。")
     if asset.kind not in SEIZABLE:
@@ -153,21 +215,36 @@ def asset_seize(*, asset: Asset, actor: User, now: datetime) -> Order:
         asset=asset,
         is_money=False,
         status=FreezeStatus.PENDING,
+        live_seal=sealed_live,
         created_at=now,
     )
+    if home is not None:
+        asset.guard_note = str(home)[:256]
+        asset.save(update_fields=["guard_note"])
     kind = (
         OrderKind.SEIZE if protocol.SEIZE in protocol.institution(asset.institution).ops else OrderKind.FREEZE
     )
     order = _order_for(freeze, kind, ZERO, now, actor)
+    if sealed_live:
+        order.note = "活封：准许被执行人继续使用（查封规定2020第10条）"
+        order.save(update_fields=["note"])
     orders_documents_issue(orders=[order], actor=actor, now=now)
     _event(
         asset.case,
         InquiryEvent.SEIZE_ORDERED,
-        f"查封{asset.get_kind_display()} {asset.label or asset.identifier}",
+        (
+            f"查封{asset.get_kind_display()} {asset.label or asset.identifier}"
+            + ("（活封）" if sealed_live else "")
+            + (f"：{home}" if home is not None else "")
+        )[:256],
         now,
         actor,
-        data={"asset": asset.pk, "order": order.pk},
-        legal_basis=rules.BASIS_PERIOD,
+        data={"asset": asset.pk, "order": order.pk, "live_seal": sealed_live},
+        legal_basis=home.basis
+        if home is not None
+        else rules.BASIS_LIVE_SEAL
+        if sealed_live
+        else rules.BASIS_PERIOD,
     )
     _on_commit_dispatch()
     return order

@@ -25,7 +25,7 @@ from lastmile.ledger.services import amount_outstanding
 from lastmile.parties.models import Party, PartyKind
 
 from .. import rules
-from ..conf import institution_order
+from ..conf import control_guard, institution_order
 from ..documents import orders_documents_issue
 from ..models import (
     HOLDING_STATUSES,
@@ -113,7 +113,7 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
     )
     if not deposits or budget <= 0:
         return []
-    candidates_assets = _candidate_assets(control, deposits)
+    candidates_assets = _good_faith_spare(control, _candidate_assets(control, deposits), now)
     if not candidates_assets:
         return []
     decisions = _freeze_decisions(case, deposits, candidates_assets, budget)
@@ -156,6 +156,41 @@ def _candidate_assets(control: Control, deposits: Sequence[Asset]) -> list[Asset
         (a for a in deposits if a.planned_round < control.round and a.pk not in pending_assets),
         key=lambda a: (order_index.get(a.institution, 999), a.pk),
     )
+
+
+def _good_faith_spare(control: Control, candidates: Sequence[Asset], now: datetime) -> list[Asset]:
+    """The candidates an automatic freeze may reach. An enterprise debtor's basic deposit account
+    is kept out when the good-faith guard says so (法发〔2019〕35号: an enterprise screened as
+    temporarily struggling, not evading, keeps the account it pays wages and taxes from, unless the
+    院长 decided otherwise in writing): it is decided for this round, the reason and its basis are
+    kept on the asset for the case page, and the case's record says so. The guard is asked when
+    the freeze is decided, so a screening recorded after the 一键查控 click still counts."""
+    guard = control_guard()
+    kept: list[Asset] = []
+    for asset in candidates:
+        spare = None
+        if asset.party.kind != PartyKind.PERSON and rules.is_basic_account(asset.details):
+            spare = guard.basic_account_spared(case=control.case, party=asset.party, now=now)
+        if spare is None:
+            if asset.guard_note:
+                asset.guard_note = ""
+                asset.save(update_fields=["guard_note"])
+            kept.append(asset)
+            continue
+        asset.planned_round = control.round
+        asset.guard_note = str(spare)[:256]
+        asset.save(update_fields=["planned_round", "guard_note"])
+        _event(
+            control.case,
+            InquiryEvent.GUARD_SPARED,
+            f"未冻结{asset.party.name}的基本存款账户（{asset.institution_name} {asset.identifier}，"
+            f"余额{asset.balance}元）：{spare}"[:256],
+            now,
+            None,
+            data={"asset": asset.pk, "party": asset.party_id, "reason": spare.reason},
+            legal_basis=spare.basis,
+        )
+    return kept
 
 
 def _freeze_decisions(
