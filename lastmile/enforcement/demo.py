@@ -15,7 +15,14 @@ from lastmile.accounts.models import Court, User
 from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
 from lastmile.inquiry.services import inbox_receive, inquiry_start
-from lastmile.ledger.services import CostItem, InstallmentDue, amount_outstanding
+from lastmile.ledger.services import (
+    CostItem,
+    InstallmentDue,
+    amount_outstanding,
+    payout_approve,
+    payout_request,
+    payout_settle,
+)
 from lastmile.measures.guardrails import Proposal
 from lastmile.measures.models import MeasureKind
 from lastmile.measures.services import dishonest_not_applicable_record, measure_approve, measure_propose
@@ -91,7 +98,8 @@ def demo_seed_enforcement(*, now: datetime) -> bool:
     staff is missing."""
     if EnforcementCase.objects.filter(basis_number=MARKER).exists():
         return False
-    if User.objects.filter(username__in=["yl_lian", "wl_lian", "yl_yuanzhang", "wl_yuanzhang"]).count() != 4:
+    staff = ["yl_lian", "wl_lian", "yl_yuanzhang", "wl_yuanzhang", "yl_caiwu"]
+    if User.objects.filter(username__in=staff).count() != len(staff):
         return False
     _yuelu(now)
     _wuling(now)
@@ -291,6 +299,18 @@ def _yuelu(now: datetime) -> None:
     procedure_step_record(case=c6, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=ago(85))
     owed = amount_outstanding(case=c6, as_of=ago(60).date())
     payment_record(case=c6, amount=owed, actor=officer, now=ago(60), idempotency_key="demo-yl-c6")
+    finance = _u("yl_caiwu")
+    payout = payout_request(
+        case=c6,
+        kind="applicant",
+        amount=owed,
+        actor=finance,
+        now=ago(60),
+        idempotency_key="demo-yl-c6-out",
+        payee_party=c6.case_parties.get(role=PartyRole.APPLICANT).party,
+    )
+    payout_approve(payout_id=payout.pk, actor=_u("yl_yuanzhang"), now=ago(60))
+    payout_settle(payout_id=payout.pk, actor=finance, now=ago(59), bank_reference="DEMO-C6")
     enforcement_close(case=c6, method=ClosingMethod.COMPLETED, actor=judge, now=ago(59))
     # 7. Complex track: a company and its guarantor, large amount; an extension awaits the 院长.
     c7 = file(

@@ -167,3 +167,26 @@ def zhongben_ready(case: Case, *, officer, president, now: datetime) -> Case:
     applicant_assent(case, officer=officer, now=now)
     case.refresh_from_db()
     return case
+
+
+def funds_paid_out(case: Case, *, finance, approver, now: datetime, key: str) -> Decimal:
+    """Everything the case's account holds goes to its first applicant: requested by finance,
+    approved by a leader, executed by the bank (执行完毕 waits for it). Returns the amount."""
+    from lastmile.ledger.selectors import undisbursed_amount
+    from lastmile.ledger.services import payout_approve, payout_request, payout_settle
+
+    held = undisbursed_amount(case=case)
+    if held <= 0:
+        return Decimal("0.00")
+    payout = payout_request(
+        case=case,
+        kind="applicant",
+        amount=held,
+        actor=finance,
+        now=now,
+        idempotency_key=key,
+        payee_party=_parties(case, PartyRole.APPLICANT)[0],
+    )
+    payout_approve(payout_id=payout.pk, actor=approver, now=now)
+    payout_settle(payout_id=payout.pk, actor=finance, now=now, bank_reference=f"B-{key}")
+    return held

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lastmile.accounts.models import Role
 from lastmile.cases.models import CaseEvent, CaseStatus
+from lastmile.core.errors import ConditionsNotMet
 from lastmile.enforcement.models import ClosingMethod
 from lastmile.enforcement.services import (
     ExecutionBasisIn,
@@ -30,6 +31,7 @@ from lastmile.ledger.models import Receipt
 from lastmile.ledger.services import amount_outstanding
 from lastmile.parties.models import IdType, PartyKind
 from lastmile.parties.services import party_upsert
+from lastmile.testing.enforcement import funds_paid_out
 from lastmile.testing.factories import UserFactory
 
 # The simulator signs with the demo keys, which the platform accepts in demo mode only.
@@ -127,8 +129,19 @@ def test_linxiang_family_wechat_freeze_then_payment_closes_within_three_days(lin
     assert {timezone.localtime(e.occurred_at).date() for e in released} == {pay_at.date()}
     assert Receipt.objects.filter(case=case, source="bank_deduction").count() == 1  # booked once
 
-    # Day 3: closed as 执行完毕.
+    # Day 3: closed as 执行完毕 once the money has reached the applicant; before that the closing
+    # is refused and changes nothing (issue K item 9).
     close_at = at(5, 10)
+    events_before = CaseEvent.objects.filter(case=case).count()
+    with pytest.raises(ConditionsNotMet) as refused:
+        enforcement_close(case=case, method=ClosingMethod.COMPLETED, actor=judge, now=close_at)
+    assert refused.value.unmet == ["funds_disbursed"]
+    case.refresh_from_db()
+    assert case.status != CaseStatus.CLOSED
+    assert CaseEvent.objects.filter(case=case).count() == events_before
+    finance = UserFactory(court=linxiang, role=Role.FINANCE, username="lx_caiwu")
+    approver = UserFactory(court=linxiang, role=Role.LEADER, is_president=True, username="lx_yuanzhang")
+    assert funds_paid_out(case, finance=finance, approver=approver, now=close_at, key="lx-out") > 0
     case = enforcement_close(case=case, method=ClosingMethod.COMPLETED, actor=judge, now=close_at)
     assert case.status == CaseStatus.CLOSED
     assert case.closing_method == "completed"  # the ClosingMethod code (issue K item 2)

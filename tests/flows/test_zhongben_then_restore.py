@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from lastmile.accounts.models import Role
 from lastmile.cases.models import Case, CaseEvent, CaseStatus, Deadline
 from lastmile.cases.selectors import audit_verify
 from lastmile.core.errors import ConditionsNotMet
@@ -25,10 +26,12 @@ from lastmile.ledger.services import amount_outstanding
 from lastmile.testing.enforcement import (
     applicant_assent,
     at,
+    funds_paid_out,
     inquiry_answered_empty,
     notices_served,
     restrictions_in_force,
 )
+from lastmile.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +151,8 @@ def test_filing_to_zhongben_to_restore_to_completed(file_case, officer, presiden
     assert left == Decimal("0.00")
     # A retried payment changes nothing.
     payment_record(case=restored, amount=due, actor=officer, now=at(2026, 2, 20), idempotency_key="pay-1")
+    finance = UserFactory(court=restored.court, role=Role.FINANCE, username="zr_caiwu")
+    funds_paid_out(restored, finance=finance, approver=president, now=at(2026, 2, 20), key="zr-out")
     enforcement_close(case=restored, method=ClosingMethod.COMPLETED, actor=officer, now=at(2026, 2, 20))
     restored.refresh_from_db()
     assert restored.status == CaseStatus.CLOSED

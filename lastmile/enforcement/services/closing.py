@@ -21,6 +21,7 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.core.legal import LegalBasis
 from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
+from lastmile.ledger.selectors import undisbursed_amount
 from lastmile.ledger.services import amount_outstanding
 from lastmile.measures.services import measures_case_closed, measures_requery_recorded
 
@@ -188,6 +189,18 @@ def _closing_conditions(
             )
         if confirm_full_performance and not reason.strip():
             raise InvalidFiling("确认已全部履行的，请说明履行情况。")
+        # Money received for the case is paid out before the case is closed as performed
+        # (执行款物管理规定 2017: funds pass through the case account to the payee), unless the
+        # officer records why it stays (e.g. a payee who cannot be reached).
+        held = undisbursed_amount(case=case)
+        if held > 0 and not reason.strip():
+            raise ConditionsNotMet(
+                f"案款尚有{held}元未发放，不能以执行完毕结案；请先发放，或说明暂不发放的原因。",
+                unmet=["funds_disbursed"],
+                details={"undisbursed": str(held)},
+            )
+        if held > 0:
+            data["undisbursed"] = held
         data["outstanding"] = outstanding
     elif method == ClosingMethod.NO_PROPERTY:
         conditions = zhongben_conditions(case=case, as_of=today)

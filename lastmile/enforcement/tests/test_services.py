@@ -329,6 +329,7 @@ def test_demo_seed_enforcement_is_idempotent(courts):
         ):
             UserFactory(court=courts[code], role=role, username=f"{prefix}_{suffix}", team=fast)
         UserFactory(court=courts[code], role=Role.LEADER, username=f"{prefix}_yuanzhang", is_president=True)
+        UserFactory(court=courts[code], role=Role.FINANCE, username=f"{prefix}_caiwu")
     now = datetime(2026, 11, 25, 10, 0, tzinfo=at(2026, 1, 1).tzinfo)
     assert demo_seed_enforcement(now=now) is True
     count = EnforcementCase.objects.count()
