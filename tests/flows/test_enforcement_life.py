@@ -34,9 +34,6 @@ from lastmile.inquiry.services import freeze_deduct, inbox_receive, inquiry_star
 from lastmile.ledger.services import (
     amount_outstanding,
     amount_received,
-    payout_approve,
-    payout_request,
-    payout_settle,
 )
 from lastmile.measures.models import DishonestListing, ListingStatus, MeasureKind, MeasureStatus
 from lastmile.measures.selectors import public_dishonest_search
@@ -46,6 +43,7 @@ from lastmile.testing.enforcement import (
     applicant_assent,
     at,
     e_service_consent,
+    funds_paid_out,
     inquiry_answered_empty,
     notices_served,
 )
@@ -107,26 +105,6 @@ def _answer_all(case: Case, *, now, deposit_party_id: int | None) -> None:
     raise AssertionError("orders still open after four rounds of answers")
 
 
-def _pay_out(case: Case, *, bank, finance, leader, now, key: str) -> Decimal:
-    """Everything received and not yet paid out goes to the applicant (requested by finance,
-    approved by the 院长, executed by the bank)."""
-    held = amount_received(case=case) - sum(
-        (p.amount for p in case.payouts.exclude(status="rejected")), Decimal("0")
-    )
-    payout = payout_request(
-        case=case,
-        kind="applicant",
-        amount=held,
-        actor=finance,
-        now=now,
-        idempotency_key=key,
-        payee_party=bank,
-    )
-    payout_approve(payout_id=payout.pk, actor=leader, now=now)
-    payout_settle(payout_id=payout.pk, actor=finance, now=now, bank_reference=f"B-{key}")
-    return held
-
-
 def _listed(debtor) -> bool:
     return bool(public_dishonest_search(name=debtor.name, identity=debtor.id_number, today=date(2026, 12, 1)))
 
@@ -172,9 +150,7 @@ def test_the_whole_life_of_a_money_case(file_case, officer, president, bank, deb
     assert _unserved(case) == []
 
     # --- Payout: the deducted money reaches the applicant. --------------------------------------
-    assert (
-        _pay_out(case, bank=bank, finance=finance, leader=leader, now=at(2025, 3, 24), key="life-1") == frozen
-    )
+    assert funds_paid_out(case, finance=finance, approver=leader, now=at(2025, 3, 24), key="life-1") == frozen
     owed_after_deduction = amount_outstanding(case=case, as_of=date(2025, 3, 24))
     assert Decimal("0") < owed_after_deduction < owed_at_filing - frozen + Decimal("1000")
 
@@ -245,8 +221,7 @@ def test_the_whole_life_of_a_money_case(file_case, officer, president, bank, deb
     )
     assert left == Decimal("0.00")
     assert (
-        _pay_out(restored, bank=bank, finance=finance, leader=leader, now=at(2026, 1, 21), key="life-2")
-        == due
+        funds_paid_out(restored, finance=finance, approver=leader, now=at(2026, 1, 21), key="life-2") == due
     )
     enforcement_close(case=restored, method=ClosingMethod.COMPLETED, actor=officer, now=at(2026, 1, 22))
     restored.refresh_from_db()
