@@ -163,6 +163,7 @@ EVENT_RULES: dict[str, Rule] = {
     "enforcement.accepted": _a("执行申请已受理立案"),
     "enforcement.late_application": _a("申请已受理；申请时已超过申请执行期间，已依法记录"),
     "enforcement.triaged": HIDDEN,  # 繁简分流: internal
+    "enforcement.green_channel": HIDDEN,  # 涉企绿色通道: internal routing
     "enforcement.triage_rules_updated": HIDDEN,
     "enforcement.assigned": _both_served("已确定承办人"),
     "enforcement.pause_started": HIDDEN,  # 审限 bookkeeping

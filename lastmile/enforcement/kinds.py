@@ -13,6 +13,8 @@ class EnforcementEvent(EventKind):
     ACCEPTED = "enforcement.accepted"
     LATE_APPLICATION = "enforcement.late_application"
     TRIAGED = "enforcement.triaged"
+    # 涉企 case put on the green channel (法发〔2019〕35号): screened first, triaged first.
+    GREEN_CHANNEL = "enforcement.green_channel"
     TRIAGE_RULES_UPDATED = "enforcement.triage_rules_updated"
     ASSIGNED = "enforcement.assigned"
     PAUSE_STARTED = "enforcement.pause_started"

@@ -83,6 +83,8 @@ class EnforcementCase(models.Model):
     track = models.CharField(_("分流"), max_length=16, choices=Track.choices, default=Track.PENDING)
     triage_score = models.IntegerField(_("分流评分"), default=0)
     triage_reasons = models.JSONField(_("分流理由"), default=list, blank=True)
+    # 涉企绿色通道 (法发〔2019〕35号): the enterprise debtors were screened first; triaged first.
+    green_channel = models.BooleanField(_("涉企绿色通道"), default=False)
     # Time limit (审限规定 arts. 5, 9)
     time_limit_starts_on = models.DateField(_("执行期限起算日"), null=True, blank=True)
     time_limit_due_on = models.DateField(_("执行期限届满日"), null=True, blank=True)
@@ -413,6 +415,7 @@ class TriageFactor(models.TextChoices):
     DEBTOR_OTHER_CASES = "other_cases", _("被执行人在本院其他未结执行案件数达到")
     KNOWN_ASSETS = "known_assets", _("申请人提供了已知财产")
     PRIORITY_CLAIM = "priority_claim", _("劳动报酬等优先债权")
+    GREEN_CHANNEL = "green_channel", _("涉企绿色通道案件")
 
 
 class TriageRule(models.Model):

@@ -101,6 +101,8 @@ DEFAULTS: dict[str, Any] = {
         ("other_cases", "1", 2),
         ("known_assets", None, -1),
         ("priority_claim", None, -2),
+        # 涉企绿色通道 (法发〔2019〕35号): handled first, on the fast track.
+        ("green_channel", None, -3),
     ],
     "TRIAGE_COMPLEX_SCORE": 3,
 }

@@ -43,6 +43,7 @@ ACTIONS: dict[str, Action] = {
     "extension_request": Action(_("申请延长执行期限"), OPEN, None, "enforcement.work"),
     "extension_decide": Action(_("审批延长执行期限"), OPEN, None, "approve.president"),
     "clue": Action(_("登记线索"), OPEN, None, "enforcement.work"),
+    "green_channel": Action(_("纳入涉企绿色通道"), OPEN, None, "enforcement.decide"),
     "clue_after_zhongben": Action(
         _("登记线索"), frozenset({S.CLOSED}), None, "enforcement.work", closed_as=ClosingMethod.NO_PROPERTY
     ),

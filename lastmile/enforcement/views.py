@@ -564,8 +564,14 @@ def _h_requery(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
     return "已登记财产复查结果。"
 
 
+def _h_green_channel(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
+    services.green_channel_flag(case=case, actor=actor, now=now, reason=data.get("reason", ""))
+    return "已纳入涉企绿色通道，优先办理；对经甄别暂时经营困难的企业审慎采取信用惩戒。"
+
+
 HANDLERS: dict[str, Handler] = {
     "accept": _h_accept,
+    "green_channel": _h_green_channel,
     "step": _h_step,
     "payment": _h_payment,
     "suspend": _h_suspend,

@@ -436,3 +436,18 @@ def operation_report(*, actor: User, operation_id: int) -> OperationReport:
 def operations_for(*, actor: User) -> QuerySet[SpecialOperation]:
     require(actor, "case.view")
     return SpecialOperation.objects.filter(court_id=court_id_of(actor)).order_by("-starts_on")
+
+
+def enterprise_screenings_missing(*, case: Case) -> list[str]:
+    """The names of the case's organisation debtors with no 经营状况甄别 recorded in it: the
+    green channel of 涉企 cases screens first (法发〔2019〕35号). Read by the enforcement app."""
+    from .models import EnterpriseScreening
+
+    screened = set(EnterpriseScreening.objects.filter(case=case).values_list("party_id", flat=True))
+    return [
+        cp.party.name
+        for cp in CaseParty.objects.filter(case=case, role__in=DEBTOR_ROLES)
+        .select_related("party")
+        .order_by("position", "pk")
+        if not cp.party.is_person and cp.party_id not in screened
+    ]

@@ -212,3 +212,67 @@ def test_seizure_rules_2020_art_4_family_home_seized_only_in_use_never_awaiting_
     client.force_login(officer)
     page = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert "活封" in page and "不得拍卖、变卖或者抵债" in page
+
+
+def test_good_faith_opinion_2019_35_green_channel_screens_first_triages_first_credit_punishment_cautious(
+    client, file_case, officer, president, company
+):
+    from lastmile.enforcement.models import EnforcementCase, Track
+    from lastmile.measures.error_codes import GuardrailReason
+    from lastmile.measures.guardrails import GuardrailRefused, Proposal
+    from lastmile.measures.models import Measure, MeasureKind, MeasureStatus
+    from lastmile.measures.services import guardrail_override_grant, measure_propose
+
+    now = at(2025, 3, 3)
+    case = file_case(now, respondents=[company], basis=basis("600000"))
+    ec = EnforcementCase.objects.get(pk=case.pk)
+    assert ec.track == Track.COMPLEX and not ec.green_channel  # amount and an enterprise debtor
+
+    def ec_state() -> tuple:
+        e = EnforcementCase.objects.get(pk=case.pk)
+        return (
+            e.green_channel,
+            e.track,
+            e.triage_score,
+            e.triage_reasons,
+            CaseEvent.objects.filter(case=case).count(),
+        )
+
+    # Screening first: flagging an unscreened enterprise's case is refused on the case page.
+    client.force_login(officer)
+    before = ec_state()
+    client.post(reverse("enforcement:act", args=[case.pk, "green_channel"]), {"reason": "民营企业"})
+    assert ec_state() == before
+    page = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    assert "须先甄别企业经营状况" in page and "湘江机械制造有限公司" in page
+
+    _screen(case, company, officer, now)
+    client.post(reverse("enforcement:act", args=[case.pk, "green_channel"]), {"reason": "民营企业"})
+    ec.refresh_from_db()
+    assert ec.green_channel and ec.track == Track.FAST
+    assert any("涉企绿色通道" in r for r in ec.triage_reasons)
+    page = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    assert "涉企绿色通道" in page
+
+    # 审慎: 限消 of the enterprise screened as struggling is refused and changes nothing ...
+    proposal = Proposal(kind=MeasureKind.CONSUMPTION_RESTRICTION, case=case, subject=company)
+    before_measures = (Measure.objects.filter(case=case).count(), CaseEvent.objects.filter(case=case).count())
+    with pytest.raises(GuardrailRefused) as info:
+        measure_propose(actor=officer, proposal=proposal, reason="未履行", now=now, acknowledge_warnings=True)
+    assert "法发〔2019〕35号" in info.value.message
+    assert (
+        Measure.objects.filter(case=case).count(),
+        CaseEvent.objects.filter(case=case).count(),
+    ) == before_measures
+    # ... unless the 院长 approves it in writing; then it goes to the 院长 for decision.
+    guardrail_override_grant(
+        actor=president,
+        case=case,
+        party=company,
+        rule=GuardrailReason.ENTERPRISE_STRUGGLING,
+        proposal_kind=MeasureKind.CONSUMPTION_RESTRICTION,
+        reason="经查该企业转移经营收入，确有必要",
+        now=now,
+    )
+    m = measure_propose(actor=officer, proposal=proposal, reason="未履行", now=now, acknowledge_warnings=True)
+    assert m.status == MeasureStatus.PROPOSED and m.needs_president

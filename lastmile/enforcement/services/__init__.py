@@ -44,7 +44,7 @@ from .time_limit import (
     time_limit_pause_end,
     time_limit_pause_start,
 )
-from .triage import TriageResult, triage_rules_ensure, triage_rules_update, triage_score
+from .triage import TriageResult, green_channel_flag, triage_rules_ensure, triage_rules_update, triage_score
 from .zhongben import zhongben_opinion_record, zhongben_review_approve, zhongben_review_record
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
     "enforcement_resume",
     "enforcement_suspend",
     "enforcement_sweep",
+    "green_channel_flag",
     "payment_record",
     "procedure_step_record",
     "requery_record",

@@ -14,7 +14,10 @@ from lastmile.accounts.models import Court, Team, TeamKind, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, CaseParty, CaseStatus, PartyRole
 from lastmile.cases.services import case_assign, case_event_record
+from lastmile.core.errors import ConditionsNotMet
 from lastmile.enforcement.kinds import EnforcementEvent
+from lastmile.measures.rules import GOOD_FAITH_BASIS as GOOD_FAITH
+from lastmile.measures.selectors import enterprise_screenings_missing
 from lastmile.parties.models import PartyKind
 
 from .. import rules
@@ -124,6 +127,9 @@ def triage_score(*, case: Case, ec: EnforcementCase) -> TriageResult:
         elif rule.factor == TriageFactor.PRIORITY_CLAIM:
             hit = bool(ec.priority_claim)
             label = f"涉及{ec.get_priority_claim_display()}等优先债权，优先快速办理"
+        elif rule.factor == TriageFactor.GREEN_CHANNEL:
+            hit = ec.green_channel
+            label = "涉企绿色通道案件，优先办理（法发〔2019〕35号）"
         if hit:
             score += rule.points
             reasons.append(f"{label}（{rule.points:+d}分）")
@@ -162,3 +168,54 @@ def _assign(*, case: Case, track: str, actor: User | None, now: datetime) -> Use
         data={"officer": chosen.pk if chosen else None, "team": team.pk if team else None},
     )
     return chosen
+
+
+@transaction.atomic
+def green_channel_flag(*, case: Case, actor: User, now: datetime, reason: str = "") -> EnforcementCase:
+    """Put a 涉企 case on the green channel (法发〔2019〕35号, 善意文明执行): every enterprise debtor
+    is screened first (暂时经营困难 or 规避执行, recorded in the measures app), then the case is
+    triaged again with the green-channel factor, which gives it priority (a case moving to the
+    other track is reassigned). Credit punishment of an enterprise screened as struggling stays
+    refused unless the 院长 approves it in writing (``measures.guardrails``: 审慎).
+
+    Refused, naming the rule, when no debtor is an enterprise, when an enterprise debtor is not
+    screened yet, or when the case is already on it; nothing is written then."""
+    require(actor, "enforcement.decide", court=case.court)
+    ec = EnforcementCase.objects.select_for_update().get(pk=case.pk)
+    if ec.green_channel:
+        raise ConditionsNotMet("本案已纳入涉企绿色通道。", unmet=["green_channel"])
+    debtors = [
+        cp.party
+        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party")
+    ]
+    if not any(p.kind != PartyKind.PERSON for p in debtors):
+        raise ConditionsNotMet(
+            f"被执行人中没有企业，不属于涉企案件，不能纳入涉企绿色通道（{GOOD_FAITH}）。",
+            unmet=["enterprise"],
+        )
+    missing = enterprise_screenings_missing(case=case)
+    if missing:
+        raise ConditionsNotMet(
+            f"纳入涉企绿色通道须先甄别企业经营状况（暂时经营困难或规避执行），尚未甄别：{'、'.join(missing)}"
+            f"（{GOOD_FAITH}）。",
+            unmet=["screening"],
+            details={"unscreened": missing},
+        )
+    ec.green_channel = True
+    result = triage_score(case=case, ec=ec)
+    moved = result.track != ec.track
+    ec.track, ec.triage_score, ec.triage_reasons = result.track, result.score, result.reasons
+    ec.save(update_fields=["green_channel", "track", "triage_score", "triage_reasons"])
+    case_event_record(
+        case=case,
+        kind=EnforcementEvent.GREEN_CHANNEL,
+        summary=f"纳入涉企绿色通道：{ec.get_track_display()}（评分{result.score}）"
+        + (f"：{reason.strip()}" if reason.strip() else ""),
+        actor=actor,
+        now=now,
+        data={"score": result.score, "track": result.track, "reasons": result.reasons},
+        legal_basis=GOOD_FAITH,
+    )
+    if moved:
+        _assign(case=case, track=result.track, actor=actor, now=now)
+    return ec
