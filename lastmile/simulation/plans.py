@@ -1,7 +1,8 @@
 # ruff: noqa: S311  (a seeded simulation, not cryptography)
 """The plan of a simulated court-year: the calibration (how cases end, how much they are for,
 when they are filed) and the seeded draw of one plan per case. Pure: nothing here touches the
-database; :mod:`lastmile.simulation.court_year` lives each plan through the services.
+database; :mod:`lastmile.simulation.court_year` drives the year and
+:mod:`lastmile.simulation.case_life` lives each plan through the services.
 
 The distributions are calibrated so that ``--cases 6772`` for 湘0702 gives figures in the range
 of the 2023 武陵 report; see ``docs/statistics.md``.

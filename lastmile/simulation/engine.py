@@ -1,0 +1,88 @@
+"""The event loop of the simulated year and who acts in a case.
+
+:class:`Sim` holds the queue of timed actions, the :class:`FixedClock` moved to each event and
+the count of what the services refused. Each action runs in its own transaction, so a refused
+action leaves nothing behind. The officer of the case acts; a judge of its team decides what
+the officer cannot (限制消费, 失信, rulings, closing).
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+
+from lastmile.accounts.models import Court, Role, User
+from lastmile.core.clock import SHANGHAI, FixedClock
+from lastmile.core.errors import DomainError
+from lastmile.parties.models import Party
+from lastmile.simulation.plans import CasePlan, working_moment
+from lastmile.simulation.staff import Staff
+
+Progress = Callable[[date, int, int], None]  # (simulated day, cases filed, cases planned)
+Action = Callable[[datetime], None]  # one event of a case, run at its ``now``
+
+
+class Sim:
+    def __init__(self, *, court: Court, year: int, seed: int, staff: Staff) -> None:
+        self.court, self.year, self.seed, self.staff = court, year, seed, staff
+        self.end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+        self.queue: list[tuple[datetime, int, Action]] = []
+        self.counter = 0
+        self.events = 0
+        self.refused: Counter[str] = Counter()
+        self.clock = FixedClock(datetime(year, 1, 1, tzinfo=SHANGHAI))
+        self.creditors: dict[int, Party] = {}
+
+    def at(self, when: datetime, action: Action) -> None:
+        if when < self.end:
+            self.counter += 1
+            heapq.heappush(self.queue, (when, self.counter, action))
+
+    def later(self, now: datetime, rng: random.Random, days: float) -> datetime:
+        return working_moment(rng, (now + timedelta(days=max(days, 0))).date())
+
+    def run(self, progress: Progress | None, total: int) -> None:
+        """Process events in time order, one transaction per event, so a refused action leaves
+        nothing behind and the platform's other processes (web, worker) never wait long for the
+        SQLite write lock while a year is being simulated beside them."""
+        filed = 0
+        while self.queue:
+            today = self.queue[0][0].astimezone(SHANGHAI).date()
+            while self.queue and self.queue[0][0].astimezone(SHANGHAI).date() == today:
+                when, _, action = heapq.heappop(self.queue)
+                self.clock.set(when)
+                try:
+                    with transaction.atomic():
+                        action(when)
+                except DomainError as exc:
+                    self.refused[exc.code] += 1
+                self.events += 1
+                filed += bool(getattr(action, "is_filing", False))
+            if progress is not None:
+                progress(today, filed, total)
+
+    # --- who acts -----------------------------------------------------------------------
+
+    def officer(self, plan: CasePlan) -> User:
+        case = plan.case
+        assert case is not None
+        return case.officer or self.staff.officers[0]
+
+    def decider(self, plan: CasePlan) -> User:
+        """A judge of the case's team decides (限制消费, 失信, closing) when the officer cannot."""
+        officer = self.officer(plan)
+        if officer.role == Role.ENFORCEMENT_JUDGE:
+            return officer
+        same_team = [j for j in self.staff.judges if j.team_id == officer.team_id]
+        return (same_team or self.staff.judges)[plan.idx % len(same_team or self.staff.judges)]
+
+    def panel(self, plan: CasePlan) -> list[User]:
+        """The 合议庭: the deciding judge and two more judges of the court."""
+        judge = self.decider(plan)
+        others = [j for j in self.staff.judges if j.pk != judge.pk]
+        return [judge, *others[:2]]
