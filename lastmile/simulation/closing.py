@@ -8,17 +8,42 @@ import random
 from datetime import datetime
 from decimal import Decimal
 
+from lastmile.cases.models import PartyRole
 from lastmile.core.clock import SHANGHAI
 from lastmile.enforcement.models import ClosingMethod
 from lastmile.enforcement.services import enforcement_close, payment_record
-from lastmile.ledger.services import amount_outstanding
+from lastmile.ledger.selectors import undisbursed_amount
+from lastmile.ledger.services import amount_outstanding, payout_approve, payout_request, payout_settle
 from lastmile.simulation.engine import Action, Sim
 from lastmile.simulation.plans import CasePlan
+
+
+def pay_out(sim: Sim, plan: CasePlan, now: datetime) -> None:
+    """The money the case's account holds goes to the applicant: requested by finance, approved
+    by the 院长, executed by the bank the same day (执行完毕 waits for it)."""
+    assert plan.case is not None
+    held = undisbursed_amount(case=plan.case)
+    if held <= 0:
+        return
+    finance = sim.staff.finance
+    payout = payout_request(
+        case=plan.case,
+        kind="applicant",
+        amount=held,
+        actor=finance,
+        now=now,
+        idempotency_key=f"sim-{sim.seed}-{plan.idx}-out-{now:%Y%m%d%H%M}",
+        payee_party=plan.case.case_parties.filter(role=PartyRole.APPLICANT).order_by("position")[0].party,
+    )
+    payout_approve(payout_id=payout.pk, actor=sim.staff.president, now=now)
+    payout_settle(payout_id=payout.pk, actor=finance, now=now, bank_reference=f"SIM-{payout.pk}")
 
 
 def close(sim: Sim, plan: CasePlan, method: str, reason: str = "", ground: str = "") -> Action:
     def act(now: datetime) -> None:
         assert plan.case is not None
+        if method == ClosingMethod.COMPLETED:
+            pay_out(sim, plan, now)
         enforcement_close(
             case=plan.case, method=method, actor=sim.decider(plan), now=now, reason=reason, ground=ground
         )

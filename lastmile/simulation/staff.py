@@ -17,6 +17,7 @@ from lastmile.simulation.plans import GIVEN, STAFF, SURNAMES
 class Staff:
     clerk: User
     president: User
+    finance: User
     judges: list[User]
     officers: list[User]
 
@@ -48,6 +49,7 @@ def staff_ensure(court: Court, prefix: str) -> Staff:
     return Staff(
         clerk=ensure(f"{prefix}_clerk", "立案窗口", Role.FILING_CLERK, department=dept_file),
         president=ensure(f"{prefix}_president", "院长", Role.LEADER, is_president=True),
+        finance=ensure(f"{prefix}_finance", "财务", Role.FINANCE),
         judges=judges,
         officers=officers,
     )
