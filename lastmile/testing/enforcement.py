@@ -190,3 +190,23 @@ def funds_paid_out(case: Case, *, finance, approver, now: datetime, key: str) ->
     payout_approve(payout_id=payout.pk, actor=approver, now=now)
     payout_settle(payout_id=payout.pk, actor=finance, now=now, bank_reference=f"B-{key}")
     return held
+
+
+def enforcement_demo_staff(courts: dict[str, Any]) -> None:
+    """The staff the enforcement demo needs (as ``lastmile.web.demo`` creates them: tests may not
+    import web): per court a filing clerk, an enforcement judge and officer in the fast-track
+    team, and the 院长; finance in 岳麓 (its demo pays a case out)."""
+    from lastmile.accounts.models import Role, Team, TeamKind
+
+    from .factories import UserFactory
+
+    for code, prefix in (("湘0104", "yl"), ("湘0702", "wl")):
+        fast = Team.objects.create(court=courts[code], name="快执团队", kind=TeamKind.FAST_TRACK)
+        for suffix, role in (
+            ("lian", Role.FILING_CLERK),
+            ("zhifa", Role.ENFORCEMENT_JUDGE),
+            ("zhiyuan", Role.ENFORCEMENT_OFFICER),
+        ):
+            UserFactory(court=courts[code], role=role, username=f"{prefix}_{suffix}", team=fast)
+        UserFactory(court=courts[code], role=Role.LEADER, username=f"{prefix}_yuanzhang", is_president=True)
+        UserFactory(court=courts[code], role=Role.FINANCE, username=f"{prefix}_caiwu")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from lastmile.accounts.models import Role
 from lastmile.cases.kinds import EventKind
 from lastmile.cases.models import CaseEvent, CaseParty, PartyRole
 from lastmile.documents.catalog import TEMPLATES_BY_CODE
@@ -24,7 +25,8 @@ from lastmile.inquiry.services import freeze_deduct, inbox_receive, inquiry_star
 from lastmile.ledger.services import amount_outstanding
 from lastmile.service.models import OrderStatus as ServiceStatus
 from lastmile.service.models import ServiceOrder
-from lastmile.testing.enforcement import e_service_consent
+from lastmile.testing.enforcement import e_service_consent, funds_paid_out
+from lastmile.testing.factories import UserFactory
 
 from .conftest import at
 
@@ -98,6 +100,9 @@ def test_freeze_deduct_close_has_exactly_the_documents_of_its_acts_each_served(
     freeze_deduct(freeze=freeze, actor=officer, now=now)
     _land(case, OrderKind.DEDUCT, now, lambda o: {"deducted_amount": str(o.amount)})
     assert amount_outstanding(case=case, as_of=now.date()) == 0
+    finance = UserFactory(court=case.court, role=Role.FINANCE, username="ad_caiwu")
+    approver = UserFactory(court=case.court, role=Role.LEADER, is_president=True, username="ad_yuanzhang")
+    funds_paid_out(case, finance=finance, approver=approver, now=now, key="ad-out")
     enforcement_close(case=case, method=ClosingMethod.COMPLETED, actor=officer, now=now)
 
     documents = list(Document.objects.filter(case=case).select_related("template"))

@@ -16,6 +16,7 @@ from lastmile.core.errors import PermissionDenied
 from lastmile.enforcement.models import Clue, ProcedureStep, StepKind
 from lastmile.enforcement.services import clue_submit, procedure_step_record
 from lastmile.enforcement.tests.conftest import at
+from lastmile.testing.enforcement import enforcement_demo_staff
 from lastmile.testing.factories import UserFactory, make_resident_id, make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -234,19 +235,11 @@ def test_online_clue_without_staff_actor_is_visible_on_the_page(client, case, of
 def test_every_demo_case_page_renders(client, courts):
     from datetime import datetime
 
-    from lastmile.accounts.models import Team, TeamKind, User
+    from lastmile.accounts.models import User
     from lastmile.enforcement.demo import demo_seed_enforcement
     from lastmile.enforcement.models import EnforcementCase
 
-    for code, prefix in (("湘0104", "yl"), ("湘0702", "wl")):
-        fast = Team.objects.create(court=courts[code], name="快执团队", kind=TeamKind.FAST_TRACK)
-        for suffix, role in (
-            ("lian", Role.FILING_CLERK),
-            ("zhifa", Role.ENFORCEMENT_JUDGE),
-            ("zhiyuan", Role.ENFORCEMENT_OFFICER),
-        ):
-            UserFactory(court=courts[code], role=role, username=f"{prefix}_{suffix}", team=fast)
-        UserFactory(court=courts[code], role=Role.LEADER, username=f"{prefix}_yuanzhang", is_president=True)
+    enforcement_demo_staff(courts)
     now = datetime(2026, 11, 25, 10, 0, tzinfo=at(2026, 1, 1).tzinfo)
     assert demo_seed_enforcement(now=now)
     with use_clock(FixedClock(now)):

@@ -44,6 +44,7 @@ from lastmile.enforcement.services import (
 )
 from lastmile.enforcement.tests.conftest import at, basis
 from lastmile.ledger.services import InstallmentDue
+from lastmile.testing.enforcement import enforcement_demo_staff
 from lastmile.testing.factories import OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -320,16 +321,7 @@ def test_pauses_are_closed_when_the_case_closes(file_case, officer):
 @pytest.mark.slow
 def test_demo_seed_enforcement_is_idempotent(courts):
     # The demo staff of lastmile.web.demo (created here directly: tests may not import web).
-    for code, prefix in (("湘0104", "yl"), ("湘0702", "wl")):
-        fast = Team.objects.create(court=courts[code], name="快执团队", kind=TeamKind.FAST_TRACK)
-        for suffix, role in (
-            ("lian", Role.FILING_CLERK),
-            ("zhifa", Role.ENFORCEMENT_JUDGE),
-            ("zhiyuan", Role.ENFORCEMENT_OFFICER),
-        ):
-            UserFactory(court=courts[code], role=role, username=f"{prefix}_{suffix}", team=fast)
-        UserFactory(court=courts[code], role=Role.LEADER, username=f"{prefix}_yuanzhang", is_president=True)
-        UserFactory(court=courts[code], role=Role.FINANCE, username=f"{prefix}_caiwu")
+    enforcement_demo_staff(courts)
     now = datetime(2026, 11, 25, 10, 0, tzinfo=at(2026, 1, 1).tzinfo)
     assert demo_seed_enforcement(now=now) is True
     count = EnforcementCase.objects.count()
