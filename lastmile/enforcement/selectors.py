@@ -433,3 +433,17 @@ def enforcement_sheet(*, case: Case, actor: User, today: date) -> CaseSheet:
         assents=list(ZhongbenAssent.objects.filter(case=case).select_related("approved_by")),
         publications=list(ZhongbenPublication.objects.filter(case=case)),
     )
+
+
+def public_zhongben_search(*, name: str, identity: str = "", limit: int = 50) -> list[ZhongbenPublication]:
+    """The public 终本案件信息 (终本规定 2016 art. 10) of a debtor: by exact name, narrowed by the
+    identifier when one is given (its normalised form, :func:`lastmile.parties` stores the same).
+    Withdrawn entries (the case was restored) are not shown. Only the published, masked fields
+    are read."""
+    name = name.strip()
+    if not name:
+        return []
+    rows = ZhongbenPublication.objects.filter(name=name, withdrawn_on__isnull=True)
+    if identity:
+        rows = rows.filter(party__id_number=identity)
+    return list(rows.order_by("-published_on", "-id")[:limit])

@@ -1,4 +1,5 @@
-"""Public pages (no login): the dishonest-debtor list query (失信被执行人名单查询).
+"""Public pages (no login): the dishonest-debtor list query (失信被执行人名单查询) and the 终本
+case information query (终本案件信息查询).
 
 Only masked fields are ever rendered; every response is scanned for unmasked ID numbers before it
 is sent (:func:`lastmile.measures.publication.unmasked_id_numbers`), and queries are rate-limited
@@ -16,9 +17,10 @@ from django.utils.translation import gettext as _
 from lastmile.accounts.throttle import client_address, rate_limited
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import InvalidIdentifier
+from lastmile.enforcement.selectors import public_zhongben_search
 from lastmile.measures.publication import unmasked_id_numbers
 from lastmile.measures.rules import measures_setting
-from lastmile.measures.selectors import PublicListing, public_dishonest_search
+from lastmile.measures.selectors import PublicListing, identity_key, public_dishonest_search
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +64,6 @@ def search(request: HttpRequest) -> tuple[list[PublicListing] | None, str, int]:
 
 def _masked_input(identity: str) -> str:
     from lastmile.core.identifiers import mask_resident_id
-    from lastmile.measures.selectors import identity_key
 
     try:
         key = identity_key(identity)
@@ -85,6 +86,31 @@ def dishonest(request: HttpRequest) -> HttpResponse:
             # the typed ID is never echoed back in full
             "identity_masked": _masked_input(request.GET.get("id", "")),
         },
+        status=status,
+    )
+    return guarded(response)
+
+
+def zhongben(request: HttpRequest) -> HttpResponse:
+    """终本案件信息查询 (终本规定 2016 art. 10): by name, narrowed by the identifier; rate-limited
+    and scanned like the 失信 query."""
+    name = request.GET.get("name", "").strip()
+    identity = request.GET.get("id", "").strip()
+    results, error, status = None, "", 200
+    if name or identity:
+        if throttle(request, scope="zhongben"):
+            error, status = RATE_LIMITED_MESSAGE, 429
+        elif not name:
+            error, status = _("请输入被执行人姓名或名称。"), 400
+        else:
+            try:
+                results = public_zhongben_search(name=name, identity=identity_key(identity))
+            except InvalidIdentifier as exc:
+                error, status = exc.message, 400
+    response = render(
+        request,
+        "portal/public/zhongben.html",
+        {"results": results, "error": error, "name": name, "identity_masked": _masked_input(identity)},
         status=status,
     )
     return guarded(response)

@@ -27,7 +27,7 @@ from lastmile.ledger.services import amount_outstanding, obligation_continue
 
 from .. import rules
 from ..documents import restore_notice_issue
-from ..models import Channel, Clue, ClueStatus, EnforcementCase, PropertyRequery
+from ..models import Channel, Clue, ClueStatus, EnforcementCase, PropertyRequery, ZhongbenPublication
 from .common import ENFORCEMENT_ROLES, InvalidFiling, _guard
 from .filing import _start_after_filing
 from .time_limit import _time_limit_refresh
@@ -166,6 +166,10 @@ def enforcement_restore(
         data={"clue": clue.pk if clue else None, "remaining": remaining},
     )
     PropertyRequery.objects.filter(case=locked, done_on__isnull=True).update(cancelled=True)
+    # The case is no longer 终本: its public 终本 information is taken down (终本规定 2016 art. 10).
+    ZhongbenPublication.objects.filter(case=locked, withdrawn_on__isnull=True).update(
+        withdrawn_on=_today(now)
+    )
     deadline_cancel(case=locked, now=now)
     restore_notice_issue(
         case=new_case, original=locked, reason=f"终结本次执行程序后，{why}", actor=actor, now=now

@@ -91,6 +91,7 @@ DECISIONS: dict[str, set[str]] = {
     "documents:batch_detail": {"staff"},
     "measures:propose": STAFF_COURT,
     "measures:decide": {"staff"},
+    "measures:carry_out": {"staff"},  # the services lock the measure and check its court
     "measures:exports": {"cap:measure.propose"},
     "measures:export": {"staff"},
     "measures:operation": {"staff"},
@@ -108,6 +109,7 @@ DECISIONS: dict[str, set[str]] = {
     "statistics:report_pdf": {"staff"},
     # pages: portal
     "portal:public_dishonest": {"anyone"},
+    "portal:public_zhongben": {"anyone"},
     "portal:party_login": {"anyone"},
     "portal:party_home": {"party"},
     "portal:party_case": {"party_a"},
