@@ -23,7 +23,7 @@ from lastmile.core.errors import ConditionsNotMet, DomainError
 from lastmile.parties.models import Party
 
 from . import rules, selectors, services
-from .guardrails import Proposal
+from .guardrails import EXTENSION_FACTS, Proposal
 from .models import DishonestGround, MeasureKind, PublicationChannel, SubjectCapacity
 from .publication import unmasked_id_numbers
 
@@ -44,6 +44,7 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "measures": measures,
         "kinds": MeasureKind.choices,
         "grounds": DishonestGround.choices,
+        "extension_facts": list(EXTENSION_FACTS.items()),
         "debtors": debtors,
         "people_behind": _people_behind(debtors),
         "can_propose": actor_can(user, "measure.propose"),
@@ -133,6 +134,9 @@ def propose(request: AuthedRequest, case_id: int) -> HttpResponse:
                 summons_count=_int(p.get("summons_count")),
                 detention_may_follow=p.get("detention_may_follow") == "1",
                 extension_years=_int(p.get("extension_years")) or 0,
+                extension_fact=p.get("extension_fact", ""),
+                birth_date=_day(p.get("birth_date")),
+                responsibility=p.get("responsibility", ""),
                 security_amount=_dec(p.get("security_amount")) or Decimal("0"),
                 controlled_value=_dec(p.get("controlled_value")) or Decimal("0"),
             ),

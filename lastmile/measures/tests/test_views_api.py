@@ -70,3 +70,24 @@ def test_exports_record_person_times(officer, president, case, debtor_person, cl
         page = c.get(r["Location"])
         assert page.status_code == 200 and debtor_person.id_number not in page.content.decode()
     assert list(PublicationExport.objects.values_list("person_times", flat=True)) == [1, 1, 1]
+
+
+def test_the_listing_form_asks_the_birth_date_a_passport_does_not_carry(officer, yuelu, clock):
+    """失信规定 2017 art. 4, reached from the case page: the listing of a debtor whose ID carries
+    no birth date is refused until the form gives it; with it (an adult) the listing goes on."""
+    from lastmile.parties.models import IdType
+    from lastmile.testing.factories import PersonFactory
+
+    from .helpers import enforcement_case, notices_served
+
+    debtor = PersonFactory(name="约翰", id_type=IdType.PASSPORT, id_number="E12345678")
+    case = enforcement_case(court=yuelu, officer=officer, debtor=debtor, now=clock.now())
+    notices_served(case, debtor, clock.now())
+    c = _client(officer)
+    form = {"kind": "dishonest_listing", "subject": debtor.pk, "ground": "1", "reason": "有能力拒不履行"}
+    r = c.post(f"/measures/cases/{case.pk}/propose/", form, follow=True)
+    assert "出生日期" in r.content.decode() and not Measure.objects.exists()
+    r = c.post(
+        f"/measures/cases/{case.pk}/propose/", {**form, "birth_date": "1980-05-01", "acknowledge": "1"}
+    )
+    assert r.status_code == 302 and Measure.objects.get().kind == "dishonest_listing"
