@@ -1,6 +1,7 @@
 """Payments and closings of a simulated case: the debtor's payments recorded by the officer
-(idempotent per seed, case and payment), the case closed by the deciding judge, and the
-applicant's withdrawal after settling out of court."""
+(idempotent per court, year, seed, case and payment: :meth:`~lastmile.simulation.engine.Sim.key`),
+the money paid out to the applicant, the case closed by the deciding judge, and the applicant's
+withdrawal after settling out of court."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def pay_out(sim: Sim, plan: CasePlan, now: datetime) -> None:
         amount=held,
         actor=finance,
         now=now,
-        idempotency_key=f"sim-{sim.seed}-{plan.idx}-out-{now:%Y%m%d%H%M}",
+        idempotency_key=sim.key(plan, f"out-{now:%Y%m%d%H%M}"),
         payee_party=plan.case.case_parties.filter(role=PartyRole.APPLICANT).order_by("position")[0].party,
     )
     payout_approve(payout_id=payout.pk, actor=sim.staff.president, now=now)
@@ -60,7 +61,7 @@ def pay(sim: Sim, plan: CasePlan, amount: Decimal, source: str, key: str) -> Act
                 amount=amount,
                 actor=sim.officer(plan),
                 now=now,
-                idempotency_key=f"sim-{sim.seed}-{plan.idx}-{key}",
+                idempotency_key=sim.key(plan, key),
                 source=source,
                 payer=plan.debtor.name if plan.debtor else "",
             )

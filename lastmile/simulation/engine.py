@@ -43,6 +43,14 @@ class Sim:
             self.counter += 1
             heapq.heappush(self.queue, (when, self.counter, action))
 
+    def key(self, plan: CasePlan, what: str) -> str:
+        """An idempotency key of this simulated year: keys are kept per court for good, so each
+        names its court, its year, the seed and the case (another year, another seed or the same
+        year simulated again beside it never replays this one's payments)."""
+        case = plan.case
+        assert case is not None
+        return f"sim-{self.court.code}-{self.year}-{self.seed}-{case.number}-{what}"
+
     def later(self, now: datetime, rng: random.Random, days: float) -> datetime:
         return working_moment(rng, (now + timedelta(days=max(days, 0))).date())
 

@@ -58,7 +58,7 @@ def instalment(sim: Sim, plan: CasePlan, installment_id: int, amount: Decimal) -
             amount=amount,
             actor=sim.officer(plan),
             now=now,
-            idempotency_key=f"sim-{sim.seed}-{plan.idx}-inst-{installment_id}",
+            idempotency_key=sim.key(plan, f"inst-{installment_id}"),
         )
 
     return act

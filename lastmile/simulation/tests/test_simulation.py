@@ -16,7 +16,7 @@ from lastmile.accounts.models import Court, Role
 from lastmile.cases.models import Case, CaseEvent
 from lastmile.cases.selectors import audit_verify
 from lastmile.core.periods import is_working_day
-from lastmile.ledger.models import Receipt
+from lastmile.ledger.models import Payout, Receipt
 from lastmile.simulation.court_year import simulate_year
 from lastmile.simulation.plans import year_plans
 from lastmile.statistics.conf import METHOD_NAMES, stats_config
@@ -118,3 +118,41 @@ def test_command_quick_mode(capsys):
     assert Case.objects.filter(court__code="湘0702", year=2023).count() >= 20
     call_command("simulate", "--cases", "20", "--if-empty", "--no-progress")
     assert "未重复模拟" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_two_consecutive_years_in_one_database_both_close_normally():
+    """A second year simulated beside the first (same court, same seed) is refused nothing: its
+    payments, payouts and settlement instalments carry keys of their own (court and year in
+    every idempotency key), so it closes like the first. (Its payments used to be refused as
+    replays of the first year's, and 2023 after 2022 closed 20 %.)"""
+    court_code = "湘0702"
+    results = {y: simulate_year(court_code=court_code, year=y, cases=30, seed=2023) for y in (2022, 2023)}
+    court = Court.objects.get(code=court_code)
+    figures = {}
+    for y, result in results.items():
+        assert all(str(code).startswith("measure:") for code in result.refused), (y, result.refused)
+        r = indicators_compute(
+            filters=Filters(court_ids=(court.pk,), start=date(y, 1, 1), end=date(y, 12, 31)),
+            config=stats_config(),
+        )
+        own = Case.objects.filter(court=court, type_code="执", year=y)
+        own_closed = [c for c in own if c.closed_at and local(c.closed_at).year == y]
+        assert r.new == own.count() == 30
+        # Most of the year's filings close within it, 执行完毕 (paid in full) first, money recovered.
+        assert len(own_closed) / 30 > 0.7, (y, len(own_closed))
+        assert r.closed_by_method["执行完毕"] == max(r.closed_by_method.values()) > 0
+        assert r.amount_recovered > 0
+        figures[y] = r
+    # The first year's open cases are carried into the second (旧存); each year drives its own
+    # filings only, so the carried ones stay as the first year left them.
+    assert figures[2023].carried == figures[2022].open
+    # Every idempotency key the second year wrote names its court and its year.
+    keys = [
+        *Receipt.objects.filter(case__court=court, case__year=2023).values_list("idempotency_key", flat=True),
+        *Payout.objects.filter(case__court=court, case__year=2023).values_list("idempotency_key", flat=True),
+    ]
+    # (A deduction's receipt is keyed by the inquiry app's order; an instalment's by the settlement.)
+    sim_keys = [k.removeprefix("settlement:") for k in keys if not k.startswith("inquiry:")]
+    assert sim_keys and all(k.startswith(f"sim-{court_code}-2023-") for k in sim_keys), sim_keys
