@@ -199,6 +199,14 @@ def test_seizure_rules_2020_art_4_family_home_seized_only_in_use_never_awaiting_
         asset_seize(asset=home, actor=officer, now=now, live_seal=False)
     assert "活封" in info.value.message and "第4条" in info.value.message
     assert _state(case) == before
+    # The same through the API: a JSON error code, nothing written.
+    client.force_login(officer)
+    api = client.post(
+        f"/api/v1/inquiry/assets/{home.pk}/seize", {"live_seal": False}, content_type="application/json"
+    )
+    assert api.status_code in (400, 409), api.content
+    assert api.json()["code"] and "活封" in api.json()["message"]
+    assert _state(case) == before
     # The ordinary 查封 is made 活封, with the basis on the asset and in the record.
     order = asset_seize(asset=home, actor=officer, now=now)
     freeze = Freeze.objects.get(case=case, asset=home)
@@ -245,6 +253,13 @@ def test_good_faith_opinion_2019_35_green_channel_screens_first_triages_first_cr
     assert ec_state() == before
     page = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert "须先甄别企业经营状况" in page and "湘江机械制造有限公司" in page
+    api = client.post(
+        f"/api/v1/enforcement/cases/{case.pk}/green-channel",
+        {"reason": "民营企业"},
+        content_type="application/json",
+    )
+    assert api.status_code in (400, 409) and "甄别" in api.json()["message"]
+    assert ec_state() == before
 
     _screen(case, company, officer, now)
     client.post(reverse("enforcement:act", args=[case.pk, "green_channel"]), {"reason": "民营企业"})
