@@ -3,28 +3,26 @@
     uv run python bench/inquiry.py            # 10,000 cases × 12 institutions
     uv run python bench/inquiry.py --quick    # 300 cases, under a minute
 
-Sets up its own throwaway database (SQLite in a temporary directory, or a fresh ``test_<name>``
-database next to ``DATABASE_URL`` when that is set) and starts the simulator in this process on a
-free loopback port. Every order goes the whole way: signed HTTP to the simulator, signed HTTP
+Runs in a sandbox of its own (``bench/_harness.py``: SQLite in a temporary folder, or a database
+``lastmile_bench_inquiry_<pid>_<random>`` on the server of ``DATABASE_URL`` when that points to
+PostgreSQL; removed at the end, also on an error or Ctrl-C) and starts the simulator in this process
+on a free loopback port. Every order goes the whole way: signed HTTP to the simulator, signed HTTP
 callback back, signature check and inbox in the real callback view, results applied, found
 balances frozen up to what is owed (freeze orders sent and confirmed the same way).
 
 Figures: orders per second (all kinds, from the first click to the last final state), p50/p95 time
 from an order's creation to its final state, and — measured in the same run — the raw HTTP
 round-trip rate to the simulator (``POST /_ping`` over the same keep-alive connections and
-concurrency), with the ratio between the two. Progress goes to stderr; the LAST line of stdout
-is one JSON object.
+concurrency), with the ratio between the two. Goal: at least half the raw round-trip rate, and p50 to final
+under 10 s. Progress goes to stderr; the LAST line of stdout is one JSON object (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import queue
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,9 +30,10 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._harness import Sandbox, emit, log  # noqa: E402
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+GOAL_RATIO = 0.5  # orders to final per second / raw HTTP round trips per second
+GOAL_P50_S = 10.0
 
 
 def main() -> None:
@@ -49,42 +48,41 @@ def main() -> None:
     n_cases = args.cases or (300 if args.quick else 10_000)
     n_baseline = args.baseline or (5_000 if args.quick else 20_000)
 
-    tmp = tempfile.mkdtemp(prefix="lastmile-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    using_pg = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["LASTMILE_DATA_DIR"] = tmp
-    os.environ.setdefault("LASTMILE_LOG_LEVEL", "WARNING")
-    os.environ.setdefault("LASTMILE_TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
-    import django
+    with Sandbox("inquiry") as box:
+        os.environ.setdefault("LASTMILE_TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
+        import django
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+        django.setup()
+        from django.core.management import call_command
 
-    old_name = None
-    if using_pg:
-        old_name = connection.settings_dict["NAME"]
-        log(f"creating throwaway PostgreSQL database test_{old_name} …")
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    else:
-        log(f"creating throwaway SQLite database in {tmp} …")
+        log(f"migrating the {box.database} database …")
         call_command("migrate", verbosity=0)
-    try:
-        result = run(n_cases, args.institutions, args.concurrency, n_baseline, args.max_minutes)
-        result["db"] = connection.vendor
-    finally:
-        if using_pg and old_name is not None:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        connection.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(json.dumps(result, ensure_ascii=False))
+        figures, baseline = run(n_cases, args.institutions, args.concurrency, n_baseline, args.max_minutes)
+    ratio = figures.pop("ratio")
+    emit(
+        bench="inquiry",
+        mode="quick" if args.quick else "full",
+        database=box.database,
+        workers=1,
+        figures=figures,
+        baseline=baseline,
+        ratio=ratio,
+        ratio_means="orders to final per second / raw HTTP round trips per second (higher is better)",
+        goal={"ratio_min": GOAL_RATIO, "time_to_final_p50_s_max": GOAL_P50_S},
+        goal_met=(
+            ratio is not None
+            and ratio >= GOAL_RATIO
+            and figures["time_to_final_p50_s"] < GOAL_P50_S
+            and figures["orders_final"] == figures["orders"]
+        ),
+        started=box.started,
+    )
 
 
 from lastmile.integrations.simulator.relay import Relay  # noqa: E402
 
 
-def baseline(url: str, n: int, concurrency: int) -> float:
+def raw_round_trips(url: str, n: int, concurrency: int) -> float:
     """Raw HTTP round trips per second to the simulator (POST /_ping, keep-alive, same concurrency)."""
     import http.client
     from concurrent.futures import ThreadPoolExecutor
@@ -107,7 +105,9 @@ def baseline(url: str, n: int, concurrency: int) -> float:
     return done / (time.perf_counter() - start)
 
 
-def run(n_cases: int, n_institutions: int, concurrency: int, n_baseline: int, max_minutes: float) -> dict:
+def run(
+    n_cases: int, n_institutions: int, concurrency: int, n_baseline: int, max_minutes: float
+) -> tuple[dict, dict]:
     from datetime import timedelta
     from decimal import Decimal
 
@@ -152,7 +152,7 @@ def run(n_cases: int, n_institutions: int, concurrency: int, n_baseline: int, ma
     client = Client()
 
     log(f"baseline: {n_baseline} raw round trips to the simulator …")
-    raw_rate = baseline(sim.url, n_baseline, concurrency)
+    raw_rate = raw_round_trips(sim.url, n_baseline, concurrency)
     log(f"  {raw_rate:,.0f} round trips/s")
 
     courts = {c.code: c for c in courts_load()}
@@ -265,8 +265,7 @@ def run(n_cases: int, n_institutions: int, concurrency: int, n_baseline: int, ma
         held = sum(f.amount_held for f in Freeze.objects.filter(case=case, status__in=["pending", "active"]))
         over += held > amount_outstanding(case=case, as_of=now.date())
     rate = final / elapsed if elapsed else 0.0
-    result = {
-        "bench": "inquiry",
+    figures = {
         "cases": n_cases,
         "institutions": len(codes),
         "orders": total,
@@ -281,12 +280,16 @@ def run(n_cases: int, n_institutions: int, concurrency: int, n_baseline: int, ma
         "orders_per_s": round(rate, 1),
         "time_to_final_p50_s": pct(0.50),
         "time_to_final_p95_s": pct(0.95),
-        "baseline_raw_http_round_trips_per_s": round(raw_rate, 1),
-        "ratio_orders_to_raw_round_trips": round(rate / raw_rate, 4) if raw_rate else None,
         "callbacks_delivered": delivered,
         "concurrency": concurrency,
+        "ratio": round(rate / raw_rate, 4) if raw_rate else None,
     }
-    return result
+    baseline = {
+        "what": "raw HTTP round trips to the simulator (POST /_ping, same connections and concurrency)",
+        "round_trips": n_baseline,
+        "round_trips_per_s": round(raw_rate, 1),
+    }
+    return figures, baseline
 
 
 if __name__ == "__main__":

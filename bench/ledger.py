@@ -3,9 +3,11 @@
     uv run python bench/ledger.py            # 100,000 receipts
     uv run python bench/ledger.py --quick    # 20,000 receipts, under a minute
 
-Sets up its own throwaway database: SQLite in a temporary directory by default, or a fresh
-``test_<name>`` database next to ``DATABASE_URL`` when that is set (dropped afterwards).
-Progress goes to stderr; the LAST line of stdout is one JSON object with the figures.
+Runs in a sandbox of its own (``bench/_harness.py``): SQLite in a temporary folder by default, or a
+database ``lastmile_bench_ledger_<pid>_<random>`` on the server of ``DATABASE_URL`` when that points
+to PostgreSQL; both removed at the end, also on an error or Ctrl-C. Goal: at least 5,000 receipts
+per second (pgledger: 7.6–10.6k transfers/s). Progress goes to stderr; the LAST line of stdout is
+one JSON object (docs/benchmarks.md).
 
 Fast path: ``receipts_import`` (bulk insert of receipts, balanced transactions and legs, one
 balance update per account, a case event and payout deadline per case and day), then each
@@ -18,11 +20,8 @@ receipt, ``receipt_record`` (its own transaction, locks, event) and ``amount_out
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,9 +31,9 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._harness import Sandbox, emit, log  # noqa: E402
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+GOAL_RECEIPTS_PER_S = 5_000
 
 
 def main() -> None:
@@ -48,36 +47,32 @@ def main() -> None:
     n_receipts = args.receipts or (20_000 if args.quick else 100_000)
     n_baseline = args.baseline or (500 if args.quick else 2_000)
 
-    tmp = tempfile.mkdtemp(prefix="lastmile-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    using_pg = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["LASTMILE_DATA_DIR"] = tmp
-    os.environ.setdefault("LASTMILE_LOG_LEVEL", "WARNING")
-    import django
+    with Sandbox("ledger") as box:
+        import django
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+        django.setup()
+        from django.core.management import call_command
 
-    old_name = None
-    if using_pg:
-        old_name = connection.settings_dict["NAME"]
-        log(f"creating throwaway PostgreSQL database test_{old_name} …")
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    else:
-        log(f"creating throwaway SQLite database in {tmp} …")
+        log(f"migrating the {box.database} database …")
         call_command("migrate", verbosity=0)
-    try:
-        result = run(n_receipts, n_baseline, args.cases, args.batch)
-        result["db"] = connection.vendor
-    finally:
-        if using_pg and old_name is not None:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    print(json.dumps(result, ensure_ascii=False))
+        figures, baseline = run(n_receipts, n_baseline, args.cases, args.batch)
+    rate = figures["receipts_per_s"]
+    emit(
+        bench="ledger",
+        mode="quick" if args.quick else "full",
+        database=box.database,
+        workers=1,
+        figures=figures,
+        baseline=baseline,
+        ratio=round(rate / baseline["receipts_per_s"], 1),
+        ratio_means="receipts/s of the fast path / receipts/s row by row (higher is better)",
+        goal={"receipts_per_s_min": GOAL_RECEIPTS_PER_S},
+        goal_met=rate >= GOAL_RECEIPTS_PER_S,
+        started=box.started,
+    )
 
 
-def run(n_receipts: int, n_baseline: int, n_cases: int, batch: int) -> dict:
+def run(n_receipts: int, n_baseline: int, n_cases: int, batch: int) -> tuple[dict, dict]:
     from django.utils import timezone
 
     from lastmile.accounts.services import courts_load
@@ -208,26 +203,25 @@ def run(n_receipts: int, n_baseline: int, n_cases: int, batch: int) -> dict:
     t_rec = time.perf_counter() - t2
     fast_rate = n_receipts / t_total
     base_rate = n_baseline / t_base
-    return {
-        "bench": "ledger",
+    figures = {
         "receipts": n_receipts,
         "cases": n_cases,
         "seconds": round(t_total, 2),
         "post_seconds": round(t_post, 2),
         "allocate_seconds": round(t_total - t_post, 2),
         "receipts_per_s": round(fast_rate, 1),
-        "baseline": {
-            "method": "receipt_record + amount_outstanding per receipt",
-            "receipts": n_baseline,
-            "seconds": round(t_base, 2),
-            "receipts_per_s": round(base_rate, 1),
-        },
-        "ratio": round(fast_rate / base_rate, 1),
         "replay_batch_seconds": round(replay_s, 2),
         "reconcile_seconds": round(t_rec, 2),
         "reconcile_ok": rec.ok,
         "accounts": Account.objects.count(),
     }
+    baseline = {
+        "what": "receipt_record + amount_outstanding per receipt",
+        "receipts": n_baseline,
+        "seconds": round(t_base, 2),
+        "receipts_per_s": round(base_rate, 1),
+    }
+    return figures, baseline
 
 
 if __name__ == "__main__":

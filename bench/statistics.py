@@ -3,34 +3,36 @@
     uv run python bench/statistics.py            # 1,000,000 cases
     uv run python bench/statistics.py --quick    # 50,000 cases (under a minute)
 
-Creates a throwaway database (``lm_bench_stats`` on the server of ``DATABASE_URL``, default
-``postgres://postgres@127.0.0.1:5432/``), migrates it, bulk-loads cases, enforcement rows,
-receipts and excluded periods with COPY (the bench measures the dashboard query, not filing),
-then times :func:`lastmile.statistics.selectors.dashboard_for` for a high-court leader over all
-courts (this year beside last year, trend, paths, breakdowns, overdue cases, alerts) next to a
-plain ``SELECT count(*)`` of the same table measured in the same run. The database is dropped at
-the end. The last line printed is one JSON object.
+Creates a database of its own (``lastmile_bench_statistics_<pid>_<random>`` on the server of
+``DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/``; see ``bench/_harness.py``),
+migrates it, bulk-loads cases, enforcement rows, receipts and excluded periods with COPY (the bench
+measures the dashboard query, not filing), then times
+:func:`lastmile.statistics.selectors.dashboard_for` for a high-court leader over all courts (this
+year beside last year, trend, paths, breakdowns, overdue cases, alerts) next to a plain
+``SELECT count(*)`` of the same table measured in the same run. That database (and only that one)
+is dropped at the end, also on an error or Ctrl-C. Goal: the dashboard in under 1 s and within 5×
+the ``count(*)``. The last line printed is one JSON object (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
 import random
 import sys
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 # bench/ itself must not be on sys.path: bench/statistics.py would shadow the standard library.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
-DB_NAME = "lm_bench_stats"
+from bench._harness import Sandbox, emit, log  # noqa: E402
+
+GOAL_SECONDS = 1.0
+GOAL_RATIO = 5.0
 METHODS = [
     ("执行完毕", "completed", 0.50),
     ("终结本次执行程序", "no_property", 0.27),
@@ -39,33 +41,6 @@ METHODS = [
     ("不予执行", "not_enforced", 0.015),
     ("驳回申请", "rejected", 0.015),
 ]
-
-
-def server_url() -> str:
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/statistics.py needs PostgreSQL: set DATABASE_URL=postgres://…")
-    return url
-
-
-def with_db(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(with_db(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(with_db(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 def columns(cur, table: str) -> list[tuple[str, str, bool]]:
@@ -267,14 +242,26 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="50,000 cases instead of 1,000,000")
     parser.add_argument("--cases", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args()
     n = args.cases or (50_000 if args.quick else 1_000_000)
-    url = server_url()
-    recreate_database(url)
-    os.environ["DATABASE_URL"] = with_db(url, DB_NAME)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("LASTMILE_DATA_DIR", "/tmp/lm_bench_stats")
+    with Sandbox("statistics", require_postgres=True) as box:
+        figures, baseline, ratio, dash_s = measure(n, args.repeat)
+    emit(
+        bench="statistics",
+        mode="quick" if args.quick else "full",
+        database=box.database,
+        workers=1,
+        figures=figures,
+        baseline=baseline,
+        ratio=ratio,
+        ratio_means="dashboard seconds / count(*) seconds (lower is better)",
+        goal={"dashboard_seconds_max": GOAL_SECONDS, "ratio_max": GOAL_RATIO},
+        goal_met=dash_s < GOAL_SECONDS and ratio is not None and ratio <= GOAL_RATIO,
+        started=box.started,
+    )
+
+
+def measure(n: int, repeat: int) -> tuple[dict, dict, float | None, float]:
     import django
 
     django.setup()
@@ -284,59 +271,50 @@ def main() -> None:
     from lastmile.accounts.models import User
     from lastmile.statistics.selectors import ALL_COURTS, dashboard_for
 
-    try:
-        t0 = time.perf_counter()
-        call_command("migrate", verbosity=0, skip_checks=True)
-        t1 = time.perf_counter()
-        loaded = load(n, seed=20231231)
-        t2 = time.perf_counter()
-        print(f"migrated in {t1 - t0:.1f}s, loaded {loaded} in {t2 - t1:.1f}s", file=sys.stderr)
-        leader = User.objects.get(username="bench_leader")
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0, skip_checks=True)
+    t1 = time.perf_counter()
+    loaded = load(n, seed=20231231)
+    t2 = time.perf_counter()
+    log(f"migrated in {t1 - t0:.1f}s, loaded {loaded} in {t2 - t1:.1f}s")
+    leader = User.objects.get(username="bench_leader")
 
-        def dashboard():
-            return dashboard_for(
-                actor=leader,
-                start=date(2023, 1, 1),
-                end=date(2023, 12, 31),
-                today=date(2024, 1, 1),
-                court_code=ALL_COURTS,
-            )
+    def dashboard():
+        return dashboard_for(
+            actor=leader,
+            start=date(2023, 1, 1),
+            end=date(2023, 12, 31),
+            today=date(2024, 1, 1),
+            court_code=ALL_COURTS,
+        )
 
-        def baseline():
-            with connection.cursor() as cur:
-                cur.execute("SELECT count(*) FROM cases_case")
-                return cur.fetchone()[0]
+    def baseline():
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM cases_case")
+            return cur.fetchone()[0]
 
-        dashboard()  # warm the cache the same way for both
-        baseline()
-        base_s, count = timed(baseline, args.repeat)
-        dash_s, dash = timed(dashboard, args.repeat)
-        cur = dash.current  # type: ignore[attr-defined]
-        result = {
-            "bench": "statistics",
-            "database": connection.vendor,
-            "cases": count,
-            "courts": len(dash.scope.courts),  # type: ignore[attr-defined]
-            "dashboard_seconds": round(dash_s, 4),
-            "baseline_count_seconds": round(base_s, 4),
-            "ratio": round(dash_s / base_s, 1) if base_s else None,
-            "figures": {
-                "accepted": cur.accepted,
-                "closed": cur.closed,
-                "closing_rate": str(cur.closing_rate),
-                "recovery_rate": str(cur.recovery_rate),
-                "avg_days": str(cur.avg_days),
-                "in_time_rate": str(cur.in_time_rate),
-                "overdue_open": cur.overdue_open,
-            },
-        }
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            drop_database(url)
-    print(json.dumps(result, ensure_ascii=False))
+    dashboard()  # warm the cache the same way for both
+    baseline()
+    base_s, count = timed(baseline, repeat)
+    dash_s, dash = timed(dashboard, repeat)
+    cur = dash.current  # type: ignore[attr-defined]
+    figures = {
+        "cases": count,
+        "courts": len(dash.scope.courts),  # type: ignore[attr-defined]
+        "dashboard_seconds": round(dash_s, 4),
+        "load_seconds": round(t2 - t1, 1),
+        "dashboard": {
+            "accepted": cur.accepted,
+            "closed": cur.closed,
+            "closing_rate": str(cur.closing_rate),
+            "recovery_rate": str(cur.recovery_rate),
+            "avg_days": str(cur.avg_days),
+            "in_time_rate": str(cur.in_time_rate),
+            "overdue_open": cur.overdue_open,
+        },
+    }
+    ratio = round(dash_s / base_s, 1) if base_s else None
+    return figures, {"what": "SELECT count(*) FROM cases_case", "seconds": round(base_s, 4)}, ratio, dash_s
 
 
 if __name__ == "__main__":
