@@ -31,6 +31,8 @@ from .models import (
     MeasureStatus,
     OperationTarget,
     PublicationExport,
+    ReferralStatus,
+    ReferralStep,
     RefusalReferral,
     SpecialOperation,
     TargetOutcome,
@@ -194,13 +196,16 @@ def measure_counts(*, court: Court, start: date, end: date) -> dict[str, int]:
     Keys: ``summons_by_force`` (拘传), ``detention`` (拘留), ``fine`` (罚款), ``vehicle_seizure``
     (扣押车辆), ``consumption_restriction`` (限制消费), ``exit_restriction`` (限制出境),
     ``dishonest_published`` (失信 published person-times), ``refusal_referrals`` (拒执移送).
-    A measure counts when it took effect in the period.
+    A measure counts when it took effect in the period (a 拘传 or 拘留 since carried out and
+    released, or a fine paid, still took effect). A 拒执 referral counts when it was transferred
+    to the public security organ in the period (its 移送公安机关 step); a package only prepared
+    has not been transferred (刑法 art. 313; 法释〔2024〕13号).
     """
     lo, hi = _bounds(start, end)
     taken = Counter(
-        Measure.objects.filter(court=court, starts_at__range=(lo, hi), status__in=TAKEN_STATUSES).values_list(
-            "kind", flat=True
-        )
+        Measure.objects.filter(
+            court=court, starts_at__range=(lo, hi), status__in=(*TAKEN_STATUSES, MeasureStatus.CARRIED_OUT)
+        ).values_list("kind", flat=True)
     )
     out: dict[str, int] = {
         str(k): taken.get(k, 0)
@@ -219,9 +224,14 @@ def measure_counts(*, court: Court, start: date, end: date) -> dict[str, int]:
         .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=F("publish_on")))
         .count()
     )
-    out["refusal_referrals"] = RefusalReferral.objects.filter(
-        court=court, prepared_at__range=(lo, hi)
-    ).count()
+    out["refusal_referrals"] = (
+        ReferralStep.objects.filter(
+            referral__court=court, status=ReferralStatus.SENT_TO_POLICE, on__range=(start, end)
+        )
+        .values("referral")
+        .distinct()
+        .count()
+    )
     return out
 
 

@@ -90,7 +90,7 @@ def figure_rows(cur: Indicators, prev: Indicators) -> list[FigureRow]:
             "人次" if k in ("summons_by_force", "detention", "dishonest_published") else "件",
             cur.measures.get(k, 0),
             prev.measures.get(k, 0),
-            "期内生效" if k != "refusal_referrals" else "期内移送公安机关或自诉立案",
+            "期内生效" if k != "refusal_referrals" else "期内移送公安机关（仅制作移送材料的不计）",
             "强制措施",
         )
         for k in keys

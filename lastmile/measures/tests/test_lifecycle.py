@@ -303,7 +303,7 @@ def test_selectors_for_zhongben_and_counts(officer, president, case, debtor_pers
     assert dishonest_listing_status(case).state == "listed"
     summary = measures_summary(case)
     assert summary.by_kind[K.FINE] == 1
-    refusal_referral_prepare(
+    ref = refusal_referral_prepare(
         actor=officer,
         case=case,
         party=debtor_person,
@@ -311,6 +311,12 @@ def test_selectors_for_zhongben_and_counts(officer, president, case, debtor_pers
         evidence=["拘留决定书", "询问笔录"],
         measure_ids=[d.pk],
         now=now,
+    )
+    # 拒执移送 counts the referrals transferred to the police, not the packages only prepared.
+    march = {"court": yuelu, "start": date(2025, 3, 1), "end": date(2025, 3, 31)}
+    assert measure_counts(**march)["refusal_referrals"] == 0
+    refusal_referral_advance(
+        actor=officer, referral_id=ref.pk, status=ReferralStatus.SENT_TO_POLICE, on=date(2025, 3, 5), now=now
     )
     counts = measure_counts(court=yuelu, start=date(2025, 3, 1), end=date(2025, 3, 31))
     assert counts == {
