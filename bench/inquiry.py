@@ -1,7 +1,7 @@
 """Benchmark: 一键查控 on 10,000 cases × 12 institutions against the institutions simulator.
 
     uv run python bench/inquiry.py            # 10,000 cases × 12 institutions
-    uv run python bench/inquiry.py --quick    # 300 cases, under a minute
+    uv run python bench/inquiry.py --quick    # 100 cases, under a minute
 
 Runs in a sandbox of its own (``bench/_harness.py``: SQLite in a temporary folder, or a database
 ``lastmile_bench_inquiry_<pid>_<random>`` on the server of ``DATABASE_URL`` when that points to
@@ -38,15 +38,18 @@ GOAL_P50_S = 10.0
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="300 cases")
+    parser.add_argument("--quick", action="store_true", help="100 cases")
     parser.add_argument("--cases", type=int, default=None)
     parser.add_argument("--institutions", type=int, default=12)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--baseline", type=int, default=None, help="raw round trips for the baseline")
-    parser.add_argument("--max-minutes", type=float, default=60.0, help="stop waiting after this long")
+    parser.add_argument(
+        "--max-minutes", type=float, default=None, help="stop waiting after this long (quick 3, full 60)"
+    )
     args = parser.parse_args()
-    n_cases = args.cases or (300 if args.quick else 10_000)
+    n_cases = args.cases or (100 if args.quick else 10_000)
     n_baseline = args.baseline or (5_000 if args.quick else 20_000)
+    max_minutes = args.max_minutes or (3.0 if args.quick else 60.0)
 
     with Sandbox("inquiry") as box:
         os.environ.setdefault("LASTMILE_TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
@@ -57,7 +60,7 @@ def main() -> None:
 
         log(f"migrating the {box.database} database …")
         call_command("migrate", verbosity=0)
-        figures, baseline = run(n_cases, args.institutions, args.concurrency, n_baseline, args.max_minutes)
+        figures, baseline = run(n_cases, args.institutions, args.concurrency, n_baseline, max_minutes)
     ratio = figures.pop("ratio")
     emit(
         bench="inquiry",
