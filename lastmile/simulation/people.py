@@ -62,6 +62,26 @@ def debtor(plan: CasePlan, rng: random.Random, now: datetime) -> Party:
     return person(rng, now, plan.idx)
 
 
+def legal_representative(plan: CasePlan, now: datetime) -> Party:
+    """The 法定代表人 of an organisation debtor, as its registration names him or her (drawn
+    from the case's own seed; registered on the debtor through the parties service when first
+    needed)."""
+    org = plan.debtor
+    assert org is not None and not org.is_person
+    if org.legal_representative is None:
+        rep = person(random.Random(f"{plan.rng_seed}-legal-representative"), now, 500 + plan.idx)
+        org = plan.debtor = party_upsert(
+            kind=PartyKind.ORGANISATION,
+            name=org.name,
+            id_type=org.id_type,
+            id_number=org.id_number,
+            now=now,
+            legal_representative=rep,
+        )
+    assert org.legal_representative is not None
+    return org.legal_representative
+
+
 def e_service(party: Party, now: datetime) -> None:
     e_address_record(
         party=party,

@@ -3,8 +3,10 @@ services wrote; and the same seed gives the same year."""
 
 from __future__ import annotations
 
+import random
+import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,10 +17,16 @@ from django.utils import timezone
 from lastmile.accounts.models import Court, Role
 from lastmile.cases.models import Case, CaseEvent
 from lastmile.cases.selectors import audit_verify
+from lastmile.core.clock import use_clock
 from lastmile.core.periods import is_working_day
 from lastmile.ledger.models import Payout, Receipt
+from lastmile.measures.models import Measure, MeasureKind, MeasureStatus
+from lastmile.simulation.case_life import file_case
+from lastmile.simulation.coercion import summons
 from lastmile.simulation.court_year import simulate_year
+from lastmile.simulation.engine import Sim
 from lastmile.simulation.plans import year_plans
+from lastmile.simulation.staff import staff_ensure
 from lastmile.statistics.conf import METHOD_NAMES, stats_config
 from lastmile.statistics.indicators import Filters, indicators_compute
 from lastmile.statistics.selectors import dashboard_for
@@ -66,6 +74,10 @@ def test_small_year_recounted_by_hand():
     assert methods["执行完毕"] > methods["终结本次执行程序"] > 0
     assert Decimal(10) < r.recovery_rate < Decimal(90)
     assert Decimal(15) < r.avg_days < Decimal(70)
+    # The measures are asked for as the law allows them: nothing refused, and 拘传 among them
+    # (after two summons ignored), carried out and still counted.
+    assert not result.refused, result.refused
+    assert r.measures["summons_by_force"] >= 1
     # Through the services: every case has a timeline, and the audit chain holds.
     assert CaseEvent.objects.filter(case__in=cases).values("case").distinct().count() == 150
     assert audit_verify(court=court) == []
@@ -156,3 +168,33 @@ def test_two_consecutive_years_in_one_database_both_close_normally():
     # (A deduction's receipt is keyed by the inquiry app's order; an instalment's by the settlement.)
     sim_keys = [k.removeprefix("settlement:") for k in keys if not k.startswith("inquiry:")]
     assert sim_keys and all(k.startswith(f"sim-{court_code}-2023-") for k in sim_keys), sim_keys
+
+
+@pytest.mark.django_db
+def test_summons_by_force_follows_two_summons_and_reaches_a_companys_legal_representative(courts):
+    """The simulation asks for a 拘传 only as the guardrails allow it (民事诉讼法 2023 art. 112;
+    民诉解释 2022 art. 482): after two summons by 传票 ignored, of a natural person (the
+    company's 法定代表人), questioned within the hours and released. Nothing is refused."""
+    court = courts["湘0702"]
+    sim = Sim(court=court, year=2023, seed=1, staff=staff_ensure(court, prefix="t"))
+    plan = year_plans(year=2023, cases=1, seed=1)[0]
+    plan.organisation, plan.online = True, False
+    with use_clock(sim.clock):
+        sim.clock.set(plan.filed_at)
+        file_case(sim, plan, random.Random(1))(plan.filed_at)
+        sim.queue.clear()  # only the summons, not the rest of the case's life
+        sim.at(plan.filed_at + timedelta(days=3), summons(sim, plan, []))
+        sim.run(None, 1)
+    assert not sim.refused, sim.refused
+    (m,) = Measure.objects.filter(case=plan.case, kind=MeasureKind.SUMMONS_BY_FORCE)
+    assert plan.debtor is not None and plan.debtor.legal_representative_id == m.subject_id
+    assert (m.organisation_id, m.capacity) == (plan.debtor.pk, "legal_representative")
+    assert m.subject.is_person and m.summons_count == 2
+    assert m.status == MeasureStatus.CARRIED_OUT and m.place
+    assert m.starts_at is not None and m.released_at is not None
+    assert m.released_at - m.starts_at <= timedelta(hours=m.hours or 0) <= timedelta(hours=8)
+    # The two days the 传票 set, both working days, passed before the 拘传.
+    due = re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", m.reason)
+    days = [date(int(y), int(mo), int(d)) for y, mo, d in due]
+    assert len(days) == 2 and all(is_working_day(d) for d in days)
+    assert days[0] < days[1] < local(m.starts_at)
