@@ -4,8 +4,9 @@ when they are filed) and the seeded draw of one plan per case. Pure: nothing her
 database; :mod:`lastmile.simulation.court_year` drives the year and
 :mod:`lastmile.simulation.case_life` lives each plan through the services.
 
-The distributions are calibrated so that ``--cases 6772`` for 湘0702 gives figures in the range
-of the 2023 武陵 report; see ``docs/statistics.md``.
+The distributions are calibrated so that ``--cases 6772`` for 湘0702 gives rates in the range of
+the 2023 武陵 report (which covers January–September; the simulation a whole year); see
+``docs/statistics.md``.
 """
 
 from __future__ import annotations
