@@ -46,7 +46,15 @@ def court_id_of(actor: User) -> int:
     return actor.court_id
 
 
-TAKEN_STATUSES = (MeasureStatus.IN_FORCE, MeasureStatus.EXPIRED, MeasureStatus.LIFTED, MeasureStatus.REVOKED)
+# A measure that was taken: in force, or over (a 拘传 released, a 拘留 served, a 罚款 paid in full
+# still punished the obstruction it answered).
+TAKEN_STATUSES = (
+    MeasureStatus.IN_FORCE,
+    MeasureStatus.EXPIRED,
+    MeasureStatus.LIFTED,
+    MeasureStatus.REVOKED,
+    MeasureStatus.CARRIED_OUT,
+)
 
 # --- for the 终本 check (enforcement) ---------------------------------------------------------------
 
@@ -203,9 +211,9 @@ def measure_counts(*, court: Court, start: date, end: date) -> dict[str, int]:
     """
     lo, hi = _bounds(start, end)
     taken = Counter(
-        Measure.objects.filter(
-            court=court, starts_at__range=(lo, hi), status__in=(*TAKEN_STATUSES, MeasureStatus.CARRIED_OUT)
-        ).values_list("kind", flat=True)
+        Measure.objects.filter(court=court, starts_at__range=(lo, hi), status__in=TAKEN_STATUSES).values_list(
+            "kind", flat=True
+        )
     )
     out: dict[str, int] = {
         str(k): taken.get(k, 0)

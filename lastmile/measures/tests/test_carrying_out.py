@@ -180,3 +180,7 @@ def test_fine_paid_with_its_receipt(officer, president, case, debtor_person, now
     assert r.status_code == 200 and r.json()["paid"] == "5000.00"
     assert r.json()["status"] == MeasureStatus.CARRIED_OUT
     assert CaseEvent.objects.filter(case=case, kind=MeasuresEvent.FINE_PAID).count() == 2
+    # A fine paid in full still punished the obstruction (终本规定 2016 art. 1(5) reads it).
+    from lastmile.measures.selectors import obstruction_status
+
+    assert obstruction_status(case).punished
