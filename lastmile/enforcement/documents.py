@@ -18,8 +18,8 @@ from django.utils import timezone
 from lastmile.accounts.models import User
 from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.cases.services import case_event_record
-from lastmile.documents.models import Document, DocumentTemplate
-from lastmile.documents.services import document_issue, templates_ensure
+from lastmile.documents.models import Document
+from lastmile.documents.services import document_issue
 from lastmile.enforcement.kinds import EnforcementEvent
 from lastmile.inquiry.documents import catalog_document_issue
 from lastmile.inquiry.models import HOLDING_STATUSES, Freeze
@@ -59,7 +59,7 @@ def notice_context(*, case: Case, ec: EnforcementCase, as_of: date) -> dict[str,
     fee = min(charged, costs)
     account = case_account(case=case)
     return {
-        "source_document": f"{ec.basis_issuer}{ec.basis_number}{ec.get_basis_kind_display()}",
+        "source_document": basis_text(ec),
         "applied_on": ec.applied_on.isoformat(),
         "principal": str(principal),
         "interest": str(interest),
@@ -79,8 +79,6 @@ def step_documents_issue(*, case: Case, kind: str, actor: User, now: datetime) -
         return None
     document = Document.objects.filter(case=case, template_version__template__code=code).first()
     if document is None:
-        if not DocumentTemplate.objects.filter(code=code).exists():
-            templates_ensure(now=now)  # a fresh installation loads the court-format templates once
         ec = EnforcementCase.objects.get(case=case)
         context = notice_context(case=case, ec=ec, as_of=timezone.localtime(now).date())
         document = document_issue(case=case, template_code=code, context=context, actor=actor, now=now)
@@ -95,7 +93,7 @@ def step_documents_issue(*, case: Case, kind: str, actor: User, now: datetime) -
     return document
 
 
-def _basis_text(ec: EnforcementCase) -> str:
+def basis_text(ec: EnforcementCase) -> str:
     return f"{ec.basis_issuer}{ec.basis_number}{ec.get_basis_kind_display()}"
 
 
@@ -122,7 +120,7 @@ def release_documents_issue(
         case=case,
         code="ruling_release",
         context={
-            "source_document": _basis_text(ec),
+            "source_document": basis_text(ec),
             "settlement": (
                 f"双方当事人于{settlement.agreed_on.year}年{settlement.agreed_on.month}月"
                 f"{settlement.agreed_on.day}日达成执行和解协议，本院已中止执行。"
@@ -186,7 +184,7 @@ def closing_documents_issue(
             case=case,
             code="ruling_terminate",
             context={
-                "source_document": _basis_text(ec),
+                "source_document": basis_text(ec),
                 "reason": reason,
                 "item": TERMINATION_ITEMS[ground],
             },
@@ -209,7 +207,7 @@ def closing_documents_issue(
         case=case,
         code="closing_notice",
         context={
-            "source_document": _basis_text(ec),
+            "source_document": basis_text(ec),
             "outcome": outcome or "本院依法结案",
             "closing_method": ClosingMethod(method).label,
         },
@@ -230,7 +228,7 @@ def restore_notice_issue(*, case: Case, original: Case, reason: str, actor: User
         case=case,
         code="restore_notice",
         context={
-            "source_document": _basis_text(ec),
+            "source_document": basis_text(ec),
             "original_number": original.number,
             "reason": reason,
             "basis": "《最高人民法院关于严格规范终结本次执行程序的规定（试行）》第九条",

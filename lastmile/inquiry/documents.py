@@ -29,8 +29,8 @@ from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.documents.markup import cn_num
-from lastmile.documents.models import Document, DocumentStatus, DocumentTemplate
-from lastmile.documents.services import document_issue, templates_ensure
+from lastmile.documents.models import Document, DocumentStatus
+from lastmile.documents.services import document_issue
 from lastmile.service.services import service_dispatch
 
 from . import rules
@@ -98,8 +98,6 @@ def catalog_document_issue(
     series, sealed and stored). The 执行依据 is recited unless the caller gives it. The one
     issuing function of control rulings, also used by the enforcement app for its rulings and
     notices (a 解除 after a settlement, 终结执行, 结案, 恢复执行)."""
-    if not DocumentTemplate.objects.filter(code=code).exists():
-        templates_ensure(now=now)  # a fresh installation loads the court-format templates once
     return document_issue(
         case=case,
         template_code=code,

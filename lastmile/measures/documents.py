@@ -25,8 +25,8 @@ from lastmile.cases.models import CREDITOR_ROLES, Case, CaseParty
 from lastmile.core.clock import court_date as local_date
 from lastmile.documents.context import party_context
 from lastmile.documents.markup import cn_num
-from lastmile.documents.models import Document, DocumentStatus, DocumentTemplate
-from lastmile.documents.services import document_issue, templates_ensure
+from lastmile.documents.models import Document, DocumentStatus
+from lastmile.documents.services import document_issue
 from lastmile.parties.models import Party
 from lastmile.service.services import service_dispatch
 
@@ -98,8 +98,6 @@ def _issue_and_serve(
     actor: User | None,
     now: datetime,
 ) -> Document:
-    if not DocumentTemplate.objects.filter(code=code).exists():
-        templates_ensure(now=now)  # an installation older than the template loads it once
     document = document_issue(case=case, template_code=code, context=context, actor=actor, now=now)
     unique: dict[int, Party] = {}
     for party in recipients:

@@ -101,7 +101,7 @@ def document_issue(
         if existing is not None:
             _item_done(batch_item, existing)
             return existing
-    template = template_get(template_code)
+    template = template_get(template_code, now=now)
     version = template_version_current(template, case.court)
     extra = dict(context or {})
     # Render outside the transaction (the slow part), then confirm the number under the case lock.

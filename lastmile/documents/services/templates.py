@@ -83,8 +83,14 @@ def template_version_create(
     )
 
 
-def template_get(code: str) -> DocumentTemplate:
+def template_get(code: str, *, now: datetime | None = None) -> DocumentTemplate:
+    """The template called ``code``. Given ``now``, a built-in template an installation does not
+    have yet (a fresh one, or one older than the template) is loaded first (:func:`templates_ensure`),
+    so the acts that issue documents need not check."""
     template = DocumentTemplate.objects.filter(code=code).first()
+    if template is None and now is not None and any(spec.code == code for spec in TEMPLATES):
+        templates_ensure(now=now)
+        template = DocumentTemplate.objects.filter(code=code).first()
     if template is None:
         raise NotFound(f"文书模板“{code}”不存在。", details={"template": code})
     return template

@@ -8,7 +8,7 @@ import pytest
 
 from lastmile.accounts.models import Role
 from lastmile.cases.models import CaseEvent
-from lastmile.core.errors import ConditionsNotMet, InvalidTransition, PermissionDenied
+from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound, PermissionDenied
 from lastmile.documents.catalog import TEMPLATES_BY_CODE
 from lastmile.documents.markup import TemplateBodyError, cn_date, cn_num, money
 from lastmile.documents.models import Document, DocumentTemplate, TemplateVersion
@@ -139,3 +139,16 @@ def test_a_court_admin_edit_is_a_new_version_used_by_later_documents_only(
     with pytest.raises(InvalidTransition):
         v2.save()
     assert TemplateVersion.objects.filter(template=template).count() == 2
+
+
+def test_a_built_in_template_an_installation_lacks_is_loaded_when_first_issued(case, judge, now, docs_root):
+    """An installation older than a template (or a fresh one) issues it all the same: the catalog
+    loads the missing built-in once; an unknown code is still refused."""
+    code = "restore_notice"
+    TemplateVersion.objects.filter(template__code=code).delete()
+    DocumentTemplate.objects.filter(code=code).delete()
+    spec = TEMPLATES_BY_CODE[code]
+    doc = document_issue(case=case, template_code=code, context=spec.sample, actor=judge, now=now)
+    assert doc.template.code == code and DocumentTemplate.objects.filter(code=code).count() == 1
+    with pytest.raises(NotFound):
+        document_issue(case=case, template_code="no_such_template", context={}, actor=judge, now=now)

@@ -18,8 +18,9 @@ from lastmile.cases.services import case_event_record
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import InvalidTransition, PermissionDenied
 from lastmile.core.legal import LegalBasis
-from lastmile.documents.models import Document, DocumentTemplate
-from lastmile.documents.services import document_issue, templates_ensure
+from lastmile.documents.models import Document
+from lastmile.documents.services import document_issue
+from lastmile.enforcement.documents import basis_text
 from lastmile.enforcement.kinds import EnforcementEvent
 from lastmile.parties.selectors import party_masked_id
 from lastmile.service.services import service_dispatch
@@ -161,15 +162,10 @@ def zhongben_ruling_issue_and_serve(
 ) -> Document:
     """Issue the 执行裁定书（终结本次执行程序） and serve it on every party (终本规定 2016 art. 6;
     the ruling takes effect on service, CPL 2023 art. 269)."""
-    if not DocumentTemplate.objects.filter(code=RULING_TEMPLATE).exists():
-        templates_ensure(now=now)  # a fresh installation loads the court-format templates once
     document = document_issue(
         case=case,
         template_code=RULING_TEMPLATE,
-        context={
-            "source_document": f"{ec.basis_issuer}{ec.basis_number}{ec.get_basis_kind_display()}",
-            "findings": "未发现被执行人有可供执行的财产",
-        },
+        context={"source_document": basis_text(ec), "findings": "未发现被执行人有可供执行的财产"},
         actor=actor,
         now=now,
     )
