@@ -62,15 +62,8 @@ def zhongben_opinion_record(
     if not content.strip():
         raise InvalidFiling("请填写申请执行人的意见。")
     locked, _ec = _guard(case, "zhongben_opinion", actor)
-    row = ZhongbenAssent.objects.create(
-        case=locked,
-        kind=ZhongbenAssentKind.APPLICANT_OPINION,
-        signed_by=signed_by.strip()[:128],
-        signed_on=_signed_on(signed_on, now, locked.filed_at),
-        agrees=agrees,
-        content=content.strip()[:1024],
-        recorded_by=actor,
-        recorded_at=now,
+    row = _assent_create(
+        locked, ZhongbenAssentKind.APPLICANT_OPINION, signed_by, content, agrees, signed_on, actor, now
     )
     case_event_record(
         case=locked,
@@ -82,6 +75,28 @@ def zhongben_opinion_record(
         legal_basis=BASIS_ASSENT,
     )
     return row
+
+
+def _assent_create(
+    case: Case,
+    kind: str,
+    signed_by: str,
+    content: str,
+    agrees: bool,
+    signed_on: date | None,
+    actor: User,
+    now: datetime,
+) -> ZhongbenAssent:
+    return ZhongbenAssent.objects.create(
+        case=case,
+        kind=kind,
+        signed_by=signed_by.strip()[:128],
+        signed_on=_signed_on(signed_on, now, case.filed_at),
+        agrees=agrees,
+        content=content.strip()[:1024],
+        recorded_by=actor,
+        recorded_at=now,
+    )
 
 
 @transaction.atomic
@@ -101,15 +116,8 @@ def zhongben_review_record(
     if not content.strip():
         raise InvalidFiling("请填写合议庭审查核实的意见。")
     locked, _ec = _guard(case, "zhongben_review", actor)
-    row = ZhongbenAssent.objects.create(
-        case=locked,
-        kind=ZhongbenAssentKind.COLLEGIAL_REVIEW,
-        signed_by=panel.strip()[:128],
-        signed_on=_signed_on(signed_on, now, locked.filed_at),
-        agrees=True,
-        content=content.strip()[:1024],
-        recorded_by=actor,
-        recorded_at=now,
+    row = _assent_create(
+        locked, ZhongbenAssentKind.COLLEGIAL_REVIEW, panel, content, True, signed_on, actor, now
     )
     case_event_record(
         case=locked,
