@@ -30,7 +30,10 @@ def test_the_public_finds_the_zhongben_entry_masked(
         zhongben_ready(case, officer=officer, president=president, now=at(2025, 5, 6))
         enforcement_close(case=case, method=ClosingMethod.NO_PROPERTY, actor=officer, now=at(2025, 6, 16))
     page = browser.new_page(viewport={"width": 1000, "height": 900}, locale="zh-CN")
-    page.goto(live_server.url + "/portal/public/zhongben/")
+    page.goto(live_server.url + "/")  # the public starts at the front page and follows the menu
+    page.click("text=终本案件信息查询")
+    page.wait_for_load_state()
+    assert page.url.endswith("/portal/public/zhongben/")
     page.fill("input[name=name]", debtor.name)
     page.click("button[type=submit]")
     page.wait_for_load_state()
