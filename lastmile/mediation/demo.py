@@ -83,6 +83,13 @@ def demo_seed_mediation(*, now: datetime) -> DemoMediationResult:
         actor=mediator,
         now=agreed_at,
     )
+    everyone = services.mediation_parties(ms[1])
+    services.mediation_agreement_sign_on_site(
+        mediation=ms[1], parties=everyone, actor=mediator, now=agreed_at
+    )
+    services.mediation_confirmation_apply_at_counter(
+        mediation=ms[1], parties=everyone, actor=mediator, now=agreed_at
+    )
     m = services.mediation_conclude(mediation=ms[1], kind="confirmation", actor=judge, now=agreed_at)
     services.mediation_result_serve(mediation=m, actor=judge, now=agreed_at, port=SimulatedServiceAdapter())
     number = m.result_case.number if m.result_case else ""

@@ -19,6 +19,12 @@ class MediationEvent(EventKind):
     INSTALLMENT_PAID = "mediation.installment_paid"
     INSTALLMENT_MISSED = "mediation.installment_missed"
     ENFORCEMENT_FILED = "mediation.enforcement_filed"
+    PARTY_JOINED = "mediation.party_joined"
+    AGREEMENT_SIGNED = "mediation.agreement_signed"
+    AGREEMENT_EFFECTIVE = "mediation.agreement_effective"
+    CONFIRMATION_APPLIED = "mediation.confirmation_applied"
+    IN_SUIT_OPENED = "mediation.in_suit_opened"
+    RETURNED_TO_TRIAL = "mediation.returned_to_trial"
 
 
 class MediationDeadline(DeadlineKind):

@@ -1,9 +1,14 @@
-"""Pre-suit mediation (诉前调解) of batch-filed loan cases.
+"""Mediation of loan cases, before a suit (诉前调解) and during one (诉中调解).
 
 A 民诉前调 case (created by :mod:`lastmile.filing`) goes to a mediator: one :class:`Mediation`
 per case, its online sessions, and the outcome. An agreement (:class:`Agreement`, often paid in
-:class:`Installment` s) becomes a 诉前调确 (judicial confirmation) or 诉前调书 case with its own
+:class:`Installment` s) takes effect once every party has signed it (:class:`PartyAct`,
+人民调解法 2010 art. 29); on the parties' joint application (within 30 days, CPL 2023 art. 205)
+it becomes a 诉前调确 (judicial confirmation) case, or it becomes a 诉前调书 case, each with its own
 number and document; a failed mediation goes to trial (``lastmile.trial``) as 民初.
+
+A 民初 case under trial may be mediated too (``stage = in_suit``, CPL 2023 arts. 96–102): the
+agreement becomes a 民事调解书 in the same case, or the case returns to trial.
 """
 
 from __future__ import annotations
@@ -20,6 +25,11 @@ class MediationStatus(models.TextChoices):
     FAILED = "failed", _("调解不成")
 
 
+class MediationStage(models.TextChoices):
+    PRE_SUIT = "pre_suit", _("诉前调解")
+    IN_SUIT = "in_suit", _("诉中调解")
+
+
 class ResultKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("司法确认（诉前调确）")
     STATEMENT = "statement", _("出具调解书（诉前调书）")
@@ -31,6 +41,9 @@ RESULT_TYPE_CODES = {ResultKind.CONFIRMATION: "诉前调确", ResultKind.STATEME
 class Mediation(models.Model):
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="mediation")
     court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(
+        _("阶段"), max_length=8, choices=MediationStage.choices, default=MediationStage.PRE_SUIT
+    )
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("调解员"),
@@ -61,8 +74,8 @@ class Mediation(models.Model):
     effective_on = models.DateField(_("生效日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("诉前调解")
-        verbose_name_plural = _("诉前调解")
+        verbose_name = _("调解")
+        verbose_name_plural = _("调解")
         ordering = ["period_ends_on", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -76,6 +89,10 @@ class Mediation(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="failed") | ~models.Q(failure_reason=""),
                 name="mediation_failed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(stage="in_suit") | ~models.Q(result_kind="confirmation"),
+                name="mediation_in_suit_no_confirmation",
             ),
         ]
         indexes = [models.Index(fields=["court", "status"]), models.Index(fields=["mediator", "status"])]
@@ -113,6 +130,12 @@ class Agreement(models.Model):
     agreed_on = models.DateField(_("达成协议日期"))
     total = models.DecimalField(_("协议给付总额"), max_digits=16, decimal_places=2)
     terms = models.JSONField(_("协议条款"), default=list)
+    effective_on = models.DateField(
+        _("协议生效日期"), null=True, blank=True, help_text=_("各方当事人签署之日（人民调解法第二十九条）")
+    )
+    confirmation_applied_on = models.DateField(
+        _("共同申请司法确认日期"), null=True, blank=True, help_text=_("各方当事人均已申请之日")
+    )
     defaulted_on = models.DateField(_("未按期履行日"), null=True, blank=True)
     enforcement_case = models.OneToOneField(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -123,7 +146,12 @@ class Agreement(models.Model):
         verbose_name = _("调解协议")
         verbose_name_plural = _("调解协议")
         constraints = [
-            models.CheckConstraint(condition=models.Q(total__gt=0), name="agreement_total_positive")
+            models.CheckConstraint(condition=models.Q(total__gt=0), name="agreement_total_positive"),
+            models.CheckConstraint(
+                condition=models.Q(confirmation_applied_on__isnull=True)
+                | models.Q(effective_on__isnull=False, confirmation_applied_on__gte=models.F("effective_on")),
+                name="agreement_applied_after_effective",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,3 +185,45 @@ class Installment(models.Model):
     @property
     def outstanding(self):  # type: ignore[no-untyped-def]
         return self.amount - self.paid
+
+
+class PartyActKind(models.TextChoices):
+    JOINED = "joined", _("确认参加调解")
+    SIGNED = "signed", _("签署调解协议")
+    APPLIED = "applied", _("申请司法确认")
+
+
+class ActMethod(models.TextChoices):
+    ONLINE = "online", _("在线（当事人账号）")
+    ON_SITE = "on_site", _("当面签字（调解员登记）")
+    COUNTER = "counter", _("窗口（法院登记）")
+
+
+class PartyAct(models.Model):
+    """What one party did in a mediation, once each: joined it, signed the agreement, applied for
+    judicial confirmation. Who, when and how (online through its portal account, or on paper as
+    recorded by the mediator or at the counter)."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="party_acts")
+    party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("行为"), max_length=8, choices=PartyActKind.choices)
+    method = models.CharField(_("方式"), max_length=8, choices=ActMethod.choices)
+    at = models.DateTimeField(_("时间"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("当事人调解行为")
+        verbose_name_plural = _("当事人调解行为")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mediation", "party", "kind"], name="mediation_party_act_once"),
+            models.CheckConstraint(
+                condition=~models.Q(method="online") | models.Q(recorded_by__isnull=True),
+                name="mediation_party_act_online_by_party",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

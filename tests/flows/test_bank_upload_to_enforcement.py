@@ -87,6 +87,14 @@ def test_bank_upload_through_mediation_trial_and_service_into_enforcement(
         now=at(3, 5, 11),
     )
     assert agreement.total == claim_a.claimed_total
+    # every party signs (the agreement takes effect) and they apply jointly for confirmation
+    everyone = mediation.mediation_parties(m_a)
+    mediation.mediation_agreement_sign_on_site(
+        mediation=m_a, parties=everyone, actor=cc_mediator, now=at(3, 5, 11)
+    )
+    mediation.mediation_confirmation_apply_at_counter(
+        mediation=m_a, parties=everyone, actor=clerk, now=at(3, 5, 11)
+    )
     m_a = mediation.mediation_conclude(mediation=m_a, kind="confirmation", actor=cc_judge, now=at(3, 6))
     confirmation = m_a.result_case
     assert confirmation.type_code == "诉前调确" and confirmation.parent_id == case_a.pk

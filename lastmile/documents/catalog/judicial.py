@@ -25,8 +25,19 @@ JUDICIAL: list[TemplateSpec] = [
 原告{{ plaintiffs|map(attribute='name')|join('、') }}与被告{{ defendants|map(attribute='name')|join('、') }}{{ case.cause }}一案，本院于{{ case.filed_on|cn_date }}立案。{{ claims }}
 本案审理过程中，经本院主持调解，双方当事人自愿达成如下协议：
 {% for term in terms %}
-< {{ loop.index|cn_num }}、{{ term }}
+{{ loop.index|cn_num }}、{{ term }}
 {% endfor %}
+{% if installments %}
+{{ (terms|length + 1)|cn_num }}、被告分{{ installments|length|cn_num }}期向原告给付人民币{{ total|money }}元，付款期限及金额如下：
+| 期次 | 付款期限 | 金额（人民币元） |
+{% for i in installments %}
+| 第{{ i.seq|cn_num }}期 | {{ i.due_on|cn_date }}前 | {{ i.amount|money }} |
+{% endfor %}
+| 合计 |  | {{ total|money }} |
+{% for term in after_terms|default([]) %}
+{{ (terms|length + 1 + loop.index)|cn_num }}、{{ term }}
+{% endfor %}
+{% endif %}
 案件受理费人民币{{ court_fee|money }}元，减半收取人民币{{ court_fee_half|money }}元，由被告负担。
 上述协议，不违反法律规定，本院予以确认。
 本调解书经双方当事人签收后，即具有法律效力。
@@ -43,6 +54,8 @@ JUDICIAL: list[TemplateSpec] = [
                 "被告于二〇二五年四月三十日前向原告偿还借款本金人民币86,000.00元及利息人民币3,000.00元；",
                 "如被告未按期足额履行上述款项，原告有权就全部未付款项申请强制执行。",
             ],
+            "installments": [],
+            "total": "89000.00",
             "court_fee": "1950.00",
             "court_fee_half": "975.00",
         },
@@ -59,18 +72,39 @@ JUDICIAL: list[TemplateSpec] = [
 {% for p in counterparties %}
 < 申请人：{{ p.desc }}
 {% endfor %}
-申请人{{ (claimants + counterparties)|map(attribute='name')|join('、') }}于{{ agreed_on|cn_date }}经{{ mediator }}主持调解，达成了如下调解协议：{{ agreement }}
-{{ applied_on|cn_date }}，申请人共同向本院申请司法确认。本院受理后，依法指定审判员进行了审查。
+申请人{{ (claimants + counterparties)|map(attribute='name')|join('、') }}于{{ agreed_on|cn_date }}经{{ mediator }}主持调解，达成了如下调解协议：
+{% for term in terms %}
+{{ loop.index|cn_num }}、{{ term }}
+{% endfor %}
+{% if installments %}
+{{ (terms|length + 1)|cn_num }}、{{ counterparties|map(attribute='name')|join('、') }}分{{ installments|length|cn_num }}期向{{ claimants|map(attribute='name')|join('、') }}给付人民币{{ total|money }}元，付款期限及金额如下：
+| 期次 | 付款期限 | 金额（人民币元） |
+{% for i in installments %}
+| 第{{ i.seq|cn_num }}期 | {{ i.due_on|cn_date }}前 | {{ i.amount|money }} |
+{% endfor %}
+| 合计 |  | {{ total|money }} |
+{% for term in after_terms|default([]) %}
+{{ (terms|length + 1 + loop.index)|cn_num }}、{{ term }}
+{% endfor %}
+{% endif %}
+上述调解协议经各方当事人签署，于{{ effective_on|cn_date }}生效。{{ applied_on|cn_date }}，申请人{{ (claimants + counterparties)|map(attribute='name')|join('、') }}共同向本院申请司法确认。本院受理后，依法指定审判员进行了审查。
 本院经审查认为，申请人达成的调解协议，符合司法确认调解协议的法定条件。依照《中华人民共和国民事诉讼法》第二百零五条、第二百零六条的规定，裁定如下：
 申请人{{ (claimants + counterparties)|map(attribute='name')|join('、') }}于{{ agreed_on|cn_date }}经{{ mediator }}主持调解达成的调解协议有效。
 当事人应当按照调解协议的约定自觉履行义务。一方当事人拒绝履行或者未全部履行的，对方当事人可以向人民法院申请执行。
 """
         + _RULING_SIGN,
-        required=("agreed_on", "mediator", "agreement", "applied_on"),
+        required=("agreed_on", "effective_on", "mediator", "terms", "installments", "total", "applied_on"),
         sample={
             "agreed_on": "2025-02-10",
+            "effective_on": "2025-02-11",
             "mediator": "岳麓区诉前调解中心",
-            "agreement": "被申请方于二〇二五年三月三十一日前一次性偿还借款本金人民币50,000.00元。",
+            "terms": ["申请人同意免除被申请人部分罚息；"],
+            "installments": [
+                {"seq": 1, "due_on": "2025-03-31", "amount": "25000.00"},
+                {"seq": 2, "due_on": "2025-04-30", "amount": "25000.00"},
+            ],
+            "total": "50000.00",
+            "agreement": "",
             "applied_on": "2025-02-12",
         },
     ),

@@ -15,6 +15,8 @@ apply for enforcement at once (:func:`mediation_enforcement_file`, CPL 2023 art.
 One module per family of actions:
 
 - :mod:`.sessions`: assignment and online sessions;
+- :mod:`.in_suit`: mediation during a lawsuit (诉中调解);
+- :mod:`.parties`: what each party does: join, sign the agreement, apply for confirmation;
 - :mod:`.outcome`: the agreement with its installments, or the failure;
 - :mod:`.conclusion`: the judge's confirmation ruling or statement, its service and effect;
 - :mod:`.installments`: payments, missed installments and enforcement of a defaulted agreement;
@@ -29,11 +31,11 @@ from __future__ import annotations
 
 from .common import BASIS_CONFIRMATION, BASIS_MEDIATION_PERIOD, BASIS_STATEMENT
 from .conclusion import (
-    CONFIRMATION_APPLY_DAYS,
     mediation_conclude,
     mediation_effective_refresh,
     mediation_result_serve,
 )
+from .in_suit import IN_SUIT_DAYS, mediation_in_suit_open
 from .installments import (
     BASIS_APPLY_ENFORCEMENT,
     mediation_enforcement_file,
@@ -41,6 +43,16 @@ from .installments import (
     mediation_installment_sweep,
 )
 from .outcome import InstallmentIn, mediation_agreement_record, mediation_fail, mediation_period_sweep
+from .parties import (
+    CONFIRMATION_APPLY_DAYS,
+    confirmation_apply_last_day,
+    mediation_agreement_sign,
+    mediation_agreement_sign_on_site,
+    mediation_confirmation_apply,
+    mediation_confirmation_apply_at_counter,
+    mediation_parties,
+    mediation_party_join,
+)
 from .sessions import mediation_assign, mediation_session_record, mediation_session_schedule
 
 __all__ = [
@@ -49,15 +61,24 @@ __all__ = [
     "BASIS_MEDIATION_PERIOD",
     "BASIS_STATEMENT",
     "CONFIRMATION_APPLY_DAYS",
+    "IN_SUIT_DAYS",
     "InstallmentIn",
+    "confirmation_apply_last_day",
     "mediation_agreement_record",
+    "mediation_agreement_sign",
+    "mediation_agreement_sign_on_site",
     "mediation_assign",
     "mediation_conclude",
+    "mediation_confirmation_apply",
+    "mediation_confirmation_apply_at_counter",
     "mediation_effective_refresh",
     "mediation_enforcement_file",
     "mediation_fail",
+    "mediation_in_suit_open",
     "mediation_installment_pay",
     "mediation_installment_sweep",
+    "mediation_parties",
+    "mediation_party_join",
     "mediation_period_sweep",
     "mediation_result_serve",
     "mediation_session_record",

@@ -15,7 +15,8 @@ from ..models import (
 
 BASIS_MEDIATION_PERIOD = LegalBasis("人民法院在线调解规则", "2021", "24")
 BASIS_CONFIRMATION = cpl("205、206")
-BASIS_STATEMENT = cpl(100)  # 调解书 takes effect when signed for (article number UNVERIFIED, see docs)
+BASIS_STATEMENT = cpl(100)  # a 调解书 takes effect when every party has signed for it
+BASIS_RETURN_TO_TRIAL = cpl(102)  # no agreement, or one gone back on before service: judge promptly
 
 
 def _require_mediator(actor: User, mediation: Mediation) -> None:

@@ -22,7 +22,7 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.core.legal import LegalBasis
 from lastmile.core.money import format_yuan, to_money
-from lastmile.core.periods import period_end
+from lastmile.documents.markup import cn_date, cn_num
 from lastmile.documents.services import document_issue
 from lastmile.filing.models import LoanClaim
 from lastmile.ledger.fees import HALVING_BASIS, acceptance_fee
@@ -36,28 +36,40 @@ from ..models import (
     RESULT_TYPE_CODES,
     Agreement,
     Mediation,
+    MediationStage,
     MediationStatus,
     ResultKind,
 )
 from .common import BASIS_CONFIRMATION, BASIS_STATEMENT, _lock, _parties
 
-CONFIRMATION_APPLY_DAYS = 30  # CPL 2023 art. 205: within 30 days of the agreement taking effect
 
-
-def _schedule_text(agreement: Agreement) -> list[str]:
+def _schedule(agreement: Agreement, *, payer: str, payee: str) -> tuple[list[str], list[dict[str, object]]]:
+    """The payment terms as a court writes them: one payment is one more numbered term; several
+    are a schedule (a table in the document: 期次, 付款期限, 金额 to the fen) followed by the term
+    that a missed installment makes the whole unpaid balance due (``after_terms``)."""
     rows = list(agreement.installments.order_by("seq"))
     if len(rows) == 1:
         return [
-            f"被申请人于{rows[0].due_on:%Y年%m月%d日}前一次性给付申请人人民币{format_yuan(rows[0].amount)}元；"
-        ]
-    lines = [f"被申请人分{len(rows)}期给付申请人人民币{format_yuan(agreement.total)}元："]
-    lines += [f"第{r.seq}期于{r.due_on:%Y年%m月%d日}前给付{format_yuan(r.amount)}元；" for r in rows]
-    lines.append("被申请人任何一期未按期足额给付的，申请人有权就全部未付款项申请强制执行。")
-    return lines
+            f"{payer}于{cn_date(rows[0].due_on)}前一次性向{payee}给付人民币{format_yuan(rows[0].amount)}元；"
+        ], []
+    table: list[dict[str, object]] = [{"seq": r.seq, "due_on": r.due_on, "amount": r.amount} for r in rows]
+    return [f"{payer}任何一期未按期足额给付的，{payee}有权就全部未付款项申请强制执行。"], table
+
+
+def _document_terms(agreement: Agreement, *, payer: str, payee: str) -> dict[str, object]:
+    """``terms`` (numbered paragraphs), ``installments`` (the schedule table, empty for one payment),
+    ``after_terms`` (numbered on after the schedule) and ``total``."""
+    extra, table = _schedule(agreement, payer=payer, payee=payee)
+    return {
+        "terms": [*agreement.terms, *extra] if not table else list(agreement.terms),
+        "installments": table,
+        "after_terms": extra if table else [],
+        "total": agreement.total,
+    }
 
 
 def _claims_text(case: Case) -> str:
-    claim = LoanClaim.objects.filter(case=case).first()
+    claim = LoanClaim.objects.filter(case_id__in=[case.pk, case.parent_id]).order_by("-case_id").first()
     if claim is None:
         return f"申请人请求被申请人给付欠款人民币{format_yuan(case.amount_claimed or 0)}元。"
     return (
@@ -70,7 +82,11 @@ def _claims_text(case: Case) -> str:
 def mediation_conclude(*, mediation: Mediation, kind: str, actor: User, now: datetime) -> Mediation:
     """A judge turns the agreement into a 诉前调确 ruling (CPL 2023 arts. 205–206) or a 诉前调书:
     a new case (its own number, ``parent`` = the 民诉前调 case) and its document, issued through
-    :mod:`lastmile.documents`. The 民诉前调 case is closed (调解成功). All or nothing."""
+    :mod:`lastmile.documents`. The 民诉前调 case is closed (调解成功). All or nothing.
+
+    A confirmation ruling needs the parties' joint application, recorded within the 30 days
+    (:func:`lastmile.mediation.services.parties.mediation_confirmation_apply`); it is never refused
+    later for time. In a suit, the agreement becomes a 民事调解书 of the same case instead."""
     require(actor, "trial.work", court=mediation.court)
     if kind not in ResultKind.values:
         raise ConditionsNotMet("请选择司法确认或出具调解书。", unmet=["kind"])
@@ -79,9 +95,13 @@ def mediation_conclude(*, mediation: Mediation, kind: str, actor: User, now: dat
         raise InvalidTransition("该案件尚未达成调解协议或已处理。", details={"status": locked.status})
     agreement = Agreement.objects.get(mediation=locked)
     today = _today(now)
-    if kind == ResultKind.CONFIRMATION and today > period_end(agreement.agreed_on, CONFIRMATION_APPLY_DAYS):
+    if locked.stage == MediationStage.IN_SUIT:
+        return _conclude_in_suit(locked, mediation, agreement, kind=kind, actor=actor, now=now, today=today)
+    if kind == ResultKind.CONFIRMATION and agreement.confirmation_applied_on is None:
+        # The 30 days of CPL 2023 art. 205 are checked when the parties apply (services.parties).
         raise ConditionsNotMet(
-            "已超过申请司法确认的期限（调解协议生效之日起三十日）。", unmet=["confirmation_period"]
+            "各方当事人尚未共同申请司法确认，不能作出确认裁定（《民事诉讼法》第二百零五条、第二百零六条）。",
+            unmet=["joint_application"],
         )
     statement = kind == ResultKind.STATEMENT
     basis = BASIS_STATEMENT if statement else BASIS_CONFIRMATION
@@ -123,6 +143,45 @@ def mediation_conclude(*, mediation: Mediation, kind: str, actor: User, now: dat
     return locked
 
 
+def _conclude_in_suit(
+    locked: Mediation,
+    mediation: Mediation,
+    agreement: Agreement,
+    *,
+    kind: str,
+    actor: User,
+    now: datetime,
+    today: date,
+) -> Mediation:
+    """In a suit the agreement becomes a 民事调解书 of the same case (CPL 2023 art. 100), never a
+    confirmation ruling; the case closes when the 调解书 takes effect, on every party's receipt."""
+    if kind != ResultKind.STATEMENT:
+        raise ConditionsNotMet(
+            "诉中调解达成协议的，人民法院应当制作调解书（《民事诉讼法》第一百条），不适用司法确认。",
+            unmet=["kind"],
+        )
+    template, context = _result_document(locked, agreement, statement=True, today=today)
+    document = document_issue(case=locked.case, template_code=template, context=context, actor=actor, now=now)
+    case_event_record(
+        case=locked.case,
+        kind=MediationEvent.RESULT_ISSUED,
+        summary=f"诉中调解达成协议，出具民事调解书（{document.number}），经双方当事人签收后生效",
+        actor=actor,
+        now=now,
+        legal_basis=BASIS_STATEMENT,
+        data={"document": document.pk},
+    )
+    deadline_complete(case=locked.case, kind=MediationDeadline.PERIOD, now=now)
+    locked.status = MediationStatus.CONCLUDED
+    locked.result_kind = ResultKind.STATEMENT
+    locked.result_case = locked.case
+    locked.result_document = document
+    locked.closed_at = now
+    locked.save(update_fields=["status", "result_kind", "result_case", "result_document", "closed_at"])
+    mediation.refresh_from_db()
+    return locked
+
+
 def _result_case_register(
     locked: Mediation, agreement: Agreement, *, kind: str, basis: LegalBasis, actor: User, now: datetime
 ) -> Case:
@@ -157,25 +216,32 @@ def _result_document(
 ) -> tuple[str, dict[str, object]]:
     """The template and context of the result document: the 调解书 with the claims, terms and fee
     (``STATEMENT_FEE``), or the confirmation ruling with the agreement and its mediator."""
-    schedule = _schedule_text(agreement)
+    creditors, debtors = _parties(locked.case)
     if statement:
         claimed = locked.case.amount_claimed or agreement.total
         fee = acceptance_fee(claimed) if court_cases_setting("STATEMENT_FEE") == "halved" else to_money(0)
         half = acceptance_fee(claimed, halved=True) if fee else to_money(0)
         context: dict[str, object] = {
             "claims": _claims_text(locked.case),
-            "terms": [*agreement.terms, *schedule],
+            **_document_terms(agreement, payer="被告", payee="原告"),
             "court_fee": fee,
             "court_fee_half": half,
         }
         return "mediation_statement", context
     mediator = locked.mediator.name
     label = str(court_cases_setting("CONFIRMATION_MEDIATOR_LABEL"))
+    parts = _document_terms(
+        agreement, payer="、".join(p.name for p in debtors), payee="、".join(p.name for p in creditors)
+    )
+    numbered = [*parts["terms"], *parts["after_terms"]]  # type: ignore[misc]
     context = {
         "agreed_on": agreement.agreed_on,
+        "effective_on": agreement.effective_on,
         "mediator": f"{locked.court.short_name}{label}调解员{mediator}",
-        "agreement": "".join([*agreement.terms, *schedule]),
-        "applied_on": today,
+        **parts,
+        # the whole agreement as one numbered text, for court-edited template versions that print it
+        "agreement": "".join(f"{cn_num(n)}、{t}" for n, t in enumerate(numbered, start=1)),
+        "applied_on": agreement.confirmation_applied_on,
     }
     return "judicial_confirmation_ruling", context
 
@@ -192,9 +258,10 @@ def mediation_result_serve(
 
 @transaction.atomic
 def mediation_effective_refresh(*, mediation: Mediation, now: datetime) -> Mediation:
-    """The 调解书 takes effect when every party has signed for it (CPL 2023 art. 100, article
-    number UNVERIFIED); the confirmation ruling is treated the same way (effective on service to
-    all parties, UNVERIFIED, docs/financial-cases.md). The effective day is the last service day."""
+    """The 调解书 takes effect when every party has signed for it (CPL 2023 art. 100; 民诉解释 2022
+    art. 149: the day the last party signs for it); the confirmation ruling is treated the same way
+    (effective on service to all parties, UNVERIFIED, docs/financial-cases.md). The effective day
+    is the last service day. A suit mediated to a 调解书 closes that day."""
     locked = _lock(mediation)
     if locked.effective_on is not None or locked.result_document is None:
         return locked
@@ -214,4 +281,18 @@ def mediation_effective_refresh(*, mediation: Mediation, now: datetime) -> Media
         data={"effective_on": locked.effective_on},
         legal_basis=BASIS_STATEMENT if locked.result_kind == ResultKind.STATEMENT else BASIS_CONFIRMATION,
     )
+    if locked.stage == MediationStage.IN_SUIT:
+        # the suit ends by mediation once its 调解书 is effective (CPL 2023 art. 100)
+        case_status_change(
+            case=locked.case,
+            allowed_from=[CaseStatus.FILED, CaseStatus.IN_PROGRESS],
+            to_status=CaseStatus.CLOSED,
+            kind=MediationEvent.CONCLUDED,
+            summary=f"民事调解书已生效，本案以调解方式结案（{locked.result_document.number}）",
+            actor=None,
+            now=now,
+            closing_method="调解",
+            legal_basis=BASIS_STATEMENT,
+            data={"document": locked.result_document.pk},
+        )
     return locked

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from lastmile.accounts.models import User
 from lastmile.cases.models import CaseStatus
@@ -26,9 +27,10 @@ from ..models import (
     Agreement,
     Installment,
     Mediation,
+    MediationStage,
     MediationStatus,
 )
-from .common import BASIS_MEDIATION_PERIOD, _lock, _require_mediator
+from .common import BASIS_MEDIATION_PERIOD, BASIS_RETURN_TO_TRIAL, _lock, _require_mediator
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,10 @@ def mediation_agreement_record(
     actor: User,
     now: datetime,
 ) -> Agreement:
-    """The parties agree (within the mediation period): what is paid and when. The total is the
-    sum of the installments (one installment = payment in one go)."""
+    """The parties agree (within the mediation period, and not before the first meeting scheduled:
+    人民调解法 2010 art. 28, an agreement comes out of the mediation): what is paid and when.
+    The total is the sum of the installments (one installment = payment in one go). The agreement
+    takes effect when every party has signed it (:mod:`.parties`)."""
     _require_mediator(actor, mediation)
     locked = _lock(mediation)
     if locked.status != MediationStatus.MEDIATING:
@@ -65,6 +69,13 @@ def mediation_agreement_record(
         problems.append("付款日期不能早于今天，且应逐期递增")
     if not [t for t in terms if t.strip()]:
         problems.append("请填写协议条款")
+    first = locked.sessions.order_by("scheduled_at").first()
+    if first is not None and now < first.scheduled_at:
+        # An agreement is reached at a mediation meeting: not before the first one scheduled.
+        problems.append(
+            f"调解尚未进行（首次调解定于{timezone.localtime(first.scheduled_at):%Y-%m-%d %H:%M}），"
+            "调解协议不能早于调解（《人民调解法》第二十八条）"
+        )
     if problems:
         raise ConditionsNotMet("；".join(problems) + "。", unmet=problems)
     total = sum_money(i.amount for i in installments)
@@ -97,8 +108,9 @@ def mediation_agreement_record(
 
 @transaction.atomic
 def mediation_fail(*, mediation: Mediation, reason: str, actor: User | None, now: datetime) -> Mediation:
-    """Mediation fails (调解不成): the 民诉前调 case is closed; trial files it as 民初
-    (:func:`lastmile.trial.services.lawsuits_file_from_mediation`)."""
+    """Mediation fails (调解不成). Before a suit, the 民诉前调 case is closed and trial files it as
+    民初 (:func:`lastmile.trial.services.lawsuits_file_from_mediation`). In a suit, the case
+    returns to trial and stays open (CPL 2023 art. 102)."""
     if actor is not None:
         _require_mediator(actor, mediation)
     if not reason.strip():
@@ -106,6 +118,19 @@ def mediation_fail(*, mediation: Mediation, reason: str, actor: User | None, now
     locked = _lock(mediation)
     if locked.status not in (MediationStatus.MEDIATING, MediationStatus.AGREED):
         raise InvalidTransition("该案件已结束调解。", details={"status": locked.status})
+    if locked.stage == MediationStage.IN_SUIT:
+        # CPL 2023 art. 102: no agreement (or one gone back on) and the court judges promptly;
+        # the case stays open in trial.
+        case_event_record(
+            case=locked.case,
+            kind=MediationEvent.RETURNED_TO_TRIAL,
+            summary=f"诉中调解不成，恢复审理：{reason.strip()}",
+            actor=actor,
+            now=now,
+            legal_basis=BASIS_RETURN_TO_TRIAL,
+            data={"reason": reason.strip()},
+        )
+        return _close_failed(locked, mediation, reason=reason, now=now)
     case_status_change(
         case=locked.case,
         allowed_from=[CaseStatus.IN_PROGRESS],
@@ -118,6 +143,10 @@ def mediation_fail(*, mediation: Mediation, reason: str, actor: User | None, now
         legal_basis=BASIS_MEDIATION_PERIOD,
         data={"reason": reason.strip()},
     )
+    return _close_failed(locked, mediation, reason=reason, now=now)
+
+
+def _close_failed(locked: Mediation, mediation: Mediation, *, reason: str, now: datetime) -> Mediation:
     deadline_complete(case=locked.case, kind=MediationDeadline.PERIOD, now=now)
     locked.status = MediationStatus.FAILED
     locked.failure_reason = reason.strip()[:256]
@@ -128,7 +157,8 @@ def mediation_fail(*, mediation: Mediation, reason: str, actor: User | None, now
 
 
 def mediation_period_sweep(*, now: datetime) -> int:
-    """Mediations still open after their period fail (在线调解规则 2021 art. 24)."""
+    """Mediations still open after their period fail (在线调解规则 2021 art. 24); one in a suit
+    returns its case to trial."""
     today = _today(now)
     n = 0
     for m in Mediation.objects.filter(

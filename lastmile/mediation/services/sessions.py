@@ -128,12 +128,21 @@ def mediation_session_schedule(
 def mediation_session_record(
     *, session: MediationSession, record: str, actor: User, now: datetime
 ) -> MediationSession:
-    """Record what happened in a session (调解笔录); once only."""
+    """Record what happened in a session (调解笔录); once only, and never before the session's
+    time (人民调解法 2010 art. 27)."""
     mediation = session.mediation
     _require_mediator(actor, mediation)
     locked = MediationSession.objects.select_for_update().get(pk=session.pk)
     if locked.held_at is not None:
         raise InvalidTransition("该场次已记录。")
+    if now < locked.scheduled_at:
+        # Minutes record what happened at a meeting: none before it begins (人民调解法 2010
+        # art. 27: the mediator records the mediation as it happens).
+        raise ConditionsNotMet(
+            f"调解尚未开始（定于{timezone.localtime(locked.scheduled_at):%Y-%m-%d %H:%M}），"
+            "不能在调解之前记录调解笔录（《人民调解法》第二十七条）。",
+            unmet=["session_not_begun"],
+        )
     if not record.strip():
         raise ConditionsNotMet("请填写调解笔录。", unmet=["record"])
     locked.held_at = now

@@ -128,6 +128,11 @@ def test_installments_are_watched_and_only_a_default_opens_enforcement(
         actor=cc_mediator,
         now=now,
     )
+    everyone = services.mediation_parties(m)
+    services.mediation_agreement_sign_on_site(mediation=m, parties=everyone, actor=cc_mediator, now=now)
+    services.mediation_confirmation_apply_at_counter(
+        mediation=m, parties=everyone, actor=cc_mediator, now=now
+    )
     m = services.mediation_conclude(mediation=m, kind="confirmation", actor=cc_judge, now=now)
     with pytest.raises(ConditionsNotMet, match="尚未生效"):
         services.mediation_enforcement_file(mediation=m, actor=None, now=at(3, 5))
