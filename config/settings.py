@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lastmile.trial",
     "lastmile.enforcement",
     "lastmile.statistics",
+    "lastmile.notifications",
     "lastmile.portal",
     "lastmile.simulation",
     "lastmile.web",
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lastmile.web.context_processors.navigation",
             ],
+            "builtins": ["lastmile.core.templatetags.lastmile_format"],
         },
     },
 ]

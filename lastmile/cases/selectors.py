@@ -83,37 +83,90 @@ def case_search(
 
 
 @dataclass(frozen=True)
+class DeadlineGroup:
+    """The open deadlines of one kind: overdue first, then those falling due soonest."""
+
+    kind: str
+    label: str
+    overdue: int
+    due: int
+    rows: list[Deadline]
+
+
+@dataclass(frozen=True)
 class Workbench:
     open_cases: list[Case]
     due: list[Deadline]
     overdue: list[Deadline]
     counts: dict[str, int]
+    groups: list[DeadlineGroup] = field(default_factory=list)
+
+
+#: Deadlines listed per group on the workbench (the counts are of all of them).
+GROUP_ROWS = 10
+
+
+def _my_open_deadlines(actor: User) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(court=actor.court, done_at__isnull=True, cancelled_at__isnull=True).filter(
+        Q(assignee=actor) | Q(case__officer=actor)
+    )
+
+
+def overdue_count(*, actor: User, today: date) -> int:
+    """The actor's deadlines already past (the badge on 工作台)."""
+    if getattr(actor, "court_id", None) is None:
+        return 0
+    return _my_open_deadlines(actor).filter(due_on__lt=today).count()
 
 
 def workbench_for(*, actor: User, today: date, horizon_days: int = 7) -> Workbench:
-    """What the actor has open and what is due: overdue, then due within ``horizon_days``."""
-    visible = cases_visible_to(actor)
-    mine = visible.filter(officer=actor).exclude(status=CaseStatus.CLOSED)
-    deadlines = (
-        Deadline.objects.filter(court=actor.court, done_at__isnull=True, cancelled_at__isnull=True)
-        .filter(Q(assignee=actor) | Q(case__officer=actor))
-        .select_related("case")
-        .order_by("due_on")
-    )
+    """What the actor has open and what is due, grouped by kind of deadline: the groups with
+    overdue items first (most overdue first), each with its counts and its most urgent rows."""
     from datetime import timedelta
 
-    overdue = list(deadlines.filter(due_on__lt=today)[:100])
-    due = list(deadlines.filter(due_on__gte=today, due_on__lte=today + timedelta(horizon_days))[:100])
+    from django.db.models import Count
+
+    from .kinds import DeadlineKind
+
+    visible = cases_visible_to(actor)
+    mine = visible.filter(officer=actor).exclude(status=CaseStatus.CLOSED)
+    deadlines = _my_open_deadlines(actor).select_related("case").order_by("due_on", "pk")
+    horizon = today + timedelta(horizon_days)
+    relevant = deadlines.filter(due_on__lte=horizon)
+    per_kind = {
+        row["kind"]: row
+        for row in relevant.order_by()
+        .values("kind")
+        .annotate(
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            due=Count("pk", filter=Q(due_on__gte=today)),
+        )
+    }
+    labels = DeadlineKind.all_kinds()
+    groups = [
+        DeadlineGroup(
+            kind=kind,
+            label=str(labels[kind].label) if kind in labels else kind,
+            overdue=row["overdue"],
+            due=row["due"],
+            rows=list(relevant.filter(kind=kind)[:GROUP_ROWS]),
+        )
+        for kind, row in per_kind.items()
+    ]
+    groups.sort(key=lambda g: (-g.overdue, -g.due, g.label))
+    overdue_total = sum(g.overdue for g in groups)
+    due_total = sum(g.due for g in groups)
     return Workbench(
         open_cases=list(mine.order_by("received_at")[:50]),
-        due=due,
-        overdue=overdue,
+        due=list(deadlines.filter(due_on__gte=today, due_on__lte=horizon)[:100]),
+        overdue=list(deadlines.filter(due_on__lt=today)[:100]),
         counts={
             "open": mine.count(),
-            "overdue": len(overdue),
-            "due": len(due),
+            "overdue": overdue_total,
+            "due": due_total,
             "court_open": visible.exclude(status=CaseStatus.CLOSED).count(),
         },
+        groups=groups,
     )
 
 

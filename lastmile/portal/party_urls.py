@@ -2,7 +2,7 @@ from django.urls import path
 
 from lastmile.accounts.views import ThrottledLoginView
 
-from . import party_views
+from . import notice_views, party_views
 
 urlpatterns = [
     path(
@@ -16,6 +16,16 @@ urlpatterns = [
     path("bookings/<int:booking_id>/cancel/", party_views.booking_cancel, name="party_cancel"),
     path("file/", party_views.file_online, name="party_file"),
     path("cases/<int:case_id>/clue/", party_views.clue_submit, name="party_clue"),
+    path("signup/", party_views.signup, name="party_signup"),
+    path("documents/", party_views.documents, name="party_documents"),
+    path("documents/<int:order_id>/pdf/", party_views.document_pdf, name="party_document_pdf"),
+    path("cases/<int:case_id>/hearing-link/", party_views.hearing_link, name="party_hearing_link"),
+    path("cases/<int:case_id>/offer/", party_views.payment_offer, name="party_offer"),
+    path("cases/<int:case_id>/release/", party_views.freeze_release, name="party_release"),
+    path("requests/", party_views.staff_requests, name="staff_requests"),
+    path("requests/<int:request_id>/answer/", party_views.staff_request_answer, name="staff_request_answer"),
+    path("notifications/", notice_views.notifications, name="party_notifications"),
+    path("notifications/read/", notice_views.notifications_read, name="party_notifications_read"),
     path("duty/", party_views.duty, name="duty"),
     path("duty/<int:booking_id>/receive/", party_views.duty_receive, name="duty_receive"),
 ]

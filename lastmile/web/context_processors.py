@@ -8,6 +8,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from lastmile.accounts.permissions import capabilities_of
+from lastmile.cases.selectors import overdue_count
+from lastmile.core.clock import get_clock
+from lastmile.notifications.selectors import staff_unread_count
+from lastmile.portal.notice_views import party_unread_count
+
+from .inbox import inbox_count, queues_for
 
 # (label, URL name, capability). Every URL name must exist (lastmile/web/tests/test_navigation.py).
 NAV: list[tuple[str, str, str]] = [
@@ -25,10 +31,21 @@ NAV: list[tuple[str, str, str]] = [
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The staff menu, with the badges: items waiting in the viewer's queues (待办), its unread
+    notifications (通知) and its overdue deadlines (工作台)."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not getattr(user, "role", ""):
+    if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    caps = capabilities_of(user)
-    items = []
+    if not getattr(user, "role", ""):
+        return {"nav_items": [], "nav_unread": party_unread_count(user)}
+    clock = get_clock()
+    now = clock.now()
+    caps = capabilities_of(user, now=now)
     items = [{"label": label, "url": reverse(name)} for label, name, cap in NAV if cap in caps]
-    return {"nav_items": items}
+    return {
+        "nav_items": items,
+        "nav_has_inbox": bool(queues_for(user, now=now)),
+        "nav_inbox_count": inbox_count(user, now=now),
+        "nav_unread": staff_unread_count(user, today=clock.today()),
+        "nav_overdue": overdue_count(actor=user, today=clock.today()),
+    }

@@ -1,6 +1,5 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
 
 from lastmile.accounts.views import ThrottledLoginView
 
@@ -9,7 +8,7 @@ from . import views
 app_name = "web"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="web:workbench", permanent=False), name="home"),
+    path("", views.home, name="home"),
     path(
         "login/",
         ThrottledLoginView.as_view(template_name="registration/login.html"),
@@ -19,5 +18,9 @@ urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<str:queue>/<int:item_id>/<str:action>/", views.inbox_act, name="inbox_act"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("healthz", views.healthz, name="healthz"),
 ]

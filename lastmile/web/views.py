@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from lastmile.accounts.http import AuthedRequest
 from lastmile.cases import selectors as case_selectors
 from lastmile.cases.models import CaseStatus
 from lastmile.core.clock import get_clock
-from lastmile.core.errors import NotFound, PermissionDenied
+from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.notifications import selectors as notification_selectors
+from lastmile.notifications.services import notifications_mark_read
 
+from . import inbox as inboxes
 from .panels import case_panels
 from .presenters import party_rows
 
@@ -24,8 +29,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """Each login to its own start page: staff to the workbench, a party to its portal."""
+    user = request.user
+    if user.is_authenticated and not getattr(user, "role", "") and not user.is_superuser:
+        return redirect("portal:party_home")
+    return redirect("web:workbench")
+
+
 @login_required
 def workbench(request: AuthedRequest) -> HttpResponse:
+    if not request.user.role and not request.user.is_superuser:
+        return redirect("portal:party_home")  # a party login has no workbench: never a 403 loop
     try:
         bench = case_selectors.workbench_for(actor=request.user, today=get_clock().today())
     except PermissionDenied as exc:
@@ -74,3 +89,43 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
             "today": get_clock().today(),
         },
     )
+
+
+@login_required
+def inbox(request: AuthedRequest) -> HttpResponse:
+    """What waits for the viewer, queue by queue, oldest first (issue M item 2)."""
+    sections = inboxes.inbox_for(request.user, now=get_clock().now())
+    return render(request, "web/inbox.html", {"sections": sections})
+
+
+@login_required
+@require_POST
+def inbox_act(request: AuthedRequest, queue: str, item_id: int, action: str) -> HttpResponse:
+    try:
+        inboxes.inbox_act(
+            user=request.user,
+            queue=queue,
+            action=action,
+            pk=item_id,
+            now=get_clock().now(),
+            data=request.POST,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已处理。")
+    return redirect("web:inbox")
+
+
+@login_required
+def notifications(request: AuthedRequest) -> HttpResponse:
+    """The officer's notifications, newest first; opening the page does not mark them read."""
+    rows = notification_selectors.staff_notifications(request.user, today=get_clock().today())
+    return render(request, "web/notifications.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def notifications_read(request: AuthedRequest) -> HttpResponse:
+    notifications_mark_read(user=request.user, now=get_clock().now())
+    return redirect("web:notifications")

@@ -62,7 +62,8 @@ def test_party_cannot_see_a_case_it_is_not_on(client, case, now, yuelu, clerk):
 def test_party_login_cannot_use_staff_pages_or_api(client, case, bank_account):
     client.force_login(bank_account.user)
     assert client.get(reverse("web:case_detail", args=[case.pk])).status_code in (403, 404)
-    assert client.get(reverse("web:workbench")).status_code == 403
+    r = client.get(reverse("web:workbench"))  # sent to its own portal, never a 403 loop (issue M.5)
+    assert r.status_code == 302 and r.url == reverse("portal:party_home")
     assert client.get(f"/api/v1/cases/{case.pk}").status_code == 403
 
 

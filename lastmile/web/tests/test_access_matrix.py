@@ -54,6 +54,10 @@ DECISIONS: dict[str, set[str]] = {
     "web:workbench": {"staff"},
     "web:case_list": {"staff"},
     "web:case_detail": STAFF_COURT,
+    "web:inbox": {"staff"},  # each viewer's own queues, in its own court
+    "web:inbox_act": {"staff"},  # refused below unless the viewer holds the queue and the row is its court's
+    "web:notifications": {"staff"},
+    "web:notifications_read": {"staff"},
     "api_not_found": {"anyone"},
     # pages: enforcement
     "enforcement:case_list": {"staff"},
@@ -75,6 +79,8 @@ DECISIONS: dict[str, set[str]] = {
     "trial:act": {"staff"},
     "trial:judgment_batch": {"staff"},
     "trial:judgment_act": {"staff"},
+    "trial:lawsuit": {"staff"},  # court-scoped by the selector (404 for another court's lawsuit)
+    "trial:lawsuit_act": {"staff"},
     "service:status": {"staff"},
     # pages: funds
     "ledger:sheet": STAFF_COURT,
@@ -112,6 +118,8 @@ DECISIONS: dict[str, set[str]] = {
     "portal:public_zhongben": {"anyone"},
     "portal:party_login": {"anyone"},
     "portal:party_home": {"party"},
+    "portal:party_notifications": {"party"},  # its own cases only
+    "portal:party_notifications_read": {"party"},
     "portal:party_case": {"party_a"},
     "portal:party_book": {"party_a"},
     "portal:party_cancel": {"party"},

@@ -1,0 +1,355 @@
+"""Inboxes by role (issue M item 2): what waits for the person who is looking, oldest first.
+
+Each queue is a query over the row that owns the fact (a proposed measure, a requested payout, a
+pending extension…), never a copy: an item leaves the queue when its own row changes state. A
+queue is shown to whoever holds its capability in the viewer's own court; the 院长's queues need
+``approve.president`` (the 院长 or a deputy designated for the moment). The acts a queue offers
+call the same services as the case pages (:data:`ACTS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.http import QueryDict
+
+from lastmile.accounts.models import User
+from lastmile.accounts.permissions import PRESIDENT_APPROVAL, capabilities_of
+from lastmile.cases.models import Case, CaseStatus
+from lastmile.core.errors import DomainError, NotFound
+from lastmile.enforcement import services as enforcement_services
+from lastmile.enforcement.models import (
+    ApprovalStatus,
+    SettlementRelease,
+    TimeLimitExtension,
+    ZhongbenAssent,
+    ZhongbenAssentKind,
+)
+from lastmile.ledger import services as ledger_services
+from lastmile.ledger.models import Payout, PayoutStatus, Receipt
+from lastmile.measures import services as measure_services
+from lastmile.measures.models import Measure, MeasureStatus
+
+#: How many rows of a queue the page lists; the count is always the whole queue's.
+SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Item:
+    pk: int
+    case_id: int | None
+    case_number: str
+    title: str
+    detail: str
+    since: datetime
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: str
+    capability: str
+    rows: Callable[[User], QuerySet[Any]]
+    item: Callable[[Any], Item]
+    actions: tuple[tuple[str, str], ...] = ()  # (action, button label)
+    needs_note: frozenset[str] = frozenset()  # actions that require a reason
+    needs_reference: frozenset[str] = frozenset()  # actions that require the bank's reference
+    link: str = ""  # URL name of the full list, when there is one
+
+
+@dataclass
+class Section:
+    queue: Queue
+    total: int
+    items: list[Item] = field(default_factory=list)
+
+
+def _case_bits(case: Case | None) -> dict[str, Any]:
+    return {"case_id": case.pk if case else None, "case_number": case.number if case else ""}
+
+
+def _measure(m: Measure) -> Item:
+    return Item(
+        pk=m.pk,
+        **_case_bits(m.case),
+        title=f"{m.get_kind_display()} · {m.subject.name}",
+        detail=m.reason,
+        since=m.proposed_at,
+        amount=m.amount or None,
+    )
+
+
+def _payout(p: Payout) -> Item:
+    since = p.approved_at if p.status == PayoutStatus.APPROVED and p.approved_at else p.requested_at
+    return Item(
+        pk=p.pk,
+        **_case_bits(p.case),
+        title=f"{p.get_kind_display()} · {p.payee_name}",
+        detail=f"收款账号 {p.payee_account}" if p.payee_account else "",
+        since=since,
+        amount=p.amount,
+    )
+
+
+def _review(r: ZhongbenAssent) -> Item:
+    return Item(
+        pk=r.pk,
+        **_case_bits(r.case),
+        title="合议庭终本审查意见",
+        detail=f"{r.signed_by}：{r.content}",
+        since=r.recorded_at,
+    )
+
+
+def _extension(e: TimeLimitExtension) -> Item:
+    return Item(
+        pk=e.pk,
+        **_case_bits(e.case),
+        title=f"延长执行期限{e.months}个月",
+        detail=e.reason,
+        since=e.requested_at,
+    )
+
+
+def _release(r: SettlementRelease) -> Item:
+    return Item(
+        pk=r.pk,
+        **_case_bits(r.case),
+        title=f"和解后申请解除冻结 · {r.applicant.name}",
+        detail=r.content,
+        since=r.recorded_at,
+    )
+
+
+def _receipt(r: Receipt) -> Item:
+    return Item(
+        pk=r.pk,
+        case_id=None,
+        case_number="",
+        title=f"{r.get_source_display()} · {r.payer or '付款人未知'}",
+        detail=r.note,
+        since=r.received_at,
+        amount=r.amount,
+    )
+
+
+def _filing(c: Case) -> Item:
+    return Item(
+        pk=c.pk,
+        **_case_bits(c),
+        title=f"网上申请执行 · {c.cause or c.number}",
+        detail="",
+        since=c.received_at,
+        amount=c.amount_claimed,
+    )
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue(
+        "measure",
+        "强制措施待审批",
+        PRESIDENT_APPROVAL,
+        lambda u: (
+            Measure.objects.filter(court=u.court, status=MeasureStatus.PROPOSED)
+            .select_related("case", "subject")
+            .order_by("proposed_at", "pk")
+        ),
+        _measure,
+        (("approve", "批准"), ("reject", "退回")),
+    ),
+    Queue(
+        "payout",
+        "案款发放待审批",
+        PRESIDENT_APPROVAL,
+        lambda u: (
+            Payout.objects.filter(court=u.court, status=PayoutStatus.REQUESTED)
+            .select_related("case")
+            .order_by("requested_at", "pk")
+        ),
+        _payout,
+        (("approve", "批准"), ("reject", "退回")),
+    ),
+    Queue(
+        "zhongben_review",
+        "终本合议意见待批准",
+        PRESIDENT_APPROVAL,
+        lambda u: (
+            ZhongbenAssent.objects.filter(
+                case__court=u.court,
+                kind=ZhongbenAssentKind.COLLEGIAL_REVIEW,
+                agrees=True,
+                approved_at__isnull=True,
+            )
+            .exclude(case__status=CaseStatus.CLOSED)
+            .select_related("case")
+            .order_by("recorded_at", "pk")
+        ),
+        _review,
+        (("approve", "批准"),),
+    ),
+    Queue(
+        "extension",
+        "延长执行期限待审批",
+        PRESIDENT_APPROVAL,
+        lambda u: (
+            TimeLimitExtension.objects.filter(case__court=u.court, status=ApprovalStatus.PENDING)
+            .select_related("case")
+            .order_by("requested_at", "pk")
+        ),
+        _extension,
+        (("approve", "批准"), ("refuse", "不予批准")),
+    ),
+    Queue(
+        "release",
+        "和解后解除冻结申请待决定",
+        "control.release",
+        lambda u: (
+            SettlementRelease.objects.filter(case__court=u.court, status=ApprovalStatus.PENDING)
+            .select_related("case", "applicant")
+            .order_by("recorded_at", "pk")
+        ),
+        _release,
+        (("approve", "准予解除"), ("refuse", "不予解除")),
+        needs_note=frozenset({"refuse"}),
+    ),
+    Queue(
+        "payout_settle",
+        "已审批待划付",
+        "funds.manage",
+        lambda u: (
+            Payout.objects.filter(court=u.court, status=PayoutStatus.APPROVED)
+            .select_related("case")
+            .order_by("approved_at", "pk")
+        ),
+        _payout,
+        (("settle", "已划付"),),
+        needs_reference=frozenset({"settle"}),
+    ),
+    Queue(
+        "receipt",
+        "到账未认领款项",
+        "funds.manage",
+        lambda u: Receipt.objects.filter(court=u.court, case__isnull=True).order_by("received_at", "pk"),
+        _receipt,
+        link="ledger:unclaimed",
+    ),
+    Queue(
+        "filing",
+        "网上立案待审查",
+        "case.file",
+        lambda u: Case.objects.filter(court=u.court, status=CaseStatus.RECEIVED).order_by(
+            "received_at", "pk"
+        ),
+        _filing,
+        (("accept", "受理立案"),),
+    ),
+)
+
+_BY_KEY = {q.key: q for q in QUEUES}
+
+
+def queues_for(user: User, *, now: datetime) -> list[Queue]:
+    """The queues ``user`` works from (none for a portal login or an account without a court)."""
+    if not getattr(user, "role", "") or user.court_id is None:
+        return []
+    caps = capabilities_of(user, now=now)
+    return [q for q in QUEUES if q.capability in caps]
+
+
+def inbox_count(user: User, *, now: datetime) -> int:
+    """Items waiting for ``user`` across its queues (the badge in the navigation)."""
+    return sum(q.rows(user).count() for q in queues_for(user, now=now))
+
+
+def inbox_for(user: User, *, now: datetime) -> list[Section]:
+    """Each of ``user``'s queues with its total and its oldest :data:`SHOWN` items."""
+    sections = []
+    for q in queues_for(user, now=now):
+        rows = q.rows(user)
+        sections.append(Section(queue=q, total=rows.count(), items=[q.item(r) for r in rows[:SHOWN]]))
+    return sections
+
+
+# --- acts ----------------------------------------------------------------------------------
+
+
+def _own(model: type[Model], user: User, pk: int, **filters: Any) -> Any:
+    row = model._default_manager.filter(pk=pk, **filters).first()
+    if row is None:
+        raise NotFound("没有找到该待办事项，可能已由他人处理。")
+    return row
+
+
+def _note(data: QueryDict) -> str:
+    return (data.get("note") or "").strip()
+
+
+def _release_decide(user: User, pk: int, now: datetime, data: QueryDict, *, approve: bool) -> None:
+    application = _own(SettlementRelease, user, pk, case__court=user.court)
+    enforcement_services.settlement_release_decide(
+        application=application, approve=approve, actor=user, now=now, note=_note(data)
+    )
+
+
+def _settle(user: User, pk: int, now: datetime, data: QueryDict) -> None:
+    reference = (data.get("bank_reference") or "").strip()
+    if not reference:
+        raise DomainError("请填写银行交易流水号。")
+    ledger_services.payout_settle(payout_id=pk, actor=user, now=now, bank_reference=reference)
+
+
+Act = Callable[[User, int, datetime, QueryDict], Any]
+
+#: (queue, action) -> the service call. Each service checks the capability, the court and the
+#: state itself; a refusal changes nothing and its message is shown on the inbox.
+ACTS: dict[tuple[str, str], Act] = {
+    ("measure", "approve"): lambda u, pk, now, d: measure_services.measure_approve(
+        actor=u, measure_id=pk, now=now, document_number=d.get("document_number", ""), note=_note(d)
+    ),
+    ("measure", "reject"): lambda u, pk, now, d: measure_services.measure_reject(
+        actor=u, measure_id=pk, note=_note(d), now=now
+    ),
+    ("payout", "approve"): lambda u, pk, now, d: ledger_services.payout_approve(
+        payout_id=pk, actor=u, now=now
+    ),
+    ("payout", "reject"): lambda u, pk, now, d: ledger_services.payout_reject(
+        payout_id=pk, actor=u, now=now, reason=_note(d)
+    ),
+    ("zhongben_review", "approve"): lambda u, pk, now, d: enforcement_services.zhongben_review_approve(
+        review=_own(ZhongbenAssent, u, pk, case__court=u.court), actor=u, now=now
+    ),
+    ("extension", "approve"): lambda u, pk, now, d: enforcement_services.time_limit_extension_decide(
+        extension=_own(TimeLimitExtension, u, pk, case__court=u.court),
+        actor=u,
+        now=now,
+        approve=True,
+        note=_note(d),
+    ),
+    ("extension", "refuse"): lambda u, pk, now, d: enforcement_services.time_limit_extension_decide(
+        extension=_own(TimeLimitExtension, u, pk, case__court=u.court),
+        actor=u,
+        now=now,
+        approve=False,
+        note=_note(d),
+    ),
+    ("release", "approve"): lambda u, pk, now, d: _release_decide(u, pk, now, d, approve=True),
+    ("release", "refuse"): lambda u, pk, now, d: _release_decide(u, pk, now, d, approve=False),
+    ("payout_settle", "settle"): _settle,
+    ("filing", "accept"): lambda u, pk, now, d: enforcement_services.enforcement_accept(
+        case=_own(Case, u, pk, court=u.court), actor=u, now=now
+    ),
+}
+
+
+def inbox_act(*, user: User, queue: str, action: str, pk: int, now: datetime, data: QueryDict) -> None:
+    """Carry out ``action`` on item ``pk`` of ``queue`` for ``user`` (one of :data:`ACTS`)."""
+    act = ACTS.get((queue, action))
+    if act is None or _BY_KEY[queue] not in queues_for(user, now=now):
+        raise NotFound("没有这项待办操作。")
+    act(user, pk, now, data)
