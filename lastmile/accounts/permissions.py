@@ -35,8 +35,8 @@ PRESIDENT_APPROVAL = "approve.president"
 _ALL_STAFF = {"case.view", "case.search", "workbench.view"}
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.FILING_CLERK: frozenset(_ALL_STAFF | {"case.file", "party.edit", "filing.batch"}),
-    Role.MEDIATOR: frozenset(_ALL_STAFF | {"mediation.work", "party.edit"}),
-    Role.JUDGE: frozenset(_ALL_STAFF | {"trial.work", "document.issue"}),
+    Role.MEDIATOR: frozenset(_ALL_STAFF | {"mediation.work", "party.edit", "service.work"}),
+    Role.JUDGE: frozenset(_ALL_STAFF | {"trial.work", "document.issue", "service.work"}),
     Role.ENFORCEMENT_JUDGE: frozenset(
         _ALL_STAFF
         | {
@@ -48,10 +48,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "control.release",
             "document.issue",
             "party.edit",
+            "service.work",
         }
     ),
     Role.ENFORCEMENT_OFFICER: frozenset(
-        _ALL_STAFF | {"enforcement.work", "measure.propose", "inquiry.order", "party.edit", "document.issue"}
+        _ALL_STAFF
+        | {"enforcement.work", "measure.propose", "inquiry.order", "party.edit", "document.issue", "service.work"}
     ),
     Role.COMMAND_CENTER: frozenset(
         _ALL_STAFF | {"inquiry.order", "alerts.view", "stats.view", "enforcement.dispatch"}

@@ -288,6 +288,7 @@ EVENT_RULES: dict[str, Rule] = {
     "document.issued": HIDDEN,
     "document.corrected": HIDDEN,
     "service.sent": HIDDEN,
+    "service.attempt": HIDDEN,  # a direct, mail, 委托 or 转交 attempt: seen once it serves
     "service.failed": HIDDEN,
     "service.public_notice": Rule(applicant=Shown(own=True), debtor=Shown(own=True)),
     "service.served": Rule(applicant=Shown(own=True), debtor=Shown(own=True)),

@@ -7,6 +7,7 @@ from lastmile.cases.kinds import EventKind
 
 class ServiceEvent(EventKind):
     SENT = "service.sent"
+    ATTEMPT = "service.attempt"
     FAILED = "service.failed"
     PUBLIC_NOTICE = "service.public_notice"
     SERVED = "service.served"

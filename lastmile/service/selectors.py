@@ -1,4 +1,4 @@
-"""Reads of electronic service, scoped to the actor's court."""
+"""Reads of service (送达), scoped to the actor's court."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from lastmile.cases.models import Case
 from lastmile.core.errors import NotFound, PermissionDenied
 from lastmile.documents.models import Document
 
-from .models import OrderStatus, ServiceOrder
+from .models import AttemptOutcome, OrderStatus, ServiceAttempt, ServiceMethod, ServiceOrder
 from .services import SERVING_CAPABILITIES
 
 
@@ -26,7 +26,7 @@ def orders_visible_to(actor: User) -> QuerySet[ServiceOrder]:
     _require_staff(actor)
     if actor.court_id is None:
         return ServiceOrder.objects.none()
-    return ServiceOrder.objects.filter(court_id=actor.court_id).select_related(
+    return ServiceOrder.objects.filter(court_id=actor.court_id or 0).select_related(
         "case", "document", "recipient"
     )
 
@@ -42,9 +42,60 @@ def orders_of_case(case: Case) -> QuerySet[ServiceOrder]:
     return (
         ServiceOrder.objects.filter(case=case)
         .select_related("document", "recipient")
-        .prefetch_related("attempts")
+        .prefetch_related("attempts", "service_attempts")
         .order_by("pk")
     )
+
+
+def attempts_of_order(order: ServiceOrder) -> QuerySet[ServiceAttempt]:
+    return order.service_attempts.select_related("receipt_document", "letter_document").order_by("pk")
+
+
+def orders_awaiting_method(actor: User) -> QuerySet[ServiceOrder]:
+    """Orders of the actor's court not served and with nothing in progress: they wait for another
+    method (direct, mail, 委托, 转交) or, when the law allows, public notice."""
+    return (
+        orders_visible_to(actor)
+        .filter(status=OrderStatus.FAILED)
+        .exclude(service_attempts__outcome=AttemptOutcome.PENDING)
+        .order_by("case__number", "pk")
+    )
+
+
+def mail_pending(actor: User) -> QuerySet[ServiceAttempt]:
+    """Mail attempts of the actor's court still waiting for their return receipt."""
+    _require_staff(actor)
+    return (
+        ServiceAttempt.objects.filter(
+            order__court_id=actor.court_id or 0, method=ServiceMethod.MAIL, outcome=AttemptOutcome.PENDING
+        )
+        .select_related("order__case", "order__recipient", "order__document")
+        .order_by("started_at", "pk")
+    )
+
+
+def documents_unserved(actor: User) -> QuerySet[Document]:
+    """Issued documents of the actor's court with parties and no service order yet (for batch
+    electronic service); documents that only go to institutions are not listed."""
+    _require_staff(actor)
+    if actor.court_id is None:
+        return Document.objects.none()
+    return (
+        Document.objects.filter(court_id=actor.court_id or 0, status="issued", service_orders__isnull=True)
+        .exclude(template__code__in=UNSERVED_TEMPLATES)
+        .select_related("case")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+# The service's own papers and papers addressed to institutions are not served on the parties.
+UNSERVED_TEMPLATES = (
+    "service_receipt",
+    "service_commission_letter",
+    "service_transfer_letter",
+    "service_public_notice",
+    "calculation_statement",
+)
 
 
 def orders_of_document(document: Document) -> QuerySet[ServiceOrder]:

@@ -22,8 +22,9 @@ from .judicial import JUDICIAL
 from .measures import MEASURES
 from .notices import NOTICES
 from .rulings import RULINGS
+from .service import SERVICE
 
-TEMPLATES: list[TemplateSpec] = [*NOTICES, *RULINGS, *MEASURES, *CLOSING, *JUDICIAL]
+TEMPLATES: list[TemplateSpec] = [*NOTICES, *RULINGS, *MEASURES, *CLOSING, *JUDICIAL, *SERVICE]
 
 TEMPLATES_BY_CODE: dict[str, TemplateSpec] = {t.code: t for t in TEMPLATES}
 

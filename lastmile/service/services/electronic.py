@@ -1,6 +1,5 @@
-"""Writes of electronic service (电子送达): send a document to every party's consented electronic
-addresses, record the channels' receipts, settle the date of service, and fall back to public
-notice (公告送达).
+"""Electronic service (电子送达): send a document to every party's consented electronic addresses,
+record the channels' receipts and settle the date of service.
 
 Rules:
 
@@ -11,9 +10,9 @@ Rules:
   ``express``, ``contract`` or ``provided``, or ``confirmed``) is served on arrival; otherwise the
   recipient's reply or act, or a "read" report, serves it. With several channels the earliest
   valid one counts.
-- CPL 2023 art. 95: public notice is served when 30 days have passed since publication (period
-  counted under art. 85: the publication day is not counted, a last day on a holiday rolls on).
-  Not for simplified procedure (民诉解释 art. 140): the trial stage converts first.
+
+An order electronic service could not complete is ``failed``: it waits for another method
+(:mod:`.methods`); public notice is not its next step unless the law's conditions hold.
 
 Sending goes through :class:`~lastmile.service.ports.ElectronicServicePort`; the messages are sent
 before the rows are written, so a crash in between makes a re-dispatch send again (the adapter's
@@ -24,45 +23,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 
 from lastmile.accounts.models import User
-from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, CaseParty
 from lastmile.cases.services import case_event_record
 from lastmile.core.clock import court_date as _local_day
-from lastmile.core.errors import InvalidTransition, PermissionDenied
-from lastmile.core.legal import LegalBasis, cpl
-from lastmile.core.periods import period_end
-from lastmile.documents.context import party_context
 from lastmile.documents.models import Document
-from lastmile.documents.services import document_issue
-from lastmile.parties.models import ElectronicAddress, Party, ServiceChannel
+from lastmile.parties.models import ElectronicAddress, Party
 from lastmile.service.kinds import ServiceEvent
 
-from .models import AttemptStatus, DeliveryAttempt, OrderStatus, ServiceMethod, ServiceOrder
-from .ports import DeliveryReceipt, ElectronicServicePort, OutgoingMessage, service_port
+from ..models import AttemptStatus, DeliveryAttempt, OrderStatus, ServiceMethod, ServiceOrder
+from ..ports import DeliveryReceipt, ElectronicServicePort, OutgoingMessage, service_port
+from .common import BASIS_E_SERVICE, BASIS_E_SERVICE_DATE, order_event, service_actor_check
 
-ONLINE_RULES = "人民法院在线诉讼规则"
-BASIS_E_SERVICE = cpl(90)
-BASIS_E_SERVICE_DATE = LegalBasis(ONLINE_RULES, "2021", "29、30、31")
-BASIS_PUBLIC_NOTICE = cpl(95)
-PUBLIC_NOTICE_DAYS = 30  # CPL 2023 art. 95 (60 days before the 2021 amendment)
 PROVIDED_CONSENT = ("express", "contract", "provided")
-SERVING_CAPABILITIES = ("trial.work", "mediation.work", "enforcement.work", "document.issue")
-
-
-def service_actor_check(actor: User | None, case: Case) -> None:
-    """Staff who serve documents: judges, mediators, enforcement staff of the case's court.
-    ``actor=None`` is the system (a sweep, a gateway callback)."""
-    if actor is None:
-        return
-    if not any(actor_can(actor, cap) for cap in SERVING_CAPABILITIES):
-        raise PermissionDenied("您没有送达文书的权限。", details={"capability": "service"})
-    if actor.court_id != case.court_id:
-        raise PermissionDenied("不能操作其他法院的案件或数据。", details={"court": case.court.code})
 
 
 def address_counts_on_arrival(address: ElectronicAddress) -> bool:
@@ -97,7 +73,7 @@ def _settle(order: ServiceOrder, *, now: datetime) -> ServiceOrder:
         order.reason = ""
         order.legal_basis = BASIS_E_SERVICE_DATE.as_dict()
         order.save(update_fields=["status", "served_at", "served_on", "reason", "legal_basis"])
-        _order_event(
+        order_event(
             order,
             kind=ServiceEvent.SERVED,
             summary=f"{order.document.title}已电子送达{order.recipient.name}（{order.served_on:%Y-%m-%d}）",
@@ -110,7 +86,7 @@ def _settle(order: ServiceOrder, *, now: datetime) -> ServiceOrder:
         order.status = OrderStatus.FAILED
         order.reason = "；".join(sorted({a.error for a in attempts if a.error}))[:256] or "电子送达未成功"
         order.save(update_fields=["status", "reason"])
-        _order_event(
+        order_event(
             order,
             kind=ServiceEvent.FAILED,
             summary=f"{order.document.title}向{order.recipient.name}电子送达未成功：{order.reason}",
@@ -300,113 +276,3 @@ def service_receipt_record(
     if fields:
         locked.save(update_fields=sorted(set(fields)))
     return _settle(order, now=now)
-
-
-@transaction.atomic
-def service_public_notice(*, order: ServiceOrder, actor: User | None, now: datetime) -> ServiceOrder:
-    """Publish a public notice for an order electronic service could not complete; it is served
-    when 30 days have passed (CPL 2023 art. 95). The caller decides whether the procedure allows it
-    (民诉解释 art. 140: not in simplified procedure)."""
-    locked = (
-        ServiceOrder.objects.select_for_update(of=("self",))
-        .select_related("case", "document", "recipient")
-        .get(pk=order.pk)
-    )
-    service_actor_check(actor, locked.case)
-    if locked.status != OrderStatus.FAILED:
-        raise InvalidTransition("只有电子送达未成功的文书才能公告送达。", details={"status": locked.status})
-    published = _local_day(now)
-    ends = period_end(published, PUBLIC_NOTICE_DAYS)
-    locked.method = ServiceMethod.PUBLIC_NOTICE
-    locked.status = OrderStatus.NOTICE
-    locked.notice_published_on = published
-    locked.notice_ends_on = ends
-    locked.legal_basis = BASIS_PUBLIC_NOTICE.as_dict()
-    locked.save(update_fields=["method", "status", "notice_published_on", "notice_ends_on", "legal_basis"])
-    _order_event(
-        locked,
-        kind=ServiceEvent.PUBLIC_NOTICE,
-        summary=f"向{locked.recipient.name}公告送达{locked.document.title}，公告期满日{ends:%Y-%m-%d}",
-        actor=actor,
-        now=now,
-        legal_basis=BASIS_PUBLIC_NOTICE,
-        published_on=published,
-        ends_on=ends,
-    )
-    return locked
-
-
-def service_sweep(*, now: datetime) -> int:
-    """Public notices whose 30 days have passed are served (on the last day of the period)."""
-    today = _local_day(now)
-    done = 0
-    for pk in ServiceOrder.objects.filter(status=OrderStatus.NOTICE, notice_ends_on__lte=today).values_list(
-        "pk", flat=True
-    ):
-        with transaction.atomic():
-            order = (
-                ServiceOrder.objects.select_for_update(of=("self",))
-                .select_related("case", "document", "recipient")
-                .get(pk=pk)
-            )
-            if order.status != OrderStatus.NOTICE or order.notice_ends_on is None:
-                continue
-            order.status = OrderStatus.SERVED
-            order.served_on = order.notice_ends_on
-            order.save(update_fields=["status", "served_on"])
-            _order_event(
-                order,
-                kind=ServiceEvent.SERVED,
-                summary=f"{order.document.title}公告期满，视为已向{order.recipient.name}送达",
-                actor=None,
-                now=now,
-                legal_basis=BASIS_PUBLIC_NOTICE,
-                served_on=order.served_on,
-            )
-            done += 1
-    return done
-
-
-def _order_event(
-    order: ServiceOrder,
-    *,
-    kind: ServiceEvent,
-    summary: str,
-    actor: User | None,
-    now: datetime,
-    legal_basis: LegalBasis,
-    **data: Any,
-) -> None:
-    """Record what happened to one service order on its case's timeline."""
-    case_event_record(
-        case=order.case,
-        kind=kind,
-        summary=summary,
-        actor=actor,
-        now=now,
-        data={"order": order.pk, "document": order.document_id, "recipient": order.recipient_id, **data},
-        legal_basis=legal_basis,
-    )
-
-
-def service_receipt_issue(*, order: ServiceOrder, actor: User | None, now: datetime) -> Document:
-    """The 送达回证 of a served order (template ``service_receipt``), issued through documents."""
-    method = order.get_method_display()
-    if order.method == ServiceMethod.ELECTRONIC:
-        labels = dict(ServiceChannel.choices)
-        channels = sorted(
-            {str(labels.get(a.channel, a.channel)) for a in order.attempts.all() if a.status == "delivered"}
-        )
-        if channels:
-            method += "（" + "、".join(channels) + "）"
-    return document_issue(
-        case=order.case,
-        template_code="service_receipt",
-        context={
-            "served_documents": f"{order.document.title}（{order.document.number}）",
-            "method": str(method),
-            "recipient": party_context(order.recipient),
-        },
-        actor=actor,
-        now=now,
-    )
