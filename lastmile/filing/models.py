@@ -39,6 +39,38 @@ class InstitutionClient(models.Model):
         return self.name
 
 
+class InstitutionStaffRole(models.TextChoices):
+    OPERATOR = "operator", _("经办人")
+    MANAGER = "manager", _("负责人")
+
+
+class InstitutionStaff(models.Model):
+    """A login of a filing institution's own staff on the portal (机构经办人).
+
+    Like a party's portal login it has no court and no staff role, so no court capability reaches
+    it; it sees and files only its own institution's batches (deny by default: any other batch is
+    not found)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="institution_staff"
+    )
+    client = models.ForeignKey(
+        InstitutionClient, verbose_name=_("所属机构"), on_delete=models.PROTECT, related_name="staff"
+    )
+    role = models.CharField(
+        _("职责"), max_length=16, choices=InstitutionStaffRole.choices, default=InstitutionStaffRole.OPERATOR
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("机构经办人账号")
+        verbose_name_plural = _("机构经办人账号")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.client}"
+
+
 class InstitutionApiKey(models.Model):
     """An API key of an institution. Only a SHA-256 digest is stored; ``prefix`` (the first
     characters of the key, not secret) finds the row without scanning every digest."""

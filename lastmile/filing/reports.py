@@ -6,6 +6,7 @@ the report is safe (and openpyxl would otherwise store ``=…`` text as a formul
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -18,6 +19,8 @@ from .validation import is_formula_like
 
 REASON_HEADER = "错误原因"
 ROW_HEADER = "原行号"
+#: The error list (one line per error): the row, its contract, the column at fault, the message.
+ERROR_LIST_HEADERS = ("行号", "合同编号", "列", "错误说明")
 
 
 def safe_cell(value: Any) -> str:
@@ -56,3 +59,23 @@ def error_report_xlsx(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def error_list_csv(rows: Iterable[tuple[int, str, list[dict[str, Any]]]]) -> bytes:
+    """A CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) with one line per error:
+    行号 (the row number in the uploaded file), 合同编号, 列 (the column at fault) and 错误说明.
+    Cells are made safe as in the XLSX report."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(ERROR_LIST_HEADERS)
+    for row_number, contract_no, errors in rows:
+        for e in errors:
+            writer.writerow(
+                [
+                    row_number,
+                    safe_cell(contract_no),
+                    safe_cell(e.get("column", "")),
+                    safe_cell(e.get("message", "")),
+                ]
+            )
+    return out.getvalue().encode("utf-8-sig")

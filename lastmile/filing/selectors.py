@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
-from lastmile.core.errors import NotFound
+from lastmile.core.errors import NotFound, PermissionDenied
 
-from .models import InstitutionClient, IntakeBatch, IntakeRow, LoanClaim, RowStatus
+from .models import InstitutionClient, InstitutionStaff, IntakeBatch, IntakeRow, LoanClaim, RowStatus
 
 
 def batches_visible_to(actor: User) -> QuerySet[IntakeBatch]:
@@ -41,6 +41,22 @@ def batch_get_for_client(*, client: InstitutionClient, batch_id: int) -> IntakeB
     if batch is None:
         raise NotFound("批次不存在或您无权查看。")
     return batch
+
+
+def institution_staff_for(user: Any) -> InstitutionStaff:
+    """The institution staff login behind ``user``; anyone else (court staff, a party, a disabled
+    login or institution) is refused."""
+    pk = getattr(user, "pk", None)
+    staff = None
+    if pk is not None:
+        staff = (
+            InstitutionStaff.objects.filter(user_id=pk, active=True, client__active=True)
+            .select_related("client", "client__party", "user")
+            .first()
+        )
+    if staff is None:
+        raise PermissionDenied("请使用金融机构经办人账号登录。")
+    return staff
 
 
 def batch_error_rows(batch: IntakeBatch) -> QuerySet[IntakeRow]:

@@ -7,4 +7,5 @@ app_name = "portal"
 urlpatterns = [
     path("public/", include("lastmile.portal.public_urls")),
     path("party/", include("lastmile.portal.party_urls")),
+    path("bank/", include("lastmile.portal.bank_urls")),
 ]

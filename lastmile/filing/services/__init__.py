@@ -39,8 +39,15 @@ from .clients import (
 )
 from .common import PRE_SUIT_MEDIATION, BatchIdConflict, BatchRefused, ProgressFn
 from .creating import batch_create_cases
-from .processing import batch_error_report, batch_error_rows_iter, batch_finish, batch_process
+from .processing import (
+    batch_error_list_csv,
+    batch_error_report,
+    batch_error_rows_iter,
+    batch_finish,
+    batch_process,
+)
 from .reclaim import batches_reclaim
+from .staff import batch_submit_by_staff, institution_staff_create
 from .submission import BatchSubmission, batch_submit
 from .validating import batch_validate
 
@@ -55,13 +62,16 @@ __all__ = [
     "api_key_issue",
     "api_key_revoke",
     "batch_create_cases",
+    "batch_error_list_csv",
     "batch_error_report",
     "batch_error_rows_iter",
     "batch_finish",
     "batch_process",
     "batch_submit",
+    "batch_submit_by_staff",
     "batch_validate",
     "batches_reclaim",
     "client_may_file",
     "institution_client_upsert",
+    "institution_staff_create",
 ]

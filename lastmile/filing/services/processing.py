@@ -20,7 +20,7 @@ from ..models import (
     IntakeRow,
     RowStatus,
 )
-from ..reports import error_report_xlsx
+from ..reports import error_list_csv, error_report_xlsx
 from .common import ProgressFn, _lease
 from .creating import batch_create_cases
 from .validating import batch_validate
@@ -68,6 +68,12 @@ def batch_error_report(*, batch: IntakeBatch) -> bytes:
         with batch.error_report.open("rb") as fh:
             return fh.read()
     return error_report_xlsx(batch.headers, batch_error_rows_iter(batch))
+
+
+def batch_error_list_csv(*, batch: IntakeBatch) -> bytes:
+    """The errors of a batch as a CSV, one line per error (row number, contract, column, message)."""
+    qs = IntakeRow.objects.filter(batch=batch, status=RowStatus.ERROR).order_by("row_number")
+    return error_list_csv(qs.values_list("row_number", "contract_no", "errors").iterator(chunk_size=2000))
 
 
 def batch_process(

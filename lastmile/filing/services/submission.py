@@ -53,6 +53,7 @@ def batch_submit(
     now: datetime,
     actor: User | None = None,
     via_api: bool = False,
+    uploader: User | None = None,
     filename: str = "",
     content: bytes | None = None,
     rows: Sequence[dict[str, Any]] | None = None,
@@ -66,7 +67,8 @@ def batch_submit(
     so a decompression bomb is refused with ``upload_too_large`` and nothing is stored) and is
     never parsed here. ``process``: ``"background"`` (pages and the API) queues the batch for the
     worker, ``"inline"`` runs it now (demo, command line), ``"none"`` only stores it (the
-    sweep will pick it up once its hold lapses).
+    sweep will pick it up once its hold lapses). ``uploader``: the institution's own staff login
+    that uploaded the file in the portal (recorded, no court capability checked).
     """
     _submitter_check(court=court, client=client, actor=actor)
     external_id = (external_id or "").strip()
@@ -89,7 +91,7 @@ def batch_submit(
                 source=source,
                 filename=filename,
                 content=content,
-                actor=actor,
+                actor=actor or uploader,
                 via_api=via_api,
                 now=now,
             )
