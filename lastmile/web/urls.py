@@ -18,6 +18,7 @@ urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/print/", views.case_print, name="case_print"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<str:queue>/<int:item_id>/<str:action>/", views.inbox_act, name="inbox_act"),
     path("notifications/", views.notifications, name="notifications"),

@@ -19,7 +19,7 @@ from lastmile.notifications import selectors as notification_selectors
 from lastmile.notifications.services import notifications_mark_read
 
 from . import inbox as inboxes
-from .panels import case_panels
+from .panels import case_panels, case_tabs
 from .presenters import party_rows
 
 
@@ -71,24 +71,38 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
+def _case_file(request: AuthedRequest, case_id: int, template: str, *, print_view: bool) -> HttpResponse:
     try:
         case = case_selectors.case_get_for(actor=request.user, case_id=case_id)
     except (NotFound, PermissionDenied) as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=404)
+    panels = case_panels(request, case)
     return render(
         request,
-        "web/case_detail.html",
+        template,
         {
             "case": case,
             "parties": party_rows(case, viewer=request.user),
             "timeline": case_selectors.case_timeline(case=case),
             "deadlines": case_selectors.case_open_deadlines(case=case),
-            "panels": case_panels(request, case),
+            "tabs": case_tabs(panels),
+            "print": print_view,
             "today": get_clock().today(),
         },
     )
+
+
+@login_required
+def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The case file in tabs: overview, parties, 查控 and property, measures, money, documents,
+    time line (issue M item 6)."""
+    return _case_file(request, case_id, "web/case_detail.html", print_view=False)
+
+
+@login_required
+def case_print(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The whole case file on one printable page, every tab in order, without the forms."""
+    return _case_file(request, case_id, "web/case_print.html", print_view=True)
 
 
 @login_required

@@ -54,6 +54,7 @@ DECISIONS: dict[str, set[str]] = {
     "web:workbench": {"staff"},
     "web:case_list": {"staff"},
     "web:case_detail": STAFF_COURT,
+    "web:case_print": STAFF_COURT,
     "web:inbox": {"staff"},  # each viewer's own queues, in its own court
     "web:inbox_act": {"staff"},  # refused below unless the viewer holds the queue and the row is its court's
     "web:notifications": {"staff"},
@@ -75,6 +76,8 @@ DECISIONS: dict[str, set[str]] = {
     "mediation:assign": {"staff"},
     "mediation:detail": {"staff"},
     "mediation:act": {"staff"},
+    "mediation:in_suit_start": {"staff"},
+    "mediation:in_suit": STAFF_COURT,
     "trial:work": {"staff"},
     "trial:act": {"staff"},
     "trial:judgment_batch": {"staff"},
@@ -125,6 +128,23 @@ DECISIONS: dict[str, set[str]] = {
     "portal:party_cancel": {"party"},
     "portal:party_file": {"party"},
     "portal:party_clue": {"party_a"},
+    # the parties online: sign-up is public (throttled); documents are those served on one's own
+    # party (another's order id is a 404); hearing link and the debtor's requests on one's own case
+    "portal:party_signup": {"anyone"},
+    "portal:party_documents": {"party"},
+    "portal:party_document_pdf": {"party"},
+    "portal:party_hearing_link": {"party_a"},
+    "portal:party_offer": {"party_a"},  # refused below for the applicant (debtor side only)
+    "portal:party_release": {"party_a"},
+    "portal:staff_requests": {"staff"},  # its own court's requests; refused unless it works cases
+    "portal:staff_request_answer": {"staff"},
+    # the party's mediations: its own only (a mediation id of another party is a 404)
+    "portal:mediation_list": {"party"},
+    "portal:mediation_detail": {"party"},
+    "portal:mediation_join": {"party"},
+    "portal:mediation_sign": {"party"},
+    "portal:mediation_apply": {"party"},
+    "portal:mediation_document": {"party"},
     "portal:duty": {"staff"},
     "portal:duty_receive": {"staff"},
 }
