@@ -19,8 +19,10 @@ from lastmile.cases.kinds import DeadlineKind
 from lastmile.cases.models import Case, Deadline
 from lastmile.core.clock import SHANGHAI
 from lastmile.core.errors import NotFound, PermissionDenied
+from lastmile.filing.models import InstitutionClient
 
 from .conf import StatsConfig, stats_config
+from .financial import PERIODS, FinancialFigures, FinancialFilters, clients_in, financial_compute
 from .indicators import (
     BreakdownRow,
     Filters,
@@ -227,3 +229,45 @@ def default_period(*, actor: User, today: date, court_code: str = "") -> tuple[d
     if latest is None:
         return start, today, False
     return date(latest, 1, 1), date(latest, 12, 31), True
+
+
+@dataclass(frozen=True)
+class FinancialReport:
+    """The financial-case platform's report (:mod:`.financial`) for one request, after authorisation."""
+
+    scope: Scope
+    figures: FinancialFigures
+    clients: list[InstitutionClient]
+    client: InstitutionClient | None
+
+
+def financial_report_for(
+    *,
+    actor: User,
+    start: date,
+    end: date,
+    as_of: date,
+    period: str = "month",
+    court_code: str = "",
+    client_id: int | None = None,
+    config: StatsConfig | None = None,
+) -> FinancialReport:
+    """The 岳麓 figures of the courts ``actor`` may see (``stats.view``), for the platform cases filed
+    from ``start`` to ``end``, with every stage and closing counted up to the end of ``as_of``.
+
+    Raises :class:`PermissionDenied` for a court outside the actor's tree, :class:`NotFound` for a
+    bank that filed no batch in the chosen courts, :class:`ValueError` for an unknown period."""
+    scope = stats_scope(actor=actor, court_code=court_code)
+    if period not in PERIODS:
+        raise ValueError(period)
+    clients = clients_in(scope.court_ids)
+    client = None
+    if client_id is not None:
+        client = next((c for c in clients if c.pk == client_id), None)
+        if client is None:
+            raise NotFound("该金融机构未在所选法院批量立案。")
+    filters = FinancialFilters(
+        court_ids=scope.court_ids, start=start, end=end, as_of=as_of, period=period, client_id=client_id
+    )
+    figures = financial_compute(filters=filters, config=config or stats_config())
+    return FinancialReport(scope=scope, figures=figures, clients=clients, client=client)

@@ -1,0 +1,188 @@
+"""The 岳麓 figures on a small set whose every number is worked out by hand.
+
+Court 湘0104 (岳麓), period 2024-01-01 … 2024-06-30, cut-off 2024-06-30. Banks 甲 and 乙.
+
+| # | bank | filed (Beijing)   | outcome                     | closed (Beijing)  | days |
+|---|------|-------------------|-----------------------------|-------------------|------|
+| 1 | 甲   | 2024-01-05 10:00  | 司法确认                    | 2024-01-25        | 20   |
+| 2 | 甲   | 2024-01-10 10:00  | 调解不成 → 民初 → 判决       | 2024-02-24        | 45   |
+| 3 | 乙   | 2024-02-01 10:00  | 调解书                      | 2024-02-28        | 27   |
+| 4 | 乙   | 2024-02-03 23:30  | 司法确认                    | 2024-02-24 00:30  | 21 (20 in UTC dates) |
+| 5 | —    | 2024-03-01 10:00  | 司法确认 (counter, 2 notices)| 2024-03-11        | 10   |
+| 6 | 甲   | 2024-03-05 10:00  | 调解不成, not sued          | open              |      |
+| 7 | 甲   | 2024-03-06 10:00  | 调解不成 → 民初, not judged   | open              |      |
+| 8 | 甲   | 2024-03-07 10:00  | mediating                   | open              |      |
+| 9 | 乙   | 2024-03-08 10:00  | withdrawn                   | 2024-03-13        | 5    |
+|10 | 甲   | 2024-01-01 00:10  | 司法确认 (2023-12-31 in UTC) | 2024-01-31 00:10  | 30   |
+|12 | 甲   | 2024-03-20 10:00  | 司法确认 after the cut-off   | 2024-07-18        |      |
+
+Not counted: 甲's case in 湘0702, a case filed 2023-12-31 23:50 Beijing, a 民初 case filed directly.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from lastmile.accounts.models import Role
+from lastmile.filing.models import InstitutionClient, IntakeBatch
+from lastmile.statistics.conf import stats_config
+from lastmile.statistics.financial import FinancialFilters, financial_compute
+from lastmile.statistics.tests.conftest import make_case
+from lastmile.statistics.tests.platform_rows import Dispute, disputes_create
+from lastmile.testing.factories import OrganisationFactory, UserFactory
+
+BJ = timezone.get_fixed_timezone(480)
+
+
+def bj(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
+    return datetime(y, m, d, h, mi, tzinfo=BJ)
+
+
+def bank(name: str, court, other) -> tuple[InstitutionClient, IntakeBatch]:
+    client = InstitutionClient.objects.create(
+        party=OrganisationFactory(name=name), name=name, created_at=bj(2023, 1, 1)
+    )
+    client.courts.set([court, other])
+    batch = IntakeBatch.objects.create(
+        court=court,
+        client=client,
+        external_id=f"{name}-1",
+        content_hash="x",
+        source="xlsx",
+        created_at=bj(2024, 1, 1),
+    )
+    return client, batch
+
+
+@pytest.fixture
+def platform(courts):
+    yl, other = courts["湘0104"], courts["湘0702"]
+    mediator = UserFactory(court=yl, role=Role.MEDIATOR if hasattr(Role, "MEDIATOR") else Role.JUDGE)
+    a, batch_a = bank("甲银行", yl, other)
+    b, batch_b = bank("乙银行", yl, other)
+
+    def by(client, batch, filed, outcome, days=0, **kw):
+        return Dispute(filed=filed, outcome=outcome, client=client, batch=batch, days=days, **kw)
+
+    disputes = [
+        by(a, batch_a, bj(2024, 1, 5), "confirmed", 20),
+        by(a, batch_a, bj(2024, 1, 10), "judged", 45),
+        by(b, batch_b, bj(2024, 2, 1), "statement", 27),
+        by(b, batch_b, bj(2024, 2, 3, 23, 30), "confirmed", 20, hours=1),
+        Dispute(
+            filed=bj(2024, 3, 1), outcome="confirmed", days=10, docs=("pre_suit_notice", "pre_suit_notice")
+        ),
+        by(a, batch_a, bj(2024, 3, 5), "failed"),
+        by(a, batch_a, bj(2024, 3, 6), "sued"),
+        by(a, batch_a, bj(2024, 3, 7), "mediating"),
+        by(b, batch_b, bj(2024, 3, 8), "withdrawn", 5),
+        by(a, batch_a, bj(2024, 1, 1, 0, 10), "confirmed", 30),
+        by(a, batch_a, bj(2024, 3, 20), "confirmed", 120),
+    ]
+    disputes_create(disputes, court=yl, mediator=mediator)
+    # not counted
+    disputes_create(
+        [
+            by(a, batch_a, bj(2024, 1, 15), "confirmed", 20, court=other),
+            by(a, batch_a, bj(2023, 12, 31, 23, 50), "confirmed", 20),
+        ],
+        court=yl,
+        mediator=mediator,
+    )
+    make_case(yl, "民初", bj(2024, 2, 2), bj(2024, 2, 20))
+    return {"court": yl, "other": other, "a": a, "b": b, "disputes": disputes}
+
+
+def compute(platform, **kw):
+    filters = FinancialFilters(
+        court_ids=(platform["court"].pk,),
+        start=date(2024, 1, 1),
+        end=date(2024, 6, 30),
+        as_of=date(2024, 6, 30),
+        **kw,
+    )
+    return financial_compute(filters=filters, config=stats_config())
+
+
+@pytest.mark.django_db
+def test_totals_count_each_case_once_and_only_in_scope(platform):
+    t = compute(platform).total
+    assert t.counts == {
+        "filed": 11,
+        "batch": 10,
+        "mediated": 5,  # 1, 3, 4, 5, 10 (12 agreed after the cut-off)
+        "confirmed": 4,  # 1, 4, 5, 10
+        "statements": 1,
+        "failed": 3,  # 2, 6, 7
+        "sued": 2,
+        "judged": 1,
+        "closed": 7,  # 1, 2, 3, 4, 5, 9, 10
+    }
+    assert (t.counter, t.open) == (1, 4)
+
+
+@pytest.mark.django_db
+def test_days_in_beijing_dates_median_mean_p90(platform):
+    t = compute(platform).total
+    # 5, 10, 20, 21, 27, 30, 45
+    assert t.days.closed == 7
+    assert t.days.mean == Decimal("22.57")
+    assert t.days.median == Decimal("21")
+    assert t.days.p90 == 45
+    assert (t.days.within_claim, t.days.within_claim_rate) == (5, Decimal("71.43"))
+    # batch only: 5, 20, 21, 27, 30, 45
+    assert t.days_batch.closed == 6
+    assert t.days_batch.mean == Decimal("24.67")
+    assert t.days_batch.median == Decimal("24")
+    assert t.days_batch.p90 == 45
+
+
+@pytest.mark.django_db
+def test_by_month_quarter_and_bank(platform):
+    report = compute(platform)
+    months = {r.label: r for r in report.by_period}
+    assert list(months) == ["2024-01", "2024-02", "2024-03"]
+    assert [months[m].counts["filed"] for m in months] == [3, 2, 6]
+    jan = months["2024-01"]
+    assert (jan.counts["closed"], jan.days.median, jan.days.mean) == (3, Decimal("30"), Decimal("31.67"))
+    quarters = compute(platform, period="quarter").by_period
+    assert [(r.label, r.counts["filed"]) for r in quarters] == [("2024年第1季度", 11)]
+    banks = {r.label: r for r in report.by_client}
+    assert [r.label for r in report.by_client][-1].startswith("非批量立案")
+    assert banks["甲银行"].counts["filed"] == 7 and banks["乙银行"].counts["filed"] == 3
+    assert banks["乙银行"].days.median == Decimal("21") and banks["乙银行"].days.closed == 3
+    assert sum(r.counts["filed"] for r in report.by_client) == 11
+
+
+@pytest.mark.django_db
+def test_one_bank_only(platform):
+    t = compute(platform, client_id=platform["b"].pk).total
+    assert (t.counts["filed"], t.counts["closed"], t.days.mean) == (3, 3, Decimal("17.67"))
+
+
+@pytest.mark.django_db
+def test_documents_by_kind_count_each_document_and_case(platform):
+    docs = {d.code: (d.documents, d.cases) for d in compute(platform).documents}
+    assert docs == {
+        "pre_suit_notice": (12, 11),  # case 5 has two
+        "judicial_confirmation_ruling": (4, 4),  # 12's ruling is after the cut-off
+        "mediation_statement": (1, 1),
+        "loan_judgment": (1, 1),
+    }
+
+
+@pytest.mark.django_db
+def test_cut_off_moves_stages_and_closings(platform):
+    filters = FinancialFilters(
+        court_ids=(platform["court"].pk,),
+        start=date(2024, 1, 1),
+        end=date(2024, 12, 31),
+        as_of=date(2024, 7, 18),
+    )
+    t = financial_compute(filters=filters, config=stats_config()).total
+    assert (t.counts["confirmed"], t.counts["closed"], t.counts["mediated"]) == (5, 8, 6)
+    assert t.days.p90 == 120
