@@ -19,11 +19,13 @@ from lastmile.accounts.http import AuthedRequest
 from lastmile.accounts.models import Role, User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case
+from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.parties.models import Party
 
 from . import selectors, services
-from .models import MediationSession, MediationStatus
+from .models import Mediation, MediationSession, MediationStage, MediationStatus, PartyActKind
 
 
 def _refused(request: HttpRequest, exc: DomainError, status: int = 403) -> HttpResponse:
@@ -70,8 +72,21 @@ def assign(request: AuthedRequest) -> HttpResponse:
 def _detail_context(user: User, mediation_id: int) -> dict[str, Any]:
     m = selectors.mediation_get_for(actor=user, mediation_id=mediation_id)
     agreement = getattr(m, "agreement", None)
+    acts = {(a.party_id, a.kind): a for a in m.party_acts.all()}
+    parties = [
+        {
+            "party": p,
+            "joined": acts.get((p.pk, PartyActKind.JOINED)),
+            "signed": acts.get((p.pk, PartyActKind.SIGNED)),
+            "applied": acts.get((p.pk, PartyActKind.APPLIED)),
+        }
+        for p in services.mediation_parties(m)
+    ]
     return {
         "m": m,
+        "parties": parties,
+        "apply_last_day": services.confirmation_apply_last_day(agreement) if agreement else None,
+        "is_pre_suit": m.stage == MediationStage.PRE_SUIT,
         "sessions": list(m.sessions.order_by("scheduled_at")),
         "agreement": agreement,
         "installments": list(agreement.installments.order_by("seq")) if agreement else [],
@@ -93,6 +108,12 @@ def detail(request: AuthedRequest, mediation_id: int) -> HttpResponse:
     return render(request, "mediation/detail.html", ctx)
 
 
+def _chosen_parties(m: Mediation, post: Any) -> list[Party]:
+    """The parties ticked on the form, among the mediation's own."""
+    ids = {int(x) for x in post.getlist("party")}
+    return [p for p in services.mediation_parties(m) if p.pk in ids]
+
+
 def _installments(text: str) -> list[services.InstallmentIn]:
     """Lines ``2025-04-15 40000.00`` (date, amount)."""
     rows = []
@@ -107,7 +128,8 @@ def _installments(text: str) -> list[services.InstallmentIn]:
 @login_required
 @require_POST
 def act(request: AuthedRequest, mediation_id: int, action: str) -> HttpResponse:
-    """The mediation's forms: schedule, record, agree, fail, conclude, serve, enforce."""
+    """The mediation's forms: schedule, record, agree, sign_on_site (paper signatures), apply_counter
+    (a joint application for 司法确认 made at the counter), fail, conclude, serve, enforce."""
     user, now, post = request.user, get_clock().now(), request.POST
     try:
         m = selectors.mediation_get_for(actor=user, mediation_id=mediation_id)
@@ -128,6 +150,14 @@ def act(request: AuthedRequest, mediation_id: int, action: str) -> HttpResponse:
                 installments=_installments(post.get("installments", "")),
                 actor=user,
                 now=now,
+            )
+        elif action == "sign_on_site":
+            services.mediation_agreement_sign_on_site(
+                mediation=m, parties=_chosen_parties(m, post), actor=user, now=now
+            )
+        elif action == "apply_counter":
+            services.mediation_confirmation_apply_at_counter(
+                mediation=m, parties=_chosen_parties(m, post), actor=user, now=now
             )
         elif action == "fail":
             services.mediation_fail(mediation=m, reason=post.get("reason", ""), actor=user, now=now)
@@ -163,3 +193,62 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "installments": list(agreement.installments.order_by("seq")) if agreement else [],
         "may_open": any(actor_can(user, c) for c in ("mediation.work", "trial.work")),
     }
+
+
+def _mediators(user: User) -> Any:
+    return User.objects.filter(court_id=user.court_id or 0, role=Role.MEDIATOR, is_active=True).order_by("pk")
+
+
+@login_required
+def in_suit_start(request: AuthedRequest) -> HttpResponse:
+    """From the mediation work page: find the court's 民初 case by its number (``?number=``)."""
+    number = request.GET.get("number", "").strip()
+    try:
+        case = selectors.lawsuit_case_by_number(actor=request.user, number=number)
+    except (NotFound, PermissionDenied) as exc:
+        messages.error(request, exc.message)
+        return redirect("mediation:work")
+    return redirect("mediation:in_suit", case_id=case.pk)
+
+
+@login_required
+def in_suit(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """诉中调解 of one 民初 case (CPL 2023 arts. 96–102): the judge gives it to a court mediator,
+    with the period of the case's procedure (15 days ordinary, 7 simplified)."""
+    user = request.user
+    try:
+        case = case_get_for(actor=user, case_id=case_id)
+    except (NotFound, PermissionDenied) as exc:
+        return _refused(request, exc, 404)
+    existing = Mediation.objects.filter(case=case).first()
+    if request.method == "POST" and existing is None:
+        try:
+            mediator = _mediators(user).filter(pk=int(request.POST.get("mediator") or 0)).first()
+            if mediator is None:
+                raise NotFound("请选择本院的调解员。")
+            existing = services.mediation_in_suit_open(
+                case=case,
+                mediator=mediator,
+                procedure=request.POST.get("procedure", ""),
+                actor=user,
+                now=get_clock().now(),
+            )
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", "请求有误。"))
+        else:
+            messages.success(request, "已转入诉中调解。")
+            return redirect("mediation:detail", mediation_id=existing.pk)
+    if existing is not None and request.method == "GET" and actor_can(user, "mediation.work"):
+        return redirect("mediation:detail", mediation_id=existing.pk)
+    return render(
+        request,
+        "mediation/in_suit.html",
+        {
+            "case": case,
+            "existing": existing,
+            "mediators": _mediators(user),
+            "procedure": request.GET.get("procedure", ""),
+            "days": services.IN_SUIT_DAYS,
+            "may_open": actor_can(user, "trial.work"),
+        },
+    )

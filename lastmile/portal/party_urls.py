@@ -2,7 +2,7 @@ from django.urls import path
 
 from lastmile.accounts.views import ThrottledLoginView
 
-from . import notice_views, party_views
+from . import mediation_views, notice_views, party_views
 
 urlpatterns = [
     path(
@@ -26,6 +26,16 @@ urlpatterns = [
     path("requests/<int:request_id>/answer/", party_views.staff_request_answer, name="staff_request_answer"),
     path("notifications/", notice_views.notifications, name="party_notifications"),
     path("notifications/read/", notice_views.notifications_read, name="party_notifications_read"),
+    path("mediations/", mediation_views.mediation_list, name="mediation_list"),
+    path("mediations/<int:mediation_id>/", mediation_views.mediation_detail, name="mediation_detail"),
+    path("mediations/<int:mediation_id>/join/", mediation_views.mediation_join, name="mediation_join"),
+    path("mediations/<int:mediation_id>/sign/", mediation_views.mediation_sign, name="mediation_sign"),
+    path("mediations/<int:mediation_id>/apply/", mediation_views.mediation_apply, name="mediation_apply"),
+    path(
+        "mediations/<int:mediation_id>/document/",
+        mediation_views.mediation_document,
+        name="mediation_document",
+    ),
     path("duty/", party_views.duty, name="duty"),
     path("duty/<int:booking_id>/receive/", party_views.duty_receive, name="duty_receive"),
 ]

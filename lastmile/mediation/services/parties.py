@@ -127,12 +127,17 @@ def _agreement_to_sign(locked: Mediation) -> Agreement:
 
 
 @transaction.atomic
-def mediation_agreement_sign(*, mediation: Mediation, party: Party, now: datetime) -> PartyAct:
-    """A party signs the agreement online (在线签名), after having joined the mediation. When the
-    last party signs, the agreement takes effect that day (人民调解法 2010 art. 29)."""
+def mediation_agreement_sign(
+    *, mediation: Mediation, party: Party, typed_name: str, now: datetime
+) -> PartyAct:
+    """A party signs the agreement online (在线签名) by typing its own name, after having joined
+    the mediation. When the last party signs, the agreement takes effect that day (人民调解法 2010
+    art. 29)."""
     locked = _lock(mediation)
     _require_party(locked, party)
     agreement = _agreement_to_sign(locked)
+    if "".join(typed_name.split()) != "".join(party.name.split()):
+        raise ConditionsNotMet("签名须与当事人姓名（名称）一致。", unmet=["typed_name"])
     if party.pk not in _acted(locked, PartyActKind.JOINED):
         raise ConditionsNotMet("请先确认参加调解，再签署调解协议。", unmet=["joined"])
     return _sign(locked, agreement, party, ActMethod.ONLINE, actor=None, now=now)

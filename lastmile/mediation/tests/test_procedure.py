@@ -101,17 +101,21 @@ def test_agreement_takes_effect_when_every_party_has_signed(cc_file_rows, cc_med
     assert agreement.effective_on is None
     before = _snapshot()
     with pytest.raises(ConditionsNotMet, match="请先确认参加调解"):
-        services.mediation_agreement_sign(mediation=m, party=borrower, now=at(3, 4))
+        services.mediation_agreement_sign(mediation=m, party=borrower, typed_name=borrower.name, now=at(3, 4))
     assert _snapshot() == before
     services.mediation_party_join(mediation=m, party=borrower, now=at(3, 4))
-    services.mediation_agreement_sign(mediation=m, party=borrower, now=at(3, 4, 11))
+    with pytest.raises(ConditionsNotMet, match="签名须与"):
+        services.mediation_agreement_sign(mediation=m, party=borrower, typed_name="张三", now=at(3, 4, 11))
+    services.mediation_agreement_sign(mediation=m, party=borrower, typed_name=borrower.name, now=at(3, 4, 11))
     agreement.refresh_from_db()
     assert agreement.effective_on is None  # the bank has not signed
     act = PartyAct.objects.get(mediation=m, party=borrower, kind="signed")
     assert (act.method, act.at, act.recorded_by) == ("online", at(3, 4, 11), None)
     before = _snapshot()
     with pytest.raises(InvalidTransition, match="已签署调解协议"):
-        services.mediation_agreement_sign(mediation=m, party=borrower, now=at(3, 4, 12))
+        services.mediation_agreement_sign(
+            mediation=m, party=borrower, typed_name=borrower.name, now=at(3, 4, 12)
+        )
     assert _snapshot() == before
     services.mediation_agreement_sign_on_site(mediation=m, parties=[bank], actor=cc_mediator, now=at(3, 6))
     agreement.refresh_from_db()

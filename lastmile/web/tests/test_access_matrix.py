@@ -128,6 +128,13 @@ DECISIONS: dict[str, set[str]] = {
     "portal:party_cancel": {"party"},
     "portal:party_file": {"party"},
     "portal:party_clue": {"party_a"},
+    # the party's mediations: its own only (a mediation id of another party is a 404)
+    "portal:mediation_list": {"party"},
+    "portal:mediation_detail": {"party"},
+    "portal:mediation_join": {"party"},
+    "portal:mediation_sign": {"party"},
+    "portal:mediation_apply": {"party"},
+    "portal:mediation_document": {"party"},
     # the parties online: sign-up is public (throttled); documents are those served on one's own
     # party (another's order id is a 404); hearing link and the debtor's requests on one's own case
     "portal:party_signup": {"anyone"},
