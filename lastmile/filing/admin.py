@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import InstitutionApiKey, InstitutionClient, IntakeBatch
+from .models import InstitutionApiKey, InstitutionClient, InstitutionStaff, IntakeBatch
 
 
 class ApiKeyInline(admin.TabularInline):
@@ -11,12 +11,20 @@ class ApiKeyInline(admin.TabularInline):
     can_delete = False
 
 
+class StaffInline(admin.TabularInline):
+    model = InstitutionStaff
+    fields = ("user", "role", "active", "created_at")
+    readonly_fields = ("user", "created_at")
+    extra = 0
+    can_delete = False
+
+
 @admin.register(InstitutionClient)
 class InstitutionClientAdmin(admin.ModelAdmin):
     list_display = ("name", "active", "created_at")
     filter_horizontal = ("courts",)
     raw_id_fields = ("party",)
-    inlines = [ApiKeyInline]
+    inlines = [ApiKeyInline, StaffInline]
 
 
 @admin.register(IntakeBatch)

@@ -6,20 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from lastmile.accounts.models import Court, User
 from lastmile.core.identifiers import uscc_check_char
 
-from .models import InstitutionApiKey, InstitutionClient, IntakeBatch
+from .models import InstitutionApiKey, InstitutionClient, InstitutionStaff, IntakeBatch
 from .samples import rows_to_xlsx, sample_rows
-from .services import api_key_issue, batch_submit, institution_client_upsert
+from .services import api_key_issue, batch_submit, institution_client_upsert, institution_staff_create
 
 DEMO_BANK_NAME = "长沙示范银行股份有限公司岳麓支行"
 DEMO_BANK_USCC_BODY = "91430104MA4L0Y0D0"
 # Documented in docs/filing.md; demo only (production keys come from `lastmile filing key-issue`).
 DEMO_API_KEY = "lmk_demo0104_YueluDemoBankKey2026"
 DEMO_BATCH_ID = "DEMO-0001"
+# The bank's own staff login on the portal (/portal/bank/login/), with the demo password.
+DEMO_BANK_STAFF = "bank_demo"
 
 
 @dataclass
@@ -50,6 +53,15 @@ def demo_seed_filing(*, now: datetime) -> DemoFilingResult:
     if not InstitutionApiKey.objects.filter(client=client, prefix="demo0104").exists():
         api_key_issue(client=client, now=now, label="演示密钥", key=DEMO_API_KEY)
         created = True
+    if not InstitutionStaff.objects.filter(user__username=DEMO_BANK_STAFF).exists():
+        institution_staff_create(
+            client=client,
+            username=DEMO_BANK_STAFF,
+            display_name="刘经办",
+            password=str(settings.LASTMILE["DEMO_PASSWORD"]),
+            now=now,
+        )
+        created = True
     if not IntakeBatch.objects.filter(client=client, external_id=DEMO_BATCH_ID).exists():
         clerk = User.objects.filter(court=court, role="filing_clerk").order_by("pk").first()
         rows = sample_rows(5, today=timezone.localtime(now).date(), start=9001, prefix="DEMO")
@@ -70,5 +82,6 @@ def demo_seed_filing(*, now: datetime) -> DemoFilingResult:
         lines=[
             f"批量立案演示机构：{client.name}（机构编号 {client.pk}）",
             f"机构接口密钥（X-Api-Key）：{DEMO_API_KEY}",
+            f"机构经办人门户账号：{DEMO_BANK_STAFF}（/portal/bank/login/，演示密码）",
         ],
     )

@@ -132,3 +132,26 @@ def test_a_court_the_bank_may_not_file_in_is_not_offered(staff, wuling, today):
     upload = SimpleUploadedFile("a.xlsx", rows_to_xlsx(sample_rows(1, today=today)))
     response = _client(staff.user).post("/portal/bank/", {"court": wuling.pk, "file": upload})
     assert response.status_code == 400 and not IntakeBatch.objects.exists()
+
+
+def test_the_court_opens_a_bank_staff_login_from_the_command_line(institution):
+    from django.core.management import call_command
+
+    from lastmile.filing.models import InstitutionStaff
+
+    out = io.StringIO()
+    call_command(
+        "filing",
+        "staff-create",
+        str(institution.pk),
+        "--username",
+        "zhang",
+        "--name",
+        "张经办",
+        "--password",
+        "pw-123456",
+        stdout=out,
+    )
+    staff = InstitutionStaff.objects.get(user__username="zhang")
+    assert staff.client == institution and staff.user.court is None and staff.user.role == ""
+    assert Client().login(username="zhang", password="pw-123456")

@@ -7,11 +7,15 @@
 - ``client-create --name … --uscc … --courts 湘0104,湘0702``: register an institution and print
   its first API key (shown once).
 - ``key-issue <client id>``: print a new API key for an institution.
+- ``staff-create <client id> --username … --name … [--manager]``: open a portal login for a
+  member of the institution's staff (机构经办人); the password is read from the prompt or
+  ``--password``.
 - ``sample <out.xlsx|out.csv> [--rows N] [--bad] [--encoding gbk]``: write a sample spreadsheet.
 """
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,10 +26,16 @@ from django.utils import timezone
 from lastmile.accounts.models import Court
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError
-from lastmile.filing.models import InstitutionClient, IntakeBatch
+from lastmile.filing.models import InstitutionClient, InstitutionStaffRole, IntakeBatch
 from lastmile.filing.samples import bad_rows, rows_to_csv, rows_to_xlsx, sample_rows
 from lastmile.filing.selectors import batch_summary
-from lastmile.filing.services import api_key_issue, batch_process, batch_submit, institution_client_upsert
+from lastmile.filing.services import (
+    api_key_issue,
+    batch_process,
+    batch_submit,
+    institution_client_upsert,
+    institution_staff_create,
+)
 
 
 def progress_bar(done: int, total: int, width: int = 30) -> str:
@@ -54,6 +64,12 @@ class Command(BaseCommand):
         cc.add_argument("--courts", required=True, help="法院代字，逗号分隔")
         ki = sub.add_parser("key-issue", help="为机构签发新密钥")
         ki.add_argument("client", type=int)
+        sc = sub.add_parser("staff-create", help="为机构经办人开设门户账号")
+        sc.add_argument("client", type=int)
+        sc.add_argument("--username", required=True)
+        sc.add_argument("--name", required=True)
+        sc.add_argument("--password", default="")
+        sc.add_argument("--manager", action="store_true", help="负责人（默认经办人）")
         sa = sub.add_parser("sample", help="生成样例表格")
         sa.add_argument("out")
         sa.add_argument("--rows", type=int, default=20)
@@ -142,6 +158,23 @@ class Command(BaseCommand):
             raise CommandError("机构不存在。")
         _row, key = api_key_issue(client=client, now=now, label="命令行签发")
         self.stdout.write(f"接口密钥（只显示这一次）：{key}")
+
+    def do_staff_create(self, options: dict[str, Any], now: Any) -> None:
+        client = InstitutionClient.objects.filter(pk=options["client"]).first()
+        if client is None:
+            raise CommandError("机构不存在。")
+        password = options["password"] or getpass.getpass("密码：")
+        if not password:
+            raise CommandError("请设置密码。")
+        staff = institution_staff_create(
+            client=client,
+            username=options["username"],
+            display_name=options["name"],
+            password=password,
+            now=now,
+            role=InstitutionStaffRole.MANAGER if options["manager"] else InstitutionStaffRole.OPERATOR,
+        )
+        self.stdout.write(f"已为{client.name}开设门户账号 {staff.user.username}（登录：/portal/bank/login/）")
 
     def do_sample(self, options: dict[str, Any], now: Any) -> None:
         today = timezone.localtime(now).date()
