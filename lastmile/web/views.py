@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from lastmile.accounts.http import AuthedRequest
 from lastmile.cases import selectors as case_selectors
-from lastmile.cases.models import CaseStatus
+from lastmile.core import listing
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
 from lastmile.notifications import selectors as notification_selectors
 from lastmile.notifications.services import notifications_mark_read
 
+from . import case_lists
 from . import inbox as inboxes
 from .panels import case_panels, case_tabs
 from .presenters import party_rows
@@ -50,24 +50,40 @@ def workbench(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: AuthedRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
-    status = request.GET.get("status", "")
+    """The court's cases: filters, search, sortable columns, pages with the true total, XLSX."""
     try:
-        qs = case_selectors.case_search(
-            actor=request.user,
-            query=q,
-            status=status,
-            type_code=request.GET.get("type", ""),
-            mine=request.GET.get("mine") == "1",
-        )
+        filters = case_lists.filters_from(request.GET)
+        qs = case_lists.case_list(actor=request.user, filters=filters)
     except PermissionDenied as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=403)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    ordering = listing.ordering_from(request.GET.get("sort"), case_lists.COLUMNS, "-received")
+    qs = listing.ordered(qs, ordering, case_lists.COLUMNS)
+    if request.GET.get("export") == "xlsx":
+        try:
+            return listing.xlsx_response(
+                filename=f"案件清单-{get_clock().today():%Y%m%d}.xlsx",
+                title="案件",
+                columns=case_lists.COLUMNS,
+                rows=qs.iterator(chunk_size=2000),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(f"{request.path}?{filters.as_query()}")
+    page = listing.page_of(qs, request.GET)
     template = "web/_case_rows.html" if request.htmx else "web/case_list.html"
     return render(
         request,
         template,
-        {"page": page, "q": q, "status": status, "statuses": CaseStatus.choices},
+        {
+            "page": page,
+            "f": filters,
+            "query": filters.as_query(),
+            "ordering": ordering,
+            "columns": case_lists.COLUMNS,
+            "per_page": page.paginator.per_page,
+            "page_sizes": listing.PAGE_SIZES,
+            **case_lists.choices_for(request.user),
+        },
     )
 
 
