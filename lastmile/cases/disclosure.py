@@ -321,6 +321,9 @@ EVENT_RULES: dict[str, Rule] = {
     "trial.appealed": _both("已提起上诉"),
     "trial.paid": _both("已履行判决确定的给付"),
     "trial.procedure_converted": _both("审理程序已转换"),
+    "trial.small_claims_agreed": _both("当事人已约定适用小额诉讼的程序"),
+    "trial.fee_difference_charged": _a("已通知补交案件受理费"),
+    "trial.summoned": _both("已发出开庭传票"),
     "trial.enforcement_filed": _a("已申请强制执行"),
 }
 

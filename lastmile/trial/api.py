@@ -39,6 +39,10 @@ class LawsuitOut(Schema):
     claimed: str
     fee: str
     fee_halved: bool
+    fee_difference: str
+    small_claims_limit: str | None
+    small_claims_agreed: bool
+    exclusions: list[str]
 
 
 def _lawsuit(s: Lawsuit) -> LawsuitOut:
@@ -51,6 +55,10 @@ def _lawsuit(s: Lawsuit) -> LawsuitOut:
         claimed=str(s.claimed),
         fee=str(s.fee),
         fee_halved=s.fee_halved,
+        fee_difference=str(s.fee_difference),
+        small_claims_limit=str(s.small_claims_limit) if s.small_claims_limit is not None else None,
+        small_claims_agreed=s.small_claims_agreed_at is not None,
+        exclusions=list(s.exclusions),
     )
 
 
@@ -102,6 +110,29 @@ class ScheduleIn(Schema):
 
 class NoteIn(Schema):
     note: str = ""
+
+
+class ConvertIn(Schema):
+    to: str
+    reason: str = ""
+    exclusions: list[str] = []
+
+
+class AppealIn(Schema):
+    appellant_id: int | None = None
+    note: str = ""
+
+
+class AppealOut(Schema):
+    appellant: str
+    lodged_at: datetime
+    document: str | None
+
+
+class AppealsOut(Schema):
+    id: int
+    appealed_at: datetime | None
+    appeals: list[AppealOut]
 
 
 @router.post("/lawsuits/from-mediation", response={201: list[LawsuitOut]}, summary="调解不成转立案（民初）")
@@ -207,3 +238,55 @@ def enforcement(request: HttpRequest, judgment_id: int) -> Status:
         j = selectors.judgment_get_for(actor=principal, judgment_id=judgment_id)
         case = services.judgment_enforcement_file(judgment=j, actor=principal, now=now)
     return Status(201, {"id": case.pk, "number": case.number, "status": case.status})
+
+
+@router.get("/lawsuits/{lawsuit_id}", response=LawsuitOut, summary="一审案件（程序、受理费、小额诉讼限额）")
+def lawsuit(request: HttpRequest, lawsuit_id: int) -> LawsuitOut:
+    return _lawsuit(selectors.lawsuit_get_for(actor=_user(request), lawsuit_id=lawsuit_id))
+
+
+@router.post(
+    "/lawsuits/{lawsuit_id}/small-claims-agreement",
+    response=LawsuitOut,
+    summary="记录当事人约定适用小额诉讼的程序（二倍以下）",
+)
+def small_claims_agree(request: HttpRequest, lawsuit_id: int, body: NoteIn) -> LawsuitOut:
+    user = _user(request)
+    s = selectors.lawsuit_get_for(actor=user, lawsuit_id=lawsuit_id)
+    return _lawsuit(
+        services.lawsuit_small_claims_agree(lawsuit=s, note=body.note, actor=user, now=get_clock().now())
+    )
+
+
+@router.post("/lawsuits/{lawsuit_id}/procedure", response=LawsuitOut, summary="转换审理程序（判决前）")
+def procedure_convert(request: HttpRequest, lawsuit_id: int, body: ConvertIn) -> LawsuitOut:
+    user = _user(request)
+    s = selectors.lawsuit_get_for(actor=user, lawsuit_id=lawsuit_id)
+    converted = services.lawsuit_procedure_convert(
+        lawsuit=s,
+        to=body.to,
+        reason=body.reason,
+        exclusions=body.exclusions,
+        actor=user,
+        now=get_clock().now(),
+    )
+    return _lawsuit(converted)
+
+
+@router.post("/judgments/{judgment_id}/appeal", response={201: AppealsOut}, summary="记录上诉（上诉期内）")
+def appeal(request: HttpRequest, judgment_id: int, body: AppealIn) -> Status:
+    user = _user(request)
+    j = selectors.judgment_get_for(actor=user, judgment_id=judgment_id)
+    appellant = selectors.party_of_lawsuit(j.lawsuit, body.appellant_id)
+    j = services.judgment_appeal_record(
+        judgment=j, appellant=appellant, note=body.note, actor=user, now=get_clock().now()
+    )
+    rows = [
+        AppealOut(
+            appellant=a.appellant.name,
+            lodged_at=a.lodged_at,
+            document=a.document.number if a.document else None,
+        )
+        for a in selectors.appeals_of(j)
+    ]
+    return Status(201, AppealsOut(id=j.pk, appealed_at=j.appealed_at, appeals=rows))

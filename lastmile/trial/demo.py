@@ -48,10 +48,13 @@ def demo_seed_trial(*, now: datetime) -> DemoTrialResult:
         actor=judge,
         now=start + timedelta(days=1),
     )
-    held = start + timedelta(days=5)
     for h in hearing_batch.hearings.all():
-        services.hearing_record(hearing=h, note="被告经传唤未到庭，缺席审理。", actor=judge, now=held)
-    # two are judged in batch and served; the third waits on the workbench
+        # each result is recorded when its own slot has begun, never before it
+        services.hearing_record(
+            hearing=h, note="被告经传唤未到庭，缺席审理。", actor=judge, now=h.scheduled_at
+        )
+    held = start + timedelta(days=5, hours=2)
+    # two are judged in batch (after every hearing) and served; the third waits on the workbench
     jb = services.judgments_batch_create(lawsuits=lawsuits[:2], actor=judge, now=held)
     services.judgment_batch_run(batch=jb, now=lambda: held)
     for j in jb.judgments.all():

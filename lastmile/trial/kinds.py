@@ -15,6 +15,9 @@ class TrialEvent(EventKind):
     APPEALED = "trial.appealed"
     PAID = "trial.paid"
     PROCEDURE_CONVERTED = "trial.procedure_converted"
+    SMALL_CLAIMS_AGREED = "trial.small_claims_agreed"
+    FEE_DIFFERENCE_CHARGED = "trial.fee_difference_charged"
+    SUMMONED = "trial.summoned"
     ENFORCEMENT_FILED = "trial.enforcement_filed"
 
 

@@ -15,6 +15,17 @@ class Procedure(models.TextChoices):
     ORDINARY = "ordinary", _("普通程序")
 
 
+class SmallClaimsExclusion(models.TextChoices):
+    """Cases the small-claims procedure may not try (民事诉讼法 2023 art. 166)."""
+
+    PERSONAL_OR_TITLE = "personal_or_title", _("人身关系、财产确权案件")
+    FOREIGN = "foreign", _("涉外案件")
+    APPRAISAL = "appraisal", _("需要评估、鉴定或者对诉前评估、鉴定结果有异议的案件")
+    WHEREABOUTS_UNKNOWN = "whereabouts_unknown", _("一方当事人下落不明的案件")
+    COUNTERCLAIM = "counterclaim", _("当事人提出反诉的案件")
+    OTHER = "other", _("其他不宜适用小额诉讼的程序审理的案件")
+
+
 class LawsuitStatus(models.TextChoices):
     FILED = "filed", _("已立案")
     SCHEDULED = "scheduled", _("已排期")
@@ -47,13 +58,23 @@ class Lawsuit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     filed_at = models.DateTimeField(_("立案时间"))
+    small_claims_limit = models.DecimalField(
+        _("小额诉讼标的限额"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    small_claims_basis = models.JSONField(_("限额依据（年平均工资）"), default=dict, blank=True)
+    small_claims_agreed_at = models.DateTimeField(_("当事人约定适用小额诉讼时间"), null=True, blank=True)
+    exclusions = models.JSONField(_("不适用小额诉讼的情形"), default=list, blank=True)
+    fee_difference = models.DecimalField(_("转换程序补交受理费"), max_digits=12, decimal_places=2, default=0)
+    converted_at = models.DateTimeField(_("程序转换时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("一审案件")
         verbose_name_plural = _("一审案件")
         ordering = ["pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(fee__gte=0, claimed__gt=0), name="lawsuit_amounts"),
+            models.CheckConstraint(
+                condition=models.Q(fee__gte=0, claimed__gt=0, fee_difference__gte=0), name="lawsuit_amounts"
+            ),
         ]
         indexes = [models.Index(fields=["court", "status"])]
 
@@ -91,6 +112,14 @@ class Hearing(models.Model):
     link = models.CharField(_("在线庭审链接"), max_length=255)
     held_at = models.DateTimeField(_("开庭记录时间"), null=True, blank=True)
     note = models.TextField(_("庭审情况"), blank=True)
+    record_document = models.OneToOneField(
+        "documents.Document",
+        verbose_name=_("庭审笔录"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("开庭")
@@ -99,6 +128,25 @@ class Hearing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lawsuit} @ {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+
+class HearingSummons(models.Model):
+    """The 传票 of one hearing to one party (民事诉讼法 2023 art. 139; 民诉解释 2022 art. 227)."""
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="summonses")
+    party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+")
+    document = models.OneToOneField("documents.Document", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("传票")
+        verbose_name_plural = _("传票")
+        ordering = ["hearing", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["hearing", "party"], name="hearing_summons_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hearing} → {self.party}"
 
 
 class RunStatus(models.TextChoices):
@@ -167,3 +215,28 @@ class Judgment(models.Model):
 
     def __str__(self) -> str:
         return self.document.number if self.document_id else str(self.pk)
+
+
+class Appeal(models.Model):
+    """A party's appeal against a judgment, lodged within its period (民事诉讼法 2023 art. 171);
+    the copy of the petition is served on the other parties (art. 174) by ``document``."""
+
+    judgment = models.ForeignKey(Judgment, on_delete=models.PROTECT, related_name="appeals")
+    appellant = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+")
+    lodged_at = models.DateTimeField(_("上诉时间"))
+    note = models.CharField(_("上诉请求"), max_length=500, blank=True)
+    document = models.OneToOneField(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("上诉")
+        verbose_name_plural = _("上诉")
+        ordering = ["lodged_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["judgment", "appellant"], name="appeal_once_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appellant} → {self.judgment}"

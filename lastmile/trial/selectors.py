@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import QuerySet
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
-from lastmile.cases.models import Case
-from lastmile.core.errors import NotFound, PermissionDenied
+from lastmile.cases.models import Case, CaseParty
+from lastmile.core.clock import court_date
+from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.periods import period_end
 from lastmile.mediation.models import Mediation, MediationStatus
+from lastmile.parties.models import Party
+from lastmile.service.selectors import document_service_state
 
-from .models import Hearing, Judgment, JudgmentBatch, Lawsuit, LawsuitStatus
+from .models import (
+    Appeal,
+    Hearing,
+    HearingSummons,
+    Judgment,
+    JudgmentBatch,
+    Lawsuit,
+    LawsuitStatus,
+    Procedure,
+)
+from .wages import small_claims_limit
+
+APPEAL_DAYS = 15  # CPL 2023 art. 171
+
+
+def appeal_last_day(served_on: date) -> date:
+    """Last day to appeal a judgment served on ``served_on`` (CPL 2023 arts. 85, 171)."""
+    return period_end(served_on, APPEAL_DAYS)
 
 
 def _require_reader(actor: User) -> None:
@@ -71,6 +95,13 @@ def judgment_get_for(*, actor: User, judgment_id: int) -> Judgment:
     return j
 
 
+def judgment_of_lawsuit_for(*, actor: User, lawsuit: Lawsuit) -> Judgment:
+    j = judgments_visible_to(actor).filter(lawsuit=lawsuit).first()
+    if j is None:
+        raise NotFound("该案尚未判决。")
+    return j
+
+
 def judgment_batch_get_for(*, actor: User, batch_id: int) -> JudgmentBatch:
     _require_reader(actor)
     b = JudgmentBatch.objects.filter(pk=batch_id, court_id=actor.court_id or 0).first()
@@ -92,3 +123,74 @@ def judgments_of_client_party(party_id: int) -> QuerySet[Judgment]:
     return Judgment.objects.filter(
         lawsuit__case__case_parties__party_id=party_id, lawsuit__case__case_parties__role="plaintiff"
     ).select_related("lawsuit", "lawsuit__case", "document", "enforcement_case")
+
+
+def summonses_of(lawsuit: Lawsuit) -> QuerySet[HearingSummons]:
+    return (
+        HearingSummons.objects.filter(hearing__lawsuit=lawsuit)
+        .select_related("hearing", "party", "document")
+        .order_by("hearing__scheduled_at", "pk")
+    )
+
+
+def appeals_of(judgment: Judgment) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(judgment=judgment).select_related("appellant", "document").order_by("pk")
+
+
+@dataclass(frozen=True)
+class LawsuitActions:
+    """Which acts the law allows on a lawsuit now (the page shows only these buttons)."""
+
+    agree_small_claims: bool
+    convert_to: tuple[str, ...]
+    appeal: bool
+    judgment: Judgment | None
+
+
+def lawsuit_actions(lawsuit: Lawsuit, *, today: date) -> LawsuitActions:
+    """Small-claims agreement: simplified, no exclusion, no hearing held, no judgment, amount within
+    2× the wage (CPL 2023 art. 165 ¶2). Conversion: before judgment, to a later procedure only
+    (arts. 169–170). Appeal: a judgment not small claims, not effective, with a party whose period
+    (15 days from service, art. 171) has not ended."""
+    judgment = Judgment.objects.filter(lawsuit=lawsuit).select_related("document").first()
+    agree = False
+    if (
+        judgment is None
+        and lawsuit.procedure == Procedure.SIMPLIFIED
+        and not lawsuit.exclusions
+        and not lawsuit.hearings.filter(held_at__isnull=False).exists()
+    ):
+        try:
+            limits = small_claims_limit(court_code=lawsuit.court.code, on=court_date(lawsuit.filed_at))
+            agree = lawsuit.claimed <= limits.agreed_limit
+        except DomainError:
+            agree = False
+    convert: tuple[str, ...] = ()
+    if judgment is None:
+        if lawsuit.procedure == Procedure.SMALL_CLAIMS:
+            convert = (Procedure.SIMPLIFIED, Procedure.ORDINARY)
+        elif lawsuit.procedure == Procedure.SIMPLIFIED:
+            convert = (Procedure.ORDINARY,)
+    appeal = False
+    if judgment is not None and lawsuit.appealable and judgment.effective_on is None:
+        served = document_service_state(judgment.document).served_on
+        appealed = set(Appeal.objects.filter(judgment=judgment).values_list("appellant_id", flat=True))
+        appeal = (
+            any(d is None or today <= appeal_last_day(d) for pid, d in served.items() if pid not in appealed)
+            or not served
+        )
+    return LawsuitActions(agree_small_claims=agree, convert_to=convert, appeal=appeal, judgment=judgment)
+
+
+def party_of_lawsuit(lawsuit: Lawsuit, party_id: object) -> Party | None:
+    """A party of the lawsuit's case by id (None for an empty id; NotFound for anyone else)."""
+    if party_id in (None, ""):
+        return None
+    row = (
+        CaseParty.objects.filter(case=lawsuit.case, party_id=int(str(party_id)))
+        .select_related("party")
+        .first()
+    )
+    if row is None:
+        raise NotFound("上诉人不是本案当事人。")
+    return row.party

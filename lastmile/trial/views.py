@@ -18,12 +18,12 @@ from lastmile.accounts.http import AuthedRequest
 from lastmile.accounts.models import Role, User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case
-from lastmile.core.clock import get_clock
+from lastmile.core.clock import court_date, get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
 from lastmile.mediation.selectors import agreements_awaiting_conclusion
 
 from . import selectors, services
-from .models import Hearing, LawsuitStatus
+from .models import Hearing, LawsuitStatus, Procedure, SmallClaimsExclusion
 from .tasks import judgment_batch_start
 
 
@@ -87,11 +87,22 @@ def act(request: AuthedRequest, action: str) -> HttpResponse:
             )
             messages.success(request, f"已排期{hearing_batch.hearings.count()}件。")
         elif action == "record":
+            recorded, refused = 0, []
             for pk in _ids(request):
-                services.hearing_record(
-                    hearing=selectors.hearing_get_for(actor=user, hearing_id=pk), note="", actor=user, now=now
-                )
-            messages.success(request, "已记录开庭。")
+                try:
+                    services.hearing_record(
+                        hearing=selectors.hearing_get_for(actor=user, hearing_id=pk),
+                        note="",
+                        actor=user,
+                        now=now,
+                    )
+                    recorded += 1
+                except DomainError as exc:  # each hearing on its own: one refusal does not stop the rest
+                    refused.append(exc.message)
+            if recorded:
+                messages.success(request, f"已记录开庭{recorded}件，并生成庭审笔录。")
+            for message in refused[:10]:
+                messages.error(request, message)
         elif action == "judge":
             lawsuits = list(selectors.lawsuits_visible_to(user).filter(pk__in=_ids(request)).order_by("pk"))
             batch = services.judgments_batch_create(lawsuits=lawsuits, actor=user, now=now)
@@ -146,6 +157,70 @@ def judgment_act(request: AuthedRequest, judgment_id: int, action: str) -> HttpR
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("trial:work")
+
+
+@login_required
+def lawsuit_detail(request: AuthedRequest, lawsuit_id: int) -> HttpResponse:
+    """One lawsuit: procedure and its basis, fee (and any difference charged), hearings with their
+    link and summonses, judgment, appeals; the buttons the law allows now."""
+    try:
+        lawsuit = selectors.lawsuit_get_for(actor=request.user, lawsuit_id=lawsuit_id)
+    except (NotFound, PermissionDenied) as exc:
+        return _refused(request, exc, 404)
+    now = get_clock().now()
+    actions = selectors.lawsuit_actions(lawsuit, today=court_date(now))
+    ctx = {
+        "lawsuit": lawsuit,
+        "hearings": list(lawsuit.hearings.order_by("scheduled_at")),
+        "summonses": list(selectors.summonses_of(lawsuit)),
+        "judgment": actions.judgment,
+        "appeals": list(selectors.appeals_of(actions.judgment)) if actions.judgment else [],
+        "actions": actions,
+        "convert_choices": [(p, Procedure(p).label) for p in actions.convert_to],
+        "exclusions": SmallClaimsExclusion.choices,
+        "parties": list(lawsuit.case.case_parties.select_related("party").order_by("role", "position")),
+    }
+    return render(request, "trial/lawsuit.html", ctx)
+
+
+@login_required
+@require_POST
+def lawsuit_act(request: AuthedRequest, lawsuit_id: int) -> HttpResponse:
+    """The lawsuit page's forms: small-claims agreement, conversion, appeal."""
+    user, now = request.user, get_clock().now()
+    try:
+        lawsuit = selectors.lawsuit_get_for(actor=user, lawsuit_id=lawsuit_id)
+    except (NotFound, PermissionDenied) as exc:
+        return _refused(request, exc, 404)
+    action = request.POST.get("action", "")
+    try:
+        if action == "agree":
+            services.lawsuit_small_claims_agree(
+                lawsuit=lawsuit, note=request.POST.get("note", ""), actor=user, now=now
+            )
+            messages.success(request, "已记录当事人约定适用小额诉讼的程序。")
+        elif action == "convert":
+            services.lawsuit_procedure_convert(
+                lawsuit=lawsuit,
+                to=request.POST.get("to", ""),
+                reason=request.POST.get("reason", ""),
+                exclusions=request.POST.getlist("exclusion"),
+                actor=user,
+                now=now,
+            )
+            messages.success(request, "已转换审理程序，相关文书已送达。")
+        elif action == "appeal":
+            judgment = selectors.judgment_of_lawsuit_for(actor=user, lawsuit=lawsuit)
+            appellant = selectors.party_of_lawsuit(lawsuit, request.POST.get("appellant", ""))
+            services.judgment_appeal_record(
+                judgment=judgment, appellant=appellant, note=request.POST.get("note", ""), actor=user, now=now
+            )
+            messages.success(request, "已记录上诉，上诉状副本已送达对方当事人。")
+        else:
+            raise NotFound("未知操作。")
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "填写内容有误。"))
+    return redirect("trial:lawsuit", lawsuit_id=lawsuit.pk)
 
 
 def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:

@@ -10,8 +10,8 @@ see docs/law.md): 执行通知 art. 251, 报告财产 art. 252, 冻结/扣划 ar
 art. 268, 拘传 art. 112 with 民诉解释 art. 482, 罚款/拘留 arts. 114, 118 and 119.
 
 One module per family of documents (:mod:`.notices`, :mod:`.rulings`, :mod:`.measures`,
-:mod:`.closing`, :mod:`.judicial`); :mod:`.common` holds :class:`TemplateSpec` and the blocks of
-prose they share. :data:`TEMPLATES` keeps the families in this order.
+:mod:`.closing`, :mod:`.judicial`, :mod:`.trial`); :mod:`.common` holds :class:`TemplateSpec` and
+the blocks of prose they share. :data:`TEMPLATES` keeps the families in this order.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from .measures import MEASURES
 from .notices import NOTICES
 from .rulings import RULINGS
 from .service import SERVICE
+from .trial import TRIAL
 
-TEMPLATES: list[TemplateSpec] = [*NOTICES, *RULINGS, *MEASURES, *CLOSING, *JUDICIAL, *SERVICE]
+TEMPLATES: list[TemplateSpec] = [*NOTICES, *RULINGS, *MEASURES, *CLOSING, *JUDICIAL, *TRIAL, *SERVICE]
 
 TEMPLATES_BY_CODE: dict[str, TemplateSpec] = {t.code: t for t in TEMPLATES}
 

@@ -121,15 +121,15 @@ JUDICIAL: list[TemplateSpec] = [
 {% for p in defendants %}
 < 被告：{{ p.desc }}
 {% endfor %}
-原告{{ plaintiffs|map(attribute='name')|join('、') }}与被告{{ defendants|map(attribute='name')|join('、') }}金融借款合同纠纷一案，本院于{{ case.filed_on|cn_date }}立案后，依法适用简易程序，公开开庭进行了审理。本案现已审理终结。
+原告{{ plaintiffs|map(attribute='name')|join('、') }}与被告{{ defendants|map(attribute='name')|join('、') }}金融借款合同纠纷一案，本院于{{ case.filed_on|cn_date }}立案后，依法适用{{ procedure_text|default('简易程序') }}，公开开庭进行了审理。本案现已审理终结。
 原告向本院提出诉讼请求：{{ claims }}
 本院经审理认定事实如下：{{ facts }}
 本院认为，原、被告签订的借款合同系双方真实意思表示，内容不违反法律、行政法规的强制性规定，合法有效。原告依约发放了贷款，被告未按约定偿还借款本息，构成违约，应当承担继续履行、支付逾期利息等违约责任。依照《中华人民共和国民法典》第六百六十七条、第六百七十四条、第六百七十五条、第六百七十六条，《中华人民共和国民事诉讼法》第六十七条的规定，判决如下：
 < 一、被告{{ defendants|map(attribute='name')|join('、') }}于本判决生效之日起十日内偿还原告借款本金人民币{{ principal|money }}元；
 < 二、被告于本判决生效之日起十日内支付原告截至{{ interest_until|cn_date }}的利息、罚息人民币{{ interest|money }}元，此后的罚息以未还本金为基数按合同约定利率计付至实际清偿之日止。
 如果未按本判决指定的期间履行给付金钱义务，应当依照《中华人民共和国民事诉讼法》第二百六十四条之规定，加倍支付迟延履行期间的债务利息。
-案件受理费人民币{{ court_fee|money }}元，减半收取，由被告负担。
-如不服本判决，可以在判决书送达之日起十五日内，向本院递交上诉状，并按对方当事人的人数提出副本，上诉于{{ higher_court }}。
+案件受理费人民币{{ court_fee|money }}元，{% if fee_halved|default(true) %}减半收取，{% endif %}由被告负担。
+{% if final|default(false) %}本判决为终审判决。{% else %}如不服本判决，可以在判决书送达之日起十五日内，向本院递交上诉状，并按对方当事人的人数提出副本，上诉于{{ higher_court }}。{% endif %}
 ---
 > 审判员　{{ officer.name }}
 > {{ doc.date|cn_date }}

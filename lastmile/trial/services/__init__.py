@@ -6,7 +6,10 @@ One module per family of actions:
 
 - :mod:`.filing`: failed mediations filed as 民初 (procedure, fee, trial time limit; CPL 2023
   arts. 126, 152, 164, 165, 168);
-- :mod:`.hearings`: hearings scheduled in batches and recorded (notice, art. 139);
+- :mod:`.hearings`: hearings scheduled in batches with a 传票 to every party, and recorded with
+  their 庭审笔录 (notice, art. 139; the result never before the hearing);
+- :mod:`.procedure`: the parties' agreement to small claims (art. 165), conversions before
+  judgment (arts. 166, 169, 170) and the fee difference (民诉解释 2022 art. 199);
 - :mod:`.judgments`: the standard loan judgment, one by one or in a batch;
 - :mod:`.effect`: service, appeal and the effective date (arts. 165, 171; public notice after
   conversion to ordinary procedure, 民诉解释 2022 art. 140);
@@ -26,6 +29,7 @@ from .effect import (
     BASIS_NO_NOTICE_SIMPLIFIED,
     BASIS_SMALL_CLAIMS,
     appeal_last_day,
+    appeal_period_of,
     judgment_appeal_record,
     judgment_effective_refresh,
     judgment_serve,
@@ -40,7 +44,7 @@ from .filing import (
     lawsuits_file_from_mediation,
     procedure_for,
 )
-from .hearings import BASIS_HEARING_NOTICE, hearing_record, hearings_schedule_batch
+from .hearings import BASIS_HEARING_NOTICE, hearing_record, hearings_schedule_batch, summons_issue
 from .judgments import (
     judgment_batch_progress,
     judgment_batch_run,
@@ -48,6 +52,7 @@ from .judgments import (
     judgment_issue,
     judgments_batch_create,
 )
+from .procedure import lawsuit_procedure_convert, lawsuit_small_claims_agree
 
 __all__ = [
     "APPEAL_DAYS_JUDGMENT",
@@ -60,6 +65,7 @@ __all__ = [
     "TIME_LIMIT_BASIS",
     "TIME_LIMIT_MONTHS",
     "appeal_last_day",
+    "appeal_period_of",
     "hearing_record",
     "hearings_schedule_batch",
     "judgment_appeal_record",
@@ -73,7 +79,10 @@ __all__ = [
     "judgment_serve",
     "judgment_service_fallback",
     "judgments_batch_create",
+    "lawsuit_procedure_convert",
+    "lawsuit_small_claims_agree",
     "lawsuits_file_from_mediation",
     "procedure_for",
+    "summons_issue",
     "trial_sweep",
 ]

@@ -3,10 +3,15 @@
 - Appeal: 15 days from service of a judgment (CPL 2023 art. 171), per party; the judgment takes
   effect the day after the last party's period ends without an appeal. Small-claims judgments are
   final and take effect on service (art. 165).
+- An appeal is recorded for a party of the case within that party's period, counted from the
+  judgment's service on it (arts. 85, 171); small-claims judgments are final (art. 165) and cannot
+  be appealed. The copy of the petition is served on the other parties (art. 174). An appealed
+  judgment never takes effect by the sweep.
 - Service fallback: public notice (art. 95) is not used in simplified procedure (民诉解释 2022
-  art. 140); when electronic service of a simplified or small-claims case fails, the judge
-  converts the case to ordinary procedure and the notice is published
-  (:func:`judgment_service_fallback`).
+  art. 140), and a case cannot change procedure after judgment (arts. 169–170 "在审理过程中";
+  民诉解释 2022 art. 258): public notice of a judgment is for ordinary-procedure cases only
+  (:func:`judgment_service_fallback`); a simplified case whose party cannot be reached is
+  converted before judgment (:func:`lastmile.trial.services.lawsuit_procedure_convert`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.core.legal import LegalBasis, cpl
 from lastmile.core.periods import period_end
+from lastmile.documents.services import document_issue
+from lastmile.parties.models import Party
 from lastmile.service.conf import court_cases_setting
 from lastmile.service.models import OrderStatus, ServiceOrder
 from lastmile.service.ports import ElectronicServicePort
@@ -32,18 +39,21 @@ from lastmile.service.services import service_dispatch, service_public_notice
 from lastmile.trial.kinds import TrialEvent
 
 from ..models import (
+    Appeal,
     Judgment,
-    Lawsuit,
     Procedure,
 )
+from ..selectors import APPEAL_DAYS, appeal_last_day
+from .common import _parties
 
 BASIS_APPEAL = cpl(171)
+BASIS_APPEAL_COPY = cpl(174)
 BASIS_SMALL_CLAIMS = cpl(165)
 
 BASIS_NO_NOTICE_SIMPLIFIED = LegalBasis(
     "最高人民法院关于适用《中华人民共和国民事诉讼法》的解释", "2022", "140"
 )
-APPEAL_DAYS_JUDGMENT = 15  # CPL 2023 art. 171 (10 days against rulings)
+APPEAL_DAYS_JUDGMENT = APPEAL_DAYS  # CPL 2023 art. 171 (10 days against rulings)
 
 
 def judgment_serve(
@@ -52,11 +62,6 @@ def judgment_serve(
     """Serve the judgment on every party electronically (lastmile.service)."""
     service_dispatch(document=judgment.document, actor=actor, now=now, port=port)
     return judgment_effective_refresh(judgment=judgment, now=now)
-
-
-def appeal_last_day(served_on: date) -> date:
-    """Last day to appeal a judgment served on ``served_on`` (CPL 2023 arts. 85, 171)."""
-    return period_end(served_on, APPEAL_DAYS_JUDGMENT)
 
 
 @transaction.atomic
@@ -102,30 +107,86 @@ def judgment_effective_refresh(*, judgment: Judgment, now: datetime) -> Judgment
     return locked
 
 
+def appeal_period_of(judgment: Judgment, party: Party) -> date | None:
+    """The last day ``party`` may appeal: 15 days from the judgment's service on it (CPL 2023
+    arts. 85, 171); None while it is not served yet (an appeal is then still possible)."""
+    served = document_service_state(judgment.document).served_on.get(party.pk)
+    return appeal_last_day(served) if served is not None else None
+
+
 @transaction.atomic
-def judgment_appeal_record(*, judgment: Judgment, actor: User, now: datetime, note: str = "") -> Judgment:
-    """A party appealed within its period (CPL 2023 art. 171): the judgment does not take effect."""
+def judgment_appeal_record(
+    *, judgment: Judgment, actor: User, now: datetime, appellant: Party | None = None, note: str = ""
+) -> Judgment:
+    """A party's appeal lodged within its period (CPL 2023 art. 171, counted from the judgment's
+    service on that party): recorded, and the copy of the petition served on the other parties
+    (art. 174). The judgment then does not take effect. Refused for small claims (final, art. 165),
+    for a judgment already effective, for someone not a party, after the party's period, and for a
+    party that appealed already; refusals change nothing. ``appellant`` defaults to the first
+    defendant."""
     require(actor, "trial.work", court=judgment.lawsuit.court)
     locked = (
         Judgment.objects.select_for_update(of=("self",))
-        .select_related("lawsuit", "lawsuit__case", "document")
+        .select_related("lawsuit", "lawsuit__case", "lawsuit__court", "document")
         .get(pk=judgment.pk)
     )
     if not locked.lawsuit.appealable:
-        raise ConditionsNotMet("小额诉讼案件实行一审终审，不能上诉。", unmet=["small_claims"])
-    if locked.effective_on is not None or locked.appealed_at is not None:
-        raise InvalidTransition("判决已生效或已记录上诉。")
-    served = [d for d in document_service_state(locked.document).served_on.values() if d is not None]
-    if served and _today(now) > max(appeal_last_day(d) for d in served):
-        raise ConditionsNotMet("上诉期已届满。", unmet=["appeal_period"])
-    locked.appealed_at = now
-    locked.save(update_fields=["appealed_at"])
+        raise ConditionsNotMet(
+            f"小额诉讼案件实行一审终审，不能上诉（{BASIS_SMALL_CLAIMS}）。", unmet=["small_claims"]
+        )
+    if locked.effective_on is not None:
+        raise InvalidTransition(
+            f"判决已于{locked.effective_on:%Y-%m-%d}发生法律效力，不能再上诉（{BASIS_APPEAL}）。"
+        )
+    creditors, debtors = _parties(locked.lawsuit.case)
+    parties = creditors + debtors
+    if appellant is None:
+        appellant = debtors[0] if debtors else None
+    if appellant is None or appellant.pk not in {p.pk for p in parties}:
+        raise ConditionsNotMet("上诉人须为本案当事人。", unmet=["appellant"])
+    if Appeal.objects.filter(judgment=locked, appellant=appellant).exists():
+        raise InvalidTransition(f"{appellant.name}已提起上诉。")
+    last_day = appeal_period_of(locked, appellant)
+    if last_day is not None and _today(now) > last_day:
+        raise ConditionsNotMet(
+            f"{appellant.name}的上诉期已于{last_day:%Y-%m-%d}届满（判决书送达之日起十五日，{BASIS_APPEAL}）。",
+            unmet=["appeal_period"],
+        )
+    others = [p for p in parties if p.pk != appellant.pk]
+    higher = locked.lawsuit.court.parent.name if locked.lawsuit.court.parent_id else "上一级人民法院"  # type: ignore[union-attr]
+    document = document_issue(
+        case=locked.lawsuit.case,
+        template_code="appeal_copy_notice",
+        context={
+            "appellant": appellant.name,
+            "respondents_on_appeal": [p.name for p in others],
+            "judgment_number": locked.document.number,
+            "lodged_on": _today(now),
+            "note": note.strip(),
+            "higher_court": higher,
+        },
+        actor=actor,
+        now=now,
+    )
+    Appeal.objects.create(
+        judgment=locked,
+        appellant=appellant,
+        lodged_at=now,
+        note=note.strip()[:500],
+        document=document,
+        recorded_by=actor,
+    )
+    if locked.appealed_at is None:
+        locked.appealed_at = now
+        locked.save(update_fields=["appealed_at"])
+    service_dispatch(document=document, actor=actor, now=now, recipients=others)
     case_event_record(
         case=locked.lawsuit.case,
         kind=TrialEvent.APPEALED,
-        summary="当事人提起上诉" + (f"：{note.strip()}" if note.strip() else ""),
+        summary=f"{appellant.name}提起上诉" + (f"：{note.strip()}" if note.strip() else ""),
         actor=actor,
         now=now,
+        data={"appellant": appellant.pk, "document": document.pk, "last_day": last_day},
         legal_basis=BASIS_APPEAL,
     )
     return locked
@@ -133,28 +194,21 @@ def judgment_appeal_record(*, judgment: Judgment, actor: User, now: datetime, no
 
 @transaction.atomic
 def judgment_service_fallback(*, judgment: Judgment, actor: User, now: datetime) -> list[ServiceOrder]:
-    """Public notice for the parties electronic service could not reach. A simplified or
-    small-claims case is first converted to ordinary procedure, since public notice is not used in
-    simplified procedure (民诉解释 2022 art. 140); the conversion is recorded on the timeline."""
+    """Public notice of the judgment for the parties electronic service could not reach, in an
+    ordinary-procedure case only: public notice is not used in simplified procedure or small
+    claims (民诉解释 2022 art. 140), and after judgment the procedure can no longer be changed
+    (CPL 2023 arts. 169–170; 民诉解释 2022 art. 258). Refusals change nothing."""
     require(actor, "trial.work", court=judgment.lawsuit.court)
     failed = list(ServiceOrder.objects.filter(document=judgment.document, status=OrderStatus.FAILED))
     if not failed:
         raise ConditionsNotMet("没有电子送达未成功的当事人。", unmet=["failed_service"])
-    lawsuit = (
-        Lawsuit.objects.select_for_update(of=("self",)).select_related("case").get(pk=judgment.lawsuit_id)
-    )
+    lawsuit = judgment.lawsuit
     if lawsuit.procedure != Procedure.ORDINARY:
-        previous = lawsuit.procedure
-        lawsuit.procedure = Procedure.ORDINARY
-        lawsuit.save(update_fields=["procedure"])
-        case_event_record(
-            case=lawsuit.case,
-            kind=TrialEvent.PROCEDURE_CONVERTED,
-            summary=f"电子送达未成功，{Procedure(previous).label}不适用公告送达，转为普通程序",
-            actor=actor,
-            now=now,
-            data={"from": previous, "to": Procedure.ORDINARY},
-            legal_basis=BASIS_NO_NOTICE_SIMPLIFIED,
+        raise ConditionsNotMet(
+            f"本案适用{Procedure(lawsuit.procedure).label}，不适用公告送达（{BASIS_NO_NOTICE_SIMPLIFIED}）；"
+            f"判决作出后不能再转为普通程序（{cpl(170)}）。请以直接、留置、邮寄等方式送达。",
+            unmet=["procedure"],
+            details={"basis": BASIS_NO_NOTICE_SIMPLIFIED.as_dict()},
         )
     return [service_public_notice(order=o, actor=actor, now=now) for o in failed]
 

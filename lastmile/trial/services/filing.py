@@ -1,10 +1,13 @@
-"""Filing failed pre-suit mediations as 民初 suits: the procedure (small claims, simplified or
-ordinary), the acceptance fee, and the trial time limit as a deadline.
+"""Filing failed pre-suit mediations as 民初 suits: the procedure the law chooses (small claims,
+simplified or ordinary), the acceptance fee, and the trial time limit as a deadline.
 
 - Filing: decide within 7 days (CPL 2023 art. 126); 案件受理费 by 诉讼费用交纳办法 2006 art. 13,
-  halved in simplified procedure (arts. 15–16). Small claims (CPL 2023 art. 165) when the claim is
-  at most ``SMALL_CLAIMS_LIMIT`` (UNVERIFIED for Hunan); small claims are a form of the simplified
-  procedure, so the fee is halved too.
+  halved in simplified procedure (art. 16), of which small claims are a form (CPL 2023 art. 165 sits
+  in the chapter on the simplified procedure); full in ordinary procedure.
+- Small claims (CPL 2023 art. 165): a simple money claim up to 50 % of the province's published
+  average annual wage of the prior year (:mod:`lastmile.trial.wages`), or up to 2× by the parties'
+  agreement; never for the cases art. 166 excludes. The law makes it mandatory within the limit, so
+  a caller may choose ordinary procedure but not simplified procedure for a small claim.
 - Time limits: simplified 3 months (art. 164), small claims 2 months (art. 168), ordinary 6 months
   (art. 152), tracked as deadlines.
 """
@@ -32,13 +35,14 @@ from lastmile.core.periods import period_end_provisional
 from lastmile.filing.models import LoanClaim
 from lastmile.ledger.fees import ACCEPTANCE_FEE_BASIS, HALVING_BASIS, acceptance_fee
 from lastmile.mediation.models import Mediation, MediationStatus
-from lastmile.service.conf import court_cases_setting
 from lastmile.trial.kinds import TrialDeadline
 
 from ..models import (
     Lawsuit,
     Procedure,
+    SmallClaimsExclusion,
 )
+from ..wages import small_claims_limit
 from .common import _fresh, _parties
 
 BASIS_FILING = cpl(126)
@@ -51,11 +55,31 @@ TIME_LIMIT_BASIS = {
 }
 
 
-def procedure_for(claimed: object) -> str:
-    """Small claims up to ``SMALL_CLAIMS_LIMIT`` (CPL 2023 art. 165, UNVERIFIED figure), else
-    simplified procedure."""
-    limit = to_money(str(court_cases_setting("SMALL_CLAIMS_LIMIT")))
-    return Procedure.SMALL_CLAIMS if to_money(claimed) <= limit else Procedure.SIMPLIFIED  # type: ignore[arg-type]
+BASIS_SMALL_CLAIMS_EXCLUDED = cpl(166)
+
+
+def procedure_for(
+    claimed: object,
+    *,
+    court_code: str,
+    on: date,
+    exclusions: Sequence[str] = (),
+    agreed: bool = False,
+) -> str:
+    """The procedure the law chooses for a simple money claim filed on ``on``: small claims up to
+    50 % of the province's prior-year average wage, or up to 2× when the parties agreed (CPL 2023
+    art. 165); simplified procedure otherwise, or when an art. 166 exclusion applies. A party
+    whose whereabouts are unknown needs public notice, which the simplified procedure does not use
+    (民诉解释 2022 art. 140): ordinary procedure."""
+    if SmallClaimsExclusion.WHEREABOUTS_UNKNOWN in exclusions:
+        return Procedure.ORDINARY
+    if exclusions:
+        return Procedure.SIMPLIFIED
+    limits = small_claims_limit(court_code=court_code, on=on)
+    amount = to_money(claimed)  # type: ignore[arg-type]
+    if amount <= limits.limit or (agreed and amount <= limits.agreed_limit):
+        return Procedure.SMALL_CLAIMS
+    return Procedure.SIMPLIFIED
 
 
 @transaction.atomic
@@ -98,7 +122,16 @@ def _file_one(
     origin = mediation.case
     claim = LoanClaim.objects.filter(case=origin).first()
     claimed = claim.claimed_total if claim else to_money(origin.amount_claimed or 0)
-    proc = procedure or procedure_for(claimed)
+    limits = small_claims_limit(court_code=origin.court.code, on=today)
+    chosen = procedure_for(claimed, court_code=origin.court.code, on=today)
+    if procedure is not None and procedure not in (chosen, Procedure.ORDINARY):
+        raise ConditionsNotMet(
+            f"{origin.number}依法应适用{Procedure(chosen).label}（{cpl(165)}：标的额"
+            f"{'不超过' if chosen == Procedure.SMALL_CLAIMS else '超过'}{limits.limit}元），"
+            f"不能选择{Procedure(procedure).label}。",
+            unmet=["procedure"],
+        )
+    proc = procedure or chosen
     halved = proc != Procedure.ORDINARY
     fee = acceptance_fee(claimed, halved=halved)
     creditors, debtors = _parties(origin)
@@ -119,6 +152,7 @@ def _file_one(
             "fee": fee,
             "fee_halved": halved,
             "fee_basis": (HALVING_BASIS if halved else ACCEPTANCE_FEE_BASIS).as_dict(),
+            "small_claims_limit": limits.as_dict(),
         },
     )
     lawsuit = Lawsuit.objects.create(
@@ -131,15 +165,25 @@ def _file_one(
         fee=fee,
         fee_halved=halved,
         filed_at=now,
+        small_claims_limit=limits.limit,
+        small_claims_basis=limits.as_dict(),
     )
-    limit = period_end_provisional(today, months=TIME_LIMIT_MONTHS[Procedure(proc)])
+    time_limit_open(lawsuit, filed_on=today)
+    return lawsuit
+
+
+def time_limit_open(lawsuit: Lawsuit, *, filed_on: date) -> None:
+    """The trial time limit of the lawsuit's procedure, counted from the filing day (CPL 2023
+    arts. 152, 164, 168; after a conversion still from filing, 民诉解释 2022 art. 258)."""
+    proc = lawsuit.procedure
+    case = lawsuit.case
+    limit = period_end_provisional(filed_on, months=TIME_LIMIT_MONTHS[Procedure(proc)])
     deadline_open(
         case=case,
         kind=TrialDeadline.TIME_LIMIT,
         label=f"审理期限（{Procedure(proc).label}）",
-        starts_on=today,
+        starts_on=filed_on,
         due_on=limit.day,
         provisional=limit.provisional,
         legal_basis=TIME_LIMIT_BASIS[Procedure(proc)],
     )
-    return lawsuit

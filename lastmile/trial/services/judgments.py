@@ -1,5 +1,10 @@
 """The standard loan judgment: its elements from the loan claim, its issue one case at a time or in
-a batch run by the worker, and the batch's progress."""
+a batch run by the worker, and the batch's progress.
+
+A judgment follows the hearing it rests on: it is refused before that hearing was held (CPL 2023
+art. 155: the judgment states the facts and reasons found at trial). It states the procedure
+applied, the fee (halved only in simplified procedure and small claims, 诉讼费用交纳办法 2006
+art. 16), and either the appeal (art. 171) or, for small claims, that it is final (art. 165)."""
 
 from __future__ import annotations
 
@@ -17,12 +22,14 @@ from lastmile.cases.services import (
     deadline_complete,
 )
 from lastmile.core.errors import ConditionsNotMet, Conflict, DomainError, InvalidTransition
+from lastmile.core.legal import cpl
 from lastmile.core.money import format_yuan, to_money
 from lastmile.documents.services import document_issue
 from lastmile.ledger.fees import acceptance_fee
 from lastmile.trial.kinds import TrialDeadline, TrialEvent
 
 from ..models import (
+    Hearing,
     Judgment,
     JudgmentBatch,
     Lawsuit,
@@ -31,6 +38,16 @@ from ..models import (
     RunStatus,
 )
 from .common import _fresh, _parties
+
+BASIS_JUDGMENT_AFTER_HEARING = cpl(155)
+
+
+def _procedure_text(lawsuit: Lawsuit) -> str:
+    if lawsuit.procedure == Procedure.SMALL_CLAIMS:
+        return "小额诉讼的程序"
+    if lawsuit.procedure == Procedure.ORDINARY and lawsuit.converted_at is not None:
+        return "简易程序，后转为普通程序"
+    return str(Procedure(lawsuit.procedure).label)
 
 
 def judgment_context(lawsuit: Lawsuit, *, judge: User | None) -> dict[str, object]:
@@ -64,6 +81,9 @@ def judgment_context(lawsuit: Lawsuit, *, judge: User | None) -> dict[str, objec
         "interest": interest,
         "interest_until": until,
         "court_fee": acceptance_fee(lawsuit.claimed),
+        "fee_halved": lawsuit.fee_halved,
+        "procedure_text": _procedure_text(lawsuit),
+        "final": lawsuit.procedure == Procedure.SMALL_CLAIMS,
         "higher_court": higher,
         "officer": {"name": judge.name if judge else ""},
     }
@@ -85,8 +105,14 @@ def judgment_issue(
         raise Conflict("该案已作出判决。")
     if locked.status != LawsuitStatus.HEARD:
         raise InvalidTransition("该案尚未开庭审理，不能判决。", details={"status": locked.status})
-    if locked.procedure == Procedure.ORDINARY:
-        raise ConditionsNotMet("标准判决书仅用于简易程序和小额诉讼案件。", unmet=["procedure"])
+    heard = Hearing.objects.filter(lawsuit=locked, held_at__isnull=False).order_by("-held_at").first()
+    if heard is None or heard.held_at is None or now < heard.held_at:
+        at = f"{timezone.localtime(heard.held_at):%Y-%m-%d %H:%M}" if heard and heard.held_at else "—"
+        raise ConditionsNotMet(
+            f"判决不能早于其所依据的庭审（{at}开庭，{BASIS_JUDGMENT_AFTER_HEARING}）。",
+            unmet=["hearing"],
+            details={"basis": BASIS_JUDGMENT_AFTER_HEARING.as_dict()},
+        )
     judge = locked.judge or actor
     context = judgment_context(locked, judge=judge)
     document = document_issue(

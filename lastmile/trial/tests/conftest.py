@@ -10,8 +10,8 @@ from lastmile.mediation import services as mediation
 BJ = timezone.get_fixed_timezone(480)
 
 
-def at(m: int, d: int, hour: int = 10) -> datetime:
-    return datetime(2025, m, d, hour, 0, tzinfo=BJ)
+def at(m: int, d: int, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(2025, m, d, hour, minute, tzinfo=BJ)
 
 
 @pytest.fixture

@@ -55,6 +55,10 @@ def test_judge_pages_batch_progress_service_status_and_case_panels(failed_lawsui
     assert response.status_code == 302
     hearings = [h for s in lawsuits for h in s.hearings.all()]
     assert len(hearings) == 2
+    clock.set(at(3, 10, 9, 5))  # the second slot begins at 9:20
+    response = web.post("/trial/batch/record/", {"id": [h.pk for h in hearings]}, follow=True)
+    assert "开庭前不能记录" in response.content.decode()  # the first is recorded, the second refused
+    clock.set(at(3, 10, 10))
     web.post("/trial/batch/record/", {"id": [h.pk for h in hearings]})
     response = web.post("/trial/batch/judge/", {"id": [s.pk for s in lawsuits]})
     batch = JudgmentBatch.objects.get()

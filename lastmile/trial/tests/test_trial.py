@@ -33,7 +33,7 @@ def _heard(lawsuits, judge):
         lawsuits=lawsuits, judge=judge, starts_at=at(3, 10, 9), actor=judge, now=at(3, 5)
     )
     for h in batch.hearings.all():
-        services.hearing_record(hearing=h, note="", actor=judge, now=at(3, 10, 9))
+        services.hearing_record(hearing=h, note="", actor=judge, now=h.scheduled_at)
     return batch
 
 
@@ -53,13 +53,6 @@ def test_small_claims_take_effect_on_service_and_cannot_be_appealed(failed_lawsu
     assert judgment.performance_deadline == date(2025, 3, 21)
     with pytest.raises(ConditionsNotMet, match="一审终审"):
         services.judgment_appeal_record(judgment=judgment, actor=cc_judge, now=at(3, 12))
-
-
-@pytest.mark.django_db
-def test_small_claims_limit_is_a_setting(failed_lawsuits, settings):
-    settings.LASTMILE = {**settings.LASTMILE, "COURT_CASES": {"SMALL_CLAIMS_LIMIT": "1000.00"}}
-    (lawsuit,) = failed_lawsuits([3])
-    assert lawsuit.procedure == Procedure.SIMPLIFIED
 
 
 @pytest.mark.django_db

@@ -84,6 +84,8 @@ DECISIONS: dict[str, set[str]] = {
     "trial:judgment_act": {"staff"},
     "trial:lawsuit": {"staff"},  # court-scoped by the selector (404 for another court's lawsuit)
     "trial:lawsuit_act": {"staff"},
+    "trial:lawsuit": {"staff"},  # court-scoped by the selector (404 for another court's lawsuit)
+    "trial:lawsuit_act": {"staff"},
     "service:status": {"staff"},
     # pages: funds
     "ledger:sheet": STAFF_COURT,
