@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
 
@@ -68,6 +69,13 @@ class Section:
     queue: Queue
     total: int
     items: list[Item] = field(default_factory=list)
+
+    @property
+    def bulk(self) -> tuple[str, str] | None:
+        """The act this queue offers on several ticked items at once, if any."""
+        return next(
+            ((a, label) for a, label in self.queue.actions if (self.queue.key, a) in BULK_ACTIONS), None
+        )
 
 
 def _case_bits(case: Case | None) -> dict[str, Any]:
@@ -353,3 +361,36 @@ def inbox_act(*, user: User, queue: str, action: str, pk: int, now: datetime, da
     if act is None or _BY_KEY[queue] not in queues_for(user, now=now):
         raise NotFound("没有这项待办操作。")
     act(user, pk, now, data)
+
+
+#: Acts that may be applied to several items at once (never those that need a reason or a
+#: reference typed per item).
+BULK_ACTIONS = frozenset(
+    {("measure", "approve"), ("payout", "approve"), ("extension", "approve"), ("filing", "accept")}
+)
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    done: list[int]
+    refused: list[tuple[int, str]]
+
+
+def inbox_act_many(
+    *, user: User, queue: str, action: str, pks: list[int], now: datetime, data: QueryDict
+) -> BulkResult:
+    """``action`` on each of ``pks``, each in its own transaction: one refusal (its reason kept)
+    does not undo or stop the others."""
+    if (queue, action) not in BULK_ACTIONS:
+        raise NotFound("这项操作不能批量办理。")
+    done: list[int] = []
+    refused: list[tuple[int, str]] = []
+    for pk in dict.fromkeys(pks):
+        try:
+            with transaction.atomic():
+                inbox_act(user=user, queue=queue, action=action, pk=pk, now=now, data=data)
+        except DomainError as exc:
+            refused.append((pk, exc.message))
+        else:
+            done.append(pk)
+    return BulkResult(done=done, refused=refused)

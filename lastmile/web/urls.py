@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/<int:case_id>/print/", views.case_print, name="case_print"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<str:queue>/<int:item_id>/<str:action>/", views.inbox_act, name="inbox_act"),
+    path("inbox/<str:queue>/bulk/<str:action>/", views.inbox_bulk, name="inbox_bulk"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("healthz", views.healthz, name="healthz"),

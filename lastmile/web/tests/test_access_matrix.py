@@ -41,6 +41,7 @@ pytestmark = pytest.mark.django_db
 #   "party_a"       the applicant or the debtor of case A
 #   "applicant_a"   the applicant of case A only
 #   "bank"          the bank's API key (its own batches only)
+#   "bank_staff"    a bank's staff portal login (机构经办人; its own institution's batches only)
 # The test asserts that every principal outside the decision is denied; a principal inside may
 # still be refused by a finer rule (a state, a capability), which is never a leak.
 
@@ -57,6 +58,7 @@ DECISIONS: dict[str, set[str]] = {
     "web:case_print": STAFF_COURT,
     "web:inbox": {"staff"},  # each viewer's own queues, in its own court
     "web:inbox_act": {"staff"},  # refused below unless the viewer holds the queue and the row is its court's
+    "web:inbox_bulk": {"staff"},  # each item refused unless the viewer holds the queue, in its court
     "web:notifications": {"staff"},
     "web:notifications_read": {"staff"},
     "api_not_found": {"anyone"},
@@ -70,7 +72,7 @@ DECISIONS: dict[str, set[str]] = {
     "filing:batch_detail": {"staff"},
     "filing:batch_progress": {"staff"},
     "filing:batch_report": {"staff"},
-    "filing:sample": {"staff", "party"},  # a blank sample template, no data
+    "filing:sample": {"staff", "party", "bank_staff"},  # a blank sample template, no data
     # pages: mediation, trial, service
     "mediation:work": {"staff"},
     "mediation:assign": {"staff"},
@@ -84,9 +86,10 @@ DECISIONS: dict[str, set[str]] = {
     "trial:judgment_act": {"staff"},
     "trial:lawsuit": {"staff"},  # court-scoped by the selector (404 for another court's lawsuit)
     "trial:lawsuit_act": {"staff"},
-    "trial:lawsuit": {"staff"},  # court-scoped by the selector (404 for another court's lawsuit)
-    "trial:lawsuit_act": {"staff"},
     "service:status": {"staff"},
+    "service:order": {"staff"},  # the order is read through the viewer's court (404 otherwise)
+    "service:batch": {"staff"},  # lists and batches are scoped to the viewer's court
+    "service:results": {"staff"},
     # pages: funds
     "ledger:sheet": STAFF_COURT,
     "ledger:payout_request": STAFF_COURT,
@@ -106,6 +109,14 @@ DECISIONS: dict[str, set[str]] = {
     "measures:exports": {"cap:measure.propose"},
     "measures:export": {"staff"},
     "measures:operation": {"staff"},
+    "measures:operations": {"staff"},  # the viewer's own court's operations; creating needs dispatch
+    # issue M item 1: the acts after a measure is taken; the rows are fetched in the viewer's court
+    # (another court's id is a 404) and the services check the capability
+    "measures:target_act": {"staff"},
+    "measures:case_act": STAFF_COURT,
+    "measures:measure_act": {"staff"},
+    "measures:listing_act": {"staff"},
+    "measures:referral_advance": {"staff"},
     "inquiry:callback": {"anyone"},  # signed by the institution; a bad signature is refused (401)
     "inquiry:queue": {"staff"},
     "inquiry:panel": STAFF_COURT,
@@ -118,6 +129,8 @@ DECISIONS: dict[str, set[str]] = {
     "statistics:export_xlsx": {"staff"},
     "statistics:report": {"staff"},
     "statistics:report_pdf": {"staff"},
+    "statistics:financial": {"staff"},  # stats.view below; own court and its subordinates
+    "statistics:financial_xlsx": {"staff"},
     # pages: portal
     "portal:public_dishonest": {"anyone"},
     "portal:public_zhongben": {"anyone"},
@@ -130,13 +143,6 @@ DECISIONS: dict[str, set[str]] = {
     "portal:party_cancel": {"party"},
     "portal:party_file": {"party"},
     "portal:party_clue": {"party_a"},
-    # the party's mediations: its own only (a mediation id of another party is a 404)
-    "portal:mediation_list": {"party"},
-    "portal:mediation_detail": {"party"},
-    "portal:mediation_join": {"party"},
-    "portal:mediation_sign": {"party"},
-    "portal:mediation_apply": {"party"},
-    "portal:mediation_document": {"party"},
     # the parties online: sign-up is public (throttled); documents are those served on one's own
     # party (another's order id is a 404); hearing link and the debtor's requests on one's own case
     "portal:party_signup": {"anyone"},
@@ -156,6 +162,13 @@ DECISIONS: dict[str, set[str]] = {
     "portal:mediation_document": {"party"},
     "portal:duty": {"staff"},
     "portal:duty_receive": {"staff"},
+    # the bank's staff: their own institution's batches only (another's batch is a 404)
+    "portal:bank_login": {"anyone"},
+    "portal:bank_home": {"bank_staff"},
+    "portal:bank_batch": {"bank_staff"},
+    "portal:bank_batch_progress": {"bank_staff"},
+    "portal:bank_batch_errors": {"bank_staff"},
+    "portal:bank_batch_report": {"bank_staff"},
 }
 
 # API operations: by default an operation under a case (``{case_id}``) is for court A's staff,
@@ -189,7 +202,7 @@ def api_decision(key: str, path: str) -> set[str] | None:
 @dataclass
 class Principal:
     name: str
-    kind: str  # anonymous | staff | party | bank
+    kind: str  # anonymous | staff | party | bank | bank_staff
     client: Client
     court: str = ""
     capabilities: frozenset[str] = frozenset()
@@ -213,6 +226,8 @@ class Principal:
             return "party" in decision or bool(self.tags & decision)
         if self.kind == "bank":
             return "bank" in decision
+        if self.kind == "bank_staff":
+            return "bank_staff" in decision
         return False
 
 
@@ -239,7 +254,7 @@ def _case(court, clerk, now, applicant, debtor, number: str):
 
 @pytest.fixture
 def world(yuelu, wuling, now, settings, tmp_path):
-    from lastmile.filing.services import api_key_issue, institution_client_upsert
+    from lastmile.filing.services import api_key_issue, institution_client_upsert, institution_staff_create
     from lastmile.portal.services import portal_account_create
     from lastmile.testing.factories import make_uscc
 
@@ -276,6 +291,12 @@ def world(yuelu, wuling, now, settings, tmp_path):
     principals.append(
         Principal("bank", "bank", Client(raise_request_exception=False, headers={"X-Api-Key": key}))
     )
+    staff = institution_staff_create(
+        client=institution, username="am_bank_staff", display_name="经办", password="pw", now=now
+    )
+    bank_staff = Client(raise_request_exception=False)
+    bank_staff.force_login(staff.user)
+    principals.append(Principal("bank staff", "bank_staff", bank_staff))
     return {"principals": principals, "case_a": case_a}
 
 

@@ -22,7 +22,7 @@ from lastmile.measures.models import MeasureKind, MeasureStatus
 from lastmile.measures.services import measure_propose
 from lastmile.notifications.selectors import staff_notifications, staff_unread_count
 from lastmile.notifications.services import notifications_mark_read
-from lastmile.testing.enforcement import at, file_case
+from lastmile.testing.enforcement import at, basis, file_case
 from lastmile.testing.factories import UserFactory
 from lastmile.web.inbox import inbox_count, inbox_for
 
@@ -206,3 +206,31 @@ def test_the_officer_is_told_of_a_new_clue_and_not_of_its_own_acts(client, case,
     notifications_mark_read(user=officer, now=NOW)
     assert staff_unread_count(officer, today=today) == 0
     assert not any(n.unread for n in staff_notifications(officer, today=today) if n.heading == "新线索")
+
+
+def test_the_president_approves_several_at_once_and_a_refusal_stops_only_its_item(
+    client, file_case, officer, president, yuelu
+):
+    first = file_case(NOW)
+    second = file_case(NOW + timedelta(hours=1), basis=basis(number="（2025）湘0104民初9999号"))
+    a = _propose(first, officer, NOW)
+    b = _propose(second, officer, NOW)
+    client.force_login(president)
+    with use_clock(FixedClock(NOW + timedelta(days=1))):
+        page = client.get(reverse("web:inbox")).content.decode()
+        assert 'data-bulk="measure"' in page
+        r = client.post(
+            reverse("web:inbox_bulk", args=["measure", "approve"]),
+            {"ids": [str(a.pk), str(b.pk), "999999"]},
+            follow=True,
+        )
+    text = r.content.decode()
+    assert "已办理2项" in text and "有一项未能办理" in text
+    for m in (a, b):
+        m.refresh_from_db()
+        assert m.status != MeasureStatus.PROPOSED
+    with use_clock(FixedClock(NOW)):
+        r = client.post(
+            reverse("web:inbox_bulk", args=["payout_settle", "settle"]), {"ids": ["1"]}, follow=True
+        )
+    assert "不能批量办理" in r.content.decode()
