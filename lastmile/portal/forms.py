@@ -15,7 +15,6 @@ from lastmile.accounts.models import Court, CourtLevel
 from lastmile.core.errors import InvalidAmount
 from lastmile.core.money import parse_amount
 from lastmile.enforcement.models import BasisKind, ClueKind
-from lastmile.parties.models import IdType, PartyKind
 
 ALLOWED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png"}
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -61,11 +60,6 @@ class OnlineFilingForm(forms.Form):
     )
     principal = forms.CharField(label="给付金额（元）", max_length=32)
     costs = forms.CharField(label="被执行人负担的诉讼费（元）", max_length=32, required=False)
-    respondent_kind = forms.ChoiceField(label="被执行人类型", choices=PartyKind.choices)
-    respondent_name = forms.CharField(label="被执行人姓名或名称", max_length=128)
-    respondent_id_number = forms.CharField(label="身份证号码或统一社会信用代码", max_length=32)
-    respondent_phone = forms.CharField(label="被执行人电话", max_length=32, required=False)
-    respondent_address = forms.CharField(label="被执行人住所地", max_length=256, required=False)
     known_assets = forms.CharField(label="已知财产情况", widget=forms.Textarea, required=False)
     documents = MultipleFileField(label="申请材料（执行依据、生效证明等，PDF或图片）", required=True)
 
@@ -75,18 +69,6 @@ class OnlineFilingForm(forms.Form):
     def clean_costs(self) -> Any:
         value = self.cleaned_data.get("costs") or ""
         return _amount(value, "诉讼费") if value.strip() else None
-
-    def respondent(self) -> dict[str, str]:
-        d = self.cleaned_data
-        person = d["respondent_kind"] == PartyKind.PERSON
-        return {
-            "kind": d["respondent_kind"],
-            "name": d["respondent_name"],
-            "id_type": IdType.RESIDENT_ID if person else IdType.USCC,
-            "id_number": d["respondent_id_number"],
-            "phone": d.get("respondent_phone", ""),
-            "address": d.get("respondent_address", ""),
-        }
 
 
 def store_uploads(files: list[UploadedFile]) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from lastmile.accounts.http import AuthedRequest
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
 from lastmile.enforcement.services import ExecutionBasisIn
+from lastmile.filing.forms import respondent_formset
 from lastmile.ledger.services import CostItem
 
 from . import selectors, services
@@ -136,7 +137,8 @@ def file_online(request: AuthedRequest) -> HttpResponse:
     except PermissionDenied as exc:
         return _error(request, exc, 403)
     form = OnlineFilingForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    respondents = respondent_formset(request.POST or None)  # several respondents, guarantors marked
+    if request.method == "POST" and all([form.is_valid(), respondents.is_valid()]):
         d = form.cleaned_data
         costs = [CostItem(kind="acceptance_fee", label="案件受理费", amount=d["costs"])] if d["costs"] else []
         basis = ExecutionBasisIn(
@@ -153,7 +155,7 @@ def file_online(request: AuthedRequest) -> HttpResponse:
                 account=account,
                 court=d["court"],
                 basis=basis,
-                respondent=form.respondent(),
+                respondents=respondents.respondents(),
                 attachments=store_uploads(d["documents"]),
                 known_assets=d.get("known_assets", ""),
                 now=get_clock().now(),
@@ -163,7 +165,7 @@ def file_online(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"申请已提交，案号{case.number}，法院将在7日内审查立案。")
             return redirect("portal:party_case", case_id=case.pk)
-    return render(request, "portal/party/file.html", {"form": form})
+    return render(request, "portal/party/file.html", {"form": form, "respondents": respondents})
 
 
 @login_required(login_url=LOGIN)

@@ -60,17 +60,20 @@ def party_enforcement_file(
     account: PortalAccount,
     court: Court,
     basis: ExecutionBasisIn,
-    respondent: dict[str, str],
     attachments: Sequence[dict[str, Any]],
     known_assets: str,
     now: datetime,
+    respondents: Sequence[dict[str, Any]] = (),
+    respondent: dict[str, str] | None = None,
 ) -> Case:
     """An applicant files for enforcement online (网上申请执行) in its own name; a clerk accepts
     it within 7 days. A debtor's account, or a filing against oneself, is refused and nothing is
-    written."""
+    written. ``respondents``: one or several (a guarantor marked ``guarantor``); ``respondent``:
+    the earlier one-respondent form."""
     applicant_require(account=account)
     party = account.party
-    if respondent.get("id_number", "").strip().upper() == party.id_number.upper():
+    rows = list(respondents) or ([respondent] if respondent is not None else [])
+    if any(str(r.get("id_number", "")).strip().upper() == party.id_number.upper() for r in rows):
         raise PermissionDenied(
             "被执行人不能是您自己，请核对被执行人信息。", details={"reason": NOT_APPLICANT}
         )
@@ -87,7 +90,7 @@ def party_enforcement_file(
                 "address": party.address,
             }
         ],
-        respondents=[respondent],
+        respondents=rows,
         actor=None,
         now=now,
         channel="online",

@@ -1,0 +1,107 @@
+"""Filing with several respondents (issue L): the party portal's online filing and the counter
+form take N respondents, each checked, guarantors marked; the earlier one-respondent shape still
+works."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.filing.forms import respondent_formset
+from lastmile.testing.factories import make_resident_id, make_uscc
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(*rows: dict[str, str]) -> dict[str, str]:
+    data = {"respondents-TOTAL_FORMS": str(len(rows)), "respondents-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"respondents-{i}-{key}"] = value
+    return data
+
+
+def _person(name: str, **extra: str) -> dict[str, str]:
+    return {"kind": "person", "name": name, "id_number": make_resident_id(), **extra}
+
+
+def _basis(yuelu) -> dict[str, object]:
+    return {
+        "court": yuelu.pk,
+        "basis_kind": "judgment",
+        "basis_issuer": "长沙市岳麓区人民法院",
+        "basis_number": "（2025）湘0104民初301号",
+        "effective_on": "2025-01-10",
+        "performance_deadline": "2025-01-20",
+        "principal": "80000",
+        "costs": "",
+        "documents": [SimpleUploadedFile("判决书.pdf", b"%PDF-1.4 test", content_type="application/pdf")],
+    }
+
+
+@pytest.fixture
+def applicant(bank, now):
+    from lastmile.portal.services import portal_account_create
+
+    account = portal_account_create(party=bank, username="applicant", password="pw-123456", now=now)
+    c = Client()
+    c.force_login(account.user)
+    return c
+
+
+def test_the_portal_files_against_three_respondents_one_a_guarantor(
+    applicant, yuelu, clock, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    company = {"kind": "organisation", "name": "长沙某贸易有限公司", "id_number": make_uscc()}
+    data = {
+        **_basis(yuelu),
+        **_rows(_person("赵四"), _person("钱五", guarantor="on"), company, _person("孙六", DELETE="on")),
+    }
+    page = applicant.get("/portal/party/file/").content.decode()
+    assert "respondents-TOTAL_FORMS" in page and "增加被执行人" in page
+    response = applicant.post("/portal/party/file/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get()
+    names = list(
+        CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)
+        .order_by("position")
+        .values_list("party__name", flat=True)
+    )
+    # the removed row is dropped; principal debtors first, the guarantor after them
+    assert names == ["赵四", "长沙某贸易有限公司", "钱五"]
+
+
+def test_each_respondent_is_checked_and_nothing_is_filed_on_a_bad_row(
+    applicant, yuelu, clock, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    bad = make_resident_id()
+    bad = bad[:17] + ("0" if bad[17] != "0" else "1")
+    data = {**_basis(yuelu), **_rows(_person("赵四"), _person("钱五"), {**_person("孙六"), "id_number": bad})}
+    response = applicant.post("/portal/party/file/", data)
+    assert response.status_code == 200 and "校验位错误" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_the_formset_refuses_the_same_person_twice_and_guarantors_alone():
+    same = _person("赵四")
+    twice = respondent_formset(_rows(same, {**same, "name": "赵四（重复）"}))
+    assert not twice.is_valid() and "填写了两次" in str(twice.non_form_errors())
+    alone = respondent_formset(_rows(_person("钱五", guarantor="on")))
+    assert not alone.is_valid() and "主债务人" in str(alone.non_form_errors())
+    empty = respondent_formset(_rows({"kind": "person", "name": "", "id_number": ""}))
+    assert not empty.is_valid()
+
+
+def test_the_one_respondent_shape_is_still_read():
+    number = make_resident_id()
+    formset = respondent_formset(
+        {"respondent_kind": "person", "respondent_name": "赵四", "respondent_id_number": number}
+    )
+    assert formset.is_valid(), formset.errors
+    assert [(r["name"], r["id_number"], r["guarantor"]) for r in formset.respondents()] == [
+        ("赵四", number, False)
+    ]
