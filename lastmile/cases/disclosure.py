@@ -296,6 +296,11 @@ EVENT_RULES: dict[str, Rule] = {
     "reception.booked": HIDDEN,
     "reception.cancelled": HIDDEN,
     "reception.received": HIDDEN,
+    # A party's online requests (履行方案, 解除冻结, 庭审链接) and the court's answers: the party
+    # that asked only (its own request; the other side is not told of an offer or a plea).
+    "portal.request_submitted": Rule(applicant=Shown(own=True), debtor=Shown(own=True)),
+    "portal.request_answered": Rule(applicant=Shown(own=True), debtor=Shown(own=True)),
+    "portal.hearing_link_given": Rule(applicant=Shown(own=True), debtor=Shown(own=True)),
     # Pre-suit mediation and trial: both sides take part.
     "mediation.assigned": _both("已指派调解员"),
     "mediation.session_scheduled": _both(),
@@ -349,6 +354,7 @@ DEADLINE_RULES: dict[str, Rule] = {
     "listing_removal": _d(),  # deleting the debtor's listing (3 working days)
     "measure_review_window": _d(),  # the debtor's time to ask for review
     "measure_review": _d(),
+    "party_request": HIDDEN,  # the officer's time to answer a party's online request
 }
 
 

@@ -16,6 +16,8 @@ from lastmile.core.errors import InvalidAmount
 from lastmile.core.money import parse_amount
 from lastmile.enforcement.models import BasisKind, ClueKind
 
+from .models import FreezeReleaseReason
+
 ALLOWED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png"}
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -99,3 +101,45 @@ class ClueForm(forms.Form):
     description = forms.CharField(label="线索内容", widget=forms.Textarea, max_length=2000)
     location = forms.CharField(label="地点（如设备最后出现位置）", max_length=128, required=False)
     urgent = forms.BooleanField(label="紧急（财产可能转移）", required=False)
+
+
+# --- the parties online: real-name sign-up, the debtor's requests, the officer's answer ----------
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=64)
+    id_number = forms.CharField(label="居民身份证号码", max_length=18, min_length=15)
+    phone = forms.CharField(label="手机号码", max_length=20)
+    code = forms.CharField(label="短信验证码", max_length=6, required=False)
+    password = forms.CharField(label="设置密码（至少8位）", widget=forms.PasswordInput, max_length=128)
+    password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput, max_length=128)
+    e_service_consent = forms.BooleanField(
+        label="我同意人民法院通过本手机号码向我电子送达诉讼文书", required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
+            self.add_error("password2", "两次输入的密码不一致。")
+        return data
+
+
+class PaymentOfferForm(forms.Form):
+    amount = forms.CharField(label="愿意支付的金额（元）", max_length=32)
+    installments = forms.IntegerField(label="分几期支付（1为一次性）", min_value=1, max_value=36, initial=1)
+    first_due_on = forms.DateField(label="首期付款日", widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(
+        label="说明（如收入情况、付款方式）", widget=forms.Textarea, max_length=2000, required=False
+    )
+
+    def clean_amount(self) -> Any:
+        return _amount(self.cleaned_data["amount"], "金额")
+
+
+class FreezeReleaseForm(forms.Form):
+    reason = forms.ChoiceField(label="申请理由", choices=FreezeReleaseReason.choices)
+    text = forms.CharField(label="具体说明", widget=forms.Textarea, max_length=2000, required=False)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复", widget=forms.Textarea, max_length=2000)

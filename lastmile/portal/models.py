@@ -88,3 +88,106 @@ class ReceptionBooking(models.Model):
                 name="booking_one_per_slot_per_account",
             ),
         ]
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to confirm that a person registering holds the phone.
+
+    Only a keyed digest of the code is stored (never the code). A code expires, allows a limited
+    number of wrong tries and is used once; how often codes may be sent to one number is
+    counted from these rows (see :mod:`lastmile.portal.services`)."""
+
+    phone = models.CharField(_("手机号码"), max_length=11)
+    purpose = models.CharField(_("用途"), max_length=16, default="signup")
+    digest = models.CharField(_("验证码摘要"), max_length=64)
+    sent_at = models.DateTimeField(_("发送时间"))
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["phone", "purpose", "sent_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("sent_at")), name="phone_code_expires_after_sent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class RequestKind(models.TextChoices):
+    PAYMENT_OFFER = "payment_offer", _("履行方案（愿意付款）")
+    FREEZE_RELEASE = "freeze_release", _("申请解除冻结")
+    HEARING_LINK = "hearing_link", _("申请获取庭审链接")
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("待答复")
+    ANSWERED = "answered", _("已答复")
+    GRANTED = "granted", _("已提供")
+
+
+class FreezeReleaseReason(models.TextChoices):
+    PAID = "paid", _("已履行完毕或已达成和解")
+    EXCESS = "excess", _("冻结金额超出应履行的义务")
+    NECESSITIES = "necessities", _("冻结的是本人及家属生活必需的款项（工资、社保、低保等）")
+    SECURITY = "security", _("已提供担保")
+    OTHER = "other", _("其他理由")
+
+
+class PartyRequest(models.Model):
+    """A party's request made online on one of its cases, and the court's answer.
+
+    A debtor offers to pay (amount and plan) or asks for a freeze to be released; a party asks
+    for the link of its online hearing. The request reaches the case officer (the case's
+    timeline and the 当事人申请 page); the answer is shown to the party that asked. The
+    release, settlement or payment itself is recorded by the app that owns it."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(PortalAccount, on_delete=models.PROTECT, related_name="requests")
+    kind = models.CharField(_("申请类型"), max_length=16, choices=RequestKind.choices)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    amount = models.DecimalField(
+        _("愿意支付金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    installments = models.PositiveSmallIntegerField(_("分期数"), null=True, blank=True)
+    first_due_on = models.DateField(_("首期付款日"), null=True, blank=True)
+    reason = models.CharField(_("理由"), max_length=16, choices=FreezeReleaseReason.choices, blank=True)
+    text = models.TextField(_("说明"), blank=True)
+    hearing_id = models.PositiveIntegerField(_("庭审"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"))
+    answer = models.TextField(_("答复"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("当事人申请")
+        verbose_name_plural = _("当事人申请")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["case", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="payment_offer")
+                | models.Q(amount__gt=0, installments__gte=1, first_due_on__isnull=False),
+                name="request_offer_has_plan",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="freeze_release") | ~models.Q(reason=""),
+                name="request_release_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="answered") | models.Q(answered_at__isnull=False),
+                name="request_answered_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_id}"

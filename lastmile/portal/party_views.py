@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lastmile.accounts.http import AuthedRequest
+from lastmile.accounts.throttle import client_address, rate_limited
+from lastmile.cases.disclosure import Side
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.identifiers import mask_phone
+from lastmile.documents.services import document_pdf as document_pdf_bytes
 from lastmile.enforcement.services import ExecutionBasisIn
 from lastmile.filing.forms import respondent_formset
 from lastmile.ledger.services import CostItem
 
-from . import selectors, services
-from .forms import ClueForm, OnlineFilingForm, store_uploads
+from . import selectors, services, services_requests, services_signup
+from .conf import portal_setting
+from .forms import (
+    AnswerForm,
+    ClueForm,
+    FreezeReleaseForm,
+    OnlineFilingForm,
+    PaymentOfferForm,
+    SignupForm,
+    store_uploads,
+)
 
 LOGIN = "portal:party_login"
 
@@ -50,12 +66,18 @@ def case_progress(request: AuthedRequest, case_id: int) -> HttpResponse:
     except NotFound as exc:
         return _error(request, exc, 404)
     now = get_clock().now()
+    is_debtor = Side.DEBTOR in selectors.account_sides(account=account, case=case)
     return render(
         request,
         "portal/party/progress.html",
         {
             "progress": selectors.case_progress(account=account, case=case),
             "slots": selectors.slots_open(case=case, now=now),
+            "orders": selectors.served_documents(account=account, case=case),
+            "hearing": selectors.party_hearing(account=account, case=case),
+            "requests": selectors.party_requests(account=account, case=case),
+            "is_debtor": is_debtor and not case.is_closed,
+            "has_freeze": is_debtor and selectors.case_has_active_freeze(case),
         },
     )
 
@@ -199,3 +221,207 @@ def clue_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
             messages.success(request, "线索已提交，法院将依法核查。")
             return redirect("portal:party_case", case_id=case.pk)
     return render(request, "portal/party/clue.html", {"form": form, "case": case})
+
+
+# --- the parties online: sign-up, served documents, hearing link, the debtor's requests ------------
+
+
+def _signup_limited(request: HttpRequest) -> bool:
+    return rate_limited(
+        scope="portal-signup",
+        address=client_address(request),
+        limit=int(portal_setting("SIGNUP_PER_ADDRESS_PER_HOUR")),
+        window=3600,
+    )
+
+
+def _filled(request: HttpRequest) -> SignupForm:
+    """The sign-up form showing what was typed (passwords and code left out), without errors."""
+    keep = ("name", "id_number", "phone", "e_service_consent")
+    return SignupForm(initial={k: request.POST.get(k, "") for k in keep})
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Real-name sign-up of a natural person: name, resident ID, phone confirmed by an SMS code,
+    password. "获取验证码" sends the code; "注册" creates the account and logs it in."""
+    page = "portal/party/signup.html"
+    if request.method != "POST":
+        return render(request, page, {"form": SignupForm()})
+    if _signup_limited(request):
+        return render(
+            request, page, {"form": _filled(request), "error": "操作过于频繁，请一小时后再试。"}, status=429
+        )
+    now = get_clock().now()
+    if request.POST.get("action") == "code":
+        # Only the phone matters here: the other fields are kept as typed, not judged yet.
+        try:
+            sent = services_signup.phone_code_send(phone=request.POST.get("phone", ""), now=now)
+        except DomainError as exc:
+            return render(request, page, {"form": _filled(request), "error": exc.message})
+        minutes = portal_setting("CODE_MINUTES")
+        messages.success(request, f"验证码已发送至{mask_phone(sent.phone)}，{minutes}分钟内有效。")
+        return render(request, page, {"form": _filled(request)})
+    form = SignupForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            account = services_signup.party_signup(
+                data=services_signup.SignupIn(
+                    name=d["name"],
+                    id_number=d["id_number"],
+                    phone=d["phone"],
+                    code=d.get("code", ""),
+                    password=d["password"],
+                    e_service_consent=d.get("e_service_consent", False),
+                ),
+                now=now,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"注册成功。您的登录账号为手机号码{account.user.username}。")
+            return redirect("portal:party_home")
+    return render(request, page, {"form": form})
+
+
+@login_required(login_url=LOGIN)
+def documents(request: AuthedRequest) -> HttpResponse:
+    """The documents served on the account's own party, newest first, each downloadable."""
+    try:
+        account = selectors.account_for(request.user)
+    except PermissionDenied as exc:
+        return _error(request, exc, 403)
+    return render(
+        request,
+        "portal/party/documents.html",
+        {"account": account, "orders": selectors.served_documents(account=account)},
+    )
+
+
+def download_name(number: str, title: str) -> str:
+    """``（2025）湘0104诉前调确1号-民事裁定书.pdf``: the case number and the document's title."""
+    return f"{number}-{title}.pdf".replace("/", "-").replace('"', "")
+
+
+@login_required(login_url=LOGIN)
+def document_pdf(request: AuthedRequest, order_id: int) -> HttpResponse:
+    """One document served on the account's party, as its stored PDF (checked against the
+    SHA-256 recorded when it was issued)."""
+    try:
+        account = selectors.account_for(request.user)
+        order = selectors.served_document_get(account=account, order_id=order_id)
+        data = document_pdf_bytes(order.document)
+    except PermissionDenied as exc:
+        return _error(request, exc, 403)
+    except NotFound as exc:
+        return _error(request, exc, 404)
+    except DomainError as exc:
+        return _error(request, exc, 409)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = download_name(order.case.number, order.document.title)
+    response["Content-Disposition"] = f"attachment; filename=\"document.pdf\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@require_POST
+@login_required(login_url=LOGIN)
+def hearing_link(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """A party asks for its online hearing's link; shown on the case page once given."""
+    try:
+        account = selectors.account_for(request.user)
+        case = selectors.party_case_get(account=account, case_id=case_id)
+        services_requests.hearing_link_request(account=account, case=case, now=get_clock().now())
+    except PermissionDenied as exc:
+        return _error(request, exc, 403)
+    except NotFound as exc:
+        return _error(request, exc, 404)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "庭审链接已提供，请在开庭时间前进入。")
+    return redirect("portal:party_case", case_id=case_id)
+
+
+def _debtor_page(
+    request: AuthedRequest, case_id: int, form_class: Any, template: str, submit: Any
+) -> HttpResponse:
+    try:
+        account = selectors.account_for(request.user)
+        case = selectors.party_case_get(account=account, case_id=case_id)
+    except PermissionDenied as exc:
+        return _error(request, exc, 403)
+    except NotFound as exc:
+        return _error(request, exc, 404)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit(account, case, form.cleaned_data, get_clock().now())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已提交，承办人将尽快答复，答复结果将显示在案件页面。")
+            return redirect("portal:party_case", case_id=case.pk)
+    return render(request, template, {"form": form, "case": case})
+
+
+@login_required(login_url=LOGIN)
+def payment_offer(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The debtor offers to pay: amount, instalments, first payment day."""
+
+    def submit(account: Any, case: Any, d: dict[str, Any], now: Any) -> None:
+        services_requests.payment_offer_submit(
+            account=account,
+            case=case,
+            amount=d["amount"],
+            installments=d["installments"],
+            first_due_on=d["first_due_on"],
+            text=d.get("text", ""),
+            now=now,
+        )
+
+    return _debtor_page(request, case_id, PaymentOfferForm, "portal/party/offer.html", submit)
+
+
+@login_required(login_url=LOGIN)
+def freeze_release(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The debtor asks for the release of the case's freezes, with its reason."""
+
+    def submit(account: Any, case: Any, d: dict[str, Any], now: Any) -> None:
+        services_requests.freeze_release_request(
+            account=account, case=case, reason=d["reason"], text=d.get("text", ""), now=now
+        )
+
+    return _debtor_page(request, case_id, FreezeReleaseForm, "portal/party/release.html", submit)
+
+
+@login_required
+def staff_requests(request: AuthedRequest) -> HttpResponse:
+    """The officer's list of the parties' online requests on its court's cases (当事人申请)."""
+    try:
+        rows = selectors.requests_for_staff(actor=request.user)[:200]
+    except PermissionDenied as exc:
+        return _error(request, exc, 403)
+    return render(request, "portal/party/staff_requests.html", {"rows": rows, "form": AnswerForm()})
+
+
+@require_POST
+@login_required
+def staff_request_answer(request: AuthedRequest, request_id: int) -> HttpResponse:
+    form = AnswerForm(request.POST)
+    try:
+        services_requests.party_request_answer(
+            actor=request.user,
+            request_id=request_id,
+            answer=form.data.get("answer", ""),
+            now=get_clock().now(),
+        )
+    except PermissionDenied as exc:
+        return _error(request, exc, 403)
+    except NotFound as exc:
+        return _error(request, exc, 404)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已答复，当事人可在门户查看。")
+    return redirect("portal:staff_requests")

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from lastmile.accounts.models import User
-from lastmile.accounts.permissions import require
+from lastmile.accounts.permissions import actor_can, require
 from lastmile.cases.disclosure import (
     SIDE_ROLES,
     Side,
@@ -22,11 +22,23 @@ from lastmile.cases.disclosure import (
 from lastmile.cases.disclosure import scrub_text as scrub_text  # re-exported for the portal's callers
 from lastmile.cases.models import Case, CaseParty
 from lastmile.core.errors import NotFound, PermissionDenied
+from lastmile.documents.models import DocumentStatus
 from lastmile.enforcement.selectors import ENFORCEMENT_TYPES, case_progress_for_party
+from lastmile.inquiry.models import Freeze, FreezeStatus
 from lastmile.inquiry.selectors import control_in_flight
 from lastmile.parties.selectors import party_public_view
+from lastmile.service.models import ServiceOrder
+from lastmile.trial.models import Hearing
+from lastmile.trial.selectors import lawsuit_of_case
 
-from .models import BookingStatus, PortalAccount, ReceptionBooking, ReceptionSlot
+from .models import (
+    BookingStatus,
+    PartyRequest,
+    PortalAccount,
+    ReceptionBooking,
+    ReceptionSlot,
+    RequestKind,
+)
 
 
 def account_for(user: Any) -> PortalAccount:
@@ -173,4 +185,84 @@ def duty_bookings(*, officer: User, since: datetime) -> QuerySet[ReceptionBookin
         )
         .select_related("slot", "case", "account__party")
         .order_by("slot__starts_at")
+    )
+
+
+# --- served documents, hearings and requests (the parties online) ---------------------------------
+
+#: Who answers a party's online request: staff of the case's court who work cases.
+ANSWERING_CAPABILITIES = ("enforcement.work", "trial.work", "mediation.work")
+
+#: Service states in which a document has been put before its recipient: sent (awaiting the
+#: delivery report), served, or published by public notice. A failed or any future state shows
+#: nothing (deny by default).
+SERVICE_SHOWN = ("sent", "served", "notice")
+
+
+def served_documents(*, account: PortalAccount, case: Case | None = None) -> QuerySet[ServiceOrder]:
+    """The service orders of documents served on the account's own party (never another
+    party's), newest first; of one case when ``case`` is given. Only issued documents in a
+    state of :data:`SERVICE_SHOWN`."""
+    qs = ServiceOrder.objects.filter(
+        recipient_id=account.party_id, status__in=SERVICE_SHOWN, document__status=DocumentStatus.ISSUED
+    )
+    if case is not None:
+        qs = qs.filter(case=case)
+    return qs.select_related("document", "case", "case__court").order_by("-created_at", "-pk")
+
+
+def served_document_get(*, account: PortalAccount, order_id: int) -> ServiceOrder:
+    order = served_documents(account=account).filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("文书不存在或未向您送达。")
+    return order
+
+
+@dataclass(frozen=True)
+class HearingView:
+    scheduled_at: datetime
+    link: str  # empty until the party has asked for it
+    asked: bool
+
+
+def next_hearing(case: Case) -> Hearing | None:
+    """The case's hearing not yet held, earliest first (read through the trial app's
+    :func:`~lastmile.trial.selectors.lawsuit_of_case`); None when none is scheduled."""
+    lawsuit = lawsuit_of_case(case)
+    if lawsuit is None:
+        return None
+    return lawsuit.hearings.filter(held_at__isnull=True).order_by("scheduled_at", "pk").first()
+
+
+def party_hearing(*, account: PortalAccount, case: Case) -> HearingView | None:
+    """The case's next online hearing as the party sees it: its time, and its link once the
+    party has asked for it (:func:`lastmile.portal.services_requests.hearing_link_request`)."""
+    hearing = next_hearing(case)
+    if hearing is None:
+        return None
+    asked = PartyRequest.objects.filter(
+        case=case, account=account, kind=RequestKind.HEARING_LINK, hearing_id=hearing.pk
+    ).exists()
+    return HearingView(scheduled_at=hearing.scheduled_at, link=hearing.link if asked else "", asked=asked)
+
+
+def party_requests(*, account: PortalAccount, case: Case) -> QuerySet[PartyRequest]:
+    """The account's own requests on ``case`` with the court's answers, newest first."""
+    return PartyRequest.objects.filter(account=account, case=case).exclude(kind=RequestKind.HEARING_LINK)
+
+
+def case_has_active_freeze(case: Case) -> bool:
+    return Freeze.objects.filter(case=case, status=FreezeStatus.ACTIVE).exists()
+
+
+def requests_for_staff(*, actor: User) -> QuerySet[PartyRequest]:
+    """Payment offers and release requests on the actor's court's cases, unanswered first (the
+    officer's 当事人申请 page). Staff who work cases only."""
+    if not any(actor_can(actor, cap) for cap in ANSWERING_CAPABILITIES) or actor.court_id is None:
+        raise PermissionDenied("您没有查看当事人申请的权限。")
+    return (
+        PartyRequest.objects.filter(case__court_id=actor.court_id)
+        .exclude(kind=RequestKind.HEARING_LINK)
+        .select_related("case", "account__party", "answered_by")
+        .order_by("-status", "-submitted_at", "-pk")
     )
