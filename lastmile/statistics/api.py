@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from lastmile.accounts.models import User
+from lastmile.core.clock import get_clock
 
 from . import selectors
 from .conf import stats_config
@@ -63,4 +64,74 @@ def indicators(
         "previous": _jsonable(asdict(prev)),
         "rounding": config.rounding,
         "type_codes": list(config.type_codes),
+    }
+
+
+class FinancialOut(Schema):
+    scope: str
+    court_codes: list[str]
+    client: str | None
+    type_code: str
+    start: date
+    end: date
+    as_of: date
+    period: str
+    total: dict[str, Any]
+    by_period: list[dict[str, Any]]
+    by_client: list[dict[str, Any]]
+    documents: list[dict[str, Any]]
+
+
+def _flow(row: Any) -> dict[str, Any]:
+    return _jsonable(
+        {
+            "key": row.key,
+            "label": row.label,
+            **row.counts,
+            "counter": row.counter,
+            "open": row.open,
+            "days": asdict(row.days),
+            "days_batch": asdict(row.days_batch),
+        }
+    )
+
+
+@router.get("/financial", response=FinancialOut)
+def financial(
+    request: HttpRequest,
+    start: date,
+    end: date,
+    as_of: date | None = None,
+    by: str = "month",
+    court: str = "",
+    client: int | None = None,
+) -> Any:
+    """The financial-case platform's figures (the 岳麓 report): platform cases filed from ``start``
+    to ``end``, filed by batch, mediated, confirmed, sued, judged, closed; days from filing to
+    closing (median, mean, p90) per period (``by`` = month, quarter or year) and per bank;
+    documents by template. Stages and closings count up to ``as_of`` (default today)."""
+    actor: User = request.user  # type: ignore[assignment]
+    report = selectors.financial_report_for(
+        actor=actor,
+        start=start,
+        end=end,
+        as_of=as_of or get_clock().today(),
+        period=by,
+        court_code=court,
+        client_id=client,
+    )
+    fig = report.figures
+    return {
+        "scope": report.scope.label,
+        "court_codes": [c.code for c in report.scope.courts],
+        "client": report.client.name if report.client else None,
+        "type_code": fig.type_code,
+        "start": start,
+        "end": end,
+        "as_of": fig.filters.as_of,
+        "period": by,
+        "total": _flow(fig.total),
+        "by_period": [_flow(r) for r in fig.by_period],
+        "by_client": [_flow(r) for r in fig.by_client],
+        "documents": [asdict(d) for d in fig.documents],
     }

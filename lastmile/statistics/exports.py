@@ -24,9 +24,10 @@ from lastmile.core.clock import SHANGHAI
 from lastmile.documents.fonts import typst_fonts
 
 from .conf import CLOSING_METHODS
+from .financial import CLAIMED_DAYS, PERIODS, FlowRow
 from .indicators import Filters, monthly_trend
 from .presenters import figure_rows, period_label, trend_chart
-from .selectors import Dashboard
+from .selectors import Dashboard, FinancialReport
 
 _HEADER = Font(bold=True, color="FFFFFF")
 _FILL = PatternFill("solid", fgColor="9F1D20")
@@ -56,6 +57,101 @@ def dashboard_xlsx(dash: Dashboard, *, generated_at: datetime) -> bytes:
     _sheet_paths(wb, dash)
     _sheet_overdue(wb, dash)
     _sheet_settings(wb, dash, generated_at=generated_at)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+_FLOW_HEADER = [
+    "立案",
+    "其中批量立案",
+    "逐件立案",
+    "调解成功",
+    "司法确认",
+    "出具调解书",
+    "调解不成",
+    "转诉讼立案",
+    "判决",
+    "结案",
+    "未结",
+    "已结案件数",
+    "立案至结案天数中位数",
+    "平均天数",
+    "P90天数",
+    f"{CLAIMED_DAYS[1]}天内结案",
+    f"{CLAIMED_DAYS[1]}天内结案率（%）",
+    "批量案件中位数",
+    "批量案件平均",
+    "批量案件P90",
+]
+
+
+def _flow_cells(r: FlowRow) -> list[Any]:
+    c, d, b = r.counts, r.days, r.days_batch
+    return [
+        c["filed"],
+        c["batch"],
+        r.counter,
+        c["mediated"],
+        c["confirmed"],
+        c["statements"],
+        c["failed"],
+        c["sued"],
+        c["judged"],
+        c["closed"],
+        r.open,
+        d.closed,
+        d.median,
+        d.mean,
+        d.p90,
+        d.within_claim,
+        d.within_claim_rate,
+        b.median,
+        b.mean,
+        b.p90,
+    ]
+
+
+def financial_xlsx(report: FinancialReport, *, generated_at: datetime) -> bytes:
+    """The financial-case platform report as a workbook: by period (with the total), by bank, the
+    documents by kind, and the scope and definitions. Same figures as the page."""
+    fig = report.figures
+    f = fig.filters
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    widths = [22, *([12] * len(_FLOW_HEADER))]
+    for title, rows in ((PERIODS[f.period], fig.by_period), ("按金融机构", fig.by_client)):
+        _sheet(
+            wb,
+            title,
+            ["期间" if rows is fig.by_period else "金融机构", *_FLOW_HEADER],
+            [[r.label, *_flow_cells(r)] for r in [*rows, fig.total]],
+            widths,
+        )
+    _sheet(
+        wb,
+        "生成文书",
+        ["文书标题", "模板代码", "份数", "涉及案件"],
+        [[d.title, d.code, d.documents, d.cases] for d in fig.documents]
+        + [["合计", "", fig.documents_total, None]],
+        [20, 32, 10, 10],
+    )
+    _sheet(
+        wb,
+        "口径与设置",
+        ["项目", "值"],
+        [
+            ["统计范围", report.scope.label + (f" · {report.client.name}" if report.client else "")],
+            ["立案期间", f"{f.start.isoformat()} 至 {f.end.isoformat()}"],
+            ["统计截至", f.as_of.isoformat()],
+            ["统计对象", f"立案期间内立案的“{fig.type_code}”案件；批量立案 = 来自金融机构批量立案批次"],
+            ["结案", "纠纷在一审阶段的最后一个案件结案：判决（民初）、司法确认、调解书或撤回"],
+            ["天数", "北京时间日期之差（结案日 − 立案日）；中位数取中间两数平均；P90 为最近秩"],
+            ["平台宣称", f"批量案件 {CLAIMED_DAYS[0]}–{CLAIMED_DAYS[1]} 天结案（仅作对照）"],
+            ["生成时间", generated_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")],
+        ],
+        [16, 90],
+    )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -40,6 +40,8 @@ from django.db.models.functions import Trunc
 
 from lastmile.cases.models import Case
 from lastmile.core.clock import SHANGHAI
+from lastmile.core.error_codes import CoreErrorCode
+from lastmile.core.errors import DomainError
 from lastmile.core.numbers import percent, ratio
 from lastmile.documents.models import Document, DocumentStatus
 from lastmile.filing.conf import filing_setting
@@ -54,6 +56,12 @@ PERIODS = {"month": "按月", "quarter": "按季度", "year": "按年"}
 # shown beside the measured figures, never used in a computation.
 CLAIMED_DAYS = (20, 27)
 COUNTER_LABEL = "非批量立案（窗口、网上逐件立案）"
+
+
+class BadFilter(DomainError):
+    """A statistics request whose filters make no sense (pages: 400 with the message)."""
+
+    code = CoreErrorCode.INVALID_REQUEST
 
 
 def platform_type_code() -> str:
@@ -113,12 +121,6 @@ class FlowRow:
     counts: dict[str, int]
     days: DayFigures  # all closed disputes of the line
     days_batch: DayFigures  # those filed by batch
-
-    def __getattr__(self, name: str) -> int:
-        counts = self.__dict__.get("counts", {})
-        if name in counts:
-            return int(counts[name])
-        raise AttributeError(name)
 
     @property
     def counter(self) -> int:
@@ -252,7 +254,9 @@ def financial_compute(*, filters: FinancialFilters, config: StatsConfig) -> Fina
     """The report for ``filters``: two grouped queries for the flows and the days, one for the
     documents."""
     if filters.period not in PERIODS:
-        raise ValueError(filters.period)
+        raise BadFilter("分组有误：应为按月（month）、按季度（quarter）或按年（year）。")
+    if filters.end < filters.start:
+        raise BadFilter("结束日期不能早于开始日期。")
     cut = _day_start(filters.as_of + timedelta(days=1))
     qs = _annotated(filters)
     total = _Acc()

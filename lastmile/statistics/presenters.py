@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from .charts import PALETTE, Series, combo_chart, stacked_bars
 from .conf import CLOSING_METHODS
+from .financial import CLAIMED_DAYS, FlowRow
 from .indicators import MEASURE_LABELS, Indicators, MonthPoint, PathRow
 
 WAN = Decimal("10000")
@@ -127,6 +128,46 @@ def paths_chart(paths: list[PathRow]) -> SafeString:
         (p.label, [*((m, p.by_method.get(m, 0)) for m in CLOSING_METHODS), ("未结", p.open)]) for p in paths
     ]
     return stacked_bars(rows=rows, title="新收案件去向：分流 → 结案方式")
+
+
+FLOW_SERIES = (
+    ("filed", "立案", "#9f1d20"),
+    ("mediated", "调解成功", "#047857"),
+    ("confirmed", "司法确认", "#0e7490"),
+    ("judged", "判决", "#6d28d9"),
+    ("closed", "结案", "#2563eb"),
+)
+
+
+def financial_flow_chart(rows: list[FlowRow]) -> SafeString:
+    """Per period: platform cases filed and how many of them were mediated, confirmed, judged and
+    closed (bars side by side)."""
+    return combo_chart(
+        labels=[r.label for r in rows],
+        series=[Series(name, [r.counts[key] for r in rows], color) for key, name, color in FLOW_SERIES],
+        title="金融案件：立案、调解、司法确认、判决、结案（按立案期间）",
+    )
+
+
+def financial_days_chart(rows: list[FlowRow]) -> SafeString:
+    """Per period: median and 90th percentile of the days from filing to closing (bars), the mean
+    (line) and the announced upper figure (dashed line)."""
+    return combo_chart(
+        labels=[r.label for r in rows],
+        series=[
+            Series("中位数", [float(r.days.median or 0) for r in rows], "#2563eb"),
+            Series("P90", [r.days.p90 or 0 for r in rows], "#94a3b8"),
+            Series("平均", [float(r.days.mean or 0) for r in rows], "#9f1d20", kind="line"),
+            Series(
+                f"宣称上限{CLAIMED_DAYS[1]}天",
+                [CLAIMED_DAYS[1]] * len(rows),
+                "#b45309",
+                kind="line",
+                dashed=True,
+            ),
+        ],
+        title="立案至结案天数（按立案期间）",
+    )
 
 
 def period_label(start: date, end: date) -> str:

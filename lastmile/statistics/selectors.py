@@ -22,7 +22,7 @@ from lastmile.core.errors import NotFound, PermissionDenied
 from lastmile.filing.models import InstitutionClient
 
 from .conf import StatsConfig, stats_config
-from .financial import PERIODS, FinancialFigures, FinancialFilters, clients_in, financial_compute
+from .financial import FinancialFigures, FinancialFilters, clients_in, financial_compute
 from .indicators import (
     BreakdownRow,
     Filters,
@@ -256,10 +256,9 @@ def financial_report_for(
     from ``start`` to ``end``, with every stage and closing counted up to the end of ``as_of``.
 
     Raises :class:`PermissionDenied` for a court outside the actor's tree, :class:`NotFound` for a
-    bank that filed no batch in the chosen courts, :class:`ValueError` for an unknown period."""
+    bank that filed no batch in the chosen courts, :class:`.financial.BadFilter` for an unknown period
+    or an end before the start."""
     scope = stats_scope(actor=actor, court_code=court_code)
-    if period not in PERIODS:
-        raise ValueError(period)
     clients = clients_in(scope.court_ids)
     client = None
     if client_id is not None:

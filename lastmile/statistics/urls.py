@@ -9,4 +9,6 @@ urlpatterns = [
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("report/", views.report, name="report"),
     path("report.pdf", views.report_pdf, name="report_pdf"),
+    path("financial/", views.financial, name="financial"),
+    path("financial.xlsx", views.financial_xlsx, name="financial_xlsx"),
 ]

@@ -15,21 +15,25 @@ from django.utils.http import urlencode
 
 from lastmile.accounts.models import User
 from lastmile.core.clock import get_clock
-from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import DomainError, NotFound
 
 from . import exports, selectors
-from .presenters import figure_rows, paths_chart, period_label, trend_chart, wan
+from .financial import CLAIMED_DAYS, PERIODS, BadFilter
+from .presenters import (
+    figure_rows,
+    financial_days_chart,
+    financial_flow_chart,
+    paths_chart,
+    period_label,
+    trend_chart,
+    wan,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _actor(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-class BadFilter(DomainError):
-    code = CoreErrorCode.INVALID_REQUEST
 
 
 @dataclass(frozen=True)
@@ -221,4 +225,68 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     pdf = exports.monthly_report_pdf(dash, generated_at=get_clock().now())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="report_{q.start:%Y%m}.pdf"'
+    return response
+
+
+def _financial(request: HttpRequest) -> tuple[Query, str, selectors.FinancialReport]:
+    """The 岳麓 report of a request: the period filters of the dashboard, ``by`` (month, quarter or
+    year), ``client`` (a bank) and ``as_of`` (default today: stages and closings up to that day)."""
+    q = _query(request)
+    by = request.GET.get("by") or "month"
+    as_of = _date(request.GET["as_of"]) if request.GET.get("as_of") else get_clock().today()
+    report = selectors.financial_report_for(
+        actor=_actor(request),
+        start=q.start,
+        end=q.end,
+        as_of=as_of,
+        period=by,
+        court_code=q.court,
+        client_id=_int(request.GET.get("client")),
+    )
+    return q, by, report
+
+
+@login_required
+def financial(request: HttpRequest) -> HttpResponse:
+    """The financial-case platform tab of the command center (the 岳麓 figures)."""
+    try:
+        q, by, report = _financial(request)
+    except DomainError as exc:
+        return _error(request, exc)
+    fig = report.figures
+    extra = {"by": by, "as_of": fig.filters.as_of.isoformat()}
+    if report.client is not None:
+        extra["client"] = report.client.pk
+    return render(
+        request,
+        "statistics/financial.html",
+        {
+            "report": report,
+            "fig": fig,
+            "q": q,
+            "by": by,
+            "periods": PERIODS,
+            "params": q.params(**extra),
+            "period": period_label(q.start, q.end),
+            "flow_svg": financial_flow_chart(fig.by_period),
+            "days_svg": financial_days_chart(fig.by_period),
+            "claimed_days": financial_claimed_days(),
+        },
+    )
+
+
+def financial_claimed_days() -> str:
+    return f"{CLAIMED_DAYS[0]}–{CLAIMED_DAYS[1]}"
+
+
+@login_required
+def financial_xlsx(request: HttpRequest) -> HttpResponse:
+    try:
+        q, by, report = _financial(request)
+    except DomainError as exc:
+        return _error(request, exc)
+    body = exports.financial_xlsx(report, generated_at=get_clock().now())
+    response = HttpResponse(body, content_type=XLSX)
+    name = f"financial_{q.start:%Y%m%d}_{q.end:%Y%m%d}_{by}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

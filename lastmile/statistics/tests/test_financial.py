@@ -21,11 +21,13 @@ Not counted: 甲's case in 湘0702, a case filed 2023-12-31 23:50 Beijing, a 民
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from lastmile.accounts.models import Role
 from lastmile.filing.models import InstitutionClient, IntakeBatch
@@ -61,7 +63,7 @@ def bank(name: str, court, other) -> tuple[InstitutionClient, IntakeBatch]:
 @pytest.fixture
 def platform(courts):
     yl, other = courts["湘0104"], courts["湘0702"]
-    mediator = UserFactory(court=yl, role=Role.MEDIATOR if hasattr(Role, "MEDIATOR") else Role.JUDGE)
+    mediator = UserFactory(court=yl, role=Role.MEDIATOR)
     a, batch_a = bank("甲银行", yl, other)
     b, batch_b = bank("乙银行", yl, other)
 
@@ -186,3 +188,88 @@ def test_cut_off_moves_stages_and_closings(platform):
     t = financial_compute(filters=filters, config=stats_config()).total
     assert (t.counts["confirmed"], t.counts["closed"], t.counts["mediated"]) == (5, 8, 6)
     assert t.days.p90 == 120
+
+
+@pytest.fixture
+def yl_leader(platform):
+    return UserFactory(court=platform["court"], role=Role.LEADER, username="yl_leader")
+
+
+PAGE = "/stats/financial/?start=2024-01-01&end=2024-06-30&as_of=2024-06-30"
+
+
+@pytest.mark.django_db
+def test_page_shows_the_figures_with_charts_and_a_tab_from_the_dashboard(client, yl_leader):
+    client.force_login(yl_leader)
+    r = client.get(PAGE)
+    assert r.status_code == 200
+    html = r.content.decode()
+    fig = r.context["fig"]
+    assert fig.total.counts["filed"] == 11 and fig.total.days_batch.median == Decimal("24")
+    assert html.count("<svg") == 2 and "甲银行" in html and "民事判决书" in html
+    assert 'data-key="2024-03-01"' in html
+    dash = client.get("/stats/?start=2024-01-01&end=2024-06-30").content.decode()
+    assert "/stats/financial/" in dash
+
+
+@pytest.mark.django_db
+def test_page_by_quarter_and_one_bank(client, yl_leader, platform):
+    client.force_login(yl_leader)
+    r = client.get(f"{PAGE}&by=quarter&client={platform['a'].pk}")
+    assert r.status_code == 200
+    assert [(x.label, x.counts["filed"]) for x in r.context["fig"].by_period] == [("2024年第1季度", 7)]
+
+
+@pytest.mark.django_db
+def test_bad_filters_are_a_chinese_message_not_a_500(client, yl_leader):
+    client.force_login(yl_leader)
+    assert client.get(f"{PAGE}&by=week").status_code == 400
+    assert client.get(f"{PAGE}&client=999999").status_code == 404
+    assert client.get(f"{PAGE}&as_of=2024-13-01").status_code == 400
+
+
+@pytest.mark.django_db
+def test_another_court_and_staff_without_stats_view_are_refused(client, yl_leader, platform):
+    client.force_login(yl_leader)
+    assert client.get(f"{PAGE}&court=湘0702").status_code == 403
+    judge = UserFactory(court=platform["court"], role=Role.JUDGE)
+    client.force_login(judge)
+    assert client.get(PAGE).status_code == 403
+    assert client.get(PAGE.replace("financial/", "financial.xlsx")).status_code == 403
+    # a leader of the other court sees none of 岳麓's cases
+    other = UserFactory(court=platform["other"], role=Role.LEADER)
+    client.force_login(other)
+    r = client.get(PAGE)
+    assert r.status_code == 200 and r.context["fig"].total.counts["filed"] == 1
+
+
+@pytest.mark.django_db
+def test_xlsx_has_the_page_figures(client, yl_leader):
+    client.force_login(yl_leader)
+    r = client.get(PAGE.replace("financial/", "financial.xlsx"))
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["按月", "按金融机构", "生成文书", "口径与设置"]
+    months = list(wb["按月"].iter_rows(values_only=True))
+    assert months[0][:3] == ("期间", "立案", "其中批量立案")
+    assert [row[0] for row in months[1:]] == ["2024-01", "2024-02", "2024-03", "合计"]
+    total = months[-1]
+    header = months[0]
+    assert total[header.index("立案")] == 11
+    assert total[header.index("结案")] == 7
+    assert total[header.index("立案至结案天数中位数")] == 21
+    assert total[header.index("P90天数")] == 45
+    docs = {row[1]: row[2] for row in wb["生成文书"].iter_rows(min_row=2, values_only=True)}
+    assert docs["pre_suit_notice"] == 12 and docs[None] == 18
+
+
+@pytest.mark.django_db
+def test_api(client, yl_leader):
+    client.force_login(yl_leader)
+    r = client.get("/api/v1/stats/financial?start=2024-01-01&end=2024-06-30&as_of=2024-06-30&by=year")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["total"]["filed"] == 11 and body["total"]["days_batch"]["median"] == "24"
+    assert [p["label"] for p in body["by_period"]] == ["2024年"]
+    bad = client.get("/api/v1/stats/financial?start=2024-01-01&end=2024-06-30&by=week")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_request"
