@@ -131,8 +131,6 @@ DECISIONS: dict[str, set[str]] = {
     "statistics:report_pdf": {"staff"},
     "statistics:financial": {"staff"},  # stats.view below; own court and its subordinates
     "statistics:financial_xlsx": {"staff"},
-    "statistics:financial": {"staff"},  # stats.view below; own court and its subordinates
-    "statistics:financial_xlsx": {"staff"},
     # pages: portal
     "portal:public_dishonest": {"anyone"},
     "portal:public_zhongben": {"anyone"},
