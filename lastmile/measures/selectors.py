@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
@@ -430,6 +430,7 @@ class OperationReport:
     by_outcome: dict[str, int] = field(default_factory=dict)
     amount_recovered: Decimal = Decimal("0.00")
     measures: dict[str, int] = field(default_factory=dict)
+    produced: dict[str, int] = field(default_factory=dict)  # measures linked to its targets, by kind
 
 
 def operation_report(*, actor: User, operation_id: int) -> OperationReport:
@@ -438,7 +439,11 @@ def operation_report(*, actor: User, operation_id: int) -> OperationReport:
     op = SpecialOperation.objects.filter(pk=operation_id, court_id=court_id_of(actor)).first()
     if op is None:
         raise NotFound("专项行动不存在。")
-    targets = list(op.targets.select_related("case", "party", "team").order_by("case__number"))
+    targets = list(
+        op.targets.select_related("case", "party", "team")
+        .prefetch_related("measures")
+        .order_by("case__number")
+    )
     counts = Counter(t.outcome for t in targets)
     total = sum((t.amount_recovered for t in targets), Decimal("0.00"))
     measures = measure_counts(court=op.court, start=op.starts_on, end=op.ends_on)
@@ -448,6 +453,13 @@ def operation_report(*, actor: User, operation_id: int) -> OperationReport:
         by_outcome={o.value: counts.get(o.value, 0) for o in TargetOutcome},
         amount_recovered=total,
         measures=measures,
+        produced={
+            str(MeasureKind(r["kind"]).label): r["n"]
+            for r in Measure.objects.filter(operation_targets__operation=op)
+            .values("kind")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("kind")
+        },
     )
 
 
@@ -469,3 +481,58 @@ def enterprise_screenings_missing(*, case: Case) -> list[str]:
         .order_by("position", "pk")
         if not cp.party.is_person and cp.party_id not in screened
     ]
+
+
+# --- the case page's records of measures (issue M item 1) ----------------------------------------
+
+
+@dataclass
+class CaseMeasureRecords:
+    """What the case page lists below the measures: the case's listings and their correction
+    requests, 复议, temporary lifts, 拒执 referrals and the guardrail inputs recorded."""
+
+    listings: list[DishonestListing]
+    reviews: list[Any]
+    temporary_lifts: list[Any]
+    referrals: list[RefusalReferral]
+    screenings: list[Any]
+    graces: list[Any]
+    homes: list[Any]
+    profiles: list[Any]
+    overrides: list[Any]
+    not_listed: list[DishonestNotApplicable]
+
+
+def case_measure_records(*, actor: User, case: Case) -> CaseMeasureRecords:
+    """The records of ``case`` (the caller fetched it through ``case_get_for``: court-scoped)."""
+    from .models import (
+        DebtorProfile,
+        EnterpriseScreening,
+        GracePeriod,
+        GuardrailOverride,
+        HomeDesignation,
+        MeasureReview,
+        TemporaryLift,
+    )
+
+    require(actor, "case.view")
+    return CaseMeasureRecords(
+        listings=list(
+            DishonestListing.objects.filter(case=case).prefetch_related("corrections").order_by("pk")
+        ),
+        reviews=list(
+            MeasureReview.objects.filter(measure__case=case).select_related("measure__subject").order_by("pk")
+        ),
+        temporary_lifts=list(
+            TemporaryLift.objects.filter(measure__case=case).select_related("measure__subject").order_by("pk")
+        ),
+        referrals=list(
+            RefusalReferral.objects.filter(case=case).select_related("party").prefetch_related("steps")
+        ),
+        screenings=list(EnterpriseScreening.objects.filter(case=case).select_related("party").order_by("pk")),
+        graces=list(GracePeriod.objects.filter(case=case).select_related("party").order_by("pk")),
+        homes=list(HomeDesignation.objects.filter(case=case).select_related("party").order_by("pk")),
+        profiles=list(DebtorProfile.objects.filter(case=case).select_related("party").order_by("pk")),
+        overrides=list(GuardrailOverride.objects.filter(case=case).select_related("party").order_by("pk")),
+        not_listed=list(DishonestNotApplicable.objects.filter(case=case).select_related("party")),
+    )

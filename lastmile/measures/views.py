@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lastmile.accounts.http import AuthedRequest
+from lastmile.accounts.models import Team
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import DEBTOR_ROLES, Case
 from lastmile.cases.selectors import case_get_for
@@ -23,9 +24,27 @@ from lastmile.core.errors import ConditionsNotMet, DomainError
 from lastmile.parties.models import Party
 
 from . import rules, selectors, services
-from .guardrails import EXTENSION_FACTS, Proposal
-from .models import DishonestGround, MeasureKind, PublicationChannel, SubjectCapacity
+from .guardrails import EXTENSION_FACTS, OVERRIDABLE, Proposal
+from .models import (
+    CorrectionStatus,
+    DishonestGround,
+    Measure,
+    MeasureKind,
+    PublicationChannel,
+    ReferralStatus,
+    RemovalGround,
+    ReviewOutcome,
+    SubjectCapacity,
+    TargetOutcome,
+    TemporaryLift,
+)
 from .publication import unmasked_id_numbers
+
+# What a 院长's written override lifts, in words (codes are never shown raw).
+OVERRIDE_LABELS: dict[str, str] = {
+    "campus_loan_student": "全日制在校生的校园贷纠纷（不得纳入失信、限消）",
+    "enterprise_struggling": "暂时经营困难的企业（审慎采取信用惩戒）",
+}
 
 
 def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
@@ -50,6 +69,16 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "can_propose": actor_can(user, "measure.propose"),
         "can_approve": actor_can(user, "approve.president"),
         "rules": rules.KINDS,
+        # the acts after a measure is taken (issue M item 1): records and the choices of their forms
+        "records": selectors.case_measure_records(actor=user, case=case),  # type: ignore[arg-type]
+        "organisations": [d for d in debtors if not d.is_person],
+        "removal_grounds": RemovalGround.choices,
+        "correction_outcomes": [c for c in CorrectionStatus.choices if c[0] != CorrectionStatus.PENDING],
+        "review_outcomes": [c for c in ReviewOutcome.choices if c[0]],
+        "lift_reasons": TemporaryLift._meta.get_field("reason_kind").choices,
+        "referral_statuses": [c for c in ReferralStatus.choices if c[0] != ReferralStatus.PREPARED],
+        "overridable": [(code, OVERRIDE_LABELS.get(code, code)) for code in sorted(OVERRIDABLE)],
+        "reviewable": list(rules.REVIEWABLE),
     }
 
 
@@ -276,4 +305,23 @@ def operation(request: AuthedRequest, operation_id: int) -> HttpResponse:
         report = selectors.operation_report(actor=request.user, operation_id=operation_id)
     except DomainError as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=404)
-    return render(request, "measures/operation.html", {"report": report})
+    candidates: dict[tuple[int, int], list[Any]] = {}
+    for m in Measure.objects.filter(
+        case_id__in={t.case_id for t in report.targets}, court_id=report.operation.court_id
+    ).select_related("subject"):
+        for party_id in {m.subject_id, m.organisation_id} - {None}:
+            candidates.setdefault((m.case_id, party_id), []).append(m)  # type: ignore[arg-type]
+    for t in report.targets:
+        t.candidates = candidates.get((t.case_id, t.party_id), [])  # type: ignore[attr-defined]
+        t.linked = {m.pk for m in t.measures.all()}  # type: ignore[attr-defined]
+    return render(
+        request,
+        "measures/operation.html",
+        {
+            "report": report,
+            "outcomes": TargetOutcome.choices,
+            "teams": Team.objects.filter(court_id=report.operation.court_id).order_by("name"),
+            "can_assign": actor_can(request.user, "enforcement.dispatch"),
+            "can_record": actor_can(request.user, "measure.propose"),
+        },
+    )

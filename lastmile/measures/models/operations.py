@@ -52,6 +52,9 @@ class OperationTarget(models.Model):
     )
     amount_recovered = models.DecimalField(_("执行到位金额"), max_digits=16, decimal_places=2, default=0)
     note = models.CharField(_("说明"), max_length=512, blank=True)
+    # The measures this target's outcome came from (a 拘传 to court, a 拘留): the report counts
+    # what the operation produced, not everything the court did in its dates.
+    measures = models.ManyToManyField("measures.Measure", blank=True, related_name="operation_targets")
 
     class Meta:
         verbose_name = _("行动对象")

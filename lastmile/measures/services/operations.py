@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -9,7 +10,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from lastmile.accounts.models import User
+from lastmile.accounts.models import Team, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty, CaseStatus
 from lastmile.cases.services import case_event_record
@@ -17,7 +18,14 @@ from lastmile.core.errors import ConditionsNotMet, Conflict, NotFound
 from lastmile.core.money import to_money
 from lastmile.measures.kinds import MeasuresEvent
 
-from ..models import DishonestListing, ListingStatus, OperationTarget, SpecialOperation, TargetOutcome
+from ..models import (
+    DishonestListing,
+    ListingStatus,
+    Measure,
+    OperationTarget,
+    SpecialOperation,
+    TargetOutcome,
+)
 from ..selectors import court_id_of
 
 
@@ -97,6 +105,8 @@ def operation_target_assign(
     if target is None or target.operation.court_id != actor.court_id:
         raise NotFound("行动对象不存在。")
     require(actor, "enforcement.dispatch", court=actor.court)
+    if team_id is not None and not Team.objects.filter(pk=team_id, court_id=actor.court_id).exists():
+        raise NotFound("团队不存在或不属于本院。")
     target.team_id = team_id
     target.scheduled_on = scheduled_on
     target.save(update_fields=["team", "scheduled_on"])
@@ -105,8 +115,17 @@ def operation_target_assign(
 
 @transaction.atomic
 def operation_target_outcome_record(
-    *, actor: User, target_id: int, outcome: str, amount_recovered: Decimal, note: str, now: datetime
+    *,
+    actor: User,
+    target_id: int,
+    outcome: str,
+    amount_recovered: Decimal,
+    note: str,
+    now: datetime,
+    measure_ids: Iterable[int] = (),
 ) -> OperationTarget:
+    """Record what came of a target, linked to the measures it produced: only measures taken in the
+    target's case against its debtor (or a person behind it) may be named."""
     target = (
         OperationTarget.objects.select_for_update(of=("self",))
         .select_related("operation", "case", "party")
@@ -122,12 +141,26 @@ def operation_target_outcome_record(
     target.amount_recovered = to_money(amount_recovered)
     target.note = note
     target.save(update_fields=["outcome", "amount_recovered", "note"])
+    wanted = set(measure_ids)
+    produced = list(
+        Measure.objects.filter(pk__in=wanted, case_id=target.case_id).filter(
+            Q(subject_id=target.party_id) | Q(organisation_id=target.party_id)
+        )
+    )
+    if len(produced) != len(wanted):
+        raise ConditionsNotMet("只能关联本案对该被执行人采取的措施。", unmet=["measures"])
+    target.measures.set(produced)
     case_event_record(
         case=target.case,
         kind=MeasuresEvent.OPERATION_OUTCOME,
         summary=f"{target.operation.name}：{target.party.name}{TargetOutcome(outcome).label}",
         actor=actor,
         now=now,
-        data={"operation": target.operation_id, "outcome": outcome, "amount": target.amount_recovered},
+        data={
+            "operation": target.operation_id,
+            "outcome": outcome,
+            "amount": target.amount_recovered,
+            "measures": [m.pk for m in produced],
+        },
     )
     return target
