@@ -27,6 +27,9 @@ NAV: list[tuple[str, str, str]] = [
     ("批量文书", "documents:batch_list", "document.issue"),
     ("指挥中心", "statistics:dashboard", "stats.view"),
     ("查控指令", "inquiry:queue", "inquiry.order"),
+    # 专项行动: started by whoever dispatches (院领导, 指挥中心), worked by the officers; no role holds both
+    ("专项行动", "measures:operations", "enforcement.dispatch"),
+    ("专项行动", "measures:operations", "measure.propose"),
 ]
 
 
