@@ -35,6 +35,44 @@ def _party_from_form(data: QueryDict, prefix: str, label: str) -> dict[str, str]
     }
 
 
+MAX_RESPONDENTS = 20
+_PARTY_KEYS = ("kind", "name", "id_type", "id_number", "phone", "address", "guarantor")
+
+
+def _respondent_prefixes(data: QueryDict) -> list[str]:
+    """The respondent rows of the form: ``respondent`` and then ``respondent2`` … (rows added on
+    the page; a removed row leaves a gap in the numbers)."""
+    extra = [f"respondent{n}" for n in range(2, MAX_RESPONDENTS + 1) if f"respondent{n}_name" in data]
+    return ["respondent", *extra]
+
+
+def _respondents_from_form(data: QueryDict) -> list[dict[str, Any]]:
+    """The 被执行人: every row with a name, each identity checked when its party is created;
+    guarantors (``…_guarantor``) listed after the principal debtors. The same identity twice,
+    or guarantors without a principal debtor, is refused."""
+    rows = []
+    for n, prefix in enumerate(_respondent_prefixes(data), start=1):
+        if n > 1 and not _text(data, f"{prefix}_name"):
+            continue
+        row: dict[str, Any] = _party_from_form(data, prefix, "被执行人" if n == 1 else f"第{n}被执行人")
+        row["guarantor"] = bool(data.get(f"{prefix}_guarantor"))
+        rows.append(row)
+    numbers = [r["id_number"].upper() for r in rows if r["id_number"]]
+    if len(set(numbers)) != len(numbers):
+        raise services.InvalidFiling("同一被执行人填写了两次，请核对证件号码。")
+    if all(r["guarantor"] for r in rows):
+        raise services.InvalidFiling("担保人之外，还须列明主债务人。")
+    return [r for r in rows if not r["guarantor"]] + [r for r in rows if r["guarantor"]]
+
+
+def _respondent_rows(data: QueryDict) -> list[dict[str, Any]]:
+    """The respondent rows to show again (the values typed, for a form sent back with its error)."""
+    return [
+        {"prefix": prefix, "n": n, **{k: data.get(f"{prefix}_{k}", "") for k in _PARTY_KEYS}}
+        for n, prefix in enumerate(_respondent_prefixes(data), start=1)
+    ]
+
+
 def _costs_from_form(data: QueryDict) -> list[CostItem]:
     costs = []
     for key, label in (("cost_acceptance", "案件受理费"), ("cost_preservation", "保全费")):
@@ -80,14 +118,14 @@ def file_case(request: HttpRequest) -> HttpResponse:
         "party_kinds": PartyKind.choices,
         "id_types": IdType.choices,
         "form": request.POST,
+        "respondent_rows": _respondent_rows(request.POST),
+        "max_respondents": MAX_RESPONDENTS,
     }
     if request.method == "POST":
         data = request.POST
         try:
             applicants = [_party_from_form(data, "applicant", "申请执行人")]
-            respondents = [_party_from_form(data, "respondent", "被执行人")]
-            if _text(data, "respondent2_name"):
-                respondents.append(_party_from_form(data, "respondent2", "第二被执行人"))
+            respondents = _respondents_from_form(data)
             basis = _basis_from_form(data)
             if actor.court is None:
                 raise PermissionDenied("您的账号未归属法院。")

@@ -105,3 +105,68 @@ def test_the_one_respondent_shape_is_still_read():
     assert [(r["name"], r["id_number"], r["guarantor"]) for r in formset.respondents()] == [
         ("赵四", number, False)
     ]
+
+
+def _counter(yuelu, **rows: str) -> dict[str, str]:
+    return {
+        "basis_kind": "judgment",
+        "basis_issuer": "长沙市岳麓区人民法院",
+        "basis_number": "（2025）湘0104民初302号",
+        "effective_on": "2025-01-10",
+        "performance_deadline": "2025-01-20",
+        "principal": "50000",
+        "applicant_kind": "organisation",
+        "applicant_name": "长沙银行股份有限公司岳麓支行",
+        "applicant_id_type": "uscc",
+        "applicant_id_number": make_uscc(78),
+        "cause": "金融借款合同纠纷",
+        **rows,
+    }
+
+
+def _counter_row(prefix: str, name: str, **extra: str) -> dict[str, str]:
+    return {
+        f"{prefix}_kind": "person",
+        f"{prefix}_name": name,
+        f"{prefix}_id_type": "resident_id",
+        f"{prefix}_id_number": make_resident_id(),
+        **{f"{prefix}_{k}": v for k, v in extra.items()},
+    }
+
+
+def test_the_counter_form_files_against_four_respondents_guarantors_last(client, clerk, yuelu, clock):
+    client.force_login(clerk)
+    page = client.get("/enforcement/file/").content.decode()
+    assert "增加被执行人" in page and "respondent__n___name" in page
+    rows = {
+        **_counter_row("respondent", "周一", guarantor="on"),
+        **_counter_row("respondent2", "吴二"),
+        **_counter_row("respondent3", "郑三", guarantor="on"),
+        **_counter_row("respondent5", "王五"),  # row 4 was removed on the page
+    }
+    response = client.post("/enforcement/file/", _counter(yuelu, **rows))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get()
+    names = list(
+        CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)
+        .order_by("position")
+        .values_list("party__name", flat=True)
+    )
+    assert names == ["吴二", "王五", "周一", "郑三"]
+
+
+def test_the_counter_form_refuses_a_bad_third_row_and_files_nothing(client, clerk, yuelu, clock):
+    client.force_login(clerk)
+    rows = {
+        **_counter_row("respondent", "周一"),
+        **_counter_row("respondent2", "吴二"),
+        **_counter_row("respondent3", "郑三", id_number="430104198503120000"),
+    }
+    response = client.post("/enforcement/file/", _counter(yuelu, **rows))
+    body = response.content.decode()
+    assert response.status_code == 400 and "身份证" in body
+    assert 'name="respondent3_name" value="郑三"' in body  # the rows typed are shown again
+    assert not Case.objects.exists()
+    alone = {**_counter_row("respondent", "周一", guarantor="on")}
+    response = client.post("/enforcement/file/", _counter(yuelu, **alone))
+    assert response.status_code == 400 and "主债务人" in response.content.decode()
