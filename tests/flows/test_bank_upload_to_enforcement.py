@@ -1,6 +1,7 @@
 """Journey: a bank uploads loan cases; one is settled in pre-suit mediation (judicial confirmation,
 installments, a missed installment), one fails and is tried in batch; both judgments/rulings are
-served electronically, take effect, and end as enforcement cases (执)."""
+served (electronically, or by mail to the guarantor who never consented), take effect, and end as
+enforcement cases (执)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,12 @@ from lastmile.mediation import services as mediation
 from lastmile.mediation.models import MediationStatus
 from lastmile.service.adapters import SimulatedServiceAdapter
 from lastmile.service.models import OrderStatus, ServiceOrder
-from lastmile.service.services import service_sweep
+from lastmile.service.services import (
+    AttemptResult,
+    AttemptStart,
+    service_attempt_result_record,
+    service_attempt_start,
+)
 from lastmile.trial import services as trial
 from lastmile.trial.models import Procedure
 
@@ -32,6 +38,19 @@ BJ = timezone.get_fixed_timezone(480)
 
 def at(m: int, d: int, hour: int = 10) -> datetime:
     return datetime(2025, m, d, hour, 0, tzinfo=BJ)
+
+
+def _mail_signed(order: ServiceOrder, judge, *, sent: datetime, signed: date, ems: str) -> None:
+    """Serve ``order`` by mail (CPL 2023 art. 91) to the address the bank supplied (the guarantor's
+    row has none), the receipt signed by the recipient on ``signed``."""
+    start = AttemptStart(method="mail", tracking_number=ems, address="长沙市岳麓区麓山南路1号")
+    attempt = service_attempt_start(order=order, start=start, actor=judge, now=sent)
+    service_attempt_result_record(
+        attempt=attempt,
+        result=AttemptResult(outcome="signed", on=signed, signer=order.recipient.name),
+        actor=judge,
+        now=datetime.combine(signed, datetime.min.time(), tzinfo=BJ) + timedelta(hours=18),
+    )
 
 
 @pytest.mark.django_db
@@ -118,51 +137,57 @@ def test_bank_upload_through_mediation_trial_and_service_into_enforcement(
     roles = set(lawsuit.case.case_parties.values_list("role", flat=True))
     assert roles == {PartyRole.PLAINTIFF, PartyRole.DEFENDANT}
 
-    # 4. Batch trial: hearing on the video system, standard judgment issued in batch.
+    # 4. Batch trial: hearing on the video system with a 传票 to every party (the guarantor never
+    # consented to electronic service: its summons goes by mail and is signed for 4 days before),
+    # the hearing's record, and the standard judgment issued in batch after it.
     hearings = trial.hearings_schedule_batch(
         lawsuits=[lawsuit], judge=cc_judge, starts_at=at(3, 12, 9), actor=cc_judge, now=at(3, 6)
     )
     hearing = hearings.hearings.get()
     assert hearing.link.startswith("https://hearing.example.invalid/room/")
+    summonses = list(hearing.summonses.select_related("document"))
+    assert len(summonses) == 3 and all(s.document.context["link"] == hearing.link for s in summonses)
+    (unreached,) = ServiceOrder.objects.filter(
+        document__in=[s.document for s in summonses], status=OrderStatus.FAILED
+    )
+    _mail_signed(unreached, cc_judge, sent=at(3, 6), signed=date(2025, 3, 8), ems="1100000000013")
     trial.hearing_record(hearing=hearing, note="被告未到庭，缺席审理。", actor=cc_judge, now=at(3, 12, 9))
+    hearing.refresh_from_db()
+    assert hearing.record_document.template.code == "hearing_record"
     batch = trial.judgments_batch_create(lawsuits=[lawsuit], actor=cc_judge, now=at(3, 12, 10))
     assert trial.judgment_batch_run(batch=batch, now=lambda: at(3, 12, 10)) == 1
     assert trial.judgment_batch_progress(batch) == (1, 1)
     judgment = lawsuit.judgment
     assert judgment.principal == claim_b.principal and judgment.document.template.code == "loan_judgment"
 
-    # 5. Electronic service: bank and borrower served on arrival; the guarantor never consented.
+    # 5. Electronic service: bank and borrower served on arrival; the guarantor never consented,
+    # and public notice is not for a simplified case (民诉解释 art. 140): the judgment goes by mail.
     judgment = trial.judgment_serve(judgment=judgment, actor=cc_judge, now=at(3, 13), port=port)
     orders = ServiceOrder.objects.filter(document=judgment.document)
     assert sorted(orders.values_list("status", flat=True)) == ["failed", "served", "served"]
     assert judgment.effective_on is None
-    # Public notice is not used in simplified procedure: the case converts to ordinary first.
-    (notice,) = trial.judgment_service_fallback(judgment=judgment, actor=cc_judge, now=at(3, 14))
-    lawsuit.refresh_from_db()
-    assert lawsuit.procedure == Procedure.ORDINARY
-    assert notice.status == OrderStatus.NOTICE and notice.notice_ends_on == date(
-        2025, 4, 14
-    )  # 4-13 is a Sunday
-    assert service_sweep(now=at(4, 13)) == 0
-    assert service_sweep(now=at(4, 14)) == 1
+    with pytest.raises(Exception, match="不适用公告送达"):
+        trial.judgment_service_fallback(judgment=judgment, actor=cc_judge, now=at(3, 14))
+    unreached = orders.get(status=OrderStatus.FAILED)
+    _mail_signed(unreached, cc_judge, sent=at(3, 14), signed=date(2025, 3, 17), ems="1100000000027")
 
-    # 6. Effective the day after the last appeal period (4-14 + 15 days = 4-29) ends.
-    assert trial.trial_sweep(now=at(4, 29)) == 0
-    assert trial.trial_sweep(now=at(4, 30)) == 1
+    # 6. Effective the day after the last party's appeal period (3-17 + 15 days = 4-1) ends.
+    assert trial.trial_sweep(now=at(4, 1)) == 0
+    assert trial.trial_sweep(now=at(4, 2)) == 1
     judgment.refresh_from_db()
-    assert judgment.effective_on == date(2025, 4, 30)
-    assert judgment.performance_deadline == date(2025, 5, 12)  # 5-10 is a Saturday
+    assert judgment.effective_on == date(2025, 4, 2)
+    assert judgment.performance_deadline == date(2025, 4, 14)  # 4-12 is a Saturday
 
     # 7. Unpaid after the payment period: the bank files for enforcement in one click.
     with pytest.raises(Exception, match="履行期限"):
-        trial.judgment_enforcement_file(judgment=judgment, actor=None, now=at(5, 12))
+        trial.judgment_enforcement_file(judgment=judgment, actor=None, now=at(4, 14))
     assert not Case.objects.filter(type_code="执").exists()
-    enforcement = trial.judgment_enforcement_file(judgment=judgment, actor=None, now=at(5, 13))
+    enforcement = trial.judgment_enforcement_file(judgment=judgment, actor=None, now=at(4, 15))
     ec = EnforcementCase.objects.get(case=enforcement)
     assert enforcement.type_code == "执" and enforcement.status == CaseStatus.RECEIVED
     assert ec.basis_kind == "judgment" and ec.basis_number == judgment.document.number
-    assert ec.basis_effective_on == date(2025, 4, 30) and ec.principal == claim_b.principal
-    enforcement_accept(case=enforcement, actor=clerk, now=at(5, 14))
+    assert ec.basis_effective_on == date(2025, 4, 2) and ec.principal == claim_b.principal
+    enforcement_accept(case=enforcement, actor=clerk, now=at(4, 16))
     enforcement.refresh_from_db()
     assert enforcement.status in (CaseStatus.FILED, CaseStatus.IN_PROGRESS)
 
@@ -188,8 +213,8 @@ def test_bank_upload_through_mediation_trial_and_service_into_enforcement(
         "trial.hearing_scheduled",
         "trial.judgment_issued",
         "service.served",
-        "service.public_notice",
-        "trial.procedure_converted",
+        "trial.summoned",
+        "trial.heard",
         "trial.judgment_effective",
         "trial.enforcement_filed",
     } <= kinds
