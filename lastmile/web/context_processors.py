@@ -20,7 +20,7 @@ NAV: list[tuple[str, str, str]] = [
     ("批量立案", "filing:home", "filing.batch"),
     ("诉前调解", "mediation:work", "mediation.work"),
     ("批量审理", "trial:work", "trial.work"),
-    ("电子送达", "service:status", "trial.work"),
+    ("送达", "service:status", "service.work"),
     ("执行案件", "enforcement:case_list", "enforcement.work"),
     ("值班接待", "portal:duty", "enforcement.work"),
     ("执行案款", "ledger:unclaimed", "funds.view"),
