@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
 from django.db.models import QuerySet
 
 from .models import Court, Role, User
@@ -23,3 +28,35 @@ def court_presidents(*, court: Court) -> QuerySet[User]:
 
 
 ENFORCEMENT_ROLES = [Role.ENFORCEMENT_JUDGE, Role.ENFORCEMENT_OFFICER]
+
+
+# --- the court directory: every court of the mainland, by 法院代字 (issue M item 7) ----------
+
+DIRECTORY_FILE = Path(__file__).parent / "data" / "court_directory.json"
+
+
+@dataclass(frozen=True)
+class DirectoryCourt:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    division: str
+
+
+@functools.cache
+def court_directory() -> dict[str, DirectoryCourt]:
+    """The directory by code, read once (``accounts/data/court_directory.json``)."""
+    rows = json.loads(DIRECTORY_FILE.read_text(encoding="utf-8"))["courts"]
+    return {r["code"]: DirectoryCourt(**r) for r in rows}
+
+
+def court_directory_search(*, query: str, limit: int = 20) -> list[DirectoryCourt]:
+    """Courts whose code starts with, or whose name contains, ``query`` (codes first)."""
+    q = (query or "").strip()
+    if not q:
+        return []
+    courts = court_directory().values()
+    by_code = [c for c in courts if c.code.startswith(q)]
+    by_name = [c for c in courts if q in c.name and not c.code.startswith(q)]
+    return (by_code + by_name)[:limit]

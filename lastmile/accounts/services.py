@@ -162,3 +162,29 @@ def president_designation_revoke(*, actor: User, designation_id: int, now: datet
     d.revoked_by = actor
     d.save(update_fields=["revoked_at", "revoked_by"])
     return d
+
+
+@transaction.atomic
+def court_from_directory(*, code: str) -> Court:
+    """The court with 法院代字 ``code``: the platform's row when it has one, else created from the
+    court directory (its superior courts first), so a request may go to any court in China."""
+    from .selectors import court_directory
+
+    code = (code or "").strip()
+    existing = Court.objects.filter(code=code).first()
+    if existing is not None:
+        return existing
+    entry = court_directory().get(code)
+    if entry is None:
+        raise NotFound(f"法院代字“{code}”不在全国法院名录中。", details={"code": code})
+    parent = court_from_directory(code=entry.parent) if entry.parent else None
+    court, _ = Court.objects.get_or_create(
+        code=entry.code,
+        defaults={
+            "name": entry.name,
+            "level": entry.level,
+            "parent": parent,
+            "admin_division_code": entry.division,
+        },
+    )
+    return court
