@@ -8,7 +8,7 @@ Special courts (maritime, railway, internet, financial, intellectual property) a
 municipalities' several intermediate courts do not follow the rule; the file lists the ordinary
 courts only, each marked ``derived``; a row confirmed against the court's own published case
 numbers may be marked ``verified``. Rerun with the division tables (CSV: code,name[,parent]) of
-the ``china-division`` data set (MIT)::
+the ``china-division`` data set (MIT/WTFPL)::
 
     python -m lastmile.devtools.court_directory provinces.csv cities.csv areas.csv
 """
@@ -108,7 +108,7 @@ def main(argv: list[str]) -> int:
     unique = [r for r in rows if not (r["code"] in seen or seen.add(str(r["code"])))]  # type: ignore[func-returns-value]
     payload = {
         "source": (
-            "法院代字 derived from GB/T 2260 division codes (china-division 2.7.0, MIT) by 法〔2015〕137号 "
+            "法院代字 derived from GB/T 2260 division codes (china-division 2.7.0, MIT/WTFPL) by 法〔2015〕137号 "
             "arts. 5–6; ordinary courts only; lastmile/devtools/court_directory.py rebuilds it"
         ),
         "status": "derived",
