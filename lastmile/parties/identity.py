@@ -5,8 +5,8 @@
 the kernel does for a number a bank typed into a spreadsheet:
 
 - the second-generation 18-character form only: first-generation 15-digit cards ceased to be
-  valid on 2013-01-01 (居民身份证法 2011 art. 17; 全国人大常委会 2011 decision on first-generation
-  cards), so nobody can hold one today;
+  valid on 2013-01-01 (the 2011 amendment of the 居民身份证法; article UNVERIFIED, docs/law.md),
+  so nobody can hold one today;
 - a birth date not after today (the applicant is alive and born);
 - an address code whose first two digits are a province-level division of GB/T 2260 (11 北京 …
   65 新疆, 71 台湾, 81 香港, 82 澳门).
