@@ -23,6 +23,7 @@ NAV: list[tuple[str, str, str]] = [
     ("送达", "service:status", "service.work"),
     ("执行案件", "enforcement:case_list", "enforcement.work"),
     ("值班接待", "portal:duty", "enforcement.work"),
+    ("当事人申请", "portal:staff_requests", "enforcement.work"),
     ("执行案款", "ledger:unclaimed", "funds.view"),
     ("批量文书", "documents:batch_list", "document.issue"),
     ("指挥中心", "statistics:dashboard", "stats.view"),
