@@ -258,3 +258,100 @@ def pause_end_post(request: HttpRequest, case_id: int, body: InterestPauseEndIn)
             case=case, ends_on=body.ends_on, actor=_actor(request), now=get_clock().now()
         )
     )
+
+
+class StatementRowIn(Schema):
+    idempotency_key: str
+    amount: Decimal
+    received_at: datetime
+    source: str = "bank_deduction"
+    case_id: int | None = None
+    account_number: str = ""  # the case's virtual account, when the statement names it
+    payer: str = ""
+    effective_on: date | None = None
+
+
+class StatementIn(Schema):
+    rows: list[StatementRowIn]
+
+
+class ImportError_(Schema):
+    idempotency_key: str
+    message: str
+
+
+class ImportOut(Schema):
+    created: int
+    replayed: int
+    unclaimed: int
+    errors: list[ImportError_]
+
+
+@router.post(
+    "/receipts/import",
+    response=ImportOut,
+    summary="对账单批量到账（幂等；按案件或案件虚拟账号入账，坏行逐条报告、好行照记）",
+)
+def receipts_import_post(request: HttpRequest, body: StatementIn):  # type: ignore[no-untyped-def]
+    user = _actor(request)
+    require(user, "funds.manage")
+    if user.court is None:
+        raise NotFound("您没有所属法院。")
+    result = services.receipts_import(
+        court=user.court,
+        rows=[services.ReceiptRow(**row.dict()) for row in body.rows],
+        actor=user,
+        now=get_clock().now(),
+    )
+    return ImportOut(
+        created=result.created,
+        replayed=result.replayed,
+        unclaimed=result.unclaimed,
+        errors=[ImportError_(idempotency_key=k, message=m) for k, m in result.errors],
+    )
+
+
+class DistributionClaimIn(Schema):
+    party_id: int
+    amount: Decimal
+    rank: int = 2  # 0 执行费用, 1 优先受偿, 2 普通债权
+    seized_on: date | None = None
+    payee_case_id: int | None = None  # 参与分配: the creditor's own enforcement case
+
+
+class DistributionIn(Schema):
+    amount: Decimal
+    claims: list[DistributionClaimIn]
+    idempotency_key: str
+    debtor_legal_form: str = ""  # person | enterprise_legal_person | other_organisation
+
+
+@router.post(
+    "/cases/{case_id}/distribution",
+    response=list[PayoutOut],
+    summary="分配方案（参与分配或按查封先后）：各份额为待审批的发放申请",
+)
+def distribution_post(request: HttpRequest, case_id: int, body: DistributionIn):  # type: ignore[no-untyped-def]
+    user = _actor(request)
+    case = case_get_for(actor=user, case_id=case_id)
+    claims = []
+    for c in body.claims:
+        payee_case = case_get_for(actor=user, case_id=c.payee_case_id) if c.payee_case_id else None
+        party = Party.objects.filter(pk=c.party_id, roles__case=payee_case or case).first()
+        if party is None:
+            raise NotFound("债权人不是该案件的当事人。")
+        claims.append(
+            services.DistributionClaim(
+                party=party, amount=c.amount, rank=c.rank, seized_on=c.seized_on, payee_case=payee_case
+            )
+        )
+    payouts = services.distribution_propose(
+        case=case,
+        amount=body.amount,
+        claims=claims,
+        actor=user,
+        now=get_clock().now(),
+        idempotency_key=body.idempotency_key,
+        debtor_legal_form=body.debtor_legal_form,
+    )
+    return [_payout_out(p) for p in payouts]

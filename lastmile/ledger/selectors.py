@@ -393,6 +393,12 @@ _LIVE = (PayoutStatus.REQUESTED, PayoutStatus.APPROVED, PayoutStatus.PAID)
 _CREDITOR_KINDS = (PayoutKind.APPLICANT, PayoutKind.COURT_FEE)
 
 
+def amount_received(*, case: Case) -> Decimal:
+    """Everything credited to the case so far (receipts booked to it and claimed for it). A read:
+    it was a service that nothing but the tests called (issue M item 1)."""
+    return to_money(Receipt.objects.filter(case=case).aggregate(s=Sum("amount"))["s"] or ZERO)
+
+
 def undisbursed_amount(*, case: Case) -> Decimal:
     """Money received for ``case`` and not yet paid out: what its account holds plus payouts
     asked for or approved and not yet settled (every receipt less every settled payout). 执行完毕

@@ -25,6 +25,7 @@ from lastmile.parties.models import Party
 from . import selectors, services
 from .calculation import BUCKET_LABELS
 from .models import Account, Obligation, PauseKind, PayoutKind
+from .services.distributions import LEGAL_FORMS
 
 
 class AuthedRequest(HttpRequest):
@@ -61,6 +62,8 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "pause_kinds": PauseKind.choices,
         "pauses": list(case.obligation_pauses.order_by("starts_on")),
         "open_pause": case.obligation_pauses.filter(ends_on__isnull=True).exists(),
+        "distribution_rows": range(DISTRIBUTION_ROWS),
+        "legal_forms": list(LEGAL_FORMS.items()),
     }
 
 
@@ -230,3 +233,77 @@ def pause_end(request: AuthedRequest, case_id: int) -> HttpResponse:
         return _back(case_id)
     messages.success(request, "不计加倍部分债务利息的期间已结束。")
     return _back(case_id)
+
+
+DISTRIBUTION_ROWS = 5
+
+
+def _distribution_claims(request: AuthedRequest, case: Case) -> list[services.DistributionClaim]:
+    """The creditors of a distribution form: an applicant of this case, or (参与分配) the applicant
+    of another case of this court holding an execution basis, named by that case's number."""
+    p = request.POST
+    claims: list[services.DistributionClaim] = []
+    for i in range(DISTRIBUTION_ROWS):
+        amount_raw = p.get(f"amount_{i}", "").strip()
+        if not amount_raw:
+            continue
+        payee_case: Case | None = None
+        number = p.get(f"case_number_{i}", "").strip()
+        if number:
+            payee_case = case_search(actor=request.user, query=number).first()
+            if payee_case is None:
+                raise NotFound(f"未找到案号为{number}的案件。")
+            row = CaseParty.objects.filter(case=payee_case, role=PartyRole.APPLICANT).select_related("party")
+        else:
+            row = CaseParty.objects.filter(
+                case=case, role=PartyRole.APPLICANT, party_id=p.get(f"creditor_{i}") or 0
+            ).select_related("party")
+        first = row.first()
+        if first is None:
+            raise NotFound("请选择债权人（本案申请执行人，或写明其他执行案件的案号）。")
+        seized = p.get(f"seized_on_{i}", "").strip()
+        claims.append(
+            services.DistributionClaim(
+                party=first.party,
+                amount=parse_amount(amount_raw),
+                rank=int(p.get(f"rank_{i}", "2")) if p.get(f"rank_{i}", "2") in ("0", "1", "2") else 2,
+                seized_on=_day(seized) if seized else None,
+                payee_case=payee_case,
+            )
+        )
+    if not claims:
+        raise InvalidAmount("请至少填写一名债权人及其债权金额。")
+    return claims
+
+
+@login_required
+@require_POST
+def distribution(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Share the case's money among several creditors by the legal rule (参与分配, or by order of
+    seizure when the debtor is an enterprise legal person; 民诉解释 2022 arts. 506–510, 514): each
+    share becomes a payout waiting for approval."""
+    try:
+        case = case_get_for(actor=request.user, case_id=case_id)
+        if request.POST.get("confirm") != "1":
+            raise InvalidAmount("请勾选确认分配方案后再提交。")
+        payouts = services.distribution_propose(
+            case=case,
+            amount=parse_amount(request.POST.get("amount", "")),
+            claims=_distribution_claims(request, case),
+            actor=request.user,
+            now=get_clock().now(),
+            idempotency_key=request.POST.get("idempotency_key")
+            or f"web-dist:{case_id}:{request.user.pk}:{get_clock().now().timestamp()}",
+            debtor_legal_form=request.POST.get("debtor_legal_form", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, f"{exc.message}（依据：{DISTRIBUTION_BASIS}）")
+        return _back(case_id)
+    messages.success(request, f"已按分配方案提交{len(payouts)}笔发放申请，待院领导审批。")
+    return _back(case_id)
+
+
+DISTRIBUTION_BASIS = (
+    "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》（2022）"
+    "第五百零六条至第五百一十条、第五百一十四条"
+)

@@ -31,10 +31,8 @@ from lastmile.enforcement.services import (
 )
 from lastmile.inquiry.models import OPEN_ORDER_STATUSES, AssetKind, Freeze, FreezeStatus, Order, OrderKind
 from lastmile.inquiry.services import freeze_deduct, inbox_receive, inquiry_start
-from lastmile.ledger.services import (
-    amount_outstanding,
-    amount_received,
-)
+from lastmile.ledger.selectors import amount_received
+from lastmile.ledger.services import amount_outstanding
 from lastmile.measures.models import DishonestListing, ListingStatus, MeasureKind, MeasureStatus
 from lastmile.measures.selectors import public_dishonest_search
 from lastmile.service.models import OrderStatus as ServiceStatus

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from lastmile.accounts.models import Role
 from lastmile.enforcement.models import SettlementPayment, StepKind
 from lastmile.enforcement.services import procedure_step_record, settlement_installment_pay, settlement_record
-from lastmile.ledger.services import InstallmentDue, amount_received
+from lastmile.ledger.selectors import amount_received
+from lastmile.ledger.services import InstallmentDue
 from lastmile.testing.factories import UserFactory
 
 from .conftest import at, basis

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from ..rules import FUNDS_RULES
 from .accounts import case_account, luhn_check_digit, luhn_valid, system_account, virtual_account_number
-from .balances import amount_outstanding, amount_received
+from .balances import amount_outstanding
 from .deadlines import (
     _complete_covered_deadlines,
     _disbursement_due,
@@ -64,7 +64,6 @@ __all__ = [
     "_open_payout_deadline",
     "_post",
     "amount_outstanding",
-    "amount_received",
     "case_account",
     "distribution_propose",
     "luhn_check_digit",

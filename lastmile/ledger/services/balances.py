@@ -5,12 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from lastmile.cases.models import Case
-from lastmile.core.money import to_money
 
-from ..models import Receipt
 from .posting import ZERO
 
 
@@ -22,8 +18,3 @@ def amount_outstanding(*, case: Case, as_of: date) -> Decimal:
 
     statement = case_statement(case=case, as_of=as_of)
     return statement.outstanding_total if statement is not None else ZERO
-
-
-def amount_received(*, case: Case) -> Decimal:
-    """Everything credited to the case so far (receipts booked to it and claimed for it)."""
-    return to_money(Receipt.objects.filter(case=case).aggregate(s=Sum("amount"))["s"] or ZERO)

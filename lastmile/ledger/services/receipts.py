@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,7 +23,7 @@ from lastmile.ledger.kinds import LedgerEvent
 from ..audit import transactions_chain
 from ..models import Account, AccountKind, Leg, Receipt, ReceiptSource, Transaction, TransactionKind
 from ..rules import FUNDS_RULES
-from .accounts import case_account, system_account
+from .accounts import case_account, luhn_valid, system_account
 from .deadlines import _open_payout_deadline
 from .posting import ZERO, _post
 
@@ -177,6 +177,9 @@ class ReceiptRow:
     case_id: int | None = None
     payer: str = ""
     effective_on: date | None = None
+    # the case's own virtual account (一案一账户) the money was paid into, when the statement names
+    # the account rather than the case
+    account_number: str = ""
 
 
 @dataclass
@@ -191,6 +194,33 @@ class ImportResult:
 _CHUNK = 500
 
 
+def _cases_by_account(
+    court: Court, rows: Sequence[ReceiptRow]
+) -> tuple[list[ReceiptRow], list[tuple[str, str]]]:
+    """Rows naming a case's virtual account get its case; a number whose check digit is wrong
+    (ISO/IEC 7812-1, the digit :func:`.accounts.virtual_account_number` sets) or that is not a case
+    account of this court is reported, never booked as unclaimed money of the wrong kind."""
+    numbers = {r.account_number.strip() for r in rows if r.account_number.strip() and r.case_id is None}
+    case_of = dict(
+        Account.objects.filter(court=court, number__in=numbers, case__isnull=False).values_list(
+            "number", "case_id"
+        )
+    )
+    out: list[ReceiptRow] = []
+    errors: list[tuple[str, str]] = []
+    for row in rows:
+        number = row.account_number.strip()
+        if not number or row.case_id is not None:
+            out.append(row)
+        elif not luhn_valid(number):
+            errors.append((row.idempotency_key, f"账号{number}校验位不符，请核对对账单。"))
+        elif number not in case_of:
+            errors.append((row.idempotency_key, f"账号{number}不是本院的案件账户。"))
+        else:
+            out.append(replace(row, case_id=case_of[number]))
+    return out, errors
+
+
 @transaction.atomic
 def receipts_import(
     *, court: Court, rows: Sequence[ReceiptRow], actor: User | None, now: datetime
@@ -202,6 +232,8 @@ def receipts_import(
     balance update per account. Bad rows are reported and the good ones kept.
     """
     result = ImportResult()
+    rows, bad_accounts = _cases_by_account(court, rows)
+    result.errors.extend(bad_accounts)
     seen: set[str] = set()
     keys = [r.idempotency_key for r in rows]
     existing: dict[str, Receipt] = {}

@@ -21,7 +21,7 @@ from lastmile.ledger.models import (
     Receipt,
     Transaction,
 )
-from lastmile.ledger.selectors import case_funds, funds_due, reconcile, unclaimed_overdue
+from lastmile.ledger.selectors import amount_received, case_funds, funds_due, reconcile, unclaimed_overdue
 from lastmile.testing.factories import OrganisationFactory, PersonFactory
 
 from .conftest import at
@@ -78,7 +78,7 @@ def test_outstanding_follows_receipts_until_zero(case):
     receive(case, "n2", "61575", when=at(2024, 1, 20, 15))
     assert s.amount_outstanding(case=case, as_of=date(2024, 1, 20)) == 0
     assert s.amount_outstanding(case=case, as_of=date(2024, 12, 31)) == 0
-    assert s.amount_received(case=case) == D("101575.00")
+    assert amount_received(case=case) == D("101575.00")
     assert balance(case) == D("101575.00")
 
 

@@ -98,6 +98,7 @@ DECISIONS: dict[str, set[str]] = {
     "ledger:claim": {"staff"},
     "ledger:pause_record": STAFF_COURT,
     "ledger:pause_end": STAFF_COURT,
+    "ledger:distribution": STAFF_COURT,  # the service asks funds.manage (issue M item 1: 参与分配)
     # pages: documents, measures, inquiry, statistics
     "documents:pdf": {"staff"},
     "documents:docx": {"staff"},
