@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -266,7 +267,11 @@ TYPST_PREAMBLE = f"""
 #set page(
   paper: "a4",
   margin: (top: 3.2cm, bottom: 3cm, left: 2.8cm, right: 2.6cm),
-  footer: context align(center, text(size: 10.5pt)[— #counter(page).display() —]),
+  footer: context {{
+    set par(first-line-indent: 0em, justify: false, spacing: 0.4em)
+    if meta.at("footer", default: "") != "" {{ align(center, text(size: 9pt, meta.footer)) }}
+    align(center, text(size: 10.5pt)[— #counter(page).display() —])
+  }},
 )
 #set text(font: "{SERIF}", size: 14pt, lang: "zh", region: "cn")
 #set par(leading: 0.9em, spacing: 0.9em, justify: true, first-line-indent: (amount: 2em, all: true))
@@ -288,18 +293,70 @@ def _typst_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid typst string literal
 
 
-def _typst_runs(runs: list[Run]) -> str:
-    out = []
-    for run in runs:
-        lit = _typst_str(run.text)
-        out.append(f'#text(weight: "bold", {lit})' if run.bold else f"#{lit}")
+# A run of Latin letters and digits this long that holds a digit (an ID number, a 统一社会信用代码,
+# an account number) may break between any two characters: otherwise it moves to the next line as
+# one word and the justified line it leaves is stretched into letter-spaced gaps.
+LONG_CODE_RE = re.compile(r"[0-9A-Za-z]*[0-9][0-9A-Za-z]*")
+LONG_CODE_MIN = 10
+
+
+def _typst_text(text: str) -> str:
+    """``text`` as typst markup. Each inner character of a long code is set in its own inline box:
+    a box is a line-break opportunity, yet prints no character, so the PDF's text (what a clerk
+    copies) is exactly the number. The first and last characters stay in the running text, which
+    keeps the usual quarter-em between the code and the Chinese around it."""
+    out: list[str] = []
+    pos = 0
+    for m in LONG_CODE_RE.finditer(text):
+        code = m.group()
+        if len(code) < LONG_CODE_MIN:
+            continue
+        if m.start() > pos:
+            out.append(f"#{_typst_str(text[pos : m.start()])}")
+        inner = "".join(f'#box("{c}")' for c in code[1:-1])
+        out.append(f"#{_typst_str(code[0])}{inner}#{_typst_str(code[-1])}")
+        pos = m.end()
+    if pos < len(text) or not out:
+        out.append(f"#{_typst_str(text[pos:])}")
     return "".join(out)
 
 
+def _typst_runs(runs: list[Run]) -> str:
+    out = []
+    for run in runs:
+        body = _typst_text(run.text)
+        out.append(f'#text(weight: "bold")[{body}]' if run.bold else body)
+    return "".join(out)
+
+
+_SIGN_KINDS = frozenset({"right", "space", "seal"})
+_TEXT_KINDS = frozenset({"para", "left", "heading", "center"})
+
+
+def _signature_start(blocks: list[Block]) -> int:
+    """Where the closing signature block (right-aligned court/judge/clerk lines, the date, the seal)
+    begins, or ``len(blocks)`` when the document does not end with one."""
+    start = len(blocks)
+    while start > 0 and blocks[start - 1].kind in _SIGN_KINDS:
+        start -= 1
+    if not any(b.kind == "right" for b in blocks[start:]):
+        return len(blocks)
+    return start
+
+
 def typst_source(blocks: list[Block], *, seal: tuple[str, str] | None) -> str:
-    """The typst program for ``blocks``; the header comes from ``sys.inputs.meta``."""
+    """The typst program for ``blocks``; the header comes from ``sys.inputs.meta``.
+
+    The signature block is set unbreakable and the paragraph before it sticks to it, so the
+    signature never starts a page alone (court practice: no page carries only the signature)."""
+    sign = _signature_start(blocks)
+    lead = sign - 1 if 0 < sign < len(blocks) and blocks[sign - 1].kind in _TEXT_KINDS else -1
     lines = [TYPST_PREAMBLE]
-    for block in blocks:
+    for i, block in enumerate(blocks):
+        if i == lead:
+            lines.append("#block(sticky: true, width: 100%)[")
+        elif i == sign:
+            lines.append("#block(breakable: false, width: 100%)[")
         body = _typst_runs(block.runs)
         if block.kind == "para":
             lines.append(f"#par[{body}]")
@@ -327,6 +384,8 @@ def typst_source(blocks: list[Block], *, seal: tuple[str, str] | None) -> str:
                 f"inset: 5pt, "
                 f"stroke: 0.5pt, align: left, {', '.join(cells)}))"
             )
+        if i == lead or (sign < len(blocks) and i == len(blocks) - 1):
+            lines.append("]")
     return "\n".join(lines) + "\n"
 
 
@@ -350,6 +409,9 @@ def docx_base() -> bytes:
         run = para.add_run(text)
         _font(run, SANS if size > 14 else SERIF, size, bold=size > 14)
     doc.add_paragraph("{{p body }}")
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(footer.add_run("{{ footer }}"), SERIF, 9, bold=False)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -370,7 +432,9 @@ def _font(run: Any, family: str, size: int, *, bold: bool) -> None:
     rfonts.set(qn("w:eastAsia"), family)
 
 
-def docx_bytes(blocks: list[Block], *, court_name: str, title: str, number: str, seal_mark: str) -> bytes:
+def docx_bytes(
+    blocks: list[Block], *, court_name: str, title: str, number: str, seal_mark: str, footer: str = ""
+) -> bytes:
     """The document as .docx, rendered by docxtpl from :func:`docx_base`."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -409,7 +473,10 @@ def docx_bytes(blocks: list[Block], *, court_name: str, title: str, number: str,
             para.paragraph_format.first_line_indent = Pt(28)
         for run in block.runs:
             _font(para.add_run(run.text), SERIF, 14, bold=run.bold or block.kind == "heading")
-    tpl.render({"court_name": court_name, "title": title, "number": number, "body": sub}, autoescape=True)
+    tpl.render(
+        {"court_name": court_name, "title": title, "number": number, "body": sub, "footer": footer},
+        autoescape=True,
+    )
     buf = io.BytesIO()
     tpl.save(buf)
     return buf.getvalue()

@@ -44,13 +44,16 @@ class RenderedDocument:
     blocks: list[Block]
     seal: SealMark | None
     pdf: bytes
+    footer: str = ""
 
     def text(self) -> str:
-        """Every character printed on the document, in order (header, body, seal)."""
+        """Every character printed on the document, in order (header, body, seal, page footer)."""
         parts = [self.court_name, self.title, self.number]
         parts += [b.text() for b in self.blocks]
         if self.seal is not None:
             parts += [self.seal.court_name, self.seal.text]
+        if self.footer:
+            parts.append(self.footer)
         return "\n".join(parts)
 
     def docx(self) -> bytes:
@@ -60,6 +63,7 @@ class RenderedDocument:
             title=self.title,
             number=self.number,
             seal_mark=self.seal.text if self.seal else "",
+            footer=self.footer,
         )
 
 
@@ -74,12 +78,28 @@ def _compiler() -> typst.Compiler:
     return compiler
 
 
+def footer_line(context: dict[str, Any]) -> str:
+    """The line under every page: the court and its telephone (``court.phone`` of the context), so
+    a party holding any page knows whom to call. Empty when the court has recorded no number."""
+    court = context.get("court") or {}
+    phone = str(court.get("phone") or "").strip() if isinstance(court, dict) else ""
+    if not phone:
+        return ""
+    return f"{court.get('name', '')}　联系电话：{phone}"
+
+
 def text_by_face(
-    *, court_name: str, title: str, number: str, blocks: list[Block], seal: SealMark | None
+    *,
+    court_name: str,
+    title: str,
+    number: str,
+    blocks: list[Block],
+    seal: SealMark | None,
+    footer: str = "",
 ) -> dict[str, str]:
     """What each face must print: headings in 黑体 (Sans Bold), bold runs in Serif Bold."""
     heading = [court_name, title]
-    body = [number, "— 0123456789 —"]
+    body = [number, "— 0123456789 —", footer]
     bold: list[str] = []
     for block in blocks:
         if block.kind == "table":
@@ -117,9 +137,16 @@ def render_document(
     """Render a template body to a checked PDF. ``timestamp`` is written into the PDF, so the
     same inputs give the same bytes (and the same SHA-256)."""
     blocks = parse_blocks(render_markup(body, context))
-    check_glyphs(text_by_face(court_name=court_name, title=title, number=number, blocks=blocks, seal=seal))
+    footer = footer_line(context)
+    check_glyphs(
+        text_by_face(
+            court_name=court_name, title=title, number=number, blocks=blocks, seal=seal, footer=footer
+        )
+    )
     source = typst_source(blocks, seal=(seal.court_name, seal.text) if seal else None)
-    meta = json.dumps({"court": court_name, "title": title, "number": number}, ensure_ascii=False)
+    meta = json.dumps(
+        {"court": court_name, "title": title, "number": number, "footer": footer}, ensure_ascii=False
+    )
     try:
         pdf = _compiler().compile(
             input=source.encode(),
@@ -131,7 +158,7 @@ def render_document(
         raise TemplateBodyError(f"文书排版失败：{exc.message}", details={"error": str(exc)}) from exc
     assert isinstance(pdf, bytes)
     return RenderedDocument(
-        title=title, number=number, court_name=court_name, blocks=blocks, seal=seal, pdf=pdf
+        title=title, number=number, court_name=court_name, blocks=blocks, seal=seal, pdf=pdf, footer=footer
     )
 
 

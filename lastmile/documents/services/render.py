@@ -11,7 +11,7 @@ from lastmile.accounts.models import Court
 from lastmile.cases.models import Case
 
 from ..conf import documents_setting
-from ..context import case_context, json_safe
+from ..context import case_context, court_context, json_safe
 from ..markup import cn_num
 from ..models import DocumentTemplate
 from ..rendering import render_document
@@ -49,6 +49,8 @@ def document_render(
     court_name = court.name if court else context.get("court", {}).get("name", "")
     seal = signature_port().mark(court_name=court_name, number=number) if sealed else None
     ctx = json_safe(context)
+    if court is not None:
+        ctx.setdefault("court", json_safe(court_context(court)))
     ctx.setdefault("doc", {"number": number, "date": now.date().isoformat(), "title": template.title})
     return render_document(
         body=version.body,

@@ -14,6 +14,14 @@ def pdf_text(pdf: bytes) -> str:
     return "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
 
 
+def page_count(pdf: bytes) -> int:
+    return len(pdfium.PdfDocument(pdf))
+
+
+def pdf_text_page(pdf: bytes, page: int) -> str:
+    return pdfium.PdfDocument(pdf)[page].get_textpage().get_text_range()
+
+
 def pdf_font_names(pdf: bytes) -> set[str]:
     return {m.decode() for m in re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-_]+)", pdf)}
 
