@@ -55,3 +55,52 @@ class AddMonths(Func):
             f"date({d_sql}, 'start of month', '+' || (({n_sql}) + 1) || ' months', '-1 day'))"
         )
         return sql, (*d_params, *n_params, *d_params, *d_params, *n_params)
+
+
+class BeijingDaysBetween(Func):
+    """Whole days from the Beijing date of timestamp ``earlier`` to that of ``later``, in plain SQL
+    (no per-row Python function on SQLite). China has kept UTC+8 all year since 1991, so on SQLite
+    the Beijing date is the UTC timestamp moved by eight hours."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:  # PostgreSQL
+        a_sql, a_params = compiler.compile(self.source_expressions[0])
+        b_sql, b_params = compiler.compile(self.source_expressions[1])
+        tz = "AT TIME ZONE 'Asia/Shanghai'"
+        return f"((({a_sql}) {tz})::date - (({b_sql}) {tz})::date)", (*a_params, *b_params)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        a_sql, a_params = compiler.compile(self.source_expressions[0])
+        b_sql, b_params = compiler.compile(self.source_expressions[1])
+        sql = f"CAST(julianday(date({a_sql}, '+8 hours')) - julianday(date({b_sql}, '+8 hours')) AS INTEGER)"
+        return sql, (*a_params, *b_params)
+
+
+class BeijingPeriodStart(Func):
+    """The first day of the month, quarter or year (``kind``) holding the Beijing date of a
+    timestamp, in plain SQL (see :class:`BeijingDaysBetween` for the fixed UTC+8)."""
+
+    arity = 1
+    output_field = DateField()
+    KINDS = ("month", "quarter", "year")
+
+    def __init__(self, expression: Any, kind: str) -> None:
+        if kind not in self.KINDS:
+            raise ValueError(kind)
+        self.kind = kind
+        super().__init__(expression)
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:  # PostgreSQL
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date_trunc('{self.kind}', ({sql}) AT TIME ZONE 'Asia/Shanghai')::date", params
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.kind == "year":
+            return f"date({sql}, '+8 hours', 'start of year')", params
+        if self.kind == "month":
+            return f"date({sql}, '+8 hours', 'start of month')", params
+        back = f"((CAST(strftime('%%m', {sql}, '+8 hours') AS INTEGER) - 1) %% 3)"
+        return f"date({sql}, '+8 hours', 'start of month', '-' || {back} || ' months')", (*params, *params)

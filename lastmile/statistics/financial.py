@@ -35,8 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, DateField, DateTimeField, F, Q, QuerySet, Value, When
-from django.db.models.functions import Trunc
+from django.db.models import Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 
 from lastmile.cases.models import Case
 from lastmile.core.clock import SHANGHAI
@@ -49,7 +48,7 @@ from lastmile.filing.models import InstitutionClient
 from lastmile.mediation.models import MediationStatus, ResultKind
 
 from .conf import StatsConfig
-from .dbfuncs import DaysBetween, local_date
+from .dbfuncs import BeijingDaysBetween, BeijingPeriodStart
 
 PERIODS = {"month": "按月", "quarter": "按季度", "year": "按年"}
 # What the platform announces for its batch cases (press figures of the 岳麓 financial platform);
@@ -194,35 +193,40 @@ def _closed_at() -> SqlCase:
 def _annotated(filters: FinancialFilters) -> QuerySet[Case]:
     return cohort(filters).annotate(
         dispute_closed_at=_closed_at(),
-        period=Trunc("filed_at", filters.period, output_field=DateField(), tzinfo=SHANGHAI),
+        period=BeijingPeriodStart("filed_at", filters.period),
         client=F("loan_claim__client_id"),
     )
 
 
-def _counts(qs: QuerySet[Case], cut: datetime, as_of: date) -> QuerySet[Case, dict[str, Any]]:
+def _grouped(qs: QuerySet[Case], cut: datetime, as_of: date) -> QuerySet[Case, dict[str, Any]]:
+    """One pass: the counts per (period, bank, days), ``days`` being NULL for a dispute not closed
+    by the cut-off; so a group with ``days`` holds only closed disputes and is the histogram."""
     agreed = Q(mediation__agreement__agreed_on__lte=as_of) | Q(
         mediation__lawsuit__case__mediation__agreement__agreed_on__lte=as_of
     )
     result_by_cut = Q(mediation__result_case__filed_at__lt=cut)
-    return qs.values("period", "client").annotate(
-        filed=Count("pk"),
-        batch=Count("pk", filter=Q(loan_claim__isnull=False)),
-        mediated=Count("pk", filter=agreed),
-        confirmed=Count("pk", filter=result_by_cut & Q(mediation__result_kind=ResultKind.CONFIRMATION)),
-        statements=Count("pk", filter=result_by_cut & Q(mediation__result_kind=ResultKind.STATEMENT)),
-        failed=Count("pk", filter=Q(mediation__status=MediationStatus.FAILED, mediation__closed_at__lt=cut)),
-        sued=Count("pk", filter=Q(mediation__lawsuit__filed_at__lt=cut)),
-        judged=Count("pk", filter=Q(mediation__lawsuit__judgment__issued_at__lt=cut)),
-        closed=Count("pk", filter=Q(dispute_closed_at__lt=cut)),
-    )
-
-
-def _histogram(qs: QuerySet[Case], cut: datetime) -> QuerySet[Case, dict[str, Any]]:
     return (
-        qs.filter(dispute_closed_at__lt=cut)
-        .annotate(days=DaysBetween(local_date("dispute_closed_at"), local_date("filed_at")))
+        qs.annotate(
+            days=SqlCase(
+                When(dispute_closed_at__lt=cut, then=BeijingDaysBetween("dispute_closed_at", "filed_at")),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
         .values("period", "client", "days")
-        .annotate(n=Count("pk"))
+        .annotate(
+            filed=Count("pk"),
+            batch=Count("pk", filter=Q(loan_claim__isnull=False)),
+            mediated=Count("pk", filter=agreed),
+            confirmed=Count("pk", filter=result_by_cut & Q(mediation__result_kind=ResultKind.CONFIRMATION)),
+            statements=Count("pk", filter=result_by_cut & Q(mediation__result_kind=ResultKind.STATEMENT)),
+            failed=Count(
+                "pk", filter=Q(mediation__status=MediationStatus.FAILED, mediation__closed_at__lt=cut)
+            ),
+            sued=Count("pk", filter=Q(mediation__lawsuit__filed_at__lt=cut)),
+            judged=Count("pk", filter=Q(mediation__lawsuit__judgment__issued_at__lt=cut)),
+            closed=Count("pk", filter=Q(dispute_closed_at__lt=cut)),
+        )
     )
 
 
@@ -251,7 +255,7 @@ class _Acc:
 
 
 def financial_compute(*, filters: FinancialFilters, config: StatsConfig) -> FinancialFigures:
-    """The report for ``filters``: two grouped queries for the flows and the days, one for the
+    """The report for ``filters``: one grouped query for the flows and the days, one for the
     documents."""
     if filters.period not in PERIODS:
         raise BadFilter("分组有误：应为按月（month）、按季度（quarter）或按年（year）。")
@@ -262,16 +266,14 @@ def financial_compute(*, filters: FinancialFilters, config: StatsConfig) -> Fina
     total = _Acc()
     periods: dict[date, _Acc] = {}
     clients: dict[int | None, _Acc] = {}
-    for r in _counts(qs, cut, filters.as_of):
+    for r in _grouped(qs, cut, filters.as_of):
         p = _as_date(r["period"])
         for acc in (total, periods.setdefault(p, _Acc()), clients.setdefault(r["client"], _Acc())):
             acc.counts.update({k: r[k] for k in COUNT_KEYS})
-    for r in _histogram(qs, cut):
-        p, days, n = _as_date(r["period"]), int(r["days"]), int(r["n"])
-        for acc in (total, periods[p], clients[r["client"]]):
-            acc.days[days] += n
-            if r["client"] is not None:
-                acc.days_batch[days] += n
+            if r["days"] is not None:
+                acc.days[int(r["days"])] += r["closed"]
+                if r["client"] is not None:
+                    acc.days_batch[int(r["days"])] += r["closed"]
     names = dict(
         InstitutionClient.objects.filter(pk__in=[c for c in clients if c is not None]).values_list(
             "pk", "name"
