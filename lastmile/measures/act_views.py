@@ -253,7 +253,7 @@ def listing_act(request: AuthedRequest, listing_id: int) -> HttpResponse:
     p = request.POST
     action = p.get("action", "")
     now = get_clock().now()
-    listing = DishonestListing.objects.filter(pk=listing_id, court_id=request.user.court_id).first()
+    listing = DishonestListing.objects.filter(pk=listing_id, court_id=request.user.court_id or 0).first()
     if listing is None:
         return render(request, "web/error.html", {"message": "失信信息不存在或您无权查看。"}, status=404)
     u = request.user
@@ -295,7 +295,7 @@ def listing_act(request: AuthedRequest, listing_id: int) -> HttpResponse:
 def referral_advance(request: AuthedRequest, referral_id: int) -> HttpResponse:
     """The next stage of a 拒执 referral: sent to the police, filed or declined, prosecuted, judged."""
     p = request.POST
-    ref = RefusalReferral.objects.filter(pk=referral_id, court_id=request.user.court_id).first()
+    ref = RefusalReferral.objects.filter(pk=referral_id, court_id=request.user.court_id or 0).first()
     if ref is None:
         return render(request, "web/error.html", {"message": "移送记录不存在。"}, status=404)
     acts: dict[str, Callable[[], Any]] = {
@@ -359,7 +359,9 @@ def target_act(request: AuthedRequest, target_id: int) -> HttpResponse:
     p = request.POST
     action = p.get("action", "")
     now: datetime = get_clock().now()
-    target = OperationTarget.objects.filter(pk=target_id, operation__court_id=request.user.court_id).first()
+    target = OperationTarget.objects.filter(
+        pk=target_id, operation__court_id=request.user.court_id or 0
+    ).first()
     if target is None:
         return render(request, "web/error.html", {"message": "行动对象不存在。"}, status=404)
     acts: dict[str, Callable[[], Any]] = {
