@@ -39,8 +39,12 @@ def lawsuit(cc_file_rows, cc_mediator, cc_judge, clerk, now):
 def accounts(lawsuit, now):
     parties = {cp.role: cp.party for cp in lawsuit.case.case_parties.all()}
     return (
-        services.portal_account_create(party=parties["defendant"], username="b", password="pw-123456", now=now),
-        services.portal_account_create(party=parties["plaintiff"], username="k", password="pw-123456", now=now),
+        services.portal_account_create(
+            party=parties["defendant"], username="b", password="pw-123456", now=now
+        ),
+        services.portal_account_create(
+            party=parties["plaintiff"], username="k", password="pw-123456", now=now
+        ),
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from lastmile.cases.models import CaseEvent, Deadline
-from lastmile.core.errors import ConditionsNotMet, InvalidTransition, PermissionDenied
+from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound, PermissionDenied
 from lastmile.inquiry.services import inquiry_start
 from lastmile.inquiry.tests.conftest import money_case  # noqa: F401  (fixture)
 from lastmile.inquiry.tests.test_services import answer_inquiries, confirm_freezes, deposit
@@ -51,7 +51,7 @@ def _counts(case):
 
 
 def test_offer_reaches_the_officer_and_the_answer_reaches_the_debtor_only(frozen, officer, now):
-    case, debtor, applicant = frozen
+    case, debtor, _applicant = frozen
     offer = payment_offer_submit(
         account=debtor,
         case=case,
@@ -67,7 +67,9 @@ def test_offer_reaches_the_officer_and_the_answer_reaches_the_debtor_only(frozen
     deadline = Deadline.objects.get(case=case, kind="party_request", done_at__isnull=True)
     assert deadline.assignee_id == officer.pk and deadline.due_on > now.date()
 
-    party_request_answer(actor=officer, request_id=offer.pk, answer="已转告申请执行人，同意按4期履行。", now=now)
+    party_request_answer(
+        actor=officer, request_id=offer.pk, answer="已转告申请执行人，同意按4期履行。", now=now
+    )
     offer.refresh_from_db()
     assert offer.status == RequestStatus.ANSWERED and offer.answered_by == officer
     deadline.refresh_from_db()
@@ -128,7 +130,7 @@ def test_another_courts_officer_cannot_answer(frozen, now, wuling):
     case, debtor, _ = frozen
     request = freeze_release_request(account=debtor, case=case, reason="paid", text="", now=now)
     stranger = UserFactory(court=wuling, role=Role.ENFORCEMENT_JUDGE, username="wl_judge")
-    with pytest.raises(Exception, match="不存在|无权"):
+    with pytest.raises(NotFound, match="申请不存在"):
         party_request_answer(actor=stranger, request_id=request.pk, answer="同意", now=now)
     request.refresh_from_db()
     assert request.status == RequestStatus.PENDING

@@ -34,7 +34,12 @@ def _code(port: SimulatedServiceAdapter) -> str:
 def _signup(now, code: str, *, name="李春花", id_number=GOOD_ID, phone=PHONE, consent=False):
     return party_signup(
         data=SignupIn(
-            name=name, id_number=id_number, phone=phone, code=code, password=PASSWORD, e_service_consent=consent
+            name=name,
+            id_number=id_number,
+            phone=phone,
+            code=code,
+            password=PASSWORD,
+            e_service_consent=consent,
         ),
         now=now,
     )
@@ -234,7 +239,9 @@ def test_sign_up_page_is_rate_limited_per_address(client, outbox, clock, setting
 
 
 def test_sign_up_page_refuses_a_bad_phone_without_judging_the_rest(client, outbox, clock):
-    response = client.post(reverse("portal:party_signup"), {"action": "code", "phone": "12345", "name": "李春花"})
+    response = client.post(
+        reverse("portal:party_signup"), {"action": "code", "phone": "12345", "name": "李春花"}
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "请填写正确的11位手机号码" in page and "李春花" in page
     assert outbox == []
