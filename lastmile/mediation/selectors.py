@@ -12,6 +12,7 @@ from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can, require
 from lastmile.cases.models import CREDITOR_ROLES, DEBTOR_ROLES, Case, CaseParty, CaseStatus
 from lastmile.core.errors import NotFound, PermissionDenied
+from lastmile.core.money import format_yuan
 from lastmile.documents.models import Document
 from lastmile.filing.conf import filing_setting
 from lastmile.parties.models import Party
@@ -147,6 +148,8 @@ class PartyMediationView:
     sessions: list[PartySessionRow]
     agreement: Agreement | None
     installments: list[Installment]
+    schedule: list[tuple[int, date, str]]  # (期次, 付款期限, amount as ``12,345.67``)
+    total_text: str
     rows: list[PartyActRow]
     may_join: bool
     may_sign: bool
@@ -178,6 +181,7 @@ def party_mediation_view(*, party: Party, mediation: Mediation) -> PartyMediatio
     agreed = mediation.status == MediationStatus.AGREED and agreement is not None
     last_day = confirmation_apply_last_day(agreement) if agreement else None
     doc = mediation.result_document
+    installments = list(agreement.installments.order_by("seq")) if agreement else []
     return PartyMediationView(
         mediation=mediation,
         case_number=mediation.case.number,
@@ -190,7 +194,9 @@ def party_mediation_view(*, party: Party, mediation: Mediation) -> PartyMediatio
             for s in mediation.sessions.order_by("scheduled_at")
         ],
         agreement=agreement,
-        installments=list(agreement.installments.order_by("seq")) if agreement else [],
+        installments=installments,
+        schedule=[(i.seq, i.due_on, format_yuan(i.amount)) for i in installments],
+        total_text=format_yuan(agreement.total) if agreement else "",
         rows=rows,
         may_join=open_ and mine is not None and mine.joined is None,
         may_sign=agreed and mine is not None and mine.joined is not None and mine.signed is None,

@@ -91,7 +91,7 @@ def test_join_sign_apply_online_and_download_the_ruling(online, cc_mediator, cc_
         now=now,
     )
     page = b_client.get(detail).content.decode()
-    assert "分期付款安排" in page and page.count("12345.67") == 3 and "12345.66" in page
+    assert "分期付款安排" in page and page.count("12,345.67") == 3 and "12,345.66" in page
     assert "确认签署" in page
     # signing needs the tick and the party's own name
     b_client.post(reverse("portal:mediation_sign", args=[m.pk]), {"name": borrower.name})
