@@ -39,7 +39,7 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     except (NotFound, PermissionDenied) as exc:
         return _refused(request, exc)
     response = HttpResponse(services.document_pdf(doc), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="document-{doc.pk}.pdf"'
+    response["Content-Disposition"] = services.document_content_disposition(doc, ext="pdf")
     return response
 
 
@@ -53,7 +53,7 @@ def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
         services.document_docx(doc),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = f'attachment; filename="document-{doc.pk}.docx"'
+    response["Content-Disposition"] = services.document_content_disposition(doc, ext="docx", attachment=True)
     return response
 
 

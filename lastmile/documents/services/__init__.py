@@ -13,7 +13,13 @@ the module that looks it up (e.g. ``lastmile.documents.services.batches.document
 from __future__ import annotations
 
 from .batches import _lease, batch_claim, batch_counts, batch_create, batch_finish_if_complete, batch_run
-from .files import document_docx, document_pdf, documents_root
+from .files import (
+    document_content_disposition,
+    document_docx,
+    document_filename,
+    document_pdf,
+    documents_root,
+)
 from .issue import document_correct, document_issue
 from .reclaim import batch_jobs_reclaim
 from .render import case_document_context, document_number, document_render
@@ -34,8 +40,10 @@ __all__ = [
     "batch_jobs_reclaim",
     "batch_run",
     "case_document_context",
+    "document_content_disposition",
     "document_correct",
     "document_docx",
+    "document_filename",
     "document_issue",
     "document_number",
     "document_pdf",

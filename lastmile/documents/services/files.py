@@ -7,6 +7,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -64,3 +65,24 @@ def document_docx(document: Document) -> bytes:
         seal=SealMark(document.context.get("court", {}).get("name", ""), seal) if seal else None,
     )
     return rendered.docx()
+
+
+_UNSAFE_IN_NAME = str.maketrans(dict.fromkeys('/\\:*?"<>|', "-") | dict.fromkeys("\r\n\t", ""))
+
+
+def document_filename(document: Document, *, ext: str = "pdf") -> str:
+    """The name a document downloads under: ``<文书字号>-<文书标题>.<ext>``, e.g.
+    ``（2025）湘0104执12号之一-执行裁定书.pdf`` (the 文书字号 is the case number, with 之一, 之二 …
+    for later documents of a series); a correction adds ``-第2版``. Characters that file systems
+    refuse are replaced by ``-``."""
+    number = document.number or document.case.number
+    version = f"-第{document.version}版" if document.version > 1 else ""
+    return f"{number}-{document.title}{version}.{ext}".translate(_UNSAFE_IN_NAME)
+
+
+def document_content_disposition(document: Document, *, ext: str = "pdf", attachment: bool = False) -> str:
+    """A ``Content-Disposition`` value carrying :func:`document_filename` as RFC 5987/6266
+    ``filename*`` (UTF-8, percent-encoded) and an ASCII ``filename`` for clients that ignore it."""
+    disposition = "attachment" if attachment else "inline"
+    name = quote(document_filename(document, ext=ext), safe="")
+    return f"{disposition}; filename=\"document-{document.pk}.{ext}\"; filename*=UTF-8''{name}"

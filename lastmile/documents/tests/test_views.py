@@ -72,3 +72,35 @@ def test_demo_seed_documents_is_idempotent(case, judge, now, docs_root):
     assert first == 3 and Document.objects.filter(case=case).count() == 3
     assert demo_seed_documents(now=now) == 0
     assert Document.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_downloads_are_named_by_document_number_and_title(client, case, judge, now, docs_root):
+    """``<文书字号>-<文书标题>.pdf`` as RFC 5987 ``filename*`` (not ``document-2737.pdf``); a later
+    ruling of the case carries its 之一, a correction its version."""
+    from urllib.parse import quote, unquote
+
+    from lastmile.documents.services import document_correct
+
+    notice = document_issue(case=case, template_code=NOTICE.code, context=NOTICE.sample, actor=judge, now=now)
+    freeze = TEMPLATES_BY_CODE["ruling_freeze"]
+    first = document_issue(case=case, template_code=freeze.code, context=freeze.sample, actor=judge, now=now)
+    second = document_issue(case=case, template_code=freeze.code, context=freeze.sample, actor=judge, now=now)
+    fixed = document_correct(
+        document=second, context={"amount": "100.00"}, reason="金额笔误", actor=judge, now=now
+    )
+    client.force_login(judge)
+
+    def name(doc, kind="pdf"):
+        header = client.get(f"/documents/{doc.pk}/{kind}/")["Content-Disposition"]
+        assert f'filename="document-{doc.pk}.{kind}"' in header  # the ASCII fallback
+        encoded = header.split("filename*=UTF-8''", 1)[1]
+        assert encoded == quote(unquote(encoded), safe="")  # percent-encoded, nothing raw
+        return unquote(encoded)
+
+    assert name(notice) == f"{case.number}-执行通知书.pdf"
+    assert name(first) == f"{case.number}-执行裁定书.pdf"
+    assert name(second) == f"{case.number}之一-执行裁定书.pdf"
+    assert name(fixed) == f"{case.number}之一-执行裁定书-第2版.pdf"
+    assert name(notice, "docx") == f"{case.number}-执行通知书.docx"
+    assert client.get(f"/documents/{notice.pk}/docx/")["Content-Disposition"].startswith("attachment;")
