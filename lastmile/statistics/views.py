@@ -254,7 +254,7 @@ def financial(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return _error(request, exc)
     fig = report.figures
-    extra = {"by": by, "as_of": fig.filters.as_of.isoformat()}
+    extra: dict[str, Any] = {"by": by, "as_of": fig.filters.as_of.isoformat()}
     if report.client is not None:
         extra["client"] = report.client.pk
     return render(

@@ -22,6 +22,7 @@ Not counted: 甲's case in 湘0702, a case filed 2023-12-31 23:50 Beijing, a 民
 from __future__ import annotations
 
 import io
+import math
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -273,3 +274,44 @@ def test_api(client, yl_leader):
     assert [p["label"] for p in body["by_period"]] == ["2024年"]
     bad = client.get("/api/v1/stats/financial?start=2024-01-01&end=2024-06-30&by=week")
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_request"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_yuelu_batch_of_17631_cases(courts):
+    """17,631 batch cases (bulk-built): every one counted once, per month and per bank, and the
+    day figures of a known distribution (days 10..37 in turn)."""
+    import time
+
+    yl = courts["湘0104"]
+    mediator = UserFactory(court=yl, role=Role.MEDIATOR)
+    banks = [bank(name, yl, courts["湘0702"]) for name in ("甲银行", "乙银行", "丙银行")]
+    outcomes = ("confirmed", "judged", "statement", "withdrawn", "mediating")
+    disputes = [
+        Dispute(
+            filed=bj(2024, 1 + i % 12, 1 + i % 28),
+            outcome=outcomes[i % 5],
+            client=banks[i % 3][0],
+            batch=banks[i % 3][1],
+            days=10 + i % 28,
+            docs=(),
+        )
+        for i in range(17_631)
+    ]
+    disputes_create(disputes, court=yl, mediator=mediator)
+    filters = FinancialFilters(
+        court_ids=(yl.pk,), start=date(2024, 1, 1), end=date(2024, 12, 31), as_of=date(2025, 3, 31)
+    )
+    started = time.perf_counter()
+    report = financial_compute(filters=filters, config=stats_config())
+    seconds = time.perf_counter() - started
+    t = report.total
+    closed = [d.days for d in disputes if d.outcome != "mediating"]
+    assert t.counts["filed"] == t.counts["batch"] == 17_631
+    assert sum(r.counts["filed"] for r in report.by_period) == 17_631 and len(report.by_period) == 12
+    assert sorted(r.counts["filed"] for r in report.by_client) == [5_877, 5_877, 5_877]
+    assert t.counts["closed"] == len(closed) == 14_105
+    assert t.counts["confirmed"] == 3_527 and t.counts["judged"] == 3_526
+    assert t.days.mean == (Decimal(sum(closed)) / len(closed)).quantize(Decimal("0.01"))
+    assert t.days.p90 == sorted(closed)[math.ceil(len(closed) * 9 / 10) - 1]
+    assert seconds < 10, seconds
