@@ -85,6 +85,24 @@ def agreements_awaiting_conclusion(actor: User) -> QuerySet[Mediation]:
     return mediations_visible_to(actor).filter(status=MediationStatus.AGREED).order_by("pk")
 
 
+def in_suit_mediation_pending(case: Case) -> bool:
+    """Whether a 民初 case is being mediated in the suit, or its 调解书 awaits the parties' receipt:
+    trial should not judge it meanwhile (CPL 2023 arts. 100, 102)."""
+    return (
+        Mediation.objects.filter(
+            case=case,
+            stage=MediationStage.IN_SUIT,
+            status__in=[MediationStatus.MEDIATING, MediationStatus.AGREED],
+        ).exists()
+        or Mediation.objects.filter(
+            case=case,
+            stage=MediationStage.IN_SUIT,
+            status=MediationStatus.CONCLUDED,
+            effective_on__isnull=True,
+        ).exists()
+    )
+
+
 def mediation_of_case(case: Case) -> Mediation | None:
     return (
         Mediation.objects.filter(case=case).select_related("mediator", "result_case").first()

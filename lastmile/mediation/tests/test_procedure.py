@@ -34,6 +34,7 @@ from lastmile.mediation.models import (
     MediationStatus,
     PartyAct,
 )
+from lastmile.mediation.selectors import in_suit_mediation_pending
 from lastmile.parties.models import ElectronicAddress
 from lastmile.service.adapters import SimulatedServiceAdapter
 
@@ -243,11 +244,13 @@ def test_in_suit_mediation_ends_in_a_statement_of_the_same_case(
     assert m.result_document.template.code == "mediation_statement"
     suit.refresh_from_db()
     assert suit.status != CaseStatus.CLOSED  # not before every party has signed for it
+    assert in_suit_mediation_pending(suit)
     services.mediation_result_serve(mediation=m, actor=cc_judge, now=at(3, 5), port=SimulatedServiceAdapter())
     m.refresh_from_db()
     suit.refresh_from_db()
     assert m.effective_on == date(2025, 3, 5)  # both parties signed for it that day
     assert suit.status == CaseStatus.CLOSED and suit.closing_method == "调解"
+    assert not in_suit_mediation_pending(suit)
 
 
 @pytest.mark.django_db
