@@ -29,6 +29,7 @@ class TeamAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "court", "role", "is_president", "is_active"]
     list_filter = ["court", "role", "is_president", "is_active"]
+    raw_id_fields = ["clerk"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (
@@ -39,6 +40,7 @@ class UserAdmin(BaseUserAdmin):
                     "court",
                     "department",
                     "team",
+                    "clerk",
                     "role",
                     "is_president",
                     "phone",

@@ -130,10 +130,22 @@ class User(AbstractUser):
         help_text=_("院长可审批拘传、罚款、拘留、限制消费、延长执行期限等事项。"),
     )
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    clerk = models.ForeignKey(
+        "self",
+        verbose_name=_("书记员"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clerk_for",
+        help_text=_("与本人搭档的书记员；本人署名的裁定书、判决书、笔录上署其姓名。"),
+    )
 
     class Meta:
         verbose_name = _("工作人员")
         verbose_name_plural = _("工作人员")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(clerk=models.F("id")), name="user_clerk_not_self"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -30,6 +30,18 @@ def court_presidents(*, court: Court) -> QuerySet[User]:
 ENFORCEMENT_ROLES = [Role.ENFORCEMENT_JUDGE, Role.ENFORCEMENT_OFFICER]
 
 
+def clerk_of(user: User | None) -> User | None:
+    """The 书记员 who records and signs with ``user`` (a judge or enforcement officer): the one
+    home of the fact is ``User.clerk``. Only an active account of the same court counts; anyone
+    else (moved, left) is no clerk of this court's documents."""
+    if user is None or user.clerk_id is None:
+        return None
+    clerk = user.clerk
+    if clerk is None or not clerk.is_active or clerk.court_id != user.court_id:
+        return None
+    return clerk
+
+
 # --- the court directory: every court of the mainland, by 法院代字 (issue M item 7) ----------
 
 DIRECTORY_FILE = Path(__file__).parent / "data" / "court_directory.json"

@@ -4,6 +4,7 @@ documents print it), amounts and the officer. Callers add their own elements on 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from lastmile.accounts.models import Court
-from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.accounts.selectors import clerk_of
+from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty, PartyRole
 from lastmile.parties.models import IdType, Party
 
 _ROLE_KEYS: dict[str, str] = {
@@ -34,8 +36,36 @@ def _day(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
-def party_context(party: Party) -> dict[str, Any]:
-    """A party as documents print it: ``desc`` is the identity line, ``rep`` the representative."""
+# 民诉解释 (2022) art. 52 items 5–6: a branch of a legal person (a bank's 分行/支行, a company's
+# 分公司) is an "other organisation", which litigates through its 主要负责人 (art. 50 para. 2), not a
+# 法定代表人. Branches are known by the endings of their registered names.
+BRANCH_SUFFIXES = ("分行", "支行", "分理处", "营业部", "分公司", "分中心", "分所", "办事处", "分社")
+
+GUARANTOR_CAPACITY = "连带责任保证人"
+"""How a guarantor's line reads (被告（连带责任保证人）：…): the loan contracts banks sue on provide
+joint and several guarantees (民法典 arts. 688, 686 para. 2)."""
+
+
+def is_branch(name: str) -> bool:
+    return name.strip().endswith(BRANCH_SUFFIXES)
+
+
+def representative_line(party: Party) -> str:
+    """The line under an organisation: ``法定代表人：X`` for a legal person, ``负责人：X`` for a
+    branch or other organisation (民诉解释 2022 art. 50; art. 52 items 5–6)."""
+    if party.is_person:
+        return ""
+    lr = party.legal_representative if party.legal_representative_id else None
+    head = party.principal if party.principal_id else None
+    if is_branch(party.name) or lr is None:
+        who = head or lr
+        return f"负责人：{who.name}" if who is not None else ""
+    return f"法定代表人：{lr.name}"
+
+
+def party_context(party: Party, *, guarantor: bool = False) -> dict[str, Any]:
+    """A party as documents print it: ``desc`` is the identity line, ``rep`` the representative
+    (法定代表人 or 负责人), ``capacity`` what a guarantor is liable as (empty for others)."""
     if party.is_person:
         bits = [party.name]
         if party.sex:
@@ -55,18 +85,15 @@ def party_context(party: Party) -> dict[str, Any]:
             bits.append(f"住所地{party.address}")
         if party.id_number:
             bits.append(f"{party.get_id_type_display()}{party.id_number}")
-        if party.legal_representative_id:
-            rep = f"法定代表人：{party.legal_representative.name}"  # type: ignore[union-attr]
-        elif party.principal_id:
-            rep = f"负责人：{party.principal.name}"  # type: ignore[union-attr]
-        else:
-            rep = ""
+        rep = representative_line(party)
     return {
         "id": party.pk,
         "name": party.name,
         "is_person": party.is_person,
         "desc": "，".join(bits) + "。",
         "rep": rep,
+        "guarantor": guarantor,
+        "capacity": GUARANTOR_CAPACITY if guarantor else "",
         "sex": party.get_sex_display() if party.sex else "",
         "id_type": party.get_id_type_display(),
         "id_number": party.id_number,
@@ -86,8 +113,17 @@ def court_context(court: Court) -> dict[str, Any]:
     }
 
 
-def case_context(case: Case) -> dict[str, Any]:
-    """The elements every case document may use (see docs/documents.md for the list)."""
+_DEBTOR_KEYS = ("respondents", "defendants", "counterparties")
+
+
+def case_context(case: Case, *, guarantor_ids: Iterable[int] = ()) -> dict[str, Any]:
+    """The elements every case document may use (see docs/documents.md for the list).
+
+    Guarantors are debtors liable as 连带责任保证人: a party in the case's 担保人 role, or a debtor
+    the caller names in ``guarantor_ids`` (the stage that knows the loan, e.g. a borrower's
+    guarantors registered as 被申请人/被告). They are listed with the debtors, after them, marked
+    ``guarantor`` and ``capacity``, and again under ``guarantors``."""
+    marked = {int(i) for i in guarantor_ids}
     ctx: dict[str, Any] = {key: [] for key in _ROLE_KEYS.values()}
     rows = (
         CaseParty.objects.filter(case=case)
@@ -95,7 +131,14 @@ def case_context(case: Case) -> dict[str, Any]:
         .order_by("role", "position")
     )
     for row in rows:
-        ctx[_ROLE_KEYS.get(row.role, "third_parties")].append(party_context(row.party))
+        guarantor = row.role == PartyRole.GUARANTOR or (row.role in DEBTOR_ROLES and row.party_id in marked)
+        ctx[_ROLE_KEYS.get(row.role, "third_parties")].append(party_context(row.party, guarantor=guarantor))
+    side = next((key for key in _DEBTOR_KEYS if ctx[key]), None)
+    for key in _DEBTOR_KEYS:  # principal debtors first, their guarantors after them
+        ctx[key].sort(key=lambda p: p["guarantor"])
+    if side is not None:
+        ctx[side] += ctx["guarantors"]
+        ctx["guarantors"] = [p for p in ctx[side] if p["guarantor"]]
     debtors = ctx["respondents"] or ctx["defendants"] or ctx["counterparties"]
     creditors = ctx["applicants"] or ctx["plaintiffs"] or ctx["claimants"]
     ctx.update(
@@ -110,6 +153,7 @@ def case_context(case: Case) -> dict[str, Any]:
             "amount_claimed": case.amount_claimed,
         },
         officer={"name": case.officer.name if case.officer else ""},
+        clerk=clerk.name if (clerk := clerk_of(case.officer)) is not None else "",
         debtors=debtors,
         creditors=creditors,
         person=debtors[0] if debtors else {},

@@ -21,17 +21,20 @@ class TemplateSpec:
     """Documents of one series in one case are numbered 案号, 案号之一, 案号之二 … (rulings)."""
 
 
-_ENF_PARTIES = """{% for p in applicants %}
-< 申请执行人：{{ p.desc }}
-{% if p.rep %}< {{ p.rep }}
-{% endif %}
-{% endfor %}
-{% for p in respondents %}
-< 被执行人：{{ p.desc }}
-{% if p.rep %}< {{ p.rep }}
-{% endif %}
-{% endfor %}
-"""
+def party_lines(label: str, key: str) -> str:
+    """The court-format lines of one side: ``<label>：<identity>`` per party of ``key`` — a guarantor
+    as ``<label>（连带责任保证人）：…`` — each organisation followed by its ``法定代表人：`` or
+    ``负责人：`` line (see :func:`lastmile.documents.context.party_context`)."""
+    return (
+        "{% for p in " + key + " %}\n"
+        "< " + label + "{% if p.capacity|default('') %}（{{ p.capacity }}）{% endif %}：{{ p.desc }}\n"
+        "{% if p.rep %}< {{ p.rep }}\n"
+        "{% endif %}\n"
+        "{% endfor %}\n"
+    )
+
+
+_ENF_PARTIES = party_lines("申请执行人", "applicants") + party_lines("被执行人", "respondents")
 
 _COURT_SIGN = """---
 > {{ court.name }}

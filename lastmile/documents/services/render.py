@@ -66,8 +66,9 @@ def document_render(
 def case_document_context(
     case: Case, extra: dict[str, Any] | None, *, number: str, title: str, now: datetime
 ) -> dict[str, Any]:
-    """The case's elements + the caller's + the document's own (number, title, date)."""
-    ctx = case_context(case)
+    """The case's elements + the caller's + the document's own (number, title, date). A caller's
+    ``guarantor_ids`` (party ids) marks those debtors as guarantors (see :func:`case_context`)."""
+    ctx = case_context(case, guarantor_ids=(extra or {}).get("guarantor_ids") or ())
     ctx.update(extra or {})
     ctx["doc"] = {"number": number, "title": title, "date": timezone.localtime(now).date().isoformat()}
     return json_safe(ctx)
