@@ -34,7 +34,7 @@ from lastmile.documents.models import Document
 from lastmile.parties.models import ElectronicAddress, Party
 from lastmile.service.kinds import ServiceEvent
 
-from ..models import AttemptStatus, DeliveryAttempt, OrderStatus, ServiceMethod, ServiceOrder
+from ..models import AttemptOutcome, AttemptStatus, DeliveryAttempt, OrderStatus, ServiceMethod, ServiceOrder
 from ..ports import DeliveryReceipt, ElectronicServicePort, OutgoingMessage, service_port
 from .common import BASIS_E_SERVICE, BASIS_E_SERVICE_DATE, order_event, service_actor_check
 
@@ -82,7 +82,12 @@ def _settle(order: ServiceOrder, *, now: datetime) -> ServiceOrder:
             legal_basis=BASIS_E_SERVICE_DATE,
             served_at=moment,
         )
-    elif attempts and all(a.status == AttemptStatus.FAILED for a in attempts):
+    elif (
+        attempts
+        and all(a.status == AttemptStatus.FAILED for a in attempts)
+        and not order.service_attempts.filter(outcome=AttemptOutcome.PENDING).exists()
+    ):
+        # a direct or mail attempt still under way keeps the order being served
         order.status = OrderStatus.FAILED
         order.reason = "；".join(sorted({a.error for a in attempts if a.error}))[:256] or "电子送达未成功"
         order.save(update_fields=["status", "reason"])

@@ -428,7 +428,8 @@ def _result_write(
         attempt.outcome = AttemptOutcome.FAILED
         attempt.failure = result.failure.strip()[:256]
         attempt.save()
-        if not order.service_attempts.filter(outcome=AttemptOutcome.PENDING).exists():
+        in_hand = order.status in (OrderStatus.SERVED, OrderStatus.NOTICE)
+        if not in_hand and not order.service_attempts.filter(outcome=AttemptOutcome.PENDING).exists():
             order.status = OrderStatus.FAILED
             order.reason = f"{attempt.get_method_display()}未能送达：{attempt.failure}"[:256]
             order.save(update_fields=["status", "reason"])
@@ -455,6 +456,10 @@ def _result_write(
     attempt.outcome = AttemptOutcome.SERVED
     attempt.served_on = served_on
     attempt.save()
+    if order.status == OrderStatus.SERVED and order.served_on is not None and order.served_on <= served_on:
+        # already served (e.g. electronically while the mail was on its way): the first valid
+        # service counts; this attempt's proof is kept
+        return attempt
     order.status = OrderStatus.SERVED
     order.method = attempt.method
     order.served_on = served_on

@@ -297,3 +297,30 @@ def test_batch_mail_and_batch_receipts_are_all_or_nothing(served_doc, cc_judge, 
         "1100000000020,收到,2025-03-13,王小明\n1100000000020,签收,3月13日,王小明\n"
     )
     assert [e["code"] for e in unreadable.errors] == ["service_outcome_invalid", "service_date_invalid"]
+
+
+@pytest.mark.django_db
+def test_the_first_valid_service_counts_when_mail_and_electronic_run_together(served_doc, cc_judge, debtor):
+    from lastmile.service.services import service_receipt_record
+
+    ElectronicAddress.objects.filter(party=debtor).update(consent_kind="conduct")
+    service_dispatch(document=_issue(served_doc.case, cc_judge, at(3, 10)), actor=cc_judge, now=at(3, 10))
+    order = ServiceOrder.objects.filter(recipient=debtor).latest("pk")
+    assert order.status == OrderStatus.SENT  # consent by conduct: served only when read
+    attempt = service_attempt_start(
+        order=order,
+        start=AttemptStart(method="mail", tracking_number="1100000000082"),
+        actor=cc_judge,
+        now=at(3, 10),
+    )
+    order = service_receipt_record(attempt=order.attempts.get(), now=at(3, 12), read_at=at(3, 12))
+    assert order.status == OrderStatus.SERVED and order.served_on == date(2025, 3, 12)
+    service_attempt_result_record(
+        attempt=attempt,
+        result=AttemptResult(outcome="signed", on=date(2025, 3, 13), signer="王小明"),
+        actor=cc_judge,
+        now=at(3, 14),
+    )
+    order.refresh_from_db()
+    attempt.refresh_from_db()
+    assert order.served_on == date(2025, 3, 12) and attempt.served_on == date(2025, 3, 13)
