@@ -29,6 +29,7 @@ from .templates import (
     template_version_create,
     template_version_current,
     templates_ensure,
+    templates_update,
 )
 
 __all__ = [
@@ -54,4 +55,5 @@ __all__ = [
     "template_version_create",
     "template_version_current",
     "templates_ensure",
+    "templates_update",
 ]

@@ -39,10 +39,55 @@ def templates_ensure(*, now: datetime) -> int:
             )
             if created:
                 TemplateVersion.objects.create(
-                    template=template, court=None, number=1, body=spec.body, note="内置模板", created_at=now
+                    template=template,
+                    court=None,
+                    number=1,
+                    body=spec.body,
+                    note=BUILT_IN_NOTE,
+                    created_at=now,
                 )
                 added += 1
     return added
+
+
+BUILT_IN_NOTE = "内置模板"
+
+
+def templates_update(*, now: datetime) -> int:
+    """Bring an installation's built-in templates up to the code's text: each template whose latest
+    platform-wide version is still a built-in text (never a superuser's edit) and differs from the
+    catalog gets the catalog text as its next version, with the catalog's required elements and
+    sample. Court versions, edited versions and issued documents are never touched (each document
+    keeps its version). Returns how many templates got a new version."""
+    updated = 0
+    for spec in TEMPLATES:
+        with transaction.atomic():
+            template = DocumentTemplate.objects.select_for_update().filter(code=spec.code).first()
+            if template is None:
+                continue
+            last = (
+                TemplateVersion.objects.filter(template=template, court__isnull=True)
+                .order_by("-number")
+                .first()
+            )
+            if last is None or not last.note.startswith(BUILT_IN_NOTE) or last.body == spec.body:
+                continue
+            TemplateVersion.objects.create(
+                template=template,
+                court=None,
+                number=last.number + 1,
+                body=spec.body,
+                note=f"{BUILT_IN_NOTE}（更新）",
+                created_at=now,
+            )
+            DocumentTemplate.objects.filter(pk=template.pk).update(
+                name=spec.name,
+                title=spec.title,
+                required=list(spec.required),
+                sample=json_safe(spec.sample),
+            )
+            updated += 1
+    return updated
 
 
 def template_body_check(body: str) -> None:

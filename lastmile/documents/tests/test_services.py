@@ -152,3 +152,26 @@ def test_a_built_in_template_an_installation_lacks_is_loaded_when_first_issued(c
     assert doc.template.code == code and DocumentTemplate.objects.filter(code=code).count() == 1
     with pytest.raises(NotFound):
         document_issue(case=case, template_code="no_such_template", context={}, actor=judge, now=now)
+
+
+@pytest.mark.django_db
+def test_templates_sync_gives_changed_built_in_templates_a_new_version_never_over_an_edit(now, templates):
+    """An installation loaded before a built-in text changed gets the new text as the next version
+    (so fixes such as the guarantor and 负责人 lines reach it); an admin's platform edit is kept."""
+    from django.contrib.auth import get_user_model
+
+    from lastmile.documents.services import template_version_create, templates_update
+
+    freeze, notice = (DocumentTemplate.objects.get(code=c) for c in ("ruling_freeze", "enforcement_notice"))
+    TemplateVersion.objects.filter(template__in=[freeze, notice]).update(body="旧正文")  # an older install
+    admin = get_user_model().objects.create_superuser("root", "root@example.invalid", "x")
+    template_version_create(template=notice, body="本院修改的正文", actor=admin, now=now, note="院里修改")
+
+    assert templates_update(now=now) == 1
+    latest = TemplateVersion.objects.filter(template=freeze, court=None).order_by("-number").first()
+    assert latest.number == 2 and latest.body == TEMPLATES_BY_CODE["ruling_freeze"].body
+    assert TemplateVersion.objects.get(template=freeze, number=1).body == "旧正文"  # history kept
+    assert TemplateVersion.objects.filter(template=notice, court=None).order_by("-number").first().body == (
+        "本院修改的正文"
+    )
+    assert templates_update(now=now) == 0

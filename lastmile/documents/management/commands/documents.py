@@ -1,6 +1,7 @@
 """``lastmile documents <subcommand>``: templates and batch jobs from the command line.
 
-- ``templates-sync``: load the built-in templates that are missing.
+- ``templates-sync``: load the built-in templates that are missing, and give each built-in template
+  whose text changed in the code a new version (never over an admin's edit).
 - ``batch-status <job>``: progress of a batch job.
 - ``batch-run <job> [--worker ID] [--reclaim]``: work on a batch in this process, with a
   progress bar; ``--reclaim`` takes over items a dead worker had claimed without waiting for
@@ -19,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lastmile.core.clock import get_clock
 from lastmile.documents.models import BatchJob
-from lastmile.documents.services import batch_counts, batch_run, templates_ensure
+from lastmile.documents.services import batch_counts, batch_run, templates_ensure, templates_update
 
 
 def progress_bar(done: int, total: int, width: int = 30) -> str:
@@ -33,7 +34,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("templates-sync", help="载入缺少的内置模板")
+        sub.add_parser("templates-sync", help="载入缺少的内置模板，并更新内置模板的新版本")
         status = sub.add_parser("batch-status", help="查看批量任务进度")
         status.add_argument("job", type=int)
         run = sub.add_parser("batch-run", help="在本进程执行批量任务")
@@ -51,8 +52,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "templates-sync":
-            added = templates_ensure(now=get_clock().now())
-            self.stdout.write(f"已载入 {added} 个内置模板。")
+            now = get_clock().now()
+            added = templates_ensure(now=now)
+            updated = templates_update(now=now)
+            self.stdout.write(f"已载入 {added} 个内置模板，更新 {updated} 个内置模板（新版本）。")
             return
         job = self._job(options["job"])
         if action == "batch-status":
