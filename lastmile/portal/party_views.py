@@ -344,15 +344,18 @@ def hearing_link(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 def _debtor_page(
-    request: AuthedRequest, case_id: int, form_class: Any, template: str, submit: Any
+    request: AuthedRequest, case_id: int, form_class: Any, template: str, submit: Any, what: str
 ) -> HttpResponse:
     try:
         account = selectors.account_for(request.user)
         case = selectors.party_case_get(account=account, case_id=case_id)
+        services_requests.debtor_side_require(account, case, what)
     except PermissionDenied as exc:
         return _error(request, exc, 403)
     except NotFound as exc:
         return _error(request, exc, 404)
+    except DomainError as exc:  # a closed case
+        return _error(request, exc, 409)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -380,7 +383,7 @@ def payment_offer(request: AuthedRequest, case_id: int) -> HttpResponse:
             now=now,
         )
 
-    return _debtor_page(request, case_id, PaymentOfferForm, "portal/party/offer.html", submit)
+    return _debtor_page(request, case_id, PaymentOfferForm, "portal/party/offer.html", submit, "提交履行方案")
 
 
 @login_required(login_url=LOGIN)
@@ -392,7 +395,9 @@ def freeze_release(request: AuthedRequest, case_id: int) -> HttpResponse:
             account=account, case=case, reason=d["reason"], text=d.get("text", ""), now=now
         )
 
-    return _debtor_page(request, case_id, FreezeReleaseForm, "portal/party/release.html", submit)
+    return _debtor_page(
+        request, case_id, FreezeReleaseForm, "portal/party/release.html", submit, "申请解除冻结"
+    )
 
 
 @login_required

@@ -49,7 +49,9 @@ RELEASE_BASIS = LegalBasis("最高人民法院关于人民法院民事执行中�
 HEARING_BASIS = cpl(139)
 
 
-def _debtor_require(account: PortalAccount, case: Case, what: str) -> None:
+def debtor_side_require(account: PortalAccount, case: Case, what: str) -> None:
+    """Refuse anyone not on the debtor side of ``case`` (``details.reason == "not_debtor"``), and
+    any request on a closed case."""
     if Side.DEBTOR not in account_sides(account=account, case=case):
         raise PermissionDenied(
             f"只有本案被执行人（被告、被申请人）可以{what}。", details={"reason": NOT_DEBTOR}
@@ -96,7 +98,7 @@ def payment_offer_submit(
     """The debtor offers to pay ``amount`` in ``installments`` from ``first_due_on``. Refused
     (nothing written) for anyone not on the debtor side, on a closed case, for a non-positive
     amount, more than 36 instalments or a first payment day in the past."""
-    _debtor_require(account, case, "提交履行方案")
+    debtor_side_require(account, case, "提交履行方案")
     amount = to_money(amount)
     if amount <= 0:
         raise ConditionsNotMet("愿意支付的金额须大于0元。", unmet=["amount"])
@@ -134,7 +136,7 @@ def freeze_release_request(
     """The debtor asks for the release of the case's freezes, with its reason. Refused (nothing
     written) for anyone not on the debtor side, on a closed case, without a reason from the
     list, without an explanation for "other", or when the case holds no freeze in force."""
-    _debtor_require(account, case, "申请解除冻结")
+    debtor_side_require(account, case, "申请解除冻结")
     if reason not in FreezeReleaseReason.values:
         raise ConditionsNotMet("请选择申请解除冻结的理由。", unmet=["reason"])
     text = (text or "").strip()[:2000]

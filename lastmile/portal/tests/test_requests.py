@@ -188,3 +188,13 @@ def test_offer_page_shows_bad_input_in_chinese(client, frozen, clock):
     )
     assert response.status_code == 200 and "金额" in response.content.decode()
     assert not PartyRequest.objects.exists()
+
+
+def test_the_applicant_is_refused_the_debtors_pages(client, frozen, clock):
+    case, _debtor, applicant = frozen
+    client.force_login(applicant.user)
+    for name in ("portal:party_offer", "portal:party_release"):
+        response = client.get(reverse(name, args=[case.pk]))
+        assert response.status_code == 403 and "只有本案被执行人" in response.content.decode()
+    page = client.get(reverse("portal:party_case", args=[case.pk])).content.decode()
+    assert "我愿意付款" not in page
