@@ -57,6 +57,9 @@ STAFF_KINDS: dict[str, str] = {
     LedgerEvent.PAYOUT_REJECTED: "审批结果",
     LedgerEvent.RECEIPT: "案款到账",
     LedgerEvent.RECEIPT_CLAIMED: "案款到账",
+    # the portal's kinds (a floor above this app, so by value): a party's request, a booking
+    "portal.request_submitted": "当事人申请",
+    "reception.booked": "当事人预约",
 }
 
 #: Event kinds a party is told of (when the disclosure table shows them to it), by heading.
@@ -66,6 +69,8 @@ PARTY_KINDS: dict[str, str] = {
     LedgerEvent.RECEIPT: "收到款项",
     LedgerEvent.RECEIPT_CLAIMED: "收到款项",
     LedgerEvent.PAYOUT_PAID: "案款发放",
+    "portal.request_answered": "申请答复",
+    "portal.hearing_link_given": "庭审链接",
 }
 
 
