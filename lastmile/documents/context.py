@@ -11,7 +11,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from lastmile.accounts.models import Court
+from lastmile.accounts.models import Court, Role, User
 from lastmile.accounts.selectors import clerk_of
 from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty, PartyRole
 from lastmile.parties.models import IdType, Party
@@ -113,6 +113,11 @@ def court_context(court: Court) -> dict[str, Any]:
     }
 
 
+def signer_title(user: User | None) -> str:
+    """How the officer signs a ruling: 执行员 for an enforcement officer, else 审判员."""
+    return "执行员" if user is not None and user.role == Role.ENFORCEMENT_OFFICER else "审判员"
+
+
 _DEBTOR_KEYS = ("respondents", "defendants", "counterparties")
 
 
@@ -152,7 +157,7 @@ def case_context(case: Case, *, guarantor_ids: Iterable[int] = ()) -> dict[str, 
             "filed_on": _day(case.filed_at or case.received_at),
             "amount_claimed": case.amount_claimed,
         },
-        officer={"name": case.officer.name if case.officer else ""},
+        officer={"name": case.officer.name if case.officer else "", "title": signer_title(case.officer)},
         clerk=clerk.name if (clerk := clerk_of(case.officer)) is not None else "",
         debtors=debtors,
         creditors=creditors,

@@ -43,7 +43,7 @@ _COURT_SIGN = """---
 """
 
 _RULING_SIGN = """---
-> 审判员　{{ officer.name }}
+> {{ officer.title|default('审判员') }}　{{ officer.name }}
 > {{ doc.date|cn_date }}
 [[seal]]
 > 书记员　{{ clerk|default('') }}

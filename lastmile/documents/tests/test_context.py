@@ -167,3 +167,20 @@ def test_the_officer_clerk_is_in_the_case_context(case, judge, yuelu):
     judge.clerk = UserFactory(court=yuelu, role=Role.FILING_CLERK, username="clerk_x", display_name="陈记")
     judge.save(update_fields=["clerk"])
     assert case_context(case)["clerk"] == "陈记"
+
+
+@pytest.mark.django_db
+def test_an_enforcement_officer_signs_as_executor_with_the_clerk(yuelu, now, templates, docs_root):
+    from .conftest import make_case
+
+    officer = UserFactory(court=yuelu, role=Role.ENFORCEMENT_OFFICER, username="zhiyuan", display_name="钱执")
+    officer.clerk = UserFactory(court=yuelu, role="", username="clerk_q", display_name="孙记")
+    officer.save(update_fields=["clerk"])
+    case = make_case(yuelu, officer, now)
+    ruling = TEMPLATES_BY_CODE["ruling_deduct"]
+    document = document_issue(
+        case=case, template_code=ruling.code, context=ruling.sample, actor=None, now=now
+    )
+    flat = _flat(document)
+    assert "执行员钱执" in flat and "审判员" not in flat
+    assert flat.index("执行员钱执") < flat.index("书记员孙记")
