@@ -41,7 +41,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     if not getattr(user, "role", ""):
-        return {"nav_items": [], "nav_unread": party_unread_count(user)}
+        # a bank's staff login (机构经办人) has its own menu: its batches
+        bank_staff = hasattr(user, "institution_staff")
+        return {"nav_items": [], "nav_unread": party_unread_count(user), "nav_bank_staff": bank_staff}
     clock = get_clock()
     now = clock.now()
     caps = capabilities_of(user, now=now)

@@ -155,3 +155,9 @@ def test_the_court_opens_a_bank_staff_login_from_the_command_line(institution):
     staff = InstitutionStaff.objects.get(user__username="zhang")
     assert staff.client == institution and staff.user.court is None and staff.user.role == ""
     assert Client().login(username="zhang", password="pw-123456")
+
+
+def test_the_bank_staff_menu_leads_to_their_batches_and_the_public_one_to_their_login(staff):
+    assert "/portal/bank/login/" in Client().get("/portal/public/dishonest/").content.decode()
+    page = _client(staff.user).get("/portal/bank/").content.decode()
+    assert 'href="/portal/bank/">批量立案' in page and "/portal/party/" not in page
