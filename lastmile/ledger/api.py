@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
@@ -314,7 +314,7 @@ def receipts_import_post(request: HttpRequest, body: StatementIn):  # type: igno
 class DistributionClaimIn(Schema):
     party_id: int
     amount: Decimal
-    rank: int = 2  # 0 执行费用, 1 优先受偿, 2 普通债权
+    rank: int = Field(2, ge=0, le=2)  # 0 执行费用, 1 优先受偿, 2 普通债权
     seized_on: date | None = None
     payee_case_id: int | None = None  # 参与分配: the creditor's own enforcement case
 

@@ -623,7 +623,7 @@ def operation_create(request: HttpRequest, body: OperationIn) -> dict[str, Any]:
             min_amount=body.min_amount,
             person_only=body.person_only,
             listed_only=body.listed_only,
-            limit=min(body.limit, 1000),
+            limit=max(1, min(body.limit, 1000)),
         ),
         now=get_clock().now(),
     )

@@ -353,3 +353,51 @@ def test_another_courts_staff_find_nothing(officer, president, case, debtor_pers
     m.refresh_from_db()
     assert m.status == MeasureStatus.IN_FORCE and not GracePeriod.objects.exists()
     assert not DishonestListing.objects.exists()
+
+
+def test_bad_input_is_a_message_or_a_code_never_a_500(officer, president, case, debtor_person, now, clock):
+    m = _restriction(officer, president, case, debtor_person, now)
+    listing = list_debtor(officer=officer, president=president, case=case, subject=debtor_person, now=now)
+    c = _client(officer)
+    garbage = {
+        "action": "x",
+        "party": "abc",
+        "months": "-1",
+        "on": "2025-13-45",
+        "review": "zz",
+        "lift": "zz",
+    }
+    for url in (
+        f"/measures/cases/{case.pk}/act/",
+        f"/measures/{m.pk}/act/",
+        f"/measures/listings/{listing.pk}/act/",
+        "/measures/referrals/999999/advance/",
+        "/measures/operations/targets/999999/",
+        "/measures/operations/",
+    ):
+        assert c.post(url, garbage).status_code < 500, url
+        for action in (
+            "grace",
+            "home",
+            "screening",
+            "review_apply",
+            "review_decide",
+            "temporary_lift_propose",
+            "temporary_lift_decide",
+            "correction_decide",
+            "listing_remove",
+            "referral_prepare",
+        ):
+            assert (
+                c.post(url, {**garbage, "action": action, "applied_on": "x", "starts_on": "y"}).status_code
+                < 500
+            )
+    for url in (
+        f"/api/v1/measures/{m.pk}/reviews",
+        f"/api/v1/measures/cases/{case.pk}/grace-periods",
+        "/api/v1/measures/operations",
+        "/api/v1/measures/referrals/999999/steps",
+    ):
+        r = c.post(url, json.dumps({"months": "x", "on": "nope"}), content_type="application/json")
+        assert r.status_code < 500 and r.json(), url
+    assert Measure.objects.get(pk=m.pk).status == MeasureStatus.IN_FORCE
