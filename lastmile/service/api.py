@@ -218,6 +218,7 @@ def attempt_result(request: HttpRequest, attempt_id: int, body: AttemptResultIn)
 class PublicNoticeIn(Schema):
     medium: str = Field("", description="公告媒体；默认人民法院公告网")
     whereabouts: str = Field("", description="下落不明时的查找经过")
+    published_on: date | None = Field(None, description="最后张贴或刊登之日；默认今天")
 
 
 @router.post(
@@ -231,6 +232,7 @@ def public_notice(request: HttpRequest, order_id: int, body: PublicNoticeIn) -> 
         now=get_clock().now(),
         medium=body.medium,
         whereabouts=body.whereabouts,
+        published_on=body.published_on,
     )
     return _out(selectors.order_get_for(actor=_user(request), order_id=done.pk))
 

@@ -149,12 +149,16 @@ def _order_act(request: AuthedRequest, order: Any) -> HttpResponse:
             else:
                 messages.success(request, "已登记未能送达，请另行送达。")
         elif action == "notice":
+            published = _date(post.get("published_on", ""))
+            if post.get("published_on", "").strip() and published is None:
+                raise ConditionsNotMet("日期应写作2025-03-20。", code=ServiceErrorCode.DATE_INVALID)
             done_order = services.service_public_notice_request(
                 order=order,
                 actor=user,
                 now=now,
                 medium=post.get("medium", ""),
                 whereabouts=post.get("whereabouts", ""),
+                published_on=published,
             )
             messages.success(request, f"已发布公告，公告期满日{done_order.notice_ends_on:%Y-%m-%d}。")
         else:

@@ -531,6 +531,7 @@ def service_public_notice(
     now: datetime,
     medium: str = "",
     whereabouts: str = "",
+    published_on: date | None = None,
 ) -> ServiceOrder:
     """Publish a public notice for an order the other methods could not serve or whose recipient
     cannot be found (CPL 2023 art. 95): issue the 公告 with the reason and course, record the
@@ -539,7 +540,10 @@ def service_public_notice(
 
     The caller answers for the procedure: public notice is not used in simplified procedure
     (民诉解释 2022 art. 140); the trial stage checks it for a judgment, and the service page and API
-    go through :func:`service_public_notice_request`."""
+    go through :func:`service_public_notice_request`.
+
+    ``published_on`` is the day the notice was last posted or printed (民诉解释 2022 art. 138),
+    default today; it cannot be in the future. The 30 days run from it."""
     with transaction.atomic():
         locked = _lock(order)
         service_actor_check(actor, locked.case)
@@ -556,7 +560,11 @@ def service_public_notice(
                 unmet=["other_methods_or_whereabouts"],
                 details={"legal_basis": BASIS_PUBLIC_NOTICE.as_dict()},
             )
-        published = _local_day(now)
+        published = published_on or _local_day(now)
+        if published > _local_day(now):
+            raise ConditionsNotMet(
+                "公告发布日不能晚于今天。", code=ServiceErrorCode.DATE_IN_FUTURE, unmet=["published_on"]
+            )
         ends = period_end(published, PUBLIC_NOTICE_DAYS)
         medium = medium.strip() or DEFAULT_NOTICE_MEDIUM
         notice_doc = document_issue(
@@ -616,7 +624,13 @@ def service_public_notice(
 
 
 def service_public_notice_request(
-    *, order: ServiceOrder, actor: User, now: datetime, medium: str = "", whereabouts: str = ""
+    *,
+    order: ServiceOrder,
+    actor: User,
+    now: datetime,
+    medium: str = "",
+    whereabouts: str = "",
+    published_on: date | None = None,
 ) -> ServiceOrder:
     """Public notice asked for on the service page or API. A first-instance civil case (民初) is
     refused here: whether its procedure allows public notice (民诉解释 2022 art. 140) is the trial
@@ -628,7 +642,9 @@ def service_public_notice_request(
             code=ServiceErrorCode.NOTICE_VIA_TRIAL,
             unmet=["procedure"],
         )
-    return service_public_notice(order=order, actor=actor, now=now, medium=medium, whereabouts=whereabouts)
+    return service_public_notice(
+        order=order, actor=actor, now=now, medium=medium, whereabouts=whereabouts, published_on=published_on
+    )
 
 
 def service_sweep(*, now: datetime) -> int:

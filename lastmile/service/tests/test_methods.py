@@ -324,3 +324,17 @@ def test_the_first_valid_service_counts_when_mail_and_electronic_run_together(se
     order.refresh_from_db()
     attempt.refresh_from_db()
     assert order.served_on == date(2025, 3, 12) and attempt.served_on == date(2025, 3, 13)
+
+
+@pytest.mark.django_db
+def test_the_thirty_days_run_from_the_day_the_notice_was_published(served_doc, cc_judge, debtor):
+    debtor.address = ""
+    debtor.save(update_fields=["address"])
+    order = _debtor_order(served_doc, debtor)
+    before = _state()
+    with pytest.raises(ConditionsNotMet, match="晚于今天"):
+        service_public_notice(order=order, actor=cc_judge, now=at(3, 22), published_on=date(2025, 3, 23))
+    assert _state() == before
+    order = service_public_notice(order=order, actor=cc_judge, now=at(3, 22), published_on=date(2025, 3, 20))
+    # 3-20 + 30 days = 4-19, a Saturday: the period ends on Monday 4-21 (CPL 2023 art. 85)
+    assert order.notice_published_on == date(2025, 3, 20) and order.notice_ends_on == date(2025, 4, 21)
