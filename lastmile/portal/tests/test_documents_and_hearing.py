@@ -115,3 +115,18 @@ def test_a_failed_service_shows_nothing(client, lawsuit, accounts, cc_judge, now
     assert order.pk not in {o.pk for o in selectors.served_documents(account=borrower)}
     client.force_login(borrower.user)
     assert client.get(reverse("portal:party_document_pdf", args=[order.pk])).status_code == 404
+
+
+def test_api_documents_and_hearing_link(client, lawsuit, accounts, cc_judge, now, clock):
+    borrower, bank = accounts
+    client.force_login(borrower.user)
+    refused = client.post(f"/api/v1/party/cases/{lawsuit.case.pk}/hearing-link")
+    assert refused.status_code == 404  # the defendant sees the case only once a hearing is scheduled
+    _schedule(lawsuit, cc_judge, now)
+    given = client.post(f"/api/v1/party/cases/{lawsuit.case.pk}/hearing-link")
+    assert given.status_code == 200 and given.json()["link"] == lawsuit.hearings.get().link
+    docs = client.get("/api/v1/party/documents").json()
+    assert docs and all(d["pdf_url"].startswith("/portal/party/documents/") for d in docs)
+    assert client.get(docs[0]["pdf_url"]).content.startswith(b"%PDF")
+    client.force_login(bank.user)
+    assert all(d["id"] not in {x["id"] for x in docs} for d in client.get("/api/v1/party/documents").json())

@@ -198,3 +198,37 @@ def test_the_applicant_is_refused_the_debtors_pages(client, frozen, clock):
         assert response.status_code == 403 and "只有本案被执行人" in response.content.decode()
     page = client.get(reverse("portal:party_case", args=[case.pk])).content.decode()
     assert "我愿意付款" not in page
+
+
+def test_api_offer_and_release_with_json_error_codes(client, frozen, clock):
+    case, debtor, applicant = frozen
+    base = f"/api/v1/party/cases/{case.pk}"
+    client.force_login(applicant.user)
+    refused = client.post(
+        f"{base}/payment-offers",
+        {"amount": "100.00", "installments": 1, "first_due_on": "2025-03-10"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert (
+        refused.json()["code"] == "permission_denied" and refused.json()["details"]["reason"] == "not_debtor"
+    )
+
+    client.force_login(debtor.user)
+    late = client.post(
+        f"{base}/payment-offers",
+        {"amount": "100.00", "installments": 1, "first_due_on": "2025-01-01"},
+        content_type="application/json",
+    )
+    assert late.status_code == 409 and late.json()["code"] == "conditions_not_met"
+    assert not PartyRequest.objects.exists()
+    made = client.post(
+        f"{base}/payment-offers",
+        {"amount": "10000.00", "installments": 4, "first_due_on": "2025-03-15"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["kind"] == "payment_offer"
+    release = client.post(f"{base}/freeze-releases", {"reason": "excess"}, content_type="application/json")
+    assert release.status_code == 201 and release.json()["status"] == "pending"
+    listed = client.get(f"{base}/requests").json()
+    assert {r["kind"] for r in listed} == {"payment_offer", "freeze_release"}
