@@ -2,8 +2,8 @@
 
 Every action has a door (docs/architecture.md): a public function of ``lastmile/<app>/services.py`` or
 ``lastmile/<app>/services/*.py`` must be reached, directly or through other product functions, from a way
-in: a page or API module (``views*.py``, ``*_views.py``, ``api*.py``, ``urls.py``, or a ``views``/``api``
-package), a task (``tasks.py``), a management command or the CLI (``lastmile/cli.py``). Template tags,
+in: a page (a view that a ``urls.py`` routes), an API module (``api*.py`` or an ``api`` package), a task
+(``tasks.py``), a management command or the CLI (``lastmile/cli.py``). Template tags,
 context processors and middleware run on every page, and ``admin.py`` is served at ``/admin/``: they count
 as pages.
 
@@ -45,21 +45,20 @@ def _is_excluded(rel: Path) -> bool:
 
 
 def _is_entry(rel: Path) -> bool:
-    """A module whose every definition is a way in (a page, an API, a task, a command, the CLI)."""
+    """A module whose every definition is a way in: URL configurations (they route the views), API
+    routers (their decorators register each operation), tasks, management commands, the CLI, template
+    tags, context processors, middleware and the admin.
+
+    View modules (``views*.py``, ``*_views.py``, a ``views`` package) are not ways in by themselves: a
+    view counts when a URL configuration (or another way in, such as the case page's panel registry)
+    names it, so a view nobody routes is no door."""
     parts = rel.parts
     name = rel.stem
     if rel.as_posix() == "cli.py":
         return True
-    if name in {"urls", "tasks", "context_processors", "middleware", "admin"}:
+    if name in {"urls", "tasks", "context_processors", "middleware", "admin"} or name.endswith("_urls"):
         return True
-    if (
-        name.startswith("views")
-        or name.endswith("_views")
-        or name.startswith("api")
-        or name.endswith("_urls")
-    ):
-        return True
-    if any(part in {"views", "api", "templatetags"} for part in parts[:-1]):
+    if name.startswith("api") or any(part in {"api", "templatetags"} for part in parts[:-1]):
         return True
     return "management" in parts and "commands" in parts
 

@@ -67,20 +67,23 @@ def _write(root: Path, files: dict[str, str]) -> Path:
     return root / "lastmile"
 
 
-def test_the_graph_follows_imports_reexports_and_classes_and_ignores_tests_demo_and_simulation(tmp_path):
+def test_the_graph_follows_urls_imports_reexports_and_classes_and_ignores_tests_demo_and_simulation(tmp_path):
     root = _write(
         tmp_path,
         {
             "__init__.py": "",
             "app/__init__.py": "",
             "app/services/__init__.py": "from .acts import act_paged, act_via_helper, act_demo_only\n"
-            "from .acts import act_test_only, act_sim_only, act_by_class\n",
+            "from .acts import act_test_only, act_sim_only, act_by_class, act_unrouted, act_api, act_task\n",
             "app/services/acts.py": "def act_paged(): pass\n"
             "def act_via_helper(): pass\n"
             "def act_demo_only(): pass\n"
             "def act_test_only(): pass\n"
             "def act_sim_only(): pass\n"
             "def act_by_class(): pass\n"
+            "def act_unrouted(): pass\n"
+            "def act_api(): pass\n"
+            "def act_task(): pass\n"
             "def _private(): pass\n",
             "app/helpers.py": "from lastmile.app import services as s\n\n"
             "def help_out():\n    s.act_via_helper()\n",
@@ -88,7 +91,13 @@ def test_the_graph_follows_imports_reexports_and_classes_and_ignores_tests_demo_
             "class F:\n    def save(self):\n        act_by_class()\n",
             "app/views.py": "from lastmile.app import services\nfrom lastmile.app.forms import F\n"
             "from .helpers import help_out\n\n"
-            "def page(request):\n    services.act_paged()\n    help_out()\n    return F\n",
+            "def page(request):\n    services.act_paged()\n    help_out()\n    return F\n\n"
+            "def orphan(request):\n    services.act_unrouted()\n",  # no URL routes it: no door
+            "app/urls.py": "from django.urls import path\n\nfrom . import views\n\n"
+            "urlpatterns = [path('p/', views.page)]\n",
+            "app/api.py": "from lastmile.app.services import acts\n\n"
+            "@router.post('/x')\ndef op(request):\n    return acts.act_api()\n",
+            "app/tasks.py": "import lastmile.app.services as svc\n\ndef nightly():\n    svc.act_task()\n",
             "app/demo.py": "from lastmile.app.services import act_demo_only\n\n"
             "def seed():\n    act_demo_only()\n",
             "app/tests/test_x.py": "from lastmile.app.services import act_test_only\n\n"
@@ -102,13 +111,24 @@ def test_the_graph_follows_imports_reexports_and_classes_and_ignores_tests_demo_
     assert graph.services() == [
         f"lastmile.app.services.acts:{n}"
         for n in sorted(
-            ["act_paged", "act_via_helper", "act_demo_only", "act_test_only", "act_sim_only", "act_by_class"]
+            [
+                "act_paged",
+                "act_via_helper",
+                "act_demo_only",
+                "act_test_only",
+                "act_sim_only",
+                "act_by_class",
+                "act_unrouted",
+                "act_api",
+                "act_task",
+            ]
         )
     ]
     assert graph.unreached_services() == [
         "lastmile.app.services.acts:act_demo_only",
         "lastmile.app.services.acts:act_sim_only",
         "lastmile.app.services.acts:act_test_only",
+        "lastmile.app.services.acts:act_unrouted",
     ]
     by_design = ["lastmile.app.services.acts:act_demo_only"]
     assert "lastmile.app.services.acts:act_demo_only" not in graph.unreached_services(by_design=by_design)
