@@ -3,7 +3,7 @@ online or counter filing."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -92,10 +92,13 @@ class BaseRespondentFormSet(forms.BaseFormSet):
             raise forms.ValidationError("担保人之外，还须列明主债务人。")
 
     def kept_forms(self) -> list[RespondentForm]:
+        """The rows filled in and not marked for removal (``DELETE``)."""
         return [
-            f  # type: ignore[misc]
+            f
             for f in self.forms
-            if f.has_changed() and not (self.can_delete and self._should_delete_form(f))
+            if isinstance(f, RespondentForm)
+            and f.has_changed()
+            and not (self.can_delete and getattr(f, "cleaned_data", {}).get("DELETE"))
         ]
 
     def respondents(self) -> list[dict[str, Any]]:
@@ -131,5 +134,4 @@ def respondent_formset(data: Any = None) -> BaseRespondentFormSet:
         for name in _LEGACY_FIELDS:
             legacy[f"{RESPONDENTS_PREFIX}-0-{name}"] = data.get(f"respondent_{name}", "")
         data = legacy
-    formset: BaseRespondentFormSet = RespondentFormSet(data, prefix=RESPONDENTS_PREFIX)
-    return formset
+    return cast(BaseRespondentFormSet, RespondentFormSet(data, prefix=RESPONDENTS_PREFIX))

@@ -102,13 +102,13 @@ def test_another_banks_staff_find_nothing_of_the_batch(staff, other_staff, yuelu
     assert "P-1" not in other.get("/portal/bank/").content.decode()
 
 
-def test_court_staff_and_parties_are_not_bank_staff(staff, clerk, yuelu, today, worker, bank, now):
-    from lastmile.portal.services import portal_account_create
+def test_court_staff_and_other_logins_are_not_bank_staff(staff, clerk, yuelu, today, worker):
+    from lastmile.accounts.services import party_login_create
 
     _upload(_client(staff.user), yuelu, today)
     batch = IntakeBatch.objects.get()
-    party = portal_account_create(party=bank, username="party_login", password="pw", now=now)
-    for user in (clerk, party.user):
+    outsider = party_login_create(username="party_login", display_name="赵四", password="pw")  # no bank link
+    for user in (clerk, outsider):
         web = _client(user)
         assert web.get("/portal/bank/").status_code == 403
         assert web.get(f"/portal/bank/batches/{batch.pk}/errors.csv").status_code == 403
