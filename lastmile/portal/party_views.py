@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -19,6 +18,7 @@ from lastmile.cases.disclosure import Side
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
 from lastmile.core.identifiers import mask_phone
+from lastmile.documents.services import document_content_disposition
 from lastmile.documents.services import document_pdf as document_pdf_bytes
 from lastmile.enforcement.services import ExecutionBasisIn
 from lastmile.filing.forms import respondent_formset
@@ -299,11 +299,6 @@ def documents(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def download_name(number: str, title: str) -> str:
-    """``（2025）湘0104诉前调确1号-民事裁定书.pdf``: the case number and the document's title."""
-    return f"{number}-{title}.pdf".replace("/", "-").replace('"', "")
-
-
 @login_required(login_url=LOGIN)
 def document_pdf(request: AuthedRequest, order_id: int) -> HttpResponse:
     """One document served on the account's party, as its stored PDF (checked against the
@@ -319,8 +314,8 @@ def document_pdf(request: AuthedRequest, order_id: int) -> HttpResponse:
     except DomainError as exc:
         return _error(request, exc, 409)
     response = HttpResponse(data, content_type="application/pdf")
-    name = download_name(order.case.number, order.document.title)
-    response["Content-Disposition"] = f"attachment; filename=\"document.pdf\"; filename*=UTF-8''{quote(name)}"
+    # named by the document's number (the case number) and title, as every download is
+    response["Content-Disposition"] = document_content_disposition(order.document, attachment=True)
     return response
 
 
