@@ -129,7 +129,8 @@ def _installments(text: str) -> list[services.InstallmentIn]:
 @require_POST
 def act(request: AuthedRequest, mediation_id: int, action: str) -> HttpResponse:
     """The mediation's forms: schedule, record, agree, sign_on_site (paper signatures), apply_counter
-    (a joint application for 司法确认 made at the counter), fail, conclude, serve, enforce."""
+    (a joint application for 司法确认 made at the counter), fail, conclude, serve, enforce, repudiate
+    (a party going back on a suit's 调解书 before it is served)."""
     user, now, post = request.user, get_clock().now(), request.POST
     try:
         m = selectors.mediation_get_for(actor=user, mediation_id=mediation_id)
@@ -158,6 +159,10 @@ def act(request: AuthedRequest, mediation_id: int, action: str) -> HttpResponse:
         elif action == "apply_counter":
             services.mediation_confirmation_apply_at_counter(
                 mediation=m, parties=_chosen_parties(m, post), actor=user, now=now
+            )
+        elif action == "repudiate":
+            services.mediation_statement_repudiate(
+                mediation=m, reason=post.get("reason", ""), actor=user, now=now
             )
         elif action == "fail":
             services.mediation_fail(mediation=m, reason=post.get("reason", ""), actor=user, now=now)

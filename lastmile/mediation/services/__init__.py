@@ -42,7 +42,13 @@ from .installments import (
     mediation_installment_pay,
     mediation_installment_sweep,
 )
-from .outcome import InstallmentIn, mediation_agreement_record, mediation_fail, mediation_period_sweep
+from .outcome import (
+    InstallmentIn,
+    mediation_agreement_record,
+    mediation_fail,
+    mediation_period_sweep,
+    mediation_statement_repudiate,
+)
 from .parties import (
     CONFIRMATION_APPLY_DAYS,
     confirmation_apply_last_day,
@@ -83,4 +89,5 @@ __all__ = [
     "mediation_result_serve",
     "mediation_session_record",
     "mediation_session_schedule",
+    "mediation_statement_repudiate",
 ]

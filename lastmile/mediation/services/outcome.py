@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lastmile.accounts.models import User
+from lastmile.accounts.permissions import actor_can, require
 from lastmile.cases.models import CaseStatus
 from lastmile.cases.services import (
     case_event_record,
@@ -19,7 +20,7 @@ from lastmile.cases.services import (
     deadline_complete,
 )
 from lastmile.core.clock import court_date as _today
-from lastmile.core.errors import ConditionsNotMet, InvalidTransition
+from lastmile.core.errors import ConditionsNotMet, InvalidTransition, PermissionDenied
 from lastmile.core.money import format_yuan, sum_money, to_money
 from lastmile.mediation.kinds import MediationDeadline, MediationEvent
 
@@ -146,6 +147,47 @@ def mediation_fail(*, mediation: Mediation, reason: str, actor: User | None, now
     return _close_failed(locked, mediation, reason=reason, now=now)
 
 
+@transaction.atomic
+def mediation_statement_repudiate(
+    *, mediation: Mediation, reason: str, actor: User, now: datetime
+) -> Mediation:
+    """A party goes back on the agreement before the 民事调解书 of a suit has been served on it
+    (refuses to sign for it): the 调解书 never takes effect and the case returns to trial, to be
+    judged promptly (CPL 2023 art. 102). Only in a suit, and only before the 调解书 is effective."""
+    _require_mediator_or_judge(actor, mediation)
+    if not reason.strip():
+        raise ConditionsNotMet("请填写反悔的当事人及情况。", unmet=["reason"])
+    locked = _lock(mediation)
+    if locked.stage != MediationStage.IN_SUIT:
+        raise ConditionsNotMet("诉前调解不适用此操作。", unmet=["stage"])
+    if locked.status != MediationStatus.CONCLUDED or locked.effective_on is not None:
+        raise InvalidTransition(
+            "只有已出具但尚未生效的调解书，当事人才能在送达前反悔（《民事诉讼法》第一百零二条）。",
+            details={"status": locked.status},
+        )
+    case_event_record(
+        case=locked.case,
+        kind=MediationEvent.RETURNED_TO_TRIAL,
+        summary=f"调解书送达前当事人反悔，调解书不发生效力，恢复审理：{reason.strip()}",
+        actor=actor,
+        now=now,
+        legal_basis=BASIS_RETURN_TO_TRIAL,
+        data={"reason": reason.strip(), "document": locked.result_document_id},
+    )
+    locked.status = MediationStatus.FAILED
+    locked.failure_reason = f"调解书送达前反悔：{reason.strip()}"[:256]
+    locked.closed_at = now
+    locked.save(update_fields=["status", "failure_reason", "closed_at"])
+    mediation.refresh_from_db()
+    return locked
+
+
+def _require_mediator_or_judge(actor: User, mediation: Mediation) -> None:
+    if not (actor_can(actor, "mediation.work") or actor_can(actor, "trial.work")):
+        raise PermissionDenied("您没有登记当事人反悔的权限。", details={"capability": "trial.work"})
+    require(actor, "case.view", court=mediation.court)
+
+
 def _close_failed(locked: Mediation, mediation: Mediation, *, reason: str, now: datetime) -> Mediation:
     deadline_complete(case=locked.case, kind=MediationDeadline.PERIOD, now=now)
     locked.status = MediationStatus.FAILED
@@ -157,13 +199,13 @@ def _close_failed(locked: Mediation, mediation: Mediation, *, reason: str, now: 
 
 
 def mediation_period_sweep(*, now: datetime) -> int:
-    """Mediations still open after their period fail (在线调解规则 2021 art. 24); one in a suit
-    returns its case to trial."""
+    """Mediations that reached no agreement within their period fail (在线调解规则 2021 art. 24);
+    one in a suit returns its case to trial. An agreement reached in time is not failed by the
+    sweep: its signatures and the 30 days for the joint application (CPL 2023 art. 205) may run
+    past the mediation period."""
     today = _today(now)
     n = 0
-    for m in Mediation.objects.filter(
-        status__in=[MediationStatus.MEDIATING, MediationStatus.AGREED], period_ends_on__lt=today
-    ):
+    for m in Mediation.objects.filter(status=MediationStatus.MEDIATING, period_ends_on__lt=today):
         mediation_fail(mediation=m, reason="调解期限届满未能结案", actor=None, now=now)
         n += 1
     return n

@@ -283,3 +283,39 @@ def test_a_party_acts_only_in_its_own_mediation(cc_file_rows, cc_mediator, clerk
     with pytest.raises(NotFound):
         services.mediation_party_join(mediation=m_a, party=borrower_b, now=now)
     assert _snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_party_going_back_on_the_statement_before_service_returns_the_suit_to_trial(
+    cc_env, yuelu, bank, debtor, cc_mediator, cc_judge, clerk, now
+):
+    suit = _lawsuit(yuelu, bank, debtor, clerk, now)
+    m = services.mediation_in_suit_open(
+        case=suit, mediator=cc_mediator, procedure="simplified", actor=cc_judge, now=now
+    )
+    _agree(m, cc_mediator, now)
+    m = services.mediation_conclude(mediation=m, kind="statement", actor=cc_judge, now=at(3, 4))
+    m = services.mediation_statement_repudiate(
+        mediation=m, reason="被告拒绝签收调解书", actor=cc_judge, now=at(3, 5)
+    )
+    suit.refresh_from_db()
+    assert m.status == MediationStatus.FAILED and m.effective_on is None
+    assert suit.status != CaseStatus.CLOSED and not in_suit_mediation_pending(suit)
+    event = CaseEvent.objects.filter(case=suit, kind="mediation.returned_to_trial").get()
+    assert event.legal_basis["article"] == "102"
+    # nothing is left to go back on
+    before = _snapshot()
+    with pytest.raises(InvalidTransition, match="第一百零二条"):
+        services.mediation_statement_repudiate(mediation=m, reason="再次", actor=cc_judge, now=at(3, 6))
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_period_sweep_leaves_an_agreement_reached_in_time(cc_file_rows, cc_mediator, clerk, now):
+    (case,) = cc_file_rows([3])
+    (m,) = services.mediation_assign(cases=[case], mediator=cc_mediator, actor=clerk, now=now)
+    _agree(m, cc_mediator, now)
+    # the mediation period ended 2025-04-02; the parties may still sign and apply within 30 days
+    assert services.mediation_period_sweep(now=at(4, 10)) == 0
+    m.refresh_from_db()
+    assert m.status == MediationStatus.AGREED
