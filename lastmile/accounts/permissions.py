@@ -53,7 +53,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.ENFORCEMENT_OFFICER: frozenset(
         _ALL_STAFF
-        | {"enforcement.work", "measure.propose", "inquiry.order", "party.edit", "document.issue", "service.work"}
+        | {
+            "enforcement.work",
+            "measure.propose",
+            "inquiry.order",
+            "party.edit",
+            "document.issue",
+            "service.work",
+        }
     ),
     Role.COMMAND_CENTER: frozenset(
         _ALL_STAFF | {"inquiry.order", "alerts.view", "stats.view", "enforcement.dispatch"}
