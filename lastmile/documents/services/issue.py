@@ -51,9 +51,10 @@ def _prepare(
     extra: dict[str, Any],
     series_index: int,
     now: datetime,
+    actor: User | None = None,
 ) -> _Prepared:
     number = document_number(case, series_index)
-    ctx = case_document_context(case, extra, number=number, title=template.title, now=now)
+    ctx = case_document_context(case, extra, number=number, title=template.title, now=now, actor=actor)
     missing = _missing_elements(template, ctx)
     if missing:
         raise ConditionsNotMet(f"生成“{template.name}”缺少文书要素：{'、'.join(missing)}。", unmet=missing)
@@ -112,6 +113,7 @@ def document_issue(
         extra=extra,
         series_index=_series_next(case, template),
         now=now,
+        actor=actor,
     )
     with transaction.atomic():
         document = _issue_locked(
@@ -150,7 +152,13 @@ def _issue_locked(
     index = _series_next(case, template)
     if index != prepared.series_index:
         prepared = _prepare(
-            case=case, template=template, version=version, extra=extra, series_index=index, now=now
+            case=case,
+            template=template,
+            version=version,
+            extra=extra,
+            series_index=index,
+            now=now,
+            actor=actor,
         )
     document = _document_store(
         case=case,

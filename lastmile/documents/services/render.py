@@ -7,7 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from lastmile.accounts.models import Court
+from lastmile.accounts.models import Court, User
+from lastmile.accounts.selectors import clerk_of
 from lastmile.cases.models import Case
 
 from ..conf import documents_setting
@@ -63,12 +64,33 @@ def document_render(
     ).pdf
 
 
+def _signer(case: Case, extra: dict[str, Any], actor: User | None) -> User | None:
+    """Who signs the document, as far as it is known: the case officer; when the caller names
+    another signer (a trial judge as ``officer``), the issuing actor if it is that person; when the
+    case has no officer, the issuing actor."""
+    if "officer" in extra:
+        named = (extra.get("officer") or {}).get("name", "")
+        return actor if actor is not None and named and actor.name == named else None
+    return case.officer if case.officer_id is not None else actor
+
+
 def case_document_context(
-    case: Case, extra: dict[str, Any] | None, *, number: str, title: str, now: datetime
+    case: Case,
+    extra: dict[str, Any] | None,
+    *,
+    number: str,
+    title: str,
+    now: datetime,
+    actor: User | None = None,
 ) -> dict[str, Any]:
     """The case's elements + the caller's + the document's own (number, title, date). A caller's
-    ``guarantor_ids`` (party ids) marks those debtors as guarantors (see :func:`case_context`)."""
-    ctx = case_context(case, guarantor_ids=(extra or {}).get("guarantor_ids") or ())
-    ctx.update(extra or {})
+    ``guarantor_ids`` (party ids) marks those debtors as guarantors (see :func:`case_context`).
+    ``clerk`` is the 书记员 of the signer (:func:`_signer`) unless the caller gives one."""
+    extra = extra or {}
+    ctx = case_context(case, guarantor_ids=extra.get("guarantor_ids") or ())
+    if "clerk" not in extra:
+        clerk = clerk_of(_signer(case, extra, actor))
+        ctx["clerk"] = clerk.name if clerk is not None else ""
+    ctx.update(extra)
     ctx["doc"] = {"number": number, "title": title, "date": timezone.localtime(now).date().isoformat()}
     return json_safe(ctx)

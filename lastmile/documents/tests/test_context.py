@@ -184,3 +184,34 @@ def test_an_enforcement_officer_signs_as_executor_with_the_clerk(yuelu, now, tem
     flat = _flat(document)
     assert "执行员钱执" in flat and "审判员" not in flat
     assert flat.index("执行员钱执") < flat.index("书记员孙记")
+
+
+@pytest.mark.django_db
+def test_the_clerk_follows_the_signer_a_trial_judge_issuing_the_judgment(
+    yuelu, judge, now, templates, docs_root
+):
+    """A trial judgment names its judge (``officer`` from the trial stage) and the case may have no
+    officer: the 书记员 is the issuing judge's; never the clerk of someone who does not sign."""
+    from .conftest import make_case
+
+    trial_judge = UserFactory(court=yuelu, role=Role.JUDGE, username="shenpan", display_name="陈审判")
+    trial_judge.clerk = UserFactory(court=yuelu, role="", username="clerk_c", display_name="冯书记")
+    trial_judge.save(update_fields=["clerk"])
+    judge.clerk = UserFactory(court=yuelu, role="", username="clerk_j", display_name="别人的书记")
+    judge.save(update_fields=["clerk"])
+    case = make_case(yuelu, judge, now, type_code="民初")
+    spec = TEMPLATES_BY_CODE["loan_judgment"]
+    context = {**spec.sample, "officer": {"name": trial_judge.name}}
+    document = document_issue(case=case, template_code=spec.code, context=context, actor=trial_judge, now=now)
+    assert "审判员陈审判" in _flat(document) and "书记员冯书记" in _flat(document)
+    # Issued by someone else in the judge's name: no clerk is guessed.
+    other = document_issue(case=case, template_code=spec.code, context=context, actor=judge, now=now)
+    assert other.context["clerk"] == ""
+    # A case without an officer: the issuing judge signs, with the judge's clerk.
+    ruling = TEMPLATES_BY_CODE["judicial_confirmation_ruling"]
+    orphan = make_case(yuelu, None, now, type_code="民特", seq=3)
+    assert orphan.officer is None
+    doc = document_issue(
+        case=orphan, template_code=ruling.code, context=ruling.sample, actor=trial_judge, now=now
+    )
+    assert doc.context["clerk"] == "冯书记"
