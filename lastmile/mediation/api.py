@@ -1,4 +1,5 @@
-"""Pre-suit mediation API (``/api/v1/mediation``), staff sessions only. Errors carry a ``code``."""
+"""Mediation API (``/api/v1/mediation``), staff sessions only: pre-suit and in-suit mediation, the
+parties' paper signatures and counter applications. Errors carry a ``code``."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from ninja import Router, Schema, Status
 
 from lastmile.accounts.models import User
 from lastmile.cases.models import Case
+from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import NotFound
+from lastmile.parties.models import Party
 
 from . import selectors, services
 from .models import Mediation, MediationSession
@@ -23,6 +26,7 @@ router = Router(tags=["mediation"])
 class MediationOut(Schema):
     id: int
     case: str
+    stage: str
     status: str
     status_label: str
     mediator: str
@@ -36,6 +40,7 @@ def _out(m: Mediation) -> MediationOut:
     return MediationOut(
         id=m.pk,
         case=m.case.number,
+        stage=m.stage,
         status=m.status,
         status_label=str(m.get_status_display()),
         mediator=m.mediator.name,
@@ -80,6 +85,16 @@ class AgreementIn(Schema):
 
 class MediationReasonIn(Schema):
     reason: str
+
+
+class PartiesIn(Schema):
+    party_ids: list[int]
+
+
+class InSuitIn(Schema):
+    case_id: int
+    mediator_id: int
+    procedure: str  # "ordinary" | "simplified" | "small_claims"
 
 
 class ConcludeIn(Schema):
@@ -187,3 +202,57 @@ def enforcement(request: HttpRequest, mediation_id: int) -> Status:
         mediation=_get(request, mediation_id), actor=_user(request), now=get_clock().now()
     )
     return Status(201, {"id": case.pk, "number": case.number, "status": case.status})
+
+
+def _chosen(m: Mediation, ids: list[int]) -> list[Party]:
+    chosen = [p for p in services.mediation_parties(m) if p.pk in set(ids)]
+    if len(chosen) != len(set(ids)):
+        raise NotFound("当事人不属于该调解案件。")
+    return chosen
+
+
+@router.post("/{mediation_id}/signatures", response=MediationOut, summary="登记当事人当面签署调解协议")
+def signatures(request: HttpRequest, mediation_id: int, body: PartiesIn) -> MediationOut:
+    m = _get(request, mediation_id)
+    services.mediation_agreement_sign_on_site(
+        mediation=m, parties=_chosen(m, body.party_ids), actor=_user(request), now=get_clock().now()
+    )
+    return _out(_get(request, mediation_id))
+
+
+@router.post(
+    "/{mediation_id}/confirmation-application",
+    response=MediationOut,
+    summary="登记当事人共同申请司法确认（协议生效之日起30日内）",
+)
+def confirmation_application(request: HttpRequest, mediation_id: int, body: PartiesIn) -> MediationOut:
+    m = _get(request, mediation_id)
+    services.mediation_confirmation_apply_at_counter(
+        mediation=m, parties=_chosen(m, body.party_ids), actor=_user(request), now=get_clock().now()
+    )
+    return _out(_get(request, mediation_id))
+
+
+@router.post("/in-suit", response={201: MediationOut}, summary="诉中调解（审判员）")
+def in_suit(request: HttpRequest, body: InSuitIn) -> Status:
+    user = _user(request)
+    case = case_get_for(actor=user, case_id=body.case_id)
+    mediator = User.objects.filter(pk=body.mediator_id, court_id=user.court_id or 0).first()
+    if mediator is None:
+        raise NotFound("调解员不存在。")
+    m = services.mediation_in_suit_open(
+        case=case, mediator=mediator, procedure=body.procedure, actor=user, now=get_clock().now()
+    )
+    return Status(201, _out(m))
+
+
+@router.post("/{mediation_id}/repudiation", response=MediationOut, summary="调解书送达前当事人反悔，恢复审理")
+def repudiation(request: HttpRequest, mediation_id: int, body: MediationReasonIn) -> MediationOut:
+    return _out(
+        services.mediation_statement_repudiate(
+            mediation=_get(request, mediation_id),
+            reason=body.reason,
+            actor=_user(request),
+            now=get_clock().now(),
+        )
+    )

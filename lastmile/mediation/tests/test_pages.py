@@ -3,7 +3,7 @@ search, paper signatures and a counter application recorded on the mediation pag
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -66,3 +66,30 @@ def test_mediator_records_paper_signatures_and_the_counter_records_the_applicati
     assert Agreement.objects.get(mediation=m).confirmation_applied_on == date(2025, 3, 3)
     page = mediator.get(reverse("mediation:detail", args=[m.pk])).content.decode()
     assert "当面签字" in page and "共同申请日" in page
+
+
+@pytest.mark.django_db
+def test_the_api_records_signatures_and_the_application_and_refuses_a_late_one_with_a_code(
+    cc_file_rows, cc_mediator, clerk, now, clock
+):
+    (case,) = cc_file_rows([3])
+    (m,) = services.mediation_assign(cases=[case], mediator=cc_mediator, actor=clerk, now=now)
+    services.mediation_agreement_record(
+        mediation=m,
+        terms=["一次性付清；"],
+        installments=[services.InstallmentIn(date(2025, 4, 1), Decimal("1000.00"))],
+        actor=cc_mediator,
+        now=now,
+    )
+    ids = [p.pk for p in services.mediation_parties(m)]
+    api = _client(cc_mediator)
+    r = api.post(f"/api/v1/mediation/{m.pk}/signatures", {"party_ids": ids}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    clock.set(datetime(2025, 4, 3, 10, 0, tzinfo=now.tzinfo))  # day 31 after the agreement took effect
+    late = api.post(
+        f"/api/v1/mediation/{m.pk}/confirmation-application",
+        {"party_ids": ids},
+        content_type="application/json",
+    )
+    assert late.status_code >= 400 and "第二百零五条" in late.json()["message"]
+    assert Agreement.objects.get(mediation=m).confirmation_applied_on is None
