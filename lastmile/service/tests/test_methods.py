@@ -338,3 +338,14 @@ def test_the_thirty_days_run_from_the_day_the_notice_was_published(served_doc, c
     order = service_public_notice(order=order, actor=cc_judge, now=at(3, 22), published_on=date(2025, 3, 20))
     # 3-20 + 30 days = 4-19, a Saturday: the period ends on Monday 4-21 (CPL 2023 art. 85)
     assert order.notice_published_on == date(2025, 3, 20) and order.notice_ends_on == date(2025, 4, 21)
+
+
+@pytest.mark.django_db
+def test_a_mediator_serves_by_hand_and_the_receipt_is_issued_by_the_system(served_doc, cc_mediator, debtor):
+    order = _debtor_order(served_doc, debtor)
+    attempt = service_attempt_start(
+        order=order, start=AttemptStart(method="direct"), actor=cc_mediator, now=at(3, 11)
+    )
+    assert attempt.started_by == cc_mediator and attempt.receipt_document.issued_by is None
+    event = CaseEvent.objects.filter(kind="service.attempt").latest("pk")
+    assert event.actor_id == cc_mediator.pk
