@@ -18,7 +18,7 @@ from lastmile.filing.models import InstitutionClient
 
 from . import selectors, services
 from .models import Judgment, JudgmentBatch, Lawsuit
-from .tasks import judgment_batch_start
+from .tasks import hearing_batch_summon_start, judgment_batch_start, summons_inline
 
 router = Router(tags=["trial"])
 
@@ -152,6 +152,7 @@ def schedule(request: HttpRequest, body: ScheduleIn) -> Status:
     judge = User.objects.filter(pk=body.judge_id, court_id=user.court_id or 0).first()
     if judge is None or len(lawsuits) != len(set(body.lawsuit_ids)):
         raise NotFound("审判员或案件不存在。")
+    inline = summons_inline(len(lawsuits))
     batch = services.hearings_schedule_batch(
         lawsuits=lawsuits,
         judge=judge,
@@ -159,7 +160,10 @@ def schedule(request: HttpRequest, body: ScheduleIn) -> Status:
         slot_minutes=body.slot_minutes,
         actor=user,
         now=get_clock().now(),
+        summon=inline,
     )
+    if not inline:
+        hearing_batch_summon_start(batch)
     return Status(
         201,
         {

@@ -11,8 +11,8 @@ from lastmile.core.clock import get_clock
 from lastmile.mediation.services import mediation_installment_sweep, mediation_period_sweep
 from lastmile.service.services import service_sweep
 
-from .models import JudgmentBatch
-from .services import judgment_batch_run, trial_sweep
+from .models import HearingBatch, JudgmentBatch
+from .services import hearing_batch_summon, judgment_batch_run, trial_sweep
 
 
 @task(queue_name="documents")
@@ -48,3 +48,22 @@ def judgment_batch_start(batch: JudgmentBatch) -> None:
         judgment_batch_run(batch=batch, now=get_clock().now)
         return
     transaction.on_commit(lambda: judgment_batch_run_task.enqueue(batch.pk))
+
+
+@task(queue_name="documents")
+def hearing_batch_summon_task(batch_id: int) -> int:
+    """Issue and serve the 传票 of a hearing batch (idempotent: summoned parties are skipped)."""
+    return hearing_batch_summon(batch=HearingBatch.objects.get(pk=batch_id), now=get_clock().now)
+
+
+INLINE_SUMMONS = 20
+
+
+def summons_inline(count: int) -> bool:
+    """Summonses of a small batch are issued in the request; a larger batch's go to the worker."""
+    return count <= INLINE_SUMMONS or str(settings.TASKS["default"]["BACKEND"]).endswith("ImmediateBackend")
+
+
+def hearing_batch_summon_start(batch: HearingBatch) -> None:
+    """After commit, the worker issues the summonses of a batch scheduled with ``summon=False``."""
+    transaction.on_commit(lambda: hearing_batch_summon_task.enqueue(batch.pk))

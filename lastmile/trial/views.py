@@ -24,7 +24,7 @@ from lastmile.mediation.selectors import agreements_awaiting_conclusion
 
 from . import selectors, services
 from .models import Hearing, LawsuitStatus, Procedure, SmallClaimsExclusion
-from .tasks import judgment_batch_start
+from .tasks import hearing_batch_summon_start, judgment_batch_start, summons_inline
 
 
 def _refused(request: HttpRequest, exc: DomainError, status: int = 403) -> HttpResponse:
@@ -82,10 +82,23 @@ def act(request: AuthedRequest, action: str) -> HttpResponse:
                 raise NotFound("请选择审判员。")
             starts = timezone.make_aware(datetime.fromisoformat(request.POST.get("starts_at", "")))
             slot = int(request.POST.get("slot") or 0) or None
+            inline = summons_inline(len(lawsuits))
             hearing_batch = services.hearings_schedule_batch(
-                lawsuits=lawsuits, judge=judge, starts_at=starts, slot_minutes=slot, actor=user, now=now
+                lawsuits=lawsuits,
+                judge=judge,
+                starts_at=starts,
+                slot_minutes=slot,
+                actor=user,
+                now=now,
+                summon=inline,
             )
-            messages.success(request, f"已排期{hearing_batch.hearings.count()}件。")
+            if not inline:
+                hearing_batch_summon_start(hearing_batch)
+            messages.success(
+                request,
+                f"已排期{hearing_batch.hearings.count()}件，"
+                + ("传票已发出。" if inline else "传票正在后台生成并送达。"),
+            )
         elif action == "record":
             recorded, refused = 0, []
             for pk in _ids(request):

@@ -44,7 +44,13 @@ from .filing import (
     lawsuits_file_from_mediation,
     procedure_for,
 )
-from .hearings import BASIS_HEARING_NOTICE, hearing_record, hearings_schedule_batch, summons_issue
+from .hearings import (
+    BASIS_HEARING_NOTICE,
+    hearing_batch_summon,
+    hearing_record,
+    hearings_schedule_batch,
+    summons_issue,
+)
 from .judgments import (
     judgment_batch_progress,
     judgment_batch_run,
@@ -66,6 +72,7 @@ __all__ = [
     "TIME_LIMIT_MONTHS",
     "appeal_last_day",
     "appeal_period_of",
+    "hearing_batch_summon",
     "hearing_record",
     "hearings_schedule_batch",
     "judgment_appeal_record",

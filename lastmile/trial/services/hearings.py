@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -62,10 +62,13 @@ def hearings_schedule_batch(
     now: datetime,
     slot_minutes: int | None = None,
     port: VideoHearingPort | None = None,
+    summon: bool = True,
 ) -> HearingBatch:
     """Schedule hearings one after another from ``starts_at`` (``slot_minutes`` each), each with a
     room on the video-hearing system. The first hearing is at least ``HEARING_NOTICE_DAYS`` days
-    away (CPL 2023 art. 139). All or nothing."""
+    away (CPL 2023 art. 139), and each party gets its 传票 (:func:`summons_issue`); with
+    ``summon=False`` the caller issues them after commit (:func:`hearing_batch_summon`, a large
+    batch in the worker). All or nothing."""
     require(actor, "trial.work")
     if not actor_can(judge, "trial.work") or judge.court_id != actor.court_id:
         raise PermissionDenied("审判员须为本院审判人员。")
@@ -102,7 +105,8 @@ def hearings_schedule_batch(
             lawsuit=s, batch=batch, scheduled_at=at, meeting_id=meeting.meeting_id, link=meeting.link
         )
         Lawsuit.objects.filter(pk=s.pk).update(status=LawsuitStatus.SCHEDULED, judge=judge)
-        summons_issue(hearing=hearing, actor=actor, now=now)
+        if summon:
+            summons_issue(hearing=hearing, actor=actor, now=now)
         case_status_change(
             case=s.case,
             allowed_from=[CaseStatus.FILED],
@@ -158,6 +162,16 @@ def summons_issue(*, hearing: Hearing, actor: User, now: datetime) -> list[Heari
             data={"hearing": hearing.pk, "documents": [s.document_id for s in made]},
         )
     return made
+
+
+def hearing_batch_summon(*, batch: HearingBatch, now: Callable[[], datetime]) -> int:
+    """Issue and serve the 传票 of every hearing of ``batch`` not yet summoned, one hearing per
+    transaction (idempotent: a party summoned already is skipped); returns how many were issued."""
+    issued = 0
+    for hearing in batch.hearings.select_related("lawsuit__case", "lawsuit__court").order_by("pk"):
+        with transaction.atomic():
+            issued += len(summons_issue(hearing=hearing, actor=batch.created_by, now=now()))
+    return issued
 
 
 def _summons_line(summons: HearingSummons) -> str:

@@ -72,6 +72,18 @@ def test_every_party_gets_a_summons_with_the_link_served_through_the_service_app
 
 
 @pytest.mark.django_db
+def test_a_large_batchs_summonses_are_issued_by_the_worker_once(failed_lawsuits, cc_judge):
+    lawsuits = failed_lawsuits([3, 12])
+    batch = services.hearings_schedule_batch(
+        lawsuits=lawsuits, judge=cc_judge, starts_at=at(3, 10, 9), actor=cc_judge, now=at(3, 5), summon=False
+    )
+    assert not HearingSummons.objects.exists()
+    assert services.hearing_batch_summon(batch=batch, now=lambda: at(3, 5, 11)) == 4  # two parties each
+    assert services.hearing_batch_summon(batch=batch, now=lambda: at(3, 5, 12)) == 0
+    assert ServiceOrder.objects.filter(document__template__code="summons").count() == 4
+
+
+@pytest.mark.django_db
 def test_a_hearing_result_cannot_be_recorded_before_its_time(failed_lawsuits, cc_judge):
     (lawsuit,) = failed_lawsuits([10])
     hearing = _schedule(lawsuit, cc_judge)
