@@ -371,3 +371,43 @@ def test_appeal_through_the_api_and_the_page(failed_lawsuits, cc_judge, clock):
         f"/api/v1/trial/judgments/{jb.pk}/appeal", {"appellant_id": bank.pk}, content_type="application/json"
     )
     assert late.status_code == 409 and late.json()["code"] == "conditions_not_met"
+
+
+@pytest.mark.django_db
+def test_procedure_api_and_another_courts_staff_see_nothing(failed_lawsuits, cc_judge, wuling, clock):
+    from lastmile.accounts.models import Role
+    from lastmile.testing.factories import UserFactory
+
+    (lawsuit,) = failed_lawsuits([12])
+    outsider = _client(UserFactory(court=wuling, role=Role.JUDGE))
+    assert outsider.get(f"/trial/lawsuits/{lawsuit.pk}/").status_code == 404
+    refused = outsider.post(
+        f"/api/v1/trial/lawsuits/{lawsuit.pk}/procedure", {"to": "ordinary"}, content_type="application/json"
+    )
+    assert refused.status_code == 404 and Lawsuit.objects.get(pk=lawsuit.pk).procedure == Procedure.SIMPLIFIED
+    web = _client(cc_judge)
+    shown = web.get(f"/api/v1/trial/lawsuits/{lawsuit.pk}").json()
+    assert shown["small_claims_limit"] == "45707.00" and shown["procedure"] == "simplified"
+    agreed = web.post(
+        f"/api/v1/trial/lawsuits/{lawsuit.pk}/small-claims-agreement",
+        {"note": "书面约定"},
+        content_type="application/json",
+    )
+    assert agreed.status_code == 200 and agreed.json()["small_claims_agreed"] is True
+    bad = web.post(
+        f"/api/v1/trial/lawsuits/{lawsuit.pk}/procedure",
+        {"to": "simplified", "exclusions": ["whereabouts_unknown"]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 409 and bad.json()["code"] == "conditions_not_met"
+    converted = web.post(
+        f"/api/v1/trial/lawsuits/{lawsuit.pk}/procedure",
+        {"to": "ordinary", "exclusions": ["whereabouts_unknown"]},
+        content_type="application/json",
+    )
+    body = converted.json()
+    assert (
+        converted.status_code == 200
+        and body["procedure"] == "ordinary"
+        and Decimal(body["fee_difference"]) > 0
+    )
