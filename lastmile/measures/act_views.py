@@ -29,7 +29,7 @@ from lastmile.parties.models import Party
 
 from . import rules, selectors, services
 from .models import DishonestListing, OperationTarget, RefusalReferral
-from .views import _day, _dec, _int
+from .views import _day, _dec, _int, case_page
 
 # The rule each act applies: named on a refusal, so the officer sees why (and what governs it).
 BASIS: dict[str, LegalBasis] = {
@@ -177,7 +177,7 @@ def case_act(request: AuthedRequest, case_id: int) -> HttpResponse:
         ),
     }
     _run(request, action, acts, "已登记。")
-    return redirect("web:case_detail", case_id=case_id)
+    return case_page(case_id)
 
 
 def _required(value: str | None, message: str) -> str:
@@ -235,7 +235,7 @@ def measure_act(request: AuthedRequest, measure_id: int) -> HttpResponse:
         ),
     }
     _run(request, action, acts, "已登记。")
-    return redirect("web:case_detail", case_id=m.case_id)
+    return case_page(m.case_id)
 
 
 def _own(ids: Any, value: str | None) -> int:
@@ -287,7 +287,7 @@ def listing_act(request: AuthedRequest, listing_id: int) -> HttpResponse:
         ),
     }
     _run(request, action, acts, "已登记。")
-    return redirect("web:case_detail", case_id=listing.case_id)
+    return case_page(listing.case_id)
 
 
 @login_required
@@ -309,7 +309,7 @@ def referral_advance(request: AuthedRequest, referral_id: int) -> HttpResponse:
         )
     }
     _run(request, "referral_advance", acts, "已登记。")
-    return redirect("web:case_detail", case_id=ref.case_id)
+    return case_page(ref.case_id)
 
 
 # --- 专项行动 -------------------------------------------------------------------------------------

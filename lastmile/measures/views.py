@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -100,6 +101,11 @@ def _people_behind(debtors: list[Party]) -> list[tuple[str, str]]:
     return out
 
 
+def case_page(case_id: int) -> HttpResponse:
+    """Back to the case file, on its measures tab (where the act was done)."""
+    return redirect(reverse("web:case_detail", args=[case_id]) + "#tab-measures")
+
+
 def _moment(value: str | None) -> datetime | None:
     """A ``datetime-local`` field in the court's time zone; empty means now."""
     if not value or not value.strip():
@@ -177,7 +183,7 @@ def propose(request: AuthedRequest, case_id: int) -> HttpResponse:
         messages.success(request, "已提交。")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("web:case_detail", case_id=case_id)
+    return case_page(case_id)
 
 
 @login_required
@@ -200,7 +206,7 @@ def decide(request: AuthedRequest, measure_id: int) -> HttpResponse:
                 actor=request.user, measure_id=measure_id, note=request.POST.get("note", ""), now=now
             )
             messages.success(request, "已退回。")
-        return redirect("web:case_detail", case_id=m.case_id)
+        return case_page(m.case_id)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(request.META.get("HTTP_REFERER") or "web:workbench")
@@ -257,7 +263,7 @@ def carry_out(request: AuthedRequest, measure_id: int) -> HttpResponse:
             raise ConditionsNotMet("未知的操作。")
         action()
         messages.success(request, "已登记。")
-        return redirect("web:case_detail", case_id=m.case_id)
+        return case_page(m.case_id)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(request.META.get("HTTP_REFERER") or "web:workbench")
