@@ -37,6 +37,7 @@ def test_bank_staff_upload_wait_and_download_the_error_report(browser, live_serv
     page.fill("input[name=password]", "pw-123456")
     page.click("button[type=submit]")
     page.wait_for_url("**/portal/bank/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the upload page fits a phone
     page.fill("input[name=batch_id]", "JUNE-01")
     page.set_input_files(
         "input[name=file]",
