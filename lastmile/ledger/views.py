@@ -108,7 +108,8 @@ def unclaimed(request: AuthedRequest) -> HttpResponse:
 
 
 def _back(case_id: int) -> HttpResponse:
-    return redirect(reverse("web:case_detail", args=[case_id]))
+    """Back to the case file, on its money tab (where the act was done)."""
+    return redirect(reverse("web:case_detail", args=[case_id]) + "#tab-money")
 
 
 @login_required
