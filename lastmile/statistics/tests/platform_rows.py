@@ -22,8 +22,10 @@ from lastmile.mediation.models import Agreement, Mediation, MediationStatus, Res
 from lastmile.trial.models import Judgment, Lawsuit, Procedure
 
 # Outcomes: "mediating" (open), "confirmed" (司法确认), "statement" (调解书), "failed" (调解不成,
-# not yet sued), "sued" (民初 filed, not judged), "judged" (民初 judged and closed), "withdrawn".
-OUTCOMES = ("mediating", "confirmed", "statement", "failed", "sued", "judged", "withdrawn")
+# not yet sued), "sued" (民初 filed, not judged), "judged" (民初 judged and closed), "in_suit" (民初
+# filed, then mediated in the suit: an agreement and a 民事调解书 close it), "withdrawn".
+OUTCOMES = ("mediating", "confirmed", "statement", "failed", "sued", "judged", "in_suit", "withdrawn")
+SUED = ("sued", "judged", "in_suit")
 TEMPLATES = {
     "pre_suit_notice": ("诉前调解告知书", TemplateKind.NOTICE),
     "judicial_confirmation_ruling": ("民事裁定书", TemplateKind.RULING),
@@ -100,6 +102,7 @@ def disputes_create(disputes: Sequence[Dispute], *, court: Court, mediator: User
             "mediating": None,
             "sued": d.filed + timedelta(days=1),
             "judged": d.filed + timedelta(days=1),
+            "in_suit": d.filed + timedelta(days=1),
         }
         origin_closed = closed.get(d.outcome, d.filed + timedelta(days=1) if d.outcome == "failed" else end)
         if d.outcome in ("confirmed", "statement"):
@@ -136,10 +139,10 @@ def disputes_create(disputes: Sequence[Dispute], *, court: Court, mediator: User
         elif d.outcome == "statement":
             d.cases["result"] = _case(d.court, "诉前调书", end, end, parent=d.cases["origin"])
             results.append(d.cases["result"])
-        elif d.outcome in ("sued", "judged"):
+        elif d.outcome in SUED:
             at = d.filed + timedelta(days=1)
             d.cases["suit"] = _case(
-                d.court, "民初", at, end if d.outcome == "judged" else None, parent=d.cases["origin"]
+                d.court, "民初", at, None if d.outcome == "sued" else end, parent=d.cases["origin"]
             )
             suits.append(d.cases["suit"])
     Case.objects.bulk_create(results + suits)
@@ -170,6 +173,20 @@ def disputes_create(disputes: Sequence[Dispute], *, court: Court, mediator: User
         )
         d.cases["mediation"] = m  # type: ignore[assignment]
         mediations.append(m)
+        if d.outcome == "in_suit":  # 诉中调解 of the 民初 case (its stage field defaults otherwise)
+            m2 = Mediation(
+                case=d.cases["suit"],
+                court=d.court,
+                mediator=mediator,
+                status=MediationStatus.AGREED,
+                accepted_on=(d.filed + timedelta(days=2)).date(),
+                period_ends_on=(d.filed + timedelta(days=32)).date(),
+                assigned_at=d.filed + timedelta(days=2),
+            )
+            if hasattr(m2, "stage"):
+                m2.stage = "in_suit"
+            d.cases["in_suit_mediation"] = m2  # type: ignore[assignment]
+            mediations.append(m2)
     # documents: the platform case's own, then the outcome's
     docs: list[tuple[Dispute, Document]] = []
     for d in disputes:
@@ -183,6 +200,8 @@ def disputes_create(disputes: Sequence[Dispute], *, court: Court, mediator: User
             doc = _document(templates[code], d.cases["result"], end)
             d.cases["result_doc"] = doc  # type: ignore[assignment]
             docs.append((d, doc))
+        elif d.outcome == "in_suit":
+            docs.append((d, _document(templates["mediation_statement"], d.cases["suit"], end)))
         elif d.outcome == "judged":
             doc = _document(templates["loan_judgment"], d.cases["suit"], end)
             d.cases["judgment_doc"] = doc  # type: ignore[assignment]
@@ -205,6 +224,17 @@ def disputes_create(disputes: Sequence[Dispute], *, court: Court, mediator: User
             )
             for d in disputes
             if d.outcome in ("confirmed", "statement") or d.agreed_days is not None
+        ]
+        + [
+            Agreement(
+                mediation=d.cases["in_suit_mediation"],  # type: ignore[misc]
+                agreed_on=(d.filed + timedelta(days=d.days - 1)).date(),
+                total=d.amount,
+                terms=["被告分期偿还"],
+                created_at=d.filed,
+            )
+            for d in disputes
+            if d.outcome == "in_suit"
         ]
     )
     lawsuits = [

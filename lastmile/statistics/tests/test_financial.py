@@ -15,6 +15,7 @@ Court 湘0104 (岳麓), period 2024-01-01 … 2024-06-30, cut-off 2024-06-30. Ba
 | 9 | 乙   | 2024-03-08 10:00  | withdrawn                   | 2024-03-13        | 5    |
 |10 | 甲   | 2024-01-01 00:10  | 司法确认 (2023-12-31 in UTC) | 2024-01-31 00:10  | 30   |
 |12 | 甲   | 2024-03-20 10:00  | 司法确认 after the cut-off   | 2024-07-18        |      |
+|13 | 甲   | 2024-04-01 10:00  | 调解不成 → 民初 → 诉中调解书  | 2024-05-11        | 40   |
 
 Not counted: 甲's case in 湘0702, a case filed 2023-12-31 23:50 Beijing, a 民初 case filed directly.
 """
@@ -85,6 +86,7 @@ def platform(courts):
         by(b, batch_b, bj(2024, 3, 8), "withdrawn", 5),
         by(a, batch_a, bj(2024, 1, 1, 0, 10), "confirmed", 30),
         by(a, batch_a, bj(2024, 3, 20), "confirmed", 120),
+        by(a, batch_a, bj(2024, 4, 1), "in_suit", 40),
     ]
     disputes_create(disputes, court=yl, mediator=mediator)
     # not counted
@@ -115,15 +117,15 @@ def compute(platform, **kw):
 def test_totals_count_each_case_once_and_only_in_scope(platform):
     t = compute(platform).total
     assert t.counts == {
-        "filed": 11,
-        "batch": 10,
-        "mediated": 5,  # 1, 3, 4, 5, 10 (12 agreed after the cut-off)
+        "filed": 12,
+        "batch": 11,
+        "mediated": 6,  # 1, 3, 4, 5, 10 and 13 in the suit (12 agreed after the cut-off)
         "confirmed": 4,  # 1, 4, 5, 10
-        "statements": 1,
-        "failed": 3,  # 2, 6, 7
-        "sued": 2,
+        "statements": 1,  # 3 (13's 调解书 is the suit's, not a 诉前调书)
+        "failed": 4,  # 2, 6, 7, 13
+        "sued": 3,  # 2, 7, 13
         "judged": 1,
-        "closed": 7,  # 1, 2, 3, 4, 5, 9, 10
+        "closed": 8,  # 1, 2, 3, 4, 5, 9, 10, 13
     }
     assert (t.counter, t.open) == (1, 4)
 
@@ -131,16 +133,16 @@ def test_totals_count_each_case_once_and_only_in_scope(platform):
 @pytest.mark.django_db
 def test_days_in_beijing_dates_median_mean_p90(platform):
     t = compute(platform).total
-    # 5, 10, 20, 21, 27, 30, 45
-    assert t.days.closed == 7
-    assert t.days.mean == Decimal("22.57")
-    assert t.days.median == Decimal("21")
+    # 5, 10, 20, 21, 27, 30, 40, 45
+    assert t.days.closed == 8
+    assert t.days.mean == Decimal("24.75")
+    assert t.days.median == Decimal("24")  # (21 + 27) / 2
     assert t.days.p90 == 45
-    assert (t.days.within_claim, t.days.within_claim_rate) == (5, Decimal("71.43"))
-    # batch only: 5, 20, 21, 27, 30, 45
-    assert t.days_batch.closed == 6
-    assert t.days_batch.mean == Decimal("24.67")
-    assert t.days_batch.median == Decimal("24")
+    assert (t.days.within_claim, t.days.within_claim_rate) == (5, Decimal("62.50"))
+    # batch only: 5, 20, 21, 27, 30, 40, 45
+    assert t.days_batch.closed == 7
+    assert t.days_batch.mean == Decimal("26.86")
+    assert t.days_batch.median == Decimal("27")
     assert t.days_batch.p90 == 45
 
 
@@ -148,17 +150,17 @@ def test_days_in_beijing_dates_median_mean_p90(platform):
 def test_by_month_quarter_and_bank(platform):
     report = compute(platform)
     months = {r.label: r for r in report.by_period}
-    assert list(months) == ["2024-01", "2024-02", "2024-03"]
-    assert [months[m].counts["filed"] for m in months] == [3, 2, 6]
+    assert list(months) == ["2024-01", "2024-02", "2024-03", "2024-04"]
+    assert [months[m].counts["filed"] for m in months] == [3, 2, 6, 1]
     jan = months["2024-01"]
     assert (jan.counts["closed"], jan.days.median, jan.days.mean) == (3, Decimal("30"), Decimal("31.67"))
     quarters = compute(platform, period="quarter").by_period
-    assert [(r.label, r.counts["filed"]) for r in quarters] == [("2024年第1季度", 11)]
+    assert [(r.label, r.counts["filed"]) for r in quarters] == [("2024年第1季度", 11), ("2024年第2季度", 1)]
     banks = {r.label: r for r in report.by_client}
     assert [r.label for r in report.by_client][-1].startswith("非批量立案")
-    assert banks["甲银行"].counts["filed"] == 7 and banks["乙银行"].counts["filed"] == 3
+    assert banks["甲银行"].counts["filed"] == 8 and banks["乙银行"].counts["filed"] == 3
     assert banks["乙银行"].days.median == Decimal("21") and banks["乙银行"].days.closed == 3
-    assert sum(r.counts["filed"] for r in report.by_client) == 11
+    assert sum(r.counts["filed"] for r in report.by_client) == 12
 
 
 @pytest.mark.django_db
@@ -171,9 +173,9 @@ def test_one_bank_only(platform):
 def test_documents_by_kind_count_each_document_and_case(platform):
     docs = {d.code: (d.documents, d.cases) for d in compute(platform).documents}
     assert docs == {
-        "pre_suit_notice": (12, 11),  # case 5 has two
+        "pre_suit_notice": (13, 12),  # case 5 has two
         "judicial_confirmation_ruling": (4, 4),  # 12's ruling is after the cut-off
-        "mediation_statement": (1, 1),
+        "mediation_statement": (2, 2),  # 3's 诉前调书 and 13's 民事调解书 in its 民初 case
         "loan_judgment": (1, 1),
     }
 
@@ -187,7 +189,7 @@ def test_cut_off_moves_stages_and_closings(platform):
         as_of=date(2024, 7, 18),
     )
     t = financial_compute(filters=filters, config=stats_config()).total
-    assert (t.counts["confirmed"], t.counts["closed"], t.counts["mediated"]) == (5, 8, 6)
+    assert (t.counts["confirmed"], t.counts["closed"], t.counts["mediated"]) == (5, 9, 7)
     assert t.days.p90 == 120
 
 
@@ -206,7 +208,7 @@ def test_page_shows_the_figures_with_charts_and_a_tab_from_the_dashboard(client,
     assert r.status_code == 200
     html = r.content.decode()
     fig = r.context["fig"]
-    assert fig.total.counts["filed"] == 11 and fig.total.days_batch.median == Decimal("24")
+    assert fig.total.counts["filed"] == 12 and fig.total.days_batch.median == Decimal("27")
     assert html.count("<svg") == 2 and "甲银行" in html and "民事判决书" in html
     assert 'data-key="2024-03-01"' in html
     dash = client.get("/stats/?start=2024-01-01&end=2024-06-30").content.decode()
@@ -218,7 +220,10 @@ def test_page_by_quarter_and_one_bank(client, yl_leader, platform):
     client.force_login(yl_leader)
     r = client.get(f"{PAGE}&by=quarter&client={platform['a'].pk}")
     assert r.status_code == 200
-    assert [(x.label, x.counts["filed"]) for x in r.context["fig"].by_period] == [("2024年第1季度", 7)]
+    assert [(x.label, x.counts["filed"]) for x in r.context["fig"].by_period] == [
+        ("2024年第1季度", 7),
+        ("2024年第2季度", 1),
+    ]
 
 
 @pytest.mark.django_db
@@ -253,15 +258,15 @@ def test_xlsx_has_the_page_figures(client, yl_leader):
     assert wb.sheetnames == ["按月", "按金融机构", "生成文书", "口径与设置"]
     months = list(wb["按月"].iter_rows(values_only=True))
     assert months[0][:3] == ("期间", "立案", "其中批量立案")
-    assert [row[0] for row in months[1:]] == ["2024-01", "2024-02", "2024-03", "合计"]
+    assert [row[0] for row in months[1:]] == ["2024-01", "2024-02", "2024-03", "2024-04", "合计"]
     total = months[-1]
     header = months[0]
-    assert total[header.index("立案")] == 11
-    assert total[header.index("结案")] == 7
-    assert total[header.index("立案至结案天数中位数")] == 21
+    assert total[header.index("立案")] == 12
+    assert total[header.index("结案")] == 8
+    assert total[header.index("立案至结案天数中位数")] == 24
     assert total[header.index("P90天数")] == 45
     docs = {row[1]: row[2] for row in wb["生成文书"].iter_rows(min_row=2, values_only=True)}
-    assert docs["pre_suit_notice"] == 12 and docs[None] == 18
+    assert docs["pre_suit_notice"] == 13 and docs[None] == 20
 
 
 @pytest.mark.django_db
@@ -270,7 +275,7 @@ def test_api(client, yl_leader):
     r = client.get("/api/v1/stats/financial?start=2024-01-01&end=2024-06-30&as_of=2024-06-30&by=year")
     assert r.status_code == 200, r.content
     body = r.json()
-    assert body["total"]["filed"] == 11 and body["total"]["days_batch"]["median"] == "24"
+    assert body["total"]["filed"] == 12 and body["total"]["days_batch"]["median"] == "27"
     assert [p["label"] for p in body["by_period"]] == ["2024年"]
     bad = client.get("/api/v1/stats/financial?start=2024-01-01&end=2024-06-30&by=week")
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_request"
