@@ -161,3 +161,19 @@ def test_the_bank_staff_menu_leads_to_their_batches_and_the_public_one_to_their_
     assert "/portal/bank/login/" in Client().get("/portal/public/dishonest/").content.decode()
     page = _client(staff.user).get("/portal/bank/").content.decode()
     assert 'href="/portal/bank/">批量立案' in page and "/portal/party/" not in page
+
+
+def test_an_old_excel_file_is_refused_in_chinese_and_nothing_is_stored(staff, yuelu):
+    upload = SimpleUploadedFile("借款.xls", b"\xd0\xcf\x11\xe0 an Excel 97 workbook")
+    response = _client(staff.user).post("/portal/bank/", {"court": yuelu.pk, "file": upload})
+    body = response.content.decode()
+    assert response.status_code == 400 and "另存为XLSX" in body
+    assert not IntakeBatch.objects.exists()
+
+
+def test_the_same_upload_twice_files_nothing_twice(staff, yuelu, today, worker):
+    web = _client(staff.user)
+    first = _upload(web, yuelu, today)
+    worker()
+    again = _upload(web, yuelu, today)
+    assert again["Location"] == first["Location"] and IntakeBatch.objects.count() == 1
