@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lastmile.mediation",
     "lastmile.trial",
     "lastmile.enforcement",
+    "lastmile.watch",
     "lastmile.statistics",
     "lastmile.notifications",
     "lastmile.portal",

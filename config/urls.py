@@ -17,6 +17,7 @@ urlpatterns = [
     path("measures/", include("lastmile.measures.urls")),
     path("inquiry/", include("lastmile.inquiry.urls")),  # incl. the institutions' callback URL
     path("stats/", include("lastmile.statistics.urls")),
+    path("watch/", include("lastmile.watch.urls")),
     path("portal/", include("lastmile.portal.urls")),
     path("", include("lastmile.web.urls")),
 ]

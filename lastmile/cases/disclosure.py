@@ -238,6 +238,12 @@ EVENT_RULES: dict[str, Rule] = {
     "inquiry.result_held": HIDDEN,  # an institution's answer held for review, not booked
     "inquiry.result_reviewed": HIDDEN,
     "inquiry.guard_spared": HIDDEN,  # the court's good-faith decision not to freeze (internal)
+    # 布控: where a watched car or debtor was seen is never shown to a party (个人信息保护法 art. 28)
+    "watch.alert": HIDDEN,
+    "watch.added": HIDDEN,
+    "watch.ended": HIDDEN,
+    "watch.dispatched": HIDDEN,
+    "watch.outcome": HIDDEN,
     # Coercive measures (限消、失信、拘留 …): proposals and approvals are internal until the
     # measure is in force; the decision is then served on the debtor and the applicant is told.
     "measures.debtor_profile": HIDDEN,

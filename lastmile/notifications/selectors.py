@@ -60,6 +60,8 @@ STAFF_KINDS: dict[str, str] = {
     # the portal's kinds (a floor above this app, so by value): a party's request, a booking
     "portal.request_submitted": "当事人申请",
     "reception.booked": "当事人预约",
+    # 布控 sits a floor below but is named by value like the portal's kinds (lastmile.watch.kinds)
+    "watch.alert": "布控预警",
 }
 
 #: Event kinds a party is told of (when the disclosure table shows them to it), by heading.

@@ -27,6 +27,8 @@ NAV: list[tuple[str, str, str]] = [
     ("执行案款", "ledger:unclaimed", "funds.view"),
     ("批量文书", "documents:batch_list", "document.issue"),
     ("指挥中心", "statistics:dashboard", "stats.view"),
+    ("布控预警", "watch:center", "alerts.view"),
+    ("布控名单", "watch:entries", "enforcement.work"),
     ("查控指令", "inquiry:queue", "inquiry.order"),
     # 专项行动: started by whoever dispatches (院领导, 指挥中心), worked by the officers; no role holds both
     ("专项行动", "measures:operations", "enforcement.dispatch"),

@@ -1,6 +1,7 @@
 """The processes of the embedded default, started and stopped together by ``lastmile run``.
 
-Apps that bring a process (the institutions simulator, the plate listener) add it to
+Apps that bring a process (the institutions simulator, the MQTT broker, the plate listener and
+the camera simulator) add it to
 :data:`PROCESSES`; ``run`` starts each in order and stops all of them on Ctrl-C.
 
 Every process gets the same environment (:func:`launch_env`): institutions call back on the port
@@ -30,6 +31,9 @@ class Process:
     argv: Callable[[str, int], list[str]]  # (host, port) -> argv
     oneshot: bool = False  # runs once to completion; its exit does not stop the others
     demo_only: bool = False  # started only in demo mode
+    # started only when this environment variable is "1" (the embedded MQTT broker: not when
+    # LASTMILE_MQTT_URL points at mosquitto or EMQX)
+    only_if: str = ""
 
 
 def _python() -> str:
@@ -63,6 +67,27 @@ PROCESSES: list[Process] = [
         "worker",
         "后台任务",
         lambda host, port: [_python(), "-m", "lastmile.cli", "db_worker", "--queue-name", "*"],
+    ),
+    # 布控: the embedded MQTT broker (amqtt) where LASTMILE_MQTT_URL (set by launch_env) says,
+    # unless that URL was given (mosquitto, EMQX); the plate listener subscribes to it.
+    Process(
+        "mqtt-broker",
+        "MQTT消息服务器（内置）",
+        lambda host, port: [_python(), "-m", "lastmile.cli", "watch-broker"],
+        only_if="LASTMILE_MQTT_EMBEDDED",
+    ),
+    Process(
+        "plate-listener",
+        "车牌识别监听与布控预警",
+        lambda host, port: [_python(), "-m", "lastmile.cli", "watch-listen"],
+    ),
+    # Parking lots around the demo courts and the railway/airline/hotel feeds (demo mode only:
+    # the feeds sign with demo keys).
+    Process(
+        "watch-sim",
+        "停车场卡口与出行反馈模拟器",
+        lambda host, port: [_python(), "-m", "lastmile.cli", "watch-sim"],
+        demo_only=True,
     ),
     # Listens where LASTMILE_GATEWAY_URL (set by launch_env) says; demo mode only, since it
     # signs with the demo keys that only demo mode accepts.
@@ -103,6 +128,7 @@ PROCESSES: list[Process] = [
 
 
 DEFAULT_SIMULATOR_PORT = 8765
+DEFAULT_MQTT_PORT = 1883
 
 
 def callback_url(host: str, port: int) -> str:
@@ -136,6 +162,12 @@ def launch_env(base: dict[str, str], *, host: str, port: int, demo: bool) -> dic
         env["LASTMILE_INQUIRY_CALLBACK_URL"] = callback_url(host, port)
     if demo and not base.get("LASTMILE_GATEWAY_URL"):
         env["LASTMILE_GATEWAY_URL"] = f"http://127.0.0.1:{free_port()}"
+    # 布控: an embedded broker of this run's own unless a broker is named.
+    if not base.get("LASTMILE_MQTT_URL"):
+        env["LASTMILE_MQTT_URL"] = f"mqtt://127.0.0.1:{free_port(preferred=DEFAULT_MQTT_PORT)}"
+        env["LASTMILE_MQTT_EMBEDDED"] = "1"
+    else:
+        env["LASTMILE_MQTT_EMBEDDED"] = "0"
     return env
 
 
@@ -169,11 +201,12 @@ def run_all(*, host: str, port: int, out: Callable[[str], None], demo: bool = Tr
     signal.signal(signal.SIGTERM, stop)
     env = launch_env(dict(os.environ), host=host, port=port, demo=demo)
     out(f"机构回执地址：{env['LASTMILE_INQUIRY_CALLBACK_URL']}")
+    out(f"MQTT（车牌识别）：{env['LASTMILE_MQTT_URL']}")
     if demo:
         out(f"查控协助机构模拟器地址：{env['LASTMILE_GATEWAY_URL']}")
     try:
         for proc in PROCESSES:
-            if proc.demo_only and not demo:
+            if (proc.demo_only and not demo) or (proc.only_if and env.get(proc.only_if) != "1"):
                 continue
             children.append((proc, _start(proc, host, port, env)))
             out(f"已启动 {proc.label}（{proc.name}，进程 {children[-1][1].pid}）")

@@ -126,6 +126,16 @@ DECISIONS: dict[str, set[str]] = {
     "inquiry:seize": {"staff"},
     "inquiry:resend": {"staff"},
     "inquiry:held_review": {"staff"},
+    # pages: watch (布控). Reads ask alerts.view or enforcement.work in the viewer's own court;
+    # acts are refused by the services unless the capability and the court fit (another court's
+    # alert or entry is a 404). The feed is signed by the railway, airline or hotel (401 unsigned).
+    "watch:center": {"cap:alerts.view", "cap:enforcement.work"},
+    "watch:stream": {"cap:alerts.view", "cap:enforcement.work"},
+    "watch:alert": {"staff"},
+    "watch:alert_act": {"staff"},
+    "watch:entries": {"cap:alerts.view", "cap:enforcement.work"},
+    "watch:entry_end": {"staff"},
+    "watch:feed": {"anyone"},
     "statistics:dashboard": {"staff"},
     "statistics:export_xlsx": {"staff"},
     "statistics:report": {"staff"},
