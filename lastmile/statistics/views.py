@@ -271,6 +271,7 @@ def financial(request: HttpRequest) -> HttpResponse:
             "flow_svg": financial_flow_chart(fig.by_period),
             "days_svg": financial_days_chart(fig.by_period),
             "claimed_days": financial_claimed_days(),
+            "claimed_max": CLAIMED_DAYS[1],
         },
     )
 
