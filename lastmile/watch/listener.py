@@ -81,7 +81,7 @@ class PlateListener:
         self._thread: threading.Thread | None = None
 
     # -- MQTT --------------------------------------------------------------------------------
-    def _connect(self) -> None:
+    def connect(self) -> None:
         import paho.mqtt.client as mqtt
 
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id)
@@ -162,7 +162,7 @@ class PlateListener:
     def run(self) -> None:
         """Connect and process until :meth:`stop` (blocking)."""
         self._refresh(force=True)
-        self._connect()
+        self.connect()
         try:
             while not self._stop.is_set():
                 try:
