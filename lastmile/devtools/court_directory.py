@@ -108,8 +108,9 @@ def main(argv: list[str]) -> int:
     unique = [r for r in rows if not (r["code"] in seen or seen.add(str(r["code"])))]  # type: ignore[func-returns-value]
     payload = {
         "source": (
-            "法院代字 derived from GB/T 2260 division codes (china-division 2.7.0, MIT/WTFPL) by 法〔2015〕137号 "
-            "arts. 5–6; ordinary courts only; lastmile/devtools/court_directory.py rebuilds it"
+            "法院代字 derived from GB/T 2260 division codes (china-division 2.7.0, MIT/WTFPL) "
+            "by 法〔2015〕137号 arts. 5–6; ordinary courts only; "
+            "lastmile/devtools/court_directory.py rebuilds it"
         ),
         "status": "derived",
         "courts": unique,
