@@ -181,11 +181,12 @@ def party_signup(*, data: SignupIn, now: datetime) -> PortalAccount:
     """Register a natural person under their real name; returns the new portal account (its
     login name is the confirmed phone number).
 
-    Refused with a Chinese message, and nothing written, when: the ID number fails the check
-    (GB 11643-1999, GB/T 2260); the court holds that ID under another name; that party already
-    has an account; the court holds phone numbers for that party and the confirmed one is not
-    among them; the phone number is already a login; the code is wrong, expired or spent (a
-    wrong code counts one try); the password is too weak. With ``e_service_consent`` the
+    Refused with a Chinese message, and no account or party written, when: the ID number fails
+    the check (GB 11643-1999, GB/T 2260); the password is too weak; the phone number is already
+    a login; the code is wrong, expired or spent (a wrong code counts one try); the court holds
+    that ID under another name, or for a party that already has an account, or with phone
+    numbers among which the confirmed one is not (the code is then spent: the identity is only
+    checked for the holder of the phone, one try per code). With ``e_service_consent`` the
     confirmed number becomes an electronic-service address with express consent (民事诉讼法 2023
     art. 90; 在线诉讼规则 2021 art. 29)."""
     name = re.sub(r"\s+", "", data.name or "")
@@ -194,12 +195,18 @@ def party_signup(*, data: SignupIn, now: datetime) -> PortalAccount:
     rid = resident_id_verify(data.id_number, today=court_date(now))
     phone = phone_normalise(data.phone)
     _password_check(data.password)
-    existing = Party.objects.filter(id_type=IdType.RESIDENT_ID, id_number=rid.number).first()
-    if existing is not None:
-        _existing_party_check(existing, name=name, phone=phone)
     if User.objects.filter(username=phone).exists():
         raise Conflict("该手机号码已注册，请直接登录。")
+    # The code first: only the holder of the phone learns anything about the ID number, and a
+    # refused identity spends the code, so each probe costs a (throttled) SMS.
     code = _code_take(phone=phone, code=data.code, now=now)
+    existing = Party.objects.filter(id_type=IdType.RESIDENT_ID, id_number=rid.number).first()
+    if existing is not None:
+        try:
+            _existing_party_check(existing, name=name, phone=phone)
+        except (PermissionDenied, Conflict):
+            PhoneCode.objects.filter(pk=code.pk, used_at__isnull=True).update(used_at=now)
+            raise
     try:
         with transaction.atomic():
             if not PhoneCode.objects.filter(pk=code.pk, used_at__isnull=True).update(used_at=now):

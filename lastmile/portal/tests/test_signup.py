@@ -119,12 +119,16 @@ def test_never_linked_to_someone_elses_party(now):
     port = SimulatedServiceAdapter()
     phone_code_send(phone=PHONE, now=now, port=port)
     code = _code(port)
+    with pytest.raises(ConditionsNotMet, match="验证码错误"):
+        _signup(now, "000000" if code != "000000" else "111111", name="张三")  # no code, no answer
     with pytest.raises(PermissionDenied, match="姓名与身份证号码不一致"):
         _signup(now, code, name="张三")
+    with pytest.raises(ConditionsNotMet, match="已失效"):
+        _signup(now, code)  # a refused identity spent the code: one probe per SMS
+    phone_code_send(phone=PHONE, now=now + timedelta(minutes=2), port=port)
     with pytest.raises(PermissionDenied, match="手机号码与法院登记的联系电话不一致"):
-        _signup(now, code)
+        _signup(now + timedelta(minutes=2), _code(port))
     assert not PortalAccount.objects.exists()
-    assert PhoneCode.objects.get().used_at is None  # refused before the code was spent
 
 
 def test_one_account_per_person(now):
