@@ -326,7 +326,7 @@ def test_special_operation_created_assigned_and_its_outcomes_linked_to_measures(
     )
     assert status == 200 and body["measure_ids"] == [restriction.pk]
     page = _client(officer).get(f"/measures/operations/{op.pk}/").content.decode()
-    assert "行动产生" in page and "5000.00" in page
+    assert "行动产生" in page and "5,000.00" in page
     # a measure that is not this target's (here: no such measure) is refused, nothing changes
     status, body = _post_json(
         _client(officer),
