@@ -27,7 +27,8 @@ from lastmile.enforcement.services import (
     settlement_record,
     settlement_resume,
 )
-from lastmile.ledger.services import InstallmentDue, amount_outstanding, amount_received
+from lastmile.ledger.selectors import amount_received
+from lastmile.ledger.services import InstallmentDue, amount_outstanding
 from lastmile.testing.enforcement import at, basis
 
 pytestmark = pytest.mark.django_db
