@@ -233,7 +233,7 @@ def read_parse(message: dict[str, Any]) -> Read | None:
     ``place``, ``lat``, ``lng``, ``confidence`` (0–1) and ``image`` (a reference to the picture)."""
     try:
         camera = str(message["camera"])[:64]
-        message_id = f"{camera}:{str(message['id'])[:64]}"
+        message_id = f"{camera[:40]}:{str(message['id'])[:40]}"  # + "#<entry>" fits the 96 of a sighting
         plate = normalise_read(str(message["plate"]))
         seen_at = datetime.fromisoformat(str(message["time"]))
         lat, lng = float(message["lat"]), float(message["lng"])
@@ -314,19 +314,20 @@ def _hits_record(hits: list[tuple[Read, int, Match]], *, result: IngestResult, n
             pk__in={h[1] for h in hits}, ended_at__isnull=True, expires_on__gte=today
         ).select_related("case", "debtor")
     }
+    # one sighting per read and entry (two cases may watch the same car)
+    keys = {f"{read.message_id}#{entry_id}" for read, entry_id, _ in hits}
     known = set(
-        Sighting.objects.filter(channel="plate", message_id__in={h[0].message_id for h in hits}).values_list(
-            "message_id", flat=True
-        )
+        Sighting.objects.filter(channel="plate", message_id__in=keys).values_list("message_id", flat=True)
     )
     for read, entry_id, match in hits:
         entry = entries.get(entry_id)
         if entry is None:
             continue  # ended or expired since the index was loaded
-        if read.message_id in known:
+        key = f"{read.message_id}#{entry_id}"
+        if key in known:
             result.duplicates += 1
             continue
-        known.add(read.message_id)
+        known.add(key)
         result.matched += 1
         payload = {
             "plate": read.plate,
@@ -341,7 +342,7 @@ def _hits_record(hits: list[tuple[Read, int, Match]], *, result: IngestResult, n
         alert, new = _sighting_record(
             entry,
             channel="plate",
-            message_id=read.message_id,
+            message_id=key,
             observed=read.plate,
             source=read.camera,
             place=read.place,
