@@ -12,13 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from lastmile.accounts.http import AuthedRequest
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
-from lastmile.documents.services import document_pdf
+from lastmile.documents.services import document_content_disposition, document_pdf
 from lastmile.mediation import selectors as mediation_selectors
 from lastmile.mediation import services as mediation_services
 
@@ -115,6 +114,5 @@ def mediation_document(request: AuthedRequest, mediation_id: int) -> HttpRespons
     except DomainError as exc:
         return _error(request, exc, 409)
     response = HttpResponse(data, content_type="application/pdf")
-    name = f"{doc.number or doc.case.number}{doc.title}.pdf"
-    response["Content-Disposition"] = content_disposition_header(False, name) or "inline"
+    response["Content-Disposition"] = document_content_disposition(doc, attachment=True)
     return response

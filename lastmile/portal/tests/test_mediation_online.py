@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -116,3 +117,9 @@ def test_join_sign_apply_online_and_download_the_ruling(online, cc_mediator, cc_
     pdf = b_client.get(reverse("portal:mediation_document", args=[m.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    # named by the one rule of documents: 文书字号-标题.pdf, as an attachment
+    m.refresh_from_db()
+    ruling = m.result_document
+    assert ruling is not None
+    assert unquote(pdf["Content-Disposition"]).startswith("attachment;")
+    assert f"filename*=UTF-8''{ruling.number}-民事裁定书.pdf" in unquote(pdf["Content-Disposition"])
