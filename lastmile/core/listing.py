@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 
 from lastmile.core.errors import DomainError
@@ -111,3 +111,85 @@ def xlsx_response(
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
+
+
+_NOT_FILTERS = ("sort", "page", "per_page", "export")
+
+
+def filter_query(params: QueryDict) -> str:
+    """The request's filter parameters (without sort, page, page size and export) as a query string,
+    for the sort, page and export links, so each keeps what the viewer filtered by."""
+    q = params.copy()
+    for key in _NOT_FILTERS:
+        q.pop(key, None)
+    for key in [k for k, v in q.lists() if not any(v)]:
+        q.pop(key)
+    return q.urlencode()
+
+
+def list_response(
+    request: HttpRequest,
+    qs: QuerySet[Any],
+    *,
+    columns: Sequence[Column],
+    default_sort: str,
+    export_name: str,
+    template: str,
+    context: dict[str, Any],
+    partial: str = "",
+) -> HttpResponse:
+    """One list page: ``qs`` (already filtered and scoped to the viewer) sorted by the ``sort``
+    parameter, either as the XLSX export of every row (``export=xlsx``) or as one page of the chosen
+    size with the true total. The template includes ``web/_list_toolbar.html``, ``web/_list_head.html``
+    and ``web/_list_pager.html``; ``partial`` is rendered alone for htmx requests."""
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    from lastmile.core.clock import get_clock
+
+    ordering = ordering_from(request.GET.get("sort"), columns, default_sort)
+    qs = ordered(qs, ordering, columns)
+    query = filter_query(request.GET)
+    if request.GET.get("export") == "xlsx":
+        try:
+            return xlsx_response(
+                filename=f"{export_name}-{get_clock().today():%Y%m%d}.xlsx",
+                title=export_name,
+                columns=columns,
+                rows=qs.iterator(chunk_size=2000),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(f"{request.path}?{query}")
+    page = page_of(qs, request.GET)
+    ctx = {
+        **context,
+        "page": page,
+        "query": query,
+        "ordering": ordering,
+        "columns": columns,
+        "per_page": page.paginator.per_page,
+        "page_sizes": PAGE_SIZES,
+    }
+    htmx = bool(getattr(request, "htmx", False))
+    return render(request, partial if (partial and htmx) else template, ctx)
+
+
+def param_int(raw: str | None) -> int | None:
+    """A filter's whole number; anything else is no filter (never an error page)."""
+    return int(raw) if raw and raw.isdecimal() and len(raw) < 12 else None
+
+
+def param_date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def param_amount(raw: str | None) -> Decimal | None:
+    try:
+        value = Decimal((raw or "").replace(",", "").strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and abs(value) < Decimal("1e15") else None

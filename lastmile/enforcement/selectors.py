@@ -8,9 +8,10 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
@@ -69,10 +70,17 @@ def enforcement_case_list(
     status: str = "",
     track: str = "",
     officer_id: int | None = None,
+    team_id: int | None = None,
     overdue: bool = False,
     query: str = "",
+    received_from: date | None = None,
+    received_to: date | None = None,
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
 ) -> QuerySet[Case]:
-    """Enforcement cases filtered by status, track, officer and "has an overdue duty"."""
+    """Enforcement cases filtered by status, track, officer, team, dates received, amount and "has an
+    overdue duty"; ``query`` finds a case by its number, a party's name or ID number, the loan
+    contract number or the number of the 执行依据."""
     qs = enforcement_cases_visible_to(actor)
     if status:
         qs = qs.filter(status=status)
@@ -80,14 +88,37 @@ def enforcement_case_list(
         qs = qs.filter(enforcement__track=track)
     if officer_id:
         qs = qs.filter(officer_id=officer_id)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
     if query:
-        qs = qs.filter(number__contains=query.replace("(", "（").replace(")", "）"))
+        qs = _case_search(qs, query)
+    if received_from:
+        qs = qs.filter(received_at__date__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_at__date__lte=received_to)
+    if amount_min is not None:
+        qs = qs.filter(amount_claimed__gte=amount_min)
+    if amount_max is not None:
+        qs = qs.filter(amount_claimed__lte=amount_max)
     if overdue:
         late = Deadline.objects.filter(
             case=OuterRef("pk"), done_at__isnull=True, cancelled_at__isnull=True, due_on__lt=today
         )
         qs = qs.filter(Exists(late))
     return qs.select_related("officer", "team", "enforcement").order_by("-received_at", "-id")
+
+
+def _case_search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
+    query = query.strip()[:64]
+    partial = query.replace("(", "（").replace(")", "）")
+    matching = Case.objects.filter(
+        Q(number__contains=partial)
+        | Q(case_parties__party__name__contains=query)
+        | Q(case_parties__party__id_number=query.upper())
+        | Q(loan_claim__contract_no=query)
+        | Q(enforcement__basis_number__contains=partial)
+    )
+    return qs.filter(pk__in=matching.values("pk"))
 
 
 def enforcement_case_get(*, actor: User, case_id: int) -> Case:

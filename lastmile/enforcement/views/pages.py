@@ -6,15 +6,14 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
-from lastmile.accounts.models import Court, Role, User
+from lastmile.accounts.models import Court, Role, Team, User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, CaseStatus
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import PermissionDenied
+from lastmile.core.listing import Column, list_response, param_amount, param_date, param_int
 
 from .. import selectors, services
 from ..models import (
@@ -34,49 +33,79 @@ from .common import _actor, _error_page
 # --- Case list ------------------------------------------------------------------------------
 
 
+_DUE = "enforcement__time_limit_due_on"
+COLUMNS: tuple[Column, ...] = (
+    Column("number", "案号", lambda c: c.number, sort="number"),
+    Column("amount", "申请执行标的（元）", lambda c: c.amount_claimed, sort="amount_claimed", money=True),
+    Column("status", "状态", lambda c: c.get_status_display(), sort="status"),
+    Column("track", "分流", lambda c: c.enforcement.get_track_display(), sort="enforcement__track"),
+    Column("officer", "承办人", lambda c: c.officer.name if c.officer else "", sort="officer__display_name"),
+    Column("team", "团队", lambda c: c.team.name if c.team else ""),
+    Column("due", "执行期限届满", lambda c: c.enforcement.time_limit_due_on, sort=_DUE),
+    Column("received", "收案日期", lambda c: c.received_at, sort="received_at"),
+)
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
+    """The court's enforcement cases: filters, search by party, ID, contract and 执行依据 number,
+    sortable columns, pages with the true total and the filtered rows as XLSX."""
     actor = _actor(request)
     today = get_clock().today()
-    officer_raw = request.GET.get("officer", "")
+    get = request.GET
     filters = {
-        "status": request.GET.get("status", ""),
-        "track": request.GET.get("track", ""),
-        "officer": officer_raw,
-        "overdue": request.GET.get("overdue") == "1",
-        "q": request.GET.get("q", ""),
+        "status": get.get("status", ""),
+        "track": get.get("track", ""),
+        "officer": get.get("officer", ""),
+        "team": get.get("team", ""),
+        "overdue": get.get("overdue") == "1",
+        "q": get.get("q", "").strip(),
+        "received_from": get.get("received_from", ""),
+        "received_to": get.get("received_to", ""),
+        "amount_min": get.get("amount_min", ""),
+        "amount_max": get.get("amount_max", ""),
     }
     try:
         qs = selectors.enforcement_case_list(
             actor=actor,
             today=today,
-            status=str(filters["status"]),
-            track=str(filters["track"]),
-            officer_id=int(officer_raw) if officer_raw.isdigit() else None,
+            status=str(filters["status"]) if filters["status"] in CaseStatus.values else "",
+            track=str(filters["track"]) if filters["track"] in Track.values else "",
+            officer_id=param_int(get.get("officer")),
+            team_id=param_int(get.get("team")),
             overdue=bool(filters["overdue"]),
             query=str(filters["q"]),
+            received_from=param_date(get.get("received_from")),
+            received_to=param_date(get.get("received_to")),
+            amount_min=param_amount(get.get("amount_min")),
+            amount_max=param_amount(get.get("amount_max")),
         )
     except PermissionDenied as exc:
         return _error_page(request, exc, 403)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
     officers = User.objects.filter(
         court=actor.court, is_active=True, role__in=[Role.ENFORCEMENT_JUDGE, Role.ENFORCEMENT_OFFICER]
     ).order_by("username")
     context = {
-        "page": page,
         "filters": filters,
         "statuses": CaseStatus.choices,
         "tracks": Track.choices,
         "officers": officers,
+        "teams": Team.objects.filter(court_id=actor.court_id or 0).order_by("name"),
         "today": today,
+        "unit": "件",
         "can_file": actor_can(actor, "case.file"),
         "can_config": actor_can(actor, "config.edit"),
-        "query": request.GET.urlencode(),
     }
-    template = (
-        "enforcement/_case_rows.html" if getattr(request, "htmx", False) else "enforcement/case_list.html"
+    return list_response(
+        request,
+        qs,
+        columns=COLUMNS,
+        default_sort="-received",
+        export_name="执行案件",
+        template="enforcement/case_list.html",
+        partial="enforcement/_case_rows.html",
+        context=context,
     )
-    return render(request, template, context)
 
 
 # --- Panel on the case page -----------------------------------------------------------------
