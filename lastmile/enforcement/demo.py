@@ -37,6 +37,7 @@ from .services import (
     emergency_action_open,
     enforcement_close,
     enforcement_file,
+    payment_confirm,
     payment_record,
     procedure_step_record,
     settlement_installment_pay,
@@ -298,8 +299,9 @@ def _yuelu(now: datetime) -> None:
     c6 = file("（2026）湘0104民初9006号", "18500", [debtors[3]], ago(90))
     procedure_step_record(case=c6, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=ago(85))
     owed = amount_outstanding(case=c6, as_of=ago(60).date())
-    payment_record(case=c6, amount=owed, actor=officer, now=ago(60), idempotency_key="demo-yl-c6")
+    report = payment_record(case=c6, amount=owed, actor=officer, now=ago(60), idempotency_key="demo-yl-c6")
     finance = _u("yl_caiwu")
+    payment_confirm(report_id=report.pk, actor=finance, now=ago(60), bank_reference="DEMO-YL-C6")
     payout = payout_request(
         case=c6,
         kind="applicant",

@@ -19,6 +19,9 @@ class LedgerEvent(EventKind):
     PAYOUT_APPROVED = "ledger.payout_approved"
     PAYOUT_REJECTED = "ledger.payout_rejected"
     PAYOUT_PAID = "ledger.payout_paid"
+    PAYMENT_REPORTED = "ledger.payment_reported"
+    PAYMENT_REPORT_CONFIRMED = "ledger.payment_report_confirmed"
+    PAYMENT_REPORT_REJECTED = "ledger.payment_report_rejected"
 
 
 class LedgerDeadline(DeadlineKind):

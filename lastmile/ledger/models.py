@@ -232,6 +232,12 @@ class PayoutKind(models.TextChoices):
     COURT_FEE = "court_fee", _("结算诉讼费用")
 
 
+class PayeeAccountKind(models.TextChoices):
+    PERSONAL_CARD = "card", _("个人银行卡")
+    CORPORATE = "corporate", _("单位银行结算账户")
+    OTHER = "other", _("其他账户（存折等）")
+
+
 class PayoutStatus(models.TextChoices):
     REQUESTED = "requested", _("待审批")
     APPROVED = "approved", _("已审批待划付")
@@ -256,6 +262,18 @@ class Payout(models.Model):
     )
     payee_name = models.CharField(_("收款人"), max_length=128)
     payee_account = models.CharField(_("收款账号"), max_length=64, blank=True)
+    payee_bank = models.CharField(_("开户银行"), max_length=64, blank=True)
+    payee_account_name = models.CharField(_("账户名称"), max_length=128, blank=True)
+    payee_account_kind = models.CharField(
+        _("账户类型"), max_length=16, choices=PayeeAccountKind.choices, blank=True
+    )
+    # True only where the number carries a check digit that was verified (a personal bank card,
+    # ISO/IEC 7812 Luhn); a corporate settlement account has none and stays "未校验".
+    payee_account_checked = models.BooleanField(_("账号已校验"), default=False)
+    # The 执行款发放审批表 / 付款指令 finance sends to the bank, issued on approval.
+    instruction = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     amount = models.DecimalField(_("金额"), max_digits=16, decimal_places=2)
     status = models.CharField(
         _("状态"), max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED
@@ -286,5 +304,66 @@ class Payout(models.Model):
                 condition=models.Q(approved_by__isnull=True)
                 | ~models.Q(approved_by=models.F("requested_by")),
                 name="payout_four_eyes",
+            ),
+        ]
+
+
+class PaymentReportStatus(models.TextChoices):
+    PENDING = "pending", _("待财务确认")
+    CONFIRMED = "confirmed", _("已确认到账")
+    REJECTED = "rejected", _("未予确认")
+
+
+class PaymentReport(models.Model):
+    """A payment an officer says was made for the case (a transfer the debtor shows, cash handed
+    over, a payment the applicant acknowledges): it moves no balance, stops no interest and opens
+    no payout deadline until finance has found the money in the execution account and confirmed
+    it; then :attr:`receipt` books it with the reported day. Refused by finance, with its reason,
+    nothing is booked. The execution body and finance each keep their part and check each other
+    (执行款物管理规定 法发〔2017〕6号; its 2006 trial text arts. 2–3, 5)."""
+
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="payment_reports")
+    amount = models.DecimalField(_("金额"), max_digits=16, decimal_places=2)
+    source = models.CharField(_("来源"), max_length=32, choices=ReceiptSource.choices)
+    paid_at = models.DateTimeField(_("报称到账时间"))
+    payer = models.CharField(_("付款人"), max_length=128, blank=True)
+    note = models.CharField(_("备注"), max_length=256, blank=True)
+    idempotency_key = models.CharField(max_length=128)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PaymentReportStatus.choices, default=PaymentReportStatus.PENDING
+    )
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("登记时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    reason = models.CharField(_("未予确认的理由"), max_length=256, blank=True)
+    bank_reference = models.CharField(_("银行流水号"), max_length=64, blank=True)
+    receipt = models.OneToOneField(
+        Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="report"
+    )
+
+    class Meta:
+        verbose_name = _("到账登记")
+        verbose_name_plural = _("到账登记")
+        ordering = ["reported_at", "id"]
+        indexes = [models.Index(fields=["court", "status", "reported_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_report_amount_positive"),
+            models.UniqueConstraint(fields=["court", "idempotency_key"], name="payment_report_key_per_court"),
+            models.CheckConstraint(
+                condition=(models.Q(status="confirmed") & models.Q(receipt__isnull=False))
+                | (~models.Q(status="confirmed") & models.Q(receipt__isnull=True)),
+                name="payment_report_booked_iff_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+                name="payment_report_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("reported_by")),
+                name="payment_report_four_eyes",
             ),
         ]

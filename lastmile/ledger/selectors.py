@@ -26,6 +26,8 @@ from .models import (
     Leg,
     Obligation,
     ObligationPause,
+    PaymentReport,
+    PaymentReportStatus,
     Payout,
     PayoutKind,
     PayoutStatus,
@@ -117,6 +119,12 @@ class CaseFunds:
     received: Decimal
     paid_out: Decimal
     due_on: date | None  # the oldest money not yet paid out must go by this day
+    # payments an officer reported: pending ones count for nothing until finance confirms them
+    reports: list[PaymentReport] = field(default_factory=list)
+
+    @property
+    def reports_pending(self) -> list[PaymentReport]:
+        return [r for r in self.reports if r.status == PaymentReportStatus.PENDING]
 
 
 def case_funds(*, case: Case, as_of: date) -> CaseFunds:
@@ -144,6 +152,11 @@ def case_funds(*, case: Case, as_of: date) -> CaseFunds:
         received=received,
         paid_out=paid_out,
         due_on=due_on,
+        reports=list(
+            PaymentReport.objects.filter(case=case)
+            .select_related("reported_by", "decided_by")
+            .order_by("-pk")
+        ),
     )
 
 
@@ -161,6 +174,17 @@ def unclaimed_receipts(*, actor: User) -> QuerySet[Receipt]:
 def unclaimed_overdue(*, actor: User, today: date) -> QuerySet[Receipt]:
     """Unclaimed money older than UNCLAIMED_CLAIM_DAYS (:func:`.rules.unclaimed_claim_cutoff`)."""
     return unclaimed_receipts(actor=actor).filter(effective_on__lt=unclaimed_claim_cutoff(today))
+
+
+def payment_reports_pending(*, actor: User) -> QuerySet[PaymentReport]:
+    """Payments officers reported in this court, waiting for finance to find them in the
+    execution account (执行款物管理规定 法发〔2017〕6号), oldest first."""
+    require(actor, "funds.view")
+    return (
+        PaymentReport.objects.filter(court_id=_court_id(actor), status=PaymentReportStatus.PENDING)
+        .select_related("case", "reported_by")
+        .order_by("reported_at", "pk")
+    )
 
 
 def payouts_awaiting_approval(*, actor: User) -> QuerySet[Payout]:

@@ -1,4 +1,5 @@
-"""Payments and closings of a simulated case: the debtor's payments recorded by the officer
+"""Payments and closings of a simulated case: the debtor's payments recorded by the officer and
+confirmed by finance
 (idempotent per court, year, seed, case and payment: :meth:`~lastmile.simulation.engine.Sim.key`),
 the money paid out to the applicant, the case closed by the deciding judge, and the applicant's
 withdrawal after settling out of court."""
@@ -12,7 +13,7 @@ from decimal import Decimal
 from lastmile.cases.models import PartyRole
 from lastmile.core.clock import SHANGHAI
 from lastmile.enforcement.models import ClosingMethod
-from lastmile.enforcement.services import enforcement_close, payment_record
+from lastmile.enforcement.services import enforcement_close, payment_confirm, payment_record
 from lastmile.ledger.selectors import undisbursed_amount
 from lastmile.ledger.services import amount_outstanding, payout_approve, payout_request, payout_settle
 from lastmile.simulation.engine import Action, Sim
@@ -56,7 +57,7 @@ def pay(sim: Sim, plan: CasePlan, amount: Decimal, source: str, key: str) -> Act
     def act(now: datetime) -> None:
         assert plan.case is not None
         if amount > 0:
-            payment_record(
+            report = payment_record(
                 case=plan.case,
                 amount=amount,
                 actor=sim.officer(plan),
@@ -64,6 +65,10 @@ def pay(sim: Sim, plan: CasePlan, amount: Decimal, source: str, key: str) -> Act
                 idempotency_key=sim.key(plan, key),
                 source=source,
                 payer=plan.debtor.name if plan.debtor else "",
+            )
+            # finance finds the money in the execution account and confirms it (执行款物管理规定)
+            payment_confirm(
+                report_id=report.pk, actor=sim.staff.finance, now=now, bank_reference=f"SIM-R{report.pk}"
             )
 
     return act

@@ -169,6 +169,27 @@ def zhongben_ready(case: Case, *, officer, president, now: datetime) -> Case:
     return case
 
 
+def payment_received(
+    case: Case, *, amount: Decimal, actor, now: datetime, idempotency_key: str, finance=None, **kw: Any
+) -> Decimal:
+    """The officer reports a payment (登记到账款项) and finance confirms it at once against the
+    execution account, as a court does when the money is there; returns what is still owed.
+    ``finance`` defaults to a finance clerk of the case's court (made when there is none)."""
+    from lastmile.accounts.models import Role, User
+    from lastmile.enforcement.services import payment_confirm, payment_record
+    from lastmile.testing.factories import UserFactory
+
+    report = payment_record(
+        case=case, amount=amount, actor=actor, now=now, idempotency_key=idempotency_key, **kw
+    )
+    if finance is None:
+        finance = User.objects.filter(court=case.court, role=Role.FINANCE, is_active=True).first()
+        finance = finance or UserFactory(
+            court=case.court, role=Role.FINANCE, username=f"{case.court.code}_cw"
+        )
+    return payment_confirm(report_id=report.pk, actor=finance, now=now, bank_reference=f"B-{idempotency_key}")
+
+
 def funds_paid_out(case: Case, *, finance, approver, now: datetime, key: str) -> Decimal:
     """Everything the case's account holds goes to its first applicant: requested by finance,
     approved by a leader, executed by the bank (执行完毕 waits for it). Returns the amount."""

@@ -32,7 +32,7 @@ from lastmile.enforcement.models import (
     ZhongbenAssentKind,
 )
 from lastmile.ledger import services as ledger_services
-from lastmile.ledger.models import Payout, PayoutStatus, Receipt
+from lastmile.ledger.models import PaymentReport, PaymentReportStatus, Payout, PayoutStatus, Receipt
 from lastmile.measures import services as measure_services
 from lastmile.measures.models import Measure, MeasureStatus
 
@@ -147,6 +147,18 @@ def _receipt(r: Receipt) -> Item:
     )
 
 
+def _report(r: PaymentReport) -> Item:
+    who = r.reported_by.display_name or r.reported_by.username
+    return Item(
+        pk=r.pk,
+        **_case_bits(r.case),
+        title=f"到账登记 · {r.get_source_display()} · {r.payer or '付款人未填'}",
+        detail=f"{who}登记，报称{r.paid_at:%Y-%m-%d}到账{('；' + r.note) if r.note else ''}",
+        since=r.reported_at,
+        amount=r.amount,
+    )
+
+
 def _filing(c: Case) -> Item:
     return Item(
         pk=c.pk,
@@ -240,6 +252,21 @@ QUEUES: tuple[Queue, ...] = (
         needs_reference=frozenset({"settle"}),
     ),
     Queue(
+        "payment_report",
+        "待确认到账登记",
+        "funds.manage",
+        lambda u: (
+            PaymentReport.objects.filter(court=u.court, status=PaymentReportStatus.PENDING)
+            .exclude(reported_by=u)
+            .select_related("case", "reported_by")
+            .order_by("reported_at", "pk")
+        ),
+        _report,
+        (("confirm", "核对无误，确认到账"), ("reject", "未到账，退回")),
+        needs_note=frozenset({"reject"}),
+        needs_reference=frozenset({"confirm"}),
+    ),
+    Queue(
         "receipt",
         "到账未认领款项",
         "funds.manage",
@@ -312,6 +339,19 @@ def _settle(user: User, pk: int, now: datetime, data: QueryDict) -> None:
     ledger_services.payout_settle(payout_id=pk, actor=user, now=now, bank_reference=reference)
 
 
+def _report_confirm(user: User, pk: int, now: datetime, data: QueryDict) -> None:
+    reference = (data.get("bank_reference") or "").strip()
+    if not reference:
+        raise DomainError("请填写执行款专户中该笔款项的银行交易流水号。")
+    report = _own(PaymentReport, user, pk, court=user.court)
+    enforcement_services.payment_confirm(report_id=report.pk, actor=user, now=now, bank_reference=reference)
+
+
+def _report_reject(user: User, pk: int, now: datetime, data: QueryDict) -> None:
+    report = _own(PaymentReport, user, pk, court=user.court)
+    enforcement_services.payment_reject(report_id=report.pk, actor=user, now=now, reason=_note(data))
+
+
 Act = Callable[[User, int, datetime, QueryDict], Any]
 
 #: (queue, action) -> the service call. Each service checks the capability, the court and the
@@ -349,6 +389,8 @@ ACTS: dict[tuple[str, str], Act] = {
     ("release", "approve"): lambda u, pk, now, d: _release_decide(u, pk, now, d, approve=True),
     ("release", "refuse"): lambda u, pk, now, d: _release_decide(u, pk, now, d, approve=False),
     ("payout_settle", "settle"): _settle,
+    ("payment_report", "confirm"): _report_confirm,
+    ("payment_report", "reject"): _report_reject,
     ("filing", "accept"): lambda u, pk, now, d: enforcement_services.enforcement_accept(
         case=_own(Case, u, pk, court=u.court), actor=u, now=now
     ),

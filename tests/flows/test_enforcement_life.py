@@ -26,7 +26,6 @@ from lastmile.enforcement.services import (
     clue_verify,
     enforcement_close,
     enforcement_restore,
-    payment_record,
     requery_record,
 )
 from lastmile.inquiry.models import OPEN_ORDER_STATUSES, AssetKind, Freeze, FreezeStatus, Order, OrderKind
@@ -44,6 +43,7 @@ from lastmile.testing.enforcement import (
     funds_paid_out,
     inquiry_answered_empty,
     notices_served,
+    payment_received,
 )
 from lastmile.testing.factories import UserFactory
 
@@ -214,7 +214,7 @@ def test_the_whole_life_of_a_money_case(file_case, officer, president, bank, deb
     assert due > owed_after_deduction  # the same debt, interest on, nothing new made principal
 
     # --- The debtor pays in full; the money is paid out; the 执恢 case closes as 执行完毕. -------
-    left = payment_record(
+    left = payment_received(
         case=restored, amount=due, actor=officer, now=at(2026, 1, 20), idempotency_key="life-pay"
     )
     assert left == Decimal("0.00")

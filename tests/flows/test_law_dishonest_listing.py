@@ -11,7 +11,7 @@ import pytest
 from lastmile.measures.guardrails import GuardrailRefused
 from lastmile.measures.models import DishonestListing, MeasureKind
 from lastmile.measures.tests.helpers import snapshot
-from lastmile.testing.enforcement import at
+from lastmile.testing.enforcement import at, payment_received
 from lastmile.testing.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +46,12 @@ def test_art5_refused_before_the_notice_with_its_risk_warning_is_served(file_cas
 
 
 def test_art1_refused_when_nothing_is_owed(file_case, serve_notices, take_measure, debtor, officer):
-    from lastmile.enforcement.services import payment_record
     from lastmile.ledger.services import amount_outstanding
 
     case = file_case(at(2025, 3, 3))
     serve_notices(case, at(2025, 3, 10))
     owed = amount_outstanding(case=case, as_of=date(2025, 3, 20))
-    payment_record(case=case, amount=owed, actor=officer, now=at(2025, 3, 20), idempotency_key="k3-all")
+    payment_received(case=case, amount=owed, actor=officer, now=at(2025, 3, 20), idempotency_key="k3-all")
     _refused(
         take_measure,
         case,

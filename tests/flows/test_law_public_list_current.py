@@ -11,12 +11,11 @@ import pytest
 
 from lastmile.cases.models import CaseEvent
 from lastmile.core.periods import add_working_days
-from lastmile.enforcement.services import payment_record
 from lastmile.measures.kinds import MeasuresEvent
 from lastmile.measures.models import DishonestListing, MeasureKind
 from lastmile.measures.selectors import public_dishonest_search
 from lastmile.measures.services import listings_performance_refresh
-from lastmile.testing.enforcement import at
+from lastmile.testing.enforcement import at, payment_received
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +45,7 @@ def test_art9_performance_follows_a_payment_within_three_working_days(
 ):
     case, listing = _listed(file_case, serve_notices, take_measure, debtor)
     assert listing.performance == "全部未履行"
-    payment_record(
+    payment_received(
         case=case, amount=Decimal("30000.00"), actor=officer, now=at(2025, 4, 10), idempotency_key="k8-part"
     )
     swept = at(2025, 4, 11, hour=2)  # the daily sweep of the next night

@@ -25,12 +25,11 @@ from lastmile.enforcement.services import (
     clue_verify,
     enforcement_close,
     enforcement_restore,
-    payment_record,
 )
 from lastmile.ledger.models import Obligation
 from lastmile.ledger.selectors import case_statement
 from lastmile.ledger.services import CostItem, InterestTerms, amount_outstanding
-from lastmile.testing.enforcement import at, basis, zhongben_ready
+from lastmile.testing.enforcement import at, basis, payment_received, zhongben_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +62,7 @@ def test_restored_case_doubled_interest_runs_on_principal_from_the_original_star
     # 2025-11-03 the debtor pays 5,000.00. General interest 2025-01-10..11-03 = 298 days × 10.00 =
     # 2,980.00. Applied costs 3,734.50, then interest 1,265.50 (art. 4; 民法典 art. 561): principal
     # untouched, so the doubled interest base stays 100,000.00.
-    payment_record(case=case, amount=D("5000"), actor=officer, now=at(2025, 11, 3), idempotency_key="k4-p1")
+    payment_received(case=case, amount=D("5000"), actor=officer, now=at(2025, 11, 3), idempotency_key="k4-p1")
     enforcement_close(case=case, method=ClosingMethod.NO_PROPERTY, actor=officer, now=at(2025, 12, 29))
 
     clue = clue_submit(
@@ -113,7 +112,7 @@ def test_restored_case_doubled_interest_runs_on_principal_from_the_original_star
     # 29 days later (2026-03-13): interest + 290.00 = 3,014.50; doubled + 29 × 17.50 = 507.50 =
     # 7,297.50. The debtor pays 50,000.00 that day in the 执恢 case: interest 3,014.50, then
     # principal 46,985.50 (art. 4): principal 53,014.50 left; the doubled interest waits.
-    payment_record(
+    payment_received(
         case=restored, amount=D("50000"), actor=officer, now=at(2026, 3, 13), idempotency_key="k4-p2"
     )
     assert _parts(restored, date(2026, 3, 13)) == {

@@ -22,7 +22,6 @@ from lastmile.enforcement.services import (
     ExecutionBasisIn,
     enforcement_close,
     enforcement_file,
-    payment_record,
 )
 from lastmile.inquiry.models import Freeze, FreezeStatus, Order, OrderStatus
 from lastmile.inquiry.rules import living_allowance
@@ -31,7 +30,7 @@ from lastmile.ledger.models import Receipt
 from lastmile.ledger.services import amount_outstanding
 from lastmile.parties.models import IdType, PartyKind
 from lastmile.parties.services import party_upsert
-from lastmile.testing.enforcement import funds_paid_out
+from lastmile.testing.enforcement import funds_paid_out, payment_received
 from lastmile.testing.factories import UserFactory
 
 # The simulator signs with the demo keys, which the platform accepts in demo mode only.
@@ -116,7 +115,7 @@ def test_linxiang_family_wechat_freeze_then_payment_closes_within_three_days(lin
     pay_at = at(4, 15)
     wire.clock.set(pay_at)
     rest = amount_outstanding(case=case, as_of=pay_at.date())
-    assert payment_record(case=case, amount=rest, actor=judge, now=pay_at, idempotency_key="lx-pay-1") == 0
+    assert payment_received(case=case, amount=rest, actor=judge, now=pay_at, idempotency_key="lx-pay-1") == 0
     # The worker's sweep notices the debt is paid and lifts every remaining freeze the same day.
     wire.pump()
     for f in Freeze.objects.filter(case=case):

@@ -10,8 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from lastmile.enforcement.services import payment_record, settlement_record
+from lastmile.enforcement.services import settlement_record
 from lastmile.ledger.services import InstallmentDue
+from lastmile.testing.enforcement import payment_received
 
 
 @pytest.fixture
@@ -37,7 +38,9 @@ def test_settlement_and_payment_reach_the_controls_after_commit(
     filed_case = file_case(now)
     officer = filed_case.officer
     with django_capture_on_commit_callbacks(execute=True):
-        payment_record(case=filed_case, amount=Decimal("100"), actor=officer, now=now, idempotency_key="p-1")
+        payment_received(
+            case=filed_case, amount=Decimal("100"), actor=officer, now=now, idempotency_key="p-1"
+        )
     assert calls == [("reconcile", filed_case.pk)]
     with django_capture_on_commit_callbacks(execute=True):
         settlement_record(

@@ -20,7 +20,6 @@ from lastmile.enforcement.services import (
     clue_verify,
     enforcement_close,
     enforcement_restore,
-    payment_record,
 )
 from lastmile.ledger.services import amount_outstanding
 from lastmile.testing.enforcement import (
@@ -29,6 +28,7 @@ from lastmile.testing.enforcement import (
     funds_paid_out,
     inquiry_answered_empty,
     notices_served,
+    payment_received,
     restrictions_in_force,
 )
 from lastmile.testing.factories import UserFactory
@@ -145,12 +145,12 @@ def test_filing_to_zhongben_to_restore_to_completed(file_case, officer, presiden
 
     # The debtor pays everything; the 执恢 case closes as 执行完毕.
     due = amount_outstanding(case=restored, as_of=date(2026, 2, 20))
-    left = payment_record(
+    left = payment_received(
         case=restored, amount=due, actor=officer, now=at(2026, 2, 20), idempotency_key="pay-1"
     )
     assert left == Decimal("0.00")
     # A retried payment changes nothing.
-    payment_record(case=restored, amount=due, actor=officer, now=at(2026, 2, 20), idempotency_key="pay-1")
+    payment_received(case=restored, amount=due, actor=officer, now=at(2026, 2, 20), idempotency_key="pay-1")
     finance = UserFactory(court=restored.court, role=Role.FINANCE, username="zr_caiwu")
     funds_paid_out(restored, finance=finance, approver=president, now=at(2026, 2, 20), key="zr-out")
     enforcement_close(case=restored, method=ClosingMethod.COMPLETED, actor=officer, now=at(2026, 2, 20))

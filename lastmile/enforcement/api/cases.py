@@ -3,23 +3,26 @@ an online application, recording procedural steps and payments."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Query
 
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import NotFound
-from lastmile.ledger.services import CostItem, InstallmentDue, InterestTerms
+from lastmile.ledger.services import CostItem, InstallmentDue, InterestTerms, amount_outstanding
 
 from .. import selectors, services
 from .router import _actor, _case, _detail, _now, router
 from .schemas import (
     CaseRowOut,
     ConditionOut,
+    ConfirmIn,
     EnforcementOut,
     FilingIn,
     IdOut,
-    OutstandingOut,
     PaymentIn,
+    PaymentReportOut,
     ProgressOut,
     ReasonIn,
     StepIn,
@@ -145,18 +148,79 @@ def step(request: HttpRequest, case_id: int, payload: StepIn):  # type: ignore[n
     return 201, IdOut(id=row.pk)
 
 
-@router.post("/cases/{case_id}/payments", response=OutstandingOut, summary="登记到账执行款")
+@router.post(
+    "/cases/{case_id}/payments",
+    response={201: PaymentReportOut},
+    summary="登记到账款项（待财务核对确认后计入案款）",
+)
 def payment(request: HttpRequest, case_id: int, payload: PaymentIn):  # type: ignore[no-untyped-def]
-    left = services.payment_record(
-        case=_case(request, case_id),
+    case = _case(request, case_id)
+    report = services.payment_record(
+        case=case,
         amount=payload.amount,
         actor=_actor(request),
         now=_now(),
         idempotency_key=payload.idempotency_key,
         source=payload.source,
         payer=payload.payer,
+        paid_at=payload.paid_at,
+        note=payload.note,
     )
-    return OutstandingOut(outstanding=left)
+    return 201, _report_out(report)
+
+
+def _report_out(report: Any) -> PaymentReportOut:
+    return PaymentReportOut(
+        id=report.pk,
+        amount=report.amount,
+        status=report.status,
+        paid_at=report.paid_at,
+        outstanding=amount_outstanding(case=report.case, as_of=get_clock().today()),
+    )
+
+
+@router.post(
+    "/cases/{case_id}/payments/{report_id}/confirm",
+    response=PaymentReportOut,
+    summary="财务核对确认到账登记（计入案款，以报称到账日停止计息）",
+)
+def payment_confirm(  # type: ignore[no-untyped-def]
+    request: HttpRequest, case_id: int, report_id: int, payload: ConfirmIn
+):
+    case = _case(request, case_id)
+    services.payment_confirm(
+        report_id=_report_id(case, report_id),
+        actor=_actor(request),
+        now=_now(),
+        bank_reference=payload.bank_reference,
+    )
+    return _report_out(_report(case, report_id))
+
+
+@router.post(
+    "/cases/{case_id}/payments/{report_id}/reject",
+    response=PaymentReportOut,
+    summary="到账登记未予确认（须写明理由，不计入案款）",
+)
+def payment_reject(  # type: ignore[no-untyped-def]
+    request: HttpRequest, case_id: int, report_id: int, payload: ReasonIn
+):
+    case = _case(request, case_id)
+    services.payment_reject(
+        report_id=_report_id(case, report_id), actor=_actor(request), now=_now(), reason=payload.reason
+    )
+    return _report_out(_report(case, report_id))
+
+
+def _report(case: Any, report_id: int) -> Any:
+    report = case.payment_reports.filter(pk=report_id).first()
+    if report is None:
+        raise NotFound("到账登记不存在。")
+    return report
+
+
+def _report_id(case: Any, report_id: int) -> int:
+    return int(_report(case, report_id).pk)
 
 
 @router.post("/cases/{case_id}/green-channel", response=EnforcementOut, summary="纳入涉企绿色通道")

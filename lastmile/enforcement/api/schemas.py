@@ -121,6 +121,28 @@ class PaymentIn(Schema):
     idempotency_key: str
     source: str = "debtor_transfer"
     payer: str = ""
+    paid_at: datetime | None = None
+    note: str = ""
+
+
+class PaymentReportOut(Schema):
+    """An officer's 到账登记: ``pending`` until finance confirms it (then it counts)."""
+
+    id: int
+    amount: Decimal
+    status: str
+    paid_at: datetime
+    outstanding: Decimal
+
+
+class ConfirmIn(Schema):
+    bank_reference: str = ""
+
+
+class AssignIn(Schema):
+    reason: str
+    track: str | None = None  # "fast" | "complex": changes the triage track
+    officer_id: int | None = None  # the new 承办人
 
 
 class OutstandingOut(Schema):

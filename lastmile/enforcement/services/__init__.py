@@ -13,10 +13,15 @@ the module that looks it up (e.g. ``lastmile.enforcement.services.procedure.cont
 
 from __future__ import annotations
 
-from .closing import TERMINATION_GROUNDS, enforcement_close, requery_record
-from .clues import (
+from .assistance import (
+    assistance_accept,
     assistance_reply_record,
     assistance_request_send,
+    assistance_return,
+    court_on_platform,
+)
+from .closing import TERMINATION_GROUNDS, enforcement_close, requery_record
+from .clues import (
     clue_submit,
     clue_verify,
     emergency_action_close,
@@ -24,7 +29,7 @@ from .clues import (
 )
 from .common import ENFORCEMENT_ROLES, InvalidFiling
 from .filing import ExecutionBasisIn, enforcement_accept, enforcement_file, enforcement_file_with_parties
-from .procedure import payment_record, procedure_step_record
+from .procedure import payment_confirm, payment_record, payment_reject, procedure_step_record
 from .restore import enforcement_restore
 from .settlement import (
     settlement_default_sweep,
@@ -53,10 +58,13 @@ __all__ = [
     "ExecutionBasisIn",
     "InvalidFiling",
     "TriageResult",
+    "assistance_accept",
     "assistance_reply_record",
     "assistance_request_send",
+    "assistance_return",
     "clue_submit",
     "clue_verify",
+    "court_on_platform",
     "emergency_action_close",
     "emergency_action_open",
     "enforcement_accept",
@@ -68,7 +76,9 @@ __all__ = [
     "enforcement_suspend",
     "enforcement_sweep",
     "green_channel_flag",
+    "payment_confirm",
     "payment_record",
+    "payment_reject",
     "procedure_step_record",
     "requery_record",
     "requery_sweep",

@@ -19,7 +19,13 @@ from lastmile.enforcement.documents import step_documents_issue
 from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 from lastmile.enforcement.transitions import status_after
 from lastmile.inquiry.services import controls_reconcile
-from lastmile.ledger.services import amount_outstanding, receipt_record
+from lastmile.ledger.models import PaymentReport
+from lastmile.ledger.services import (
+    amount_outstanding,
+    payment_report,
+    payment_report_confirm,
+    payment_report_reject,
+)
 
 from .. import rules
 from ..models import RETIRED_STEP_KINDS, InquiryResult, ProcedureStep, StepKind
@@ -155,21 +161,39 @@ def payment_record(
     idempotency_key: str,
     source: str = "debtor_transfer",
     payer: str = "",
-) -> Decimal:
-    """Book money received on the case through the ledger; returns what is still outstanding.
-    A retry with the same ``idempotency_key`` changes nothing."""
+    paid_at: datetime | None = None,
+    note: str = "",
+) -> PaymentReport:
+    """登记到账款项: the officer reports money paid for the case. It waits for finance to confirm
+    it against the execution account (:func:`payment_confirm`) and until then changes no balance,
+    no interest and no payout deadline (执行款物管理规定 法发〔2017〕6号: the execution body and
+    finance check each other). A retry with the same ``idempotency_key`` changes nothing."""
     locked, _ec = _guard(case, "payment", actor)
-    receipt_record(
+    return payment_report(
         case=locked,
         amount=to_money(amount),
-        source=source,
-        idempotency_key=idempotency_key,
-        received_at=now,
         actor=actor,
+        now=now,
+        idempotency_key=idempotency_key,
+        source=source,
+        paid_at=paid_at,
         payer=payer,
+        note=note,
     )
-    _after_commit_reconcile_controls(case=locked, now=now)
-    return amount_outstanding(case=locked, as_of=_today(now))
+
+
+@transaction.atomic
+def payment_confirm(*, report_id: int, actor: User, now: datetime, bank_reference: str = "") -> Decimal:
+    """Finance confirms a reported payment: it is booked with the reported day, the freezes no
+    longer needed are lifted after commit; returns what is still outstanding."""
+    report = payment_report_confirm(report_id=report_id, actor=actor, now=now, bank_reference=bank_reference)
+    _after_commit_reconcile_controls(case=report.case, now=now)
+    return amount_outstanding(case=report.case, as_of=_today(now))
+
+
+def payment_reject(*, report_id: int, actor: User, now: datetime, reason: str) -> PaymentReport:
+    """Finance did not find the reported money: closed with the reason, nothing booked."""
+    return payment_report_reject(report_id=report_id, actor=actor, now=now, reason=reason)
 
 
 def _after_commit_reconcile_controls(*, case: Case, now: datetime) -> None:

@@ -4,23 +4,24 @@ returns the note shown on the case page; :func:`act` runs the one the URL names.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lastmile.accounts.models import Court, User
+from lastmile.accounts.models import User
 from lastmile.cases.models import Case
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.ledger.models import PaymentReport
 
 from .. import selectors, services
 from ..models import (
-    AssistanceRequest,
     ClosingMethod,
     Clue,
     EmergencyAction,
@@ -60,15 +61,36 @@ def _h_step(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
 
 
 def _h_payment(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
-    left = services.payment_record(
+    paid_on = _date(data, "paid_on", label="到账日期", required=False)
+    report = services.payment_record(
         case=case,
         amount=_money(data, "amount"),
         actor=actor,
         now=now,
         idempotency_key=_text(data, "key", required="请刷新页面后重试。"),
         payer=_text(data, "payer"),
+        paid_at=_noon(paid_on) if paid_on and paid_on != timezone.localdate(now) else None,
+        note=_text(data, "note"),
     )
-    return f"已登记到账款项，尚欠{left}元。"
+    return f"已登记到账款项{report.amount}元，待财务核对执行款专户确认后计入案款。"
+
+
+def _h_payment_confirm(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
+    report = _obj(PaymentReport, case, data, "report")
+    left = services.payment_confirm(
+        report_id=report.pk, actor=actor, now=now, bank_reference=_text(data, "bank_reference")
+    )
+    return f"已确认到账{report.amount}元并计入案款，尚欠{left}元。"
+
+
+def _h_payment_reject(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
+    report = _obj(PaymentReport, case, data, "report")
+    services.payment_reject(report_id=report.pk, actor=actor, now=now, reason=_text(data, "reason"))
+    return "已退回该到账登记，未计入案款。"
+
+
+def _noon(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def _h_suspend(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
@@ -154,25 +176,19 @@ def _h_emergency_close(case: Case, actor: User, now: datetime, data: QueryDict) 
 
 
 def _h_assistance(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
-    to_court = Court.objects.filter(code=_text(data, "to_court")).first()
-    if to_court is None:
-        raise services.InvalidFiling("请选择受托法院。")
-    services.assistance_request_send(
+    """The court is picked by 法院代字 or full name from the national court directory; the reply is
+    the assisting court's to write (see :mod:`.assistance`)."""
+    req = services.assistance_request_send(
         case=case,
         kind=data.get("kind", ""),
-        to_court=to_court,
+        to_court=_text(data, "to_court", required="请选择受托法院。"),
         matter=_text(data, "matter"),
         actor=actor,
         now=now,
     )
-    return "已发出委托或协助执行函。"
-
-
-def _h_assistance_reply(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
-    services.assistance_reply_record(
-        request=_obj(AssistanceRequest, case, data), actor=actor, now=now, reply=_text(data, "reply")
-    )
-    return "已登记回复。"
+    if not services.court_on_platform(req.to_court):
+        return f"已出具{req.get_kind_display()}函。{req.to_court.name}未接入本平台，请通过执行指挥管理平台发送。"
+    return f"已向{req.to_court.name}发出{req.get_kind_display()}函，对方将在本平台办理。"
 
 
 def _close_handler(method: str) -> Handler:
@@ -209,6 +225,8 @@ HANDLERS: dict[str, Handler] = {
     "green_channel": _h_green_channel,
     "step": _h_step,
     "payment": _h_payment,
+    "payment_confirm": _h_payment_confirm,
+    "payment_reject": _h_payment_reject,
     "suspend": _h_suspend,
     "resume": _h_resume,
     "pause": _h_pause,
@@ -220,7 +238,6 @@ HANDLERS: dict[str, Handler] = {
     "emergency": _h_emergency,
     "emergency_close": _h_emergency_close,
     "assistance": _h_assistance,
-    "assistance_reply": _h_assistance_reply,
     "settlement": _h_settlement,
     "installment_pay": _h_installment_pay,
     "settlement_resume": _h_settlement_resume,

@@ -4,6 +4,7 @@
 - :mod:`.posting`: :func:`_post`, the only writer of ledger rows;
 - :mod:`.obligations`: the money debt the execution basis fixes, and pauses of doubled interest;
 - :mod:`.receipts`: money arriving, claimed (认领), or booked from a bank statement;
+- :mod:`.reports`: payments an officer reports, booked only once finance confirms them;
 - :mod:`.deadlines`: the payout deadline of a case's oldest money not yet paid out;
 - :mod:`.payouts`: request, approve, reject, settle;
 - :mod:`.distributions`: sharing money among several creditors;
@@ -49,6 +50,7 @@ from .obligations import (
 from .payouts import payout_approve, payout_reject, payout_request, payout_settle
 from .posting import ZERO, _post
 from .receipts import ImportResult, ReceiptRow, receipt_claim, receipt_record, receipts_import
+from .reports import payment_report, payment_report_confirm, payment_report_reject
 
 __all__ = [
     "FUNDS_RULES",
@@ -72,6 +74,9 @@ __all__ = [
     "obligation_pause_end",
     "obligation_pause_record",
     "obligation_record",
+    "payment_report",
+    "payment_report_confirm",
+    "payment_report_reject",
     "payout_approve",
     "payout_reject",
     "payout_request",

@@ -87,7 +87,7 @@ def test_the_president_sees_approvals_oldest_first_and_approves_from_the_inbox(
     assert inbox_count(president, now=NOW + timedelta(days=1)) == 3
     # nobody else has the 院长's queues: not the officer, not finance
     assert inbox_count(officer, now=NOW) == 0
-    assert {s.queue.key for s in inbox_for(finance, now=NOW)} == {"payout_settle", "receipt"}
+    assert {s.queue.key for s in inbox_for(finance, now=NOW)} == {"payout_settle", "payment_report", "receipt"}
 
     client.force_login(president)
     with use_clock(FixedClock(NOW + timedelta(days=1))):
