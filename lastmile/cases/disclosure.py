@@ -166,6 +166,8 @@ EVENT_RULES: dict[str, Rule] = {
     "enforcement.green_channel": HIDDEN,  # 涉企绿色通道: internal routing
     "enforcement.triage_rules_updated": HIDDEN,
     "enforcement.assigned": _both_served("已确定承办人"),
+    "enforcement.track_changed": HIDDEN,  # internal routing, like the triage
+    "enforcement.reassigned": _both_served("已变更承办人"),
     "enforcement.pause_started": HIDDEN,  # 审限 bookkeeping
     "enforcement.pause_ended": HIDDEN,
     "enforcement.extension_requested": HIDDEN,

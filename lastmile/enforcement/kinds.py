@@ -17,6 +17,9 @@ class EnforcementEvent(EventKind):
     GREEN_CHANNEL = "enforcement.green_channel"
     TRIAGE_RULES_UPDATED = "enforcement.triage_rules_updated"
     ASSIGNED = "enforcement.assigned"
+    # changed by hand by whoever dispatches enforcement work, with the reason (services.assignment)
+    TRACK_CHANGED = "enforcement.track_changed"
+    REASSIGNED = "enforcement.reassigned"
     PAUSE_STARTED = "enforcement.pause_started"
     PAUSE_ENDED = "enforcement.pause_ended"
     EXTENSION_REQUESTED = "enforcement.extension_requested"

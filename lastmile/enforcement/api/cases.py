@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query
 
+from lastmile.accounts.models import User
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import NotFound
 from lastmile.ledger.services import CostItem, InstallmentDue, InterestTerms, amount_outstanding
@@ -15,6 +16,7 @@ from lastmile.ledger.services import CostItem, InstallmentDue, InterestTerms, am
 from .. import selectors, services
 from .router import _actor, _case, _detail, _now, router
 from .schemas import (
+    AssignIn,
     CaseRowOut,
     ConditionOut,
     ConfirmIn,
@@ -229,4 +231,27 @@ def green_channel(request: HttpRequest, case_id: int, payload: ReasonIn) -> Enfo
     credit punishment; refused with the rule (and nothing written) when it does not apply."""
     case = _case(request, case_id)
     services.green_channel_flag(case=case, actor=_actor(request), now=_now(), reason=payload.reason)
+    return _detail(request, _case(request, case_id))
+
+
+@router.post(
+    "/cases/{case_id}/assignment",
+    response=EnforcementOut,
+    summary="改变繁简分流或承办人（执行局长、院领导或指挥中心；须写明理由，记入案件流程）",
+)
+def assignment(request: HttpRequest, case_id: int, payload: AssignIn) -> EnforcementOut:
+    case = _case(request, case_id)
+    officer = None
+    if payload.officer_id is not None:
+        officer = User.objects.filter(pk=payload.officer_id, court_id=case.court_id).first()
+        if officer is None:
+            raise NotFound("没有找到该执行人员。")
+    services.case_reassign(
+        case=case,
+        actor=_actor(request),
+        now=_now(),
+        reason=payload.reason,
+        track=payload.track,
+        officer=officer,
+    )
     return _detail(request, _case(request, case_id))

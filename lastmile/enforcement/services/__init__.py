@@ -29,6 +29,7 @@ from .clues import (
 )
 from .common import ENFORCEMENT_ROLES, InvalidFiling
 from .filing import ExecutionBasisIn, enforcement_accept, enforcement_file, enforcement_file_with_parties
+from .assignment import CHOSEN_TRACKS, assignable_officers, case_reassign
 from .procedure import payment_confirm, payment_record, payment_reject, procedure_step_record
 from .restore import enforcement_restore
 from .settlement import (
@@ -76,6 +77,9 @@ __all__ = [
     "enforcement_suspend",
     "enforcement_sweep",
     "green_channel_flag",
+    "CHOSEN_TRACKS",
+    "assignable_officers",
+    "case_reassign",
     "payment_confirm",
     "payment_record",
     "payment_reject",

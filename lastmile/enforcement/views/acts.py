@@ -89,6 +89,22 @@ def _h_payment_reject(case: Case, actor: User, now: datetime, data: QueryDict) -
     return "已退回该到账登记，未计入案款。"
 
 
+def _h_reassign(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
+    raw = (data.get("officer") or "").strip()
+    officer = User.objects.filter(pk=int(raw), court_id=case.court_id).first() if raw.isdigit() else None
+    if raw and officer is None:
+        raise NotFound("没有找到该执行人员。")
+    services.case_reassign(
+        case=case,
+        actor=actor,
+        now=now,
+        reason=_text(data, "reason"),
+        track=(data.get("track") or "").strip() or None,
+        officer=officer,
+    )
+    return "已变更，理由已记入案件流程。"
+
+
 def _noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12)))
 
@@ -227,6 +243,7 @@ HANDLERS: dict[str, Handler] = {
     "payment": _h_payment,
     "payment_confirm": _h_payment_confirm,
     "payment_reject": _h_payment_reject,
+    "reassign": _h_reassign,
     "suspend": _h_suspend,
     "resume": _h_resume,
     "pause": _h_pause,

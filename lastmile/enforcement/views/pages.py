@@ -149,4 +149,15 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
             cp.party for cp in case.case_parties.filter(role="applicant").select_related("party")
         ],
         "pending_releases": list(SettlementRelease.objects.filter(case=case, status="pending")),
+        **_dispatch_context(actor, case),
+    }
+
+
+def _dispatch_context(actor: User, case: Case) -> dict[str, Any]:
+    """What the 改变分流或承办人 form needs, for whoever dispatches enforcement work."""
+    can = actor_can(actor, "enforcement.dispatch") and case.status != CaseStatus.CLOSED
+    return {
+        "can_dispatch": can,
+        "officers": services.assignable_officers(case=case) if can else [],
+        "tracks": [(t.value, t.label) for t in services.CHOSEN_TRACKS] if can else [],
     }
