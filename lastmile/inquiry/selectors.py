@@ -132,6 +132,22 @@ def case_control(*, case: Case, as_of: date) -> ControlView:
     )
 
 
+def freeze_orders_in_flight(*, case: Case) -> dict[int, Order]:
+    """Per freeze of ``case``, the deduction, release or renewal sent and not yet answered (the
+    oldest when several): the case page shows it instead of offering the act again, and the
+    services refuse a second one (:mod:`.services.freezes`)."""
+    in_flight: dict[int, Order] = {}
+    for order in Order.objects.filter(
+        case=case,
+        freeze__isnull=False,
+        kind__in=(OrderKind.DEDUCT, OrderKind.UNFREEZE, OrderKind.RENEW),
+        status__in=OPEN_ORDER_STATUSES,
+    ).order_by("created_at", "pk"):
+        assert order.freeze_id is not None
+        in_flight.setdefault(order.freeze_id, order)
+    return in_flight
+
+
 def case_control_get_for(*, actor: User, case_id: int, as_of: date) -> ControlView:
     return case_control(case=case_get_for(actor=actor, case_id=case_id), as_of=as_of)
 

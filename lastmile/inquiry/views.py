@@ -34,8 +34,13 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
     can_order = actor_can(user, "inquiry.order")
     if not can_order and not Control.objects.filter(case=case).exists():
         return None
+    view = selectors.case_control(case=case, as_of=get_clock().today())
+    # a deduction, release or renewal sent and not answered is shown instead of its buttons
+    in_flight = selectors.freeze_orders_in_flight(case=case)
+    for f in view.freezes:
+        f.in_flight = in_flight.get(f.pk)  # type: ignore[attr-defined]
     return {
-        "view": selectors.case_control(case=case, as_of=get_clock().today()),
+        "view": view,
         "can_order": can_order,
         # 扣划 and 解除 are the enforcement judge's (the services refuse anyone else as well).
         "can_deduct": actor_can(user, "control.deduct"),
