@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.errors import NotFound, PermissionDenied
+from lastmile.parties.models import Party
 
 from .models import InstitutionClient, InstitutionStaff, IntakeBatch, IntakeRow, LoanClaim, RowStatus
 
@@ -84,6 +85,24 @@ def clients_for_court(court: Court) -> QuerySet[InstitutionClient]:
 
 def loan_claim_for_case(case: Case) -> LoanClaim | None:
     return LoanClaim.objects.filter(case=case).select_related("client", "batch").first()
+
+
+def loan_guarantor_ids(case: Case) -> list[int]:
+    """The parties the bank's spreadsheet row names as the loan's guarantors (the ``guarantors``
+    columns), for the batch-filed case or a case that grew from it (its 民初, 调确 or 调书 case,
+    whose ``parent`` is the batch-filed one). Documents print them as 连带责任保证人. Empty when the
+    case did not come from a spreadsheet."""
+    row = IntakeRow.objects.filter(case_id__in=[case.pk, case.parent_id or 0]).order_by("pk").first()
+    if row is None:
+        return []
+    wanted = [(g.get("id_type", ""), g.get("id_number", "")) for g in row.data.get("guarantors", [])]
+    wanted = [w for w in wanted if w[1]]
+    if not wanted:
+        return []
+    match = Q()
+    for id_type, id_number in wanted:
+        match |= Q(id_type=id_type, id_number=id_number)
+    return list(Party.objects.filter(match).order_by("pk").values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)

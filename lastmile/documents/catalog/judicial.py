@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from .common import _RULING_SIGN, TemplateSpec
+from .common import _RULING_SIGN, TemplateSpec, party_lines
 
 JUDICIAL: list[TemplateSpec] = [
     TemplateSpec(
@@ -12,17 +12,9 @@ JUDICIAL: list[TemplateSpec] = [
         name="民事调解书",
         title="民事调解书",
         kind="mediation",
-        body="""{% for p in plaintiffs %}
-< 原告：{{ p.desc }}
-{% if p.rep %}< {{ p.rep }}
-{% endif %}
-{% endfor %}
-{% for p in defendants %}
-< 被告：{{ p.desc }}
-{% if p.rep %}< {{ p.rep }}
-{% endif %}
-{% endfor %}
-原告{{ plaintiffs|map(attribute='name')|join('、') }}与被告{{ defendants|map(attribute='name')|join('、') }}{{ case.cause }}一案，本院于{{ case.filed_on|cn_date }}立案。{{ claims }}
+        body=party_lines("原告", "plaintiffs")
+        + party_lines("被告", "defendants")
+        + """原告{{ plaintiffs|map(attribute='name')|join('、') }}与被告{{ defendants|map(attribute='name')|join('、') }}{{ case.cause }}一案，本院于{{ case.filed_on|cn_date }}立案。{{ claims }}
 本案审理过程中，经本院主持调解，双方当事人自愿达成如下协议：
 {% for term in terms %}
 {{ loop.index|cn_num }}、{{ term }}
@@ -66,13 +58,9 @@ JUDICIAL: list[TemplateSpec] = [
         title="民事裁定书",
         kind="ruling",
         series="民事裁定书",
-        body="""{% for p in claimants %}
-< 申请人：{{ p.desc }}
-{% endfor %}
-{% for p in counterparties %}
-< 申请人：{{ p.desc }}
-{% endfor %}
-申请人{{ (claimants + counterparties)|map(attribute='name')|join('、') }}于{{ agreed_on|cn_date }}经{{ mediator }}主持调解，达成了如下调解协议：
+        body=party_lines("申请人", "claimants")
+        + party_lines("申请人", "counterparties")
+        + """申请人{{ (claimants + counterparties)|map(attribute='name')|join('、') }}于{{ agreed_on|cn_date }}经{{ mediator }}主持调解，达成了如下调解协议：
 {% for term in terms %}
 {{ loop.index|cn_num }}、{{ term }}
 {% endfor %}
@@ -113,21 +101,16 @@ JUDICIAL: list[TemplateSpec] = [
         name="民事判决书（金融借款合同纠纷）",
         title="民事判决书",
         kind="judgment",
-        body="""{% for p in plaintiffs %}
-< 原告：{{ p.desc }}
-{% if p.rep %}< {{ p.rep }}
-{% endif %}
-{% endfor %}
-{% for p in defendants %}
-< 被告：{{ p.desc }}
-{% endfor %}
-原告{{ plaintiffs|map(attribute='name')|join('、') }}与被告{{ defendants|map(attribute='name')|join('、') }}金融借款合同纠纷一案，本院于{{ case.filed_on|cn_date }}立案后，依法适用{{ procedure_text|default('简易程序') }}，公开开庭进行了审理。本案现已审理终结。
+        body=party_lines("原告", "plaintiffs")
+        + party_lines("被告", "defendants")
+        + """原告{{ plaintiffs|map(attribute='name')|join('、') }}与被告{{ defendants|map(attribute='name')|join('、') }}金融借款合同纠纷一案，本院于{{ case.filed_on|cn_date }}立案后，依法适用{{ procedure_text|default('简易程序') }}，公开开庭进行了审理。本案现已审理终结。
 原告向本院提出诉讼请求：{{ claims }}
 本院经审理认定事实如下：{{ facts }}
-本院认为，原、被告签订的借款合同系双方真实意思表示，内容不违反法律、行政法规的强制性规定，合法有效。原告依约发放了贷款，被告未按约定偿还借款本息，构成违约，应当承担继续履行、支付逾期利息等违约责任。依照《中华人民共和国民法典》第六百六十七条、第六百七十四条、第六百七十五条、第六百七十六条，《中华人民共和国民事诉讼法》第六十七条的规定，判决如下：
-< 一、被告{{ defendants|map(attribute='name')|join('、') }}于本判决生效之日起十日内偿还原告借款本金人民币{{ principal|money }}元；
+本院认为，原、被告签订的借款合同系双方真实意思表示，内容不违反法律、行政法规的强制性规定，合法有效。原告依约发放了贷款，被告未按约定偿还借款本息，构成违约，应当承担继续履行、支付逾期利息等违约责任。依照《中华人民共和国民法典》第六百六十七条、第六百七十四条、第六百七十五条、第六百七十六条{% if guarantors|default([]) %}、第六百八十八条、第七百条{% endif %}，《中华人民共和国民事诉讼法》第六十七条的规定，判决如下：
+< 一、被告{% for p in defendants if not p.guarantor|default(false) %}{{ p.name }}{% if not loop.last %}、{% endif %}{% endfor %}于本判决生效之日起十日内偿还原告借款本金人民币{{ principal|money }}元；
 < 二、被告于本判决生效之日起十日内支付原告截至{{ interest_until|cn_date }}的利息、罚息人民币{{ interest|money }}元，此后的罚息以未还本金为基数按合同约定利率计付至实际清偿之日止。
-如果未按本判决指定的期间履行给付金钱义务，应当依照《中华人民共和国民事诉讼法》第二百六十四条之规定，加倍支付迟延履行期间的债务利息。
+{% if guarantors|default([]) %}< 三、被告{{ guarantors|map(attribute='name')|join('、') }}对上述第一、二项债务承担连带清偿责任，其承担保证责任后，有权向被告{% for p in defendants if not p.guarantor|default(false) %}{{ p.name }}{% if not loop.last %}、{% endif %}{% endfor %}追偿。
+{% endif %}如果未按本判决指定的期间履行给付金钱义务，应当依照《中华人民共和国民事诉讼法》第二百六十四条之规定，加倍支付迟延履行期间的债务利息。
 案件受理费人民币{{ court_fee|money }}元，{% if fee_halved|default(true) %}减半收取，{% endif %}由被告负担。
 {% if final|default(false) %}本判决为终审判决。{% else %}如不服本判决，可以在判决书送达之日起十五日内，向本院递交上诉状，并按对方当事人的人数提出副本，上诉于{{ higher_court }}。{% endif %}
 ---

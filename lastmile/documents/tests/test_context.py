@@ -215,3 +215,54 @@ def test_the_clerk_follows_the_signer_a_trial_judge_issuing_the_judgment(
         case=orphan, template_code=ruling.code, context=ruling.sample, actor=trial_judge, now=now
     )
     assert doc.context["clerk"] == "冯书记"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "type_code", "roles", "labels"),
+    [
+        ("mediation_statement", "民初", (PartyRole.PLAINTIFF, PartyRole.DEFENDANT), ("原告", "被告")),
+        (
+            "judicial_confirmation_ruling",
+            "民特",
+            (PartyRole.APPLICANT_MEDIATION, PartyRole.RESPONDENT_MEDIATION),
+            ("申请人", "申请人"),
+        ),
+        ("loan_judgment", "民初", (PartyRole.PLAINTIFF, PartyRole.DEFENDANT), ("原告", "被告")),
+    ],
+)
+def test_rulings_and_judgments_of_mediation_and_trial_print_guarantors_and_the_banks_head(
+    code, type_code, roles, labels, yuelu, judge, now, templates, docs_root
+):
+    """The 调解书, the 司法确认裁定书 and the loan judgment print a guarantor as 连带责任保证人 (民法典
+    arts. 688, 700) and a bank branch's 负责人 on its line (民诉解释 2022 arts. 50, 52)."""
+    head = _person("周行长", 821, now)
+    bank = _org("长沙银行股份有限公司岳麓支行", 821, now, principal=head, legal_representative=head)
+    borrower = _person("王借款", 822, now)
+    guarantor = _person("李保证", 823, now)
+    case = case_register(
+        court=yuelu,
+        type_code=type_code,
+        parties=[
+            PartyInRole(bank, roles[0]),
+            PartyInRole(guarantor, roles[1]),
+            PartyInRole(borrower, roles[1]),
+        ],
+        actor=None,
+        now=now,
+        cause="金融借款合同纠纷",
+        amount_claimed=Decimal("91700.50"),
+        officer=judge,
+    )
+    spec = TEMPLATES_BY_CODE[code]
+    context = {**spec.sample, "guarantor_ids": [guarantor.pk]}
+    flat = _flat(document_issue(case=case, template_code=code, context=context, actor=judge, now=now))
+    assert f"{labels[0]}：长沙银行股份有限公司岳麓支行" in flat
+    assert "负责人：周行长" in flat and "法定代表人：周行长" not in flat
+    assert f"{labels[1]}：王借款" in flat
+    assert f"{labels[1]}（连带责任保证人）：李保证" in flat
+    assert flat.index("王借款") < flat.index("李保证")  # the borrower first
+    if code == "loan_judgment":
+        # the borrower pays; the guarantor answers jointly for it, with recourse against the borrower
+        assert "一、被告王借款于本判决生效之日起十日内" in flat
+        assert "三、被告李保证对上述第一、二项债务承担连带清偿责任" in flat and "第七百条" in flat

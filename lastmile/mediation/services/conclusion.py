@@ -25,6 +25,7 @@ from lastmile.core.money import format_yuan, to_money
 from lastmile.documents.markup import cn_date, cn_num
 from lastmile.documents.services import document_issue
 from lastmile.filing.models import LoanClaim
+from lastmile.filing.selectors import loan_guarantor_ids
 from lastmile.ledger.fees import HALVING_BASIS, acceptance_fee
 from lastmile.mediation.kinds import MediationDeadline, MediationEvent
 from lastmile.service.conf import court_cases_setting
@@ -226,6 +227,7 @@ def _result_document(
             **_document_terms(agreement, payer="被告", payee="原告"),
             "court_fee": fee,
             "court_fee_half": half,
+            "guarantor_ids": loan_guarantor_ids(locked.case),
         }
         return "mediation_statement", context
     mediator = locked.mediator.name
@@ -242,6 +244,7 @@ def _result_document(
         # the whole agreement as one numbered text, for court-edited template versions that print it
         "agreement": "".join(f"{cn_num(n)}、{t}" for n, t in enumerate(numbered, start=1)),
         "applied_on": agreement.confirmation_applied_on,
+        "guarantor_ids": loan_guarantor_ids(locked.case),
     }
     return "judicial_confirmation_ruling", context
 

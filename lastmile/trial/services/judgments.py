@@ -25,6 +25,7 @@ from lastmile.core.errors import ConditionsNotMet, Conflict, DomainError, Invali
 from lastmile.core.legal import cpl
 from lastmile.core.money import format_yuan, to_money
 from lastmile.documents.services import document_issue
+from lastmile.filing.selectors import loan_guarantor_ids
 from lastmile.ledger.fees import acceptance_fee
 from lastmile.trial.kinds import TrialDeadline, TrialEvent
 
@@ -56,8 +57,11 @@ def judgment_context(lawsuit: Lawsuit, *, judge: User | None) -> dict[str, objec
     if claim is None:
         raise ConditionsNotMet("该案没有借款数据，不能生成标准判决。", unmet=["loan_claim"])
     _creditors, debtors = _parties(lawsuit.case)
-    borrower = debtors[0].name if debtors else ""
-    guarantors = "、".join(p.name for p in debtors[1:])
+    # the bank's spreadsheet row names the guarantors; the borrower is then every other debtor
+    guarantor_ids = [i for i in loan_guarantor_ids(claim.case) if i in {p.pk for p in debtors}]
+    borrowers = [p for p in debtors if p.pk not in guarantor_ids]
+    borrower = "、".join(p.name for p in borrowers)
+    guarantors = "、".join(p.name for p in debtors if p.pk in guarantor_ids)
     until = timezone.localtime(claim.created_at).date()
     interest = to_money(claim.interest + claim.penalty)
     rate = f"，年利率{claim.annual_rate * 100:.4g}%" if claim.annual_rate is not None else ""
@@ -86,6 +90,7 @@ def judgment_context(lawsuit: Lawsuit, *, judge: User | None) -> dict[str, objec
         "final": lawsuit.procedure == Procedure.SMALL_CLAIMS,
         "higher_court": higher,
         "officer": {"name": judge.name if judge else ""},
+        "guarantor_ids": guarantor_ids,
     }
 
 
