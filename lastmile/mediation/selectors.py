@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can, require
@@ -69,6 +70,38 @@ def cases_awaiting_mediation(actor: User) -> QuerySet[Case]:
         status=CaseStatus.FILED,
         mediation__isnull=True,
     ).order_by("seq")
+
+
+def mediation_queue(
+    actor: User,
+    *,
+    query: str = "",
+    received_from: date | None = None,
+    received_to: date | None = None,
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+) -> QuerySet[Case]:
+    """The cases waiting for a mediator, filtered: ``query`` finds a case by its number, a party's
+    name or ID number or the loan contract number. Every row, never a cut (the page pages it)."""
+    qs = cases_awaiting_mediation(actor).select_related("officer")
+    if query := query.strip()[:64]:
+        partial = query.replace("(", "（").replace(")", "）")
+        matching = Case.objects.filter(
+            Q(number__contains=partial)
+            | Q(case_parties__party__name__contains=query)
+            | Q(case_parties__party__id_number=query.upper())
+            | Q(loan_claim__contract_no=query)
+        )
+        qs = qs.filter(pk__in=matching.values("pk"))
+    if received_from:
+        qs = qs.filter(received_at__date__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_at__date__lte=received_to)
+    if amount_min is not None:
+        qs = qs.filter(amount_claimed__gte=amount_min)
+    if amount_max is not None:
+        qs = qs.filter(amount_claimed__lte=amount_max)
+    return qs
 
 
 def lawsuit_case_by_number(*, actor: User, number: str) -> Case:

@@ -22,6 +22,7 @@ from lastmile.cases.models import Case
 from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.listing import Column, list_response, param_amount, param_date
 from lastmile.parties.models import Party
 
 from . import selectors, services
@@ -32,22 +33,75 @@ def _refused(request: HttpRequest, exc: DomainError, status: int = 403) -> HttpR
     return render(request, "web/error.html", {"message": exc.message}, status=status)
 
 
+QUEUE_COLUMNS: tuple[Column, ...] = (
+    Column("number", "案号", lambda c: c.number, sort="seq"),
+    Column("cause", "案由", lambda c: c.cause),
+    Column("amount", "标的金额（元）", lambda c: c.amount_claimed, sort="amount_claimed", money=True),
+    Column("received", "收案时间", lambda c: c.received_at, sort="received_at"),
+)
+
+
 @login_required
 def workbench(request: AuthedRequest) -> HttpResponse:
-    user = request.user
+    """The mediator's open mediations (调解不成 for several at once) and the court's cases waiting
+    for a mediator: every one of them through pages with the true total, filters, sorting and XLSX."""
+    user, get = request.user, request.GET
+    keys = ("q", "received_from", "received_to", "amount_min", "amount_max")
+    filters = {k: get.get(k, "").strip() for k in keys}
     try:
-        waiting = list(selectors.cases_awaiting_mediation(user)[:200])
+        waiting = selectors.mediation_queue(
+            user,
+            query=filters["q"],
+            received_from=param_date(filters["received_from"]),
+            received_to=param_date(filters["received_to"]),
+            amount_min=param_amount(filters["amount_min"]),
+            amount_max=param_amount(filters["amount_max"]),
+        )
         mine = list(selectors.mediator_workbench(user)) if actor_can(user, "mediation.work") else []
     except PermissionDenied as exc:
         return _refused(request, exc)
     mediators = User.objects.filter(court_id=user.court_id or 0, role=Role.MEDIATOR, is_active=True).order_by(
         "pk"
     )
-    return render(
+    return list_response(
         request,
-        "mediation/workbench.html",
-        {"waiting": waiting, "mine": mine, "mediators": mediators, "today": get_clock().today()},
+        waiting,
+        columns=QUEUE_COLUMNS,
+        default_sort="number",
+        export_name="待分派调解案件",
+        template="mediation/workbench.html",
+        partial="mediation/_queue_rows.html",
+        context={
+            "mine": mine,
+            "mediators": mediators,
+            "today": get_clock().today(),
+            "filters": filters,
+            "unit": "件",
+        },
     )
+
+
+@login_required
+@require_POST
+def fail_many(request: AuthedRequest) -> HttpResponse:
+    """调解不成 for the chosen mediations; each stands alone and each refusal is named."""
+    user = request.user
+    try:
+        ids = [int(x) for x in request.POST.getlist("mediation") if x.isdecimal()]
+        chosen = list(selectors.mediations_visible_to(user).filter(pk__in=ids).order_by("pk"))
+        if not chosen:
+            raise NotFound("请选择调解案件。")
+        failed, refused = services.mediation_fail_many(
+            mediations=chosen, reason=request.POST.get("reason", ""), actor=user, now=get_clock().now()
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("mediation:work")
+    if failed:
+        messages.success(request, f"已登记调解不成{len(failed)}件。")
+    for r in refused:
+        messages.error(request, f"{r.mediation.case.number}：{r.reason}")
+    return redirect("mediation:work")
 
 
 @login_required

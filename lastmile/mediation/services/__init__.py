@@ -43,9 +43,11 @@ from .installments import (
     mediation_installment_sweep,
 )
 from .outcome import (
+    FailRefusal,
     InstallmentIn,
     mediation_agreement_record,
     mediation_fail,
+    mediation_fail_many,
     mediation_period_sweep,
     mediation_statement_repudiate,
 )
@@ -68,6 +70,7 @@ __all__ = [
     "BASIS_STATEMENT",
     "CONFIRMATION_APPLY_DAYS",
     "IN_SUIT_DAYS",
+    "FailRefusal",
     "InstallmentIn",
     "confirmation_apply_last_day",
     "mediation_agreement_record",
@@ -80,6 +83,7 @@ __all__ = [
     "mediation_effective_refresh",
     "mediation_enforcement_file",
     "mediation_fail",
+    "mediation_fail_many",
     "mediation_in_suit_open",
     "mediation_installment_pay",
     "mediation_installment_sweep",

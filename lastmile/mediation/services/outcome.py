@@ -20,7 +20,7 @@ from lastmile.cases.services import (
     deadline_complete,
 )
 from lastmile.core.clock import court_date as _today
-from lastmile.core.errors import ConditionsNotMet, InvalidTransition, PermissionDenied
+from lastmile.core.errors import ConditionsNotMet, DomainError, InvalidTransition, PermissionDenied
 from lastmile.core.money import format_yuan, sum_money, to_money
 from lastmile.mediation.kinds import MediationDeadline, MediationEvent
 
@@ -145,6 +145,30 @@ def mediation_fail(*, mediation: Mediation, reason: str, actor: User | None, now
         data={"reason": reason.strip()},
     )
     return _close_failed(locked, mediation, reason=reason, now=now)
+
+
+@dataclass(frozen=True)
+class FailRefusal:
+    mediation: Mediation
+    reason: str
+
+
+def mediation_fail_many(
+    *, mediations: Sequence[Mediation], reason: str, actor: User, now: datetime
+) -> tuple[list[Mediation], list[FailRefusal]]:
+    """调解不成 for several mediations at once. Each stands alone (its own transaction, through
+    :func:`mediation_fail`): one refused changes nothing of the others, and every refusal is
+    returned with its reason."""
+    if not reason.strip():
+        raise ConditionsNotMet("请填写调解不成的原因。", unmet=["reason"])
+    failed: list[Mediation] = []
+    refused: list[FailRefusal] = []
+    for m in mediations:
+        try:
+            failed.append(mediation_fail(mediation=m, reason=reason, actor=actor, now=now))
+        except DomainError as exc:
+            refused.append(FailRefusal(m, exc.message))
+    return failed, refused
 
 
 @transaction.atomic

@@ -76,6 +76,7 @@ DECISIONS: dict[str, set[str]] = {
     # pages: mediation, trial, service
     "mediation:work": {"staff"},
     "mediation:assign": {"staff"},
+    "mediation:fail_many": {"staff"},  # 调解不成 in batch: own court's mediations only (mediation.work)
     "mediation:detail": {"staff"},
     "mediation:act": {"staff"},
     "mediation:in_suit_start": {"staff"},
