@@ -85,6 +85,10 @@ class Case(models.Model):
             models.Index(fields=["court", "status"]),
             models.Index(fields=["court", "type_code", "received_at"]),
             models.Index(fields=["officer", "status"]),
+            # The case lists' sort (newest received first) and the statistics' period bounds.
+            models.Index(fields=["court", "-received_at", "-id"], name="case_court_received_desc"),
+            models.Index(fields=["closed_at"], name="case_closed_at"),
+            models.Index(fields=["filed_at"], name="case_filed_at"),
         ]
 
     def __str__(self) -> str:

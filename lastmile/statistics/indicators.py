@@ -22,7 +22,7 @@ Measure counts are the measures app's own rows, read through its selector ``meas
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -97,6 +97,8 @@ class Filters:
     end: date
     team_id: int | None = None
     officer_id: int | None = None
+    # Only these cases (the ones the summary does not hold; see .summary), when set.
+    only: Q | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -168,6 +170,8 @@ def _base(filters: Filters, config: StatsConfig) -> QuerySet[Case]:
         qs = qs.filter(team_id=filters.team_id)
     if filters.officer_id is not None:
         qs = qs.filter(officer_id=filters.officer_id)
+    if filters.only is not None:
+        qs = qs.filter(filters.only)
     return qs
 
 
@@ -328,28 +332,59 @@ def measure_counts_for(*, court_ids: Sequence[int], start: date, end: date) -> d
     return counts
 
 
-def indicators_compute(*, filters: Filters, config: StatsConfig, with_measures: bool = True) -> Indicators:
-    """Every indicator for ``filters`` (see the module docstring and docs/statistics.md)."""
+def indicator_parts(*, filters: Filters, config: StatsConfig) -> dict[str, Any]:
+    """The additive parts of the indicators (counts and sums) over the cases of ``filters``."""
     row = _counts(filters, config)
+    closed = row["closed"]
+    parts: dict[str, Any] = {
+        "carried": row["carried"],
+        "new": row["new"],
+        "closed": closed,
+        "open": row["open"],
+        "days_total": int(row["days_total"] or 0),
+        "claimed": to_money(
+            row["claimed_closed" if config.money_basis == "closed" else "claimed_accepted"] or ZERO
+        ),
+        "recovered": _amount_recovered(filters, config),
+        "excluded": _excluded_days_closed(filters, config) if closed else 0,
+        "in_time": _in_time(filters, config) if closed else 0,
+    }
+    for i, method in enumerate(CLOSING_METHODS):
+        parts[method] = row[f"m{i}"]
+    return parts
+
+
+def parts_add(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    return {k: a.get(k, 0) + b.get(k, 0) for k in a.keys() | b.keys()}
+
+
+def indicators_compute(
+    *, filters: Filters, config: StatsConfig, with_measures: bool = True, add: dict[str, Any] | None = None
+) -> Indicators:
+    """Every indicator for ``filters`` (see the module docstring and docs/statistics.md); ``add``:
+    parts of cases counted elsewhere (the summary's), added before the rates are taken. The
+    overdue count always reads the cases themselves (it depends on the period's last day)."""
+    parts = indicator_parts(filters=filters, config=config)
+    if add:
+        parts = parts_add(parts, add)
     pct: Callable[[Any, Any], Decimal] = lambda n, d: percent(  # noqa: E731
         n, d, places=config.percent_places, rounding=config.rounding
     )
-    carried, new, closed = row["carried"], row["new"], row["closed"]
+    carried, new, closed = parts["carried"], parts["new"], parts["closed"]
     accepted = carried + new
-    by_method = {m: row[f"m{i}"] for i, m in enumerate(CLOSING_METHODS)}
+    by_method = {m: parts.get(m, 0) for m in CLOSING_METHODS}
     actual = sum(by_method.get(m, 0) for m in config.actual_closing_methods)
-    claimed = to_money(
-        row["claimed_closed" if config.money_basis == "closed" else "claimed_accepted"] or ZERO
-    )
-    recovered = _amount_recovered(filters, config)
-    days_total = int(row["days_total"] or 0)
-    excluded = _excluded_days_closed(filters, config) if closed else 0
-    in_time = _in_time(filters, config) if closed else 0
+    claimed = to_money(parts["claimed"])
+    recovered = to_money(parts["recovered"])
+    days_total = int(parts["days_total"])
+    excluded = int(parts["excluded"])
+    in_time = int(parts["in_time"])
     places, rounding = config.days_places, config.rounding
     if with_measures:
         measures = measure_counts_for(court_ids=filters.court_ids, start=filters.start, end=filters.end)
     else:
         measures = {}
+    whole = replace(filters, only=None)
     return Indicators(
         start=filters.start,
         end=filters.end,
@@ -358,7 +393,7 @@ def indicators_compute(*, filters: Filters, config: StatsConfig, with_measures: 
         accepted=accepted,
         closed=closed,
         closed_by_method=by_method,
-        open=row["open"],
+        open=parts["open"],
         closing_rate=pct(closed, accepted),
         completed_rate=pct(by_method[COMPLETED], closed),
         no_property_rate=pct(by_method[NO_PROPERTY], closed),
@@ -373,7 +408,7 @@ def indicators_compute(*, filters: Filters, config: StatsConfig, with_measures: 
         avg_days_net=ratio(max(days_total - excluded, 0), closed, places=places, rounding=rounding),
         in_time=in_time,
         in_time_rate=pct(in_time, closed),
-        overdue_open=_overdue_open(filters, config),
+        overdue_open=_overdue_open(whole, config),
         measures=measures,
     )
 
@@ -388,8 +423,11 @@ class MonthPoint:
     closed: int
 
 
-def monthly_trend(*, filters: Filters, config: StatsConfig) -> list[MonthPoint]:
-    """新收 and 结案 per calendar month of the period (two grouped queries)."""
+def monthly_trend(
+    *, filters: Filters, config: StatsConfig, add: dict[date, tuple[int, int]] | None = None
+) -> list[MonthPoint]:
+    """新收 and 结案 per calendar month of the period (two grouped queries); ``add``: (new, closed)
+    per month of cases counted elsewhere (the summary's)."""
     base = _base(filters, config)
     new = dict(
         base.filter(filed_at__gte=filters.start_dt)
@@ -411,6 +449,9 @@ def monthly_trend(*, filters: Filters, config: StatsConfig) -> list[MonthPoint]:
 
     new_by = {key(k): v for k, v in new.items()}
     closed_by = {key(k): v for k, v in closed.items()}
+    for m, (n, c) in (add or {}).items():
+        new_by[m] = new_by.get(m, 0) + n
+        closed_by[m] = closed_by.get(m, 0) + c
     points = []
     m = filters.start.replace(day=1)
     while m <= filters.end:
@@ -439,8 +480,11 @@ _BREAKDOWN_FIELDS = {
 }
 
 
-def breakdown(*, filters: Filters, config: StatsConfig, by: str) -> list[BreakdownRow]:
-    """受理, 结案, 未结, 结案率 … per court, team or officer, in one grouped query."""
+def breakdown(
+    *, filters: Filters, config: StatsConfig, by: str, add: Sequence[dict[str, Any]] = ()
+) -> list[BreakdownRow]:
+    """受理, 结案, 未结, 结案率 … per court, team or officer, in one grouped query; ``add``: rows
+    of the same shape for cases counted elsewhere (the summary's), merged by key."""
     key_field, label_field = _BREAKDOWN_FIELDS[by]
     closed = _closed_q(filters)
     rows = (
@@ -460,6 +504,15 @@ def breakdown(*, filters: Filters, config: StatsConfig, by: str) -> list[Breakdo
             ),
         )
     )
+    merged: dict[Any, dict[str, Any]] = {}
+    for r in [*rows, *add]:
+        acc = merged.get(r[key_field])
+        if acc is None:
+            merged[r[key_field]] = dict(r)
+            continue
+        for k in ("accepted", "closed", "open", "completed", "no_property", "days"):
+            acc[k] = (acc[k] or 0) + (r[k] or 0)
+        acc[label_field] = acc[label_field] or r[label_field]
     out = [
         BreakdownRow(
             key=r[key_field],
@@ -474,7 +527,7 @@ def breakdown(*, filters: Filters, config: StatsConfig, by: str) -> list[Breakdo
             no_property=r["no_property"],
             avg_days=ratio(r["days"] or 0, r["closed"], places=config.days_places, rounding=config.rounding),
         )
-        for r in rows
+        for r in merged.values()
     ]
     return sorted(out, key=lambda r: (-r.accepted, r.label))
 
@@ -494,8 +547,11 @@ class PathRow:
 _TRACK_LABELS = {"fast": "快执", "complex": "精执", "pending": "待分流", "": "未分流"}
 
 
-def closing_paths(*, filters: Filters, config: StatsConfig) -> list[PathRow]:
-    """The path 新收 cases took: triage track → closing method (or still open at the end)."""
+def closing_paths(
+    *, filters: Filters, config: StatsConfig, add: Sequence[dict[str, Any]] = ()
+) -> list[PathRow]:
+    """The path 新收 cases took: triage track → closing method (or still open at the end);
+    ``add``: rows of the same shape for cases counted elsewhere (the summary's)."""
     qs = (
         _base(filters, config)
         .filter(filed_at__gte=filters.start_dt)
@@ -512,7 +568,7 @@ def closing_paths(*, filters: Filters, config: StatsConfig) -> list[PathRow]:
         )
     )
     tracks: dict[str, dict[str, Any]] = {}
-    for r in qs:
+    for r in [*qs, *add]:
         t = r["enforcement__track"] or ""
         acc = tracks.setdefault(t, {"by": dict.fromkeys(CLOSING_METHODS, 0), "days": {}, "open": 0})
         acc["open"] += r["o"]

@@ -35,6 +35,7 @@ from .indicators import (
     monthly_trend,
     overdue_cases,
 )
+from .summary import summary_part, summary_usable
 
 ALL_COURTS = "all"
 
@@ -195,18 +196,50 @@ def dashboard_for(
     ids = scope.court_ids
     by_officer = breakdown(filters=filters, config=config, by="officer")
     officer_ids = [b.key for b in by_officer if b.key is not None]
+    # The cases closed in past months come from the summary when there is one (.summary); the
+    # rest, and every figure per team or officer, from the cases.
+    state = summary_usable(filters, config)
+    now_part = summary_part(filters, config, state) if state else None
+    before_part = summary_part(previous, config, state) if state else None
     return Dashboard(
         scope=scope,
         filters=filters,
         config=config,
-        current=indicators_compute(filters=filters, config=config),
-        previous=indicators_compute(filters=previous, config=config),
-        trend=monthly_trend(filters=filters, config=config),
-        trend_previous=monthly_trend(filters=previous, config=config),
-        paths=closing_paths(filters=filters, config=config),
+        current=indicators_compute(
+            filters=now_part.direct if now_part else filters,
+            config=config,
+            add=now_part.indicators if now_part else None,
+        ),
+        previous=indicators_compute(
+            filters=before_part.direct if before_part else previous,
+            config=config,
+            add=before_part.indicators if before_part else None,
+        ),
+        trend=monthly_trend(
+            filters=now_part.direct if now_part else filters,
+            config=config,
+            add=now_part.trend if now_part else None,
+        ),
+        trend_previous=monthly_trend(
+            filters=before_part.direct if before_part else previous,
+            config=config,
+            add=before_part.trend if before_part else None,
+        ),
+        paths=closing_paths(
+            filters=now_part.direct if now_part else filters,
+            config=config,
+            add=now_part.paths if now_part else (),
+        ),
         by_team=breakdown(filters=filters, config=config, by="team"),
         by_officer=by_officer,
-        by_court=breakdown(filters=filters, config=config, by="court") if len(ids) > 1 else [],
+        by_court=breakdown(
+            filters=now_part.direct if now_part else filters,
+            config=config,
+            by="court",
+            add=now_part.by_court if now_part else (),
+        )
+        if len(ids) > 1
+        else [],
         overdue=overdue_cases(filters=filters, config=config),
         alerts=alerts,
         alerts_total=total,

@@ -12,6 +12,7 @@ from lastmile.cases.tasks import audit_anchor_sweep_task
 from lastmile.enforcement.tasks import enforcement_sweep_task
 from lastmile.inquiry.tasks import inquiry_sweep_task
 from lastmile.measures.tasks import measures_daily
+from lastmile.statistics.tasks import statistics_summary_task
 from lastmile.trial.tasks import court_cases_sweep_task
 from lastmile.web.tasks import reclaim_sweep_task
 
@@ -37,6 +38,8 @@ PERIODIC: list[Periodic] = [
     Periodic("审计链锚定", audit_anchor_sweep_task, timedelta(hours=1)),
     # 回收: re-queue document and filing batches and task rows whose worker died (web/reclaim.py).
     Periodic("中断任务回收", reclaim_sweep_task, timedelta(minutes=10)),
+    # 统计汇总: past months' closed cases summed for the command center (statistics/summary.py).
+    Periodic("指挥中心统计汇总", statistics_summary_task, timedelta(hours=1)),
 ]
 
 

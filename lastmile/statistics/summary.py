@@ -1,0 +1,299 @@
+"""The summary behind the command center: cases closed in past months, grouped by month cell.
+
+Why: the dashboard over a province's cases read every case several times (about 20 passes over a
+million rows). The cases closed before the current month rarely change, so they are summed once
+into :class:`~lastmile.statistics.models.MonthCell` rows (court × type × track × closing method ×
+month filed × month closed) and the dashboard reads only those cells plus the cases the summary
+does not hold (:func:`direct_q`): the ones still open or closed since ``as_of``, the ones with money
+received after their closing month, and those filed or closed in a month the period cuts in two.
+Both parts add up to the figures computed from the cases alone (the test
+``test_summary_figures_equal_the_direct_computation`` compares them).
+
+Who writes it: only :func:`summary_rebuild`, which reads the stage apps' rows and writes the
+statistics' own tables (the statistics import no service; pyproject.toml "The statistics only
+read"). It is run by the ``statistics_rebuild`` command and hourly by ``lastmile schedule``
+(``lastmile/web/schedule.py``). Between two rebuilds, a change to a case closed before ``as_of``
+(reopened, its closing corrected, money received for it) shows after the next rebuild.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import (
+    Case as When_,
+)
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from lastmile.accounts.models import Court
+from lastmile.cases.models import Case
+from lastmile.core.clock import SHANGHAI
+from lastmile.ledger.models import Receipt
+
+from .conf import CLOSING_METHODS, METHOD_CODES, METHOD_NAMES, StatsConfig, stats_config
+from .dbfuncs import AddMonths, BeijingPeriodStart, DaysBetween, local_date
+from .indicators import ZERO, Filters, _excluded_days_subquery, _limit_end
+from .models import MonthCell, SummaryState
+
+
+def _month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def _next_month(d: date) -> date:
+    return (d.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _dt(d: date) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=SHANGHAI)
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def summary_rebuild(*, now: datetime, config: StatsConfig | None = None) -> SummaryState:
+    """Rebuild the summary from the cases: every counted case closed before the first day of
+    ``now``'s Beijing month, unless money was received for it after the month it closed."""
+    config = config or stats_config()
+    type_codes = list(stats_config(excluded_type_codes=[]).type_codes)
+    as_of = _month_start(now.astimezone(SHANGHAI).date())
+    closed = Case.objects.filter(
+        type_code__in=type_codes, filed_at__isnull=False, closed_at__isnull=False, closed_at__lt=_dt(as_of)
+    )
+    late = sorted(
+        set(
+            Receipt.objects.filter(case__in=closed.values("pk"))
+            .annotate(first_after=AddMonths(BeijingPeriodStart("case__closed_at", "month"), Value(1)))
+            .filter(received_at__gte=F("first_after"))
+            .values_list("case_id", flat=True)
+        )
+    )
+    received = (
+        Receipt.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    per_case = (
+        closed.exclude(pk__in=late)
+        .annotate(
+            fm=BeijingPeriodStart("filed_at", "month"),
+            cm=BeijingPeriodStart("closed_at", "month"),
+            d=DaysBetween(local_date("closed_at"), local_date("filed_at")),
+            closing_day=local_date("closed_at"),
+        )
+        .annotate(
+            excl=Coalesce(_excluded_days_subquery(OuterRef("closing_day")), Value(0)),
+            late_days=DaysBetween(F("closing_day"), _limit_end(config)),
+            rec=Coalesce(Subquery(received, output_field=DecimalField()), Value(ZERO)),
+        )
+        .order_by()
+        .values("court_id", "type_code", "enforcement__track", "closing_method", "fm", "cm")
+        .annotate(
+            n=Count("pk"),
+            days=Sum("d"),
+            excluded=Sum("excl"),
+            in_time=Sum(
+                When_(When(late_days__lte=F("excl"), then=1), default=0, output_field=IntegerField())
+            ),
+            claimed=Sum(Coalesce("amount_claimed", Value(ZERO))),
+            recovered=Sum("rec"),
+        )
+    )
+    MonthCell.objects.all().delete()
+    cells = [
+        MonthCell(
+            court_id=r["court_id"],
+            type_code=r["type_code"],
+            track=r["enforcement__track"] or "",
+            method=r["closing_method"] or "",
+            filed_month=_as_date(r["fm"]),
+            closed_month=_as_date(r["cm"]),
+            n=r["n"],
+            days=int(r["days"] or 0),
+            excluded_days=int(r["excluded"] or 0),
+            in_time=int(r["in_time"] or 0),
+            claimed=Decimal(r["claimed"] or 0),
+            recovered=Decimal(r["recovered"] or 0),
+        )
+        for r in per_case
+    ]
+    MonthCell.objects.bulk_create(cells, batch_size=2000)
+    SummaryState.objects.all().delete()
+    return SummaryState.objects.create(
+        as_of=as_of,
+        built_at=now,
+        time_limit_months=config.time_limit_months,
+        type_codes=type_codes,
+        late_case_ids=late,
+        cells=len(cells),
+        cases=sum(c.n for c in cells),
+    )
+
+
+def _as_date(v: Any) -> date:
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, str):
+        return date.fromisoformat(v[:10])
+    return v
+
+
+def summary_clear() -> None:
+    """Forget the summary: the dashboard computes everything from the cases again."""
+    MonthCell.objects.all().delete()
+    SummaryState.objects.all().delete()
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """A period's figures split in two: ``direct`` filters for the cases read one by one, and the
+    summary's contribution in the shapes the indicator functions add."""
+
+    direct: Filters
+    indicators: dict[str, Any]
+    trend: dict[date, tuple[int, int]]
+    paths: list[dict[str, Any]]
+    by_court: list[dict[str, Any]]
+
+
+def summary_usable(filters: Filters, config: StatsConfig) -> SummaryState | None:
+    """The summary's state when it can serve ``filters`` with ``config``: not for one team or
+    officer (the cells are per court), nor for another time limit, money basis or case types."""
+    if filters.team_id is not None or filters.officer_id is not None or config.money_basis != "closed":
+        return None
+    state = SummaryState.objects.order_by("-built_at").first()
+    if state is None or state.time_limit_months != config.time_limit_months:
+        return None
+    if not set(config.type_codes) <= set(state.type_codes):
+        return None
+    return state
+
+
+def _cut_months(filters: Filters) -> set[date]:
+    """Months the period cuts in two: the summary's month cells cannot say which side a case is on."""
+    cut = set()
+    if filters.start.day != 1:
+        cut.add(_month_start(filters.start))
+    if (filters.end + timedelta(days=1)).day != 1:
+        cut.add(_month_start(filters.end))
+    return cut
+
+
+def direct_q(state: SummaryState, cut: Iterable[date]) -> Q:
+    """The cases the summary does not hold for this period: open or closed since ``as_of``, money
+    received after their closing month, or filed or closed in a month the period cuts."""
+    q = Q(closed_at__isnull=True) | Q(closed_at__gte=_dt(state.as_of))
+    if state.late_case_ids:
+        q |= Q(pk__in=state.late_case_ids)
+    for m in cut:
+        lo, hi = _dt(m), _dt(_next_month(m))
+        q |= Q(closed_at__gte=lo, closed_at__lt=hi) | Q(filed_at__gte=lo, filed_at__lt=hi)
+    return q
+
+
+def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> Part:
+    """The summary's share of ``filters``'s figures, and the filters for the rest."""
+    cut = _cut_months(filters)
+    s, e = filters.start, filters.end
+    cells = (
+        MonthCell.objects.filter(court_id__in=filters.court_ids, type_code__in=config.type_codes)
+        .filter(filed_month__lte=e, closed_month__gte=_month_start(s))
+        .exclude(filed_month__in=cut)
+        .exclude(closed_month__in=cut)
+        .values_list(
+            "court_id",
+            "track",
+            "method",
+            "filed_month",
+            "closed_month",
+            "n",
+            "days",
+            "excluded_days",
+            "in_time",
+            "claimed",
+            "recovered",
+        )
+    )
+    ind: dict[str, Any] = defaultdict(int)
+    ind["claimed"] = ind["recovered"] = ZERO
+    trend: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    paths: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    courts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    completed, no_property = METHOD_CODES[CLOSING_METHODS[0]], METHOD_CODES[CLOSING_METHODS[1]]
+    for court_id, track, method, fm, cm, n, days, excl, in_time, claimed, recovered in cells:
+        # Filed by the end, not closed before the start (the query's bounds): a case of the base.
+        new = fm >= s
+        closed_in = cm <= e
+        ind["new" if new else "carried"] += n
+        acc = courts[court_id]
+        acc[0] += n
+        if new:
+            p = paths[(track, method if closed_in else "")]
+            p[0 if closed_in else 1] += n
+            if closed_in:
+                p[2] += days
+            trend[fm][0] += n
+        if closed_in:
+            ind["closed"] += n
+            name = METHOD_NAMES.get(method, method)
+            ind[name] += n
+            ind["days_total"] += days
+            ind["excluded"] += excl
+            ind["in_time"] += in_time
+            ind["claimed"] += claimed
+            ind["recovered"] += recovered
+            trend[cm][1] += n
+            acc[1] += n
+            acc[3] += n if method == completed else 0
+            acc[4] += n if method == no_property else 0
+            acc[5] += days
+        else:
+            ind["open"] += n
+            acc[2] += n
+    names = dict(Court.objects.filter(pk__in=courts).values_list("pk", "short_name"))
+    return Part(
+        direct=replace(filters, only=direct_q(state, cut)),
+        indicators=dict(ind),
+        trend={m: (v[0], v[1]) for m, v in trend.items()},
+        paths=[
+            {"enforcement__track": t, "closing_method": m, "n": v[0], "o": v[1], "days": v[2]}
+            for (t, m), v in paths.items()
+        ],
+        by_court=[
+            {
+                "court_id": c,
+                "court__short_name": names.get(c, ""),
+                "accepted": v[0],
+                "closed": v[1],
+                "open": v[2],
+                "completed": v[3],
+                "no_property": v[4],
+                "days": v[5],
+            }
+            for c, v in courts.items()
+        ],
+    )

@@ -1,0 +1,103 @@
+"""The summary (lastmile/statistics/summary.py): the dashboard's figures with it are the figures
+computed from the cases alone, for whole years, periods cut inside a month and the year before."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from lastmile.accounts.models import Court, Role
+from lastmile.cases.models import Case
+from lastmile.core.clock import SHANGHAI
+from lastmile.statistics.conf import stats_config
+from lastmile.statistics.indicators import Filters
+from lastmile.statistics.models import MonthCell, SummaryState
+from lastmile.statistics.selectors import ALL_COURTS, dashboard_for
+from lastmile.statistics.summary import summary_clear, summary_part, summary_rebuild, summary_usable
+from lastmile.testing.factories import UserFactory
+
+from .conftest import bj, make_case, receipt
+
+PERIODS = [
+    (date(2023, 1, 1), date(2023, 12, 31), date(2024, 3, 10)),  # whole years, this one and 2022
+    (date(2023, 3, 15), date(2023, 11, 20), date(2024, 3, 10)),  # both ends inside a month
+    (date(2023, 1, 1), date(2023, 6, 15), date(2023, 6, 15)),  # 1 January to "today"
+    (date(2024, 1, 1), date(2024, 3, 10), date(2024, 3, 10)),  # the summary's own edge
+]
+
+
+def figures(dash) -> dict:
+    out = {
+        k: getattr(dash, k)
+        for k in ("current", "previous", "trend", "trend_previous", "paths", "by_team", "by_officer")
+    }
+    out["by_court"] = sorted(dash.by_court, key=lambda r: r.key)
+    out["overdue"] = [c.pk for c in dash.overdue]
+    out["alerts"] = (dash.alerts, dash.alerts_total)
+    return out
+
+
+@pytest.fixture
+def more(data, courts):
+    """Beside the 湘0702 set: a case closed in a month with money received months later, and cases
+    of a second court under the same high court."""
+    w, other = data["court"], courts["湘0104"]
+    late = make_case(w, "执", bj(2022, 9, 1), bj(2022, 10, 10), "执行完毕", "3000")
+    receipt(late, "1000", bj(2022, 10, 1))
+    receipt(late, "2000", bj(2023, 2, 1))
+    make_case(other, "执", bj(2022, 12, 5), bj(2023, 2, 7), "终结本次执行程序", "1200")
+    make_case(other, "执", bj(2023, 5, 5), None, amount="800")
+    make_case(other, "执", bj(2023, 11, 25), bj(2023, 11, 28), "销案", "100")
+    return late
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start,end,today", PERIODS)
+def test_summary_figures_equal_the_direct_computation(data, more, courts, start, end, today):
+    leader = UserFactory(court=Court.objects.get(code="湘"), role=Role.LEADER)
+    for code in (ALL_COURTS, "湘0702"):
+        summary_clear()
+        direct = figures(dashboard_for(actor=leader, start=start, end=end, today=today, court_code=code))
+        state = summary_rebuild(now=datetime(2024, 3, 10, 9, tzinfo=SHANGHAI))
+        assert state.as_of == date(2024, 3, 1) and state.cases > 5 and MonthCell.objects.exists()
+        assert more.pk in state.late_case_ids  # money after its closing month: read directly
+        with_summary = figures(
+            dashboard_for(actor=leader, start=start, end=end, today=today, court_code=code)
+        )
+        for key, value in direct.items():
+            assert with_summary[key] == value, (code, start, end, key)
+
+
+@pytest.mark.django_db
+def test_the_summary_really_carries_the_closed_months(data, more):
+    """Not a no-op: for 2023 the summary holds most closings and the direct part only the rest."""
+    config = stats_config()
+    f = Filters(court_ids=(data["court"].pk,), start=date(2023, 1, 1), end=date(2023, 12, 31))
+    assert summary_usable(f, config) is None
+    summary_rebuild(now=datetime(2024, 3, 10, 9, tzinfo=SHANGHAI))
+    state = summary_usable(f, config)
+    assert state is not None
+    part = summary_part(f, config, state)
+    # A, E, I, J closed in 2023 (G is 执恢; D has money after its month): four closings summed.
+    assert part.indicators["closed"] == 4 and part.indicators["days_total"] == 71 + 30 + 257 + 222
+    direct = set(Case.objects.filter(part.direct.only, court=data["court"]).values_list("pk", flat=True))
+    cases = data["cases"]
+    assert {cases["B"].pk, cases["D"].pk, cases["H"].pk, cases["N"].pk} <= direct  # open, or late money
+    # Closed before the summary's 2024-03-01, F (closed 2024-01-05) included: summed, not read.
+    assert not direct & {cases[k].pk for k in "AEIJF"}
+    # One team or officer: the cells are per court, so the cases are read directly.
+    assert summary_usable(dataclasses.replace(f, team_id=data["team"].pk), config) is None
+    assert summary_usable(f, stats_config(time_limit_months=3)) is None
+
+
+@pytest.mark.django_db
+def test_rebuild_command(data):
+    out = StringIO()
+    call_command("statistics_rebuild", stdout=out)
+    assert "统计汇总已重建" in out.getvalue() and SummaryState.objects.count() == 1
+    call_command("statistics_rebuild", "--clear", stdout=StringIO())
+    assert not SummaryState.objects.exists() and not MonthCell.objects.exists()
