@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
@@ -194,3 +196,58 @@ def party_of_lawsuit(lawsuit: Lawsuit, party_id: object) -> Party | None:
     if row is None:
         raise NotFound("上诉人不是本案当事人。")
     return row.party
+
+
+WORK_STAGES = ("to_file", "to_schedule", "hearings", "heard", "judgments")
+
+
+def work_stage(actor: User, stage: str) -> QuerySet[Any]:
+    """The rows of one stage of the trial workbench, every one of them (the page pages them):
+    failed mediations to file, lawsuits to schedule, hearings scheduled, lawsuits heard and waiting
+    for judgment, judgments."""
+    if stage == "to_file":
+        return failed_mediations_to_file(actor)
+    if stage == "to_schedule":
+        return lawsuits_in_status(actor, LawsuitStatus.FILED)
+    if stage == "hearings":
+        return Hearing.objects.filter(
+            lawsuit__in=lawsuits_in_status(actor, LawsuitStatus.SCHEDULED)
+        ).select_related("lawsuit__case")
+    if stage == "heard":
+        return heard_lawsuits(actor)
+    if stage == "judgments":
+        return judgments_visible_to(actor)
+    raise NotFound("未知的工作阶段。")
+
+
+def work_stage_filter(
+    qs: QuerySet[Any],
+    *,
+    case_path: str,
+    query: str = "",
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> QuerySet[Any]:
+    """Narrows a stage's rows by their case: ``query`` finds the case number, a party's name or ID
+    number or the loan contract number; the amount claimed; the day the case was received."""
+    p = f"{case_path}__"
+    if query := query.strip()[:64]:
+        partial = query.replace("(", "（").replace(")", "）")
+        matching = Case.objects.filter(
+            Q(number__contains=partial)
+            | Q(case_parties__party__name__contains=query)
+            | Q(case_parties__party__id_number=query.upper())
+            | Q(loan_claim__contract_no=query)
+        )
+        qs = qs.filter(**{f"{p}in": matching.values("pk")})
+    if amount_min is not None:
+        qs = qs.filter(**{f"{p}amount_claimed__gte": amount_min})
+    if amount_max is not None:
+        qs = qs.filter(**{f"{p}amount_claimed__lte": amount_max})
+    if received_from:
+        qs = qs.filter(**{f"{p}received_at__date__gte": received_from})
+    if received_to:
+        qs = qs.filter(**{f"{p}received_at__date__lte": received_to})
+    return qs

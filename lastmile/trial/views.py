@@ -20,10 +20,11 @@ from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date, get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.listing import Column, list_response, param_amount, param_date
 from lastmile.mediation.selectors import agreements_awaiting_conclusion
 
 from . import selectors, services
-from .models import Hearing, LawsuitStatus, Procedure, SmallClaimsExclusion
+from .models import Procedure, SmallClaimsExclusion
 from .tasks import hearing_batch_summon_start, judgment_batch_start, summons_inline
 
 
@@ -35,32 +36,111 @@ def _ids(request: HttpRequest) -> list[int]:
     return [int(x) for x in request.POST.getlist("id") if x.isdigit()]
 
 
+def _case_no(row: Any) -> str:
+    return str(row.case.number)
+
+
+STAGE_LABELS = {
+    "to_file": "调解不成，待转立案",
+    "to_schedule": "待排期",
+    "hearings": "已排期",
+    "heard": "已开庭，待判决",
+    "judgments": "判决",
+}
+STAGE_CASE_PATH = {
+    "to_file": "case",
+    "to_schedule": "case",
+    "hearings": "lawsuit__case",
+    "heard": "case",
+    "judgments": "lawsuit__case",
+}
+_AMOUNT = "case__amount_claimed"
+STAGE_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "to_file": (
+        Column("number", "诉前调解案号", _case_no, sort="case__number"),
+        Column("amount", "标的金额（元）", lambda m: m.case.amount_claimed, sort=_AMOUNT, money=True),
+        Column("reason", "原因", lambda m: m.failure_reason),
+        Column("closed", "调解终结时间", lambda m: m.closed_at, sort="closed_at"),
+    ),
+    "to_schedule": (
+        Column("number", "案号", _case_no, sort="case__number"),
+        Column("procedure", "程序", lambda s: s.get_procedure_display(), sort="procedure"),
+        Column("amount", "标的金额（元）", lambda s: s.claimed, sort="claimed", money=True),
+        Column("fee", "受理费（元）", lambda s: s.fee, sort="fee", money=True),
+        Column("filed", "立案时间", lambda s: s.filed_at, sort="filed_at"),
+    ),
+    "hearings": (
+        Column("number", "案号", lambda h: h.lawsuit.case.number, sort="lawsuit__case__number"),
+        Column("scheduled", "开庭时间", lambda h: h.scheduled_at, sort="scheduled_at"),
+        Column("meeting", "在线庭审", lambda h: h.meeting_id),
+    ),
+    "heard": (
+        Column("number", "案号", _case_no, sort="case__number"),
+        Column("amount", "标的金额（元）", lambda s: s.claimed, sort="claimed", money=True),
+        Column("judge", "审判员", lambda s: s.judge.name if s.judge else "", sort="judge__display_name"),
+        Column("filed", "立案时间", lambda s: s.filed_at, sort="filed_at"),
+    ),
+    "judgments": (
+        Column("document", "文书字号", lambda j: j.document.number, sort="document__number"),
+        Column("number", "案号", lambda j: j.lawsuit.case.number, sort="lawsuit__case__number"),
+        Column("issued", "判决时间", lambda j: j.issued_at, sort="issued_at"),
+        Column("effective", "生效日期", lambda j: j.effective_on, sort="effective_on"),
+        Column("deadline", "履行期限", lambda j: j.performance_deadline, sort="performance_deadline"),
+        Column("enforcement", "执行案号", lambda j: j.enforcement_case.number if j.enforcement_case else ""),
+    ),
+}
+STAGE_DEFAULT_SORT = {
+    "to_file": "closed",
+    "to_schedule": "filed",
+    "hearings": "scheduled",
+    "heard": "filed",
+    "judgments": "-issued",
+}
+
+
 @login_required
 def workbench(request: AuthedRequest) -> HttpResponse:
-    user = request.user
+    """The judge's workbench by stage, each with its true count; the chosen stage's rows through
+    pages (no cut), filtered by case, party, ID or contract, amount and date received, sortable,
+    as XLSX, with the stage's batch form."""
+    user, get = request.user, request.GET
+    keys = ("q", "received_from", "received_to", "amount_min", "amount_max")
+    filters = {k: get.get(k, "").strip() for k in keys}
     try:
-        ctx: dict[str, Any] = {
-            "to_file": list(selectors.failed_mediations_to_file(user)[:200]),
-            "to_schedule": list(selectors.lawsuits_in_status(user, LawsuitStatus.FILED)[:200]),
-            "hearings": list(
-                Hearing.objects.filter(
-                    lawsuit__in=selectors.lawsuits_in_status(user, LawsuitStatus.SCHEDULED)
-                )
-                .select_related("lawsuit__case")
-                .order_by("scheduled_at")[:200]
-            ),
-            "heard": list(selectors.heard_lawsuits(user)[:500]),
-            "judgments": list(selectors.judgments_visible_to(user).order_by("-issued_at")[:100]),
-            "agreements": list(agreements_awaiting_conclusion(user)[:100])
-            if actor_can(user, "trial.work")
-            else [],
-        }
+        counts = {stage: selectors.work_stage(user, stage).count() for stage in selectors.WORK_STAGES}
+        stage = get.get("stage", "")
+        if stage not in counts:
+            stage = next((s for s in selectors.WORK_STAGES if counts[s]), "to_file")
+        qs = selectors.work_stage_filter(
+            selectors.work_stage(user, stage),
+            case_path=STAGE_CASE_PATH[stage],
+            query=filters["q"],
+            amount_min=param_amount(filters["amount_min"]),
+            amount_max=param_amount(filters["amount_max"]),
+            received_from=param_date(filters["received_from"]),
+            received_to=param_date(filters["received_to"]),
+        )
+        agreements = list(agreements_awaiting_conclusion(user)) if actor_can(user, "trial.work") else []
     except PermissionDenied as exc:
         return _refused(request, exc)
-    ctx["judges"] = User.objects.filter(
-        court_id=user.court_id or 0, role=Role.JUDGE, is_active=True
-    ).order_by("pk")
-    return render(request, "trial/workbench.html", ctx)
+    judges = User.objects.filter(court_id=user.court_id or 0, role=Role.JUDGE, is_active=True).order_by("pk")
+    return list_response(
+        request,
+        qs,
+        columns=STAGE_COLUMNS[stage],
+        default_sort=STAGE_DEFAULT_SORT[stage],
+        export_name=f"批量审理-{STAGE_LABELS[stage]}",
+        template="trial/workbench.html",
+        partial="trial/_stage_rows.html",
+        context={
+            "stage": stage,
+            "stages": [(s, STAGE_LABELS[s], counts[s]) for s in selectors.WORK_STAGES],
+            "filters": filters,
+            "agreements": agreements,
+            "judges": judges,
+            "unit": "件",
+        },
+    )
 
 
 @login_required
