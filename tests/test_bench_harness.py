@@ -90,3 +90,42 @@ def test_postgres_sandbox_creates_and_drops_only_its_own_database() -> None:
         name = box.name
     assert os.environ["DATABASE_URL"] == server
     assert name not in databases()
+
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def test_no_bench_clobbers_or_drops_a_database_it_did_not_create() -> None:
+    """Only the sandbox creates and drops databases (its own, by a unique name): no bench passes
+    ``autoclobber`` (it would drop ``test_<db>``, which ``make test`` uses), drops anything itself
+    or names a fixed database."""
+    for path in sorted(BENCH.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "autoclobber" not in text, path.name
+        assert "lm_bench_stats" not in text, path.name
+        if path.name != "_harness.py":
+            assert "DROP DATABASE" not in text.upper(), path.name
+            assert "create_test_db" not in text, path.name
+
+
+def test_every_bench_runs_in_a_sandbox_and_emits_its_line() -> None:
+    for path in sorted(BENCH.glob("*.py")):
+        if path.name.startswith("_") or path.name.endswith("_settings.py"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "with Sandbox(" in text and "emit(" in text, path.name
+        assert "--quick" in text, path.name
+
+
+def test_sigterm_inside_the_sandbox_still_removes_the_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    seen: list[Path] = []
+    with pytest.raises(SystemExit) as stopped, Sandbox("documents") as box:
+        assert box.tmp is not None
+        seen.append(box.tmp)
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert not seen[0].exists()
+    assert signal.getsignal(signal.SIGTERM) is not None  # the previous handler is back
