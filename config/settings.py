@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lastmile.mediation",
     "lastmile.trial",
     "lastmile.enforcement",
+    "lastmile.auction",
     "lastmile.watch",
     "lastmile.statistics",
     "lastmile.notifications",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("inquiry/", include("lastmile.inquiry.urls")),  # incl. the institutions' callback URL
     path("stats/", include("lastmile.statistics.urls")),
     path("watch/", include("lastmile.watch.urls")),
+    path("auction/", include("lastmile.auction.urls")),  # the public auction site and its staff pages
     path("portal/", include("lastmile.portal.urls")),
     path("", include("lastmile.web.urls")),
 ]

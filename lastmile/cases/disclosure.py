@@ -246,6 +246,18 @@ EVENT_RULES: dict[str, Rule] = {
     "watch.ended": HIDDEN,
     "watch.dispatched": HIDDEN,
     "watch.outcome": HIDDEN,
+    # 网络司法拍卖: the announcement, result, rulings and money are served on or told to both
+    # sides (网络司法拍卖规定 2016 art. 16); who bid is never shown (art. 18).
+    "auction.lot_created": HIDDEN,
+    "auction.round_announced": _both(),
+    "auction.sold": _both(),
+    "auction.failed": _both(),
+    "auction.confirmed": _both(),
+    "auction.paid": _both(),
+    "auction.withdrawn": _both(),
+    "auction.set_off": _both(),
+    "auction.allocated": _both(),
+    "auction.handed_over": _both(),
     # Coercive measures (限消、失信、拘留 …): proposals and approvals are internal until the
     # measure is in force; the decision is then served on the debtor and the applicant is told.
     "measures.debtor_profile": HIDDEN,

@@ -22,6 +22,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
+from lastmile.auction.api import router as auction_router
 from lastmile.cases.api import router as cases_router
 from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import DomainError, error_body
@@ -174,6 +175,7 @@ api.add_router("/filing", filing_router)
 api.add_router("/mediation", mediation_router)
 api.add_router("/trial", trial_router)
 api.add_router("/service", service_router)
+api.add_router("/auction", auction_router)
 
 
 # A method no operation of a path serves answers JSON 405 (django-ninja's own answer is plain text).

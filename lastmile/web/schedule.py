@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from lastmile.auction.tasks import auction_sweep_task
 from lastmile.cases.tasks import audit_anchor_sweep_task
 from lastmile.enforcement.tasks import enforcement_sweep_task
 from lastmile.inquiry.tasks import inquiry_sweep_task
@@ -40,6 +41,8 @@ PERIODIC: list[Periodic] = [
     Periodic("中断任务回收", reclaim_sweep_task, timedelta(minutes=10)),
     # 统计汇总: past months' closed cases summed for the command center (statistics/summary.py).
     Periodic("指挥中心统计汇总", statistics_summary_task, timedelta(hours=1)),
+    # 网络司法拍卖: rounds end at their (extended) end; losers' deposits back within 24 hours.
+    Periodic("网络司法拍卖结束与保证金退还", auction_sweep_task, timedelta(minutes=1)),
 ]
 
 

@@ -16,6 +16,7 @@ the blocks of prose they share. :data:`TEMPLATES` keeps the families in this ord
 
 from __future__ import annotations
 
+from .auction import AUCTION
 from .closing import CLOSING
 from .common import TemplateSpec
 from .judicial import JUDICIAL
@@ -25,7 +26,16 @@ from .rulings import RULINGS
 from .service import SERVICE
 from .trial import TRIAL
 
-TEMPLATES: list[TemplateSpec] = [*NOTICES, *RULINGS, *MEASURES, *CLOSING, *JUDICIAL, *TRIAL, *SERVICE]
+TEMPLATES: list[TemplateSpec] = [
+    *NOTICES,
+    *RULINGS,
+    *MEASURES,
+    *CLOSING,
+    *JUDICIAL,
+    *TRIAL,
+    *SERVICE,
+    *AUCTION,
+]
 
 TEMPLATES_BY_CODE: dict[str, TemplateSpec] = {t.code: t for t in TEMPLATES}
 

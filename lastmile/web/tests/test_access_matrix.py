@@ -137,6 +137,17 @@ DECISIONS: dict[str, set[str]] = {
     "watch:entries": {"cap:alerts.view", "cap:enforcement.work"},
     "watch:entry_end": {"staff"},
     "watch:feed": {"anyone"},
+    # pages: auction (网络司法拍卖). The public site is for anyone: announced rounds only, bidders by
+    # code (网络司法拍卖规定 2016 art. 18). Registering and bidding need a login (a staff account
+    # is refused in the view); the staff pages need case.view in the lot's court, acts a capability.
+    "auction:public_list": {"anyone"},
+    "auction:public_detail": {"anyone"},
+    "auction:public_state": {"anyone"},
+    "auction:public_register": {"staff", "party", "bank_staff"},
+    "auction:public_bid": {"staff", "party", "bank_staff"},
+    "auction:staff_lots": {"staff"},
+    "auction:staff_lot": {"staff"},
+    "auction:staff_act": {"staff"},
     "statistics:dashboard": {"staff"},
     "statistics:export_xlsx": {"staff"},
     "statistics:report": {"staff"},
@@ -188,6 +199,8 @@ DECISIONS: dict[str, set[str]] = {
 # Exceptions are listed here.
 API_DECISIONS: dict[str, set[str]] = {
     "GET /api/v1/public/dishonest": {"anyone"},
+    "GET /api/v1/auction/rounds/{round_id}": {"anyone"},  # the public state of an announced round
+    "POST /api/v1/auction/rounds/{round_id}/bids": {"staff", "party", "bank_staff"},  # staff refused
     "POST /api/v1/filing/batches": {"staff", "bank"},
     "GET /api/v1/filing/batches": {"staff", "bank"},
     "GET /api/v1/filing/batches/{batch_id}": {"staff", "bank"},
