@@ -136,6 +136,28 @@ def in_suit_mediation_pending(case: Case) -> bool:
     )
 
 
+def in_suit_statement_effective(case: Case) -> Mediation | None:
+    """The in-suit mediation whose 民事调解书 has taken effect, ending the suit by mediation
+    (CPL 2023 art. 100), or ``None``."""
+    return (
+        Mediation.objects.filter(
+            case=case,
+            stage=MediationStage.IN_SUIT,
+            status=MediationStatus.CONCLUDED,
+            effective_on__isnull=False,
+        )
+        .select_related("result_document")
+        .first()
+    )
+
+
+def in_suit_statements_effective() -> QuerySet[Mediation]:
+    """Every in-suit mediation whose 民事调解书 has taken effect (for the stage above to settle its rows)."""
+    return Mediation.objects.filter(
+        stage=MediationStage.IN_SUIT, status=MediationStatus.CONCLUDED, effective_on__isnull=False
+    )
+
+
 def mediation_of_case(case: Case) -> Mediation | None:
     return (
         Mediation.objects.filter(case=case).select_related("mediator", "result_case").first()

@@ -31,6 +31,7 @@ class LawsuitStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("已排期")
     HEARD = "heard", _("已开庭")
     JUDGED = "judged", _("已判决")
+    MEDIATED = "mediated", _("调解结案")
 
 
 class Lawsuit(models.Model):

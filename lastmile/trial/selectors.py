@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
-from lastmile.cases.models import Case, CaseParty
+from lastmile.cases.models import Case, CaseParty, CaseStatus
 from lastmile.core.clock import court_date
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
 from lastmile.core.periods import period_end
@@ -59,7 +59,12 @@ def lawsuit_get_for(*, actor: User, lawsuit_id: int) -> Lawsuit:
 
 
 def lawsuits_in_status(actor: User, status: str) -> QuerySet[Lawsuit]:
-    return lawsuits_visible_to(actor).filter(status=status).order_by("pk")
+    """The court's suits in ``status``; for the open statuses, only those whose case is still open
+    (a suit ended by an effective in-suit 调解书 is closed before the sweep marks it 调解结案)."""
+    found = lawsuits_visible_to(actor).filter(status=status)
+    if status in (LawsuitStatus.FILED, LawsuitStatus.SCHEDULED, LawsuitStatus.HEARD):
+        found = found.exclude(case__status=CaseStatus.CLOSED)
+    return found.order_by("pk")
 
 
 def failed_mediations_to_file(actor: User) -> QuerySet[Mediation]:

@@ -12,7 +12,7 @@ from lastmile.mediation.services import mediation_installment_sweep, mediation_p
 from lastmile.service.services import service_sweep
 
 from .models import HearingBatch, JudgmentBatch
-from .services import hearing_batch_summon, judgment_batch_run, trial_sweep
+from .services import hearing_batch_summon, judgment_batch_run, lawsuits_mediation_settle, trial_sweep
 
 
 @task(queue_name="documents")
@@ -28,6 +28,7 @@ def court_cases_sweep() -> dict[str, int]:
         "mediation_period": mediation_period_sweep(now=now),
         "public_notice": service_sweep(now=now),
         "judgments_effective": trial_sweep(now=now),
+        "lawsuits_mediated": lawsuits_mediation_settle(now=now),
         "installments_missed": mediation_installment_sweep(now=now),
     }
 

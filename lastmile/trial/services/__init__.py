@@ -10,7 +10,8 @@ One module per family of actions:
   their 庭审笔录 (notice, art. 139; the result never before the hearing);
 - :mod:`.procedure`: the parties' agreement to small claims (art. 165), conversions before
   judgment (arts. 166, 169, 170) and the fee difference (民诉解释 2022 art. 199);
-- :mod:`.judgments`: the standard loan judgment, one by one or in a batch;
+- :mod:`.judgments`: the standard loan judgment, one by one or in a batch, never while the suit is
+  being mediated, and a suit ended by an effective 民事调解书 marked 调解结案 (arts. 100, 102);
 - :mod:`.effect`: service, appeal and the effective date (arts. 165, 171; public notice after
   conversion to ordinary procedure, 民诉解释 2022 art. 140);
 - :mod:`.enforcement`: performance reported, or enforcement applied for (art. 247);
@@ -52,11 +53,14 @@ from .hearings import (
     summons_issue,
 )
 from .judgments import (
+    BASIS_NO_JUDGMENT_IN_MEDIATION,
     judgment_batch_progress,
     judgment_batch_run,
     judgment_context,
     judgment_issue,
     judgments_batch_create,
+    lawsuit_mediation_settle,
+    lawsuits_mediation_settle,
 )
 from .procedure import lawsuit_procedure_convert, lawsuit_small_claims_agree
 
@@ -66,6 +70,7 @@ __all__ = [
     "BASIS_APPLY_ENFORCEMENT",
     "BASIS_FILING",
     "BASIS_HEARING_NOTICE",
+    "BASIS_NO_JUDGMENT_IN_MEDIATION",
     "BASIS_NO_NOTICE_SIMPLIFIED",
     "BASIS_SMALL_CLAIMS",
     "TIME_LIMIT_BASIS",
@@ -86,9 +91,11 @@ __all__ = [
     "judgment_serve",
     "judgment_service_fallback",
     "judgments_batch_create",
+    "lawsuit_mediation_settle",
     "lawsuit_procedure_convert",
     "lawsuit_small_claims_agree",
     "lawsuits_file_from_mediation",
+    "lawsuits_mediation_settle",
     "procedure_for",
     "summons_issue",
     "trial_sweep",

@@ -27,6 +27,11 @@ from lastmile.core.money import format_yuan, to_money
 from lastmile.documents.services import document_issue
 from lastmile.filing.selectors import loan_guarantor_ids
 from lastmile.ledger.fees import acceptance_fee
+from lastmile.mediation.selectors import (
+    in_suit_mediation_pending,
+    in_suit_statement_effective,
+    in_suit_statements_effective,
+)
 from lastmile.trial.kinds import TrialDeadline, TrialEvent
 
 from ..models import (
@@ -41,6 +46,53 @@ from ..models import (
 from .common import _fresh, _parties
 
 BASIS_JUDGMENT_AFTER_HEARING = cpl(155)
+BASIS_NO_JUDGMENT_IN_MEDIATION = cpl(102)
+"""CPL 2023 art. 100: a 民事调解书 takes effect when every party has signed for it; art. 102: the
+court judges promptly only when mediation yields no agreement or a party goes back on it before
+signing for the 调解书. Meanwhile there is nothing to judge."""
+
+
+def _mediation_refusal(lawsuit: Lawsuit) -> str | None:
+    """Why the case cannot be judged because of mediation in the suit, or ``None``."""
+    if in_suit_statement_effective(lawsuit.case) is not None:
+        return f"{lawsuit.case.number}已经诉中调解结案，民事调解书已发生法律效力（{cpl(100)}），不再判决"
+    if in_suit_mediation_pending(lawsuit.case):
+        return (
+            f"{lawsuit.case.number}正在诉中调解或调解书尚待当事人签收，调解不成或当事人签收前反悔的，"
+            f"方应及时判决（{cpl(100)}、{BASIS_NO_JUDGMENT_IN_MEDIATION}）"
+        )
+    return None
+
+
+@transaction.atomic
+def lawsuit_mediation_settle(*, lawsuit: Lawsuit, now: datetime) -> bool:
+    """Mark the suit closed by mediation (``MEDIATED``) once the 民事调解书 of its in-suit mediation
+    has taken effect (CPL 2023 art. 100; mediation closes the case itself). Idempotent; returns
+    whether the row changed. The fact is mediation's; trial reads it through mediation's selectors."""
+    if in_suit_statement_effective(lawsuit.case) is None:
+        return False
+    changed = (
+        Lawsuit.objects.filter(pk=lawsuit.pk)
+        .exclude(status__in=[LawsuitStatus.JUDGED, LawsuitStatus.MEDIATED])
+        .update(status=LawsuitStatus.MEDIATED)
+    )
+    if changed:
+        deadline_complete(case=lawsuit.case, kind=TrialDeadline.TIME_LIMIT, now=now)
+        lawsuit.status = LawsuitStatus.MEDIATED
+    return bool(changed)
+
+
+def lawsuits_mediation_settle(*, now: datetime) -> int:
+    """Settle every open suit whose in-suit 民事调解书 took effect (the daily sweep)."""
+    case_ids = in_suit_statements_effective().values("case_id")
+    n = 0
+    for lawsuit in (
+        Lawsuit.objects.filter(case_id__in=case_ids)
+        .exclude(status__in=[LawsuitStatus.JUDGED, LawsuitStatus.MEDIATED])
+        .select_related("case")
+    ):
+        n += lawsuit_mediation_settle(lawsuit=lawsuit, now=now)
+    return n
 
 
 def _procedure_text(lawsuit: Lawsuit) -> str:
@@ -108,6 +160,13 @@ def judgment_issue(
     )
     if Judgment.objects.filter(lawsuit=locked).exists():
         raise Conflict("该案已作出判决。")
+    refusal = _mediation_refusal(locked)
+    if refusal is not None:
+        raise ConditionsNotMet(
+            refusal + "。",
+            unmet=["in_suit_mediation"],
+            details={"basis": [cpl(100).as_dict(), BASIS_NO_JUDGMENT_IN_MEDIATION.as_dict()]},
+        )
     if locked.status != LawsuitStatus.HEARD:
         raise InvalidTransition("该案尚未开庭审理，不能判决。", details={"status": locked.status})
     heard = Hearing.objects.filter(lawsuit=locked, held_at__isnull=False).order_by("-held_at").first()
@@ -163,6 +222,7 @@ def judgments_batch_create(*, lawsuits: Sequence[Lawsuit], actor: User, now: dat
         for s in lawsuits
         if s.court_id != actor.court_id or s.status != LawsuitStatus.HEARD
     ]
+    problems += [r for s in lawsuits if s.status == LawsuitStatus.HEARD and (r := _mediation_refusal(s))]
     if not lawsuits:
         problems.append("请选择案件")
     if problems:
