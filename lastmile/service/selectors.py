@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
@@ -29,6 +29,29 @@ def orders_visible_to(actor: User) -> QuerySet[ServiceOrder]:
     return ServiceOrder.objects.filter(court_id=actor.court_id or 0).select_related(
         "case", "document", "recipient"
     )
+
+
+def orders_filter(
+    qs: QuerySet[ServiceOrder],
+    *,
+    query: str = "",
+    created_from: date | None = None,
+    created_to: date | None = None,
+) -> QuerySet[ServiceOrder]:
+    """Service orders narrowed by a case number, a recipient's name or ID number, and the day the
+    order was started."""
+    if query := query.strip()[:64]:
+        partial = query.replace("(", "（").replace(")", "）")
+        qs = qs.filter(
+            Q(case__number__contains=partial)
+            | Q(recipient__name__contains=query)
+            | Q(recipient__id_number=query.upper())
+        )
+    if created_from:
+        qs = qs.filter(created_at__date__gte=created_from)
+    if created_to:
+        qs = qs.filter(created_at__date__lte=created_to)
+    return qs
 
 
 def order_get_for(*, actor: User, order_id: int) -> ServiceOrder:

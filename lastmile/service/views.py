@@ -16,6 +16,7 @@ from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import ConditionsNotMet, DomainError, NotFound, PermissionDenied
+from lastmile.core.listing import Column, list_response, param_date
 
 from . import selectors, services
 from .error_codes import ServiceErrorCode
@@ -42,16 +43,27 @@ def _date(value: str) -> date | None:
         return None
 
 
+COLUMNS: tuple[Column, ...] = (
+    Column("case", "案号", lambda o: o.case.number, sort="case__number"),
+    Column("document", "文书", lambda o: o.document.title, sort="document__title"),
+    Column("recipient", "受送达人", lambda o: o.recipient.name, sort="recipient__name"),
+    Column("method", "方式", lambda o: o.get_method_display(), sort="method"),
+    Column("status", "状态", lambda o: o.get_status_display(), sort="status"),
+    Column("served", "送达日期", lambda o: o.served_on, sort="served_on"),
+    Column("created", "发起时间", lambda o: o.created_at, sort="created_at"),
+)
+
+
 @login_required
 def status_page(request: AuthedRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    method = request.GET.get("method", "")
+    """The court's service orders by status (tiles with the counts), filtered by method, the day
+    started and a case number, recipient name or ID number; every one through pages, sortable, as
+    XLSX. The batch serve and batch results pages are linked from here."""
+    get = request.GET
+    status, method = get.get("status", ""), get.get("method", "")
+    filters = {k: get.get(k, "").strip() for k in ("q", "created_from", "created_to")}
     try:
-        qs = (
-            selectors.orders_visible_to(request.user)
-            .prefetch_related("attempts", "service_attempts")
-            .order_by("-pk")
-        )
+        qs = selectors.orders_visible_to(request.user).prefetch_related("attempts", "service_attempts")
         counts = selectors.status_counts(request.user)
     except PermissionDenied as exc:
         return _refused(request, exc)
@@ -59,17 +71,32 @@ def status_page(request: AuthedRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if method in ServiceMethod.values:
         qs = qs.filter(method=method)
+    qs = selectors.orders_filter(
+        qs,
+        query=filters["q"],
+        created_from=param_date(filters["created_from"]),
+        created_to=param_date(filters["created_to"]),
+    )
     tiles = [(value, label, counts.get(value, 0)) for value, label in OrderStatus.choices]
     ctx = {
-        "orders": qs[:200],
         "tiles": tiles,
         "status": status,
         "method": method,
+        "filters": filters,
         "methods": ServiceMethod.choices,
+        "unit": "件",
         "can_serve": actor_can(request.user, services.SERVICE_CAPABILITY),
     }
-    template = "service/_orders.html" if request.headers.get("HX-Request") else "service/status.html"
-    return render(request, template, ctx)
+    return list_response(
+        request,
+        qs,
+        columns=COLUMNS,
+        default_sort="-created",
+        export_name="送达记录",
+        template="service/status.html",
+        partial="service/_orders.html",
+        context=ctx,
+    )
 
 
 @login_required
