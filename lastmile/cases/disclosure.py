@@ -305,6 +305,7 @@ EVENT_RULES: dict[str, Rule] = {
     "ledger.payout_paid": _a("执行款已发放"),
     # an officer's report of a payment counts once finance confirms it (then "ledger.receipt")
     "ledger.payment_reported": HIDDEN,
+    "ledger.payout_account_set": HIDDEN,
     "ledger.payment_report_confirmed": HIDDEN,
     "ledger.payment_report_rejected": HIDDEN,
     # Documents: issuing is internal (a 协助冻结通知书 is issued before control lands); the

@@ -310,6 +310,9 @@ def _yuelu(now: datetime) -> None:
         now=ago(60),
         idempotency_key="demo-yl-c6-out",
         payee_party=c6.case_parties.get(role=PartyRole.APPLICANT).party,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name=c6.case_parties.get(role=PartyRole.APPLICANT).party.name,
     )
     payout_approve(payout_id=payout.pk, actor=_u("yl_yuanzhang"), now=ago(60))
     payout_settle(payout_id=payout.pk, actor=finance, now=ago(59), bank_reference="DEMO-C6")

@@ -73,6 +73,9 @@ class PayoutIn(Schema):
     amount: Decimal
     payee_party_id: int | None = None
     payee_account: str = ""
+    payee_bank: str = ""
+    payee_account_name: str = ""
+    payee_account_kind: str = ""  # card | corporate | other; empty: inferred (a person's card-like number)
     idempotency_key: str
     note: str = ""
 
@@ -105,6 +108,16 @@ class PayoutOut(Schema):
     amount: Decimal
     status: str
     due_on: date
+    payee_account: str = ""
+    payee_account_checked: bool = False  # True only when a bank card's check digit was verified
+    instruction_id: int | None = None  # the 执行款发放审批表 issued on approval
+
+
+class PayoutAccountIn(Schema):
+    payee_account: str
+    payee_bank: str
+    payee_account_name: str
+    payee_account_kind: str = ""
 
 
 def _actor(request: HttpRequest) -> User:
@@ -114,7 +127,15 @@ def _actor(request: HttpRequest) -> User:
 
 def _payout_out(p) -> PayoutOut:  # type: ignore[no-untyped-def]
     return PayoutOut(
-        id=p.pk, case_id=p.case_id, kind=p.kind, amount=p.amount, status=p.status, due_on=p.due_on
+        id=p.pk,
+        case_id=p.case_id,
+        kind=p.kind,
+        amount=p.amount,
+        status=p.status,
+        due_on=p.due_on,
+        payee_account=p.payee_account,
+        payee_account_checked=p.payee_account_checked,
+        instruction_id=p.instruction_id,
     )
 
 
@@ -196,9 +217,31 @@ def payout_post(request: HttpRequest, case_id: int, body: PayoutIn):  # type: ig
         idempotency_key=body.idempotency_key,
         payee_party=party,
         payee_account=body.payee_account,
+        payee_bank=body.payee_bank,
+        payee_account_name=body.payee_account_name,
+        payee_account_kind=body.payee_account_kind,
         note=body.note,
     )
     return _payout_out(p)
+
+
+@router.post(
+    "/payouts/{payout_id}/account",
+    response=PayoutOut,
+    summary="登记收款账户（待审批的发放；银行卡按校验位核对，单位账户记为未校验）",
+)
+def payout_account(request: HttpRequest, payout_id: int, body: PayoutAccountIn):  # type: ignore[no-untyped-def]
+    return _payout_out(
+        services.payout_account_set(
+            payout_id=payout_id,
+            actor=_actor(request),
+            now=get_clock().now(),
+            number=body.payee_account,
+            bank=body.payee_bank,
+            name=body.payee_account_name,
+            kind=body.payee_account_kind,
+        )
+    )
 
 
 @router.post(

@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "LPR_FILE": None,
     # First digits of every virtual account number (a bank or province prefix), digits only.
     "VIRTUAL_ACCOUNT_PREFIX": "",
+    # Who issues the payment instruction (执行款发放审批表) when a payout is approved: a callable
+    # by dotted path (lastmile.ledger.ports.PayoutInstructionIssuer); empty issues none.
+    "PAYOUT_INSTRUCTION_ISSUER": "lastmile.enforcement.payout_instruction.payout_instruction_issue",
 }
 
 DAY_COUNTS = {

@@ -81,6 +81,9 @@ def demo_seed_ledger(*, now: datetime) -> bool:
                 now=now - timedelta(days=10),
                 idempotency_key="demo:payout-1",
                 payee_party=applicant.party,
+                payee_account="800012345678901",
+                payee_bank="长沙银行岳麓支行",
+                payee_account_name=applicant.party.name,
             )
             s.payout_approve(payout_id=paid.pk, actor=leader, now=now - timedelta(days=9))
             s.payout_settle(
@@ -95,6 +98,9 @@ def demo_seed_ledger(*, now: datetime) -> bool:
                     now=now - timedelta(days=1),
                     idempotency_key="demo:payout-2",
                     payee_party=applicant.party,
+                    payee_account="800012345678901",
+                    payee_bank="长沙银行岳麓支行",
+                    payee_account_name=applicant.party.name,
                 )
     s.receipt_record(
         case=None,

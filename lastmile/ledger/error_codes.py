@@ -10,3 +10,4 @@ class LedgerErrorCode(StrEnum):
     PAYOUT_EXCEEDS_OWED = "payout_exceeds_owed"
     PAUSE_REQUESTED_BY_DEBTOR = "pause_requested_by_debtor"
     DEBTOR_LEGAL_FORM_UNKNOWN = "debtor_legal_form_unknown"
+    PAYEE_ACCOUNT_MISSING = "payee_account_missing"

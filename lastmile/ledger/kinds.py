@@ -19,6 +19,7 @@ class LedgerEvent(EventKind):
     PAYOUT_APPROVED = "ledger.payout_approved"
     PAYOUT_REJECTED = "ledger.payout_rejected"
     PAYOUT_PAID = "ledger.payout_paid"
+    PAYOUT_ACCOUNT_SET = "ledger.payout_account_set"
     PAYMENT_REPORTED = "ledger.payment_reported"
     PAYMENT_REPORT_CONFIRMED = "ledger.payment_report_confirmed"
     PAYMENT_REPORT_REJECTED = "ledger.payment_report_rejected"

@@ -24,7 +24,7 @@ from lastmile.parties.models import Party
 
 from . import selectors, services
 from .calculation import BUCKET_LABELS
-from .models import Account, Obligation, PauseKind, PayoutKind
+from .models import Account, Obligation, PauseKind, PayeeAccountKind, PayoutKind
 from .services.distributions import LEGAL_FORMS
 
 
@@ -57,6 +57,8 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "applicants": CaseParty.objects.filter(case=case, role=PartyRole.APPLICANT).select_related("party"),
         "debtors": CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party"),
         "payout_kinds": PayoutKind.choices,
+        "account_kinds": PayeeAccountKind.choices,
+        "party_kinds": [str(k) for k in services.PARTY_KINDS],
         "user_id": getattr(user, "pk", None),
         "can_pause": actor_can(user, "enforcement.work") and funds.obligation is not None,
         "pause_kinds": PauseKind.choices,
@@ -145,6 +147,9 @@ def payout_request(request: AuthedRequest, case_id: int) -> HttpResponse:
             or f"web:{case_id}:{request.user.pk}:{get_clock().now().timestamp()}",
             payee_party=party,
             payee_account=request.POST.get("payee_account", ""),
+            payee_bank=request.POST.get("payee_bank", ""),
+            payee_account_name=request.POST.get("payee_account_name", ""),
+            payee_account_kind=request.POST.get("payee_account_kind", ""),
             note=request.POST.get("note", ""),
         )
     except DomainError as exc:
@@ -171,6 +176,16 @@ def payout_action(request: AuthedRequest, payout_id: int, action: str) -> HttpRe
                 actor=request.user,
                 now=now,
                 bank_reference=request.POST.get("bank_reference", ""),
+            )
+        elif action == "account":
+            services.payout_account_set(
+                payout_id=payout_id,
+                actor=request.user,
+                now=now,
+                number=request.POST.get("payee_account", ""),
+                bank=request.POST.get("payee_bank", ""),
+                name=request.POST.get("payee_account_name", ""),
+                kind=request.POST.get("payee_account_kind", ""),
             )
         elif action == "reject":
             services.payout_reject(

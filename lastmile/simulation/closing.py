@@ -28,6 +28,7 @@ def pay_out(sim: Sim, plan: CasePlan, now: datetime) -> None:
     if held <= 0:
         return
     finance = sim.staff.finance
+    applicant = plan.case.case_parties.filter(role=PartyRole.APPLICANT).order_by("position")[0].party
     payout = payout_request(
         case=plan.case,
         kind="applicant",
@@ -35,7 +36,10 @@ def pay_out(sim: Sim, plan: CasePlan, now: datetime) -> None:
         actor=finance,
         now=now,
         idempotency_key=sim.key(plan, f"out-{now:%Y%m%d%H%M}"),
-        payee_party=plan.case.case_parties.filter(role=PartyRole.APPLICANT).order_by("position")[0].party,
+        payee_party=applicant,
+        payee_account=f"8000{plan.case.pk:011d}",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name=applicant.name,
     )
     payout_approve(payout_id=payout.pk, actor=sim.staff.president, now=now)
     payout_settle(payout_id=payout.pk, actor=finance, now=now, bank_reference=f"SIM-{payout.pk}")

@@ -207,6 +207,9 @@ def funds_paid_out(case: Case, *, finance, approver, now: datetime, key: str) ->
         now=now,
         idempotency_key=key,
         payee_party=_parties(case, PartyRole.APPLICANT)[0],
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     payout_approve(payout_id=payout.pk, actor=approver, now=now)
     payout_settle(payout_id=payout.pk, actor=finance, now=now, bank_reference=f"B-{key}")

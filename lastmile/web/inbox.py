@@ -49,6 +49,8 @@ class Item:
     detail: str
     since: datetime
     amount: Decimal | None = None
+    document_id: int | None = None  # a document to open from the row (a payout's 付款指令)
+    document_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,13 +97,22 @@ def _measure(m: Measure) -> Item:
 
 def _payout(p: Payout) -> Item:
     since = p.approved_at if p.status == PayoutStatus.APPROVED and p.approved_at else p.requested_at
+    if p.payee_account:
+        check = "已校验" if p.payee_account_checked else "未校验"
+        detail = f"{p.payee_bank} {p.payee_account_name} 账号 {p.payee_account}（{check}）"
+    elif p.kind in ledger_services.PARTY_KINDS:
+        detail = "尚未登记收款账户：请财务人员在案件执行案款页补录后再审批"
+    else:
+        detail = ""
     return Item(
         pk=p.pk,
         **_case_bits(p.case),
         title=f"{p.get_kind_display()} · {p.payee_name}",
-        detail=f"收款账号 {p.payee_account}" if p.payee_account else "",
+        detail=detail,
         since=since,
         amount=p.amount,
+        document_id=p.instruction_id,
+        document_label="付款指令（执行款发放审批表）" if p.instruction_id else "",
     )
 
 

@@ -103,6 +103,9 @@ def test_payouts_never_exceed_what_is_owed_and_the_surplus_goes_back_on_approval
             now=at(2025, 3, 2),
             idempotency_key="k9-a0",
             payee_party=bank,
+            payee_account="800012345678901",
+            payee_bank="长沙银行岳麓支行",
+            payee_account_name="收款人户名",
         )
     assert refused.value.code == LedgerErrorCode.PAYOUT_EXCEEDS_OWED
     assert "第五百零六条" in refused.value.message and "104434.50" in refused.value.message
@@ -116,6 +119,9 @@ def test_payouts_never_exceed_what_is_owed_and_the_surplus_goes_back_on_approval
         now=at(2025, 3, 2),
         idempotency_key="k9-a1",
         payee_party=bank,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     before = snapshot(case)
     with pytest.raises(ConditionsNotMet):  # a second payout of one fen: nothing more is owed
@@ -127,6 +133,9 @@ def test_payouts_never_exceed_what_is_owed_and_the_surplus_goes_back_on_approval
             now=at(2025, 3, 2),
             idempotency_key="k9-a2",
             payee_party=bank,
+            payee_account="800012345678901",
+            payee_bank="长沙银行岳麓支行",
+            payee_account_name="收款人户名",
         )
     assert snapshot(case) == before
 
@@ -140,6 +149,9 @@ def test_payouts_never_exceed_what_is_owed_and_the_surplus_goes_back_on_approval
             now=at(2025, 3, 2),
             idempotency_key="k9-d0",
             payee_party=debtor,
+            payee_account="800012345678901",
+            payee_bank="长沙银行岳麓支行",
+            payee_account_name="收款人户名",
         )
     assert "超出债务的余款" in refused.value.message
     assert snapshot(case) == before
@@ -151,6 +163,9 @@ def test_payouts_never_exceed_what_is_owed_and_the_surplus_goes_back_on_approval
         now=at(2025, 3, 2),
         idempotency_key="k9-d1",
         payee_party=debtor,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     assert refund.status == "requested"
     assert undisbursed_amount(case=case) == D("150000.00")  # held, not yet paid out
@@ -263,6 +278,9 @@ def test_a_creditor_of_another_case_gets_no_more_than_its_case_is_owed(file_case
             now=at(2025, 3, 1),
             idempotency_key="k9-c0",
             payee_party=second,
+            payee_account="800012345678901",
+            payee_bank="长沙银行岳麓支行",
+            payee_account_name="收款人户名",
             payee_case=theirs,
         )
     assert snapshot(case) == before
@@ -274,6 +292,9 @@ def test_a_creditor_of_another_case_gets_no_more_than_its_case_is_owed(file_case
         now=at(2025, 3, 1),
         idempotency_key="k9-c1",
         payee_party=second,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
         payee_case=theirs,
     )
 

@@ -76,6 +76,8 @@ def day(file_case, officer, yuelu):
             idempotency_key="day-p1",
             payee_party=case.case_parties.get(role="applicant").party,
             payee_account="6217000010001234567",
+            payee_bank="中国建设银行长沙岳麓支行",
+            payee_account_name=case.case_parties.get(role="applicant").party.name,
         )
         time_limit_extension_request(case=case, actor=officer, now=NOW, reason="拍卖程序尚未终结")
     return {"case": case, "measure": measure, "payout": payout, "finance": finance}

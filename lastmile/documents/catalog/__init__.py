@@ -19,6 +19,7 @@ from __future__ import annotations
 from .auction import AUCTION
 from .closing import CLOSING
 from .common import TemplateSpec
+from .funds import FUNDS
 from .judicial import JUDICIAL
 from .measures import MEASURES
 from .notices import NOTICES
@@ -35,6 +36,7 @@ TEMPLATES: list[TemplateSpec] = [
     *TRIAL,
     *SERVICE,
     *AUCTION,
+    *FUNDS,
 ]
 
 TEMPLATES_BY_CODE: dict[str, TemplateSpec] = {t.code: t for t in TEMPLATES}

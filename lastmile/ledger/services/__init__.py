@@ -32,6 +32,7 @@ from __future__ import annotations
 from ..rules import FUNDS_RULES
 from .accounts import case_account, luhn_check_digit, luhn_valid, system_account, virtual_account_number
 from .balances import amount_outstanding
+from .bank_accounts import CheckedAccount, payee_account_check
 from .deadlines import (
     _complete_covered_deadlines,
     _disbursement_due,
@@ -47,14 +48,23 @@ from .obligations import (
     obligation_pause_record,
     obligation_record,
 )
-from .payouts import payout_approve, payout_reject, payout_request, payout_settle
+from .payouts import (
+    PARTY_KINDS,
+    payout_account_set,
+    payout_approve,
+    payout_reject,
+    payout_request,
+    payout_settle,
+)
 from .posting import ZERO, _post
 from .receipts import ImportResult, ReceiptRow, receipt_claim, receipt_record, receipts_import
 from .reports import payment_report, payment_report_confirm, payment_report_reject
 
 __all__ = [
     "FUNDS_RULES",
+    "PARTY_KINDS",
     "ZERO",
+    "CheckedAccount",
     "CostItem",
     "DistributionClaim",
     "ImportResult",
@@ -74,9 +84,11 @@ __all__ = [
     "obligation_pause_end",
     "obligation_pause_record",
     "obligation_record",
+    "payee_account_check",
     "payment_report",
     "payment_report_confirm",
     "payment_report_reject",
+    "payout_account_set",
     "payout_approve",
     "payout_reject",
     "payout_request",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -25,11 +26,13 @@ from lastmile.core.money import to_money
 from lastmile.core.periods import period_end_provisional
 from lastmile.ledger.error_codes import LedgerErrorCode
 from lastmile.ledger.kinds import LedgerEvent
-from lastmile.parties.models import Party
+from lastmile.parties.models import Party, PartyKind
 
 from ..models import AccountKind, Payout, PayoutKind, PayoutStatus, TransactionKind
+from ..ports import payout_instruction_issuer
 from ..rules import FUNDS_RULES
 from .accounts import case_account, system_account
+from .bank_accounts import payee_account_check
 from .deadlines import _complete_covered_deadlines, _disbursement_due
 from .posting import _post
 
@@ -48,9 +51,17 @@ def payout_request(
     payee_account: str = "",
     payee_case: Case | None = None,
     note: str = "",
+    payee_bank: str = "",
+    payee_account_name: str = "",
+    payee_account_kind: str = "",
 ) -> Payout:
     """A finance clerk asks to pay money out of the case account. The amount is held at once
-    (借 案件账户 / 贷 待划付款项), so parallel requests can never overdraw the account."""
+    (借 案件账户 / 贷 待划付款项), so parallel requests can never overdraw the account.
+
+    The payee's account (number, bank, account name) is checked when given
+    (:func:`.bank_accounts.payee_account_check`); a payout to a party cannot be approved without
+    it (:func:`payout_approve`), so a request made without it (a distribution's shares) has it
+    recorded by :func:`payout_account_set` first."""
     require(actor, "funds.manage", court=case.court)
     existing = Payout.objects.filter(court_id=case.court_id, idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -67,6 +78,13 @@ def payout_request(
         wanted = PartyRole.RESPONDENT if kind == PayoutKind.DEBTOR_REFUND else PartyRole.APPLICANT
         if wanted not in roles:
             raise InvalidAmount("收款人不是本案相应的当事人。", details={"party": payee_party.pk})
+    account = _account_fields(
+        number=payee_account,
+        bank=payee_bank,
+        name=payee_account_name,
+        kind=payee_account_kind,
+        payee_is_person=payee_party is not None and payee_party.kind == PartyKind.PERSON,
+    )
     # One payout decision per case at a time. FOR NO KEY UPDATE: rows that merely reference the
     # case (events, receipts) take FOR KEY SHARE and must not wait on it, or they deadlock.
     Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first()
@@ -82,7 +100,7 @@ def payout_request(
                 payee_party=payee_party,
                 payee_case=payee_case,
                 payee_name=payee[:128],
-                payee_account=payee_account[:64],
+                **account,
                 amount=amount,
                 idempotency_key=idempotency_key,
                 due_on=due,
@@ -171,18 +189,91 @@ def payout_approve(*, payout_id: int, actor: User, now: datetime) -> Payout:
         return payout
     if payout.status != PayoutStatus.REQUESTED:
         raise InvalidTransition(f"该发放申请当前为“{payout.get_status_display()}”，不能审批。")
+    if payout.kind in PARTY_KINDS and not (
+        payout.payee_account and payout.payee_bank and payout.payee_account_name
+    ):
+        raise ConditionsNotMet(
+            "发放给当事人须写明收款账号、开户银行和账户名称，以转账方式划付"
+            "（《最高人民法院关于执行款物管理工作的规定》），请财务人员先补录收款账户。",
+            unmet=["payee_account"],
+            code=LedgerErrorCode.PAYEE_ACCOUNT_MISSING,
+        )
     payout.status = PayoutStatus.APPROVED
     payout.approved_by = actor
     payout.approved_at = now
     payout.save(update_fields=["status", "approved_by", "approved_at"])
+    # the 执行款发放审批表, which finance sends to the bank as the payment instruction
+    document_id = payout_instruction_issuer()(payout=payout, actor=actor, now=now)
+    if document_id is not None:
+        payout.instruction_id = document_id
+        payout.save(update_fields=["instruction"])
     case_event_record(
         case=payout.case,
         kind=LedgerEvent.PAYOUT_APPROVED,
         summary=f"审批同意{payout.get_kind_display()}{payout.amount}元",
         actor=actor,
         now=now,
-        data={"payout": payout.pk},
+        data={"payout": payout.pk, "instruction": payout.instruction_id},
         legal_basis=FUNDS_RULES,
+    )
+    return payout
+
+
+#: Payouts to a party: paid by transfer to the payee's own account.
+PARTY_KINDS = (PayoutKind.APPLICANT, PayoutKind.DEBTOR_REFUND)
+
+
+def _account_fields(
+    *, number: str, bank: str, name: str, kind: str, payee_is_person: bool, required: bool = False
+) -> dict[str, Any]:
+    """The payee-account columns of a payout: all three of number, bank and account name, the
+    number checked, or (not ``required``) none at all."""
+    number, bank, name = number.strip(), bank.strip(), name.strip()
+    if not (number or bank or name) and not required:
+        return {}
+    missing = [label for label, v in (("收款账号", number), ("开户银行", bank), ("账户名称", name)) if not v]
+    if missing:
+        raise InvalidAmount(f"请填写{'、'.join(missing)}。", details={"missing": missing})
+    checked = payee_account_check(number=number, kind=kind, payee_is_person=payee_is_person)
+    return {
+        "payee_account": checked.number,
+        "payee_bank": bank[:64],
+        "payee_account_name": name[:128],
+        "payee_account_kind": checked.kind,
+        "payee_account_checked": checked.checked,
+    }
+
+
+@transaction.atomic
+def payout_account_set(
+    *, payout_id: int, actor: User, now: datetime, number: str, bank: str, name: str, kind: str = ""
+) -> Payout:
+    """Finance records (or corrects) the payee's account on a payout still waiting for approval,
+    e.g. a share of a distribution; the number is checked as on a request."""
+    payout = _locked_payout(payout_id, actor)
+    require(actor, "funds.manage", court=payout.case.court)
+    if payout.status != PayoutStatus.REQUESTED:
+        raise InvalidTransition(f"该发放申请当前为“{payout.get_status_display()}”，不能修改收款账户。")
+    party = payout.payee_party
+    fields = _account_fields(
+        number=number,
+        bank=bank,
+        name=name,
+        kind=kind,
+        payee_is_person=party is not None and party.kind == PartyKind.PERSON,
+        required=True,
+    )
+    for key, value in fields.items():
+        setattr(payout, key, value)
+    payout.save(update_fields=list(fields))
+    case_event_record(
+        case=payout.case,
+        kind=LedgerEvent.PAYOUT_ACCOUNT_SET,
+        summary=f"登记发放申请#{payout.pk}的收款账户（{payout.payee_bank}，"
+        f"{'已校验' if payout.payee_account_checked else '未校验'}）",
+        actor=actor,
+        now=now,
+        data={"payout": payout.pk, "checked": payout.payee_account_checked},
     )
     return payout
 

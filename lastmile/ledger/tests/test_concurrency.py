@@ -75,6 +75,9 @@ def test_parallel_receipts_and_payouts_never_overdraw_or_pay_twice(
                         now=at(2024, 2, 3),
                         idempotency_key=f"p-{tid}-{n}",
                         payee_party=bank,
+                        payee_account="800012345678901",
+                        payee_bank="长沙银行岳麓支行",
+                        payee_account_name="收款人户名",
                     )
                 except Conflict:
                     with lock:

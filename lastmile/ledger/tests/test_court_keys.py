@@ -146,6 +146,9 @@ def test_payout_keys_are_per_court(case, wl_case, finance, other_finance, bank):
         now=at(2024, 2, 3),
         idempotency_key="pay-1",
         payee_party=bank,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     pb = s.payout_request(
         case=wl_case,
@@ -155,6 +158,9 @@ def test_payout_keys_are_per_court(case, wl_case, finance, other_finance, bank):
         now=at(2024, 2, 3),
         idempotency_key="pay-1",
         payee_party=wl_applicant,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     assert pb.pk != pa.pk and pb.court_id == wl_case.court_id and pb.amount == D("250.00")
     assert Payout.objects.count() == 2

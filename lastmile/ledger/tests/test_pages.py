@@ -81,7 +81,37 @@ def test_payout_flow_through_pages(client, funded, finance, leader, bank):
     assert Payout.objects.get().status == PayoutStatus.REQUESTED  # the requester may not approve
     client.force_login(leader)
     client.post(reverse("ledger:payout_action", args=[p.pk, "approve"]), {"case_id": funded.pk})
+    p.refresh_from_db()
+    assert p.status == PayoutStatus.REQUESTED and p.instruction_id is None  # no payee account yet
     client.force_login(finance)
+    account = {"case_id": funded.pk, "payee_bank": "长沙银行岳麓支行", "payee_account_name": bank.name}
+    # a bank card whose check digit is wrong is refused; a corporate account is recorded unchecked
+    client.post(
+        reverse("ledger:payout_action", args=[p.pk, "account"]),
+        {**account, "payee_account": "6222 0202 0011 2233 445", "payee_account_kind": "card"},
+    )
+    p.refresh_from_db()
+    assert p.payee_account == ""
+    client.post(
+        reverse("ledger:payout_action", args=[p.pk, "account"]),
+        {**account, "payee_account": "8000-1234-5678-901"},
+    )
+    p.refresh_from_db()
+    assert (p.payee_account, p.payee_account_kind, p.payee_account_checked) == (
+        "800012345678901",
+        "corporate",
+        False,
+    )
+    client.force_login(leader)
+    client.post(reverse("ledger:payout_action", args=[p.pk, "approve"]), {"case_id": funded.pk})
+    p.refresh_from_db()
+    assert p.status == PayoutStatus.APPROVED and p.instruction_id is not None
+    client.force_login(finance)
+    with use_clock(FixedClock(at(2024, 1, 25))):
+        tab = client.get(reverse("web:case_detail", args=[funded.pk])).content.decode()
+    assert f'data-instruction="{p.pk}"' in tab and "未校验" in tab
+    pdf = client.get(reverse("documents:pdf", args=[p.instruction_id]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     client.post(reverse("ledger:payout_action", args=[p.pk, "settle"]), {"case_id": funded.pk})
     assert Payout.objects.get().status == PayoutStatus.PAID
 

@@ -279,6 +279,9 @@ def test_every_transaction_balances_whatever_happens(make_case, bank, yuelu, fin
                                     now=at(2024, 2, 2),
                                     idempotency_key=f"p{n}",
                                     payee_party=bank,
+                                    payee_account="800012345678901",
+                                    payee_bank="长沙银行岳麓支行",
+                                    payee_account_name="收款人户名",
                                 ).pk
                             )
                         elif op in ("approve", "settle", "reject") and payouts:

@@ -174,6 +174,9 @@ def test_payout_needs_leader_approval_by_someone_else_then_is_paid_once(case, ba
         now=at(2024, 1, 21),
         idempotency_key="p1",
         payee_party=bank,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     assert balance(case) == D("400.00")
     with pytest.raises(PermissionDenied):
@@ -201,6 +204,9 @@ def test_four_eyes_is_also_a_database_constraint(case, bank, leader):
         now=at(2024, 1, 21),
         idempotency_key="p1",
         payee_party=bank,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Payout.objects.filter(pk=p.pk).update(approved_by=p.requested_by)
@@ -217,6 +223,9 @@ def test_payout_cannot_overdraw_and_refusal_changes_nothing(case, bank, finance)
             now=at(2024, 1, 21),
             idempotency_key="p1",
             payee_party=bank,
+            payee_account="800012345678901",
+            payee_bank="长沙银行岳麓支行",
+            payee_account_name="收款人户名",
         )
     assert not Payout.objects.exists() and balance(case) == D("1000.00")
 
@@ -233,6 +242,9 @@ def test_payout_to_someone_not_a_party_is_refused(case, finance):
             now=at(2024, 1, 21),
             idempotency_key="p1",
             payee_party=stranger,
+            payee_account="800012345678901",
+            payee_bank="长沙银行岳麓支行",
+            payee_account_name="收款人户名",
         )
     assert not Payout.objects.exists()
 
@@ -247,6 +259,9 @@ def test_rejected_payout_returns_the_hold(case, bank, finance, leader):
         now=at(2024, 1, 21),
         idempotency_key="p1",
         payee_party=bank,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     s.payout_reject(payout_id=p.pk, actor=leader, now=at(2024, 1, 22), reason="金额有误")
     assert balance(case) == D("1000.00")
@@ -266,6 +281,9 @@ def test_paid_out_funds_close_the_payout_deadline(case, bank, debtor, finance, l
         now=at(2024, 1, 21),
         idempotency_key="p1",
         payee_party=bank,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     r = s.payout_request(
         case=case,
@@ -275,6 +293,9 @@ def test_paid_out_funds_close_the_payout_deadline(case, bank, debtor, finance, l
         now=at(2024, 1, 21),
         idempotency_key="p2",
         payee_party=debtor,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     for x in (p, r):
         s.payout_approve(payout_id=x.pk, actor=leader, now=at(2024, 1, 22))
@@ -311,6 +332,9 @@ def test_payout_due_day_rolls_over_a_holiday_in_the_selectors_as_in_the_services
         now=at(2024, 9, 2),
         idempotency_key="p1",
         payee_party=bank,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     assert p.due_on == date(2024, 10, 8)
     assert case_funds(case=case, as_of=date(2024, 9, 2)).due_on == date(2024, 10, 8)
@@ -420,6 +444,9 @@ def test_case_funds_summary(case, bank, finance):
         now=at(2024, 1, 21),
         idempotency_key="p1",
         payee_party=bank,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     f = case_funds(case=case, as_of=date(2024, 1, 21))
     assert (f.received, f.held, f.paid_out, f.account.balance) == (D("1000.00"), D("600.00"), 0, D("400.00"))
@@ -436,6 +463,9 @@ def test_other_court_cannot_see_payout(case, bank, finance, other_finance):
         now=at(2024, 1, 21),
         idempotency_key="p1",
         payee_party=bank,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
     with pytest.raises(NotFound):
         s.payout_settle(payout_id=p.pk, actor=other_finance, now=at(2024, 1, 22))

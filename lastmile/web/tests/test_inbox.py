@@ -70,6 +70,9 @@ def _money(case, finance, when, key="r1"):
         now=when,
         idempotency_key=f"p-{key}",
         payee_party=case.case_parties.get(role="applicant").party,
+        payee_account="800012345678901",
+        payee_bank="长沙银行岳麓支行",
+        payee_account_name="收款人户名",
     )
 
 
@@ -87,7 +90,8 @@ def test_the_president_sees_approvals_oldest_first_and_approves_from_the_inbox(
     assert inbox_count(president, now=NOW + timedelta(days=1)) == 3
     # nobody else has the 院长's queues: not the officer, not finance
     assert inbox_count(officer, now=NOW) == 0
-    assert {s.queue.key for s in inbox_for(finance, now=NOW)} == {"payout_settle", "payment_report", "receipt"}
+    finance_queues = {s.queue.key for s in inbox_for(finance, now=NOW)}
+    assert finance_queues == {"payout_settle", "payment_report", "receipt"}
 
     client.force_login(president)
     with use_clock(FixedClock(NOW + timedelta(days=1))):
