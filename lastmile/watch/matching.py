@@ -29,16 +29,21 @@ _READ_RE = re.compile(rf"[{PROVINCE_ABBREVIATIONS}][A-Z][A-Z0-9]{{5,6}}")
 PER_CONFUSION = 0.85
 
 
+_KEY_TABLE = str.maketrans(_REPRESENTATIVE)
+
+
 def normalise_read(raw: str) -> str | None:
     """The read as a plate string (no separators, uppercase), or ``None`` when it cannot be a
     plate at all."""
-    s = _SEPARATORS.sub("", (raw or "").strip().upper())
+    s = (raw or "").strip().upper()
+    if not s.isalnum():
+        s = _SEPARATORS.sub("", s)
     return s if _READ_RE.fullmatch(s) else None
 
 
 def plate_key(plate: str) -> str:
     """The plate with every confusable glyph replaced by its group's representative."""
-    return "".join(_REPRESENTATIVE.get(ch, ch) for ch in plate)
+    return plate.translate(_KEY_TABLE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -213,7 +213,7 @@ def watch_entry_end(*, actor: User, entry_id: int, reason: str, now: datetime) -
 # --- sightings -------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Read:
     message_id: str
     plate: str

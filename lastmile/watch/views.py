@@ -107,11 +107,15 @@ def stream(request: AuthedRequest) -> HttpResponseBase:
         yield "retry: 200\n\n"
         deadline = time.monotonic() + wait
         poll = float(watch_setting("STREAM_POLL_SECONDS"))
+        beat = time.monotonic()
         while time.monotonic() < deadline:
             rows = selectors.alerts_after(court_id=court_id, after_id=after_id)
             if rows:
                 after_id = rows[-1]["id"]
                 yield _sse(rows)
+            elif time.monotonic() - beat > 1.0:
+                beat = time.monotonic()
+                yield ": ping\n\n"  # a closed page shows as a failed write: the stream ends
             else:
                 time.sleep(poll)
         yield ": bye\n\n"
