@@ -175,6 +175,8 @@ class AssetKind(models.TextChoices):
     EQUITY = protocol.EQUITY, _("股权")
     PROVIDENT_FUND = protocol.PROVIDENT_FUND, _("住房公积金")
     SOCIAL_INSURANCE = protocol.SOCIAL_INSURANCE, _("社会保险")
+    # A movable found on site and distrained by the court itself (扣押; no registry): equipment.
+    MOVABLE = "movable", _("动产")
 
 
 class Asset(models.Model):
@@ -326,3 +328,16 @@ class HeldResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.order_id} {self.amount}"
+
+
+# The rows of 扣押 custody, income withholding, 到期债权 and 轮候查封 (issue N) live in their own module.
+from .models_takings import (  # noqa: E402, F401
+    Custody,
+    IncomePayment,
+    IncomeWithholding,
+    Receivable,
+    ReceivableStatus,
+    WaitingSeizure,
+    WaitingStatus,
+    WithholdingStatus,
+)

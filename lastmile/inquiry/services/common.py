@@ -101,3 +101,8 @@ def _freeze_end(freeze: Freeze, status: str, reason: str, now: datetime) -> None
         ]
     )
     deadline_cancel(case=freeze.case, kinds=[InquiryDeadline.RENEWAL], source=freeze, now=now)
+    if not freeze.is_money:
+        # 轮候查封 (查封规定 2020 art. 26): the earliest waiting seizure of the item takes effect.
+        from .waiting import waiting_seizures_promote
+
+        waiting_seizures_promote(identifier=freeze.asset.identifier, now=now)
