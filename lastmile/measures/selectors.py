@@ -536,3 +536,53 @@ def case_measure_records(*, actor: User, case: Case) -> CaseMeasureRecords:
         overrides=list(GuardrailOverride.objects.filter(case=case).select_related("party").order_by("pk")),
         not_listed=list(DishonestNotApplicable.objects.filter(case=case).select_related("party")),
     )
+
+
+# --- the list of measures (issue M item 3) ------------------------------------------------------------
+
+
+def measures_list(
+    *,
+    actor: User,
+    kind: str = "",
+    status: str = "",
+    officer_id: int | None = None,
+    team_id: int | None = None,
+    query: str = "",
+    proposed_from: date | None = None,
+    proposed_to: date | None = None,
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+) -> QuerySet[Measure]:
+    """The court's measures by kind and status, by the case's officer or team, the day proposed and
+    the fine's amount; ``query`` finds the case number, the subject's name or ID number, or the
+    measure's document number."""
+    require(actor, "case.view")
+    qs = Measure.objects.filter(court_id=court_id_of(actor)).select_related(
+        "case", "case__officer", "case__team", "subject"
+    )
+    if kind in MeasureKind.values:
+        qs = qs.filter(kind=kind)
+    if status in MeasureStatus.values:
+        qs = qs.filter(status=status)
+    if officer_id:
+        qs = qs.filter(case__officer_id=officer_id)
+    if team_id:
+        qs = qs.filter(case__team_id=team_id)
+    if query := query.strip()[:64]:
+        partial = query.replace("(", "（").replace(")", "）")
+        qs = qs.filter(
+            Q(case__number__contains=partial)
+            | Q(subject__name__contains=query)
+            | Q(subject__id_number=query.upper())
+            | Q(document_number__contains=partial)
+        )
+    if proposed_from:
+        qs = qs.filter(proposed_at__gte=_bounds(proposed_from, proposed_from)[0])
+    if proposed_to:
+        qs = qs.filter(proposed_at__lte=_bounds(proposed_to, proposed_to)[1])
+    if amount_min is not None:
+        qs = qs.filter(amount__gte=amount_min)
+    if amount_max is not None:
+        qs = qs.filter(amount__lte=amount_max)
+    return qs

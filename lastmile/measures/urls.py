@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import act_views, views
+from . import act_views, list_views, views
 
 app_name = "measures"
 
 urlpatterns = [
+    path("", list_views.measure_list, name="list"),
     path("cases/<int:case_id>/propose/", views.propose, name="propose"),
     path("<int:measure_id>/decide/", views.decide, name="decide"),
     path("<int:measure_id>/carry-out/", views.carry_out, name="carry_out"),

@@ -22,6 +22,7 @@ NAV: list[tuple[str, str, str]] = [
     ("批量审理", "trial:work", "trial.work"),
     ("送达", "service:status", "service.work"),
     ("执行案件", "enforcement:case_list", "enforcement.work"),
+    ("强制措施", "measures:list", "enforcement.work"),
     ("值班接待", "portal:duty", "enforcement.work"),
     ("当事人申请", "portal:staff_requests", "enforcement.work"),
     ("执行案款", "ledger:unclaimed", "funds.view"),

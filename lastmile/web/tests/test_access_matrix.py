@@ -77,6 +77,7 @@ DECISIONS: dict[str, set[str]] = {
     "mediation:work": {"staff"},
     "mediation:assign": {"staff"},
     "mediation:fail_many": {"staff"},  # 调解不成 in batch: own court's mediations only (mediation.work)
+    "measures:list": {"staff"},  # the court's measures (case.view), own court only
     "mediation:detail": {"staff"},
     "mediation:act": {"staff"},
     "mediation:in_suit_start": {"staff"},
