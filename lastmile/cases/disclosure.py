@@ -192,6 +192,7 @@ EVENT_RULES: dict[str, Rule] = {
     "enforcement.emergency_opened": HIDDEN,
     "enforcement.emergency_closed": _a("已就紧急线索采取执行行动"),
     "enforcement.assistance_sent": HIDDEN,  # 委托/协助执行 between courts
+    "enforcement.assistance_accepted": HIDDEN,
     "enforcement.assistance_replied": HIDDEN,
     # Settlement, suspension, closing: rulings and agreements both sides are party to.
     "enforcement.settlement_recorded": _both_served("双方已达成执行和解协议"),

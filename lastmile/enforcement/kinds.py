@@ -41,6 +41,7 @@ class EnforcementEvent(EventKind):
     EMERGENCY_OPENED = "enforcement.emergency_opened"
     EMERGENCY_CLOSED = "enforcement.emergency_closed"
     ASSISTANCE_SENT = "enforcement.assistance_sent"
+    ASSISTANCE_ACCEPTED = "enforcement.assistance_accepted"
     ASSISTANCE_REPLIED = "enforcement.assistance_replied"
     SETTLEMENT_RECORDED = "enforcement.settlement_recorded"
     INSTALLMENT_PAID = "enforcement.installment_paid"

@@ -308,8 +308,20 @@ class AssistanceKind(models.TextChoices):
     ASSISTANCE = "assistance", _("协助执行")
 
 
+class AssistanceStatus(models.TextChoices):
+    SENT = "sent", _("待受托法院处理")
+    ACCEPTED = "accepted", _("受托法院已受理")
+    REPLIED = "replied", _("已回复")
+    RETURNED = "returned", _("已退回")
+
+
 class AssistanceRequest(models.Model):
-    """A request to another court to execute (委托执行) or to help (协助执行)."""
+    """A request to another court to execute (委托执行) or to help (协助执行).
+
+    The requesting court writes the request and its letter; the assisting court (``to_court``)
+    accepts, replies or returns it in its own account. A court with no users on the platform gets
+    the letter to send through the 执行指挥管理平台, and the requesting court records the answer
+    that came back that way (``external_reply``)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="assistance_requests")
     kind = models.CharField(_("类型"), max_length=16, choices=AssistanceKind.choices)
@@ -322,10 +334,27 @@ class AssistanceRequest(models.Model):
     reply = models.CharField(_("回复"), max_length=512, blank=True)
     replied_on = models.DateField(null=True, blank=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=16, choices=AssistanceStatus.choices, default=AssistanceStatus.SENT
+    )
+    accept_due_on = models.DateField(_("受托法院立案期限"), null=True, blank=True)
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handler_phone = models.CharField(_("受托法院承办人联系电话"), max_length=32, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    external_reply = models.BooleanField(_("线下回函（由委托法院登记）"), default=False)
+    letter = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("委托、协助执行")
         verbose_name_plural = _("委托、协助执行")
+        indexes = [models.Index(fields=["to_court", "status"], name="assist_to_court_status")]
 
 
 class SettlementStatus(models.TextChoices):

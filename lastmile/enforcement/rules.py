@@ -25,6 +25,7 @@ EXEC_WORK = "最高人民法院关于人民法院执行工作若干问题的规�
 SETTLEMENT = "最高人民法院关于执行和解若干问题的规定"
 CONSUMPTION = "最高人民法院关于限制被执行人高消费及有关消费的若干规定"
 DISHONEST = "最高人民法院关于公布失信被执行人名单信息的若干规定"
+COMMISSION = "最高人民法院关于委托执行若干问题的规定"
 
 BASIS_APPLICATION_PERIOD = cpl(250)
 BASIS_LATE_ACCEPTED = LegalBasis(INTERP, "2022", "481")
@@ -40,6 +41,9 @@ BASIS_ZHONGBEN_AFTER = LegalBasis(ZHONGBEN, "2016", "9")
 BASIS_SUSPEND = cpl(267)
 BASIS_TERMINATE = cpl(268)
 BASIS_COMMISSION = cpl(240)
+BASIS_COMMISSION_ACCEPT = LegalBasis(COMMISSION, "2020", "7")  # 受托法院7日内立案并告知承办人
+BASIS_COMMISSION_MATTER = LegalBasis(COMMISSION, "2020", "2")  # 事项委托：不立案，积极协助
+BASIS_COMMISSION_RETURN = LegalBasis(COMMISSION, "2020", "9")  # 退回：书面说明
 BASIS_SETTLEMENT_SUSPEND = LegalBasis(SETTLEMENT, "2020", "2")
 BASIS_SETTLEMENT_PERFORMED = LegalBasis(SETTLEMENT, "2020", "8")
 BASIS_SETTLEMENT_RESUME = LegalBasis(SETTLEMENT, "2020", "11")
@@ -84,6 +88,7 @@ CLUE_CHECK_DAYS = 7  # 财产调查规定 art. 2
 CLUE_CHECK_DAYS_URGENT = 3
 COMMISSION_START_DAYS = 15  # CPL 2023 art. 240
 COMMISSION_COMPLETE_DAYS = 30  # 审限规定 art. 5
+COMMISSION_ACCEPT_DAYS = 7  # 委托执行规定 2020 art. 7
 
 
 DEFAULTS: dict[str, Any] = {
@@ -174,6 +179,13 @@ def commission_deadlines(sent_on: date) -> CommissionDeadlines:
         start=period_end_provisional(sent_on, COMMISSION_START_DAYS),
         complete=period_end_provisional(sent_on, COMMISSION_COMPLETE_DAYS),
     )
+
+
+def commission_accept_due(sent_on: date) -> ProvisionalDate:
+    """A commissioned court files the case within 7 days of receiving the 委托执行函 and tells the
+    commissioning court the officer in charge and a phone number (委托执行规定 2020 art. 7). A
+    request for one act (事项委托) is not filed as a case (art. 2) and has no such deadline."""
+    return period_end_provisional(sent_on, COMMISSION_ACCEPT_DAYS)
 
 
 def requery_plan(closed_on: date) -> list[ProvisionalDate]:

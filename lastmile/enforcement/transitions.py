@@ -50,7 +50,6 @@ ACTIONS: dict[str, Action] = {
     "clue_verify": Action(_("核查线索"), OPEN | {S.CLOSED}, None, "enforcement.work"),
     "emergency": Action(_("紧急行动"), OPEN | {S.CLOSED}, None, "enforcement.work"),
     "assistance": Action(_("委托或协助执行"), WORKING, None, "enforcement.work"),
-    "assistance_reply": Action(_("登记受托法院回复"), OPEN | {S.CLOSED}, None, "enforcement.work"),
     "settlement": Action(_("登记执行和解协议"), WORKING, S.SETTLEMENT, "enforcement.decide"),
     "installment_pay": Action(_("登记和解分期款"), frozenset({S.SETTLEMENT}), None, "enforcement.work"),
     "settlement_release_apply": Action(

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import PRESIDENT_APPROVAL, capabilities_of
@@ -26,11 +28,13 @@ from lastmile.core.errors import DomainError, NotFound
 from lastmile.enforcement import services as enforcement_services
 from lastmile.enforcement.models import (
     ApprovalStatus,
+    AssistanceRequest,
     SettlementRelease,
     TimeLimitExtension,
     ZhongbenAssent,
     ZhongbenAssentKind,
 )
+from lastmile.enforcement.selectors_assistance import assistance_incoming
 from lastmile.ledger import services as ledger_services
 from lastmile.ledger.models import PaymentReport, PaymentReportStatus, Payout, PayoutStatus, Receipt
 from lastmile.measures import services as measure_services
@@ -49,6 +53,7 @@ class Item:
     detail: str
     since: datetime
     amount: Decimal | None = None
+    url: str = ""  # where the item is handled, when not on the case page (another court's request)
     document_id: int | None = None  # a document to open from the row (a payout's 付款指令)
     document_label: str = ""
 
@@ -170,6 +175,20 @@ def _report(r: PaymentReport) -> Item:
     )
 
 
+def _assistance(r: AssistanceRequest) -> Item:
+    """Another court's request: only the request, never a link into that court's case."""
+    due = f"立案期限 {r.accept_due_on:%Y-%m-%d}；" if r.accept_due_on else ""
+    return Item(
+        pk=r.pk,
+        case_id=None,
+        case_number=r.case.number,
+        title=f"{r.case.court.name} · {r.get_kind_display()}（{r.get_status_display()}）",
+        detail=f"{due}开始期限 {r.start_due_on:%Y-%m-%d}；{r.matter}",
+        since=timezone.make_aware(datetime.combine(r.sent_on, time())),
+        url=reverse("enforcement:assistance_detail", args=[r.pk]),
+    )
+
+
 def _filing(c: Case) -> Item:
     return Item(
         pk=c.pk,
@@ -284,6 +303,14 @@ QUEUES: tuple[Queue, ...] = (
         lambda u: Receipt.objects.filter(court=u.court, case__isnull=True).order_by("received_at", "pk"),
         _receipt,
         link="ledger:unclaimed",
+    ),
+    Queue(
+        "assistance",
+        "委托/协助执行请求",
+        "enforcement.work",
+        lambda u: assistance_incoming(user=u),
+        _assistance,
+        link="enforcement:assistance_list",
     ),
     Queue(
         "filing",

@@ -19,6 +19,7 @@ from __future__ import annotations
 from .auction import AUCTION
 from .closing import CLOSING
 from .common import TemplateSpec
+from .courts import COURTS
 from .funds import FUNDS
 from .judicial import JUDICIAL
 from .measures import MEASURES
@@ -35,6 +36,7 @@ TEMPLATES: list[TemplateSpec] = [
     *JUDICIAL,
     *TRIAL,
     *SERVICE,
+    *COURTS,
     *AUCTION,
     *FUNDS,
 ]

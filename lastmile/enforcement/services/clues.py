@@ -1,25 +1,23 @@
-"""Clues about the debtor's assets, emergency actions on urgent clues, and requests to other
-courts (委托执行, 协助执行)."""
+"""Clues about the debtor's assets and emergency actions on urgent clues. Requests to other
+courts (委托执行, 协助执行) are in :mod:`.assistance`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from lastmile.accounts.models import Court, User
+from lastmile.accounts.models import User
 from lastmile.cases.models import Case, CaseStatus
 from lastmile.cases.services import case_event_record, case_lock, deadline_complete, deadline_open
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import Conflict, InvalidTransition
-from lastmile.core.periods import period_end_provisional
 from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 
 from .. import rules
-from ..models import AssistanceKind, AssistanceRequest, Clue, ClueKind, ClueStatus, EmergencyAction
+from ..models import Clue, ClueKind, ClueStatus, EmergencyAction
 from .common import InvalidFiling, _guard
 
 
@@ -174,84 +172,3 @@ def emergency_action_close(
         data={"action": action.pk},
     )
     return action
-
-
-@transaction.atomic
-def assistance_request_send(
-    *, case: Case, kind: str, to_court: Court, matter: str, actor: User, now: datetime
-) -> AssistanceRequest:
-    """Ask another court to execute (委托执行) or to help (协助执行). The requested court starts
-    within 15 days (民诉法 2023 art. 240) and finishes or reports within 30 days (审限规定 2000 art. 5);
-    both deadlines are tracked here for follow-up."""
-    if kind not in AssistanceKind.values:
-        raise InvalidFiling("请选择委托执行或协助执行。")
-    if not matter.strip():
-        raise InvalidFiling("请填写委托或协助事项。")
-    if to_court.pk == case.court_id:
-        raise InvalidFiling("不能委托本院。")
-    locked, _ec = _guard(case, "assistance", actor)
-    today = _today(now)
-    dl = rules.commission_deadlines(today)
-    req = AssistanceRequest.objects.create(
-        case=locked,
-        kind=kind,
-        to_court=to_court,
-        matter=matter.strip(),
-        sent_on=today,
-        start_due_on=dl.start.day,
-        complete_due_on=dl.complete.day,
-        provisional=dl.start.provisional or dl.complete.provisional,
-        sent_by=actor,
-    )
-    deadline_open(
-        case=locked,
-        kind=EnforcementDeadline.ASSISTANCE_REPLY,
-        source=req,
-        label=f"跟进{req.get_kind_display()}（{to_court.name}，30日内办结或报告）",
-        starts_on=today,
-        due_on=dl.complete.day,
-        provisional=dl.complete.provisional,
-        legal_basis=rules.BASIS_TIME_LIMIT,
-    )
-    data: dict[str, Any] = {"request": req.pk, "to_court": to_court.code, "start_due_on": dl.start.day}
-    if kind == AssistanceKind.COMMISSION and locked.filed_at is not None:
-        # 审限规定 2000 art. 5: the commissioning court finishes the formalities within 1 month of filing.
-        limit = period_end_provisional(_today(locked.filed_at), months=1)
-        if today > limit.day:
-            data["formalities_late"] = True
-    case_event_record(
-        case=locked,
-        kind=EnforcementEvent.ASSISTANCE_SENT,
-        summary=f"向{to_court.name}发出{req.get_kind_display()}函：{req.matter[:60]}；"
-        f"受托法院应于{dl.start.day:%Y-%m-%d}前开始办理",
-        actor=actor,
-        now=now,
-        data=data,
-        legal_basis=rules.BASIS_COMMISSION,
-    )
-    return req
-
-
-@transaction.atomic
-def assistance_reply_record(
-    *, request: AssistanceRequest, actor: User, now: datetime, reply: str
-) -> AssistanceRequest:
-    if not reply.strip():
-        raise InvalidFiling("请填写回复内容。")
-    locked, _ec = _guard(request.case, "assistance_reply", actor)
-    req = AssistanceRequest.objects.select_for_update().get(pk=request.pk)
-    if req.replied_on is not None:
-        raise InvalidTransition("已登记回复。")
-    req.reply = reply.strip()
-    req.replied_on = _today(now)
-    req.save(update_fields=["reply", "replied_on"])
-    deadline_complete(case=locked, kind=EnforcementDeadline.ASSISTANCE_REPLY, source=req, now=now)
-    case_event_record(
-        case=locked,
-        kind=EnforcementEvent.ASSISTANCE_REPLIED,
-        summary=f"{req.to_court.name}回复：{req.reply[:80]}",
-        actor=actor,
-        now=now,
-        data={"request": req.pk},
-    )
-    return req

@@ -203,7 +203,8 @@ def _h_assistance(case: Case, actor: User, now: datetime, data: QueryDict) -> st
         now=now,
     )
     if not services.court_on_platform(req.to_court):
-        return f"已出具{req.get_kind_display()}函。{req.to_court.name}未接入本平台，请通过执行指挥管理平台发送。"
+        kind = req.get_kind_display()
+        return f"已出具{kind}函。{req.to_court.name}未接入本平台，请通过执行指挥管理平台发送。"
     return f"已向{req.to_court.name}发出{req.get_kind_display()}函，对方将在本平台办理。"
 
 

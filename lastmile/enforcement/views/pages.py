@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
-from lastmile.accounts.models import Court, Role, Team, User
+from lastmile.accounts.models import Role, Team, User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, CaseStatus
 from lastmile.core.clock import get_clock
@@ -132,7 +132,6 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "pause_kinds": [c for c in PauseKind.choices if c[0] in RECORDED_PAUSE_KINDS],
         "clue_kinds": ClueKind.choices,
         "assistance_kinds": AssistanceKind.choices,
-        "courts": Court.objects.exclude(pk=case.court_id).order_by("code"),
         "termination_grounds": services.TERMINATION_GROUNDS.items(),
         "closing_forms": [
             (f"close_{m}", label) for m, label in ClosingMethod.choices if f"close_{m}" in sheet.actions
@@ -143,7 +142,6 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "urgent_clues": [c for c in sheet.clues if c.urgent],
         "valid_clues": [c for c in sheet.clues if c.status == "valid"],
         "open_emergencies": [e for e in sheet.emergencies if e.closed_at is None],
-        "unanswered": [a for a in sheet.assistance if a.replied_on is None],
         "open_requeries": [r for r in sheet.requeries if r.done_on is None][:1],
         "case_applicants": [
             cp.party for cp in case.case_parties.filter(role="applicant").select_related("party")

@@ -67,6 +67,13 @@ DECISIONS: dict[str, set[str]] = {
     "enforcement:file": {"staff"},
     "enforcement:triage_rules": {"staff"},
     "enforcement:act": STAFF_COURT,
+    # requests between courts: the assisting court's staff (enforcement.work) or the requesting
+    # court's; any other viewer of a request is a 404 (the path names a missing request here)
+    "enforcement:assistance_list": {"staff"},  # refused unless enforcement.work; its own court's requests
+    "enforcement:assistance_detail": {"staff"},
+    "enforcement:assistance_letter": {"staff"},
+    "enforcement:assistance_answer": {"staff"},
+    "enforcement:court_search": {"staff"},  # the public national court directory, for the request form
     # pages: filing
     "filing:home": {"staff"},
     "filing:batch_detail": {"staff"},
@@ -331,6 +338,7 @@ def world(yuelu, wuling, now, settings, tmp_path):
 MISSING = 987654321
 SAMPLE_ACTIONS = {
     "enforcement:act": "accept",
+    "enforcement:assistance_answer": "accept",
     "ledger:payout_action": "approve",
     "inquiry:freeze_action": "release",
     "mediation:act": "fail",
