@@ -30,6 +30,7 @@ from .indicators import (
     MonthPoint,
     PathRow,
     breakdown,
+    breakdown_teams_officers,
     closing_paths,
     indicators_compute,
     monthly_trend,
@@ -194,7 +195,7 @@ def dashboard_for(
     alerts_as_of = min(today, end)
     alerts, total = open_alerts(court_ids=scope.court_ids, as_of=alerts_as_of)
     ids = scope.court_ids
-    by_officer = breakdown(filters=filters, config=config, by="officer")
+    by_team, by_officer = breakdown_teams_officers(filters=filters, config=config)
     officer_ids = [b.key for b in by_officer if b.key is not None]
     # The cases closed in past months come from the summary when there is one (.summary); the
     # rest, and every figure per team or officer, from the cases.
@@ -230,7 +231,7 @@ def dashboard_for(
             config=config,
             add=now_part.paths if now_part else (),
         ),
-        by_team=breakdown(filters=filters, config=config, by="team"),
+        by_team=by_team,
         by_officer=by_officer,
         by_court=breakdown(
             filters=now_part.direct if now_part else filters,
