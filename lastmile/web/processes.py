@@ -171,6 +171,15 @@ def launch_env(base: dict[str, str], *, host: str, port: int, demo: bool) -> dic
     return env
 
 
+def processes_for(env: dict[str, str], *, demo: bool) -> list[Process]:
+    """The processes one ``lastmile run`` starts with ``env``, in order."""
+    return [
+        p
+        for p in PROCESSES
+        if not (p.demo_only and not demo) and not (p.only_if and env.get(p.only_if) != "1")
+    ]
+
+
 def _signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, sig)
@@ -205,9 +214,7 @@ def run_all(*, host: str, port: int, out: Callable[[str], None], demo: bool = Tr
     if demo:
         out(f"查控协助机构模拟器地址：{env['LASTMILE_GATEWAY_URL']}")
     try:
-        for proc in PROCESSES:
-            if (proc.demo_only and not demo) or (proc.only_if and env.get(proc.only_if) != "1"):
-                continue
+        for proc in processes_for(env, demo=demo):
             children.append((proc, _start(proc, host, port, env)))
             out(f"已启动 {proc.label}（{proc.name}，进程 {children[-1][1].pid}）")
         while not stopping:
