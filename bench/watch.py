@@ -277,9 +277,9 @@ def run(n: int, n_watched: int) -> tuple[dict, dict]:
     stats = listener.stats
     watching = threading.Event()
 
-    def mirror() -> None:  # the publisher process sees how far the listener got
+    def mirror() -> None:  # the publisher process sees how far the listener's client got
         while not watching.is_set():
-            consumed.value = stats.received
+            consumed.value = stats.delivered
             time.sleep(0.0005)
 
     threading.Thread(target=mirror, daemon=True).start()

@@ -39,7 +39,8 @@ def broker_address(url: str) -> tuple[str, int]:
 
 @dataclass
 class Stats:
-    received: int = 0
+    delivered: int = 0  # payloads the MQTT client took from the broker
+    received: int = 0  # reads processed
     invalid: int = 0
     matched: int = 0
     alerts: int = 0
@@ -92,8 +93,11 @@ class PlateListener:
         def on_subscribe(c, userdata, mid, reason_codes, properties=None):  # type: ignore[no-untyped-def]
             self.subscribed.set()
 
+        stats = self.stats
+
         def on_message(c, userdata, msg):  # type: ignore[no-untyped-def]
             self.inbox.put(msg.payload)
+            stats.delivered += 1
 
         client.on_connect = on_connect
         client.on_subscribe = on_subscribe
