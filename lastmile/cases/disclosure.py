@@ -322,6 +322,7 @@ EVENT_RULES: dict[str, Rule] = {
     "reception.booked": HIDDEN,
     "reception.cancelled": HIDDEN,
     "reception.received": HIDDEN,
+    "reception.walk_in": HIDDEN,  # a visitor received without booking: the court's own record
     # A party's online requests (履行方案, 解除冻结, 庭审链接) and the court's answers: the party
     # that asked only (its own request; the other side is not told of an offer or a plea).
     "portal.request_submitted": Rule(applicant=Shown(own=True), debtor=Shown(own=True)),

@@ -11,6 +11,7 @@ class PortalEvent(EventKind):
     BOOKED = "reception.booked"
     CANCELLED = "reception.cancelled"
     RECEIVED = "reception.received"
+    WALK_IN = "reception.walk_in"
     REQUEST_SUBMITTED = "portal.request_submitted"
     REQUEST_ANSWERED = "portal.request_answered"
     HEARING_LINK_GIVEN = "portal.hearing_link_given"

@@ -45,6 +45,14 @@ class ReceptionSlot(models.Model):
     )
     capacity = models.PositiveSmallIntegerField(_("可预约人数"), default=4)
     place = models.CharField(_("接待地点"), max_length=64, default="执行局接待大厅")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    close_reason = models.CharField(_("关闭原因"), max_length=256, blank=True)
 
     class Meta:
         verbose_name = _("接待时段")
@@ -77,6 +85,7 @@ class ReceptionBooking(models.Model):
     )
     booked_at = models.DateTimeField(_("预约时间"))
     outcome = models.CharField(_("接待情况"), max_length=512, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=256, blank=True)
 
     class Meta:
         verbose_name = _("接待预约")
@@ -88,6 +97,35 @@ class ReceptionBooking(models.Model):
                 name="booking_one_per_slot_per_account",
             ),
         ]
+
+
+class WalkInVisit(models.Model):
+    """A visitor received without a booking (执行接待来访登记): who came, about what, what was done
+    and by whom. The ID number is checked (GB 11643-1999) and kept only for the court."""
+
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
+    visited_at = models.DateTimeField(_("来访时间"))
+    name = models.CharField(_("来访人"), max_length=64)
+    id_number = models.CharField(_("身份证号码"), max_length=18)
+    phone = models.CharField(_("联系电话"), max_length=20)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("案件"),
+    )
+    topic = models.CharField(_("来访事由"), max_length=256)
+    outcome = models.CharField(_("接待情况"), max_length=512)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接待人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("来访登记")
+        verbose_name_plural = _("来访登记")
+        indexes = [models.Index(fields=["court", "visited_at"], name="walkin_court_day")]
 
 
 class PhoneCode(models.Model):

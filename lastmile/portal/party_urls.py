@@ -2,7 +2,7 @@ from django.urls import path
 
 from lastmile.accounts.views import ThrottledLoginView
 
-from . import mediation_views, notice_views, party_views
+from . import mediation_views, notice_views, party_views, reception_views
 
 urlpatterns = [
     path(
@@ -38,4 +38,9 @@ urlpatterns = [
     ),
     path("duty/", party_views.duty, name="duty"),
     path("duty/<int:booking_id>/receive/", party_views.duty_receive, name="duty_receive"),
+    path("reception/", reception_views.reception, name="reception"),
+    path("reception/slots/", reception_views.slots_create, name="reception_slots"),
+    path("reception/slots/<int:slot_id>/close/", reception_views.slot_close, name="reception_slot_close"),
+    path("reception/walk-in/", reception_views.walk_in, name="reception_walk_in"),
+    path("reception/cases/", reception_views.case_search, name="reception_case_search"),
 ]

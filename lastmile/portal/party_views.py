@@ -128,7 +128,8 @@ def duty(request: AuthedRequest) -> HttpResponse:
         )
     except PermissionDenied as exc:
         return _error(request, exc, 403)
-    return render(request, "portal/party/duty.html", {"bookings": bookings})
+    day = selectors.reception_day(actor=request.user, day=get_clock().today())
+    return render(request, "portal/party/duty.html", {"bookings": bookings, "day": day})
 
 
 @require_POST

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can, require
@@ -38,6 +39,7 @@ from .models import (
     ReceptionBooking,
     ReceptionSlot,
     RequestKind,
+    WalkInVisit,
 )
 
 
@@ -168,9 +170,9 @@ def case_progress(*, account: PortalAccount, case: Case) -> Progress:
 def slots_open(*, case: Case, now: datetime) -> list[tuple[ReceptionSlot, int]]:
     """Future reception slots of the case's court with the places left."""
     result = []
-    for slot in ReceptionSlot.objects.filter(court_id=case.court_id, starts_at__gt=now).select_related(
-        "duty_officer"
-    )[:30]:
+    for slot in ReceptionSlot.objects.filter(
+        court_id=case.court_id, starts_at__gt=now, closed_at__isnull=True
+    ).select_related("duty_officer")[:30]:
         left = slot.capacity - slot.bookings.filter(status=BookingStatus.BOOKED).count()
         result.append((slot, left))
     return result
@@ -265,4 +267,97 @@ def requests_for_staff(*, actor: User) -> QuerySet[PartyRequest]:
         .exclude(kind=RequestKind.HEARING_LINK)
         .select_related("case", "account__party", "answered_by")
         .order_by("-status", "-submitted_at", "-pk")
+    )
+
+
+# --- the reception desk (执行值班接待): slots, bookings and walk-in visits of a day -----------------
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    slot: ReceptionSlot
+    booked: int
+    received: int
+
+
+@dataclass(frozen=True)
+class ReceptionDay:
+    day: date
+    slots: list[SlotRow]
+    walk_ins: list[WalkInVisit]
+    counts: dict[str, int]
+
+
+#: Staff who run the reception desk.
+RECEPTION_CAPABILITIES = ("enforcement.work", "case.file")
+
+
+def reception_staff_require(actor: User | Any, *, now: datetime | None = None) -> None:
+    """Only court staff who work enforcement or filing run the reception desk."""
+    if getattr(actor, "court_id", None) is None or not any(
+        actor_can(actor, cap, now=now) for cap in RECEPTION_CAPABILITIES
+    ):
+        raise PermissionDenied("只有本院执行或立案人员可以管理值班接待。")
+
+
+def reception_day(*, actor: User, day: date) -> ReceptionDay:
+    """The actor's court's reception on ``day``: its slots (closed ones too) with their bookings,
+    the walk-in visits, and the counts the duty page shows."""
+    reception_staff_require(actor)
+    start = timezone.make_aware(datetime.combine(day, time()))
+    end = start + timedelta(days=1)
+    slots = (
+        ReceptionSlot.objects.filter(court_id=actor.court_id, starts_at__gte=start, starts_at__lt=end)
+        .select_related("duty_officer")
+        .annotate(
+            n_booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)),
+            n_received=Count("bookings", filter=Q(bookings__status=BookingStatus.RECEIVED)),
+        )
+        .order_by("starts_at", "pk")
+    )
+    rows = [SlotRow(slot=s, booked=s.n_booked, received=s.n_received) for s in slots]
+    walk_ins = list(
+        WalkInVisit.objects.filter(court_id=actor.court_id, visited_at__gte=start, visited_at__lt=end)
+        .select_related("case", "handled_by")
+        .order_by("visited_at", "pk")
+    )
+    counts = {
+        "slots_open": sum(1 for r in rows if r.slot.closed_at is None),
+        "slots_closed": sum(1 for r in rows if r.slot.closed_at is not None),
+        "booked": sum(r.booked for r in rows),
+        "received": sum(r.received for r in rows),
+        "walk_ins": len(walk_ins),
+    }
+    return ReceptionDay(day=day, slots=rows, walk_ins=walk_ins, counts=counts)
+
+
+def reception_slots_ahead(*, actor: User, now: datetime, days: int = 14) -> list[SlotRow]:
+    """The court's open slots from ``now`` for the next ``days`` days, with their bookings."""
+    slots = (
+        ReceptionSlot.objects.filter(
+            court_id=actor.court_id,
+            ends_at__gt=now,
+            starts_at__lt=now + timedelta(days=days),
+            closed_at__isnull=True,
+        )
+        .select_related("duty_officer")
+        .annotate(
+            n_booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)),
+            n_received=Count("bookings", filter=Q(bookings__status=BookingStatus.RECEIVED)),
+        )
+        .order_by("starts_at", "pk")
+    )
+    return [SlotRow(slot=s, booked=s.n_booked, received=s.n_received) for s in slots]
+
+
+def reception_case_search(*, actor: User, query: str, limit: int = 10) -> list[Case]:
+    """Cases of the actor's court by number or party name, for the walk-in form's case box."""
+    q = (query or "").strip().replace("(", "（").replace(")", "）")
+    if len(q) < 2:
+        return []
+    return list(
+        Case.objects.filter(court_id=actor.court_id)
+        .filter(Q(number__contains=q) | Q(case_parties__party__name__contains=q))
+        .distinct()
+        .order_by("-received_at")[:limit]
     )

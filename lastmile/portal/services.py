@@ -159,6 +159,8 @@ def booking_make(
     slot = ReceptionSlot.objects.select_for_update().filter(pk=slot_id, court_id=case.court_id).first()
     if slot is None:
         raise NotFound("该接待时段不存在。")
+    if slot.closed_at is not None:
+        raise InvalidTransition("该接待时段已由法院关闭，请选择其他时段。")
     if slot.starts_at <= now:
         raise InvalidTransition("该接待时段已开始或已结束，请选择其他时段。")
     topic = (topic or "").strip()

@@ -24,6 +24,7 @@ NAV: list[tuple[str, str, str]] = [
     ("执行案件", "enforcement:case_list", "enforcement.work"),
     ("强制措施", "measures:list", "enforcement.work"),
     ("值班接待", "portal:duty", "enforcement.work"),
+    ("接待登记", "portal:reception", "case.file"),  # the filing desk opens slots and records walk-ins
     ("当事人申请", "portal:staff_requests", "enforcement.work"),
     ("执行案款", "ledger:unclaimed", "funds.view"),
     ("批量文书", "documents:batch_list", "document.issue"),

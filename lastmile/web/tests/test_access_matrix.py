@@ -193,6 +193,12 @@ DECISIONS: dict[str, set[str]] = {
     "portal:mediation_document": {"party"},
     "portal:duty": {"staff"},
     "portal:duty_receive": {"staff"},
+    # the reception desk: staff who work enforcement or filing, their own court's slots and visits
+    "portal:reception": {"staff"},
+    "portal:reception_slots": {"staff"},
+    "portal:reception_slot_close": {"staff"},
+    "portal:reception_walk_in": {"staff"},
+    "portal:reception_case_search": {"staff"},
     # the bank's staff: their own institution's batches only (another's batch is a 404)
     "portal:bank_login": {"anyone"},
     "portal:bank_home": {"bank_staff"},
