@@ -490,3 +490,83 @@ def payee_owed(*, case: Case, kind: str, payee_case: Case | None, as_of: date) -
         True,
         f"已到账并清偿债务{statement.paid_total}元，已安排发放{given}元",
     )
+
+
+# --- lists people work from (issue M item 3) ------------------------------------------------------------
+
+
+def receipts_list(
+    *,
+    actor: User,
+    state: str = "",
+    source: str = "",
+    query: str = "",
+    received_from: date | None = None,
+    received_to: date | None = None,
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+) -> QuerySet[Receipt]:
+    """Money received in this court's execution account: ``state`` ``unclaimed`` (no case yet, to
+    be claimed) or ``claimed``; by source, day received and amount; ``query`` finds the payer, the
+    note or the case number."""
+    require(actor, "funds.view")
+    qs = Receipt.objects.filter(court_id=_court_id(actor)).select_related("case")
+    if state == "unclaimed":
+        qs = qs.filter(case__isnull=True)
+    elif state == "claimed":
+        qs = qs.filter(case__isnull=False)
+    if source:
+        qs = qs.filter(source=source)
+    if query := query.strip()[:64]:
+        partial = query.replace("(", "（").replace(")", "）")
+        qs = qs.filter(Q(payer__contains=query) | Q(note__contains=query) | Q(case__number__contains=partial))
+    if received_from:
+        qs = qs.filter(received_at__date__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_at__date__lte=received_to)
+    if amount_min is not None:
+        qs = qs.filter(amount__gte=amount_min)
+    if amount_max is not None:
+        qs = qs.filter(amount__lte=amount_max)
+    return qs
+
+
+def payouts_list(
+    *,
+    actor: User,
+    status: str = "",
+    kind: str = "",
+    officer_id: int | None = None,
+    query: str = "",
+    due_from: date | None = None,
+    due_to: date | None = None,
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+) -> QuerySet[Payout]:
+    """This court's payouts by status and kind, by the case's officer, the day due and the amount;
+    ``query`` finds the payee, the case number, or a party of the case by name or ID number."""
+    require(actor, "funds.view")
+    qs = Payout.objects.filter(court_id=_court_id(actor)).select_related("case", "case__officer")
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if officer_id:
+        qs = qs.filter(case__officer_id=officer_id)
+    if query := query.strip()[:64]:
+        partial = query.replace("(", "（").replace(")", "）")
+        cases = Case.objects.filter(
+            Q(number__contains=partial)
+            | Q(case_parties__party__name__contains=query)
+            | Q(case_parties__party__id_number=query.upper())
+        )
+        qs = qs.filter(Q(payee_name__contains=query) | Q(case__in=cases.values("pk")))
+    if due_from:
+        qs = qs.filter(due_on__gte=due_from)
+    if due_to:
+        qs = qs.filter(due_on__lte=due_to)
+    if amount_min is not None:
+        qs = qs.filter(amount__gte=amount_min)
+    if amount_max is not None:
+        qs = qs.filter(amount__lte=amount_max)
+    return qs

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import list_views, views
 
 app_name = "ledger"
 
@@ -12,5 +12,7 @@ urlpatterns = [
     path("cases/<int:case_id>/pauses/end", views.pause_end, name="pause_end"),
     path("payouts/<int:payout_id>/<str:action>", views.payout_action, name="payout_action"),
     path("unclaimed/", views.unclaimed, name="unclaimed"),
+    path("receipts/", list_views.receipts, name="receipts"),
+    path("payouts/", list_views.payouts, name="payouts"),
     path("receipts/<int:receipt_id>/claim", views.claim, name="claim"),
 ]

@@ -27,6 +27,8 @@ NAV: list[tuple[str, str, str]] = [
     ("接待登记", "portal:reception", "case.file"),  # the filing desk opens slots and records walk-ins
     ("当事人申请", "portal:staff_requests", "enforcement.work"),
     ("执行案款", "ledger:unclaimed", "funds.view"),
+    ("到账款项", "ledger:receipts", "funds.view"),
+    ("案款发放", "ledger:payouts", "funds.view"),
     ("批量文书", "documents:batch_list", "document.issue"),
     ("指挥中心", "statistics:dashboard", "stats.view"),
     ("布控预警", "watch:center", "alerts.view"),

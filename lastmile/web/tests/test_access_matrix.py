@@ -85,6 +85,8 @@ DECISIONS: dict[str, set[str]] = {
     "mediation:assign": {"staff"},
     "mediation:fail_many": {"staff"},  # 调解不成 in batch: own court's mediations only (mediation.work)
     "measures:list": {"staff"},  # the court's measures (case.view), own court only
+    "ledger:receipts": {"staff"},  # money received in the own court's account (funds.view)
+    "ledger:payouts": {"staff"},  # the own court's payouts (funds.view)
     "mediation:detail": {"staff"},
     "mediation:act": {"staff"},
     "mediation:in_suit_start": {"staff"},
