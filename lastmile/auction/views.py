@@ -107,8 +107,10 @@ def public_state(request: HttpRequest, round_id: int) -> HttpResponse:
             "code": b.code,
             "amount": str(b.amount),
             "at": b.placed_at.isoformat(),
+            "at_local": f"{timezone.localtime(b.placed_at):%H:%M:%S}",
             "matched": b.matched,
             "extended_to": b.extended_to.isoformat() if b.extended_to else None,
+            "extended_to_local": f"{timezone.localtime(b.extended_to):%H:%M:%S}" if b.extended_to else None,
         }
         for b in selectors.bid_history(rnd=rnd, limit=20)
     ]

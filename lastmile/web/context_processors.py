@@ -34,6 +34,9 @@ NAV: list[tuple[str, str, str]] = [
     ("布控预警", "watch:center", "alerts.view"),
     ("布控名单", "watch:entries", "enforcement.work"),
     ("查控指令", "inquiry:queue", "inquiry.order"),
+    # 司法拍卖: the officers list and decide; finance records the price and allocates it
+    ("司法拍卖", "auction:staff_lots", "enforcement.work"),
+    ("司法拍卖", "auction:staff_lots", "funds.manage"),
     # 专项行动: started by whoever dispatches (院领导, 指挥中心), worked by the officers; no role holds both
     ("专项行动", "measures:operations", "enforcement.dispatch"),
     ("专项行动", "measures:operations", "measure.propose"),

@@ -25,6 +25,20 @@
         document.getElementById("current-price").textContent = st.current_price || "—";
         document.getElementById("bid-count").textContent = st.bid_count;
         document.getElementById("status").textContent = st.status_label;
+        var rows = document.getElementById("history");
+        if (rows && st.history && st.history.length) {
+          rows.textContent = "";
+          st.history.forEach(function (b) {
+            var tr = document.createElement("tr");
+            [b.code + (b.matched ? "（优先购买权）" : ""), b.amount, b.at_local,
+             b.extended_to_local ? "延时至 " + b.extended_to_local : ""].forEach(function (text) {
+              var td = document.createElement("td");
+              td.textContent = text;
+              tr.appendChild(td);
+            });
+            rows.appendChild(tr);
+          });
+        }
         var amount = document.getElementById("bid-amount");
         if (amount && document.activeElement !== amount) amount.value = st.next_minimum;
       })
