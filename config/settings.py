@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "lastmile.service",
     "lastmile.measures",
     "lastmile.inquiry",
+    "lastmile.valuation",
     "lastmile.filing",
     "lastmile.mediation",
     "lastmile.trial",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("documents/", include("lastmile.documents.urls")),
     path("measures/", include("lastmile.measures.urls")),
     path("inquiry/", include("lastmile.inquiry.urls")),  # incl. the institutions' callback URL
+    path("takings/", include("lastmile.inquiry.urls_takings")),  # 扣押, income, 到期债权, 轮候查封
+    path("valuation/", include("lastmile.valuation.urls")),
     path("stats/", include("lastmile.statistics.urls")),
     path("watch/", include("lastmile.watch.urls")),
     path("auction/", include("lastmile.auction.urls")),  # the public auction site and its staff pages

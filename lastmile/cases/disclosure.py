@@ -241,6 +241,25 @@ EVENT_RULES: dict[str, Rule] = {
     "inquiry.result_held": HIDDEN,  # an institution's answer held for review, not booked
     "inquiry.result_reviewed": HIDDEN,
     "inquiry.guard_spared": HIDDEN,  # the court's good-faith decision not to freeze (internal)
+    # 扣押 of a movable, income withheld through the employer, 到期债权 and 轮候查封 (issue N): each
+    # is a served ruling or notice, told to both sides once made (法发〔2006〕35号).
+    "inquiry.movable_distrained": _both(),
+    "inquiry.income_withheld": _both(),
+    "inquiry.income_paid": _both(),
+    "inquiry.income_released": _both(),
+    "inquiry.receivable_noticed": _both(),
+    "inquiry.receivable_objected": _a(),
+    "inquiry.receivable_enforced": _both(),
+    "inquiry.waiting_registered": _both(),
+    "inquiry.waiting_effective": _both(),
+    # The reference price (确定财产处置参考价规定 2018 art. 21: its documents go to the parties).
+    "valuation.started": _both(),
+    "valuation.answered": HIDDEN,  # one platform's answer; the price is what the parties are served
+    "valuation.extended": _both(),
+    "valuation.priced": _both(),
+    "valuation.failed": _a(),
+    "valuation.objected": _both(),
+    "valuation.objection_decided": _both(),
     # 布控: where a watched car or debtor was seen is never shown to a party (个人信息保护法 art. 28)
     "watch.alert": HIDDEN,
     "watch.added": HIDDEN,

@@ -37,7 +37,9 @@ class Custody(models.Model):
     class Meta:
         verbose_name = _("扣押物保管")
         verbose_name_plural = _("扣押物保管")
-        constraints = [models.CheckConstraint(condition=Q(costs__gte=0), name="inquiry_custody_costs_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(costs__gte=0), name="inquiry_custody_costs_not_negative")
+        ]
 
     def __str__(self) -> str:
         return f"{self.custodian} {self.place}"
@@ -82,8 +84,12 @@ class IncomeWithholding(models.Model):
         verbose_name_plural = _("扣留提取收入")
         ordering = ["-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(monthly_amount__gt=0), name="inquiry_withholding_monthly_positive"),
-            models.CheckConstraint(condition=Q(withheld__lte=F("total")), name="inquiry_withholding_within_total"),
+            models.CheckConstraint(
+                condition=Q(monthly_amount__gt=0), name="inquiry_withholding_monthly_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(withheld__lte=F("total")), name="inquiry_withholding_within_total"
+            ),
             models.CheckConstraint(
                 condition=Q(monthly_amount__lte=F("monthly_income") - F("retained")),
                 name="inquiry_withholding_keeps_living",
@@ -113,7 +119,9 @@ class IncomePayment(models.Model):
         verbose_name_plural = _("收入扣留记录")
         ordering = ["month"]
         constraints = [
-            models.UniqueConstraint(fields=["withholding", "month"], name="inquiry_income_payment_once_a_month"),
+            models.UniqueConstraint(
+                fields=["withholding", "month"], name="inquiry_income_payment_once_a_month"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="inquiry_income_payment_positive"),
         ]
 
@@ -191,7 +199,9 @@ class WaitingSeizure(models.Model):
     asset_kind = models.CharField(_("财产类型"), max_length=24)
     ahead = models.CharField(_("在先查封"), max_length=128)
     registered_at = models.DateTimeField(_("轮候登记时间"))
-    status = models.CharField(_("状态"), max_length=16, choices=WaitingStatus.choices, default=WaitingStatus.WAITING)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=WaitingStatus.choices, default=WaitingStatus.WAITING
+    )
     ruling = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
     effective_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
     freeze = models.OneToOneField(

@@ -18,13 +18,20 @@ def case_takings(*, case: Case) -> dict[str, Any]:
             .order_by("-pk")
         ),
         "withholdings": list(
-            IncomeWithholding.objects.filter(case=case).select_related("party").prefetch_related("payments").order_by("-pk")
+            IncomeWithholding.objects.filter(case=case)
+            .select_related("party")
+            .prefetch_related("payments")
+            .order_by("-pk")
         ),
         "receivables": list(Receivable.objects.filter(case=case).select_related("party").order_by("-pk")),
-        "waiting": list(WaitingSeizure.objects.filter(case=case).select_related("asset").order_by("registered_at")),
+        "waiting": list(
+            WaitingSeizure.objects.filter(case=case).select_related("asset").order_by("registered_at")
+        ),
         "debtors": [
             cp.party
-            for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party").order_by("position")
+            for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)
+            .select_related("party")
+            .order_by("position")
         ],
         # What a 轮候查封 may be registered on: the case's non-money assets it does not hold itself.
         "waitable": list(

@@ -177,7 +177,9 @@ def row_act(request: AuthedRequest, kind: str, row_id: int, action: str) -> Http
         return HttpResponse(exc.message, status=404)
     p, user, now = request.POST, request.user, get_clock().now()
     acts: dict[tuple[str, str], Callable[[], object]] = {
-        ("movable", "release"): lambda: movables.movable_release(freeze=row, reason=p.get("reason", ""), actor=user, now=now),
+        ("movable", "release"): lambda: movables.movable_release(
+            freeze=row, reason=p.get("reason", ""), actor=user, now=now
+        ),
         ("income", "payment"): lambda: income.income_payment_record(
             withholding=row,
             month=p.get("month", "").strip(),
@@ -201,8 +203,12 @@ def row_act(request: AuthedRequest, kind: str, row_id: int, action: str) -> Http
             actor=user,
             now=now,
         ),
-        ("receivable", "enforce"): lambda: receivables.receivable_enforce(receivable=row, actor=user, now=now),
-        ("waiting", "ahead_released"): lambda: waiting.waiting_seizure_ahead_released(waiting=row, actor=user, now=now),
+        ("receivable", "enforce"): lambda: receivables.receivable_enforce(
+            receivable=row, actor=user, now=now
+        ),
+        ("waiting", "ahead_released"): lambda: waiting.waiting_seizure_ahead_released(
+            waiting=row, actor=user, now=now
+        ),
     }
     fn = acts.get((kind, action))
     if fn is None:

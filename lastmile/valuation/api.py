@@ -3,7 +3,7 @@ answered with the error's code by the API's handler)."""
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -33,12 +33,12 @@ class ValuationOut(Schema):
     asset_id: int
     method: str
     status: str
-    answer_due: date | None
+    answer_due: dt.date | None
     price: Decimal | None
     source: str
-    priced_on: date | None
-    objection_due: date | None
-    valid_until: date | None
+    priced_on: dt.date | None
+    objection_due: dt.date | None
+    valid_until: dt.date | None
     cost: Decimal
     firms: list[str]
     answers: list[AnswerOut]
@@ -57,8 +57,8 @@ class ReferencePriceOut(Schema):
     asset_id: int
     value: Decimal
     method: str
-    date: date
-    valid_until: date
+    date: dt.date
+    valid_until: dt.date
     source: str
 
 
@@ -77,7 +77,8 @@ def _out(v: Valuation) -> ValuationOut:
         cost=v.cost,
         firms=list(v.firms or []),
         answers=[
-            AnswerOut(source=a.source, value=a.value, on_time=a.on_time, excluded=a.excluded) for a in v.answers.all()
+            AnswerOut(source=a.source, value=a.value, on_time=a.on_time, excluded=a.excluded)
+            for a in v.answers.all()
         ],
     )
 

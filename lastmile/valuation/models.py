@@ -81,7 +81,9 @@ class Valuation(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["asset", "status"]), models.Index(fields=["court", "status"])]
         constraints = [
-            models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gt=0), name="valuation_price_positive"),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gt=0), name="valuation_price_positive"
+            ),
             models.CheckConstraint(condition=Q(cost__gte=0), name="valuation_cost_not_negative"),
             models.CheckConstraint(
                 condition=Q(method__in=[m.value for m in Method]), name="valuation_method_known"
@@ -114,7 +116,9 @@ class Answer(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["valuation", "source"], name="valuation_answer_unique"),
-            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gt=0), name="valuation_answer_positive"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gt=0), name="valuation_answer_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ price is set by reference to it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -26,8 +26,8 @@ class ReferencePrice:
 
     value: Decimal
     method: str
-    date: date
-    valid_until: date
+    date: dt.date
+    valid_until: dt.date
     source: str
     valuation_id: int
 
@@ -35,16 +35,16 @@ class ReferencePrice:
     def method_label(self) -> str:
         return str(Method(self.method).label)
 
-    def is_valid_on(self, day: date) -> bool:
+    def is_valid_on(self, day: dt.date) -> bool:
         return day <= self.valid_until
 
 
-def _final(today: date) -> Q:
+def _final(today: dt.date) -> Q:
     """Fixed and beyond objection: FINAL, or PRICED with the window run and nothing pending."""
     return Q(status=ValuationStatus.FINAL) | (Q(status=ValuationStatus.PRICED) & Q(objection_due__lt=today))
 
 
-def reference_price_for(asset: Asset | int, *, today: date | None = None) -> ReferencePrice | None:
+def reference_price_for(asset: Asset | int, *, today: dt.date | None = None) -> ReferencePrice | None:
     """The asset's current reference price: the latest one fixed and beyond objection (议价 and
     定向询价 at once, art. 24; 网络询价 and 委托评估 once the 5-day window has run with no objection
     pending, arts. 22–23), or None. An expired price is returned with its ``valid_until``; the
@@ -88,9 +88,11 @@ def seized_assets(*, case: Case) -> list[Asset]:
     )
 
 
-def case_panel_view(*, case: Case, today: date) -> dict[str, Any]:
+def case_panel_view(*, case: Case, today: dt.date) -> dict[str, Any]:
     rows = list(case_valuations(case=case))
     return {
         "valuations": rows,
-        "assets": [{"asset": a, "price": reference_price_for(a, today=today)} for a in seized_assets(case=case)],
+        "assets": [
+            {"asset": a, "price": reference_price_for(a, today=today)} for a in seized_assets(case=case)
+        ],
     }

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
-from lastmile.cases.models import Case, CaseParty, CaseStatus, PartyRole
+from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty, CaseStatus, PartyRole
 from lastmile.cases.services import case_event_record
 from lastmile.core.clock import court_date
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition
@@ -54,9 +54,9 @@ def _event(
 
 
 def _parties(case: Case) -> list[Party]:
-    rows = CaseParty.objects.filter(
-        case=case, role__in=[PartyRole.APPLICANT, PartyRole.RESPONDENT]
-    ).select_related("party")
+    rows = CaseParty.objects.filter(case=case, role__in=[PartyRole.APPLICANT, *DEBTOR_ROLES]).select_related(
+        "party"
+    )
     return [cp.party for cp in rows.order_by("role", "position", "pk")]
 
 
@@ -245,7 +245,7 @@ def _agreement(
             unmet=["prices"],
             details={"basis": rules.BASIS_AGREEMENT.as_dict()},
         )
-        
+
     a, d = to_money(applicant_price), to_money(debtor_price)
     if a <= 0 or a != d:
         raise ConditionsNotMet(
@@ -339,7 +339,9 @@ def valuation_collect(*, valuation: Valuation, actor: User | None, now: datetime
                 now,
                 rules.BASIS_ONLINE_MEAN if v.method == Method.ONLINE else rules.BASIS_METHODS,
             )
-        current = [a for a in answers.values() if v.method != Method.APPRAISAL or a.source == v.firms[v.firm_index]]
+        current = [
+            a for a in answers.values() if v.method != Method.APPRAISAL or a.source == v.firms[v.firm_index]
+        ]
         all_in = all(a.answered_at is not None for a in current)
         if not all_in and today <= v.answer_due:
             return v
@@ -347,7 +349,13 @@ def valuation_collect(*, valuation: Valuation, actor: User | None, now: datetime
         if v.method == Method.ONLINE:
             mean = rules.online_mean(a.value for a in on_time if a.value is not None)
             if mean is not None:
-                _price_fix(v, mean, "网络询价平台" + "、".join(a.source for a in on_time) + "结果的平均值", actor, now)
+                _price_fix(
+                    v,
+                    mean,
+                    "网络询价平台" + "、".join(a.source for a in on_time) + "结果的平均值",
+                    actor,
+                    now,
+                )
                 return v
         elif on_time and on_time[0].value is not None:
             _price_fix(v, on_time[0].value, f"{on_time[0].source}{v.get_method_display()}结果", actor, now)
@@ -401,12 +409,20 @@ def valuation_extend(*, valuation: Valuation, days: int, actor: User, now: datet
         v.answer_due = rules.answer_due_extended(v.answer_due, days)
         v.extensions += 1
         v.save(update_fields=["answer_due", "extensions"])
-        _event(v, ValuationEvent.EXTENDED, f"{v.get_method_display()}期限延长至{v.answer_due}", actor, now, basis)
+        _event(
+            v, ValuationEvent.EXTENDED, f"{v.get_method_display()}期限延长至{v.answer_due}", actor, now, basis
+        )
         return v
 
 
 def valuation_object(
-    *, valuation: Valuation, party: Party, grounds: str, actor: User, now: datetime, filed_on: date | None = None
+    *,
+    valuation: Valuation,
+    party: Party,
+    grounds: str,
+    actor: User,
+    now: datetime,
+    filed_on: date | None = None,
 ) -> Objection:
     """Record a party's written objection to an online or appraised price, filed within 5 days of
     receipt (arts. 22–23). Refused: an objection to 议价 or 定向询价 (art. 24), a late one, one by
@@ -439,7 +455,14 @@ def valuation_object(
         objection = Objection.objects.create(
             valuation=v, party=party, grounds=grounds[:512], filed_on=filed, recorded_by=actor
         )
-        _event(v, ValuationEvent.OBJECTED, f"{party.name}对参考价提出异议：{grounds}", actor, now, rules.BASIS_OBJECTION)
+        _event(
+            v,
+            ValuationEvent.OBJECTED,
+            f"{party.name}对参考价提出异议：{grounds}",
+            actor,
+            now,
+            rules.BASIS_OBJECTION,
+        )
         return objection
 
 
@@ -491,10 +514,19 @@ def objection_decide(
         o.ruling = ruling
         o.save()
         _serve(ruling, v.case, now)
-        _event(v, ValuationEvent.OBJECTION_DECIDED, f"参考价异议审查：{outcome_text}", actor, now, rules.BASIS_OBJECTION)
+        _event(
+            v,
+            ValuationEvent.OBJECTION_DECIDED,
+            f"参考价异议审查：{outcome_text}",
+            actor,
+            now,
+            rules.BASIS_OBJECTION,
+        )
         if upheld and mean is not None and v.status == ValuationStatus.PRICED:
             # The recomputed mean is a new price: fixed, served and open to objection again.
-            _price_fix(v, mean, "网络询价平台" + "、".join(a.source for a in remaining) + "结果的平均值", actor, now)
+            _price_fix(
+                v, mean, "网络询价平台" + "、".join(a.source for a in remaining) + "结果的平均值", actor, now
+            )
         return o
 
 

@@ -41,7 +41,9 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "can_order": can_order,
         "can_decide": actor_can(request.user, "enforcement.decide"),
         "methods": Method.choices,
-        "parties": [cp.party for cp in case.case_parties.select_related("party").order_by("role", "position")],
+        "parties": [
+            cp.party for cp in case.case_parties.select_related("party").order_by("role", "position")
+        ],
     }
 
 
@@ -115,7 +117,10 @@ def act(request: AuthedRequest, valuation_id: int, action: str) -> HttpResponse:
     now = get_clock().now()
     if action == "collect":
         return _run(
-            request, v.case_id, lambda: services.valuation_collect(valuation=v, actor=request.user, now=now), "已收取结果。"
+            request,
+            v.case_id,
+            lambda: services.valuation_collect(valuation=v, actor=request.user, now=now),
+            "已收取结果。",
         )
     if action == "extend":
 

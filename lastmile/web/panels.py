@@ -15,11 +15,13 @@ from lastmile.cases.models import Case
 from lastmile.documents import views as documents_views
 from lastmile.enforcement import views as enforcement_views
 from lastmile.inquiry import views as inquiry_views
+from lastmile.inquiry import views_takings as takings_views
 from lastmile.ledger import views as ledger_views
 from lastmile.measures import views as measures_views
 from lastmile.mediation import views as mediation_views
 from lastmile.service import views as service_views
 from lastmile.trial import views as trial_views
+from lastmile.valuation import views as valuation_views
 
 PanelFn = Callable[[HttpRequest, Case], dict[str, Any] | None]
 
@@ -40,6 +42,8 @@ PANELS: list[tuple[str, str, PanelFn]] = [
     ("overview", "trial/_case_panel.html", trial_views.case_panel),
     ("overview", "enforcement/_case_panel.html", enforcement_views.case_panel),
     ("property", "inquiry/_case_panel.html", inquiry_views.case_panel),
+    ("property", "inquiry/_takings_panel.html", takings_views.case_panel),
+    ("property", "valuation/_case_panel.html", valuation_views.case_panel),
     ("money", "ledger/_case_panel.html", ledger_views.case_panel),
     ("measures", "measures/_case_panel.html", measures_views.case_panel),
     ("documents", "documents/_case_panel.html", documents_views.case_panel),

@@ -10,8 +10,9 @@ see docs/law.md): 执行通知 art. 251, 报告财产 art. 252, 冻结/扣划 ar
 art. 268, 拘传 art. 112 with 民诉解释 art. 482, 罚款/拘留 arts. 114, 118 and 119.
 
 One module per family of documents (:mod:`.notices`, :mod:`.rulings`, :mod:`.measures`,
-:mod:`.closing`, :mod:`.judicial`, :mod:`.trial`); :mod:`.common` holds :class:`TemplateSpec` and
-the blocks of prose they share. :data:`TEMPLATES` keeps the families in this order.
+:mod:`.closing`, :mod:`.judicial`, :mod:`.trial`, :mod:`.service`, :mod:`.courts`,
+:mod:`.auction`, :mod:`.valuation`, :mod:`.funds`); :mod:`.common` holds :class:`TemplateSpec`
+and the blocks of prose they share. :data:`TEMPLATES` keeps the families in this order.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .notices import NOTICES
 from .rulings import RULINGS
 from .service import SERVICE
 from .trial import TRIAL
+from .valuation import VALUATION
 
 TEMPLATES: list[TemplateSpec] = [
     *NOTICES,
@@ -38,6 +40,7 @@ TEMPLATES: list[TemplateSpec] = [
     *SERVICE,
     *COURTS,
     *AUCTION,
+    *VALUATION,
     *FUNDS,
 ]
 

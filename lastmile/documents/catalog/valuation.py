@@ -20,7 +20,9 @@ VALUATION: list[TemplateSpec] = [
         title="询价函",
         kind="notice",
         body="""< {{ addressee }}：
-本院在执行{{ case.number }}申请执行人{{ applicants|map(attribute='name')|join('、') }}与被执行人{{ respondents|map(attribute='name')|join('、') }}{{ case.cause }}一案中，需对被执行人的{{ property }}确定财产处置参考价。依照""" + _PRICE_RULES + """{{ articles }}的规定，请你单位以{{ method_label }}方式对上述财产出具询价结果，并于{{ due }}前回复本院。
+本院在执行{{ case.number }}申请执行人{{ applicants|map(attribute='name')|join('、') }}与被执行人{{ respondents|map(attribute='name')|join('、') }}{{ case.cause }}一案中，需对被执行人的{{ property }}确定财产处置参考价。依照"""
+        + _PRICE_RULES
+        + """{{ articles }}的规定，请你单位以{{ method_label }}方式对上述财产出具询价结果，并于{{ due }}前回复本院。
 < 经办人：{{ officer.name }}　联系电话：{{ court.phone }}
 """
         + _COURT_SIGN,
@@ -39,7 +41,9 @@ VALUATION: list[TemplateSpec] = [
         title="委托评估书",
         kind="notice",
         body="""< {{ firm }}：
-本院在执行{{ case.number }}一案中，需对被执行人{{ respondents|map(attribute='name')|join('、') }}的{{ property }}确定财产处置参考价。评估机构经{{ chosen_by }}确定，依照""" + _PRICE_RULES + """第十四条、第十六条、第十九条的规定，委托你机构进行评估，请于{{ due }}前出具评估报告。不能按期出具的，应当在期限届满五日前书面申请延长期限。
+本院在执行{{ case.number }}一案中，需对被执行人{{ respondents|map(attribute='name')|join('、') }}的{{ property }}确定财产处置参考价。评估机构经{{ chosen_by }}确定，依照"""
+        + _PRICE_RULES
+        + """第十四条、第十六条、第十九条的规定，委托你机构进行评估，请于{{ due }}前出具评估报告。不能按期出具的，应当在期限届满五日前书面申请延长期限。
 < 评估费用由申请执行人预交，最终由被执行人负担。
 """
         + _COURT_SIGN,
@@ -59,11 +63,21 @@ VALUATION: list[TemplateSpec] = [
         body="""{% for p in applicants + respondents %}
 < {{ p.name }}：
 {% endfor %}
-本院在执行{{ case.number }}一案中，对被执行人的{{ property }}以{{ method_label }}方式确定财产处置参考价为人民币{{ price|money }}元（{{ source }}）。该参考价自{{ priced_on }}起一年内有效，有效期至{{ valid_until }}（""" + _PRICE_RULES + """第二十七条）。
+本院在执行{{ case.number }}一案中，对被执行人的{{ property }}以{{ method_label }}方式确定财产处置参考价为人民币{{ price|money }}元（{{ source }}）。该参考价自{{ priced_on }}起一年内有效，有效期至{{ valid_until }}（"""
+        + _PRICE_RULES
+        + """第二十七条）。
 {{ objection_text }}
 """
         + _COURT_SIGN,
-        required=("property", "method_label", "price", "source", "priced_on", "valid_until", "objection_text"),
+        required=(
+            "property",
+            "method_label",
+            "price",
+            "source",
+            "priced_on",
+            "valid_until",
+            "objection_text",
+        ),
         sample={
             "property": "长沙市岳麓区某小区房产",
             "method_label": "定向询价",
@@ -102,7 +116,12 @@ VALUATION: list[TemplateSpec] = [
         "经查，被执行人在{{ employer }}领取收入。",
         _CPL + "第二百五十四条",
         "扣留、提取被执行人{{ debtor|default(respondents[0].name) }}在{{ employer }}的收入，每月人民币{{ monthly_amount|money }}元，至人民币{{ total|money }}元止；每月为被执行人及其所扶养家属保留生活必需费用人民币{{ retained|money }}元。",
-        {"employer": "长沙某物流有限公司", "monthly_amount": "3200.00", "total": "41000.00", "retained": "2790.00"},
+        {
+            "employer": "长沙某物流有限公司",
+            "monthly_amount": "3200.00",
+            "total": "41000.00",
+            "retained": "2790.00",
+        },
     ),
     TemplateSpec(
         code="income_assistance_notice",
@@ -139,7 +158,9 @@ VALUATION: list[TemplateSpec] = [
         title="履行到期债务通知书",
         kind="notice",
         body="""< {{ third_party }}：
-本院在执行{{ case.number }}申请执行人{{ applicants|map(attribute='name')|join('、') }}与被执行人{{ debtor }}{{ case.cause }}一案中，经申请，查明你（你单位）对被执行人负有到期债务人民币{{ amount|money }}元。依照""" + _WORK_RULES + """第四十五条和《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第四百九十九条的规定，通知如下：
+本院在执行{{ case.number }}申请执行人{{ applicants|map(attribute='name')|join('、') }}与被执行人{{ debtor }}{{ case.cause }}一案中，经申请，查明你（你单位）对被执行人负有到期债务人民币{{ amount|money }}元。依照"""
+        + _WORK_RULES
+        + """第四十五条和《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第四百九十九条的规定，通知如下：
 一、你（你单位）应当在收到本通知后十五日内向申请执行人履行上述债务，不得向被执行人清偿；
 二、你（你单位）对到期债务有异议的，应当在收到本通知后十五日内向本院提出；
 三、你（你单位）在上述期限内既不履行又不提出异议的，本院有权裁定对你（你单位）强制执行；
@@ -155,7 +176,12 @@ VALUATION: list[TemplateSpec] = [
         "本院于{{ served_on }}向第三人{{ third_party }}送达履行到期债务通知书，第三人在指定期限内{{ conduct }}。",
         _WORK_RULES + "第四十九条",
         "对第三人{{ third_party }}强制执行，执行数额为人民币{{ amount|money }}元。",
-        {"served_on": "2026-12-08", "third_party": "马鞍山某路桥工程有限公司", "conduct": "既未履行也未提出异议", "amount": "120000.00"},
+        {
+            "served_on": "2026-12-08",
+            "third_party": "马鞍山某路桥工程有限公司",
+            "conduct": "既未履行也未提出异议",
+            "amount": "120000.00",
+        },
     ),
     _ruling(
         "ruling_waiting_seizure",

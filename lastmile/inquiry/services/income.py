@@ -79,7 +79,9 @@ def income_withhold_start(
         raise ConditionsNotMet("请填写协助执行的单位（发放收入的单位）。", unmet=["employer"])
     if not party.is_person:
         raise ConditionsNotMet(
-            f"扣留、提取收入适用于自然人被执行人（{BASIS_INCOME}）。", unmet=["person"], details={"basis": BASIS_INCOME.as_dict()}
+            f"扣留、提取收入适用于自然人被执行人（{BASIS_INCOME}）。",
+            unmet=["person"],
+            details={"basis": BASIS_INCOME.as_dict()},
         )
     income = to_money(monthly_income)
     if income <= 0:
@@ -178,8 +180,8 @@ def income_payment_record(
         raise InvalidAmount("金额必须大于零。")
     if value > w.monthly_amount or value > w.remaining:
         raise ConditionsNotMet(
-            f"每月扣留不得超过{_yuan(min(w.monthly_amount, w.remaining))}元，须保留被执行人及其所扶养家属的生活必需费用"
-            f"（{BASIS_INCOME}）。",
+            f"每月扣留不得超过{_yuan(min(w.monthly_amount, w.remaining))}元，"
+            f"须保留被执行人及其所扶养家属的生活必需费用（{BASIS_INCOME}）。",
             unmet=["within_monthly"],
             details={"basis": BASIS_INCOME.as_dict()},
         )
@@ -245,14 +247,22 @@ def income_withhold_release(
         context={
             "institution": w.employer,
             "ruling_number": ruling.number,
-            "request": f"自收到本通知之日起，停止扣留被执行人{w.party.name}的收入，此前已扣留的款项仍汇入本院执行款专户。",
+            "request": (
+                f"自收到本通知之日起，停止扣留被执行人{w.party.name}的收入，"
+                "此前已扣留的款项仍汇入本院执行款专户。"
+            ),
             "target": f"{w.party.name}的工资等收入",
             "amount": _yuan(w.monthly_amount),
         },
         actor=actor,
         now=now,
     )
-    w.status, w.ended_at, w.end_reason, w.release_ruling = WithholdingStatus.RELEASED, now, reason[:256], ruling
+    w.status, w.ended_at, w.end_reason, w.release_ruling = (
+        WithholdingStatus.RELEASED,
+        now,
+        reason[:256],
+        ruling,
+    )
     w.save(update_fields=["status", "ended_at", "end_reason", "release_ruling"])
     serve_on_sides(ruling, w.case, w.party, now)
     _event(

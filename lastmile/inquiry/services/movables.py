@@ -69,7 +69,16 @@ def movable_distrain(
     if not (description and identifier and custodian and place):
         raise ConditionsNotMet(
             f"扣押须写明财产、编号、保管人和存放地点（{BASIS_DISTRAIN}）。",
-            unmet=[k for k, v in {"description": description, "identifier": identifier, "custodian": custodian, "place": place}.items() if not v],
+            unmet=[
+                k
+                for k, v in {
+                    "description": description,
+                    "identifier": identifier,
+                    "custodian": custodian,
+                    "place": place,
+                }.items()
+                if not v
+            ],
         )
     try:
         cost = to_money(costs or "0")
@@ -118,10 +127,17 @@ def movable_distrain(
         created_at=now,
     )
     order.freeze = freeze
-    context = {"debtor": party.name, "property": f"{description}（编号{identifier}）", "custodian": custodian, "place": place}
+    context = {
+        "debtor": party.name,
+        "property": f"{description}（编号{identifier}）",
+        "custodian": custodian,
+        "place": place,
+    }
     if assisting_court:
         context["assisting"] = assisting_court
-    ruling = catalog_document_issue(case=case, code="ruling_distrain_movable", context=context, actor=actor, now=now)
+    ruling = catalog_document_issue(
+        case=case, code="ruling_distrain_movable", context=context, actor=actor, now=now
+    )
     order.ruling = ruling
     order.save(update_fields=["freeze", "ruling"])
     Custody.objects.create(
@@ -162,11 +178,22 @@ def movable_release(*, freeze: Freeze, actor: User, now: datetime, reason: str =
     ruling = catalog_document_issue(
         case=locked.case,
         code="ruling_unfreeze",
-        context={"debtor": locked.asset.party.name, "reason": reason, "targets": f"{locked.asset.label}（编号{locked.asset.identifier}）"},
+        context={
+            "debtor": locked.asset.party.name,
+            "reason": reason,
+            "targets": f"{locked.asset.label}（编号{locked.asset.identifier}）",
+        },
         actor=actor,
         now=now,
     )
     _freeze_end(locked, FreezeStatus.RELEASED, reason, now)
     serve_on_sides(ruling, locked.case, locked.asset.party, now)
-    _event(locked.case, InquiryEvent.RELEASED, f"解除扣押{locked.asset.label}：{reason}", now, actor, data={"freeze": locked.pk})
+    _event(
+        locked.case,
+        InquiryEvent.RELEASED,
+        f"解除扣押{locked.asset.label}：{reason}",
+        now,
+        actor,
+        data={"freeze": locked.pk},
+    )
     return locked

@@ -203,7 +203,12 @@ def receivable_enforce(*, receivable: Receivable, actor: User, now: datetime) ->
     ruling = catalog_document_issue(
         case=r.case,
         code="ruling_enforce_third_party",
-        context={"served_on": r.served_on.isoformat(), "third_party": r.third_party, "conduct": conduct, "amount": _yuan(value)},
+        context={
+            "served_on": r.served_on.isoformat(),
+            "third_party": r.third_party,
+            "conduct": conduct,
+            "amount": _yuan(value),
+        },
         actor=actor,
         now=now,
     )

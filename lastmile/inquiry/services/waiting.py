@@ -58,13 +58,19 @@ def waiting_seizure_register(*, asset: Asset, actor: User, now: datetime, ahead:
             unmet=["seized_elsewhere"],
             details={"basis": BASIS_WAITING.as_dict()},
         )
-    if WaitingSeizure.objects.filter(case=case, identifier=asset.identifier, status=WaitingStatus.WAITING).exists():
+    if WaitingSeizure.objects.filter(
+        case=case, identifier=asset.identifier, status=WaitingStatus.WAITING
+    ).exists():
         raise Conflict("本案已对该财产轮候查封。")
     ahead_name = ahead or (f"本院{first.case.number}案" if first is not None else "")
     ruling = catalog_document_issue(
         case=case,
         code="ruling_waiting_seizure",
-        context={"debtor": asset.party.name, "property": f"{asset.get_kind_display()}{asset.label or asset.identifier}", "ahead": ahead_name},
+        context={
+            "debtor": asset.party.name,
+            "property": f"{asset.get_kind_display()}{asset.label or asset.identifier}",
+            "ahead": ahead_name,
+        },
         actor=actor,
         now=now,
     )
@@ -92,7 +98,9 @@ def waiting_seizure_register(*, asset: Asset, actor: User, now: datetime, ahead:
     return waiting
 
 
-def waiting_seizures_promote(*, identifier: str, now: datetime, actor: User | None = None) -> WaitingSeizure | None:
+def waiting_seizures_promote(
+    *, identifier: str, now: datetime, actor: User | None = None
+) -> WaitingSeizure | None:
     """When no seizure holds ``identifier`` any more, the earliest-registered waiting seizure takes
     effect (art. 26): a new active seizure of its case, from today for its kind's period (民诉解释
     2022 art. 485). Returns it, or None. Runs inside the transaction that ended the earlier one."""
@@ -125,7 +133,8 @@ def waiting_seizures_promote(*, identifier: str, now: datetime, actor: User | No
     case_event_record(
         case=waiting.case,
         kind=InquiryEvent.WAITING_EFFECTIVE,
-        summary=f"在先查封解除，轮候查封自动生效：{waiting.asset.label or identifier}，期限至{freeze.expires_on}"[:256],
+        summary=f"在先查封解除，轮候查封自动生效：{waiting.asset.label or identifier}"[:200]
+        + f"，期限至{freeze.expires_on}",
         actor=actor,
         now=now,
         data={"waiting": waiting.pk, "freeze": freeze.pk},

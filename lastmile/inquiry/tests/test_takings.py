@@ -95,8 +95,14 @@ def test_distrain_refuses_someone_not_the_debtor_and_writes_nothing(money_case, 
     before = (Freeze.objects.count(), _docs(case))
     with pytest.raises(DomainError) as exc:
         movable_distrain(
-            case=case, party=bank, description="摊铺机", identifier="X-1", custodian="本院", place="本院",
-            actor=officer, now=now,
+            case=case,
+            party=bank,
+            description="摊铺机",
+            identifier="X-1",
+            custodian="本院",
+            place="本院",
+            actor=officer,
+            now=now,
         )
     assert "第255条" in exc.value.message
     assert (Freeze.objects.count(), _docs(case)) == before
@@ -104,12 +110,25 @@ def test_distrain_refuses_someone_not_the_debtor_and_writes_nothing(money_case, 
 
 def _asset_of(case, identifier, kind="movable", now=FOUND_AT):
     order = Order.objects.create(
-        court=case.court, case=case, institution="realestate", kind=OrderKind.INQUIRE, party=_debtor(case),
-        key=f"t-{case.pk}-{identifier}", status=OrderStatus.DONE, created_at=now,
+        court=case.court,
+        case=case,
+        institution="realestate",
+        kind=OrderKind.INQUIRE,
+        party=_debtor(case),
+        key=f"t-{case.pk}-{identifier}",
+        status=OrderStatus.DONE,
+        created_at=now,
     )
     return Asset.objects.create(
-        court=case.court, case=case, party=_debtor(case), institution="realestate", kind=kind,
-        identifier=identifier, label="同一财产", found_at=now, order=order,
+        court=case.court,
+        case=case,
+        party=_debtor(case),
+        institution="realestate",
+        kind=kind,
+        identifier=identifier,
+        label="同一财产",
+        found_at=now,
+        order=order,
     )
 
 
@@ -122,9 +141,15 @@ def test_waiting_seizure_takes_effect_when_the_earlier_seizure_ends(money_case, 
     with pytest.raises(DomainError) as exc:
         waiting_seizure_register(asset=lone, actor=officer, now=now)
     assert "第26条" in exc.value.message and not WaitingSeizure.objects.exists()
-    w2 = waiting_seizure_register(asset=_asset_of(second, "SAP90-W"), actor=officer, now=now + timedelta(hours=1))
-    w3 = waiting_seizure_register(asset=_asset_of(third, "SAP90-W"), actor=officer, now=now + timedelta(hours=2))
-    assert w2.ruling.template.code == "ruling_waiting_seizure" and w2.ruling.context["ahead"].startswith("本院")
+    w2 = waiting_seizure_register(
+        asset=_asset_of(second, "SAP90-W"), actor=officer, now=now + timedelta(hours=1)
+    )
+    w3 = waiting_seizure_register(
+        asset=_asset_of(third, "SAP90-W"), actor=officer, now=now + timedelta(hours=2)
+    )
+    assert w2.ruling.template.code == "ruling_waiting_seizure" and w2.ruling.context["ahead"].startswith(
+        "本院"
+    )
     movable_release(freeze=freeze, actor=officer, now=now + timedelta(days=3), reason="被执行人提供担保")
     w2.refresh_from_db()
     w3.refresh_from_db()
@@ -150,31 +175,54 @@ def test_income_withheld_keeps_the_family_living_allowance(money_case, officer, 
     before = (_docs(case), IncomeWithholding.objects.count())
     with pytest.raises(DomainError) as exc:
         income_withhold_start(
-            case=case, party=debtor, employer="长沙某物流有限公司", monthly_income=D("2700"), dependants=2,
-            actor=officer, now=now,
+            case=case,
+            party=debtor,
+            employer="长沙某物流有限公司",
+            monthly_income=D("2700"),
+            dependants=2,
+            actor=officer,
+            now=now,
         )
     assert "第254条" in exc.value.message and "2790.00" in exc.value.message
     assert (_docs(case), IncomeWithholding.objects.count()) == before
     w = income_withhold_start(
-        case=case, party=debtor, employer="长沙某物流有限公司", monthly_income=D("6000"), dependants=2,
-        actor=officer, now=now,
+        case=case,
+        party=debtor,
+        employer="长沙某物流有限公司",
+        monthly_income=D("6000"),
+        dependants=2,
+        actor=officer,
+        now=now,
     )
     assert w.retained == D("2790.00") and w.monthly_amount == D("3210.00") and w.total == D("30000.00")
-    assert w.ruling.template.code == "ruling_withhold_income" and w.notice.template.code == "income_assistance_notice"
+    assert (
+        w.ruling.template.code == "ruling_withhold_income"
+        and w.notice.template.code == "income_assistance_notice"
+    )
     assert w.notice.context["retained"] == "2790.00" and w.notice.context["employer"] == "长沙某物流有限公司"
     assert ServiceOrder.objects.filter(document=w.ruling).count() == 2
     # More than the month's withholding would take the family's part: refused.
     with pytest.raises(DomainError):
-        income_payment_record(withholding=w, month="2025-03", amount=D("3300"), paid_on=now.date(), actor=officer, now=now)
-    income_payment_record(withholding=w, month="2025-03", amount=D("3210"), paid_on=now.date(), actor=officer, now=now)
+        income_payment_record(
+            withholding=w, month="2025-03", amount=D("3300"), paid_on=now.date(), actor=officer, now=now
+        )
+    income_payment_record(
+        withholding=w, month="2025-03", amount=D("3210"), paid_on=now.date(), actor=officer, now=now
+    )
     assert amount_outstanding(case=case, as_of=now.date()) == D("26790.00")
     with pytest.raises(DomainError):  # one payment a month
-        income_payment_record(withholding=w, month="2025-03", amount=D("10"), paid_on=now.date(), actor=officer, now=now)
+        income_payment_record(
+            withholding=w, month="2025-03", amount=D("10"), paid_on=now.date(), actor=officer, now=now
+        )
     w = income_withhold_release(withholding=w, reason="为保障被执行人家庭基本生活", actor=officer, now=now)
-    assert w.status == WithholdingStatus.RELEASED and w.release_ruling.template.code == "ruling_income_release"
+    assert (
+        w.status == WithholdingStatus.RELEASED and w.release_ruling.template.code == "ruling_income_release"
+    )
     assert ServiceOrder.objects.filter(document=w.release_ruling).count() == 2
     with pytest.raises(DomainError):
-        income_payment_record(withholding=w, month="2025-04", amount=D("100"), paid_on=now.date(), actor=officer, now=now)
+        income_payment_record(
+            withholding=w, month="2025-04", amount=D("100"), paid_on=now.date(), actor=officer, now=now
+        )
 
 
 def test_income_of_an_organisation_is_not_withheld(money_case, officer, now):
@@ -182,7 +230,13 @@ def test_income_of_an_organisation_is_not_withheld(money_case, officer, now):
     case = money_case(debtors=[org])
     with pytest.raises(DomainError):
         income_withhold_start(
-            case=case, party=org, employer="某单位", monthly_income=D("90000"), dependants=0, actor=officer, now=now
+            case=case,
+            party=org,
+            employer="某单位",
+            monthly_income=D("90000"),
+            dependants=0,
+            actor=officer,
+            now=now,
         )
     assert not IncomeWithholding.objects.exists()
 
@@ -190,9 +244,17 @@ def test_income_of_an_organisation_is_not_withheld(money_case, officer, now):
 def test_receivable_silent_window_then_enforcement(money_case, officer, now):
     case = money_case()
     r = receivable_notice_issue(
-        case=case, party=_debtor(case), third_party="马鞍山某路桥工程有限公司", amount=D("120000"), actor=officer, now=now
+        case=case,
+        party=_debtor(case),
+        third_party="马鞍山某路桥工程有限公司",
+        amount=D("120000"),
+        actor=officer,
+        now=now,
     )
-    assert r.notice.template.code == "third_party_performance_notice" and r.notice.context["amount"] == "120000.00"
+    assert (
+        r.notice.template.code == "third_party_performance_notice"
+        and r.notice.context["amount"] == "120000.00"
+    )
     served = now.date()
     r = receivable_served(receivable=r, served_on=served, actor=officer, now=now)
     assert r.objection_due == period_end(served, 15)
@@ -202,13 +264,23 @@ def test_receivable_silent_window_then_enforcement(money_case, officer, now):
     # "Cannot pay" is not an objection (art. 47); a late objection does not count either.
     with pytest.raises(DomainError) as exc:
         receivable_objection_record(
-            receivable=r, statement="无力支付", admitted=None, objected_on=served, actor=officer, now=now, kind="cannot_pay"
+            receivable=r,
+            statement="无力支付",
+            admitted=None,
+            objected_on=served,
+            actor=officer,
+            now=now,
+            kind="cannot_pay",
         )
     assert "第47条" in exc.value.message
     with pytest.raises(DomainError):
         receivable_objection_record(
-            receivable=r, statement="不欠", admitted=None, objected_on=r.objection_due + timedelta(days=1),
-            actor=officer, now=now,
+            receivable=r,
+            statement="不欠",
+            admitted=None,
+            objected_on=r.objection_due + timedelta(days=1),
+            actor=officer,
+            now=now,
         )
     r = receivable_enforce(receivable=r, actor=officer, now=now + timedelta(days=20))
     assert r.status == ReceivableStatus.ENFORCED and r.enforced_amount == D("120000.00")
@@ -218,18 +290,31 @@ def test_receivable_silent_window_then_enforcement(money_case, officer, now):
 def test_receivable_objection_stops_the_disputed_part(money_case, officer, now, bank):
     case = money_case()
     with pytest.raises(DomainError) as exc:  # a debt owed to someone other than the debtor
-        receivable_notice_issue(case=case, party=bank, third_party="某公司", amount=D("1"), actor=officer, now=now)
+        receivable_notice_issue(
+            case=case, party=bank, third_party="某公司", amount=D("1"), actor=officer, now=now
+        )
     assert "第52条" in exc.value.message
-    r = receivable_notice_issue(case=case, party=_debtor(case), third_party="甲公司", amount=D("50000"), actor=officer, now=now)
+    r = receivable_notice_issue(
+        case=case, party=_debtor(case), third_party="甲公司", amount=D("50000"), actor=officer, now=now
+    )
     r = receivable_served(receivable=r, served_on=now.date(), actor=officer, now=now)
     r = receivable_objection_record(
-        receivable=r, statement="工程款尚未结算，只承认两万元", admitted=D("20000"), objected_on=now.date(), actor=officer, now=now
+        receivable=r,
+        statement="工程款尚未结算，只承认两万元",
+        admitted=D("20000"),
+        objected_on=now.date(),
+        actor=officer,
+        now=now,
     )
     r = receivable_enforce(receivable=r, actor=officer, now=now + timedelta(days=1))
     assert r.enforced_amount == D("20000.00")
-    full = receivable_notice_issue(case=case, party=_debtor(case), third_party="乙公司", amount=D("9000"), actor=officer, now=now)
+    full = receivable_notice_issue(
+        case=case, party=_debtor(case), third_party="乙公司", amount=D("9000"), actor=officer, now=now
+    )
     full = receivable_served(receivable=full, served_on=now.date(), actor=officer, now=now)
-    full = receivable_objection_record(receivable=full, statement="不存在债务", admitted=None, objected_on=now.date(), actor=officer, now=now)
+    full = receivable_objection_record(
+        receivable=full, statement="不存在债务", admitted=None, objected_on=now.date(), actor=officer, now=now
+    )
     with pytest.raises(DomainError):
         receivable_enforce(receivable=full, actor=officer, now=now + timedelta(days=30))
     assert Receivable.objects.get(pk=full.pk).ruling_id is None

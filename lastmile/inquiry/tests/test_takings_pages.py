@@ -19,7 +19,9 @@ def test_distrain_and_withhold_then_release_wages_through_the_page(money_case, o
     debtor = case.case_parties.get(role="respondent").party
     c = Client()
     c.force_login(officer)
-    assert "扣押、收入、到期债权与轮候查封" in c.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    assert (
+        "扣押、收入、到期债权与轮候查封" in c.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    )
     c.post(
         reverse("takings:case_act", args=[case.pk, "distrain"]),
         {

@@ -26,7 +26,9 @@ def test_directed_inquiry_of_the_home_through_the_page_and_the_api(case, seized,
     c.force_login(officer)
     page = c.get(reverse("web:case_detail", args=[case.pk]))
     assert page.status_code == 200 and "财产处置参考价" in page.content.decode()
-    refused = c.post(reverse("valuation:start", args=[case.pk]), {"asset": shares.pk, "method": "directed"}, follow=True)
+    refused = c.post(
+        reverse("valuation:start", args=[case.pk]), {"asset": shares.pk, "method": "directed"}, follow=True
+    )
     assert "第5条" in refused.content.decode() and not Valuation.objects.exists()
     c.post(reverse("valuation:start", args=[case.pk]), {"asset": home.pk, "method": "directed"})
     v = Valuation.objects.get()
@@ -46,7 +48,9 @@ def test_api_refusal_is_a_code_and_another_court_sees_nothing(case, seized, offi
     c = Client()
     c.force_login(officer)
     r = c.post(
-        f"/api/v1/valuation/cases/{case.pk}", {"asset_id": shares.pk, "method": "directed"}, content_type="application/json"
+        f"/api/v1/valuation/cases/{case.pk}",
+        {"asset_id": shares.pk, "method": "directed"},
+        content_type="application/json",
     )
     assert r.status_code == 409 and r.json()["code"] == "valuation_method_not_available"
     other = UserFactory(court=courts["湘0702"], role=Role.ENFORCEMENT_JUDGE)
@@ -54,5 +58,10 @@ def test_api_refusal_is_a_code_and_another_court_sees_nothing(case, seized, offi
     c2.force_login(other)
     assert c2.get(f"/api/v1/valuation/cases/{case.pk}").status_code == 404
     assert c2.get(f"/api/v1/valuation/assets/{shares.pk}/reference-price").status_code == 404
-    assert c2.post(reverse("valuation:start", args=[case.pk]), {"asset": shares.pk, "method": "online"}).status_code == 302
+    assert (
+        c2.post(
+            reverse("valuation:start", args=[case.pk]), {"asset": shares.pk, "method": "online"}
+        ).status_code
+        == 302
+    )
     assert not Valuation.objects.exists()

@@ -41,7 +41,9 @@ def test_directed_inquiry_of_the_family_home_is_final_at_once_and_served(case, s
     served = ServiceOrder.objects.filter(document=v.result_document).count()
     assert served == 2  # applicant and debtor (art. 21)
     with pytest.raises(DomainError) as exc:
-        services.valuation_object(valuation=v, party=case.case_parties.first().party, grounds="太低", actor=officer, now=now)
+        services.valuation_object(
+            valuation=v, party=case.case_parties.first().party, grounds="太低", actor=officer, now=now
+        )
     assert "第24条" in exc.value.message
 
 
@@ -67,12 +69,22 @@ def test_agreement_must_match(case, seized, officer, now):
     home = seized()
     with pytest.raises(DomainError) as exc:
         services.valuation_start(
-            asset=home, method=Method.AGREEMENT, actor=officer, now=now, applicant_price=D("900000"), debtor_price=D("950000")
+            asset=home,
+            method=Method.AGREEMENT,
+            actor=officer,
+            now=now,
+            applicant_price=D("900000"),
+            debtor_price=D("950000"),
         )
     assert "第4条" in exc.value.message
     assert not Valuation.objects.exists()
     v = services.valuation_start(
-        asset=home, method=Method.AGREEMENT, actor=officer, now=now, applicant_price=D("900000"), debtor_price=D("900000.00")
+        asset=home,
+        method=Method.AGREEMENT,
+        actor=officer,
+        now=now,
+        applicant_price=D("900000"),
+        debtor_price=D("900000.00"),
     )
     assert v.status == ValuationStatus.FINAL and v.price == D("900000.00")
 
@@ -140,10 +152,14 @@ def test_appraisal_by_lot_thirty_days_extensions_and_objection(case, seized, off
     v = services.valuation_collect(valuation=v, actor=officer, now=now + timedelta(days=25))
     assert v.status == ValuationStatus.PRICED and v.price is not None
     # Objection in time, rejected by a served ruling; a late one is refused.
-    o = services.valuation_object(valuation=v, party=debtor, grounds="遗漏附件", actor=officer, now=now + timedelta(days=26))
+    o = services.valuation_object(
+        valuation=v, party=debtor, grounds="遗漏附件", actor=officer, now=now + timedelta(days=26)
+    )
     late = v.objection_due + timedelta(days=1)
     with pytest.raises(DomainError) as exc:
-        services.valuation_object(valuation=v, party=debtor, grounds="再议", actor=officer, now=now, filed_on=late)
+        services.valuation_object(
+            valuation=v, party=debtor, grounds="再议", actor=officer, now=now, filed_on=late
+        )
     assert "第22条" in exc.value.message
     assert reference_price_for(paver, today=late) is None  # an objection is pending
     o = services.objection_decide(objection=o, upheld=False, actor=officer, now=now + timedelta(days=30))
@@ -153,7 +169,9 @@ def test_appraisal_by_lot_thirty_days_extensions_and_objection(case, seized, off
 
 
 def test_upheld_objection_leaves_the_platform_out_of_the_mean(case, seized, officer, now, debtor):
-    car = seized("vehicle", "湘A55555", market_value="100000", sim_delay_hours={"taobao": 1, "jd": 2, "icbc_rong_e": 3})
+    car = seized(
+        "vehicle", "湘A55555", market_value="100000", sim_delay_hours={"taobao": 1, "jd": 2, "icbc_rong_e": 3}
+    )
     v = services.valuation_start(asset=car, method=Method.ONLINE, actor=officer, now=now)
     v = services.valuation_collect(valuation=v, actor=officer, now=now + timedelta(hours=5))
     o = services.valuation_object(valuation=v, party=debtor, grounds="京东报告有误", actor=officer, now=now)

@@ -137,6 +137,14 @@ DECISIONS: dict[str, set[str]] = {
     "inquiry:seize": {"staff"},
     "inquiry:resend": {"staff"},
     "inquiry:held_review": {"staff"},
+    # 扣押 of movables, income withholding, 到期债权, 轮候查封 (issue N): acts started from the case
+    # are court A's; a row act names a row (missing here) and checks its case's court.
+    "takings:case_act": STAFF_COURT,
+    "takings:row_act": {"staff"},
+    # The reference price (issue N item 1).
+    "valuation:start": STAFF_COURT,
+    "valuation:act": {"staff"},
+    "valuation:decide": {"staff"},
     # pages: watch (布控). Reads ask alerts.view or enforcement.work in the viewer's own court;
     # acts are refused by the services unless the capability and the court fit (another court's
     # alert or entry is a 404). The feed is signed by the railway, airline or hotel (401 unsigned).
@@ -349,6 +357,8 @@ SAMPLE_ACTIONS = {
     "enforcement:assistance_answer": "accept",
     "ledger:payout_action": "approve",
     "inquiry:freeze_action": "release",
+    "takings:case_act": "distrain",
+    "valuation:act": "collect",
     "mediation:act": "fail",
     "trial:act": "schedule",
     "trial:judgment_act": "serve",
