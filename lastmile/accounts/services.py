@@ -80,8 +80,9 @@ def staff_create(
     team: Team | None = None,
     is_president: bool = False,
 ) -> User:
-    """Create a staff account in ``court`` with one role."""
-    if role not in Role.values:
+    """Create a staff account in ``court`` with one role, or with none (``role=""``: an account that
+    can do nothing, e.g. a 书记员 named on the documents of the judge it works with, ``User.clerk``)."""
+    if role and role not in Role.values:
         raise ValueError(f"unknown role {role!r}")
     user = User(
         username=username,

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from lastmile.accounts.models import Court, Role, TeamKind, User
+from lastmile.accounts.models import Court, Department, Role, TeamKind, User
 from lastmile.accounts.services import courts_load, department_ensure, staff_create, team_ensure
 from lastmile.core.demo import demo_mode
 from lastmile.core.errors import ConditionsNotMet
@@ -47,6 +47,20 @@ DEMO_STAFF = [
 ]
 
 
+# The demo courts' telephone numbers: fictitious (8888 and the court's code), in the seed only —
+# the court table (accounts/data/courts.json) carries no invented numbers. Printed under every
+# page of a document (documents.rendering).
+DEMO_COURT_PHONES = {"湘0104": "0731-88880104", "湘0702": "0736-88880702", "湘0682": "0730-88880682"}
+
+# The demo 书记员 (username suffix, name, the staff they work with: ``User.clerk``). They have no
+# role and no password: they sign nothing and log in nowhere, their names go on the rulings,
+# judgments and records of the judge or officer they work with.
+DEMO_CLERKS = [
+    ("shuji", "舒婷", ("shen", "tiao")),
+    ("shuji2", "苏琪", ("zhifa", "zhiyuan", "zhiyuan2")),
+]
+
+
 def demo_person_id(region: str, birth: str, seq: int) -> str:
     first17 = f"{region}{birth}{seq:03d}"
     return first17 + resident_id_check_char(first17)
@@ -65,7 +79,7 @@ class DemoResult:
 
 def _login_rows(password: str) -> list[tuple[str, str, str, str]]:
     rows = [("诉讼服务门户", label, username, password) for username, label in DEMO_PARTY_LOGINS]
-    for user in User.objects.filter(court__code__in=DEMO_COURTS).select_related("court"):
+    for user in User.objects.filter(court__code__in=DEMO_COURTS).exclude(role="").select_related("court"):
         assert user.court is not None
         rows.append((user.court.short_name, user.get_role_display(), user.username, password))
     return sorted(rows)
@@ -74,9 +88,11 @@ def _login_rows(password: str) -> list[tuple[str, str, str, str]]:
 def demo_usernames() -> list[str]:
     """Every login the demo creates (staff of the demo courts and the portal's party logins)."""
     prefixes = DEMO_PREFIXES.values()
-    return [f"{p}_{suffix}" for p in prefixes for suffix, *_ in DEMO_STAFF] + [
-        username for username, _ in DEMO_PARTY_LOGINS
-    ]
+    return (
+        [f"{p}_{suffix}" for p in prefixes for suffix, *_ in DEMO_STAFF]
+        + [f"{p}_{suffix}" for p in prefixes for suffix, *_ in DEMO_CLERKS]
+        + [username for username, _ in DEMO_PARTY_LOGINS]
+    )
 
 
 @transaction.atomic
@@ -114,10 +130,23 @@ def demo_seed(*, now: datetime) -> DemoResult:
                 team=fast if role in (Role.ENFORCEMENT_OFFICER, Role.ENFORCEMENT_JUDGE) else None,
                 is_president=president,
             )
+        _demo_clerks(court=court, prefix=prefixes[code], department=dept_civil)
+        Court.objects.filter(pk=court.pk, phone="").update(phone=DEMO_COURT_PHONES[code])
     _demo_cases(now=now)
     _demo_portal(now=now, password=password)
     notes = _demo_apps(now=now)
     return DemoResult(created=True, logins=_login_rows(password), notes=notes)
+
+
+def _demo_clerks(*, court: Court, prefix: str, department: Department) -> None:
+    """The court's demo 书记员, each paired with the staff it works with (``User.clerk``)."""
+    for suffix, name, works_with in DEMO_CLERKS:
+        clerk = staff_create(
+            court=court, username=f"{prefix}_{suffix}", display_name=name, role="", department=department
+        )
+        User.objects.filter(court=court, username__in=[f"{prefix}_{s}" for s in works_with]).update(
+            clerk=clerk
+        )
 
 
 def _demo_apps(*, now: datetime) -> list[str]:
