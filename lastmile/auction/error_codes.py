@@ -16,3 +16,6 @@ class AuctionErrorCode(StrEnum):
     DURATION = "auction_duration"
     NECESSARY_HOME = "auction_necessary_home"
     DEFAULTED_BUYER = "auction_defaulted_buyer"
+    PANEL_REQUIRED = "auction_panel_required"
+    NOT_A_CREDITOR = "auction_not_a_creditor"
+    NO_MORE_AUCTIONS = "auction_no_more_auctions"

@@ -103,7 +103,7 @@ def _decision(
 ) -> None:
     if not panel.strip():
         raise _refuse(
-            "该事项应当由合议庭决定，请填写合议庭成员", AuctionErrorCode.PRICE_RULE, rules.online("27")
+            "该事项应当由合议庭决定，请填写合议庭成员", AuctionErrorCode.PANEL_REQUIRED, rules.online("27")
         )
     Decision.objects.create(
         lot=lot,
@@ -228,7 +228,7 @@ def _next_kind(lot: Lot) -> tuple[str, Round | None]:
     failed = lot.rounds.filter(status=RoundStatus.FAILED).exclude(kind=RoundKind.SALE_OFF).count()
     if failed >= 2 or last.kind == RoundKind.SALE_OFF:
         raise _refuse(
-            "已经两次流拍，应当依法变卖或者以物抵债", AuctionErrorCode.PRICE_RULE, rules.online("26")
+            "已经两次流拍，应当依法变卖或者以物抵债", AuctionErrorCode.NO_MORE_AUCTIONS, rules.online("26")
         )
     return RoundKind.SECOND, last
 
@@ -794,7 +794,7 @@ def sale_off_start(*, actor: User, lot_id: int, panel: str, now: datetime) -> Ro
     rnd = _last_round(lot)
     failed = lot.rounds.filter(status=RoundStatus.FAILED).exclude(kind=RoundKind.SALE_OFF).count()
     if rnd.status != RoundStatus.FAILED or failed < 2 or rnd.kind == RoundKind.SALE_OFF:
-        raise _refuse("两次拍卖流拍后方可变卖", AuctionErrorCode.PRICE_RULE, rules.online("26"))
+        raise _refuse("两次拍卖流拍后方可变卖", AuctionErrorCode.NO_MORE_AUCTIONS, rules.online("26"))
     end = now + timedelta(days=rules.SALE_OFF_DAYS)
     sale = Round.objects.create(
         lot=lot,
@@ -841,11 +841,11 @@ def set_off_accept(*, actor: User, lot_id: int, creditor: Party, panel: str, now
     lot = _locked_lot(lot_id, actor)
     rnd = _last_round(lot)
     if rnd.status != RoundStatus.FAILED:
-        raise _refuse("流拍后方可以物抵债", AuctionErrorCode.PRICE_RULE, rules.sale("16"))
+        raise _refuse("流拍后方可以物抵债", AuctionErrorCode.NO_MORE_AUCTIONS, rules.sale("16"))
     if creditor.pk not in {p.pk for p in _applicants(lot.case)}:
         raise _refuse(
             "只有到场的申请执行人或其他执行债权人可以接受以物抵债",
-            AuctionErrorCode.PRICE_RULE,
+            AuctionErrorCode.NOT_A_CREDITOR,
             rules.sale("16"),
         )
     price = rnd.starting_price

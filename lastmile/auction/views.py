@@ -27,6 +27,7 @@ from lastmile.cases.models import CaseParty, PartyRole
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import ConditionsNotMet, DomainError, NotFound
 from lastmile.core.money import parse_amount
+from lastmile.parties.services import party_upsert
 
 from . import selectors, services
 from .models import DepositStatus, Round
@@ -245,6 +246,32 @@ def staff_act(request: AuthedRequest, lot_id: int, action: str) -> HttpResponse:
                 starts_at=_moment(post.get("starts_at")),
                 ends_at=_moment(post.get("ends_at")),
                 panel=post.get("panel", ""),
+                now=now,
+            )
+        elif action == "reference":
+            services.lot_reference_set(
+                lot_id=lot_id,
+                price=parse_amount(post.get("price", "")),
+                source=post.get("source", ""),
+                on=_day(post.get("on")),
+                actor=user,
+                now=now,
+            )
+        elif action == "preemption":
+            id_number = post.get("id_number", "").strip().upper()
+            holder = party_upsert(
+                kind="person" if id_number[:17].isdigit() else "organisation",
+                name=post.get("name", ""),
+                id_type="resident_id" if id_number[:17].isdigit() else "uscc",
+                id_number=id_number,
+                now=now,
+            )
+            services.preemption_holder_add(
+                lot_id=lot_id,
+                party=holder,
+                basis=post.get("basis", ""),
+                rank=_int(post.get("rank") or "1"),
+                actor=user,
                 now=now,
             )
         elif action == "confirm":

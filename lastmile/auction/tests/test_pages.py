@@ -103,6 +103,23 @@ def test_staff_create_a_lot_and_schedule_from_the_pages_refusals_are_chinese(cli
         )
         lot = Lot.objects.get()
         assert r.status_code == 302 and lot.reference_price == D("1000000.00")
+        client.post(
+            reverse("auction:staff_act", args=[lot.pk, "reference"]),
+            {"price": "1,050,000", "source": "委托评估（三家机构）", "on": "2025-02-25"},
+        )
+        lot.refresh_from_db()
+        assert lot.reference_price == D("1050000.00") and lot.reference_source.startswith("委托评估")
+        bad = client.post(
+            reverse("auction:staff_act", args=[lot.pk, "preemption"]),
+            {"name": "共有人", "id_number": "123", "basis": "共有", "rank": "1"},
+            follow=True,
+        )
+        assert bad.status_code == 200 and not lot.preemption_holders.exists()
+        client.post(
+            reverse("auction:staff_act", args=[lot.pk, "preemption"]),
+            {"name": "共有人赵某", "id_number": ident(9), "basis": "按份共有人", "rank": "1"},
+        )
+        assert lot.preemption_holders.get().party.name == "共有人赵某"
         act = reverse("auction:staff_act", args=[lot.pk, "schedule"])
         r = client.post(
             act,
@@ -120,8 +137,8 @@ def test_staff_create_a_lot_and_schedule_from_the_pages_refusals_are_chinese(cli
         r = client.post(
             act,
             {
-                "starting_price": "700000",
-                "deposit": "70000",
+                "starting_price": "735000",
+                "deposit": "73500",
                 "increment": "5000",
                 "starts_at": "2025-04-10T10:00",
                 "ends_at": "2025-04-11T10:00",
@@ -131,4 +148,4 @@ def test_staff_create_a_lot_and_schedule_from_the_pages_refusals_are_chinese(cli
         assert Round.objects.filter(lot=lot).count() == 1
         assert client.get(reverse("auction:staff_lot", args=[lot.pk])).status_code == 200
         assert client.post(reverse("auction:staff_act", args=[lot.pk, "nonsense"])).status_code == 404
-    assert lot.reference_on == date(2025, 2, 20)
+    assert lot.reference_on == date(2025, 2, 25)
