@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from .common import _control_lock as _control_lock
 from .common import _on_commit_dispatch as _on_commit_dispatch
-from .freezes import asset_seize, freeze_deduct, freeze_release, freeze_renew
+from .freezes import DeductRefusal, asset_seize, case_deduct_all, freeze_deduct, freeze_release, freeze_renew
 from .held import held_result_review
 from .inbox import inbox_process, inbox_receive
 from .policy import _plan as _plan
@@ -40,9 +40,11 @@ from .start import inquiry_start
 from .sweep import SweepReport, freezes_lapse, inquiry_sweep
 
 __all__ = [
+    "DeductRefusal",
     "DispatchReport",
     "SweepReport",
     "asset_seize",
+    "case_deduct_all",
     "controls_reconcile",
     "controls_release_all",
     "freeze_deduct",

@@ -3,23 +3,36 @@ the institution's 协助执行通知书 with the order (:mod:`lastmile.inquiry.d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
-from lastmile.cases.models import CaseStatus
+from lastmile.cases.models import Case, CaseStatus
 from lastmile.core.clock import court_date as _today
-from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidTransition
+from lastmile.core.errors import ConditionsNotMet, Conflict, DomainError, InvalidTransition
 from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.parties.models import PartyKind
 
 from .. import protocol, rules
 from ..conf import control_guard
 from ..documents import orders_documents_issue
-from ..models import HOLDING_STATUSES, Asset, AssetKind, Control, Freeze, FreezeStatus, Order, OrderKind
+from ..models import (
+    HOLDING_STATUSES,
+    OPEN_ORDER_STATUSES,
+    Asset,
+    AssetKind,
+    Control,
+    Freeze,
+    FreezeStatus,
+    Order,
+    OrderKind,
+    OrderStatus,
+)
 from .common import SEIZABLE, WORKING, ZERO, _control_lock, _event, _new_key, _on_commit_dispatch
 from .policy import _debtor_accounts, _held_deduction_on, _open_order_on, _owed, _unfreeze_order
 
@@ -63,8 +76,13 @@ def freeze_deduct(*, freeze: Freeze, actor: User, now: datetime) -> Order:
         raise Conflict("该账户已有正在办理的扣划或解除指令。")
     if _held_deduction_on(locked):
         raise Conflict("该账户有待人工核对的扣划回报，请先核对。")
-    amount = min(locked.amount_held, _owed(locked.case, now))
+    # Deductions already ordered and not yet answered count against what is owed, so orders on
+    # several accounts together never exceed it (民诉解释 2022 art. 484).
+    in_flight = _deducting(locked.case_id)
+    amount = min(locked.amount_held, _owed(locked.case, now) - in_flight)
     if amount <= 0:
+        if in_flight > 0:
+            raise Conflict(f"尚欠金额已由正在办理的扣划指令（{in_flight}元）覆盖，无需再扣划。")
         raise Conflict("本案已无尚欠金额，无需扣划。")
     _deduct_guard(locked, now)
     wanted = amount
@@ -93,6 +111,48 @@ def freeze_deduct(*, freeze: Freeze, actor: User, now: datetime) -> Order:
     )
     _on_commit_dispatch()
     return order
+
+
+def _deducting(case_id: int) -> Decimal:
+    """What the case's deduction orders sent and not yet answered (or held for review) will move."""
+    total = Order.objects.filter(
+        case_id=case_id, kind=OrderKind.DEDUCT, status__in=(*OPEN_ORDER_STATUSES, OrderStatus.HELD)
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or ZERO
+
+
+@dataclass(frozen=True)
+class DeductRefusal:
+    freeze: Freeze
+    reason: str
+
+
+def case_deduct_all(*, case: Case, actor: User, now: datetime) -> tuple[list[Order], list[DeductRefusal]]:
+    """扣划 every frozen account of the case in one act: a deduction order for each active money
+    freeze with money held, oldest first, each through :func:`freeze_deduct` with all its guards
+    (the judge's ruling power, no second order in flight, the living allowance, the basic account
+    of a struggling enterprise, and never more than is owed counting the orders already sent).
+    Each freeze stands alone: a refused one changes nothing and is returned with its reason; once
+    the orders cover what is owed the rest are left frozen."""
+    require(actor, "control.deduct", court=case.court)
+    freezes = list(
+        Freeze.objects.filter(case=case, status=FreezeStatus.ACTIVE, is_money=True, amount_held__gt=0)
+        .select_related("asset", "asset__party", "case")
+        .order_by("pk")
+    )
+    if not freezes:
+        raise ConditionsNotMet("本案没有可以扣划的已冻结资金。", unmet=["frozen_money"])
+    orders: list[Order] = []
+    refused: list[DeductRefusal] = []
+    for freeze in freezes:
+        if orders and _owed(case, now) - _deducting(case.pk) <= 0:
+            refused.append(DeductRefusal(freeze, "扣划指令已覆盖尚欠金额，本账户保持冻结。"))
+            continue
+        try:
+            orders.append(freeze_deduct(freeze=freeze, actor=actor, now=now))
+        except DomainError as exc:
+            refused.append(DeductRefusal(freeze, exc.message))
+    return orders, refused
 
 
 def _deduct_guard(freeze: Freeze, now: datetime) -> None:

@@ -87,6 +87,7 @@ DECISIONS: dict[str, set[str]] = {
     "measures:list": {"staff"},  # the court's measures (case.view), own court only
     "ledger:receipts": {"staff"},  # money received in the own court's account (funds.view)
     "ledger:payouts": {"staff"},  # the own court's payouts (funds.view)
+    "inquiry:deduct_all": STAFF_COURT,  # 扣划 every frozen account: the case's court, control.deduct
     "mediation:detail": {"staff"},
     "mediation:act": {"staff"},
     "mediation:in_suit_start": {"staff"},
