@@ -51,7 +51,9 @@ def reception(request: AuthedRequest) -> HttpResponse:
     except PermissionDenied as exc:
         return _error(request, exc, 403)
     officers = (
-        User.objects.filter(court_id=request.user.court_id, is_active=True).exclude(role="").order_by("pk")
+        User.objects.filter(court_id=selectors.reception_court_id(request.user), is_active=True)
+        .exclude(role="")
+        .order_by("pk")
     )
     return render(
         request,

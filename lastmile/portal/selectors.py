@@ -300,14 +300,22 @@ def reception_staff_require(actor: User | Any, *, now: datetime | None = None) -
         raise PermissionDenied("只有本院执行或立案人员可以管理值班接待。")
 
 
+def reception_court_id(actor: User | Any, *, now: datetime | None = None) -> int:
+    """The court whose reception desk ``actor`` runs (refused unless reception staff)."""
+    reception_staff_require(actor, now=now)
+    court_id = actor.court_id
+    assert court_id is not None  # reception_staff_require refuses an account without a court
+    return int(court_id)
+
+
 def reception_day(*, actor: User, day: date) -> ReceptionDay:
     """The actor's court's reception on ``day``: its slots (closed ones too) with their bookings,
     the walk-in visits, and the counts the duty page shows."""
-    reception_staff_require(actor)
+    court_id = reception_court_id(actor)
     start = timezone.make_aware(datetime.combine(day, time()))
     end = start + timedelta(days=1)
     slots = (
-        ReceptionSlot.objects.filter(court_id=actor.court_id, starts_at__gte=start, starts_at__lt=end)
+        ReceptionSlot.objects.filter(court_id=court_id, starts_at__gte=start, starts_at__lt=end)
         .select_related("duty_officer")
         .annotate(
             n_booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)),
@@ -317,7 +325,7 @@ def reception_day(*, actor: User, day: date) -> ReceptionDay:
     )
     rows = [SlotRow(slot=s, booked=s.n_booked, received=s.n_received) for s in slots]
     walk_ins = list(
-        WalkInVisit.objects.filter(court_id=actor.court_id, visited_at__gte=start, visited_at__lt=end)
+        WalkInVisit.objects.filter(court_id=court_id, visited_at__gte=start, visited_at__lt=end)
         .select_related("case", "handled_by")
         .order_by("visited_at", "pk")
     )
@@ -333,9 +341,10 @@ def reception_day(*, actor: User, day: date) -> ReceptionDay:
 
 def reception_slots_ahead(*, actor: User, now: datetime, days: int = 14) -> list[SlotRow]:
     """The court's open slots from ``now`` for the next ``days`` days, with their bookings."""
+    court_id = reception_court_id(actor)
     slots = (
         ReceptionSlot.objects.filter(
-            court_id=actor.court_id,
+            court_id=court_id,
             ends_at__gt=now,
             starts_at__lt=now + timedelta(days=days),
             closed_at__isnull=True,
@@ -352,11 +361,12 @@ def reception_slots_ahead(*, actor: User, now: datetime, days: int = 14) -> list
 
 def reception_case_search(*, actor: User, query: str, limit: int = 10) -> list[Case]:
     """Cases of the actor's court by number or party name, for the walk-in form's case box."""
+    court_id = reception_court_id(actor)
     q = (query or "").strip().replace("(", "（").replace(")", "）")
     if len(q) < 2:
         return []
     return list(
-        Case.objects.filter(court_id=actor.court_id)
+        Case.objects.filter(court_id=court_id)
         .filter(Q(number__contains=q) | Q(case_parties__party__name__contains=q))
         .distinct()
         .order_by("-received_at")[:limit]

@@ -28,7 +28,7 @@ from lastmile.service.ports import OutgoingMessage, service_port
 
 from .conf import portal_setting
 from .models import BookingStatus, ReceptionBooking, ReceptionSlot, WalkInVisit
-from .selectors import reception_staff_require
+from .selectors import reception_court_id
 
 #: At most this many slots in one request (a month of four slots a day).
 MAX_SLOTS = 124
@@ -56,8 +56,8 @@ def reception_slots_create(
     """Open duty slots for each day of ``plan`` (working days unless told otherwise) and each of
     its hours. A slot already open for the same officer and start is kept, not doubled; a slot in
     the past is refused; nothing is written when any part is refused."""
-    reception_staff_require(actor, now=now)
-    if duty_officer.court_id != actor.court_id or not duty_officer.is_active:
+    court_id = reception_court_id(actor, now=now)
+    if duty_officer.court_id != court_id or not duty_officer.is_active:
         raise PermissionDenied("值班干警须为本院在职人员。")
     if plan.day_to < plan.day_from:
         raise InvalidTransition("结束日期不能早于开始日期。")
@@ -82,7 +82,7 @@ def reception_slots_create(
             if starts_at <= now:
                 raise InvalidTransition(f"{day:%Y-%m-%d} {start:%H:%M}已过，不能开放。")
             existing = ReceptionSlot.objects.filter(
-                court_id=actor.court_id,
+                court_id=court_id,
                 duty_officer=duty_officer,
                 starts_at=starts_at,
                 closed_at__isnull=True,
@@ -91,7 +91,7 @@ def reception_slots_create(
                 continue
             created.append(
                 ReceptionSlot.objects.create(
-                    court_id=actor.court_id,
+                    court_id=court_id,
                     starts_at=starts_at,
                     ends_at=_aware(day, end),
                     duty_officer=duty_officer,
@@ -133,11 +133,11 @@ def reception_slot_close(*, actor: User, slot_id: int, reason: str, now: datetim
     """Close a slot of the actor's court. Every booking on it is cancelled with ``reason``, which
     the party reads on its booking; each party gets an SMS and each case records the cancellation.
     Returns the bookings cancelled."""
-    reception_staff_require(actor, now=now)
+    court_id = reception_court_id(actor, now=now)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidTransition("请填写关闭原因，预约的当事人将收到该原因。")
-    slot = ReceptionSlot.objects.select_for_update().filter(pk=slot_id, court_id=actor.court_id).first()
+    slot = ReceptionSlot.objects.select_for_update().filter(pk=slot_id, court_id=court_id).first()
     if slot is None:
         raise NotFound("该接待时段不存在。")
     if slot.closed_at is not None:
@@ -183,7 +183,7 @@ class WalkInIn:
 def walk_in_record(*, actor: User, visit: WalkInIn, now: datetime) -> WalkInVisit:
     """Record a visitor received without a booking. The ID number must be a valid resident ID,
     the phone a mobile or landline number; a case, when named, must be one of the actor's court."""
-    reception_staff_require(actor, now=now)
+    court_id = reception_court_id(actor, now=now)
     name = visit.name.strip()
     if not name:
         raise InvalidTransition("请填写来访人姓名。")
@@ -198,11 +198,11 @@ def walk_in_record(*, actor: User, visit: WalkInIn, now: datetime) -> WalkInVisi
     case = None
     number = visit.case_number.strip().replace("(", "（").replace(")", "）")
     if number:
-        case = Case.objects.filter(court_id=actor.court_id, number=number).first()
+        case = Case.objects.filter(court_id=court_id, number=number).first()
         if case is None:
             raise NotFound(f"本院没有案号为“{number}”的案件。")
     row = WalkInVisit.objects.create(
-        court_id=actor.court_id,
+        court_id=court_id,
         visited_at=now,
         name=name[:64],
         id_number=rid.number,

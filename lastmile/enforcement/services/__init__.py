@@ -13,6 +13,7 @@ the module that looks it up (e.g. ``lastmile.enforcement.services.procedure.cont
 
 from __future__ import annotations
 
+from .assignment import CHOSEN_TRACKS, assignable_officers, case_reassign
 from .assistance import (
     assistance_accept,
     assistance_reply_record,
@@ -29,7 +30,6 @@ from .clues import (
 )
 from .common import ENFORCEMENT_ROLES, InvalidFiling
 from .filing import ExecutionBasisIn, enforcement_accept, enforcement_file, enforcement_file_with_parties
-from .assignment import CHOSEN_TRACKS, assignable_officers, case_reassign
 from .procedure import payment_confirm, payment_record, payment_reject, procedure_step_record
 from .restore import enforcement_restore
 from .settlement import (
@@ -54,15 +54,18 @@ from .triage import TriageResult, green_channel_flag, triage_rules_ensure, triag
 from .zhongben import zhongben_opinion_record, zhongben_review_approve, zhongben_review_record
 
 __all__ = [
+    "CHOSEN_TRACKS",
     "ENFORCEMENT_ROLES",
     "TERMINATION_GROUNDS",
     "ExecutionBasisIn",
     "InvalidFiling",
     "TriageResult",
+    "assignable_officers",
     "assistance_accept",
     "assistance_reply_record",
     "assistance_request_send",
     "assistance_return",
+    "case_reassign",
     "clue_submit",
     "clue_verify",
     "court_on_platform",
@@ -77,9 +80,6 @@ __all__ = [
     "enforcement_suspend",
     "enforcement_sweep",
     "green_channel_flag",
-    "CHOSEN_TRACKS",
-    "assignable_officers",
-    "case_reassign",
     "payment_confirm",
     "payment_record",
     "payment_reject",

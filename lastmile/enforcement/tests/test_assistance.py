@@ -18,6 +18,7 @@ from lastmile.core.periods import period_end
 from lastmile.enforcement import rules
 from lastmile.enforcement.kinds import EnforcementEvent
 from lastmile.enforcement.models import AssistanceRequest, AssistanceStatus
+from lastmile.enforcement.selectors_assistance import assistance_incoming
 from lastmile.enforcement.services import (
     InvalidFiling,
     assistance_accept,
@@ -28,7 +29,6 @@ from lastmile.enforcement.services import (
 from lastmile.enforcement.tests.conftest import at
 from lastmile.notifications.selectors import staff_notifications
 from lastmile.testing.factories import CourtFactory, UserFactory
-from lastmile.web.inbox import inbox_for
 
 pytestmark = pytest.mark.django_db
 
@@ -152,11 +152,10 @@ def test_the_assisting_court_answers_in_its_own_inbox_and_the_requester_is_notif
     req = request_to_wuling
     client.force_login(wl_officer)
     # its inbox lists the request, linking to the request, never to the other court's case
-    sections = {s.queue.key: s for s in inbox_for(wl_officer, now=at(2025, 9, 27))}
-    item = sections["assistance"].items[0]
-    assert item.pk == req.pk and item.case_id is None
+    assert list(assistance_incoming(user=wl_officer)) == [req]
     inbox = client.get(reverse("web:inbox")).content.decode()
     assert "委托/协助执行请求" in inbox and reverse("enforcement:assistance_detail", args=[req.pk]) in inbox
+    assert reverse("web:case_detail", args=[case.pk]) not in inbox
     detail = client.get(reverse("enforcement:assistance_detail", args=[req.pk])).content.decode()
     assert "执行被执行人在武陵区的房产" in detail and "委托执行函" in detail
     assert client.get(reverse("enforcement:assistance_letter", args=[req.pk])).content.startswith(b"%PDF")
@@ -170,9 +169,9 @@ def test_the_assisting_court_answers_in_its_own_inbox_and_the_requester_is_notif
     client.post(reverse("enforcement:assistance_answer", args=[req.pk, "reply"]), {"reply": "已查封房产一套"})
     req.refresh_from_db()
     assert req.status == AssistanceStatus.REPLIED and req.replied_by == wl_officer and not req.external_reply
-    assert not inbox_for(wl_officer, now=at(2025, 9, 28))[0].items or all(
-        i.pk != req.pk for s in inbox_for(wl_officer, now=at(2025, 9, 28)) for i in s.items
-    )
+    assert not assistance_incoming(user=wl_officer).exists()
+    inbox = client.get(reverse("web:inbox")).content.decode()
+    assert reverse("enforcement:assistance_detail", args=[req.pk]) not in inbox
     # the requesting court sees the answer on its case and is notified
     event = CaseEvent.objects.get(case=case, kind=EnforcementEvent.ASSISTANCE_REPLIED)
     assert event.actor == wl_officer and "已查封房产一套" in event.summary
@@ -205,7 +204,11 @@ def test_the_requester_cannot_answer_for_a_court_on_the_platform(
     client.force_login(third)
     assert client.get(reverse("enforcement:assistance_detail", args=[req.pk])).status_code == 404
     assert client.get(reverse("enforcement:assistance_letter", args=[req.pk])).status_code == 404
-    assert not any(s.queue.key == "assistance" and s.items for s in inbox_for(third, now=at(2025, 9, 27)))
+    assert not assistance_incoming(user=third).exists()
+    assert (
+        reverse("enforcement:assistance_detail", args=[req.pk])
+        not in client.get(reverse("web:inbox")).content.decode()
+    )
 
 
 def test_return_needs_written_reasons_and_is_final(request_to_wuling, wl_officer):
