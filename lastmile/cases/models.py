@@ -111,7 +111,15 @@ class PartyRole(models.TextChoices):
 
 
 CREDITOR_ROLES = (PartyRole.APPLICANT, PartyRole.PLAINTIFF, PartyRole.APPLICANT_MEDIATION)
-DEBTOR_ROLES = (PartyRole.RESPONDENT, PartyRole.DEFENDANT, PartyRole.RESPONDENT_MEDIATION)
+DEBTOR_ROLES = (
+    PartyRole.RESPONDENT,
+    PartyRole.DEFENDANT,
+    PartyRole.RESPONDENT_MEDIATION,
+    PartyRole.GUARANTOR,
+)
+"""The debtor side: a guarantor (担保人, e.g. a loan's 连带责任保证人 named in the execution basis) is
+a debtor too — 被执行人 in enforcement, reached by inquiry and measures; documents print it as
+``被执行人（连带责任保证人）``. Code that needs the principal debtor alone filters on its own role."""
 
 
 class CaseParty(models.Model):

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from lastmile.accounts.models import User
-from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty
 from lastmile.cases.services import case_event_record
 from lastmile.documents.models import Document
 from lastmile.documents.services import document_issue
@@ -85,7 +85,7 @@ def step_documents_issue(*, case: Case, kind: str, actor: User, now: datetime) -
     # Served on every debtor (民事诉讼法 2023 art. 251); a debtor already served is skipped.
     debtors = [
         cp.party
-        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)
+        for cp in CaseParty.objects.filter(case=case, role__in=DEBTOR_ROLES)
         .select_related("party")
         .order_by("position", "pk")
     ]

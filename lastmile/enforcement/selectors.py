@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.disclosure import Side, party_events
-from lastmile.cases.models import Case, CaseParty, CaseStatus, Deadline, PartyRole
+from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty, CaseStatus, Deadline
 from lastmile.cases.selectors import case_get_for, cases_visible_to
 from lastmile.core.clock import court_date as _local_date
 from lastmile.core.errors import NotFound
@@ -209,7 +209,7 @@ def zhongben_conditions(*, case: Case, as_of: date) -> list[Condition]:
     kinds = {s.kind for s in steps}
     debtors = [
         cp.party
-        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)
+        for cp in CaseParty.objects.filter(case=case, role__in=DEBTOR_ROLES)
         .select_related("party")
         .order_by("position", "pk")
     ]

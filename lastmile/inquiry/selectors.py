@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet, Sum
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
-from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty
 from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import court_date
 from lastmile.core.errors import NotFound, PermissionDenied
@@ -278,7 +278,7 @@ def inquiry_coverage(*, case: Case, since: date) -> InquiryCoverage:
     every institution of the catalogue that answers inquiries, the answer received on or after
     ``since``."""
     debtors = list(
-        CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)
+        CaseParty.objects.filter(case=case, role__in=DEBTOR_ROLES)
         .select_related("party")
         .order_by("position", "pk")
     )

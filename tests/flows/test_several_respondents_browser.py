@@ -56,5 +56,9 @@ def test_an_applicant_files_online_against_three_respondents(
         .order_by("position")
         .values_list("party__name", flat=True)
     )
-    assert names == ["钱五", "孙六", "赵四"]
+    assert names == ["钱五", "孙六"]
+    # the marked row is a 被执行人 in its guarantor capacity (担保人 role, on the debtor side)
+    assert list(
+        CaseParty.objects.filter(case=case, role=PartyRole.GUARANTOR).values_list("party__name", flat=True)
+    ) == ["赵四"]
     page.close()

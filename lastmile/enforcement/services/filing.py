@@ -110,6 +110,7 @@ def enforcement_file(
     respondents: Sequence[Party],
     actor: User | None,
     now: datetime,
+    guarantors: Sequence[Party] = (),
     channel: str = Channel.COUNTER,
     applied_on: date | None = None,
     cause: str = "",
@@ -128,6 +129,11 @@ def enforcement_file(
     The 2-year application period (民诉法 2023 art. 250) is computed; a late application is recorded
     and flagged, never refused (民诉解释 2022 art. 481). The 10-day deadlines for the 执行通知
     and the 报告财产令 run from receipt (民诉解释 2022 art. 480; 财产调查规定 2020 art. 3).
+
+    ``guarantors`` are respondents liable as guarantors under the basis (e.g. a loan's 连带责任保证人):
+    they are 被执行人 too, recorded in the 担保人 role (``PartyRole.GUARANTOR``, one of
+    ``DEBTOR_ROLES``) so documents print them as 被执行人（连带责任保证人） and inquiry and measures
+    reach them like every debtor.
     """
     if channel not in Channel.values:
         raise InvalidFiling("立案渠道不正确。")
@@ -135,8 +141,8 @@ def enforcement_file(
         if actor is None:
             raise PermissionDenied("窗口立案须由立案人员办理。")
         require(actor, "case.file", court=court)
-    if not applicants or not respondents:
-        raise InvalidFiling("申请执行人和被执行人均不能为空。")
+    if not applicants or not [p for p in respondents if p.pk not in {g.pk for g in guarantors}]:
+        raise InvalidFiling("申请执行人和被执行人均不能为空（担保人之外，还须列明主债务人）。")
     if priority_claim not in PriorityClaim.values:
         raise InvalidFiling("优先债权类型不正确。")
     received_on = _today(now)
@@ -152,8 +158,11 @@ def enforcement_file(
     deadline = rules.application_deadline(start)
     late = applied_on > deadline.day
     online = channel == Channel.ONLINE
-    parties = [PartyInRole(p, PartyRole.APPLICANT) for p in applicants] + [
-        PartyInRole(p, PartyRole.RESPONDENT) for p in respondents
+    guarantor_ids = {p.pk for p in guarantors}
+    parties = [
+        *(PartyInRole(p, PartyRole.APPLICANT) for p in applicants),
+        *(PartyInRole(p, PartyRole.RESPONDENT) for p in respondents if p.pk not in guarantor_ids),
+        *(PartyInRole(p, PartyRole.GUARANTOR) for p in guarantors),
     ]
     case = case_register(
         court=court,
@@ -323,7 +332,8 @@ def enforcement_file_with_parties(
 ) -> Case:
     """Find or create the parties (identities validated, GB 11643 / GB 32100) and file the case
     with :func:`enforcement_file`, all or nothing. Each party is a mapping with ``kind``, ``name``,
-    ``id_type``, ``id_number`` and optionally ``phone`` and ``address``."""
+    ``id_type``, ``id_number`` and optionally ``phone`` and ``address``; a respondent marked
+    ``guarantor`` (the filing forms' 担保人 box) is filed as a guarantor."""
     if actor is not None:
         require(actor, "case.file", court=court)
     if not applicants or not respondents:
@@ -341,11 +351,13 @@ def enforcement_file_with_parties(
             address=v["address"],
         )
 
+    debtors = [(upsert(p), bool(p.get("guarantor"))) for p in respondents]
     return enforcement_file(
         court=court,
         basis=basis,
         applicants=[upsert(p) for p in applicants],
-        respondents=[upsert(p) for p in respondents],
+        respondents=[p for p, _ in debtors],
+        guarantors=[p for p, guarantor in debtors if guarantor],
         actor=actor,
         now=now,
         **options,

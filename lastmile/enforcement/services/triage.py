@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 
 from lastmile.accounts.models import Court, Team, TeamKind, User
 from lastmile.accounts.permissions import require
-from lastmile.cases.models import Case, CaseParty, CaseStatus, PartyRole
+from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty, CaseStatus
 from lastmile.cases.services import case_assign, case_event_record
 from lastmile.core.errors import ConditionsNotMet
 from lastmile.enforcement.kinds import EnforcementEvent
@@ -85,14 +85,13 @@ def triage_score(*, case: Case, ec: EnforcementCase) -> TriageResult:
     to the complex-case team (精执), otherwise to the fast track (快执). Reasons are kept."""
     policy, rule_rows = triage_rules_ensure(court=case.court)
     respondents = [
-        cp.party
-        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party")
+        cp.party for cp in CaseParty.objects.filter(case=case, role__in=DEBTOR_ROLES).select_related("party")
     ]
     other_cases = (
         Case.objects.filter(
             court=case.court,
             type_code__in=("执", "执恢"),
-            case_parties__role=PartyRole.RESPONDENT,
+            case_parties__role__in=DEBTOR_ROLES,
             case_parties__party__in=respondents,
         )
         .exclude(pk=case.pk)
@@ -185,8 +184,7 @@ def green_channel_flag(*, case: Case, actor: User, now: datetime, reason: str = 
     if ec.green_channel:
         raise ConditionsNotMet("本案已纳入涉企绿色通道。", unmet=["green_channel"])
     debtors = [
-        cp.party
-        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party")
+        cp.party for cp in CaseParty.objects.filter(case=case, role__in=DEBTOR_ROLES).select_related("party")
     ]
     if not any(p.kind != PartyKind.PERSON for p in debtors):
         raise ConditionsNotMet(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from lastmile.accounts.models import User
-from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty
 from lastmile.cases.services import case_event_record
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import InvalidTransition, PermissionDenied
@@ -159,7 +159,7 @@ def zhongben_review_approve(*, review: ZhongbenAssent, actor: User, now: datetim
 
 def _debtors(case: Case) -> list[CaseParty]:
     return list(
-        CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT)
+        CaseParty.objects.filter(case=case, role__in=DEBTOR_ROLES)
         .select_related("party")
         .order_by("position", "pk")
     )

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
-from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition
 from lastmile.inquiry.kinds import InquiryEvent
 
@@ -35,8 +35,7 @@ def inquiry_start(
             f"案件当前状态为“{case.get_status_display()}”，不能发起查控。", details={"status": case.status}
         )
     debtors = [
-        cp.party
-        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party")
+        cp.party for cp in CaseParty.objects.filter(case=case, role__in=DEBTOR_ROLES).select_related("party")
     ]
     if not debtors:
         raise ConditionsNotMet("本案没有被执行人，不能发起网络查控。", unmet=["respondent"])

@@ -20,6 +20,7 @@ from lastmile.core.errors import ConditionsNotMet, Conflict, PermissionDenied
 from lastmile.core.legal import cpl
 from lastmile.core.money import format_yuan, sum_money, to_money
 from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file
+from lastmile.filing.selectors import loan_guarantor_ids
 from lastmile.ledger.services import InstallmentDue
 from lastmile.mediation.kinds import MediationEvent
 
@@ -144,6 +145,7 @@ def mediation_enforcement_file(
             ),
             applicants=creditors,
             respondents=debtors,
+            guarantors=[p for p in debtors if p.pk in set(loan_guarantor_ids(locked.case))],
             actor=actor,
             now=now,
             channel=channel or ("counter" if actor is not None else "online"),

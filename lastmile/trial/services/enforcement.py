@@ -17,6 +17,7 @@ from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidTransition
 from lastmile.core.legal import cpl
 from lastmile.enforcement.services import ExecutionBasisIn, enforcement_file
+from lastmile.filing.selectors import loan_guarantor_ids
 from lastmile.ledger.calculation import FIXED_INTEREST_KIND
 from lastmile.ledger.services import CostItem, InterestTerms
 from lastmile.trial.kinds import TrialEvent
@@ -67,11 +68,13 @@ def judgment_enforcement_file(
             raise ConditionsNotMet("暂不能申请执行：" + "；".join(problems) + "。", unmet=problems)
         lawsuit = locked.lawsuit
         creditors, debtors = _parties(lawsuit.case)
+        guarantor_ids = set(loan_guarantor_ids(lawsuit.loan_claim.case)) if lawsuit.loan_claim else set()
         case = enforcement_file(
             court=lawsuit.court,
             basis=_execution_basis(locked),
             applicants=creditors,
             respondents=debtors,
+            guarantors=[p for p in debtors if p.pk in guarantor_ids],
             actor=actor,
             now=now,
             channel=channel or ("counter" if actor is not None else "online"),
