@@ -282,16 +282,16 @@ def _in_time(filters: Filters, config: StatsConfig) -> int:
     return plain + excused
 
 
-def _overdue_qs(filters: Filters, config: StatsConfig) -> QuerySet[Case]:
-    """Open at the end of the period and past filing + (6 + extension) months + the excluded days
-    up to that day, with no excluded period running on it (审限规定 arts. 5, 9)."""
+def _overdue_parts(filters: Filters, config: StatsConfig) -> tuple[Any, Any]:
+    """超期未结 in two disjoint parts: open at the end of the period and past filing + (6 +
+    extension) months (审限规定 art. 5), and then either with no excluded period started by that
+    day (most of them: a plain anti-join), or with the excluded days up to that day still short of
+    the delay and none running on it (审限规定 art. 9; the per-case sums run for these few only)."""
     end = Value(filters.end, output_field=DateField())
-    running = TimeLimitPause.objects.filter(case=OuterRef("pk"), started_on__lte=filters.end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=filters.end)
-    )
+    paused = TimeLimitPause.objects.filter(case=OuterRef("pk"), started_on__lte=filters.end)
+    running = paused.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=filters.end))
     excluded = (
-        TimeLimitPause.objects.filter(case=OuterRef("pk"), started_on__lte=filters.end)
-        .order_by()
+        paused.order_by()
         .values("case")
         .annotate(
             days=Sum(
@@ -304,21 +304,24 @@ def _overdue_qs(filters: Filters, config: StatsConfig) -> QuerySet[Case]:
         )
         .values("days")
     )
-    return (
+    late = (
         _base(filters, config)
         .filter(_open_q(filters))
-        .annotate(
-            late_days=DaysBetween(end, _limit_end(config)),
-            excluded=Coalesce(Subquery(excluded, output_field=IntegerField()), Value(0)),
-        )
+        .annotate(late_days=DaysBetween(end, _limit_end(config)))
         .filter(late_days__gt=0)
+    )
+    plain = late.filter(~Exists(paused))
+    excused_short = (
+        late.filter(Exists(paused))
+        .annotate(excluded=Coalesce(Subquery(excluded, output_field=IntegerField()), Value(0)))
         .filter(late_days__gt=F("excluded"))
         .filter(~Exists(running))
     )
+    return plain, excused_short
 
 
 def _overdue_open(filters: Filters, config: StatsConfig) -> int:
-    return _overdue_qs(filters, config).count()
+    return sum(part.count() for part in _overdue_parts(filters, config))
 
 
 def measure_counts_for(*, court_ids: Sequence[int], start: date, end: date) -> dict[str, int]:
@@ -359,7 +362,12 @@ def parts_add(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 
 
 def indicators_compute(
-    *, filters: Filters, config: StatsConfig, with_measures: bool = True, add: dict[str, Any] | None = None
+    *,
+    filters: Filters,
+    config: StatsConfig,
+    with_measures: bool = True,
+    add: dict[str, Any] | None = None,
+    overdue_open: int | None = None,
 ) -> Indicators:
     """Every indicator for ``filters`` (see the module docstring and docs/statistics.md); ``add``:
     parts of cases counted elsewhere (the summary's), added before the rates are taken. The
@@ -408,7 +416,7 @@ def indicators_compute(
         avg_days_net=ratio(max(days_total - excluded, 0), closed, places=places, rounding=rounding),
         in_time=in_time,
         in_time_rate=pct(in_time, closed),
-        overdue_open=_overdue_open(whole, config),
+        overdue_open=_overdue_open(whole, config) if overdue_open is None else overdue_open,
         measures=measures,
     )
 
@@ -483,7 +491,7 @@ _BREAKDOWN_FIELDS = {
 _SUMS = ("accepted", "closed", "open", "completed", "no_property", "days")
 
 
-def _breakdown_qs(filters: Filters, config: StatsConfig, fields: Sequence[str]) -> QuerySet[Case]:
+def _breakdown_qs(filters: Filters, config: StatsConfig, fields: Sequence[str]) -> Any:
     closed = _closed_q(filters)
     return (
         _base(filters, config)
@@ -630,10 +638,18 @@ def closing_paths(
     return out
 
 
-def overdue_cases(*, filters: Filters, config: StatsConfig, limit: int = 20) -> list[Case]:
-    """The open cases longest past their time limit on the last day of the period."""
-    return list(
-        _overdue_qs(filters, config)
-        .select_related("officer", "team", "enforcement")
-        .order_by("-late_days", "pk")[:limit]
-    )
+def overdue_count_and_cases(
+    *, filters: Filters, config: StatsConfig, limit: int = 20
+) -> tuple[int, list[Case]]:
+    """超期未结 and the open cases longest past their time limit on the period's last day (ties by
+    key): a count and the first ``limit`` keys of each part, merged."""
+    parts = _overdue_parts(replace(filters, only=None), config)
+    count = sum(part.count() for part in parts)
+    top = sorted(
+        (-late, pk)
+        for part in parts
+        for pk, late in part.order_by("-late_days", "pk").values_list("pk", "late_days")[:limit]
+    )[:limit]
+    first = [pk for _, pk in top]
+    loaded = Case.objects.select_related("officer", "team", "enforcement").in_bulk(first)
+    return count, [loaded[k] for k in first]

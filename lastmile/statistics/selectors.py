@@ -34,7 +34,7 @@ from .indicators import (
     closing_paths,
     indicators_compute,
     monthly_trend,
-    overdue_cases,
+    overdue_count_and_cases,
 )
 from .summary import summary_part, summary_usable
 
@@ -202,6 +202,7 @@ def dashboard_for(
     state = summary_usable(filters, config)
     now_part = summary_part(filters, config, state) if state else None
     before_part = summary_part(previous, config, state) if state else None
+    overdue_open, overdue = overdue_count_and_cases(filters=filters, config=config)
     return Dashboard(
         scope=scope,
         filters=filters,
@@ -210,6 +211,7 @@ def dashboard_for(
             filters=now_part.direct if now_part else filters,
             config=config,
             add=now_part.indicators if now_part else None,
+            overdue_open=overdue_open,
         ),
         previous=indicators_compute(
             filters=before_part.direct if before_part else previous,
@@ -241,7 +243,7 @@ def dashboard_for(
         )
         if len(ids) > 1
         else [],
-        overdue=overdue_cases(filters=filters, config=config),
+        overdue=overdue,
         alerts=alerts,
         alerts_total=total,
         alerts_as_of=alerts_as_of,

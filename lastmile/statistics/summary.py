@@ -83,7 +83,8 @@ def summary_rebuild(*, now: datetime, config: StatsConfig | None = None) -> Summ
         set(
             Receipt.objects.filter(case__in=closed.values("pk"))
             .annotate(first_after=AddMonths(BeijingPeriodStart("case__closed_at", "month"), Value(1)))
-            .filter(received_at__gte=F("first_after"))
+            .annotate(received_on=local_date("received_at"))
+            .filter(received_on__gte=F("first_after"))
             .values_list("case_id", flat=True)
         )
     )
@@ -259,8 +260,8 @@ def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> 
             trend[fm][0] += n
         if closed_in:
             ind["closed"] += n
-            name = METHOD_NAMES.get(method, method)
-            ind[name] += n
+            if method in METHOD_NAMES:  # a code of the six methods (as the direct count filters)
+                ind[METHOD_NAMES[method]] += n
             ind["days_total"] += days
             ind["excluded"] += excl
             ind["in_time"] += in_time
