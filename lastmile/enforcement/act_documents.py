@@ -11,7 +11,9 @@ Who receives each document (docs/law.md "Documents"):
 - the 协助执行通知书 goes to the institution with the order (民事诉讼法 2023 art. 253): its number is
   on the :class:`~lastmile.inquiry.models.Order` row and on the wire;
 - the 执行通知书 and 报告财产令 are served on every debtor (民事诉讼法 2023 arts. 251, 252);
-- the 终本裁定, 终结执行裁定, 结案通知书 and 恢复执行通知书 on every party.
+- the 终本裁定, 终结执行裁定, 结案通知书 and 恢复执行通知书 on every party;
+- the 执行款发放审批表 (付款指令) of an approved payout goes to the bank through finance, not to the
+  parties.
 
 An automatic freeze of several accounts of one debtor is one ruling (listing them) and one notice
 per institution's order; the table counts one act of one order. Measures (限制消费令, 失信决定书,
@@ -25,9 +27,11 @@ from lastmile.enforcement.kinds import EnforcementEvent
 from lastmile.inquiry.documents import ACT_RULINGS, ASSISTANCE_NOTICE, FREEZE_RULINGS
 from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.inquiry.models import AssetKind, OrderKind
+from lastmile.ledger.kinds import LedgerEvent
 
 from .documents import TEMPLATE_BY_STEP
 from .models import StepKind
+from .payout_instruction import TEMPLATE as PAYOUT_INSTRUCTION
 
 Slots = tuple[tuple[str, ...], ...]
 
@@ -55,6 +59,9 @@ ACT_DOCUMENTS: dict[EventKind, Slots] = {
     EnforcementEvent.ZHONGBEN_RULING_ISSUED: (("ruling_terminate_current",),),
     EnforcementEvent.TERMINATION_RULING_ISSUED: (("ruling_terminate",),),
     EnforcementEvent.RESTORE_NOTICE_ISSUED: (("restore_notice",),),
+    # Case funds: the approval of a payout issues its 执行款发放审批表, the payment instruction
+    # finance sends to the bank (执行款物管理规定 法发〔2017〕6号); not served on the parties.
+    LedgerEvent.PAYOUT_APPROVED: ((PAYOUT_INSTRUCTION,),),
 }
 
 

@@ -16,7 +16,6 @@ from lastmile.ledger.services import CostItem, InstallmentDue, InterestTerms, am
 from .. import selectors, services
 from .router import _actor, _case, _detail, _now, router
 from .schemas import (
-    AssignIn,
     CaseRowOut,
     ConditionOut,
     ConfirmIn,
@@ -27,6 +26,7 @@ from .schemas import (
     PaymentReportOut,
     ProgressOut,
     ReasonIn,
+    ReassignIn,
     StepIn,
 )
 
@@ -239,7 +239,7 @@ def green_channel(request: HttpRequest, case_id: int, payload: ReasonIn) -> Enfo
     response=EnforcementOut,
     summary="改变繁简分流或承办人（执行局长、院领导或指挥中心；须写明理由，记入案件流程）",
 )
-def assignment(request: HttpRequest, case_id: int, payload: AssignIn) -> EnforcementOut:
+def assignment(request: HttpRequest, case_id: int, payload: ReassignIn) -> EnforcementOut:
     case = _case(request, case_id)
     officer = None
     if payload.officer_id is not None:

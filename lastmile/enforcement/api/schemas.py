@@ -139,7 +139,7 @@ class ConfirmIn(Schema):
     bank_reference: str = ""
 
 
-class AssignIn(Schema):
+class ReassignIn(Schema):
     reason: str
     track: str | None = None  # "fast" | "complex": changes the triage track
     officer_id: int | None = None  # the new 承办人

@@ -18,10 +18,12 @@ from lastmile.documents.catalog import TEMPLATES_BY_CODE
 from lastmile.documents.models import Document
 from lastmile.enforcement.act_documents import ACT_DOCUMENTS, act_templates
 from lastmile.enforcement.models import ClosingMethod
+from lastmile.enforcement.payout_instruction import TEMPLATE as PAYOUT_INSTRUCTION
 from lastmile.enforcement.services import enforcement_close
 from lastmile.inquiry.documents import ASSISTANCE_NOTICE
 from lastmile.inquiry.models import Freeze, FreezeStatus, Order, OrderKind, OrderStatus
 from lastmile.inquiry.services import freeze_deduct, inbox_receive, inquiry_start
+from lastmile.ledger.models import Payout, PayoutStatus
 from lastmile.ledger.services import amount_outstanding
 from lastmile.service.models import OrderStatus as ServiceStatus
 from lastmile.service.models import ServiceOrder
@@ -117,6 +119,10 @@ def test_freeze_deduct_close_has_exactly_the_documents_of_its_acts_each_served(
         code = doc.template.code
         if code == ASSISTANCE_NOTICE:  # carried to the institution by its order
             assert Order.objects.filter(notice=doc, notice_number=doc.number).exists(), doc.number
+            continue
+        if code == PAYOUT_INSTRUCTION:  # the payment instruction finance sends to the bank
+            assert Payout.objects.filter(instruction=doc, status=PayoutStatus.PAID).exists()
+            assert not ServiceOrder.objects.filter(document=doc).exists()
             continue
         served = dict(ServiceOrder.objects.filter(document=doc).values_list("recipient_id", "status"))
         if code in ALL_PARTIES:
