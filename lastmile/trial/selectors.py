@@ -125,6 +125,14 @@ def lawsuit_of_case(case: Case) -> Lawsuit | None:
     return Lawsuit.objects.filter(case=case).select_related("judge").first()
 
 
+def procedure_of_case(case: Case) -> str | None:
+    """The procedure a 民初 case is tried under (``Procedure``), or ``None`` when trial does not
+    hold it. Registered with :mod:`lastmile.service.procedure` at startup so service can tell
+    whether public notice is allowed (民诉解释 2022 art. 140) without importing trial."""
+    procedure: str | None = Lawsuit.objects.filter(case=case).values_list("procedure", flat=True).first()
+    return procedure
+
+
 def judgments_of_client_party(party_id: int) -> QuerySet[Judgment]:
     """Judgments where the institution's party is a plaintiff (what a bank may act on)."""
     return Judgment.objects.filter(

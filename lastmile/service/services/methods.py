@@ -53,6 +53,7 @@ from ..models import (
     SignerRelation,
     TransferVia,
 )
+from ..procedure import ORDINARY, case_procedure
 from .common import (
     BASIS_COMMISSION_LETTER,
     BASIS_DIRECT,
@@ -71,8 +72,8 @@ from .common import (
 # two letters).
 TRACKING_RE = re.compile(r"^(\d{13}|[A-Z]{2}\d{9}[A-Z]{2})$")
 DEFAULT_NOTICE_MEDIUM = "人民法院公告网"
-# Case types tried in first instance: public notice goes through the trial stage, which converts a
-# simplified-procedure case to ordinary procedure first (民诉解释 2022 art. 140).
+# Case types tried in first instance: public notice only in ordinary procedure, as the trial stage
+# says through lastmile.service.procedure (a simplified case is converted first, 民诉解释 2022 art. 140).
 TRIAL_TYPE_CODES = ("民初",)
 PERSON_ONLY = (SignerRelation.SELF, SignerRelation.FAMILY)
 ORGANISATION_ONLY = (SignerRelation.LEGAL_REP, SignerRelation.RECEIVER)
@@ -632,15 +633,21 @@ def service_public_notice_request(
     whereabouts: str = "",
     published_on: date | None = None,
 ) -> ServiceOrder:
-    """Public notice asked for on the service page or API. A first-instance civil case (民初) is
-    refused here: whether its procedure allows public notice (民诉解释 2022 art. 140) is the trial
-    stage's to decide, on its own page; other cases go to :func:`service_public_notice`."""
-    if order.case.type_code in TRIAL_TYPE_CODES:
+    """Public notice asked for on the service page or API. A first-instance civil case (民初) may
+    be served by public notice only in ordinary procedure (民诉解释 2022 art. 140): the trial stage
+    says which procedure the case is in (:func:`lastmile.service.procedure.case_procedure`); in
+    simplified procedure or small claims, or when nothing says, it is refused and the case must be
+    converted to ordinary procedure on the trial page first (CPL 2023 art. 170). Any document of an
+    ordinary-procedure case (a 传票, a judgment …) then goes to :func:`service_public_notice`, as
+    do other cases."""
+    if order.case.type_code in TRIAL_TYPE_CODES and case_procedure(order.case) != ORDINARY:
         raise ConditionsNotMet(
-            "一审民事案件的公告送达须在审理页面办理：简易程序和小额诉讼不适用公告送达"
-            "（《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第一百四十条）。",
+            "一审民事案件只有适用普通程序的才能公告送达：简易程序和小额诉讼不适用公告送达"
+            "（《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第一百四十条），"
+            "请先在审理页面转为普通程序。",
             code=ServiceErrorCode.NOTICE_VIA_TRIAL,
             unmet=["procedure"],
+            details={"procedure": case_procedure(order.case) or ""},
         )
     return service_public_notice(
         order=order, actor=actor, now=now, medium=medium, whereabouts=whereabouts, published_on=published_on
