@@ -22,5 +22,6 @@ urlpatterns = [
     path("watch/", include("lastmile.watch.urls")),
     path("auction/", include("lastmile.auction.urls")),  # the public auction site and its staff pages
     path("portal/", include("lastmile.portal.urls")),
+    path("staff/", include("lastmile.accounts.urls")),  # the 管理员's staff, departments and teams
     path("", include("lastmile.web.urls")),
 ]

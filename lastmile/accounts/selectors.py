@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Court, Role, User
 
@@ -72,3 +72,19 @@ def court_directory_search(*, query: str, limit: int = 20) -> list[DirectoryCour
     by_code = [c for c in courts if c.code.startswith(q)]
     by_name = [c for c in courts if q in c.name and not c.code.startswith(q)]
     return (by_code + by_name)[:limit]
+
+
+def staff_for_manager(*, actor: User, query: str = "", role: str = "", active: str = "") -> QuerySet[User]:
+    """The staff accounts of the 管理员's own court (``staff.manage``), by name or username, role and
+    whether active."""
+    from .permissions import require
+
+    require(actor, "staff.manage")
+    qs = User.objects.filter(court_id=actor.court_id or -1).select_related("department", "team", "clerk")
+    if query := query.strip()[:32]:
+        qs = qs.filter(Q(username__contains=query) | Q(display_name__contains=query))
+    if role in Role.values:
+        qs = qs.filter(role=role)
+    if active in ("1", "0"):
+        qs = qs.filter(is_active=active == "1")
+    return qs

@@ -11,7 +11,8 @@ from django.db import transaction
 
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound, PermissionDenied
 
-from .models import Court, Department, PresidentDesignation, Role, Team, User
+from .models import Court, Department, PresidentDesignation, Role, Team, TeamKind, User
+from .permissions import require
 
 COURTS_FILE = Path(__file__).parent / "data" / "courts.json"
 
@@ -189,3 +190,114 @@ def court_from_directory(*, code: str) -> Court:
         },
     )
     return court
+
+
+# --- staff management by the court's 管理员 (staff.manage; issue M item 1) ------------------------------
+
+MIN_PASSWORD = 8
+
+
+def _manager(actor: User) -> Court:
+    require(actor, "staff.manage")
+    if actor.court is None:
+        raise PermissionDenied("您没有所属法院。")
+    return actor.court
+
+
+def _own_staff(court: Court, user_id: int) -> User:
+    user = User.objects.select_for_update().filter(pk=user_id, court=court).first()
+    if user is None:
+        raise NotFound("工作人员不存在。")
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ConditionsNotMet(f"密码至少{MIN_PASSWORD}位。", unmet=["password"])
+
+
+@transaction.atomic
+def staff_account_create(
+    *,
+    actor: User,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    department_id: int | None = None,
+    team_id: int | None = None,
+    clerk_id: int | None = None,
+) -> User:
+    """The 管理员 opens a staff account in the own court: one role (or none, for a 书记员 named on
+    documents), its department and team, and the 书记员 who works with it."""
+    court = _manager(actor)
+    username = username.strip()
+    if not username or not display_name.strip():
+        raise ConditionsNotMet("请填写用户名和姓名。", unmet=["username", "display_name"])
+    if role and role not in Role.values:
+        raise ConditionsNotMet("岗位角色不存在。", unmet=["role"])
+    if User.objects.filter(username=username).exists():
+        raise ConditionsNotMet("该用户名已被使用。", unmet=["username"])
+    _check_password(password)
+    department = Department.objects.filter(pk=department_id, court=court).first() if department_id else None
+    team = Team.objects.filter(pk=team_id, court=court).first() if team_id else None
+    clerk = User.objects.filter(pk=clerk_id, court=court, is_active=True).first() if clerk_id else None
+    if (department_id and department is None) or (team_id and team is None) or (clerk_id and clerk is None):
+        raise NotFound("部门、团队或书记员不属于本院。")
+    user = staff_create(
+        court=court,
+        username=username,
+        display_name=display_name.strip(),
+        role=role,
+        password=password,
+        department=department,
+        team=team,
+    )
+    if clerk is not None:
+        user.clerk = clerk
+        user.save(update_fields=["clerk"])
+    return user
+
+
+@transaction.atomic
+def staff_deactivate(*, actor: User, user_id: int) -> User:
+    """The account can no longer log in; it stays as the record of what it did."""
+    court = _manager(actor)
+    user = _own_staff(court, user_id)
+    if user.pk == actor.pk:
+        raise ConditionsNotMet("不能停用自己的账号。", unmet=["self"])
+    if not user.is_active:
+        raise InvalidTransition("该账号已停用。")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def staff_password_reset(*, actor: User, user_id: int, password: str) -> User:
+    """The 管理员 sets a new password for a staff account of the own court."""
+    court = _manager(actor)
+    user = _own_staff(court, user_id)
+    _check_password(password)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def department_add(*, actor: User, name: str) -> Department:
+    court = _manager(actor)
+    if not name.strip():
+        raise ConditionsNotMet("请填写部门名称。", unmet=["name"])
+    return department_ensure(court=court, name=name.strip()[:64])
+
+
+def team_add(*, actor: User, name: str, kind: str, department_id: int | None = None) -> Team:
+    court = _manager(actor)
+    if not name.strip():
+        raise ConditionsNotMet("请填写团队名称。", unmet=["name"])
+    if kind not in TeamKind.values:
+        raise ConditionsNotMet("团队类型不存在。", unmet=["kind"])
+    department = Department.objects.filter(pk=department_id, court=court).first() if department_id else None
+    if department_id and department is None:
+        raise NotFound("部门不属于本院。")
+    return team_ensure(court=court, name=name.strip()[:64], kind=kind, department=department)

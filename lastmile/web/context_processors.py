@@ -31,6 +31,7 @@ NAV: list[tuple[str, str, str]] = [
     ("案款发放", "ledger:payouts", "funds.view"),
     ("批量文书", "documents:batch_list", "document.issue"),
     ("指挥中心", "statistics:dashboard", "stats.view"),
+    ("人员管理", "accounts:staff", "staff.manage"),
     ("布控预警", "watch:center", "alerts.view"),
     ("布控名单", "watch:entries", "enforcement.work"),
     ("查控指令", "inquiry:queue", "inquiry.order"),

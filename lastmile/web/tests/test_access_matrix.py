@@ -88,6 +88,9 @@ DECISIONS: dict[str, set[str]] = {
     "ledger:receipts": {"staff"},  # money received in the own court's account (funds.view)
     "ledger:payouts": {"staff"},  # the own court's payouts (funds.view)
     "inquiry:deduct_all": STAFF_COURT,  # 扣划 every frozen account: the case's court, control.deduct
+    # the 管理员's staff page: the own court's staff, departments and teams
+    "accounts:staff": {"cap:staff.manage"},
+    "accounts:staff_act": {"cap:staff.manage"},
     "mediation:detail": {"staff"},
     "mediation:act": {"staff"},
     "mediation:in_suit_start": {"staff"},

@@ -25,9 +25,6 @@ IN_PROGRESS: dict[str, str] = {
     "documents": "wired by issue L work in progress (batches, corrections, template versions)",
     "portal": "wired by issue L work in progress (reception slots, portal accounts)",
     "filing": "wired by issue L work in progress (institution staff, API key revocation)",
-    # Courts, departments, teams and staff are set up by demo_seed and the admin today; a staff and
-    # court-list page is issue M item 7.
-    "accounts": "no staff or court-list page yet (issue M item 7)",
 }
 
 
