@@ -3,17 +3,27 @@ app's real path, finance and a leader, and bidders (logins without a court or ro
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from lastmile.accounts.models import Role
+from lastmile.cases.models import PartyRole
+from lastmile.cases.services import PartyInRole, case_register
 from lastmile.inquiry.models import Asset, Freeze, FreezeStatus
 from lastmile.inquiry.services import asset_seize, inbox_receive, inquiry_start
-from lastmile.testing.enforcement import at, basis, file_case  # noqa: F401  (fixture)
+from lastmile.ledger.services import obligation_record
 from lastmile.testing.factories import UserFactory, make_resident_id
+
+BJ = timezone.get_fixed_timezone(480)
+
+
+def at(y: int, m: int, d: int, hour: int = 10) -> datetime:
+    return datetime(y, m, d, hour, 0, tzinfo=BJ)
+
 
 HOME_REF = "湘（2020）长沙市不动产权第0012345号"
 NOW = at(2025, 3, 3)
@@ -47,8 +57,27 @@ def seize_flat(case: Any, officer: Any, now: datetime, ref: str = HOME_REF) -> F
 
 
 @pytest.fixture
-def case(file_case):  # noqa: F811
-    return file_case(NOW, basis=basis("600000"))
+def case(yuelu, officer, bank, debtor):
+    """A 执 case of the bank (the mortgagee) against the debtor, with its money debt recorded."""
+    case = case_register(
+        court=yuelu,
+        type_code="执",
+        parties=[PartyInRole(bank, PartyRole.APPLICANT), PartyInRole(debtor, PartyRole.RESPONDENT)],
+        actor=None,
+        now=NOW,
+        cause="金融借款合同纠纷",
+        amount_claimed=Decimal("600000"),
+        officer=officer,
+    )
+    obligation_record(
+        case=case,
+        actor=None,
+        now=NOW,
+        principal=Decimal("600000"),
+        basis_effective_on=date(2025, 1, 10),
+        performance_deadline=date(2025, 1, 20),
+    )
+    return case
 
 
 @pytest.fixture

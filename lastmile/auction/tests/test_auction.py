@@ -41,10 +41,9 @@ from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.documents.models import Document
 from lastmile.ledger.models import Payout, PayoutKind, Receipt
 from lastmile.service.models import ServiceOrder
-from lastmile.testing.enforcement import at
 from lastmile.testing.factories import PersonFactory
 
-from .conftest import NOW, D, after, ident, schedule_first
+from .conftest import NOW, D, after, at, ident, schedule_first
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,9 @@ from django.utils import timezone
 from lastmile.auction.models import Round
 from lastmile.auction.services import bidder_register
 from lastmile.core.clock import FixedClock, use_clock
-from lastmile.testing.enforcement import at
 from lastmile.testing.factories import UserFactory
 
-from .conftest import ident, schedule_first
+from .conftest import at, ident, schedule_first
 from .test_auction import make_lot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

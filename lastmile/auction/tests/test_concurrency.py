@@ -17,10 +17,9 @@ from lastmile.auction.services import auction_sweep, bid_place, bidder_register,
 from lastmile.cases.models import CaseEvent
 from lastmile.core.errors import ConditionsNotMet
 from lastmile.testing.concurrency import run_parallel
-from lastmile.testing.enforcement import at
 from lastmile.testing.factories import UserFactory
 
-from .conftest import D, ident, schedule_first
+from .conftest import D, at, ident, schedule_first
 from .test_auction import make_lot
 
 N = 50

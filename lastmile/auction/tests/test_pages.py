@@ -12,9 +12,8 @@ from django.urls import reverse
 from lastmile.auction.models import Bid, Bidder, Lot, Round
 from lastmile.auction.services import bid_place, bidder_register
 from lastmile.core.clock import FixedClock, use_clock
-from lastmile.testing.enforcement import at
 
-from .conftest import NOW, D, ident, schedule_first
+from .conftest import NOW, D, at, ident, schedule_first
 from .test_auction import make_lot
 
 pytestmark = pytest.mark.django_db
