@@ -1,7 +1,7 @@
 """Bench: the command-center dashboard over 1,000,000 enforcement cases on PostgreSQL.
 
     uv run python bench/statistics.py            # 1,000,000 cases
-    uv run python bench/statistics.py --quick    # 50,000 cases (under a minute)
+    uv run python bench/statistics.py --quick    # 30,000 cases (under a minute)
 
 Creates a database of its own (``lastmile_bench_statistics_<pid>_<random>`` on the server of
 ``DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/``; see ``bench/_harness.py``),
@@ -239,11 +239,11 @@ def timed(fn, repeat: int) -> tuple[float, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="50,000 cases instead of 1,000,000")
+    parser.add_argument("--quick", action="store_true", help="30,000 cases instead of 1,000,000")
     parser.add_argument("--cases", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    n = args.cases or (50_000 if args.quick else 1_000_000)
+    n = args.cases or (30_000 if args.quick else 1_000_000)
     with Sandbox("statistics", require_postgres=True) as box:
         figures, baseline, ratio, dash_s = measure(n, args.repeat)
     emit(

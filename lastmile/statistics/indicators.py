@@ -642,14 +642,12 @@ def overdue_count_and_cases(
     *, filters: Filters, config: StatsConfig, limit: int = 20
 ) -> tuple[int, list[Case]]:
     """超期未结 and the open cases longest past their time limit on the period's last day (ties by
-    key): a count and the first ``limit`` keys of each part, merged."""
+    key): one query per part for the keys and delays of every overdue case, the first ``limit``
+    loaded."""
     parts = _overdue_parts(replace(filters, only=None), config)
-    count = sum(part.count() for part in parts)
-    top = sorted(
-        (-late, pk)
-        for part in parts
-        for pk, late in part.order_by("-late_days", "pk").values_list("pk", "late_days")[:limit]
-    )[:limit]
+    rows = [(-late, pk) for part in parts for pk, late in part.values_list("pk", "late_days")]
+    count = len(rows)
+    top = sorted(rows)[:limit]
     first = [pk for _, pk in top]
     loaded = Case.objects.select_related("officer", "team", "enforcement").in_bulk(first)
     return count, [loaded[k] for k in first]
