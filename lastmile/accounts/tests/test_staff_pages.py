@@ -10,14 +10,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from lastmile.accounts.models import Court, Department, Role, Team, User
-from lastmile.testing.factories import UserFactory
+from lastmile.accounts.services import staff_create
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_user(yuelu):
-    return UserFactory(court=yuelu, role=Role.ADMIN, username="yl_admin")
+    return staff_create(court=yuelu, role=Role.ADMIN, username="yl_admin", display_name="管理员")
 
 
 def _act(client, **data):
@@ -74,7 +74,7 @@ def test_refusals_change_nothing_and_other_courts_are_out_of_reach(client, admin
     assert _act(
         client, action="create", username="officer", display_name="重复", role="", password="12345678"
     ) == ["该用户名已被使用。"]
-    stranger = UserFactory(court=wuling, role=Role.JUDGE)
+    stranger = staff_create(court=wuling, role=Role.JUDGE, username="wl_judge", display_name="外院")
     assert _act(client, action="deactivate", user=stranger.pk) == ["工作人员不存在。"]
     assert _act(client, action="deactivate", user=admin_user.pk) == ["不能停用自己的账号。"]
     stranger.refresh_from_db()
