@@ -21,7 +21,7 @@ from django.utils import timezone
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, CaseParty, PartyRole
-from lastmile.cases.services import case_event_record
+from lastmile.cases.services import case_event_record, deadline_cancel, deadline_complete, deadline_open
 from lastmile.core.clock import court_date
 from lastmile.core.errors import ConditionsNotMet, InvalidAmount, InvalidTransition, NotFound
 from lastmile.core.identifiers import validate_resident_id, validate_uscc
@@ -47,7 +47,7 @@ from lastmile.service.services import service_dispatch
 
 from . import rules
 from .error_codes import AuctionErrorCode
-from .kinds import AuctionEvent
+from .kinds import AuctionDeadline, AuctionEvent
 from .models import (
     Bid,
     Bidder,
@@ -675,6 +675,15 @@ def _confirmed(lot: Lot, doc: Document, now: datetime) -> None:
     lot.confirmed_on = today
     lot.handover_due = period_end(today, rules.HANDOVER_DAYS)
     lot.save(update_fields=["confirmation", "confirmed_on", "handover_due"])
+    deadline_open(
+        case=lot.case,
+        kind=AuctionDeadline.HANDOVER,
+        label=f"交付{lot.title}",
+        starts_on=today,
+        due_on=lot.handover_due,
+        source=lot,
+        legal_basis=rules.sale("27"),
+    )
 
 
 @transaction.atomic
@@ -743,6 +752,7 @@ def withdrawal_record(*, actor: User, lot_id: int, now: datetime, reason: str = 
         payer=winner.real_name,
         note="悔拍保证金不予退还",
     )
+    deadline_cancel(case=lot.case, kinds=[AuctionDeadline.HANDOVER], source=lot, now=now)
     lot.status = LotStatus.IN_AUCTION
     lot.buyer_name = ""
     lot.final_price = None
@@ -962,6 +972,7 @@ def handover_record(*, actor: User, lot_id: int, on: date, now: datetime, note: 
         raise InvalidAmount("交付日期应在裁定之后、今天之前。")
     lot.handed_over_on = on
     lot.save(update_fields=["handed_over_on"])
+    deadline_complete(case=lot.case, kind=AuctionDeadline.HANDOVER, source=lot, now=now)
     late = lot.handover_due is not None and on > lot.handover_due
     _event(
         lot,

@@ -401,6 +401,7 @@ DEADLINE_RULES: dict[str, Rule] = {
     "measure_review_window": _d(),  # the debtor's time to ask for review
     "measure_review": _d(),
     "party_request": HIDDEN,  # the officer's time to answer a party's online request
+    "auction_handover": _both(),  # handing the sold asset over within 15 days
 }
 
 

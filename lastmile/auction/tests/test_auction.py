@@ -36,7 +36,7 @@ from lastmile.auction.services import (
     set_off_accept,
     withdrawal_record,
 )
-from lastmile.cases.models import CaseEvent, CaseParty, PartyRole
+from lastmile.cases.models import CaseEvent, CaseParty, Deadline, PartyRole
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.documents.models import Document
 from lastmile.ledger.models import Payout, PayoutKind, Receipt
@@ -164,7 +164,10 @@ def test_online_auction_2016_last_minute_bids_extend_then_sold_confirmed_paid_al
     refund = sum(p.amount for p in payouts if p.kind == PayoutKind.DEBTOR_REFUND)
     assert to_bank + refund + D("12000.00") == D("730000.00") and to_bank > 0
     assert Payout.objects.filter(case=case).count() == len(payouts)
+    due = Deadline.objects.get(case=case, kind="auction_handover")
+    assert due.due_on == lot.handover_due and due.done_at is None
     lot = handover_record(actor=officer, lot_id=lot.pk, on=date(2025, 4, 25), now=at(2025, 4, 25))
+    assert Deadline.objects.get(pk=due.pk).done_at is not None
     kinds_done = set(
         CaseEvent.objects.filter(case=case, kind__startswith="auction.").values_list("kind", flat=True)
     )
