@@ -4,6 +4,7 @@ open appears without reload, with the case, the debtor, the image and a dot on t
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -13,7 +14,11 @@ from lastmile.watch.services import plate_reads_process, watch_entry_add
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_command_center_receives_an_alert_live(browser, live_server, case, officer, command_center, now):
+def test_the_command_center_receives_an_alert_live(
+    browser, live_server, case, officer, command_center, now, settings
+):
+    # short streams: the page reconnects every 2 s, and none is left holding a connection at the end
+    settings.LASTMILE = {**settings.LASTMILE, "WATCH": {"STREAM_MAX_SECONDS": 2.0}}
     entry = watch_entry_add(
         actor=officer, case=case, plate="湘A5D802", ruling_number="（2025）湘0104执保12号", note="", now=now
     )
@@ -51,3 +56,4 @@ def test_the_command_center_receives_an_alert_live(browser, live_server, case, o
     assert page.locator("#watch-hits circle.hit").count() == 1
     assert all(u.startswith(live_server.url) for u in requests)  # nothing from the internet
     page.close()
+    time.sleep(3)
