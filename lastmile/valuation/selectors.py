@@ -4,8 +4,8 @@ price is set by reference to it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
