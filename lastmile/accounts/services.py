@@ -46,6 +46,13 @@ def courts_load(*, path: Path = COURTS_FILE) -> list[Court]:
     return list(courts.values())
 
 
+def court_phone_set(*, court: Court, phone: str) -> Court:
+    """Record the court's telephone (printed under every page of its documents)."""
+    Court.objects.filter(pk=court.pk).update(phone=phone.strip())
+    court.phone = phone.strip()
+    return court
+
+
 def department_ensure(*, court: Court, name: str) -> Department:
     """The court's department called ``name``, created when missing."""
     department, _ = Department.objects.get_or_create(court=court, name=name)
@@ -80,9 +87,11 @@ def staff_create(
     department: Department | None = None,
     team: Team | None = None,
     is_president: bool = False,
+    clerk: User | None = None,
 ) -> User:
     """Create a staff account in ``court`` with one role, or with none (``role=""``: an account that
-    can do nothing, e.g. a 书记员 named on the documents of the judge it works with, ``User.clerk``)."""
+    can do nothing, e.g. a 书记员 named on the documents of the judge it works with, ``User.clerk``).
+    ``clerk``: the 书记员 this account works with."""
     if role and role not in Role.values:
         raise ValueError(f"unknown role {role!r}")
     user = User(
@@ -94,6 +103,7 @@ def staff_create(
         team=team,
         is_president=is_president,
         is_staff=role == Role.ADMIN,
+        clerk=clerk,
     )
     if password:
         user.set_password(password)

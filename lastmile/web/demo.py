@@ -17,7 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from lastmile.accounts.models import Court, Department, Role, TeamKind, User
-from lastmile.accounts.services import courts_load, department_ensure, staff_create, team_ensure
+from lastmile.accounts.services import (
+    court_phone_set,
+    courts_load,
+    department_ensure,
+    staff_create,
+    team_ensure,
+)
 from lastmile.core.demo import demo_mode
 from lastmile.core.errors import ConditionsNotMet
 from lastmile.core.identifiers import resident_id_check_char, uscc_check_char
@@ -114,6 +120,7 @@ def demo_seed(*, now: datetime) -> DemoResult:
         dept_civil = department_ensure(court=court, name="民事审判庭")
         fast = team_ensure(court=court, name="快执团队", kind=TeamKind.FAST_TRACK, department=dept_exec)
         team_ensure(court=court, name="精执团队", kind=TeamKind.COMPLEX, department=dept_exec)
+        clerks = _demo_clerks(court=court, prefix=prefixes[code], department=dept_civil)
         for suffix, name, role, president in DEMO_STAFF:
             dept = {
                 Role.FILING_CLERK: dept_file,
@@ -129,24 +136,25 @@ def demo_seed(*, now: datetime) -> DemoResult:
                 department=dept,
                 team=fast if role in (Role.ENFORCEMENT_OFFICER, Role.ENFORCEMENT_JUDGE) else None,
                 is_president=president,
+                clerk=clerks.get(suffix),
             )
-        _demo_clerks(court=court, prefix=prefixes[code], department=dept_civil)
-        Court.objects.filter(pk=court.pk, phone="").update(phone=DEMO_COURT_PHONES[code])
+        if not court.phone:
+            court_phone_set(court=court, phone=DEMO_COURT_PHONES[code])
     _demo_cases(now=now)
     _demo_portal(now=now, password=password)
     notes = _demo_apps(now=now)
     return DemoResult(created=True, logins=_login_rows(password), notes=notes)
 
 
-def _demo_clerks(*, court: Court, prefix: str, department: Department) -> None:
-    """The court's demo 书记员, each paired with the staff it works with (``User.clerk``)."""
+def _demo_clerks(*, court: Court, prefix: str, department: Department) -> dict[str, User]:
+    """The court's demo 书记员; returns, by staff username suffix, the clerk each works with."""
+    paired: dict[str, User] = {}
     for suffix, name, works_with in DEMO_CLERKS:
         clerk = staff_create(
             court=court, username=f"{prefix}_{suffix}", display_name=name, role="", department=department
         )
-        User.objects.filter(court=court, username__in=[f"{prefix}_{s}" for s in works_with]).update(
-            clerk=clerk
-        )
+        paired.update(dict.fromkeys(works_with, clerk))
+    return paired
 
 
 def _demo_apps(*, now: datetime) -> list[str]:

@@ -51,6 +51,14 @@ def applicant(bank, now):
     return c
 
 
+def _guarantors(case: Case) -> list[str]:
+    return list(
+        CaseParty.objects.filter(case=case, role=PartyRole.GUARANTOR)
+        .order_by("position")
+        .values_list("party__name", flat=True)
+    )
+
+
 def test_the_portal_files_against_three_respondents_one_a_guarantor(
     applicant, yuelu, clock, settings, tmp_path
 ):
@@ -70,8 +78,9 @@ def test_the_portal_files_against_three_respondents_one_a_guarantor(
         .order_by("position")
         .values_list("party__name", flat=True)
     )
-    # the removed row is dropped; principal debtors first, the guarantor after them
-    assert names == ["赵四", "长沙某贸易有限公司", "钱五"]
+    # the removed row is dropped; the principal debtors as 被执行人, the guarantor in its capacity
+    assert names == ["赵四", "长沙某贸易有限公司"]
+    assert _guarantors(case) == ["钱五"]
 
 
 def test_each_respondent_is_checked_and_nothing_is_filed_on_a_bad_row(
@@ -152,7 +161,8 @@ def test_the_counter_form_files_against_four_respondents_guarantors_last(client,
         .order_by("position")
         .values_list("party__name", flat=True)
     )
-    assert names == ["吴二", "王五", "周一", "郑三"]
+    assert names == ["吴二", "王五"]
+    assert _guarantors(case) == ["周一", "郑三"]  # 被执行人 in the 担保人 role, listed after the debtors
 
 
 def test_the_counter_form_refuses_a_bad_third_row_and_files_nothing(client, clerk, yuelu, clock):
