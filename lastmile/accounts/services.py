@@ -311,3 +311,11 @@ def team_add(*, actor: User, name: str, kind: str, department_id: int | None = N
     if department_id and department is None:
         raise NotFound("部门不属于本院。")
     return team_ensure(court=court, name=name.strip()[:64], kind=kind, department=department)
+
+
+def court_phone_update(*, actor: User, phone: str) -> Court:
+    """The 管理员 records the own court's telephone (printed under its documents)."""
+    court = _manager(actor)
+    if len(phone.strip()) > 32:
+        raise ConditionsNotMet("电话号码过长。", unmet=["phone"])
+    return court_phone_set(court=court, phone=phone)

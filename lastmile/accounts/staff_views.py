@@ -63,7 +63,7 @@ def staff_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def staff_act(request: AuthedRequest) -> HttpResponse:
-    """create · deactivate · password · department · team"""
+    """create · deactivate · password · department · team · phone (the court's telephone)"""
     actor, post = request.user, request.POST
     action = post.get("action", "")
     try:
@@ -90,6 +90,9 @@ def staff_act(request: AuthedRequest) -> HttpResponse:
         elif action == "department":
             department = services.department_add(actor=actor, name=post.get("name", ""))
             messages.success(request, f"部门“{department.name}”已就绪。")
+        elif action == "phone":
+            court = services.court_phone_update(actor=actor, phone=post.get("phone", ""))
+            messages.success(request, f"本院电话已登记为{court.phone}。")
         elif action == "team":
             team = services.team_add(
                 actor=actor,

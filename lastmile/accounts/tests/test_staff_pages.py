@@ -66,6 +66,9 @@ def test_the_admin_opens_an_account_that_logs_in_then_resets_and_deactivates_it(
     _act(client, action="deactivate", user=user.pk)
     user.refresh_from_db()
     assert not user.is_active
+    _act(client, action="phone", phone="0731-88888888")
+    yuelu.refresh_from_db()
+    assert yuelu.phone == "0731-88888888"
 
 
 def test_refusals_change_nothing_and_other_courts_are_out_of_reach(client, admin_user, wuling, officer):
