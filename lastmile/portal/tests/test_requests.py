@@ -158,7 +158,7 @@ def test_pages_debtor_asks_officer_answers_debtor_reads_applicant_sees_nothing(
     # The officer: on its 当事人申请 page, on the case's timeline, and on its workbench.
     client.force_login(officer)
     staff = client.get(reverse("portal:staff_requests")).content.decode()
-    assert "申请解除冻结" in staff and "冻结的是工资卡" in staff and "10000.00" in staff
+    assert "申请解除冻结" in staff and "冻结的是工资卡" in staff and "10,000.00" in staff
     timeline = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert "被执行人网上申请解除冻结" in timeline
     bench = client.get(reverse("web:workbench")).content.decode()
