@@ -58,6 +58,8 @@ def _is_entry(rel: Path) -> bool:
         return True
     if name in {"urls", "tasks", "context_processors", "middleware", "admin"} or name.endswith("_urls"):
         return True
+    if name.startswith("urls_"):  # a second URL configuration of an app (e.g. inquiry/urls_takings.py)
+        return True
     if name.startswith("api") or any(part in {"api", "templatetags"} for part in parts[:-1]):
         return True
     return "management" in parts and "commands" in parts
