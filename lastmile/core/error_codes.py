@@ -24,6 +24,7 @@ class CoreErrorCode(StrEnum):
     CONFLICT = "conflict"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     RATE_LIMITED = "rate_limited"
+    EXPORT_TOO_LARGE = "export_too_large"
     # Answered by the HTTP layer for what is no domain error.
     INVALID_REQUEST = "invalid_request"
     UNAUTHENTICATED = "unauthenticated"

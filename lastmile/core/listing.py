@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 
+from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import DomainError
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -89,7 +90,9 @@ def xlsx_response(
     sheet.append([c.label for c in columns])
     for count, row in enumerate(rows, start=1):
         if count > EXPORT_MAX:
-            raise DomainError(f"导出超过{EXPORT_MAX:,}行，请缩小筛选范围后再导出。", code="export_too_large")
+            raise DomainError(
+                f"导出超过{EXPORT_MAX:,}行，请缩小筛选范围后再导出。", code=CoreErrorCode.EXPORT_TOO_LARGE
+            )
         cells = []
         for c in columns:
             cell = WriteOnlyCell(sheet, value=_cell(c.value(row)))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from lastmile.accounts.http import AuthedRequest
 from lastmile.accounts.permissions import actor_can
 from lastmile.core.clock import get_clock
+from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import DomainError
 from lastmile.inquiry import protocol
 
@@ -250,9 +251,11 @@ def feed(request: HttpRequest, feed_name: str) -> HttpResponse:
     except protocol.SignatureError as exc:
         return JsonResponse({"code": exc.code, "message": exc.message}, status=401)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return JsonResponse({"code": "bad_request", "message": "报文格式错误"}, status=400)
+        return JsonResponse({"code": CoreErrorCode.INVALID_REQUEST, "message": "报文格式错误"}, status=400)
     if not isinstance(message, dict) or message.get("message_id") != request.headers.get("X-Idempotency-Key"):
-        return JsonResponse({"code": "bad_request", "message": "报文头与报文体不一致"}, status=400)
+        return JsonResponse(
+            {"code": CoreErrorCode.INVALID_REQUEST, "message": "报文头与报文体不一致"}, status=400
+        )
     try:
         stored, alert = services.feed_receive(feed=feed_name, message=message, now=get_clock().now())
     except DomainError as exc:

@@ -15,7 +15,7 @@ AUCTION: list[TemplateSpec] = [
     TemplateSpec(
         code="auction_announcement",
         name="网络司法拍卖公告",
-        title="{{ round_label }}公告",
+        title="网络司法拍卖公告",
         kind="notice",
         body="""本院在执行{{ applicants|map(attribute='name')|join('、') }}与{{ respondents|map(attribute='name')|join('、') }}{{ case.cause }}一案中，依照《中华人民共和国民事诉讼法》第二百五十八条和"""
         + _AUCTION

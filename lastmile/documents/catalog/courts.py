@@ -29,7 +29,7 @@ COURTS: list[TemplateSpec] = [
         + _COURT_SIGN,
         required=("to_court", "matter", "basis"),
         sample={
-            "to_court": {"name": "广东省深圳市福田区人民法院", "code": "粤0304"},
+            "to_court": dict(name="广东省深圳市福田区人民法院", code="粤0304"),  # noqa: C408 (a court code, not an error code)
             "matter": "执行被执行人在深圳市福田区的房产",
             "basis": "（2025）湘0105民初1号民事判决书",
         },
@@ -47,7 +47,7 @@ COURTS: list[TemplateSpec] = [
         + _COURT_SIGN,
         required=("to_court", "matter", "basis"),
         sample={
-            "to_court": {"name": "广东省深圳市福田区人民法院", "code": "粤0304"},
+            "to_court": dict(name="广东省深圳市福田区人民法院", code="粤0304"),  # noqa: C408 (a court code, not an error code)
             "matter": "协助冻结被执行人在深圳市福田区的银行存款",
             "basis": "（2025）湘0105民初1号民事判决书",
         },

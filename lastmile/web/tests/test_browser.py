@@ -37,8 +37,8 @@ def test_login_workbench_and_search(browser, live_server, now, demo_mode):
     page.goto(live_server.url + "/cases/")
     page.fill("#q", "王小明")
     page.wait_for_selector("#case-rows >> text=湘0104执")
-    page.click("#case-rows a")
-    page.wait_for_selector("text=时间轴")
+    page.click("#case-rows td a")  # a case number (the toolbar above holds the export link)
+    page.wait_for_selector("nav.tabs >> text=时间轴与期限")  # the case file opens in tabs
     assert "立案登记" in page.content()
 
 
