@@ -168,9 +168,11 @@ def staff_notifications(user: User, *, today: date) -> list[Notification]:
     return rows
 
 
-def _party_rows(
+def party_notifications(
     user: User, *, cases: list[tuple[Case, frozenset[Side]]], party_id: int
 ) -> list[Notification]:
+    """A party's notifications over ``cases`` (each with the sides the party stands on, as the
+    portal has already established), newest first; only what the disclosure table shows it."""
     mark = read_mark(user)
     seen_at = mark.seen_at
     rows = []
@@ -194,15 +196,3 @@ def _party_rows(
             )
     rows.sort(key=lambda n: n.at, reverse=True)
     return rows[:SHOWN]
-
-
-def party_notifications(
-    user: User | Any, *, cases: list[tuple[Case, frozenset[Side]]], party_id: int
-) -> list[Notification]:
-    """A party's notifications over ``cases`` (each with the sides the party stands on, as the
-    portal has already established), newest first; only what the disclosure table shows it."""
-    return _party_rows(user, cases=cases, party_id=party_id)
-
-
-def party_unread_count(user: User | Any, *, cases: list[tuple[Case, frozenset[Side]]], party_id: int) -> int:
-    return sum(1 for n in _party_rows(user, cases=cases, party_id=party_id) if n.unread)
