@@ -20,6 +20,7 @@ from lastmile.cases.services import (
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.core.legal import LegalBasis
+from lastmile.core.money import format_yuan
 from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 from lastmile.ledger.selectors import undisbursed_amount
 from lastmile.ledger.services import amount_outstanding
@@ -181,7 +182,7 @@ def _closing_conditions(
         has_money = ec.principal > 0
         if ((has_money and outstanding > 0) or not has_money) and not confirm_full_performance:
             raise ConditionsNotMet(
-                f"尚欠{outstanding}元未执行到位，不能以执行完毕结案；如已全部履行，请确认并说明。"
+                f"尚欠{format_yuan(outstanding)}元未执行到位，不能以执行完毕结案；如已全部履行，请确认并说明。"
                 if has_money
                 else "请确认非金钱给付义务已全部履行并说明履行情况。",
                 unmet=["fully_performed"],
@@ -195,7 +196,7 @@ def _closing_conditions(
         held = undisbursed_amount(case=case)
         if held > 0 and not reason.strip():
             raise ConditionsNotMet(
-                f"案款尚有{held}元未发放，不能以执行完毕结案；请先发放，或说明暂不发放的原因。",
+                f"案款尚有{format_yuan(held)}元未发放，不能以执行完毕结案；请先发放，或说明暂不发放的原因。",
                 unmet=["funds_disbursed"],
                 details={"undisbursed": str(held)},
             )

@@ -16,7 +16,7 @@ from lastmile.cases.models import Case, CaseParty, CaseStatus, PartyRole
 from lastmile.cases.services import case_event_record, case_status_change, deadline_complete, deadline_open
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidTransition
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.enforcement.kinds import EnforcementDeadline, EnforcementEvent
 from lastmile.inquiry.services import controls_release_all
 from lastmile.ledger.services import InstallmentDue, amount_outstanding, receipt_record
@@ -100,7 +100,7 @@ def settlement_record(
             case=locked,
             kind=EnforcementDeadline.SETTLEMENT_INSTALLMENT,
             source=row,
-            label=f"和解第{seq}期履行（{amount}元）",
+            label=f"和解第{seq}期履行（{format_yuan(amount)}元）",
             starts_on=agreed_on,
             due_on=last.day,
             provisional=last.provisional,
@@ -111,7 +111,7 @@ def settlement_record(
         allowed_from=ACTIONS["settlement"].allowed_from,
         to_status=status_after("settlement"),
         kind=EnforcementEvent.SETTLEMENT_RECORDED,
-        summary=f"达成执行和解协议，共{len(amounts)}期、{settlement.total}元，中止执行",
+        summary=f"达成执行和解协议，共{len(amounts)}期、{format_yuan(settlement.total)}元，中止执行",
         actor=actor,
         now=now,
         data={"settlement": settlement.pk, "total": settlement.total, "installments": len(amounts)},
@@ -169,7 +169,7 @@ def settlement_installment_pay(
     amount = to_money(amount)
     remaining = inst.amount - inst.paid
     if amount <= 0 or amount > remaining:
-        raise InvalidFiling(f"本期尚欠{remaining}元，付款金额应大于零且不超过该数。")
+        raise InvalidFiling(f"本期尚欠{format_yuan(remaining)}元，付款金额应大于零且不超过该数。")
     today = _today(now)
     paid_on = paid_on or today
     receipt_record(
@@ -200,7 +200,7 @@ def settlement_installment_pay(
     case_event_record(
         case=locked,
         kind=EnforcementEvent.INSTALLMENT_PAID,
-        summary=f"收到和解第{inst.seq}期款{amount}元" + ("（逾期）" if late else ""),
+        summary=f"收到和解第{inst.seq}期款{format_yuan(amount)}元" + ("（逾期）" if late else ""),
         actor=actor,
         now=now,
         data={"installment": inst.pk, "amount": amount, "late": late},
@@ -282,7 +282,7 @@ def settlement_resume(*, case: Case, actor: User, now: datetime, reason: str = "
         actor=actor,
         now=now,
         principal=remaining,
-        summary=f"和解未履行，恢复执行（原案{locked.number}，已履行{paid}元予以扣除）",
+        summary=f"和解未履行，恢复执行（原案{locked.number}，已履行{format_yuan(paid)}元予以扣除）",
         legal_basis=rules.BASIS_SETTLEMENT_DEDUCT,
         data={"settlement": settlement.pk, "paid": paid, "remaining": remaining},
         application_deadline=deadline.day,

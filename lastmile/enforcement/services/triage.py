@@ -15,6 +15,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty, CaseStatus
 from lastmile.cases.services import case_assign, case_event_record
 from lastmile.core.errors import ConditionsNotMet
+from lastmile.core.money import format_yuan
 from lastmile.enforcement.kinds import EnforcementEvent
 from lastmile.measures.rules import GOOD_FAITH_BASIS as GOOD_FAITH
 from lastmile.measures.selectors import enterprise_screenings_missing
@@ -110,7 +111,7 @@ def triage_score(*, case: Case, ec: EnforcementCase) -> TriageResult:
         threshold = rule.threshold
         if rule.factor == TriageFactor.AMOUNT_AT_LEAST and threshold is not None:
             hit = amount >= threshold
-            label = f"标的金额{amount}元，达到{threshold}元"
+            label = f"标的金额{format_yuan(amount)}元，达到{format_yuan(threshold)}元"
         elif rule.factor == TriageFactor.DEBTORS_AT_LEAST and threshold is not None:
             hit = len(respondents) >= threshold
             label = f"被执行人{len(respondents)}名，达到{int(threshold)}名"

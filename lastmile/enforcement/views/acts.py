@@ -18,6 +18,7 @@ from lastmile.accounts.models import User
 from lastmile.cases.models import Case
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.money import format_yuan
 from lastmile.ledger.models import PaymentReport
 
 from .. import selectors, services
@@ -72,7 +73,7 @@ def _h_payment(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
         paid_at=_noon(paid_on) if paid_on and paid_on != timezone.localdate(now) else None,
         note=_text(data, "note"),
     )
-    return f"已登记到账款项{report.amount}元，待财务核对执行款专户确认后计入案款。"
+    return f"已登记到账款项{format_yuan(report.amount)}元，待财务核对执行款专户确认后计入案款。"
 
 
 def _h_payment_confirm(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
@@ -80,7 +81,7 @@ def _h_payment_confirm(case: Case, actor: User, now: datetime, data: QueryDict) 
     left = services.payment_confirm(
         report_id=report.pk, actor=actor, now=now, bank_reference=_text(data, "bank_reference")
     )
-    return f"已确认到账{report.amount}元并计入案款，尚欠{left}元。"
+    return f"已确认到账{format_yuan(report.amount)}元并计入案款，尚欠{format_yuan(left)}元。"
 
 
 def _h_payment_reject(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
