@@ -311,6 +311,12 @@ EVENT_RULES: dict[str, Rule] = {
     "measures.detention_released": _d("拘留期满，被拘留人已解除拘留"),
     "measures.detention_early_released": _d("被拘留人具结悔过，经院长批准提前解除拘留"),
     "measures.fine_paid": _d("罚款已缴纳"),
+    # 腾房 (民事诉讼法 2023 art. 261): the draft is the court's plan; the signed 公告 is posted and
+    # served on both sides, and what followed it is told to both.
+    "measures.vacate_notice_drafted": HIDDEN,
+    "measures.vacate_notice_issued": _both("本院已发布腾房公告，责令在指定期间内搬离房屋"),
+    "measures.vacated": _both("房屋居住使用人已自行腾退房屋"),
+    "measures.vacate_forced": _both("腾房公告期间届满，本院已依法强制迁出"),
     # Case funds: the obligation and payments are the debtor's own business; payout approval is
     # internal, its completion goes to the applicant.
     "ledger.obligation_recorded": _both_served(),

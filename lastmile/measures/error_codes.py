@@ -32,6 +32,11 @@ class GuardrailReason(StrEnum):
     SUMMONS_TWICE = "summons_twice"
     VACATE_GRACE = "vacate_grace"
     VACATE_NO_NOTICE = "vacate_no_notice"
+    # 民事诉讼法 2023 art. 261: forced vacating needs the 院长's 腾房公告 and its period run out
+    VACATE_NO_ANNOUNCEMENT = "vacate_no_announcement"
+    VACATE_ANNOUNCEMENT_PERIOD = "vacate_announcement_period"
+    VACATE_ALREADY_VACATED = "vacate_already_vacated"
+    HOME_OCCUPIED = "home_occupied"
     GROUND1_COVERED = "ground1_covered"
     RELIST_WITHIN_6_MONTHS = "relist_within_6_months"
     NOTHING_OWED = "nothing_owed"

@@ -39,6 +39,11 @@ class MeasuresEvent(EventKind):
     DETENTION_RELEASED = "measures.detention_released"
     DETENTION_EARLY_RELEASED = "measures.detention_early_released"
     FINE_PAID = "measures.fine_paid"
+    # 腾房 (民事诉讼法 2023 art. 261)
+    VACATE_NOTICE_DRAFTED = "measures.vacate_notice_drafted"
+    VACATE_NOTICE_ISSUED = "measures.vacate_notice_issued"
+    VACATED = "measures.vacated"
+    VACATE_FORCED = "measures.vacate_forced"
 
 
 class MeasuresDeadline(DeadlineKind):

@@ -19,6 +19,7 @@ CONSUMPTION_RULES = "最高人民法院关于限制被执行人高消费及有�
 GOOD_FAITH = "最高人民法院关于在执行工作中进一步强化善意文明执行理念的意见"
 SEIZURE_RULES = "最高人民法院关于人民法院民事执行中查封、扣押、冻结财产的规定"
 OBJECTION_RULES = "最高人民法院关于人民法院办理执行异议和复议案件若干问题的规定"
+SALE_RULES = "最高人民法院关于人民法院民事执行中拍卖、变卖财产的规定"
 REFUSAL_INTERP = "最高人民法院、最高人民检察院关于办理拒不执行判决、裁定刑事案件适用法律若干问题的解释"
 
 
@@ -137,6 +138,11 @@ RELIST_BLOCK_MONTHS = 6
 GRACE_MONTHS_MIN, GRACE_MONTHS_MAX = 1, 3
 TEMPORARY_LIFT_MAX_MONTHS = 1
 HOME_VACATE_GRACE_MONTHS = 3
+# 民事诉讼法 2023 art. 261: 强制迁出房屋由院长签发公告，责令被执行人在"指定期间"履行; the law fixes no
+# number of days (nor do 拍卖变卖规定 2020 or 网络司法拍卖规定 2016). The court sets it; the form's default
+# is the setting VACATE_NOTICE_DAYS (practice, UNVERIFIED). For the family's necessary home it never
+# ends before the three months' grace after the 执行通知 was served (执行异议复议规定 2020 art. 20 ¶2).
+VACATE_NOTICE_DAYS_MAX = 180
 
 # What closing an enforcement case ends. The keys are ``enforcement.models.ClosingMethod`` codes
 # (measures sits below enforcement and never imports it; tests/flows/test_law_closing_ends_listing.py
@@ -169,6 +175,8 @@ def measures_setting(key: str) -> object:
         "PUBLIC_QUERY_RATE": 30,
         "PUBLIC_QUERY_WINDOW_SECONDS": 60,
         "PUBLIC_QUERY_MAX_RESULTS": 20,
+        # 民事诉讼法 2023 art. 261 "指定期间": the 腾房公告's default period in days (practice, UNVERIFIED)
+        "VACATE_NOTICE_DAYS": 15,
     }
     configured = getattr(settings, "LASTMILE", {}).get("MEASURES", {})
     return configured.get(key, defaults[key])

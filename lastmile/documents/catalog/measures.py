@@ -1,5 +1,7 @@
 # ruff: noqa: E501  (template texts are court prose; a line is a paragraph)
-"""Coercive measures and credit punishment: 限制消费令, 失信决定书, 拘传票, 罚款决定书 and 拘留决定书."""
+"""Coercive measures and credit punishment: 限制消费令, 失信决定书, 拘传票, 罚款决定书 and 拘留决定书;
+the 腾房公告 ordering the occupants of a seized home to leave within a set period (民事诉讼法 2023
+art. 261)."""
 
 from __future__ import annotations
 
@@ -206,6 +208,31 @@ MEASURES += [
             "custody": "长沙市公安局拘留所",
             "repentance": "已具结悔过，并履行了部分义务",
             "release_at": "二〇二五年三月十五日十时",
+        },
+    ),
+    TemplateSpec(
+        code="vacate_notice",
+        name="腾房公告",
+        title="公告",
+        kind="notice",
+        body="""本院在执行申请执行人{{ applicants|map(attribute='name')|join('、') }}与被执行人{{ respondents|map(attribute='name')|join('、') }}{{ case.cause }}一案中，已依法查封被执行人{{ debtor }}名下坐落于{{ address }}的房屋（{{ property_ref }}），该房屋现由{{ occupants }}居住使用。依照《中华人民共和国民事诉讼法》第二百六十一条的规定，责令上述房屋的居住使用人自本公告张贴之日起{{ days }}日内（至{{ ends_on|cn_date }}止）自行搬离该房屋，搬出屋内物品，并将房屋钥匙交至本院。
+{% if applicant_housing %}申请执行人已为被执行人及其所扶养家属提供居住房屋（{{ applicant_housing }}），依照《最高人民法院关于人民法院办理执行异议和复议案件若干问题的规定》第二十条第一款第三项的规定，被执行人及其所扶养家属可迁往该房屋居住。
+{% endif %}逾期不自行搬离的，本院将依法强制迁出。拒不迁出、妨碍执行的，本院将依照《中华人民共和国民事诉讼法》第一百一十四条的规定予以罚款、拘留；构成犯罪的，依法追究刑事责任。
+特此公告。
+< 执行法官：{{ officer.name }}　联系电话：{{ court.phone }}
+> 院长　{{ president }}
+"""
+        + _COURT_SIGN,
+        required=("debtor", "address", "property_ref", "occupants", "days", "ends_on", "president"),
+        sample={
+            "debtor": "张某",
+            "address": "长沙市岳麓区麓谷街道枫林三路88号2栋1单元1201室",
+            "property_ref": "湘（2020）长沙市不动产权第0012345号",
+            "occupants": "被执行人张某及其父母、子女",
+            "days": "15",
+            "ends_on": "2025-06-20",
+            "applicant_housing": "长沙市岳麓区望城坡街道某小区3栋502室，由申请执行人租赁",
+            "president": "王院长",
         },
     ),
 ]

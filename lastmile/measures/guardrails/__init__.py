@@ -2,7 +2,8 @@
 
 :func:`measure_evaluate` is the one evaluation function. Every measure service calls it; the
 future disposal and inquiry apps call it too, with the proposal kinds ``auction_home``,
-``vacate`` and ``freeze_basic_account`` (see :func:`home_disposal_evaluate`). It reads the
+``vacate`` and ``freeze_basic_account`` (see :func:`home_disposal_evaluate`), and the handover of
+a sold home asks :func:`home_handover_evaluate`. It reads the
 recorded facts (party birth date, :class:`DebtorProfile`, :class:`EnterpriseScreening`,
 :class:`GracePeriod`, :class:`HomeDesignation`, the debt outstanding in the ledger) and returns
 a verdict with each reason and its legal basis:
@@ -38,9 +39,12 @@ from datetime import datetime
 
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date as local_date
+from lastmile.core.legal import LegalBasis
 from lastmile.parties.models import Party
 
-from ..models import DishonestListing
+from .. import rules
+from ..error_codes import GuardrailReason
+from ..models import DishonestListing, HomeDesignation, VacateNotice
 from .duplicates import _duplicates, duplicate_of, duplicate_reason, duplicate_refuse
 from .facts import _override, active_grace, age_on, debt_outstanding
 from .good_faith import _good_faith
@@ -106,6 +110,32 @@ def home_disposal_evaluate(
     return measure_evaluate(Proposal(kind=kind, case=case, subject=party, property_ref=property_ref), now=now)
 
 
+def home_handover_evaluate(*, case: Case, party: Party, property_ref: str, now: datetime) -> Evaluation:
+    """For the disposal app: may this sold real-estate item be handed to the buyer now? Not while
+    the family still lives in it: a home under a 腾房公告 is handed over once its occupants have
+    left of their own accord or been moved out when the period ran out (民事诉讼法 2023 art. 261;
+    拍卖变卖规定 2020 art. 27); the family's necessary home without a 腾房公告 is not handed over."""
+    notice = VacateNotice.objects.filter(case=case, property_ref=property_ref).first()
+    if notice is not None and notice.vacated:
+        return Evaluation("allowed")
+    home = HomeDesignation.objects.filter(case=case, party=party, property_ref=property_ref).first()
+    if notice is None and not (home is not None and home.necessary_home):
+        return Evaluation("allowed")
+    who = notice.occupants if notice is not None else "被执行人及其所扶养家属"
+    step = (
+        f"腾房公告指定的期间至{notice.ends_on:%Y年%m月%d日}届满"
+        if notice is not None and notice.ends_on is not None
+        else "尚未签发腾房公告"
+    )
+    reason = Reason(
+        GuardrailReason.HOME_OCCUPIED,
+        f"该房屋仍由{who}居住使用（{step}），自行腾退或依法强制迁出后方可交付",
+        LegalBasis(rules.SALE_RULES, "2020", "27"),
+        "refuse",
+    )
+    return Evaluation("refused", (reason,))
+
+
 def basic_account_freeze_evaluate(*, case: Case, party: Party, now: datetime) -> Evaluation:
     """For the inquiry/freeze app: may the enterprise's basic operating account be frozen?"""
     return measure_evaluate(Proposal(kind=FREEZE_BASIC_ACCOUNT, case=case, subject=party), now=now)
@@ -140,6 +170,7 @@ __all__ = [
     "duplicate_reason",
     "duplicate_refuse",
     "home_disposal_evaluate",
+    "home_handover_evaluate",
     "listing_publishable",
     "local_date",
     "measure_evaluate",

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from lastmile.core.legal import LegalBasis
+from lastmile.core.legal import LegalBasis, cpl
 from lastmile.core.money import format_yuan, to_money
 from lastmile.core.periods import period_end_provisional
 
 from .. import rules
 from ..error_codes import GuardrailReason
-from ..models import DebtorProfile, DishonestListing, HomeDesignation, MeasureKind, RemovalGround
+from ..models import (
+    DebtorProfile,
+    DishonestListing,
+    HomeDesignation,
+    MeasureKind,
+    RemovalGround,
+    VacateNotice,
+)
 from .facts import _latest_screening, active_grace, age_on, debt_outstanding
 from .proposal import AUCTION_HOME, CREDIT_KINDS, FREEZE_BASIC_ACCOUNT, PUBLISH, VACATE, Proposal, Reason
 
@@ -179,24 +186,66 @@ def _relist_reasons(p: Proposal, today: date) -> list[Reason]:
 
 
 def _home_reasons(p: Proposal, today: date) -> list[Reason]:
+    """The home: 查封规定 2020 art. 4 (the family's necessary home is never auctioned, sold or taken
+    in payment) unless the applicant provides the family a home (执行异议复议规定 2020 art. 20 ¶1(3)),
+    as the 腾房公告 or the recorded vacating says; forced vacating (民事诉讼法 2023 art. 261) needs
+    the 院长's 腾房公告 and its period run out, and for the necessary home the three months' grace
+    after the 执行通知 (art. 20 ¶2); nobody is forced out of a home already left."""
     home = HomeDesignation.objects.filter(case=p.case, party=p.subject, property_ref=p.property_ref).first()
-    if home is None or not home.necessary_home:
-        return []
+    notice = VacateNotice.objects.filter(case=p.case, property_ref=p.property_ref).first()
+    necessary = home is not None and home.necessary_home
     if p.kind == AUCTION_HOME:
+        if not necessary or (notice is not None and notice.housing_provided):
+            return []
         return [
             Reason(
                 GuardrailReason.NECESSARY_HOME,
-                "被执行人及其所扶养家属生活所必需的居住房屋，可以查封，但不得拍卖、变卖或者抵债",
+                "被执行人及其所扶养家属生活所必需的居住房屋，可以查封，但不得拍卖、变卖或者抵债"
+                "（申请执行人为其提供居住房屋的除外）",
                 LegalBasis(rules.SEIZURE_RULES, "2020", "4"),
                 "refuse",
             )
         ]
+    out: list[Reason] = []
+    if notice is not None and notice.vacated:
+        return [
+            Reason(
+                GuardrailReason.VACATE_ALREADY_VACATED,
+                "占有人已经腾退，无需强制迁出",
+                cpl(261),
+                "refuse",
+            )
+        ]
+    if necessary:
+        out.extend(_home_grace_reasons(home, today))  # type: ignore[arg-type]
+    if notice is None or notice.ends_on is None:
+        out.append(
+            Reason(
+                GuardrailReason.VACATE_NO_ANNOUNCEMENT,
+                "强制迁出房屋应当由院长签发腾房公告，责令在指定期间内迁出",
+                cpl(261),
+                "refuse",
+            )
+        )
+    elif today <= notice.ends_on:
+        out.append(
+            Reason(
+                GuardrailReason.VACATE_ANNOUNCEMENT_PERIOD,
+                f"腾房公告指定的期间至{notice.ends_on:%Y年%m月%d日}届满，期间内不得强制迁出",
+                cpl(261),
+                "refuse",
+            )
+        )
+    return out
+
+
+def _home_grace_reasons(home: HomeDesignation, today: date) -> list[Reason]:
     basis = LegalBasis(rules.OBJECTION_RULES, "2020", "20")
     if home.notice_served_on is None:
         return [
             Reason(GuardrailReason.VACATE_NO_NOTICE, "执行通知尚未送达，腾退宽限期未起算", basis, "refuse")
         ]
-    grace_end = period_end_provisional(home.notice_served_on, months=rules.HOME_VACATE_GRACE_MONTHS).day
+    grace_end = home_grace_end(home)
     if today <= grace_end:
         return [
             Reason(
@@ -207,3 +256,10 @@ def _home_reasons(p: Proposal, today: date) -> list[Reason]:
             )
         ]
     return []
+
+
+def home_grace_end(home: HomeDesignation) -> date:
+    """The last day of the three months' grace after the 执行通知 was served (执行异议复议规定
+    2020 art. 20 ¶2); the caller checks that it was served."""
+    assert home.notice_served_on is not None
+    return period_end_provisional(home.notice_served_on, months=rules.HOME_VACATE_GRACE_MONTHS).day

@@ -12,6 +12,7 @@ One module per family of rows:
 - :mod:`.guardrail_inputs`: :class:`DebtorProfile` (campus loan, full-time student),
   :class:`EnterpriseScreening` (struggling vs. evading), :class:`GracePeriod`,
   :class:`HomeDesignation` (the family's necessary home), :class:`GuardrailOverride`;
+- :mod:`.vacating`: :class:`VacateNotice` (腾房公告, its period and the vacating that followed);
 - :mod:`.referrals`: :class:`RefusalReferral` (拒执) with its steps;
 - :mod:`.operations`: :class:`SpecialOperation` (专项行动) with its targets.
 
@@ -57,6 +58,7 @@ from .measure import (
 )
 from .operations import OperationTarget, SpecialOperation, TargetOutcome
 from .referrals import ReferralStatus, ReferralStep, RefusalReferral
+from .vacating import VacateNotice, VacateStatus
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -93,4 +95,6 @@ __all__ = [
     "SubjectCapacity",
     "TargetOutcome",
     "TemporaryLift",
+    "VacateNotice",
+    "VacateStatus",
 ]

@@ -12,6 +12,7 @@ One module per family of actions:
 - :mod:`.review`: temporary lifting of a 限制消费令 and 复议 against 拘传, 罚款 and 拘留;
 - :mod:`.exports`: exports of the published list;
 - :mod:`.referrals`: 拒执 referrals;
+- :mod:`.vacating`: the 腾房公告 (drafted, signed by the 院长), voluntary and forced vacating;
 - :mod:`.operations`: 专项行动;
 - :mod:`.common`: helpers the families share.
 
@@ -67,6 +68,13 @@ from .review import (
     temporary_lift_decide,
     temporary_lift_propose,
 )
+from .vacating import (
+    vacate_notice_days_default,
+    vacate_notice_draft,
+    vacate_notice_sign,
+    vacating_force_record,
+    vacating_record,
+)
 
 __all__ = [
     "TargetCriteria",
@@ -107,4 +115,9 @@ __all__ = [
     "summons_release",
     "temporary_lift_decide",
     "temporary_lift_propose",
+    "vacate_notice_days_default",
+    "vacate_notice_draft",
+    "vacate_notice_sign",
+    "vacating_force_record",
+    "vacating_record",
 ]

@@ -402,12 +402,11 @@ def test_vacating_the_home_waits_for_its_grace_period(officer, case, debtor_pers
     ev = home_disposal_evaluate(case=case, party=debtor_person, property_ref="P1", kind=VACATE, now=now)
     assert ev.verdict == "refused" and ev.refusals[0].code == "vacate_grace"
     later = now + timedelta(days=100)
-    assert (
-        home_disposal_evaluate(
-            case=case, party=debtor_person, property_ref="P1", kind=VACATE, now=later
-        ).verdict
-        == "allowed"
-    )
+    # After the grace, forced vacating still needs the 院长's 腾房公告 and its period run out
+    # (民事诉讼法 2023 art. 261; tests/flows/test_zhang_journey.py walks the 公告).
+    ev = home_disposal_evaluate(case=case, party=debtor_person, property_ref="P1", kind=VACATE, now=later)
+    assert [r.code for r in ev.refusals] == ["vacate_no_announcement"]
+    assert ev.refusals[0].basis.article == "261"
 
 
 # --- legal limits: CPL 2023 arts. 112, 118; 民诉解释 art. 482 ----------------------------------------------
