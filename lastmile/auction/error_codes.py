@@ -19,3 +19,4 @@ class AuctionErrorCode(StrEnum):
     PANEL_REQUIRED = "auction_panel_required"
     NOT_A_CREDITOR = "auction_not_a_creditor"
     NO_MORE_AUCTIONS = "auction_no_more_auctions"
+    HOME_OCCUPIED = "auction_home_occupied"

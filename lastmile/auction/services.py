@@ -41,7 +41,7 @@ from lastmile.ledger.services import (
     receipt_record,
 )
 from lastmile.measures.documents import execution_basis
-from lastmile.measures.guardrails import AUCTION_HOME, home_disposal_evaluate
+from lastmile.measures.guardrails import AUCTION_HOME, home_disposal_evaluate, home_handover_evaluate
 from lastmile.parties.models import Party
 from lastmile.service.services import service_dispatch
 
@@ -964,12 +964,23 @@ def proceeds_allocate(
 
 @transaction.atomic
 def handover_record(*, actor: User, lot_id: int, on: date, now: datetime, note: str = "") -> Lot:
-    """The asset handed to the buyer; due within 15 days of the ruling (拍卖变卖规定 2020 art. 27)."""
+    """The asset handed to the buyer; due within 15 days of the ruling (拍卖变卖规定 2020 art. 27).
+    An occupied home waits for its occupants to leave (:func:`home_handover_evaluate`)."""
     lot = _locked_lot(lot_id, actor)
     if lot.confirmed_on is None or lot.handed_over_on is not None:
         raise InvalidTransition("尚无生效的成交或抵债裁定，或已经交付。")
     if on < lot.confirmed_on or on > _local(now):
         raise InvalidAmount("交付日期应在裁定之后、今天之前。")
+    asset = Freeze.objects.select_related("asset__party").get(pk=lot.seizure_id).asset
+    if asset.kind == AssetKind.REAL_ESTATE:
+        # A home still lived in is handed over only once its occupants have left or been moved
+        # out after the 腾房公告's period (民事诉讼法 2023 art. 261), as the measures app records.
+        evaluation = home_handover_evaluate(
+            case=lot.case, party=asset.party, property_ref=asset.identifier, now=now
+        )
+        if evaluation.refusals:
+            r = evaluation.refusals[0]
+            raise _refuse(r.message, AuctionErrorCode.HOME_OCCUPIED, r.basis)
     lot.handed_over_on = on
     lot.save(update_fields=["handed_over_on"])
     deadline_complete(case=lot.case, kind=AuctionDeadline.HANDOVER, source=lot, now=now)
