@@ -18,6 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "BROKER_URL": os.environ.get("LASTMILE_MQTT_URL", "mqtt://127.0.0.1:1883"),
     # Plate reads arrive on ``lastmile/plates/<lot>/<camera>``.
     "TOPIC": "lastmile/plates/#",
+    # Listener processes on one shared subscription ($share/lastmile/<TOPIC>), so every core
+    # matches (mosquitto, EMQX); the embedded amqtt broker has no shared subscriptions and
+    # always gets one. docs/watch.md, "Performance".
+    "WORKERS": int(os.environ.get("LASTMILE_WATCH_WORKERS", "2")),
     # Sightings of one watched vehicle or person within this many minutes are one alert.
     "DEDUP_MINUTES": 10,
     # At most this many confusable characters between a read and a watched plate.
@@ -39,6 +43,14 @@ DEFAULTS: dict[str, Any] = {
 
 def watch_setting(key: str) -> Any:
     return getattr(settings, "LASTMILE", {}).get("WATCH", {}).get(key, DEFAULTS[key])
+
+
+def listener_workers() -> int:
+    """How many listener processes to run: WORKERS, but one on the embedded broker (amqtt has no
+    shared subscriptions)."""
+    if os.environ.get("LASTMILE_MQTT_EMBEDDED") == "1":
+        return 1
+    return max(1, int(watch_setting("WORKERS")))
 
 
 def feed_key(feed: str) -> str | None:

@@ -1,45 +1,52 @@
-"""The plate listener: an MQTT subscriber (paho-mqtt) that feeds the cameras' reads, in batches,
-to :func:`lastmile.watch.services.plate_reads_process`.
+"""The plate listener: an MQTT subscriber that feeds the cameras' reads, in batches, to
+:func:`lastmile.watch.services.plate_reads_process`.
 
-paho's network thread only queues the payloads; one processing thread drains the queue every few
-milliseconds (up to ``BATCH`` reads), matches them against the in-memory :class:`PlateIndex`
-(reloaded every REFRESH_SECONDS, the watch list re-synced every SYNC_SECONDS) and writes the hits.
-MQTT delivers QoS 1 at least once: a repeated read carries the same message id and is dropped.
+One thread per process: it reads the socket in large chunks (:class:`lastmile.watch.mqtt.Subscriber`:
+every complete message of a chunk at once), matches them against the in-memory
+:class:`PlateIndex` (reloaded every REFRESH_SECONDS, the watch list re-synced every SYNC_SECONDS by
+the first worker), writes the hits and then acknowledges the QoS 1 messages (a crash before the
+commit redelivers them; a repeated read carries the same message id and is dropped).
+
+``WORKERS`` > 1 (:func:`run_workers`) runs that many processes on one MQTT shared subscription
+(``$share/lastmile/<topic>``: the broker deals the messages out among them), so every core
+matches; mosquitto and EMQX support it, the embedded amqtt broker does not (it gets one worker).
 """
 
 from __future__ import annotations
 
 import logging
-import queue
+import multiprocessing as mp
+import os
+import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from lastmile.core.clock import get_clock
 
 from . import selectors, services
 from .conf import watch_setting
 from .matching import PlateIndex
+from .mqtt import MqttError, Subscriber
 
 log = logging.getLogger(__name__)
 
-BATCH = 5000
+SHARE_GROUP = "lastmile"
 
 
-def broker_address(url: str) -> tuple[str, int]:
-    parts = urlsplit(url if "://" in url else f"mqtt://{url}")
-    return parts.hostname or "127.0.0.1", parts.port or 1883
+def shared_topic(topic: str, group: str = SHARE_GROUP) -> str:
+    """``topic`` as an MQTT shared subscription (unchanged when it already is one)."""
+    return topic if topic.startswith("$share/") else f"$share/{group}/{topic}"
 
 
 @dataclass
 class Stats:
-    delivered: int = 0  # payloads the MQTT client took from the broker
+    delivered: int = 0  # payloads taken from the broker
     received: int = 0  # reads processed
     invalid: int = 0
     matched: int = 0
@@ -49,8 +56,9 @@ class Stats:
 
 
 class PlateListener:
-    """Subscribe, match, record; ``stop()`` ends it. ``on_alerts`` (tests, the bench) is called
-    with the ids of the new alerts of each batch."""
+    """Subscribe, match, record; ``stop()`` ends it. ``on_alerts`` (tests) is called with the
+    ids of the new alerts of each batch; ``progress`` (the bench: a shared counter with a
+    ``value``) is raised by the reads of each batch."""
 
     def __init__(
         self,
@@ -61,14 +69,15 @@ class PlateListener:
         on_alerts: Callable[[list[int]], None] | None = None,
         sync: bool = True,
         client_id: str = "",
+        progress: Any = None,
     ) -> None:
-        self.host, self.port = broker_address(broker_url or str(watch_setting("BROKER_URL")))
+        self.broker_url = broker_url or str(watch_setting("BROKER_URL"))
         self.topic = topic or str(watch_setting("TOPIC"))
         self.qos = qos
         self.on_alerts = on_alerts
         self.sync = sync
         self.client_id = client_id
-        self.inbox: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self.progress = progress
         self.stats = Stats()
         self.subscribed = threading.Event()
         self._stop = threading.Event()
@@ -78,33 +87,21 @@ class PlateListener:
         self._cameras: dict[str, services.Read] = {}
         self._camera_counts: Counter[str] = Counter()
         self._cameras_at = time.monotonic()
-        self._client: Any = None
+        self._sub: Subscriber | None = None
         self._thread: threading.Thread | None = None
 
     # -- MQTT --------------------------------------------------------------------------------
     def connect(self) -> None:
-        import paho.mqtt.client as mqtt
+        sub = Subscriber(self.broker_url, self.topic, qos=self.qos, client_id=self.client_id)
+        sub.connect()
+        self._sub = sub
+        self.subscribed.set()
 
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id)
-
-        def on_connect(c, userdata, flags, reason_code, properties=None):  # type: ignore[no-untyped-def]
-            c.subscribe(self.topic, qos=self.qos)
-
-        def on_subscribe(c, userdata, mid, reason_codes, properties=None):  # type: ignore[no-untyped-def]
-            self.subscribed.set()
-
-        stats = self.stats
-
-        def on_message(c, userdata, msg):  # type: ignore[no-untyped-def]
-            self.inbox.put(msg.payload)
-            stats.delivered += 1
-
-        client.on_connect = on_connect
-        client.on_subscribe = on_subscribe
-        client.on_message = on_message
-        client.connect(self.host, self.port, keepalive=30)
-        client.loop_start()
-        self._client = client
+    def close(self) -> None:
+        if self._sub is not None:
+            self._sub.close()
+            self._sub = None
+        self.subscribed.clear()
 
     # -- processing ----------------------------------------------------------------------------
     def _refresh(self, force: bool = False) -> None:
@@ -128,26 +125,34 @@ class PlateListener:
         self._refresh(force=True)
 
     def process_once(self, timeout: float = 0.02) -> int:
-        """Drain what is queued (up to BATCH) and process it; the number of payloads."""
-        payloads: list[bytes] = []
-        try:
-            payloads.append(self.inbox.get(timeout=timeout))
-        except queue.Empty:
+        """Read what has arrived (waiting up to ``timeout``), process it, acknowledge it; the
+        number of payloads."""
+        if self._sub is None:
+            raise MqttError("not connected")
+        payloads = self._sub.read(timeout)
+        if not payloads:
+            self._refresh()
             return 0
-        while len(payloads) < BATCH:
-            try:
-                payloads.append(self.inbox.get_nowait())
-            except queue.Empty:
-                break
-        self._refresh()
-        result = services.plate_reads_process(payloads=payloads, index=self._index, now=get_clock().now())
+        return self.process(payloads)
+
+    def process(self, payloads: Sequence[bytes]) -> int:
         s = self.stats
+        s.delivered += len(payloads)
+        self._refresh()
+        result = services.plate_reads_process(
+            payloads=list(payloads), index=self._index, now=get_clock().now()
+        )
+        if self._sub is not None:
+            self._sub.ack()
         s.received += result.received
         s.invalid += result.invalid
         s.matched += result.matched
         s.alerts += len(result.alerts_new)
         s.batches += 1
-        self._cameras.update(result.cameras)
+        if self.progress is not None:
+            self.progress.value += result.received
+        for camera, read in result.cameras.items():
+            self._cameras.setdefault(camera, read)
         self._camera_counts.update(result.camera_counts)
         if time.monotonic() - self._cameras_at > 5.0:
             self.flush_cameras()
@@ -164,24 +169,31 @@ class PlateListener:
         self._cameras_at = time.monotonic()
 
     def run(self) -> None:
-        """Connect and process until :meth:`stop` (blocking)."""
+        """Connect and process until :meth:`stop` (blocking); a lost or refused connection is
+        retried every second (the broker may still be starting, or restarting)."""
         self._refresh(force=True)
-        self.connect()
         try:
             while not self._stop.is_set():
                 try:
-                    self.process_once()
+                    if self._sub is None:
+                        self.connect()
+                        log.info("plate listener subscribed to %s on %s", self.topic, self.broker_url)
+                    self.process_once(timeout=0.05)
+                except (MqttError, OSError) as exc:
+                    log.warning("MQTT connection to %s: %s; retrying", self.broker_url, exc)
+                    self.close()
+                    self._stop.wait(1.0)
                 except Exception:  # one bad batch must not stop the listener
                     log.exception("plate batch failed")
                     close_old_connections()
         finally:
-            self.flush_cameras()
-            if self._client is not None:
-                self._client.loop_stop()
-                self._client.disconnect()
+            try:
+                self.flush_cameras()
+            finally:
+                self.close()
 
     def start(self) -> None:
-        """Run in a background thread (tests, the bench)."""
+        """Run in a background thread (tests)."""
         self._thread = threading.Thread(target=self.run, name="plate-listener", daemon=True)
         self._thread.start()
 
@@ -189,3 +201,78 @@ class PlateListener:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+
+
+def _worker(
+    number: int, broker_url: str, topic: str, qos: int, client_id: str, sync: bool, progress: Any
+) -> None:
+    connections.close_all()  # never share the parent's database connection
+    listener = PlateListener(
+        broker_url=broker_url,
+        topic=topic,
+        qos=qos,
+        sync=sync and number == 0,  # one worker keeps the watch list in line
+        client_id=f"{client_id}-{number}-{os.getpid()}" if client_id else "",
+        progress=progress,
+    )
+    signal.signal(signal.SIGTERM, lambda *_: listener.stop())
+    signal.signal(signal.SIGINT, lambda *_: listener.stop())
+    listener.run()
+
+
+def workers_start(
+    workers: int,
+    *,
+    broker_url: str,
+    topic: str,
+    qos: int = 1,
+    client_id: str = "",
+    sync: bool = True,
+    progress: Sequence[Any] | None = None,
+) -> list[Any]:
+    """Start ``workers`` listener processes on the shared subscription of ``topic`` (a plain
+    subscription when ``workers`` is 1); ``progress[i]`` is worker i's counter of reads."""
+    ctx = mp.get_context("fork")
+    sub_topic = shared_topic(topic) if workers > 1 else topic
+    connections.close_all()
+    procs = []
+    for i in range(workers):
+        proc = ctx.Process(
+            target=_worker,
+            args=(i, broker_url, sub_topic, qos, client_id, sync, progress[i] if progress else None),
+            name=f"plate-listener-{i}",
+            daemon=True,
+        )
+        proc.start()
+        procs.append(proc)
+    return procs
+
+
+def workers_stop(procs: Sequence[Any], timeout: float = 10.0) -> None:
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()  # SIGTERM: the worker finishes its batch and disconnects
+    for proc in procs:
+        proc.join(timeout)
+
+
+def run_workers(workers: int, *, broker_url: str, topic: str, client_id: str = "lastmile-watch") -> int:
+    """``lastmile watch-listen``: run the workers until SIGTERM, or until one of them dies (then
+    stop the others and return 1, so that ``lastmile run`` restarts the listener)."""
+    procs = workers_start(workers, broker_url=broker_url, topic=topic, client_id=client_id)
+    stopping = threading.Event()
+
+    def stop(*_: Any) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while not stopping.is_set():
+            if any(not p.is_alive() for p in procs):
+                log.error("a plate listener worker ended; stopping the others")
+                return 1
+            stopping.wait(0.5)
+        return 0
+    finally:
+        workers_stop(procs)

@@ -94,6 +94,10 @@ class PlateIndex:
     def add(self, entry_id: int, plate: str) -> None:
         self._by_key.setdefault(plate_key(plate), {}).setdefault(plate, []).append(entry_id)
 
+    def has_key(self, key: str) -> bool:
+        """Whether any watched plate has this confusion key (the listener's fast path)."""
+        return key in self._by_key
+
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_key.values())
 

@@ -15,7 +15,7 @@ from lastmile.cases.models import CaseEvent
 from lastmile.documents.models import Document
 from lastmile.measures.models import Measure, MeasureKind, MeasureStatus
 from lastmile.notifications.selectors import staff_notifications
-from lastmile.watch.listener import PlateListener
+from lastmile.watch.listener import PlateListener, shared_topic
 from lastmile.watch.models import Alert, AlertStatus, Sighting, WatchEntry
 from lastmile.watch.services import alert_dispatch, alert_outcome_record, watch_entry_add
 
@@ -76,9 +76,7 @@ def test_a_misread_watched_plate_raises_one_alert_and_the_outcome_seizes_the_car
         pub.disconnect()
     finally:
         listener.stop()
-        if listener._client is not None:
-            listener._client.loop_stop()
-            listener._client.disconnect()
+        listener.close()
     alert = Alert.objects.get()
     assert (alert.entry_id, alert.observed, alert.distance) == (entry.pk, "湘A5D8O2", 1)
     assert alert.sightings == 2 and Sighting.objects.count() == 2  # the duplicate message changed nothing
@@ -106,3 +104,46 @@ def test_a_misread_watched_plate_raises_one_alert_and_the_outcome_seizes_the_car
     )
     assert Document.objects.filter(case=case, template__code="ruling_distrain").exists()
     assert WatchEntry.objects.get(pk=entry.pk).ended_at is not None
+
+
+def test_two_listeners_on_a_shared_subscription_split_the_reads_and_raise_one_alert(
+    mqtt_broker, case, officer, now
+):
+    """The deployed shape with WORKERS=2: the broker deals the reads out between two listeners
+    on ``$share/lastmile/<topic>``; every read is processed once, the watched car is one alert."""
+    watch_entry_add(actor=officer, case=case, plate="湘A5D802", ruling_number="r", note="", now=now)
+    topic = f"lastmile/test/{uuid.uuid4().hex[:8]}/#"
+    url = f"mqtt://{mqtt_broker[0]}:{mqtt_broker[1]}"
+    listeners = [
+        PlateListener(
+            broker_url=url, topic=shared_topic(topic), sync=False, client_id=f"t-{uuid.uuid4().hex[:6]}"
+        )
+        for _ in range(2)
+    ]
+    for listener in listeners:
+        listener.reload()
+        listener.connect()
+    try:
+        pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        pub.connect(*mqtt_broker)
+        pub.loop_start()
+        base = topic[:-2]
+        for n in range(200):
+            pub.publish(f"{base}/lot/cam1", json.dumps(_read(f"湘A7{n:04d}", n)), qos=1)
+        for msg_id in ("hit-a", "hit-b"):
+            pub.publish(
+                f"{base}/lot/cam1", json.dumps(_read("湘A5D8O2", 0, msg_id=msg_id)), qos=1
+            ).wait_for_publish()
+        deadline = time.monotonic() + 15
+        while sum(x.stats.received for x in listeners) < 202 and time.monotonic() < deadline:
+            for listener in listeners:
+                listener.process_once(timeout=0.02)
+        pub.loop_stop()
+        pub.disconnect()
+    finally:
+        for listener in listeners:
+            listener.close()
+    counts = [x.stats.received for x in listeners]
+    assert sum(counts) == 202 and min(counts) > 0, counts
+    alert = Alert.objects.get()
+    assert alert.sightings == 2 and Sighting.objects.count() == 2

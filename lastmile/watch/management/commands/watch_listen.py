@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import signal
-import time
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from lastmile.watch.conf import watch_setting
-from lastmile.watch.listener import PlateListener
+from lastmile.watch.conf import listener_workers, watch_setting
+from lastmile.watch.listener import PlateListener, run_workers, shared_topic
 
 
 class Command(BaseCommand):
@@ -18,18 +18,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--broker", default=str(watch_setting("BROKER_URL")))
         parser.add_argument("--topic", default=str(watch_setting("TOPIC")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="监听进程数（大于 1 时使用 MQTT 共享订阅 $share/lastmile/<topic>）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        listener = PlateListener(
-            broker_url=options["broker"], topic=options["topic"], client_id="lastmile-watch"
-        )
+        workers = max(1, options["workers"] or listener_workers())
+        broker, topic = options["broker"], options["topic"]
+        shown = shared_topic(topic) if workers > 1 else topic
+        self.stdout.write(f"车牌识别监听：{broker} {shown}（{workers} 个进程）")
+        if workers > 1:
+            sys.exit(run_workers(workers, broker_url=broker, topic=topic))
+        # one worker: in this process (it retries the connection while the broker starts)
+        listener = PlateListener(broker_url=broker, topic=topic, client_id="lastmile-watch")
         signal.signal(signal.SIGTERM, lambda *_: listener.stop())
-        # the broker may still be starting (lastmile run starts both at once): retry the connection
-        for attempt in range(30):
-            try:
-                self.stdout.write(f"车牌识别监听：{options['broker']} {options['topic']}")
-                listener.run()
-                return
-            except (ConnectionRefusedError, OSError) as exc:
-                self.stderr.write(f"连接 MQTT 失败（{exc}），{attempt + 1}/30 次，稍后重试。")
-                time.sleep(1.0)
+        listener.run()
