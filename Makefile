@@ -75,15 +75,10 @@ pytest-postgres:
 	fi
 
 ## make bench-quick: every bench in quick mode, under 5 minutes in all; each prints its JSON line
-## (docs/benchmarks.md) and its time. Each bench uses its own database and folder and removes them.
-bench-quick:
-	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; fail=0; all=$$SECONDS; \
-	for b in bench/*.py; do case $$b in bench/_*|*_settings.py) continue;; esac; \
-		echo "== $$b"; start=$$SECONDS; \
-		if $(RUN) python $$b --quick >"$$dir/out" 2>"$$dir/err"; then tail -n 1 "$$dir/out"; \
-		else fail=1; echo "失败：$$b（stderr 最后 20 行）" >&2; tail -n 20 "$$dir/err" >&2; fi; \
-		echo "   用时 $$((SECONDS - start)) 秒"; \
-	done; echo "== 合计 $$((SECONDS - all)) 秒"; exit $$fail
+## (docs/benchmarks.md) and its time. Each bench uses its own database and folder and removes them;
+## bench/_quick.py migrates once and each bench starts from a copy.
+bench-quick: sync-dev
+	$(RUN) python bench/_quick.py
 
 clean:
 	rm -rf .venv .tools data

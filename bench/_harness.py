@@ -14,6 +14,13 @@ whatever slips past. Nothing the sandbox did not create is dropped or deleted: n
 (to end connections a crashed worker left behind). Only ``kill -9`` leaves something behind:
 ``psql -l | grep lastmile_bench_`` and ``ls -d /tmp/lastmile-bench-*`` show it.
 
+**A migrated template** (``make bench-quick``, ``bench/_quick.py``): replaying every migration takes
+longer than a quick bench's own work, so the runner migrates once and names the result in
+``LASTMILE_BENCH_TEMPLATE_SQLITE`` (a migrated SQLite file) and ``LASTMILE_BENCH_TEMPLATE_PG`` (a
+migrated database on the ``DATABASE_URL`` server). A sandbox then starts from a copy
+(``CREATE DATABASE … TEMPLATE``) and the bench's own ``migrate`` has nothing left to do. The runner
+owns and removes the templates; a sandbox only reads them.
+
 The last line a bench prints on stdout is :func:`emit`'s JSON object (see docs/benchmarks.md).
 """
 
@@ -38,6 +45,8 @@ PG_SCHEMES = ("postgres://", "postgresql://")
 # statistics.py needs PostgreSQL; without DATABASE_URL it uses this server (the development one).
 DEFAULT_PG_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 NAME_PREFIX = "lastmile_bench_"
+TEMPLATE_SQLITE_ENV = "LASTMILE_BENCH_TEMPLATE_SQLITE"
+TEMPLATE_PG_ENV = "LASTMILE_BENCH_TEMPLATE_PG"
 
 
 def log(msg: str) -> None:
@@ -48,6 +57,17 @@ def unique_db_name(bench: str) -> str:
     """``lastmile_bench_<bench>_<pid>_<8 hex>``: unique per run, within PostgreSQL's 63 bytes."""
     slug = re.sub(r"[^a-z0-9]", "", bench.lower())[:20] or "bench"
     return f"{NAME_PREFIX}{slug}_{os.getpid()}_{secrets.token_hex(4)}"
+
+
+def create_database_sql(name: str, template: str = "") -> Any:
+    """``CREATE DATABASE name`` (``TEMPLATE template`` when a migrated template is named)."""
+    from psycopg import sql
+
+    if template:
+        return sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(template)
+        )
+    return sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
 
 
 def with_db(url: str, name: str) -> str:
@@ -107,7 +127,12 @@ class Sandbox:
                 if url:
                     log(f"ignoring DATABASE_URL={url!r}: the bench uses its own SQLite file")
                 self._set_env("DATABASE_URL", None)
-                log(f"sandbox: SQLite in {self.tmp}")
+                template = os.environ.get(TEMPLATE_SQLITE_ENV, "")
+                if template and Path(template).is_file():
+                    shutil.copyfile(template, self.tmp / "lastmile.sqlite3")
+                    log(f"sandbox: SQLite in {self.tmp}, copied from the migrated template")
+                else:
+                    log(f"sandbox: SQLite in {self.tmp}")
         except BaseException:
             self.cleanup()
             raise
@@ -118,7 +143,6 @@ class Sandbox:
 
     def _create_database(self, url: str) -> None:
         import psycopg
-        from psycopg import sql
 
         name = unique_db_name(self.bench)
         # The maintenance database first; the URL's own database when that one is not allowed.
@@ -129,7 +153,7 @@ class Sandbox:
         for admin in candidates:
             try:
                 with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
-                    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                    conn.execute(create_database_sql(name, os.environ.get(TEMPLATE_PG_ENV, "")))
             except psycopg.Error as exc:
                 error = exc
                 continue
