@@ -31,14 +31,22 @@ from lastmile.core.periods import period_end
 from lastmile.documents.models import Document
 from lastmile.documents.services import document_issue
 from lastmile.inquiry.models import AssetKind, Freeze, FreezeStatus
-from lastmile.ledger.models import PayoutKind, ReceiptSource
-from lastmile.ledger.selectors import payee_owed
+from lastmile.ledger.distribution import Claim, pro_rata
+from lastmile.ledger.models import ExecutionCostKind, Payout, PayoutKind, ReceiptSource
+from lastmile.ledger.selectors import (
+    execution_costs_open,
+    payee_owed,
+    secured_claim_left,
+    secured_claims,
+)
 from lastmile.ledger.services import (
     DistributionClaim,
     amount_outstanding,
     distribution_propose,
+    execution_cost_record,
     payout_request,
     receipt_record,
+    set_off_book,
 )
 from lastmile.measures.documents import execution_basis
 from lastmile.measures.guardrails import AUCTION_HOME, home_disposal_evaluate, home_handover_evaluate
@@ -175,6 +183,7 @@ def lot_create(
         created_by=actor,
         created_at=now,
     )
+    _lot_costs_post(lot, actor, now)
     _event(
         lot,
         AuctionEvent.LOT_CREATED,
@@ -185,6 +194,24 @@ def lot_create(
         reference=str(price),
     )
     return lot
+
+
+def _lot_costs_post(lot: Lot, actor: User, now: datetime) -> None:
+    """The lot's auction costs (auxiliary work: photographs, viewing, custody on the platform's
+    behalf) are 执行费用 borne by the debtor (网络司法拍卖规定 2016 art. 7), posted to the case's
+    ledger so the allocation pays them first (执行工作规定 2020 art. 34)."""
+    execution_cost_record(
+        case=lot.case,
+        kind=ExecutionCostKind.AUCTION,
+        label=f"拍卖辅助费用（{lot.title}）"[:128],
+        amount=lot.costs,
+        incurred_on=_local(now),
+        source_key=f"auction-lot:{lot.pk}",
+        actor=actor,
+        now=now,
+        basis=rules.online("7"),
+        payee_name="拍卖辅助机构",
+    )
 
 
 @transaction.atomic
@@ -697,6 +724,18 @@ def payment_record(*, actor: User, lot_id: int, now: datetime, bank_reference: s
     due = to_money(lot.final_price or 0)
     if lot.status == LotStatus.SET_OFF:
         due = lot.excess_due
+        # The debt the creditor took the asset for is paid on the ruling's day (拍卖变卖规定 2020
+        # art. 16; interest stops then, 法释〔2014〕8号 art. 3): booked as a set-off, no money moves.
+        set_off_book(
+            case=lot.case,
+            creditor=_set_off_creditor(lot),
+            amount=to_money(lot.final_price or 0) - lot.excess_due,
+            effective_on=lot.confirmed_on,
+            idempotency_key=f"auction-setoff:{lot.pk}",
+            actor=actor,
+            now=now,
+            note=f"以物抵债：{lot.title}，保留价{lot.final_price}元",
+        )
     if due > 0:
         receipt = receipt_record(
             case=lot.case,
@@ -725,6 +764,13 @@ def payment_record(*, actor: User, lot_id: int, now: datetime, bank_reference: s
         amount=str(due),
     )
     return lot
+
+
+def _set_off_creditor(lot: Lot) -> Party:
+    for party in _applicants(lot.case):
+        if party.name == lot.buyer_name:
+            return party
+    raise InvalidTransition(f"找不到接受抵债的申请执行人{lot.buyer_name}。")
 
 
 @transaction.atomic
@@ -859,8 +905,8 @@ def set_off_accept(*, actor: User, lot_id: int, creditor: Party, panel: str, now
             rules.sale("16"),
         )
     price = rnd.starting_price
-    owed = amount_outstanding(case=lot.case, as_of=_local(now))
-    excess = max(Decimal("0.00"), price - owed) if owed > 0 else Decimal("0.00")
+    share = _set_off_share(lot, price, _local(now))
+    excess = price - share
     _decision(lot, rnd, DecisionSubject.SET_OFF, panel, f"{creditor.name}以{price}元接受以物抵债", actor, now)
     doc = document_issue(
         case=lot.case,
@@ -897,36 +943,98 @@ def set_off_accept(*, actor: User, lot_id: int, creditor: Party, panel: str, now
     return lot
 
 
+def _ahead_of_creditor(lot: Lot) -> Decimal:
+    """What the price pays before the case's own creditor: the 执行费用 not yet paid (执行工作规定
+    2020 art. 34) and what is left of the claims secured on the asset held by others (拍卖变卖规定
+    2020 art. 28)."""
+    costs = sum((o.left for o in execution_costs_open(case=lot.case)), Decimal("0.00"))
+    secured = sum(
+        (secured_claim_left(case=lot.case, claim=c) for c in secured_claims(case=lot.case)), Decimal("0.00")
+    )
+    return costs + secured
+
+
+def _set_off_share(lot: Lot, price: Decimal, today: date) -> Decimal:
+    """What the creditor who takes the asset at ``price`` is to receive from it (拍卖变卖规定 2020
+    art. 16, 应受清偿的债权额): its outstanding claim, but no more than the price leaves after the
+    执行费用 and the claims secured on the asset ahead of it. The rest of the price (the 差额) it
+    pays in, and that money pays those costs and claims."""
+    owed = amount_outstanding(case=lot.case, as_of=today)
+    room = max(Decimal("0.00"), to_money(price) - _ahead_of_creditor(lot))
+    return min(max(owed, Decimal("0.00")), room)
+
+
 @transaction.atomic
 def proceeds_allocate(
     *, actor: User, lot_id: int, secured: Sequence[Party], now: datetime, panel: str
-) -> list[Any]:
-    """Allocate the price in the case account: the costs of the sale and execution first, then
-    the creditors with a priority right in the asset (the mortgagee: ``secured``), then the other
-    applicants by law (参与分配 or order of seizure, :func:`lastmile.ledger.services.distribution_propose`),
-    the surplus back to the debtor (民诉解释 2022 arts. 506–510; 执行工作规定 2020 art. 55). Each
-    creditor's claim is what the case's debtor still owes (the ledger's statement)."""
+) -> list[Payout]:
+    """Allocate the price in the case account, in the legal order, each share a payout through
+    the ledger (approved, then paid to the payee's account like any other):
+
+    1. the 执行费用 posted to the case's ledger and not yet paid (the auction's, the reference
+       price's, keeping a distrained movable), pro rata if the price falls short: taken from the
+       price first (执行工作规定 2020 art. 34; 民诉解释 2022 arts. 508, 514); each to whoever
+       advanced it or is owed it;
+    2. the claims secured on the asset by creditors who are not the applicant (a mortgagee
+       bank), in the order recorded (拍卖变卖规定 2020 art. 28; 执行工作规定 2020 arts. 31, 55);
+    3. the applicants, a mortgagee applicant (``secured``) first, then the others by law (参与分配
+       or order of seizure, :func:`lastmile.ledger.services.distribution_propose`), each up to
+       what the rest of the price paid of the debt;
+    4. the surplus back to the debtor (执行工作规定 2020 art. 34).
+
+    For 以物抵债 the money to share is the difference the creditor paid in (拍卖变卖规定 2020
+    art. 16); the debt it took the asset for was booked when the price was recorded."""
     lot = _locked_lot(lot_id, actor, "funds.manage")
-    if lot.paid_at is None or lot.allocated_at is not None or lot.status != LotStatus.SOLD:
+    if (
+        lot.paid_at is None
+        or lot.allocated_at is not None
+        or lot.status not in (LotStatus.SOLD, LotStatus.SET_OFF)
+    ):
         raise InvalidTransition("拍卖价款尚未到账，或已经分配。")
-    total = to_money(lot.final_price or 0)
-    payouts: list[Any] = []
-    if lot.costs > 0:
+    total = to_money(lot.final_price or 0) if lot.status == LotStatus.SOLD else lot.excess_due
+    left = total
+    payouts: list[Payout] = []
+    key = f"auction-alloc:{lot.pk}"
+    open_costs = execution_costs_open(case=lot.case)
+    cost_shares = pro_rata(left, [Claim(f"c{o.cost.pk}", o.left, 0) for o in open_costs])
+    for o in open_costs:
+        share = cost_shares[f"c{o.cost.pk}"]
+        if share <= 0:
+            continue
         payouts.append(
             payout_request(
                 case=lot.case,
-                kind=PayoutKind.COURT_FEE,
-                amount=lot.costs,
+                kind=PayoutKind.EXECUTION_COST,
+                amount=share,
                 actor=actor,
                 now=now,
-                idempotency_key=f"auction-costs:{lot.pk}",
-                payee_name="本院（拍卖及执行费用）",
-                note="拍卖及执行费用优先扣除",
+                idempotency_key=f"{key}:cost{o.cost.pk}",
+                execution_cost=o.cost,
+                note=f"执行费用优先扣除：{o.cost.label}"[:256],
             )
         )
-    rest = total - lot.costs
+        left -= share
+    costs_paid = total - left
+    for claim in secured_claims(case=lot.case):
+        share = min(left, secured_claim_left(case=lot.case, claim=claim))
+        if share <= 0:
+            continue
+        payouts.append(
+            payout_request(
+                case=lot.case,
+                kind=PayoutKind.SECURED,
+                amount=share,
+                actor=actor,
+                now=now,
+                idempotency_key=f"{key}:secured{claim.party_id}",
+                payee_party=claim.party,
+                note=f"优先受偿：{claim.right}"[:256],
+            )
+        )
+        left -= share
     secured_ids = {p.pk for p in secured}
-    # What the receipts have paid of the debt and is not yet asked for: the applicant's due.
+    # What the rest of the price paid of the case's debt (the ledger's statement leaves out the
+    # money just asked for the costs and the secured creditors) is the applicants' due.
     owed = payee_owed(case=lot.case, kind=PayoutKind.APPLICANT, payee_case=None, as_of=_local(now)).owed
     claims = [
         DistributionClaim(party=p, amount=owed, rank=1 if p.pk in secured_ids else 2)
@@ -936,27 +1044,24 @@ def proceeds_allocate(
         lot=lot,
         subject=DecisionSubject.ALLOCATION,
         panel=panel.strip()[:128] or actor.name,
-        text=f"拍卖价款{total}元：费用{lot.costs}元，余款按法定顺序分配",
+        text=f"价款{total}元：执行费用{costs_paid}元、优先受偿{total - left - costs_paid}元，"
+        f"余款{left}元按法定顺序分配",
         decided_by=actor,
         decided_at=now,
     )
-    payouts += distribution_propose(
-        case=lot.case,
-        amount=rest,
-        claims=claims,
-        actor=actor,
-        now=now,
-        idempotency_key=f"auction-alloc:{lot.pk}",
-    )
+    if left > 0:
+        payouts += distribution_propose(
+            case=lot.case, amount=left, claims=claims, actor=actor, now=now, idempotency_key=key
+        )
     lot.allocated_at = now
     lot.save(update_fields=["allocated_at"])
     _event(
         lot,
         AuctionEvent.ALLOCATED,
-        f"拍卖价款{format_yuan(total)}元按法定顺序分配，共{len(payouts)}笔",
+        f"价款{format_yuan(total)}元按法定顺序分配，共{len(payouts)}笔",
         actor,
         now,
-        LegalBasis("最高人民法院关于适用《中华人民共和国民事诉讼法》的解释", "2022", "506—510"),
+        LegalBasis("最高人民法院关于适用《中华人民共和国民事诉讼法》的解释", "2022", "508"),
         payouts=[p.pk for p in payouts],
     )
     return payouts

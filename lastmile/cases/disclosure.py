@@ -333,6 +333,10 @@ EVENT_RULES: dict[str, Rule] = {
     "ledger.payment_reported": HIDDEN,
     "ledger.payout_account_set": HIDDEN,
     "ledger.payment_report_confirmed": HIDDEN,
+    # 执行费用 borne by the debtor and a secured creditor's claim: both sides learn of them
+    "ledger.execution_cost_recorded": _both_served("已登记由被执行人负担的执行费用"),
+    "ledger.secured_claim_recorded": _both_served("已登记对拍卖财产享有优先受偿权的债权"),
+    "ledger.set_off_booked": _both_served("以物抵债的财产价额已冲抵债务"),
     "ledger.payment_report_rejected": HIDDEN,
     # Documents: issuing is internal (a 协助冻结通知书 is issued before control lands); the
     # parties learn of a document when it is served on them.

@@ -23,6 +23,9 @@ class LedgerEvent(EventKind):
     PAYMENT_REPORTED = "ledger.payment_reported"
     PAYMENT_REPORT_CONFIRMED = "ledger.payment_report_confirmed"
     PAYMENT_REPORT_REJECTED = "ledger.payment_report_rejected"
+    EXECUTION_COST_RECORDED = "ledger.execution_cost_recorded"
+    SECURED_CLAIM_RECORDED = "ledger.secured_claim_recorded"
+    SET_OFF_BOOKED = "ledger.set_off_booked"
 
 
 class LedgerDeadline(DeadlineKind):

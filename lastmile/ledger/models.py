@@ -191,6 +191,9 @@ class ReceiptSource(models.TextChoices):
     AUCTION = "auction", _("拍卖款")
     SETTLEMENT_INSTALLMENT = "settlement_installment", _("和解分期款")
     CASH = "cash", _("现金缴纳")
+    # Not money: the value of an asset a creditor took in payment at the reserve price (以物抵债,
+    # 拍卖变卖规定 2020 art. 16), booked with the payout it offsets so the bank account never moves.
+    SET_OFF = "set_off", _("以物抵债")
 
 
 class Receipt(models.Model):
@@ -230,6 +233,11 @@ class PayoutKind(models.TextChoices):
     APPLICANT = "applicant", _("发放申请执行人")
     DEBTOR_REFUND = "debtor_refund", _("退还被执行人")
     COURT_FEE = "court_fee", _("结算诉讼费用")
+    # 执行费用 paid first from the proceeds (执行工作规定 2020 art. 34; 民诉解释 2022 arts. 508, 514)
+    EXECUTION_COST = "execution_cost", _("支付执行费用")
+    # a creditor with a security interest in the asset sold who is not an applicant of the case
+    # (拍卖变卖规定 2020 art. 28; 执行工作规定 2020 art. 31; 民诉解释 2022 art. 506)
+    SECURED = "secured", _("发放优先受偿债权人")
 
 
 class PayeeAccountKind(models.TextChoices):
@@ -270,6 +278,10 @@ class Payout(models.Model):
     # True only where the number carries a check digit that was verified (a personal bank card,
     # ISO/IEC 7812 Luhn); a corporate settlement account has none and stays "未校验".
     payee_account_checked = models.BooleanField(_("账号已校验"), default=False)
+    # The 执行费用 this payout pays (kind ``execution_cost``).
+    execution_cost = models.ForeignKey(
+        "ExecutionCost", on_delete=models.PROTECT, null=True, blank=True, related_name="payouts"
+    )
     # The 执行款发放审批表 / 付款指令 finance sends to the bank, issued on approval.
     instruction = models.ForeignKey(
         "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -367,3 +379,75 @@ class PaymentReport(models.Model):
                 name="payment_report_four_eyes",
             ),
         ]
+
+
+class ExecutionCostKind(models.TextChoices):
+    VALUATION = "valuation", _("询价、评估费用")
+    CUSTODY = "custody", _("扣押及保管费用")
+    AUCTION = "auction", _("拍卖辅助费用")
+    OTHER = "other", _("其他执行费用")
+
+
+class ExecutionCost(models.Model):
+    """A cost the execution actually incurred (执行中实际支出的费用): an online inquiry's or an
+    appraisal's fee, keeping a distrained movable, the auction's auxiliary work. Borne by the
+    debtor and taken from the proceeds before any creditor (执行工作规定 2020 art. 34; 民诉解释
+    2022 arts. 508, 514); paid to whoever advanced it (``advanced_by``, e.g. the applicant who
+    advanced an appraisal fee, 参考价规定 2018 art. 33) or else to ``payee_name`` (a custodian).
+    Not part of the money debt the execution basis fixes: the case statement never counts it,
+    and money paid out for it does not pay that debt. One row per ``source_key`` of a case."""
+
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="execution_costs")
+    kind = models.CharField(_("费用类型"), max_length=16, choices=ExecutionCostKind.choices)
+    label = models.CharField(_("费用名称"), max_length=128)
+    amount = models.DecimalField(_("金额"), max_digits=16, decimal_places=2)
+    incurred_on = models.DateField(_("发生日"))
+    advanced_by = models.ForeignKey(
+        "parties.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payee_name = models.CharField(_("收款人"), max_length=128)
+    source_key = models.CharField(max_length=96)
+    basis = models.CharField(_("依据"), max_length=256, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("执行费用")
+        verbose_name_plural = _("执行费用")
+        ordering = ["incurred_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="execution_cost_amount_positive"),
+            models.UniqueConstraint(fields=["case", "source_key"], name="execution_cost_source_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.amount}"
+
+
+class SecuredClaim(models.Model):
+    """A creditor's claim secured on an asset of the debtor sold in this case (a mortgagee bank),
+    whether or not it is this case's applicant: paid from the asset's price before the ordinary
+    creditors (拍卖变卖规定 2020 art. 28; 执行工作规定 2020 arts. 31, 55; 民诉解释 2022 art. 506)."""
+
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="secured_claims")
+    party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("优先受偿债权额"), max_digits=16, decimal_places=2)
+    right = models.CharField(_("担保物权"), max_length=256)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("优先受偿债权")
+        verbose_name_plural = _("优先受偿债权")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="secured_claim_amount_positive"),
+            models.UniqueConstraint(fields=["case", "party"], name="secured_claim_once_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.amount}"

@@ -23,6 +23,7 @@ from .models import (
     Account,
     AccountKind,
     InterestKind,
+    ExecutionCost,
     Leg,
     Obligation,
     ObligationPause,
@@ -33,6 +34,7 @@ from .models import (
     PayoutStatus,
     Receipt,
     Transaction,
+    SecuredClaim,
 )
 from .rules import oldest_unpaid_arrival, payout_due, unclaimed_claim_cutoff
 
@@ -80,12 +82,37 @@ def debt_cases(*, case: Case) -> list[int]:
     return ids
 
 
-def case_statement(*, case: Case, as_of: date) -> Statement | None:
+#: Payouts that take money from the case account for something other than the case's own debt:
+#: the 执行费用 and a secured creditor who is not the applicant (:mod:`.services.charges`).
+DIVERTING_KINDS = (PayoutKind.EXECUTION_COST, PayoutKind.SECURED)
+
+
+def _net_of_diversions(payments: list[Payment], diversions: list[tuple[date, Decimal]]) -> list[Payment]:
+    """Receipts less the money paid out of them for 执行费用 or to a secured creditor: only the
+    rest pays the debt (执行工作规定 2020 arts. 31, 34). Each diversion is taken from the latest
+    receipt on or before its day, then from earlier ones."""
+    amounts = [p.amount for p in payments]
+    for day, amount in sorted(diversions):
+        left = to_money(amount)
+        eligible = [i for i, p in enumerate(payments) if p.on <= day] or list(range(len(payments)))
+        for i in reversed(eligible):
+            take = min(left, amounts[i])
+            amounts[i] -= take
+            left -= take
+            if left <= 0:
+                break
+    return [Payment(p.ref, p.on, a) for p, a in zip(payments, amounts, strict=True) if a > 0]
+
+
+def case_statement(*, case: Case, as_of: date, exclude_receipts: tuple[int, ...] = ()) -> Statement | None:
     """The itemised statement of what the debtor owes on ``as_of`` (None without an obligation).
 
     Three small queries and a pure computation: cheap enough for every page and policy check.
     """
     obligation = Obligation.objects.filter(case=case).first()
+    Money paid out for 执行费用 or to a secured creditor not the applicant does not pay the debt
+    (:data:`DIVERTING_KINDS`). ``exclude_receipts``: leave these receipts out (what was owed
+    before a sale's price arrived).
     if obligation is None:
         return None
     cases = debt_cases(case=case)
@@ -99,9 +126,18 @@ def case_statement(*, case: Case, as_of: date) -> Statement | None:
         for pk, on, amount in Receipt.objects.filter(case_id__in=cases, effective_on__lte=as_of)
         .order_by("effective_on", "received_at", "pk")
         .values_list("pk", "effective_on", "amount")
+        .exclude(pk__in=exclude_receipts)
     ]
     terms = obligation_terms(obligation=obligation, pauses=pauses)
     needs_lpr = obligation.interest_kind == InterestKind.LPR_MULTIPLE
+    diversions = [
+        (court_date(at), amount)
+        for at, amount in Payout.objects.filter(
+            case_id__in=cases, kind__in=DIVERTING_KINDS, status__in=_LIVE
+        ).values_list("requested_at", "amount")
+    ]
+    if diversions:
+        payments = _net_of_diversions(payments, diversions)
     return compute_statement(
         terms, payments, as_of, lpr=lpr_table() if needs_lpr else None, convention=Convention.from_settings()
     )
@@ -123,6 +159,9 @@ class CaseFunds:
     reports: list[PaymentReport] = field(default_factory=list)
 
     @property
+    # 执行费用 borne by the debtor and claims secured on assets sold: paid from proceeds first
+    costs: list[ExecutionCost] = field(default_factory=list)
+    secured: list[SecuredClaim] = field(default_factory=list)
     def reports_pending(self) -> list[PaymentReport]:
         return [r for r in self.reports if r.status == PaymentReportStatus.PENDING]
 
@@ -159,6 +198,8 @@ def case_funds(*, case: Case, as_of: date) -> CaseFunds:
         ),
     )
 
+        costs=list(ExecutionCost.objects.filter(case=case).select_related("advanced_by")),
+        secured=list(SecuredClaim.objects.filter(case=case).select_related("party").order_by("pk")),
 
 def case_funds_get_for(*, actor: User, case_id: int, as_of: date) -> CaseFunds:
     """Fetch and authorise: anyone who may see the case may read its calculation sheet."""
@@ -442,7 +483,53 @@ class PayeeOwed:
     explanation: str
 
 
-def payee_owed(*, case: Case, kind: str, payee_case: Case | None, as_of: date) -> PayeeOwed:
+def execution_cost_left(*, cost: ExecutionCost) -> Decimal:
+    """What is left to pay of one 执行费用: its amount less its live payouts."""
+    given = cost.payouts.filter(status__in=_LIVE).aggregate(s=Sum("amount"))["s"] or ZERO
+    return max(to_money(cost.amount - given), ZERO)
+
+
+@dataclass(frozen=True)
+class OpenCost:
+    cost: ExecutionCost
+    left: Decimal
+
+
+def execution_costs_open(*, case: Case) -> list[OpenCost]:
+    """The 执行费用 of ``case`` not yet paid out, oldest first."""
+    rows = (
+        ExecutionCost.objects.filter(case=case)
+        .select_related("advanced_by")
+        .annotate(given=Sum("payouts__amount", filter=Q(payouts__status__in=_LIVE)))
+    )
+    out = [OpenCost(c, max(to_money(c.amount - (c.given or ZERO)), ZERO)) for c in rows]  # type: ignore[attr-defined]
+    return [o for o in out if o.left > 0]
+
+
+def secured_claim_left(*, case: Case, claim: SecuredClaim) -> Decimal:
+    """What is left of a secured creditor's claim: its amount less its live payouts in the case."""
+    given = (
+        Payout.objects.filter(
+            case=case, kind=PayoutKind.SECURED, payee_party_id=claim.party_id, status__in=_LIVE
+        ).aggregate(s=Sum("amount"))["s"]
+        or ZERO
+    )
+    return max(to_money(claim.amount - given), ZERO)
+
+
+def secured_claims(*, case: Case) -> list[SecuredClaim]:
+    return list(SecuredClaim.objects.filter(case=case).select_related("party").order_by("pk"))
+
+
+def payee_owed(
+    *,
+    case: Case,
+    kind: str,
+    payee_case: Case | None,
+    as_of: date,
+    payee_party: object | None = None,
+    execution_cost: ExecutionCost | None = None,
+) -> PayeeOwed:
     """What is owed to the payee of a payout from ``case`` and not yet asked for:
 
     - a creditor of another case (参与分配, ``payee_case``): what that case's debtor still owes,
@@ -455,7 +542,21 @@ def payee_owed(*, case: Case, kind: str, payee_case: Case | None, as_of: date) -
 
     Live payouts are those asked for, approved or paid (not refused)."""
     if payee_case is not None:
+    - a 执行费用 (``execution_cost``): what is left of it (:func:`execution_cost_left`);
+    - a secured creditor (``secured``): what is left of its recorded claim.
+
         statement = case_statement(case=payee_case, as_of=as_of)
+    if kind == PayoutKind.EXECUTION_COST:
+        if execution_cost is None:
+            return PayeeOwed(ZERO, True, "未指明执行费用")
+        left = execution_cost_left(cost=execution_cost)
+        return PayeeOwed(left, True, f"{execution_cost.label}{execution_cost.amount}元，尚未支付{left}元")
+    if kind == PayoutKind.SECURED:
+        claim = SecuredClaim.objects.filter(case=case, party_id=getattr(payee_party, "pk", None)).first()
+        if claim is None:
+            return PayeeOwed(ZERO, True, "未登记优先受偿债权")
+        left = secured_claim_left(case=case, claim=claim)
+        return PayeeOwed(left, True, f"优先受偿债权{claim.amount}元，尚未发放{left}元")
         if statement is None:
             return PayeeOwed(ZERO, False, f"案件{payee_case.number}未登记执行依据确定的金钱债务")
         given = to_money(

@@ -26,6 +26,8 @@ from lastmile.core.money import format_yuan, to_money
 from lastmile.documents.models import Document
 from lastmile.inquiry.documents import catalog_document_issue
 from lastmile.inquiry.models import HOLDING_STATUSES, Asset, Freeze
+from lastmile.ledger.models import ExecutionCostKind
+from lastmile.ledger.services import execution_cost_record
 from lastmile.parties.models import Party
 from lastmile.service.services import service_dispatch
 
@@ -205,6 +207,7 @@ def valuation_start(
             )
         v.request_document = doc
         v.save(update_fields=["request_document"])
+        _cost_post(v, actor, now)
         _serve(doc, case, now)
         _event(
             v,
@@ -215,6 +218,24 @@ def valuation_start(
             basis,
         )
         return v
+
+
+def _cost_post(v: Valuation, actor: User, now: datetime) -> None:
+    """The inquiry's or appraisal's fee is a 执行费用: advanced by the applicant, borne by the
+    debtor (参考价规定 2018 art. 33), posted to the case's ledger so the proceeds repay it first
+    (执行工作规定 2020 art. 34)."""
+    execution_cost_record(
+        case=v.case,
+        kind=ExecutionCostKind.VALUATION,
+        label=f"{v.get_method_display()}费用（{_property(v.asset)}）"[:128],
+        amount=v.cost,
+        incurred_on=v.started_on,
+        source_key=f"valuation:{v.pk}",
+        actor=actor,
+        now=now,
+        basis=rules.BASIS_COSTS,
+        advanced_by=v.cost_advanced_by,
+    )
 
 
 def _firms(v: Valuation, firms: list[str] | None) -> tuple[list[str], str]:

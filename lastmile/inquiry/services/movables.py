@@ -17,8 +17,11 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition
+from lastmile.core.legal import LegalBasis
 from lastmile.core.money import to_money
 from lastmile.inquiry.kinds import InquiryEvent
+from lastmile.ledger.models import ExecutionCostKind
+from lastmile.ledger.services import execution_cost_record
 from lastmile.parties.models import Party
 
 from .. import rules
@@ -36,6 +39,8 @@ from ..models import (
 )
 from .common import _control_lock, _event, _freeze_end, _new_key
 from .takings_common import BASIS_DISTRAIN, debtor_of, serve_on_sides, working_case
+
+BASIS_CUSTODY_COSTS = LegalBasis("最高人民法院关于人民法院网络司法拍卖若干问题的规定", "2016", "7")
 
 #: The "institution" of a movable the court distrains itself (no registry is asked).
 COURT_ACT = "本院扣押"
@@ -149,6 +154,21 @@ def movable_distrain(
         costs_note=costs_note[:256],
         recorded_at=now,
         recorded_by=actor,
+    )
+    # Keeping the distrained item is a 执行费用 borne by the debtor (网络司法拍卖规定 2016 art. 7;
+    # 诉讼费用交纳办法 2006 art. 12), owed to the custodian and paid first from the proceeds
+    # (执行工作规定 2020 art. 34): posted to the case's ledger.
+    execution_cost_record(
+        case=case,
+        kind=ExecutionCostKind.CUSTODY,
+        label=f"扣押及保管费用（{description}）"[:128],
+        amount=cost,
+        incurred_on=today,
+        source_key=f"custody:{freeze.pk}",
+        actor=actor,
+        now=now,
+        basis=BASIS_CUSTODY_COSTS,
+        payee_name=custodian,
     )
     serve_on_sides(ruling, case, party, now)
     _event(

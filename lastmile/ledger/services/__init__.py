@@ -8,6 +8,7 @@
 - :mod:`.deadlines`: the payout deadline of a case's oldest money not yet paid out;
 - :mod:`.payouts`: request, approve, reject, settle;
 - :mod:`.distributions`: sharing money among several creditors;
+- :mod:`.charges`: 执行费用 and secured claims the proceeds pay first, and 以物抵债 booked;
 - :mod:`.balances`: what is owed and what was received.
 
 Every name callers use is re-exported here: ``from lastmile.ledger.services import X`` and
@@ -33,6 +34,7 @@ from ..rules import FUNDS_RULES
 from .accounts import case_account, luhn_check_digit, luhn_valid, system_account, virtual_account_number
 from .balances import amount_outstanding
 from .bank_accounts import CheckedAccount, payee_account_check
+from .charges import execution_cost_record, secured_claim_record, set_off_book
 from .deadlines import (
     _complete_covered_deadlines,
     _disbursement_due,
@@ -78,6 +80,7 @@ __all__ = [
     "amount_outstanding",
     "case_account",
     "distribution_propose",
+    "execution_cost_record",
     "luhn_check_digit",
     "luhn_valid",
     "obligation_continue",
@@ -96,6 +99,8 @@ __all__ = [
     "receipt_claim",
     "receipt_record",
     "receipts_import",
+    "secured_claim_record",
+    "set_off_book",
     "system_account",
     "virtual_account_number",
 ]

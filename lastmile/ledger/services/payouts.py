@@ -28,7 +28,15 @@ from lastmile.ledger.error_codes import LedgerErrorCode
 from lastmile.ledger.kinds import LedgerEvent
 from lastmile.parties.models import Party, PartyKind
 
-from ..models import AccountKind, Payout, PayoutKind, PayoutStatus, TransactionKind
+from ..models import (
+    AccountKind,
+    ExecutionCost,
+    Payout,
+    PayoutKind,
+    PayoutStatus,
+    SecuredClaim,
+    TransactionKind,
+)
 from ..ports import payout_instruction_issuer
 from ..rules import FUNDS_RULES
 from .accounts import case_account, system_account
@@ -54,6 +62,7 @@ def payout_request(
     payee_bank: str = "",
     payee_account_name: str = "",
     payee_account_kind: str = "",
+    execution_cost: ExecutionCost | None = None,
 ) -> Payout:
     """A finance clerk asks to pay money out of the case account. The amount is held at once
     (借 案件账户 / 贷 待划付款项), so parallel requests can never overdraw the account.
@@ -61,7 +70,12 @@ def payout_request(
     The payee's account (number, bank, account name) is checked when given
     (:func:`.bank_accounts.payee_account_check`); a payout to a party cannot be approved without
     it (:func:`payout_approve`), so a request made without it (a distribution's shares) has it
-    recorded by :func:`payout_account_set` first."""
+    recorded by :func:`payout_account_set` first.
+
+    Two kinds pay what comes before the case's own debt (:mod:`.charges`): ``execution_cost``
+    pays one recorded 执行费用 (``execution_cost``) to whoever advanced it or is owed it, at most
+    what is left of it; ``secured`` pays a creditor with a claim secured on the asset sold, who
+    need not be a party of the case, at most what is left of its recorded claim."""
     require(actor, "funds.manage", court=case.court)
     existing = Payout.objects.filter(court_id=case.court_id, idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -71,9 +85,20 @@ def payout_request(
         raise InvalidAmount("发放金额必须大于零。")
     if kind not in PayoutKind.values:
         raise InvalidAmount("发放类型无法识别。", details={"kind": kind})
-    if kind in (PayoutKind.APPLICANT, PayoutKind.DEBTOR_REFUND) and payee_party is None:
+    if kind in (PayoutKind.APPLICANT, PayoutKind.DEBTOR_REFUND, PayoutKind.SECURED) and payee_party is None:
         raise InvalidAmount("发放给当事人须指明收款当事人。")
-    if payee_party is not None and payee_case is None:
+    if kind == PayoutKind.EXECUTION_COST:
+        if execution_cost is None or execution_cost.case_id != case.pk:
+            raise InvalidAmount("支付执行费用须指明本案登记的执行费用。")
+        payee_party = execution_cost.advanced_by
+        payee_name = payee_name or execution_cost.payee_name
+    elif execution_cost is not None:
+        raise InvalidAmount("只有支付执行费用的发放才能指明执行费用。")
+    if kind == PayoutKind.SECURED:
+        assert payee_party is not None
+        if not SecuredClaim.objects.filter(case=case, party=payee_party).exists():
+            raise InvalidAmount("收款人未登记为本案的优先受偿债权人。", details={"party": payee_party.pk})
+    elif payee_party is not None and payee_case is None and kind != PayoutKind.EXECUTION_COST:
         roles = set(CaseParty.objects.filter(case=case, party=payee_party).values_list("role", flat=True))
         wanted = PartyRole.RESPONDENT if kind == PayoutKind.DEBTOR_REFUND else PartyRole.APPLICANT
         if wanted not in roles:
@@ -88,7 +113,15 @@ def payout_request(
     # One payout decision per case at a time. FOR NO KEY UPDATE: rows that merely reference the
     # case (events, receipts) take FOR KEY SHARE and must not wait on it, or they deadlock.
     Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first()
-    _refuse_beyond_owed(case=case, kind=kind, payee_case=payee_case, amount=amount, today=_local_date(now))
+    _refuse_beyond_owed(
+        case=case,
+        kind=kind,
+        payee_case=payee_case,
+        amount=amount,
+        today=_local_date(now),
+        payee_party=payee_party,
+        execution_cost=execution_cost,
+    )
     due = _disbursement_due(case) or period_end_provisional(_local_date(now), 0).day
     payee = payee_name or (payee_party.name if payee_party else "") or "本院诉讼费专户"
     try:
@@ -99,6 +132,7 @@ def payout_request(
                 kind=kind,
                 payee_party=payee_party,
                 payee_case=payee_case,
+                execution_cost=execution_cost,
                 payee_name=payee[:128],
                 **account,
                 amount=amount,
@@ -137,7 +171,14 @@ def payout_request(
 
 
 def _refuse_beyond_owed(
-    *, case: Case, kind: str, payee_case: Case | None, amount: Decimal, today: date
+    *,
+    case: Case,
+    kind: str,
+    payee_case: Case | None,
+    amount: Decimal,
+    today: date,
+    payee_party: Party | None = None,
+    execution_cost: ExecutionCost | None = None,
 ) -> None:
     """A payout never exceeds what is owed to its payee (:func:`..selectors.payee_owed`): the
     applicant and the court's fees get at most what the receipts paid of the debt, a creditor of
@@ -147,7 +188,14 @@ def _refuse_beyond_owed(
     balance limits the payout."""
     from ..selectors import payee_owed
 
-    owed = payee_owed(case=case, kind=kind, payee_case=payee_case, as_of=today)
+    owed = payee_owed(
+        case=case,
+        kind=kind,
+        payee_case=payee_case,
+        as_of=today,
+        payee_party=payee_party,
+        execution_cost=execution_cost,
+    )
     if owed.known and amount > owed.owed:
         whom = "被执行人（超出债务的余款）" if kind == PayoutKind.DEBTOR_REFUND else "该收款人"
         raise ConditionsNotMet(
@@ -220,7 +268,7 @@ def payout_approve(*, payout_id: int, actor: User, now: datetime) -> Payout:
 
 
 #: Payouts to a party: paid by transfer to the payee's own account.
-PARTY_KINDS = (PayoutKind.APPLICANT, PayoutKind.DEBTOR_REFUND)
+PARTY_KINDS = (PayoutKind.APPLICANT, PayoutKind.DEBTOR_REFUND, PayoutKind.SECURED)
 
 
 def _account_fields(
