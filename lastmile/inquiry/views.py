@@ -201,7 +201,9 @@ def held_review(request: AuthedRequest, held_id: int) -> HttpResponse:
 @require_POST
 def callback(request: HttpRequest) -> HttpResponse:
     """Where institutions post their results. No session: the HMAC signature of the institution
-    authenticates the message; stale or badly signed messages are refused with a code."""
+    authenticates the message; stale or badly signed messages are refused with a code. A
+    verified message is only stored (one INSERT, a repeat ignored) and answered; the inquiry
+    worker applies it (``services.inbox_apply``)."""
     code = request.headers.get("X-Institution", "")
     raw = request.body
     try:
@@ -221,12 +223,31 @@ def callback(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"code": exc.code, "message": exc.message}, status=401)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return JsonResponse({"code": InquiryErrorCode.BAD_REQUEST, "message": "报文格式错误"}, status=400)
-    if not isinstance(message, dict) or message.get("message_id") != request.headers.get("X-Idempotency-Key"):
+    batch = _callback_messages(message, request.headers.get("X-Idempotency-Key", ""))
+    if batch is None:
         return JsonResponse(
             {"code": InquiryErrorCode.BAD_REQUEST, "message": "报文头与报文体不一致"}, status=400
         )
     try:
-        stored = services.inbox_receive(institution=code, message=message, now=get_clock().now())
+        stored = services.inbox_store(institution=code, messages=batch, now=get_clock().now())
     except DomainError as exc:
         return JsonResponse(exc.as_dict(), status=400)
-    return JsonResponse({"ok": True, "processed": stored.processed_at is not None})
+    return JsonResponse({"ok": True, "stored": stored})
+
+
+def _callback_messages(body: object, key: str) -> list[dict] | None:
+    """The messages of a callback body: one message whose ``message_id`` is the idempotency key,
+    or a batch ``{"batch_id": key, "messages": [...]}`` (one signature over all of them); None
+    when the body does not match its headers."""
+    if not isinstance(body, dict):
+        return None
+    if "messages" in body:
+        items = body.get("messages")
+        if body.get("batch_id") != key or not isinstance(items, list) or not items:
+            return None
+        if not all(isinstance(m, dict) and m.get("message_id") for m in items):
+            return None
+        return items
+    if body.get("message_id") != key:
+        return None
+    return [body]

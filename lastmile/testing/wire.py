@@ -15,7 +15,7 @@ from django.db.models import Min
 from lastmile.core.clock import FixedClock, use_clock
 from lastmile.inquiry import conf
 from lastmile.inquiry.models import OPEN_ORDER_STATUSES, Order
-from lastmile.inquiry.services import inquiry_sweep, orders_dispatch
+from lastmile.inquiry.services import inbox_apply, inquiry_sweep, orders_dispatch
 
 # The simulator is an adapter: the domain loads it by name, the way settings choose adapters.
 _sim = importlib.import_module("lastmile.integrations.simulator.server")
@@ -31,7 +31,8 @@ def stop_in_background(stop) -> None:
 
 
 class Wire:
-    """Drives the whole loop: dispatch due orders, deliver callbacks through the view, and jump
+    """Drives the whole loop: dispatch due orders, deliver callbacks through the view (which
+    stores them), apply them as the inquiry worker does, and jump
     the virtual clock to the next due order when the institutions have gone quiet."""
 
     def __init__(self, sim, relay, client, clock: FixedClock) -> None:
@@ -61,6 +62,8 @@ class Wire:
         while time.monotonic() < deadline:
             progressed = False
             while self.deliver_one():
+                progressed = True
+            if inbox_apply(now=self.clock.now()).applied:  # the inquiry worker's step
                 progressed = True
             if orders_dispatch(now=self.clock.now()).sent:
                 progressed = True

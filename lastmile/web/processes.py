@@ -68,6 +68,13 @@ PROCESSES: list[Process] = [
         "后台任务",
         lambda host, port: [_python(), "-m", "lastmile.cli", "db_worker", "--queue-name", "*"],
     ),
+    # 查控: the institutions' answers, stored by the callback, applied in batches per case; due
+    # orders sent (on PostgreSQL more of these can run side by side: SKIP LOCKED).
+    Process(
+        "inquiry-worker",
+        "网络查控回执处理与指令发送",
+        lambda host, port: [_python(), "-m", "lastmile.cli", "inquiry-worker"],
+    ),
     # 布控: the embedded MQTT broker (amqtt) where LASTMILE_MQTT_URL (set by launch_env) says,
     # unless that URL was given (mosquitto, EMQX); the plate listener subscribes to it.
     Process(

@@ -15,7 +15,8 @@ One module per family of actions; import from this package, which re-exports the
 
 - :mod:`.start` — 一键查控 (``inquiry_start``);
 - :mod:`.sending` — the dispatcher, outcomes of a send, the resend of a failed order;
-- :mod:`.inbox` — signed answers from institutions and what each result does;
+- :mod:`.inbox` — signed answers from institutions (stored by the callback, applied in batches
+  per case by the inquiry worker) and what each result does;
 - :mod:`.held` — deduction results kept out of the books for review;
 - :mod:`.policy` — how much to freeze and what to release (the budget above);
 - :mod:`.freezes` — the officer's actions on one freeze or asset;
@@ -32,7 +33,7 @@ from .common import _control_lock as _control_lock
 from .common import _on_commit_dispatch as _on_commit_dispatch
 from .freezes import DeductRefusal, asset_seize, case_deduct_all, freeze_deduct, freeze_release, freeze_renew
 from .held import held_result_review
-from .inbox import inbox_process, inbox_receive
+from .inbox import InboxReport, inbox_apply, inbox_process, inbox_receive, inbox_store
 from .policy import _plan as _plan
 from .policy import controls_reconcile, controls_release_all
 from .sending import DispatchReport, order_outcome_apply, order_resend, orders_dispatch
@@ -42,6 +43,7 @@ from .sweep import SweepReport, freezes_lapse, inquiry_sweep
 __all__ = [
     "DeductRefusal",
     "DispatchReport",
+    "InboxReport",
     "SweepReport",
     "asset_seize",
     "case_deduct_all",
@@ -52,8 +54,10 @@ __all__ = [
     "freeze_renew",
     "freezes_lapse",
     "held_result_review",
+    "inbox_apply",
     "inbox_process",
     "inbox_receive",
+    "inbox_store",
     "inquiry_start",
     "inquiry_sweep",
     "order_outcome_apply",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,21 @@ log = logging.getLogger("lastmile.inquiry.services")
 ZERO = Decimal("0.00")
 WORKING = (CaseStatus.FILED, CaseStatus.IN_PROGRESS)
 SEIZABLE = (AssetKind.VEHICLE, AssetKind.REAL_ESTATE, AssetKind.EQUITY, AssetKind.SECURITIES)
+
+
+# While the inbox worker applies a batch of one case's messages, ``_plan`` and ``_reconcile`` only
+# note that they are wanted (case id -> {"plan", "reconcile"}) and run once at the end of the batch,
+# against everything the batch brought (see ``inbox.inbox_apply``).
+_deferred: ContextVar[dict[int, set[str]] | None] = ContextVar("inquiry_deferred", default=None)
+
+
+def _defer(case_id: int, what: str) -> bool:
+    """Note ``what`` for the end of the batch applying ``case_id``; False when no batch is open."""
+    pending = _deferred.get()
+    if pending is None or case_id not in pending:
+        return False
+    pending[case_id].add(what)
+    return True
 
 
 def _new_key(kind: str) -> str:

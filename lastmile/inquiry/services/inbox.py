@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 
 from lastmile.cases.services import deadline_complete, deadline_open
@@ -29,9 +30,149 @@ from ..models import (
     OrderKind,
     OrderStatus,
 )
-from .common import ZERO, _control_lock, _event, _freeze_end, _order_freeze, _seconds, log
+from .common import ZERO, _control_lock, _deferred, _event, _freeze_end, _order_freeze, _seconds, log
 from .held import _deduct_hold_reason, _deducted_amount, _result_hold
 from .policy import _order_fail, _plan, _reconcile
+
+INBOX_BATCH = 400  # messages one worker takes at a time
+
+
+def _inbox_row(institution: str, message: dict[str, Any], now: datetime) -> InboxMessage:
+    message_id = str(message.get("message_id") or "")[:80]
+    if not message_id:
+        raise InvalidAmount("回执缺少消息编号。")
+    return InboxMessage(
+        institution=institution,
+        message_id=message_id,
+        order_key=str(message.get("order_id") or "")[:64],
+        status=str(message.get("status") or "")[:16],
+        payload=message,
+        received_at=now,
+    )
+
+
+def inbox_store(*, institution: str, messages: Sequence[dict[str, Any]], now: datetime) -> int:
+    """Store verified messages from ``institution`` for the inbox worker (:func:`inbox_apply`):
+    one INSERT for all of them, a message already stored (same institution and message id) is
+    left as it is. Nothing is applied here, so an institution's callback is answered at once.
+    Returns the number of messages given."""
+    rows = [_inbox_row(institution, m, now) for m in messages]
+    if rows:
+        InboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+@dataclass
+class InboxReport:
+    applied: int = 0  # messages applied (or recorded as about no known order)
+    cases: int = 0  # cases whose messages were applied in one batch each
+    busy: int = 0  # messages left for the next batch: their case was locked by someone else
+    failed: int = 0  # messages whose case batch raised (left with an error for the sweep)
+
+
+def inbox_apply(*, now: datetime, limit: int = INBOX_BATCH) -> InboxReport:
+    """The inbox worker's step: take up to ``limit`` stored messages and apply them, per case.
+
+    The messages are claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL), so several
+    workers share the inbox without waiting for each other (on SQLite, which locks the whole
+    database for a write, one worker). ``accepted`` messages of the whole batch move their orders
+    forward in one UPDATE. The results of one case are applied together under the case's Control
+    lock (taken with SKIP LOCKED too: a case another worker or an officer holds is left for the
+    next step): its orders read in one query, each result applied, the freeze plan and the
+    release of what is no longer owed decided once for the batch, and the messages marked done in
+    one UPDATE. A case whose batch fails is rolled back alone and its messages keep the error for
+    the sweep, which retries them one by one."""
+    report = InboxReport()
+    try:
+        with transaction.atomic():
+            _inbox_apply(now=now, limit=limit, report=report)
+    except DatabaseError:  # a deadlock with another worker (debtor rows): the step is retried
+        log.warning("inquiry inbox batch rolled back; retried in the next step", exc_info=True)
+        return InboxReport()
+    return report
+
+
+def _inbox_apply(*, now: datetime, limit: int, report: InboxReport) -> None:
+    skip = connection.features.has_select_for_update_skip_locked
+    qs = InboxMessage.objects.filter(processed_at__isnull=True, error="").order_by("received_at", "pk")
+    if skip:
+        qs = qs.select_for_update(skip_locked=True)
+    messages = list(qs[:limit])
+    if not messages:
+        return
+    orders = {
+        key: (pk, institution, case_id)
+        for pk, key, institution, case_id in Order.objects.filter(
+            key__in={m.order_key for m in messages}
+        ).values_list("pk", "key", "institution", "case_id")
+    }
+    unknown: list[int] = []
+    accepted: list[tuple[int, int]] = []  # (message, order)
+    by_case: dict[int, list[tuple[InboxMessage, int]]] = {}
+    for m in messages:
+        found = orders.get(m.order_key)
+        if found is None or found[1] != m.institution:  # an institution answers only its own orders
+            unknown.append(m.pk)
+        elif m.status == "accepted":
+            accepted.append((m.pk, found[0]))
+        else:
+            by_case.setdefault(found[2], []).append((m, found[0]))
+    if unknown:
+        InboxMessage.objects.filter(pk__in=unknown).update(processed_at=now, error="未知指令")
+    if accepted:
+        # Only moves an order forward from pending/sent; a late or repeated "accepted" is a no-op.
+        Order.objects.filter(
+            pk__in=[o for _, o in accepted], status__in=(OrderStatus.PENDING, OrderStatus.SENT)
+        ).update(
+            status=OrderStatus.ACKNOWLEDGED,
+            acknowledged_at=now,
+            next_attempt_at=now + _seconds("RESULT_TIMEOUT_SECONDS"),
+        )
+        InboxMessage.objects.filter(pk__in=[m for m, _ in accepted]).update(processed_at=now, error="")
+    report.applied += len(unknown) + len(accepted)
+    for case_id in sorted(by_case):  # locks in one order: two workers never wait on each other's
+        _case_batch_apply(case_id, by_case[case_id], now, report, skip=skip)
+
+
+def _case_batch_apply(
+    case_id: int, items: list[tuple[InboxMessage, int]], now: datetime, report: InboxReport, *, skip: bool
+) -> None:
+    ids = [m.pk for m, _ in items]
+    token = _deferred.set({case_id: set()})
+    try:
+        with transaction.atomic():
+            locked = Control.objects.select_for_update(skip_locked=skip, of=("self",)).filter(case_id=case_id)
+            control = locked.select_related("case").first()
+            if control is None:
+                if Control.objects.filter(case_id=case_id).exists():  # held elsewhere: next step
+                    report.busy += len(items)
+                    return
+                from lastmile.cases.models import Case
+
+                control = _control_lock(Case.objects.get(pk=case_id))
+            orders = {
+                o.pk: o
+                for o in Order.objects.select_for_update()
+                .select_related("case", "party")
+                .filter(pk__in={o for _, o in items})
+            }
+            for msg, order_id in items:
+                _message_apply(orders[order_id], control, msg, now)
+            wanted = (_deferred.get() or {}).get(case_id, set())
+            _deferred.set(None)  # the decisions below run for real
+            if "plan" in wanted:
+                _plan(control, now)
+            if "reconcile" in wanted:
+                _reconcile(control, now, None)
+            InboxMessage.objects.filter(pk__in=ids).update(processed_at=now, error="")
+        report.applied += len(items)
+        report.cases += 1
+    except Exception as exc:  # recorded for the sweep to retry one by one; the batch goes on
+        log.exception("inquiry inbox: the batch of case %s failed", case_id)
+        InboxMessage.objects.filter(pk__in=ids, processed_at__isnull=True).update(error=str(exc)[:256])
+        report.failed += len(items)
+    finally:
+        _deferred.reset(token)
 
 
 def inbox_receive(*, institution: str, message: dict[str, Any], now: datetime) -> InboxMessage:

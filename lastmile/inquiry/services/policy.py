@@ -39,7 +39,16 @@ from ..models import (
     OrderKind,
     OrderStatus,
 )
-from .common import WORKING, ZERO, _control_lock, _event, _held_total, _new_key, _on_commit_dispatch
+from .common import (
+    WORKING,
+    ZERO,
+    _control_lock,
+    _defer,
+    _event,
+    _held_total,
+    _new_key,
+    _on_commit_dispatch,
+)
 
 
 def _owed(case: Case, now: datetime) -> Decimal:
@@ -100,6 +109,8 @@ def _plan(control: Control, now: datetime, *, force: bool = False) -> list[Freez
     the order of institutions is honoured) or ``plan_after`` has passed. Never freezes more than
     ``owed − held`` (查封规定 2020 art. 19) and leaves a natural-person debtor the living allowance
     (art. 3)."""
+    if not force and _defer(control.case_id, "plan"):
+        return []
     case = control.case
     if not _plan_due(control, now, force=force):
         return []
@@ -326,6 +337,8 @@ def _reconcile(control: Control, now: datetime, actor: User | None) -> int:
     """Release what is no longer owed: everything when the debt is paid or release was ordered
     (settlement), otherwise the part of the freezes above what is owed (查封规定 2020 art. 19).
     Returns the number of unfreeze orders created."""
+    if _defer(control.case_id, "reconcile"):
+        return 0
     case = control.case
     holding = list(Freeze.objects.filter(case_id=case.pk, status=FreezeStatus.ACTIVE).select_related("asset"))
     if not holding:

@@ -93,14 +93,36 @@ def orders_dispatch(
     outcomes = gw.send_many(
         [_envelope(o) for o in orders], timeout=float(inquiry_setting("SEND_TIMEOUT_SECONDS"))
     )
+    accepted = _accepted_apply(orders, outcomes, now)
     for order, outcome in zip(orders, outcomes, strict=True):
+        report.outcomes[outcome.kind] = report.outcomes.get(outcome.kind, 0) + 1
+        if order.pk in accepted:
+            continue
         try:
             order_outcome_apply(order_id=order.pk, outcome=outcome, now=now)
         except Exception:  # the lease expires and the order is sent again
             log.exception("inquiry order %s: outcome not applied", order.pk)
-        report.outcomes[outcome.kind] = report.outcomes.get(outcome.kind, 0) + 1
     report.sent = len(orders)
     return report
+
+
+def _accepted_apply(orders: list[Order], outcomes: list[SendOutcome], now: datetime) -> set[int]:
+    """The common outcome, "accepted" with attempts left, for all orders of a send in two
+    UPDATEs (as :func:`order_outcome_apply` does for one); returns the orders so applied."""
+    max_attempts = int(inquiry_setting("MAX_ATTEMPTS"))
+    ids = {
+        o.pk
+        for o, out in zip(orders, outcomes, strict=True)
+        if out.kind == "accepted" and o.attempts < max_attempts
+    }
+    if ids:
+        Order.objects.filter(pk__in=ids, status__in=(OrderStatus.PENDING, OrderStatus.SENT)).update(
+            status=OrderStatus.ACKNOWLEDGED, acknowledged_at=now
+        )
+        Order.objects.filter(pk__in=ids, status=OrderStatus.ACKNOWLEDGED).update(
+            next_attempt_at=now + _seconds("RESULT_TIMEOUT_SECONDS"), last_error=""
+        )
+    return ids
 
 
 def order_outcome_apply(*, order_id: int, outcome: SendOutcome, now: datetime) -> None:

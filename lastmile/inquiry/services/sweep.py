@@ -33,9 +33,9 @@ def inquiry_sweep(*, now: datetime) -> SweepReport:
     longer owed (payments that arrived by other routes), record lapsed freezes (查封规定 2020
     art. 27), and retry inbox messages whose processing failed."""
     report = SweepReport()
-    for msg_id in InboxMessage.objects.filter(processed_at__isnull=True, received_at__lt=now).values_list(
-        "pk", flat=True
-    )[:1000]:
+    # Messages whose batch failed, one by one (the others are the inbox worker's).
+    failed = InboxMessage.objects.filter(processed_at__isnull=True, received_at__lt=now).exclude(error="")
+    for msg_id in failed.values_list("pk", flat=True)[:1000]:
         inbox_process(message_id=msg_id, now=now)
         report.inbox_retried += 1
     due = Control.objects.filter(plan_after__lte=now, released_at__isnull=True, planned_round__lt=F("round"))

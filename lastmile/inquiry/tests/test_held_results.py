@@ -28,6 +28,7 @@ from lastmile.inquiry.services import (
     freeze_deduct,
     freeze_release,
     held_result_review,
+    inbox_apply,
     inbox_receive,
     inquiry_start,
     order_outcome_apply,
@@ -101,6 +102,7 @@ def test_signed_deduction_above_the_order_is_held_and_books_nothing(
     forged = done(deduct, {"deducted_amount": "1000000.00"})
     response = _post_signed(client, forged, code="wechatpay", secret=BANK_KEY)
     assert response.status_code == 200  # correctly signed: accepted into the inbox …
+    inbox_apply(now=now)  # … and applied by the inquiry worker
 
     assert not Receipt.objects.filter(case=case).exists()  # … but nothing is booked
     assert amount_outstanding(case=case, as_of=now.date()) == owed_before
@@ -124,6 +126,7 @@ def test_signed_deduction_above_the_order_is_held_and_books_nothing(
 
     # A repeat of the same message, or the answer to a re-query, changes nothing more.
     _post_signed(client, forged, code="wechatpay", secret=BANK_KEY)
+    inbox_apply(now=now)
     order_outcome_apply(
         order_id=deduct.pk, outcome=SendOutcome(deduct.key, "result", message=forged), now=now
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from lastmile.accounts.models import Role
 from lastmile.inquiry import protocol
 from lastmile.inquiry.models import InboxMessage, Order, OrderKind, OrderStatus
-from lastmile.inquiry.services import inquiry_start
+from lastmile.inquiry.services import inbox_apply, inquiry_start
 from lastmile.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +54,11 @@ def test_callback_refuses_bad_signature_and_stale_timestamp_then_accepts_once(
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING  # nothing changed
     for _ in range(2):
         ok = _post_callback(client, msg)
-        assert ok.status_code == 200 and ok.json()["processed"] is True
+        assert ok.status_code == 200 and ok.json()["stored"] == 1
     assert InboxMessage.objects.count() == 1
+    # The callback only stores: the inquiry worker applies the message.
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING
+    assert inbox_apply(now=now).applied == 1
     assert Order.objects.get(pk=order.pk).status == OrderStatus.DONE
 
 

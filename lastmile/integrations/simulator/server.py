@@ -1,9 +1,11 @@
 """``lastmile institutions-sim``: a dozen institutions over the real protocol, with faults.
 
 Each institution accepts signed orders at ``POST /institutions/{code}/orders`` (202 accepted, or
-200 with the result when the same order id comes again after it finished), carries them out
-after a realistic delay, and posts signed callbacks (``accepted``, then ``done`` or
-``rejected``) to the order's ``callback_url``.
+200 with the result when the same order id comes again after it finished), or many at once at
+``POST /institutions/{code}/orders/batch``, carries them out after a realistic delay, and posts
+signed callbacks (``accepted``, then ``done`` or ``rejected``) to the order's ``callback_url``:
+one by one, or (``--callback-batch``, the command's default) gathered for a few milliseconds into
+one signed batch per institution.
 
 Faults, switchable on the command line or at run time through ``POST /_control`` (JSON):
 ``lost`` (share of callbacks dropped), ``duplicate`` (share sent twice), ``reorder`` (callbacks
@@ -24,6 +26,7 @@ import random
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -90,6 +93,7 @@ class Simulator:
         keys: dict[str, str] | None = None,
         max_skew: int = 300,
         callback_workers: int = 16,
+        callback_batch: float = 0.0,
         today: Callable[[], date] = date.today,
     ) -> None:
         self.today = today  # the institutions' own business day (passed in by tests and benches)
@@ -97,6 +101,10 @@ class Simulator:
         self.faults = faults or Faults()
         self.keys = keys or {i.code: protocol.demo_key(i.code) for i in protocol.INSTITUTIONS}
         self.max_skew = max_skew
+        # > 0: callbacks to one URL from one institution within this many seconds go as one
+        # signed batch ({"batch_id", "messages": [...]}), as a 总对总 front-end sends them.
+        self.callback_batch = callback_batch
+        self._pending: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.orders: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
         self.stats: dict[str, int] = {}
@@ -234,7 +242,26 @@ class Simulator:
             self.count("callbacks_duplicated")
         for _ in range(copies):
             delay = rng.random() * 0.5 * max(self.faults.latency_scale, 0.2) if self.faults.reorder else 0.0
-            self.later(delay, lambda: self._submit(code, url, message))
+            if self.callback_batch > 0:
+                self.later(delay, lambda: self._batch_add(code, url, message))
+            else:
+                self.later(delay, lambda: self._submit(code, url, message))
+
+    def _batch_add(self, code: str, url: str, message: dict[str, Any]) -> None:
+        with self.lock:
+            pending = self._pending.setdefault((code, url), [])
+            pending.append(message)
+            first = len(pending) == 1
+        if first:
+            self.later(self.callback_batch, lambda: self._batch_flush(code, url))
+
+    def _batch_flush(self, code: str, url: str) -> None:
+        with self.lock:
+            messages = self._pending.pop((code, url), [])
+        for start in range(0, len(messages), 500):
+            chunk = messages[start : start + 500]
+            self.count("callback_batches")
+            self._submit(code, url, {"batch_id": f"{code}-b-{uuid.uuid4().hex}", "messages": chunk})
 
     def _submit(self, code: str, url: str, message: dict[str, Any]) -> None:
         with self.lock:
@@ -253,32 +280,55 @@ class Simulator:
             with self.lock:
                 self._inflight -= 1
 
+    def _connection(self, url: str) -> http.client.HTTPConnection:
+        """This callback thread's kept-alive connection to ``url``'s host."""
+        parts = urlsplit(url)
+        conns = getattr(self._local, "conns", None)
+        if conns is None:
+            conns = self._local.conns = {}
+        where = (parts.hostname or "127.0.0.1", parts.port or 80)
+        conn = conns.get(where)
+        if conn is None:
+            conn = conns[where] = http.client.HTTPConnection(*where, timeout=10)
+        return conn
+
+    def _drop(self, url: str) -> None:
+        parts = urlsplit(url)
+        conn = getattr(self._local, "conns", {}).pop((parts.hostname or "127.0.0.1", parts.port or 80), None)
+        if conn is not None:
+            conn.close()
+
     def _deliver(self, code: str, url: str, message: dict[str, Any]) -> None:
         parts = urlsplit(url)
         body = protocol.dumps(message)
         path = parts.path or "/"
+        key = message.get("batch_id") or message["message_id"]
+        n = len(message["messages"]) if "messages" in message else 1
         for attempt in range(3):
             headers = protocol.signed_headers(
                 institution_code=code,
                 secret=self.keys[code],
                 method="POST",
                 path=path,
-                key=message["message_id"],
+                key=key,
                 body=body,
                 now=time.time(),
             )
             try:
-                conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=10)
+                conn = self._connection(url)
                 conn.request("POST", path, body=body, headers=headers)
-                status = conn.getresponse().status
-                conn.close()
+                response = conn.getresponse()
+                response.read()
+                status = response.status
                 if status < 500:
-                    self.count("callbacks_delivered")
+                    self.count("callbacks_delivered", n)
                     return
-            except OSError:
-                pass
+            except (OSError, http.client.HTTPException):
+                self._drop(url)
+                if attempt == 0:
+                    continue  # a kept-alive connection the server closed: at once on a fresh one
             time.sleep(0.2 * (attempt + 1))
-        self.count("callbacks_undeliverable")
+        self.count("callbacks_undeliverable", n)
 
     def control(self, body: dict[str, Any]) -> dict[str, Any]:
         f = self.faults
@@ -360,6 +410,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, self.sim.control(json.loads(raw or b"{}")))
             return
         segments = path.strip("/").split("/")
+        batch = len(segments) == 4 and segments[3] == "batch"
+        if batch:
+            segments = segments[:3]
         if len(segments) != 3 or segments[0] != "institutions" or segments[2] != "orders":
             self._reply(404, {"code": "not_found", "message": "无此接口"})
             return
@@ -389,6 +442,9 @@ class _Handler(BaseHTTPRequestHandler):
         except (json.JSONDecodeError, UnicodeDecodeError):
             self._reply(400, {"code": "bad_request", "message": "报文格式错误"})
             return
+        if batch:
+            self._batch(code, order)
+            return
         if (
             order.get("order_id") != self.headers.get("X-Idempotency-Key")
             or self.headers.get("X-Institution") != code
@@ -397,6 +453,26 @@ class _Handler(BaseHTTPRequestHandler):
             return
         status, data = self.sim.receive(code, order)
         self._reply(status, data)
+
+    def _batch(self, code: str, body: Any) -> None:
+        """``POST /institutions/{code}/orders/batch``: ``{"batch_id", "orders": [...]}`` signed once
+        (the batch id is the idempotency key); each order is taken as if posted alone and the
+        answer lists each one's status and body."""
+        orders = body.get("orders") if isinstance(body, dict) else None
+        if (
+            not isinstance(orders, list)
+            or body.get("batch_id") != self.headers.get("X-Idempotency-Key")
+            or self.headers.get("X-Institution") != code
+            or not all(isinstance(o, dict) and o.get("order_id") for o in orders)
+        ):
+            self._reply(400, {"code": "bad_request", "message": "报文头与报文体不一致"})
+            return
+        self.sim.count("order_batches")
+        results = []
+        for order in orders:
+            status, data = self.sim.receive(code, order)
+            results.append({"order_id": order["order_id"], "http_status": status, **data})
+        self._reply(200, {"results": results})
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -409,6 +485,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--down", default="", help="停机的机构代码，逗号分隔")
     parser.add_argument("--latency-scale", type=float, default=1.0, help="延迟倍数，0为无延迟")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument(
+        "--callback-batch", type=float, default=0.02, help="回执合批发送的时间窗（秒），0为逐条发送"
+    )
     args = parser.parse_args(argv)
     faults = Faults(
         lost=args.lost,
@@ -418,7 +497,7 @@ def main(argv: list[str] | None = None) -> None:
         latency_scale=args.latency_scale,
         seed=args.seed,
     )
-    sim = Simulator(host=args.host, port=args.port, faults=faults)
+    sim = Simulator(host=args.host, port=args.port, faults=faults, callback_batch=args.callback_batch)
     print(f"查控协助机构模拟器已启动：{sim.url}（{len(protocol.INSTITUTIONS)}家机构）", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         sim.serve_forever()
