@@ -8,7 +8,7 @@ changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from lastmile.accounts.http import AuthedRequest
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import DEBTOR_ROLES, Case
 from lastmile.cases.selectors import case_get_for
+from lastmile.core.clock import court_date as local_date
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import ConditionsNotMet, DomainError, NotFound
 from lastmile.core.legal import LegalBasis, cpl
@@ -48,6 +49,10 @@ BASIS: dict[str, LegalBasis] = {
     "profile": rules.GOOD_FAITH_BASIS,
     "override": rules.GOOD_FAITH_BASIS,
     "home": LegalBasis(rules.SEIZURE_RULES, "2020", "4"),
+    "vacate_draft": cpl(261),
+    "vacate_sign": cpl(261),
+    "vacated": cpl(261),
+    "vacate_force": cpl(261),
     "not_listed": rules.dishonest("3"),
     "operation_create": rules.GOOD_FAITH_BASIS,
     "target_assign": rules.GOOD_FAITH_BASIS,
@@ -166,6 +171,36 @@ def case_act(request: AuthedRequest, case_id: int) -> HttpResponse:
         "not_listed": lambda: services.dishonest_not_applicable_record(
             actor=u, case=case, party=_debtor(case, p.get("party")), reason=p.get("reason", ""), now=now
         ),
+        "vacate_draft": lambda: services.vacate_notice_draft(
+            actor=u,
+            case=case,
+            party=_debtor(case, p.get("party")),
+            property_ref=p.get("property_ref", ""),
+            address=p.get("address", ""),
+            occupants=p.get("occupants", ""),
+            days=_int(p.get("days")) or 0,
+            applicant_housing=p.get("applicant_housing", ""),
+            now=now,
+        ),
+        "vacate_sign": lambda: services.vacate_notice_sign(
+            actor=u, notice_id=selectors.vacate_notice_of(case=case, notice_id=_int(p.get("notice"))), now=now
+        ),
+        "vacated": lambda: services.vacating_record(
+            actor=u,
+            notice_id=selectors.vacate_notice_of(case=case, notice_id=_int(p.get("notice"))),
+            vacated_on=_required_day(p.get("vacated_on"), "请填写腾退日期。"),
+            moved_to=p.get("moved_to", ""),
+            moved_to_applicant_housing=_bool(p.get("applicant_housing")),
+            note=p.get("note", ""),
+            now=now,
+        ),
+        "vacate_force": lambda: services.vacating_force_record(
+            actor=u,
+            notice_id=selectors.vacate_notice_of(case=case, notice_id=_int(p.get("notice"))),
+            on=local_date(now),
+            note=p.get("note", ""),
+            now=now,
+        ),
         "referral_prepare": lambda: services.refusal_referral_prepare(
             actor=u,
             case=case,
@@ -178,6 +213,13 @@ def case_act(request: AuthedRequest, case_id: int) -> HttpResponse:
     }
     _run(request, action, acts, "已登记。")
     return case_page(case_id)
+
+
+def _required_day(value: str | None, message: str) -> date:
+    day = _day(value)
+    if day is None:
+        raise ConditionsNotMet(message)
+    return day
 
 
 def _required(value: str | None, message: str) -> str:

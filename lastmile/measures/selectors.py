@@ -501,6 +501,7 @@ class CaseMeasureRecords:
     profiles: list[Any]
     overrides: list[Any]
     not_listed: list[DishonestNotApplicable]
+    vacate_notices: list[Any]
 
 
 def case_measure_records(*, actor: User, case: Case) -> CaseMeasureRecords:
@@ -513,6 +514,7 @@ def case_measure_records(*, actor: User, case: Case) -> CaseMeasureRecords:
         HomeDesignation,
         MeasureReview,
         TemporaryLift,
+        VacateNotice,
     )
 
     require(actor, "case.view")
@@ -535,7 +537,17 @@ def case_measure_records(*, actor: User, case: Case) -> CaseMeasureRecords:
         profiles=list(DebtorProfile.objects.filter(case=case).select_related("party").order_by("pk")),
         overrides=list(GuardrailOverride.objects.filter(case=case).select_related("party").order_by("pk")),
         not_listed=list(DishonestNotApplicable.objects.filter(case=case).select_related("party")),
+        vacate_notices=list(VacateNotice.objects.filter(case=case).select_related("document").order_by("pk")),
     )
+
+
+def vacate_notice_of(*, case: Case, notice_id: int | None) -> int:
+    """The id of a 腾房公告 of ``case`` (the caller fetched the case court-scoped), or NotFound."""
+    from .models import VacateNotice
+
+    if not notice_id or not VacateNotice.objects.filter(case=case, pk=notice_id).exists():
+        raise NotFound("腾房公告不存在。")
+    return notice_id
 
 
 # --- the list of measures (issue M item 3) ------------------------------------------------------------

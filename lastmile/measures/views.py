@@ -80,6 +80,7 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "referral_statuses": [c for c in ReferralStatus.choices if c[0] != ReferralStatus.PREPARED],
         "overridable": [(code, OVERRIDE_LABELS.get(code, code)) for code in sorted(OVERRIDABLE)],
         "reviewable": list(rules.REVIEWABLE),
+        "vacate_days": services.vacate_notice_days_default(),
     }
 
 
