@@ -97,10 +97,18 @@ def read_mark(user: User | Any) -> ReadMark:
     return ReadMark.objects.filter(user_id=user.pk).first() or ReadMark(user_id=user.pk)
 
 
+#: A 布控 alert's event names the officer told of it (the one on duty, else the case officer).
+WATCH_ALERT, WATCH_NOTIFY_KEY = "watch.alert", "notify"
+
+
 def _staff_events(user: User) -> Any:
+    """Events of the officer's cases, and the 布控 alerts of other cases it was on duty for."""
     assert user.court_id is not None
+    mine = Q(case__officer_id=user.pk, kind__in=list(STAFF_KINDS))
+    on_duty = Q(kind=WATCH_ALERT, **{f"data__{WATCH_NOTIFY_KEY}": user.pk})
     return (
-        CaseEvent.objects.filter(court_id=user.court_id, case__officer_id=user.pk, kind__in=list(STAFF_KINDS))
+        CaseEvent.objects.filter(court_id=user.court_id)
+        .filter(mine | on_duty)
         .exclude(actor_id=user.pk)
         .select_related("case")
     )

@@ -145,6 +145,15 @@ class Alert(models.Model):
     outcome_at = models.DateTimeField(null=True, blank=True)
     outcome_note = models.CharField(_("处置情况"), max_length=256, blank=True)
     measure_id = models.PositiveBigIntegerField(null=True, blank=True)  # the 扣押 it led to
+    # who was notified: the officer on duty when it was raised (DutyShift), else the entry's officer
+    notified = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收预警的干警"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("布控预警")
@@ -191,3 +200,50 @@ class FeedMessage(models.Model):
         verbose_name = _("联合惩戒反馈")
         verbose_name_plural = _("联合惩戒反馈")
         constraints = [models.UniqueConstraint(fields=["feed", "message_id"], name="watch_feed_unique")]
+
+
+class DutyShift(models.Model):
+    """An officer on duty for the court's 布控 alerts: on the days from ``starts_on`` to
+    ``ends_on`` (a date range), or every week on ``weekday`` (0 Monday … 6 Sunday). A date range
+    covering the day comes before the weekly roster; with nobody on duty the alert goes to the
+    officer the watch entry names (the case officer). The command center keeps it (/watch/duty/)."""
+
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("值班干警"), on_delete=models.PROTECT, related_name="+"
+    )
+    weekday = models.PositiveSmallIntegerField(_("每周"), null=True, blank=True)
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=128, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("布控值班")
+        verbose_name_plural = _("布控值班")
+        ordering = ["weekday", "starts_on", "id"]
+        indexes = [models.Index(fields=["court", "removed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        weekday__isnull=False, weekday__lte=6, starts_on__isnull=True, ends_on__isnull=True
+                    )
+                    | models.Q(
+                        weekday__isnull=True,
+                        starts_on__isnull=False,
+                        ends_on__isnull=False,
+                        ends_on__gte=models.F("starts_on"),
+                    )
+                ),
+                name="watch_duty_weekly_or_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id}@{self.weekday if self.weekday is not None else self.starts_on}"

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from lastmile.accounts.models import User
+from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, PartyRole
 from lastmile.core.errors import NotFound, PermissionDenied
@@ -18,7 +18,7 @@ from lastmile.inquiry.models import AssetKind, Freeze, FreezeStatus
 from lastmile.measures.models import DishonestListing, ListingStatus, Measure, MeasureKind, MeasureStatus
 from lastmile.parties.models import Party
 
-from .models import LIVE_STATUSES, Alert, Camera, WatchEntry, WatchKind
+from .models import LIVE_STATUSES, Alert, Camera, DutyShift, WatchEntry, WatchKind
 
 VIEW_CAPS = ("alerts.view", "enforcement.work")
 
@@ -249,3 +249,46 @@ def watched_persons(*, today: date, limit: int = 200) -> list[tuple[str, str]]:
         .values_list("id_number", "debtor__name")
         .distinct()[:limit]
     )
+
+
+# --- the duty roster ---------------------------------------------------------------------------
+
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def on_duty(*, court_ids: set[int], on: date) -> dict[int, int]:
+    """{court id: the officer on duty on ``on``} for the courts that have one: a date range
+    covering the day before the weekly roster, the latest entered first."""
+    out: dict[int, int] = {}
+    rows = (
+        DutyShift.objects.filter(court_id__in=court_ids, removed_at__isnull=True)
+        .filter(Q(starts_on__lte=on, ends_on__gte=on) | Q(weekday=on.weekday()))
+        .order_by("court_id", "weekday", "-id")  # the latest entered first within each kind
+        .values_list("court_id", "officer_id", "weekday")
+    )
+    ranges: dict[int, int] = {}
+    weekly: dict[int, int] = {}
+    for court_id, officer_id, weekday in rows:
+        (weekly if weekday is not None else ranges).setdefault(court_id, officer_id)
+    for court_id in court_ids:
+        officer = ranges.get(court_id) or weekly.get(court_id)
+        if officer is not None:
+            out[court_id] = officer
+    return out
+
+
+def duty_shifts_for(*, actor: User) -> list[DutyShift]:
+    """The court's duty roster in force (weekly first, then the date ranges)."""
+    _require_view(actor)
+    return list(
+        DutyShift.objects.filter(court_id=actor.court_id or 0, removed_at__isnull=True)
+        .select_related("officer")
+        .order_by("starts_on", "weekday", "id")
+    )
+
+
+def duty_candidates(*, court: Court | int) -> list[User]:
+    """Staff of the court who can take an alert (record its outcome: enforcement.work)."""
+    court_id = court if isinstance(court, int) else court.pk
+    users = User.objects.filter(court_id=court_id, is_active=True).order_by("username")
+    return [u for u in users if actor_can(u, "enforcement.work")]

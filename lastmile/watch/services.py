@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -25,8 +25,14 @@ from django.utils import timezone
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
-from lastmile.cases.services import case_event_record
-from lastmile.core.errors import ConditionsNotMet, InvalidIdentifier, InvalidTransition, NotFound
+from lastmile.cases.services import ChainEntry, audit_chain_append, case_event_record
+from lastmile.core.errors import (
+    ConditionsNotMet,
+    InvalidIdentifier,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
 from lastmile.core.identifiers import validate_plate
 from lastmile.core.legal import cpl
 from lastmile.inquiry import rules as inquiry_rules
@@ -43,6 +49,7 @@ from .models import (
     Alert,
     AlertStatus,
     Camera,
+    DutyShift,
     FeedMessage,
     Sighting,
     WatchEntry,
@@ -210,6 +217,70 @@ def watch_entry_end(*, actor: User, entry_id: int, reason: str, now: datetime) -
     return entry
 
 
+# --- the duty roster -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def duty_shift_add(
+    *,
+    actor: User,
+    officer_id: int,
+    weekday: int | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    note: str = "",
+    now: datetime,
+) -> DutyShift:
+    """The command center puts an officer of its court on duty for 布控 alerts: every week on
+    ``weekday`` (0 Monday … 6 Sunday), or from ``starts_on`` to ``ends_on`` (both included)."""
+    require(actor, "enforcement.dispatch", court=actor.court)
+    if actor.court_id is None:
+        raise PermissionDenied("您不属于任何法院。")
+    officer = next((u for u in selectors.duty_candidates(court=actor.court_id) if u.pk == officer_id), None)
+    if officer is None:
+        raise ConditionsNotMet("值班干警须为本院承办执行事务的干警。", unmet=["officer"])
+    if weekday is not None:
+        if starts_on is not None or ends_on is not None:
+            raise ConditionsNotMet("每周值班与日期值班只能选一种。", unmet=["weekday", "starts_on"])
+        if not 0 <= weekday <= 6:
+            raise ConditionsNotMet("星期无效。", unmet=["weekday"])
+    else:
+        if starts_on is None or ends_on is None:
+            raise ConditionsNotMet(
+                "请选择每周的值班日，或填写值班的起止日期。", unmet=["weekday", "starts_on", "ends_on"]
+            )
+        if ends_on < starts_on:
+            raise ConditionsNotMet("结束日期早于开始日期。", unmet=["ends_on"])
+        if ends_on < timezone.localdate(now):
+            raise ConditionsNotMet("值班期间已经过去。", unmet=["ends_on"])
+    return DutyShift.objects.create(
+        court_id=actor.court_id,
+        officer=officer,
+        weekday=weekday,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note.strip()[:128],
+        created_by=actor,
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def duty_shift_remove(*, actor: User, shift_id: int, now: datetime) -> DutyShift:
+    """Take a shift off the roster (kept, marked removed: who was on duty stays traceable)."""
+    require(actor, "enforcement.dispatch", court=actor.court)
+    shift = (
+        DutyShift.objects.select_for_update()
+        .filter(pk=shift_id, court_id=actor.court_id or 0, removed_at__isnull=True)
+        .first()
+    )
+    if shift is None:
+        raise NotFound("没有该值班安排。")
+    shift.removed_by, shift.removed_at = actor, now
+    shift.save(update_fields=["removed_by", "removed_at"])
+    return shift
+
+
 # --- sightings -------------------------------------------------------------------------------
 
 
@@ -325,19 +396,24 @@ def plate_reads_process(*, payloads: list[bytes], index: PlateIndex, now: dateti
 
 @transaction.atomic
 def _hits_record(hits: list[tuple[Read, int, Match]], *, result: IngestResult, now: datetime) -> None:
+    """The batch's hits in a fixed number of statements, however many: the entries, the known
+    sightings and the live alerts read once; new alerts and sightings inserted in bulk; one
+    update per alert that was seen again; the new alerts' case events appended to each court's
+    chain at once (the officer on duty named in them, :func:`on_duty_officers`)."""
     today = timezone.localdate(now)
     entries = {
         e.pk: e
         for e in WatchEntry.objects.filter(
             pk__in={h[1] for h in hits}, ended_at__isnull=True, expires_on__gte=today
-        ).select_related("case", "debtor")
+        ).select_related("case__court", "debtor")
     }
     # one sighting per read and entry (two cases may watch the same car)
     keys = {f"{read.message_id}#{entry_id}" for read, entry_id, _ in hits}
     known = set(
         Sighting.objects.filter(channel="plate", message_id__in=keys).values_list("message_id", flat=True)
     )
-    for read, entry_id, match in hits:
+    fresh: list[tuple[Read, WatchEntry, Match, str]] = []
+    for read, entry_id, match in sorted(hits, key=lambda h: h[0].seen_at):
         entry = entries.get(entry_id)
         if entry is None:
             continue  # ended or expired since the index was loaded
@@ -346,38 +422,146 @@ def _hits_record(hits: list[tuple[Read, int, Match]], *, result: IngestResult, n
             result.duplicates += 1
             continue
         known.add(key)
-        result.matched += 1
-        payload = {
-            "plate": read.plate,
-            "colour": read.colour,
-            "camera": read.camera,
-            "lat": read.lat,
-            "lng": read.lng,
-            "confidence": read.confidence,
-            "image": read.image_ref,
-            "match": match.as_dict(),
-        }
-        alert, new = _sighting_record(
-            entry,
-            channel="plate",
-            message_id=key,
-            observed=read.plate,
-            source=read.camera,
-            place=read.place,
-            lat=read.lat,
-            lng=read.lng,
-            image_ref=read.image_ref,
-            seen_at=read.seen_at,
-            distance=match.distance,
-            confidence=match.confidence,
-            reason=match.reason,
-            payload=payload,
-            now=now,
+        fresh.append((read, entry, match, key))
+    if not fresh:
+        return
+    result.matched += len(fresh)
+    window = timedelta(minutes=int(watch_setting("DEDUP_MINUTES")))
+    earliest = fresh[0][0].seen_at - window
+    live: dict[int, Alert] = {}
+    for alert in (
+        Alert.objects.select_for_update()
+        .filter(
+            entry_id__in={e.pk for _, e, _, _ in fresh}, status__in=LIVE_STATUSES, last_seen_at__gte=earliest
         )
-        if new:
-            result.alerts_new.append(alert.pk)
+        .order_by("id")
+    ):
+        live[alert.entry_id] = alert  # the latest per entry
+    new_alerts: list[Alert] = []
+    seen_again: dict[int, tuple[Alert, int]] = {}  # alert id → (alert, sightings added)
+    rows: list[tuple[Alert, Read, Match, str]] = []
+    for read, entry, match, key in fresh:
+        alert = live.get(entry.pk)
+        if alert is not None and alert.last_seen_at >= read.seen_at - window:
+            if alert.pk is not None:
+                prev = seen_again.get(alert.pk, (alert, 0))
+                seen_again[alert.pk] = (alert, prev[1] + 1)
+                result.alerts_merged += 1
+            else:
+                alert.sightings += 1  # a second read of a car first seen in this batch
+                result.alerts_merged += 1
+            if read.seen_at > alert.last_seen_at:
+                alert.last_seen_at = read.seen_at
+                alert.place, alert.lat, alert.lng = read.place[:128], read.lat, read.lng
+                alert.image_ref, alert.source = read.image_ref[:256], read.camera[:64]
         else:
-            result.alerts_merged += 1
+            alert = Alert(
+                court_id=entry.court_id,
+                case=entry.case,
+                entry=entry,
+                observed=read.plate[:64],
+                distance=match.distance,
+                confidence=match.confidence,
+                reason=match.reason[:512],
+                source=read.camera[:64],
+                place=read.place[:128],
+                lat=read.lat,
+                lng=read.lng,
+                image_ref=read.image_ref[:256],
+                seen_at=read.seen_at,
+                last_seen_at=read.seen_at,
+                created_at=now,
+            )
+            live[entry.pk] = alert
+            new_alerts.append(alert)
+        rows.append((alert, read, match, key))
+    if new_alerts:
+        duty = on_duty_officers({a.court_id for a in new_alerts}, now=now)
+        for alert in new_alerts:
+            alert.notified_id = duty.get(alert.court_id) or alert.entry.officer_id
+        new_alerts = Alert.objects.bulk_create(new_alerts)
+        if any(a.pk is None for a in new_alerts):  # a database without RETURNING on bulk insert
+            raise RuntimeError("bulk_create did not return the alerts' ids")
+        result.alerts_new.extend(a.pk for a in new_alerts)
+        _alert_events_record(new_alerts, now=now)
+    for alert, added in seen_again.values():
+        Alert.objects.filter(pk=alert.pk).update(
+            sightings=F("sightings") + added,
+            last_seen_at=alert.last_seen_at,
+            place=alert.place,
+            lat=alert.lat,
+            lng=alert.lng,
+            image_ref=alert.image_ref,
+            source=alert.source,
+        )
+    Sighting.objects.bulk_create(
+        [
+            Sighting(
+                channel="plate",
+                message_id=key[:96],
+                alert=alert,
+                observed=read.plate[:64],
+                source=read.camera[:64],
+                seen_at=read.seen_at,
+                payload={
+                    "plate": read.plate,
+                    "colour": read.colour,
+                    "camera": read.camera,
+                    "lat": read.lat,
+                    "lng": read.lng,
+                    "confidence": read.confidence,
+                    "image": read.image_ref,
+                    "match": match.as_dict(),
+                },
+                received_at=now,
+            )
+            for alert, read, match, key in rows
+        ]
+    )
+
+
+def on_duty_officers(court_ids: set[int], *, now: datetime) -> dict[int, int]:
+    """{court id: officer on duty now} (the duty roster, :func:`selectors.on_duty`)."""
+    return selectors.on_duty(court_ids=court_ids, on=timezone.localdate(now))
+
+
+def _alert_summary(alert: Alert) -> str:
+    entry = alert.entry
+    what = f"车辆 {entry.plate}" if entry.kind == WatchKind.VEHICLE else f"被执行人 {entry.debtor.name}"
+    return f"布控预警：{what}在{alert.place or alert.source}出现（{alert.reason}）"
+
+
+def _alert_event_data(alert: Alert) -> dict[str, Any]:
+    return {
+        "alert": alert.pk,
+        "entry": alert.entry_id,
+        "distance": alert.distance,
+        "confidence": round(alert.confidence, 3),
+        # the officer told of it (lastmile.notifications reads this key: 布控预警)
+        "notify": alert.notified_id,
+    }
+
+
+def _alert_events_record(alerts: list[Alert], *, now: datetime) -> None:
+    """The ``watch.alert`` case events of new alerts: one chain append per court."""
+    by_court: dict[int, list[Alert]] = {}
+    for alert in alerts:
+        by_court.setdefault(alert.court_id, []).append(alert)
+    for court_alerts in by_court.values():
+        audit_chain_append(
+            court=court_alerts[0].case.court,
+            entries=[
+                ChainEntry(
+                    kind=WatchEvent.ALERT,
+                    summary=_alert_summary(a),
+                    occurred_at=now,
+                    case_id=a.case_id,
+                    actor=None,
+                    data=_alert_event_data(a),
+                )
+                for a in court_alerts
+            ],
+        )
 
 
 def _sighting_record(
@@ -432,22 +616,10 @@ def _sighting_record(
             seen_at=seen_at,
             last_seen_at=seen_at,
             created_at=now,
+            notified_id=on_duty_officers({entry.court_id}, now=now).get(entry.court_id) or entry.officer_id,
         )
         new = True
-        what = f"车辆 {entry.plate}" if entry.kind == WatchKind.VEHICLE else f"被执行人 {entry.debtor.name}"
-        case_event_record(
-            case=entry.case,
-            kind=WatchEvent.ALERT,
-            summary=f"布控预警：{what}在{place or source}出现（{reason}）",
-            actor=None,
-            now=now,
-            data={
-                "alert": alert.pk,
-                "entry": entry.pk,
-                "distance": distance,
-                "confidence": round(confidence, 3),
-            },
-        )
+        _alert_events_record([alert], now=now)
     Sighting.objects.create(
         channel=channel,
         message_id=message_id[:96],

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +22,7 @@ from lastmile.accounts.http import AuthedRequest
 from lastmile.accounts.permissions import actor_can
 from lastmile.core.clock import get_clock
 from lastmile.core.error_codes import CoreErrorCode
-from lastmile.core.errors import DomainError
+from lastmile.core.errors import ConditionsNotMet, DomainError
 from lastmile.inquiry import protocol
 
 from . import selectors, services
@@ -75,8 +77,82 @@ def center(request: AuthedRequest) -> HttpResponse:
             "box": box,
             "after": selectors.latest_alert_id(court_id=request.user.court_id or 0),
             "can_dispatch": actor_can(request.user, "enforcement.dispatch"),
+            "on_duty": _on_duty_today(request.user),
         },
     )
+
+
+def _on_duty_today(user: Any) -> Any:
+    court_id = user.court_id or 0
+    officer_id = selectors.on_duty(court_ids={court_id}, on=get_clock().today()).get(court_id)
+    return next((u for u in selectors.duty_candidates(court=court_id) if u.pk == officer_id), None)
+
+
+def _date_or_none(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw.strip()) if raw.strip() else None
+    except ValueError:
+        raise ConditionsNotMet("日期格式无效。", unmet=["starts_on", "ends_on"]) from None
+
+
+@login_required
+def duty(request: AuthedRequest) -> HttpResponse:
+    """值班表: who is told of the court's 布控 alerts; the command center keeps it."""
+    if request.method == "POST":
+        raw_weekday = request.POST.get("weekday", "").strip()
+        raw_officer = request.POST.get("officer", "").strip()
+        try:
+            services.duty_shift_add(
+                actor=request.user,
+                officer_id=int(raw_officer) if raw_officer.isdigit() else 0,
+                weekday=int(raw_weekday) if raw_weekday.isdigit() else None,
+                starts_on=None if raw_weekday else _date_or_none(request.POST.get("starts_on", "")),
+                ends_on=None if raw_weekday else _date_or_none(request.POST.get("ends_on", "")),
+                note=request.POST.get("note", ""),
+                now=get_clock().now(),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已安排值班。")
+        return redirect(reverse("watch:duty"))
+    try:
+        shifts = selectors.duty_shifts_for(actor=request.user)
+    except DomainError as exc:
+        return _error(request, exc)
+    can_edit = actor_can(request.user, "enforcement.dispatch")
+    rows = [
+        {
+            "shift": sh,
+            "when": f"每{selectors.WEEKDAYS[sh.weekday]}"
+            if sh.weekday is not None
+            else f"{sh.starts_on:%Y-%m-%d} 至 {sh.ends_on:%Y-%m-%d}",
+        }
+        for sh in shifts
+    ]
+    return render(
+        request,
+        "watch/duty.html",
+        {
+            "shifts": rows,
+            "can_edit": can_edit,
+            "candidates": selectors.duty_candidates(court=request.user.court_id or 0) if can_edit else [],
+            "weekdays": selectors.WEEKDAYS,
+            "on_duty": _on_duty_today(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def duty_remove(request: AuthedRequest, shift_id: int) -> HttpResponse:
+    try:
+        services.duty_shift_remove(actor=request.user, shift_id=shift_id, now=get_clock().now())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除值班安排。")
+    return redirect(reverse("watch:duty"))
 
 
 def _sse(alerts: list[dict]) -> str:
