@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,8 +23,8 @@ from .interest import lpr_table
 from .models import (
     Account,
     AccountKind,
-    InterestKind,
     ExecutionCost,
+    InterestKind,
     Leg,
     Obligation,
     ObligationPause,
@@ -33,12 +34,13 @@ from .models import (
     PayoutKind,
     PayoutStatus,
     Receipt,
-    Transaction,
     SecuredClaim,
+    Transaction,
 )
 from .rules import oldest_unpaid_arrival, payout_due, unclaimed_claim_cutoff
 
 ZERO = Decimal("0.00")
+_BULK = 2000
 
 
 def _court_id(actor: User) -> int:
@@ -108,11 +110,11 @@ def case_statement(*, case: Case, as_of: date, exclude_receipts: tuple[int, ...]
     """The itemised statement of what the debtor owes on ``as_of`` (None without an obligation).
 
     Three small queries and a pure computation: cheap enough for every page and policy check.
-    """
-    obligation = Obligation.objects.filter(case=case).first()
     Money paid out for 执行费用 or to a secured creditor not the applicant does not pay the debt
     (:data:`DIVERTING_KINDS`). ``exclude_receipts``: leave these receipts out (what was owed
     before a sale's price arrived).
+    """
+    obligation = Obligation.objects.filter(case=case).first()
     if obligation is None:
         return None
     cases = debt_cases(case=case)
@@ -124,12 +126,10 @@ def case_statement(*, case: Case, as_of: date, exclude_receipts: tuple[int, ...]
     payments = [
         Payment(ref=str(pk), on=on, amount=amount)
         for pk, on, amount in Receipt.objects.filter(case_id__in=cases, effective_on__lte=as_of)
+        .exclude(pk__in=exclude_receipts)
         .order_by("effective_on", "received_at", "pk")
         .values_list("pk", "effective_on", "amount")
-        .exclude(pk__in=exclude_receipts)
     ]
-    terms = obligation_terms(obligation=obligation, pauses=pauses)
-    needs_lpr = obligation.interest_kind == InterestKind.LPR_MULTIPLE
     diversions = [
         (court_date(at), amount)
         for at, amount in Payout.objects.filter(
@@ -138,6 +138,8 @@ def case_statement(*, case: Case, as_of: date, exclude_receipts: tuple[int, ...]
     ]
     if diversions:
         payments = _net_of_diversions(payments, diversions)
+    terms = obligation_terms(obligation=obligation, pauses=pauses)
+    needs_lpr = obligation.interest_kind == InterestKind.LPR_MULTIPLE
     return compute_statement(
         terms, payments, as_of, lpr=lpr_table() if needs_lpr else None, convention=Convention.from_settings()
     )
@@ -157,11 +159,11 @@ class CaseFunds:
     due_on: date | None  # the oldest money not yet paid out must go by this day
     # payments an officer reported: pending ones count for nothing until finance confirms them
     reports: list[PaymentReport] = field(default_factory=list)
-
-    @property
     # 执行费用 borne by the debtor and claims secured on assets sold: paid from proceeds first
     costs: list[ExecutionCost] = field(default_factory=list)
     secured: list[SecuredClaim] = field(default_factory=list)
+
+    @property
     def reports_pending(self) -> list[PaymentReport]:
         return [r for r in self.reports if r.status == PaymentReportStatus.PENDING]
 
@@ -196,10 +198,10 @@ def case_funds(*, case: Case, as_of: date) -> CaseFunds:
             .select_related("reported_by", "decided_by")
             .order_by("-pk")
         ),
-    )
-
         costs=list(ExecutionCost.objects.filter(case=case).select_related("advanced_by")),
         secured=list(SecuredClaim.objects.filter(case=case).select_related("party").order_by("pk")),
+    )
+
 
 def case_funds_get_for(*, actor: User, case_id: int, as_of: date) -> CaseFunds:
     """Fetch and authorise: anyone who may see the case may read its calculation sheet."""
@@ -517,6 +519,11 @@ def secured_claim_left(*, case: Case, claim: SecuredClaim) -> Decimal:
     return max(to_money(claim.amount - given), ZERO)
 
 
+def execution_costs(*, case: Case) -> list[ExecutionCost]:
+    """Every 执行费用 posted to ``case``, oldest first."""
+    return list(ExecutionCost.objects.filter(case=case).select_related("advanced_by"))
+
+
 def secured_claims(*, case: Case) -> list[SecuredClaim]:
     return list(SecuredClaim.objects.filter(case=case).select_related("party").order_by("pk"))
 
@@ -540,12 +547,10 @@ def payee_owed(
     - the debtor (``debtor_refund``): the surplus, money received beyond what is owed, less
       every live refund.
 
-    Live payouts are those asked for, approved or paid (not refused)."""
-    if payee_case is not None:
     - a 执行费用 (``execution_cost``): what is left of it (:func:`execution_cost_left`);
     - a secured creditor (``secured``): what is left of its recorded claim.
 
-        statement = case_statement(case=payee_case, as_of=as_of)
+    Live payouts are those asked for, approved or paid (not refused)."""
     if kind == PayoutKind.EXECUTION_COST:
         if execution_cost is None:
             return PayeeOwed(ZERO, True, "未指明执行费用")
@@ -557,6 +562,8 @@ def payee_owed(
             return PayeeOwed(ZERO, True, "未登记优先受偿债权")
         left = secured_claim_left(case=case, claim=claim)
         return PayeeOwed(left, True, f"优先受偿债权{claim.amount}元，尚未发放{left}元")
+    if payee_case is not None:
+        statement = case_statement(case=payee_case, as_of=as_of)
         if statement is None:
             return PayeeOwed(ZERO, False, f"案件{payee_case.number}未登记执行依据确定的金钱债务")
         given = to_money(
@@ -671,3 +678,58 @@ def payouts_list(
     if amount_max is not None:
         qs = qs.filter(amount__lte=amount_max)
     return qs
+
+
+def case_statements(*, cases: Sequence[Case], as_of: date) -> dict[int, Statement | None]:
+    """:func:`case_statement` of many cases (those a bank statement touched) with a handful of
+    queries in all: their obligations, pauses and receipts are read in bulk and each case's
+    allocation is computed by the same pure :func:`.calculation.compute_statement`, in the legal
+    order or the order the parties agreed. A case that continues another's debt or has payouts is
+    computed by :func:`case_statement` itself, so both always agree."""
+    ids = sorted({c.pk for c in cases})
+    obligations: dict[int, Obligation] = {}
+    with_payouts: set[int] = set()
+    for i in range(0, len(ids), _BULK):
+        chunk = ids[i : i + _BULK]
+        obligations.update((o.case_id, o) for o in Obligation.objects.filter(case_id__in=chunk))
+        with_payouts.update(Payout.objects.filter(case_id__in=chunk).values_list("case_id", flat=True))
+    simple = [cid for cid in ids if cid in obligations and obligations[cid].continues_id is None]
+    simple = [cid for cid in simple if cid not in with_payouts]
+    pauses: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    payments: dict[int, list[Payment]] = defaultdict(list)
+    for i in range(0, len(simple), _BULK):
+        chunk = simple[i : i + _BULK]
+        for cid, starts_on, ends_on in (
+            ObligationPause.objects.filter(case_id__in=chunk)
+            .order_by("case_id", "starts_on")
+            .values_list("case_id", "starts_on", "ends_on")
+        ):
+            pauses[cid].append((starts_on, ends_on))
+        for cid, pk, on, amount in (
+            Receipt.objects.filter(case_id__in=chunk, effective_on__lte=as_of)
+            .order_by("case_id", "effective_on", "received_at", "pk")
+            .values_list("case_id", "pk", "effective_on", "amount")
+        ):
+            payments[cid].append(Payment(ref=str(pk), on=on, amount=amount))
+    convention = Convention.from_settings()
+    lpr = (
+        lpr_table()
+        if any(obligations[c].interest_kind == InterestKind.LPR_MULTIPLE for c in simple)
+        else None
+    )
+    out: dict[int, Statement | None] = dict.fromkeys(ids)
+    for cid in simple:
+        o = obligations[cid]
+        out[cid] = compute_statement(
+            obligation_terms(obligation=o, pauses=pauses[cid]),
+            payments[cid],
+            as_of,
+            lpr=lpr if o.interest_kind == InterestKind.LPR_MULTIPLE else None,
+            convention=convention,
+        )
+    done = set(simple)
+    for case in cases:
+        if case.pk in obligations and case.pk not in done:
+            out[case.pk] = case_statement(case=case, as_of=as_of)
+            done.add(case.pk)
+    return out
