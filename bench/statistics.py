@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
-from bench._harness import Sandbox, emit, log  # noqa: E402
+from bench._harness import Sandbox, emit, log, tables_from_models  # noqa: E402
 
 GOAL_SECONDS = 1.0
 GOAL_RATIO = 5.0
@@ -265,7 +265,6 @@ def measure(n: int, repeat: int) -> tuple[dict, dict, float | None, float]:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from lastmile.accounts.models import User
@@ -274,11 +273,7 @@ def measure(n: int, repeat: int) -> tuple[dict, dict, float | None, float]:
     t0 = time.perf_counter()
     # The tables straight from the models (what the dashboard reads, indexes included) instead of
     # replaying every migration: the migrations' data and triggers play no part in this read.
-    from django.apps import apps
-    from django.conf import settings
-
-    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
-    call_command("migrate", verbosity=0, skip_checks=True, run_syncdb=True)
+    tables_from_models()
     t1 = time.perf_counter()
     loaded = load(n, seed=20231231)
     t2 = time.perf_counter()

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,8 @@ from lastmile.cases.models import CaseParty, PartyRole
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import ConditionsNotMet, DomainError, NotFound
 from lastmile.core.money import parse_amount
+from lastmile.ledger import selectors as ledger_selectors
+from lastmile.ledger.services import secured_claim_record
 from lastmile.parties.services import party_upsert
 
 from . import selectors, services
@@ -120,6 +123,46 @@ def public_state(request: HttpRequest, round_id: int) -> HttpResponse:
 
 def _is_staff(user: object) -> bool:
     return bool(getattr(user, "role", ""))
+
+
+def public_signup(request: HttpRequest, round_id: int) -> HttpResponse:
+    """A member of the public becomes a real-name bidder of a round: a login, the identity and the
+    deposit (simulated card payment) in one form, then logged in and back on the auction page to
+    bid (网络司法拍卖规定 2016 art. 17)."""
+    now = get_clock().now()
+    try:
+        rnd = selectors.public_round(round_id=round_id, now=now)
+    except DomainError as exc:
+        return _error(request, exc)
+    if request.user.is_authenticated:
+        return redirect("auction:public_detail", round_id=round_id)
+    form = {k: request.POST.get(k, "") for k in ("username", "real_name", "id_number", "deposit_card")}
+    error = ""
+    if request.method == "POST":
+        try:
+            bidder = services.bidder_signup(
+                round_id=round_id,
+                username=form["username"],
+                password=request.POST.get("password", ""),
+                real_name=form["real_name"],
+                id_number=form["id_number"],
+                deposit_card=form["deposit_card"],
+                now=now,
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            auth_login(request, bidder.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, f"报名成功，保证金{bidder.deposit}元已冻结（模拟支付）。您的竞买代码：{bidder.code}"
+            )
+            return redirect("auction:public_detail", round_id=round_id)
+    return render(
+        request,
+        "auction/public_signup.html",
+        {"rnd": rnd, "lot": rnd.lot, "form": form, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -223,6 +266,8 @@ def staff_lot(request: AuthedRequest, lot_id: int) -> HttpResponse:
             "can_decide": actor_can(request.user, services.CAP),
             "can_fund": actor_can(request.user, "funds.manage"),
             "frozen": DepositStatus.FROZEN,
+            "secured": ledger_selectors.secured_claims(case=lot.case),
+            "costs": ledger_selectors.execution_costs(case=lot.case),
         },
     )
 
@@ -311,6 +356,26 @@ def staff_act(request: AuthedRequest, lot_id: int, action: str) -> HttpResponse:
             ]
             services.proceeds_allocate(
                 actor=user, lot_id=lot_id, secured=secured, now=now, panel=post.get("panel", "")
+            )
+        elif action == "secured":
+            # a creditor with a security interest in the asset (a mortgagee bank), applicant or not
+            lot = selectors.lot_get_for(actor=user, lot_id=lot_id)
+            id_number = post.get("id_number", "").strip().upper()
+            person = id_number[:17].isdigit()
+            creditor = party_upsert(
+                kind="person" if person else "organisation",
+                name=post.get("name", ""),
+                id_type="resident_id" if person else "uscc",
+                id_number=id_number,
+                now=now,
+            )
+            secured_claim_record(
+                case=lot.case,
+                party=creditor,
+                amount=parse_amount(post.get("amount", "")),
+                right=post.get("right", ""),
+                actor=user,
+                now=now,
             )
         elif action == "handover":
             services.handover_record(

@@ -40,6 +40,7 @@ from lastmile.cases.models import CaseEvent, CaseParty, Deadline, PartyRole
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition
 from lastmile.documents.models import Document
 from lastmile.ledger.models import Payout, PayoutKind, Receipt
+from lastmile.ledger.services import amount_outstanding
 from lastmile.service.models import ServiceOrder
 from lastmile.testing.factories import PersonFactory
 
@@ -159,10 +160,13 @@ def test_online_auction_2016_last_minute_bids_extend_then_sold_confirmed_paid_al
         actor=finance, lot_id=lot.pk, secured=[bank], now=at(2025, 4, 21), panel="财务科"
     )
     kinds = sorted((p.kind, p.amount) for p in payouts)
-    assert (PayoutKind.COURT_FEE, D("12000.00")) in kinds
+    # The auction's costs are 执行费用 posted to the ledger, taken first (执行工作规定 2020 art. 34).
+    assert (PayoutKind.EXECUTION_COST, D("12000.00")) in kinds
     to_bank = sum(p.amount for p in payouts if p.kind == PayoutKind.APPLICANT)
     refund = sum(p.amount for p in payouts if p.kind == PayoutKind.DEBTOR_REFUND)
     assert to_bank + refund + D("12000.00") == D("730000.00") and to_bank > 0
+    # The costs came out of the price, not out of the bank's due: the debt is fully paid.
+    assert amount_outstanding(case=case, as_of=date(2025, 4, 21)) == 0
     assert Payout.objects.filter(case=case).count() == len(payouts)
     due = Deadline.objects.get(case=case, kind="auction_handover")
     assert due.due_on == lot.handover_due and due.done_at is None
@@ -238,7 +242,7 @@ def test_online_auction_2016_arts_10_12_17_20_refusals_change_nothing(officer, s
 
 
 def test_online_auction_2016_art_26_fails_twice_then_sale_off_sells_at_second_price(
-    officer, seizure, bidders
+    officer, seizure, bidders, finance
 ):
     lot = make_lot(officer, seizure)
     first = schedule_first(officer, lot.pk)
@@ -297,6 +301,20 @@ def test_online_auction_2016_art_26_fails_twice_then_sale_off_sells_at_second_pr
     lot.refresh_from_db()
     assert lot.status == LotStatus.SOLD and lot.final_price == D("560000.00")
     assert Decision.objects.filter(lot=lot).count() == 3
+    # The 变卖 ends like a sale: ruling, price into the case account, allocation in the legal order.
+    lot = sale_confirm(actor=officer, lot_id=lot.pk, now=at(2025, 5, 22))
+    assert lot.confirmation.template.code == "auction_confirmation"
+    owed = amount_outstanding(case=lot.case, as_of=date(2025, 5, 22))
+    lot = payment_record(actor=finance, lot_id=lot.pk, now=at(2025, 5, 26))
+    assert Receipt.objects.get(pk=lot.receipt_id).amount == D("560000.00")
+    bank = CaseParty.objects.get(case=lot.case, role=PartyRole.APPLICANT).party
+    payouts = proceeds_allocate(
+        actor=finance, lot_id=lot.pk, secured=[bank], now=at(2025, 5, 27), panel="合议庭"
+    )
+    shares = {p.kind: p.amount for p in payouts}
+    assert shares[PayoutKind.EXECUTION_COST] == D("12000.00")
+    assert shares[PayoutKind.APPLICANT] == min(owed, D("548000.00"))
+    assert sum(shares.values()) == D("560000.00")
 
 
 def test_sale_rules_2020_art_16_set_off_at_the_reserve_price_after_a_failed_auction(

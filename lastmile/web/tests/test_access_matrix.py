@@ -165,6 +165,7 @@ DECISIONS: dict[str, set[str]] = {
     "auction:public_list": {"anyone"},
     "auction:public_detail": {"anyone"},
     "auction:public_state": {"anyone"},
+    "auction:public_signup": {"anyone"},  # a member of the public becomes a real-name bidder
     "auction:public_register": {"staff", "party", "bank_staff"},
     "auction:public_bid": {"staff", "party", "bank_staff"},
     "auction:staff_lots": {"staff"},
