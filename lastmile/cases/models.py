@@ -40,6 +40,12 @@ class Case(models.Model):
     amount_claimed = models.DecimalField(
         _("标的金额"), max_digits=16, decimal_places=2, null=True, blank=True
     )
+    # The time limit's nominal last day (执行期限届满日 before excluded periods; 审限规定 2000 art. 5):
+    # its first day + (6 + approved extension) months. A copy kept by its owner, the enforcement app
+    # (``case_time_limit_end_set`` from its time-limit refresh, whenever the first day or an
+    # extension changes; the facts live on ``enforcement.EnforcementCase``), so the statistics count
+    # 超期未结 without joining a million enforcement rows. Null until the limit starts.
+    time_limit_ends_on = models.DateField(_("执行期限届满日（未计扣除期间）"), null=True, blank=True)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("承办人"),

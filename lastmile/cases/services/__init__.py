@@ -19,7 +19,7 @@ from .registration import (
     case_register,
     case_register_many,
 )
-from .status import case_lock, case_status_change
+from .status import case_lock, case_status_change, case_time_limit_end_set
 
 __all__ = [
     "AnchorOutcome",
@@ -36,6 +36,7 @@ __all__ = [
     "case_register",
     "case_register_many",
     "case_status_change",
+    "case_time_limit_end_set",
     "deadline_cancel",
     "deadline_complete",
     "deadline_open",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -78,3 +78,11 @@ def case_status_change(
     )
     case.refresh_from_db()
     return locked
+
+
+def case_time_limit_end_set(*, case: Case, ends_on: date | None) -> None:
+    """Keep the copy of the time limit's nominal last day on the case (``Case.time_limit_ends_on``;
+    审限规定 2000 art. 5). Called by the app that owns the time limit (enforcement) whenever its
+    first day or an extension changes; one column written, nothing else touched."""
+    Case.objects.filter(pk=case.pk).update(time_limit_ends_on=ends_on)
+    case.time_limit_ends_on = ends_on

@@ -11,7 +11,13 @@ from django.db import transaction
 
 from lastmile.accounts.models import User
 from lastmile.cases.models import Case, CaseStatus
-from lastmile.cases.services import case_event_record, case_status_change, deadline_cancel, deadline_open
+from lastmile.cases.services import (
+    case_event_record,
+    case_status_change,
+    case_time_limit_end_set,
+    deadline_cancel,
+    deadline_open,
+)
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import Conflict, InvalidTransition
 from lastmile.core.periods import add_months
@@ -35,6 +41,10 @@ def _time_limit_refresh(*, case: Case, ec: EnforcementCase, now: datetime) -> No
     excluded period is running."""
     if ec.time_limit_starts_on is None:
         return
+    # The nominal last day, kept on the case for the statistics (Case.time_limit_ends_on).
+    case_time_limit_end_set(
+        case=case, ends_on=add_months(ec.time_limit_starts_on, rules.TIME_LIMIT_MONTHS + ec.extension_months)
+    )
     today = _today(now)
     pauses = list(TimeLimitPause.objects.filter(case=case))
     excluded = rules.excluded_days([(p.started_on, p.ended_on) for p in pauses if p.ended_on], as_of=today)

@@ -175,6 +175,9 @@ def test_time_limit_excludes_suspension_and_valuation_and_extension_needs_presid
     case = file_case(at(2025, 3, 3))
     ec = case.enforcement
     assert ec.time_limit_due_on == date(2025, 9, 3)
+    # The nominal last day kept on the case for the statistics (no excluded days in it).
+    case.refresh_from_db()
+    assert case.time_limit_ends_on == date(2025, 9, 3)
     procedure_step_record(case=case, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=at(2025, 3, 5))
 
     enforcement_suspend(case=case, actor=officer, now=at(2025, 4, 1), reason="案外人提出异议")
@@ -218,6 +221,8 @@ def test_time_limit_excludes_suspension_and_valuation_and_extension_needs_presid
     assert ec.extension_months == 3
     # 9 months from 3 March is 3 December (Wednesday), plus the 50 excluded days.
     assert ec.time_limit_due_on == period_end(date(2025, 12, 3), 50) == date(2026, 1, 22)
+    case.refresh_from_db()
+    assert case.time_limit_ends_on == date(2025, 12, 3)  # 6 + 3 months, before the excluded days
     assert CaseEvent.objects.filter(case=case, kind="enforcement.extension_approved").exists()
 
 
