@@ -86,6 +86,7 @@ def load(n_cases: int, seed: int) -> dict[str, int]:
 
     from lastmile.accounts.models import Court, Role, Team, TeamKind, User
     from lastmile.accounts.services import courts_load
+    from lastmile.core.periods import add_months
 
     rng = random.Random(seed)
     courts_load()
@@ -143,6 +144,8 @@ def load(n_cases: int, seed: int) -> dict[str, int]:
                 amount,
                 officer,
                 team,
+                # Case.time_limit_ends_on, as the enforcement app keeps it: its row's start + 6 months
+                add_months(filed.date(), 6),
             )
         )
         enf_rows.append(
@@ -190,6 +193,7 @@ def load(n_cases: int, seed: int) -> dict[str, int]:
                 "amount_claimed",
                 "officer_id",
                 "team_id",
+                "time_limit_ends_on",
             ],
             case_rows,
         )

@@ -3,8 +3,11 @@ the database instead of in Python."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import DateField, Expression, Func, IntegerField
 from django.db.models.functions import TruncDate
 
@@ -104,3 +107,16 @@ class BeijingPeriodStart(Func):
             return f"date({sql}, '+8 hours', 'start of month')", params
         back = f"((CAST(strftime('%%m', {sql}, '+8 hours') AS INTEGER) - 1) %% 3)"
         return f"date({sql}, '+8 hours', 'start of month', '-' || {back} || ' months')", (*params, *params)
+
+
+@contextmanager
+def without_jit() -> Iterator[None]:
+    """Run the enclosed reads in one transaction with PostgreSQL's JIT compilation off (``SET
+    LOCAL``, so only this transaction). The dashboard's aggregates cost enough for the planner to
+    compile them (``jit_above_cost``), and compiling took about 1 s of a 1.75 s query over a
+    million cases, more than it saved (docs/benchmarks.md, ``statistics``). Nothing on SQLite."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL jit = off")
+        yield

@@ -39,6 +39,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 
@@ -48,6 +49,7 @@ from lastmile.core.clock import SHANGHAI
 from lastmile.core.money import to_money
 from lastmile.core.numbers import percent, ratio
 from lastmile.enforcement.models import TimeLimitPause
+from lastmile.enforcement.rules import TIME_LIMIT_MONTHS
 from lastmile.ledger.models import Receipt
 from lastmile.measures.selectors import measure_counts
 
@@ -257,8 +259,17 @@ def _excluded_days_closed(filters: Filters, config: StatsConfig) -> int:
     return int(total or 0)
 
 
-def _limit_end(config: StatsConfig) -> AddMonths:
-    """Filing + (6 + approved extension) months (审限规定 art. 5)."""
+def _limit_end(config: StatsConfig) -> Any:
+    """The time limit's first day (filing when it has not started) + (6 + approved extension)
+    months (审限规定 art. 5). With the statutory six months this is the copy the enforcement app
+    keeps on the case (``Case.time_limit_ends_on``), so no enforcement row is joined; another
+    ``TIME_LIMIT_MONTHS`` setting recomputes it from the enforcement rows."""
+    if config.time_limit_months == TIME_LIMIT_MONTHS:
+        return Coalesce(
+            "time_limit_ends_on",
+            AddMonths(local_date("filed_at"), Value(TIME_LIMIT_MONTHS)),
+            output_field=DateField(),
+        )
     return AddMonths(
         Coalesce("enforcement__time_limit_starts_on", local_date("filed_at")),
         Coalesce("enforcement__extension_months", Value(0)) + Value(config.time_limit_months),
@@ -642,11 +653,19 @@ def overdue_count_and_cases(
     *, filters: Filters, config: StatsConfig, limit: int = 20
 ) -> tuple[int, list[Case]]:
     """超期未结 and the open cases longest past their time limit on the period's last day (ties by
-    key): one query per part for the keys and delays of every overdue case, the first ``limit``
-    loaded."""
+    key): one query per part for its count (a window over the part) and its first ``limit`` keys
+    and delays, the first ``limit`` of both parts loaded."""
     parts = _overdue_parts(replace(filters, only=None), config)
-    rows = [(-late, pk) for part in parts for pk, late in part.values_list("pk", "late_days")]
-    count = len(rows)
+    count = 0
+    rows: list[tuple[int, int]] = []
+    for part in parts:
+        firsts = list(
+            part.annotate(total=Window(Count("pk")))
+            .order_by("-late_days", "pk")
+            .values_list("pk", "late_days", "total")[:limit]
+        )
+        count += firsts[0][2] if firsts else 0
+        rows.extend((-late, pk) for pk, late, _ in firsts)
     top = sorted(rows)[:limit]
     first = [pk for _, pk in top]
     loaded = Case.objects.select_related("officer", "team", "enforcement").in_bulk(first)

@@ -22,6 +22,7 @@ from lastmile.core.errors import NotFound, PermissionDenied
 from lastmile.filing.models import InstitutionClient
 
 from .conf import StatsConfig, stats_config
+from .dbfuncs import without_jit
 from .financial import FinancialFigures, FinancialFilters, clients_in, financial_compute
 from .indicators import (
     BreakdownRow,
@@ -188,6 +189,30 @@ def dashboard_for(
     config: StatsConfig | None = None,
 ) -> Dashboard:
     """Everything the command center shows for one period and the same period a year before."""
+    with without_jit():
+        return _dashboard_for(
+            actor=actor,
+            start=start,
+            end=end,
+            today=today,
+            court_code=court_code,
+            team_id=team_id,
+            officer_id=officer_id,
+            config=config,
+        )
+
+
+def _dashboard_for(
+    *,
+    actor: User,
+    start: date,
+    end: date,
+    today: date,
+    court_code: str,
+    team_id: int | None,
+    officer_id: int | None,
+    config: StatsConfig | None,
+) -> Dashboard:
     scope = stats_scope(actor=actor, court_code=court_code, team_id=team_id, officer_id=officer_id)
     config = config or stats_config()
     filters = filters_for(scope, start=start, end=end)
