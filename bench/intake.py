@@ -250,13 +250,22 @@ RECEIPT = "service_receipt"
 
 
 def _ruling_context(claim, today) -> dict:  # type: ignore[no-untyped-def]
-    from lastmile.core.money import format_yuan
+    """The agreement a bank's settled loan case is confirmed on: the claimed total in three monthly
+    instalments (the last takes the remainder to the fen)."""
+    from datetime import timedelta
+    from decimal import Decimal
 
+    total = claim.claimed_total
+    part = (total / 3).quantize(Decimal("0.01"))
+    amounts = [part, part, total - 2 * part]
     return {
-        "agreement": (
-            f"被申请人于{today:%Y年%m月%d日}起三个月内分期偿还借款本息"
-            f"人民币{format_yuan(claim.claimed_total)}元。"
-        ),
+        "effective_on": today,
+        "terms": ["申请人同意免除被申请人部分罚息；"],
+        "installments": [
+            {"seq": k + 1, "due_on": today + timedelta(days=30 * (k + 1)), "amount": amount}
+            for k, amount in enumerate(amounts)
+        ],
+        "total": total,
     }
 
 

@@ -16,6 +16,8 @@ DEFAULTS: dict[str, Any] = {
     # Worker tasks enqueued per batch, and how long a claim holds before another worker may take it.
     "BATCH_WORKERS": 1,
     "BATCH_LEASE_SECONDS": 300,
+    # Items a worker claims and issues together (one transaction, one render pass per chunk).
+    "BATCH_CHUNK": 25,
     # An item claimed this many times without finishing (it kills its worker) fails instead.
     "BATCH_MAX_ATTEMPTS": 5,
     # A job re-queued this many times by the sweep is left for a person.

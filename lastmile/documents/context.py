@@ -4,7 +4,7 @@ documents print it), amounts and the officer. Callers add their own elements on 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -121,21 +121,48 @@ def signer_title(user: User | None) -> str:
 _DEBTOR_KEYS = ("respondents", "defendants", "counterparties")
 
 
-def case_context(case: Case, *, guarantor_ids: Iterable[int] = ()) -> dict[str, Any]:
+def case_parties_many(case_ids: Iterable[int]) -> dict[int, list[CaseParty]]:
+    """The parties of many cases in one query (with what :func:`party_context` reads), by case id,
+    in the order :func:`case_context` lists them."""
+    by_case: dict[int, list[CaseParty]] = {}
+    rows = (
+        CaseParty.objects.filter(case_id__in=list(case_ids))
+        .select_related("party", "party__legal_representative", "party__principal")
+        .order_by("case_id", "role", "position")
+    )
+    for row in rows:
+        by_case.setdefault(row.case_id, []).append(row)
+    return by_case
+
+
+def officers_many(user_ids: Iterable[int]) -> dict[int, User]:
+    """Case officers with their 书记员 (what :func:`case_context` reads about them), in one query."""
+    ids = [i for i in set(user_ids) if i is not None]
+    return User.objects.select_related("clerk").in_bulk(ids) if ids else {}
+
+
+def case_context(
+    case: Case,
+    *,
+    guarantor_ids: Iterable[int] = (),
+    parties: Sequence[CaseParty] | None = None,
+    officers: Mapping[int, User] | None = None,
+) -> dict[str, Any]:
     """The elements every case document may use (see docs/documents.md for the list).
 
     Guarantors are debtors liable as 连带责任保证人: a party in the case's 担保人 role, or a debtor
     the caller names in ``guarantor_ids`` (the stage that knows the loan, e.g. a borrower's
     guarantors registered as 被申请人/被告). They are listed with the debtors, after them, marked
-    ``guarantor`` and ``capacity``, and again under ``guarantors``."""
+    ``guarantor`` and ``capacity``, and again under ``guarantors``.
+
+    A caller issuing many documents passes what it prefetched for many cases at once:
+    ``parties`` (this case's rows from :func:`case_parties_many`) and ``officers``
+    (:func:`officers_many`); the result is the same."""
     marked = {int(i) for i in guarantor_ids}
     ctx: dict[str, Any] = {key: [] for key in _ROLE_KEYS.values()}
-    rows = (
-        CaseParty.objects.filter(case=case)
-        .select_related("party", "party__legal_representative", "party__principal")
-        .order_by("role", "position")
-    )
-    for row in rows:
+    if parties is None:
+        parties = case_parties_many([case.pk]).get(case.pk, [])
+    for row in parties:
         guarantor = row.role == PartyRole.GUARANTOR or (row.role in DEBTOR_ROLES and row.party_id in marked)
         ctx[_ROLE_KEYS.get(row.role, "third_parties")].append(party_context(row.party, guarantor=guarantor))
     side = next((key for key in _DEBTOR_KEYS if ctx[key]), None)
@@ -146,6 +173,7 @@ def case_context(case: Case, *, guarantor_ids: Iterable[int] = ()) -> dict[str, 
         ctx["guarantors"] = [p for p in ctx[side] if p["guarantor"]]
     debtors = ctx["respondents"] or ctx["defendants"] or ctx["counterparties"]
     creditors = ctx["applicants"] or ctx["plaintiffs"] or ctx["claimants"]
+    officer = case_officer(case, officers)
     ctx.update(
         court=court_context(case.court),
         case={
@@ -157,14 +185,23 @@ def case_context(case: Case, *, guarantor_ids: Iterable[int] = ()) -> dict[str, 
             "filed_on": _day(case.filed_at or case.received_at),
             "amount_claimed": case.amount_claimed,
         },
-        officer={"name": case.officer.name if case.officer else "", "title": signer_title(case.officer)},
-        clerk=clerk.name if (clerk := clerk_of(case.officer)) is not None else "",
+        officer={"name": officer.name if officer else "", "title": signer_title(officer)},
+        clerk=clerk.name if (clerk := clerk_of(officer)) is not None else "",
         debtors=debtors,
         creditors=creditors,
         person=debtors[0] if debtors else {},
         recipient=debtors[0] if debtors else {},
     )
     return ctx
+
+
+def case_officer(case: Case, officers: Mapping[int, User] | None = None) -> User | None:
+    """The case's officer, from ``officers`` (:func:`officers_many`) when the caller prefetched it."""
+    if case.officer_id is None:
+        return None
+    if officers is not None and case.officer_id in officers:
+        return officers[case.officer_id]
+    return case.officer
 
 
 def json_safe(data: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ correction writes a case event in the same transaction.
 
 One module per family; every name callers use is re-exported here, so
 ``from lastmile.documents.services import X`` keeps working. To replace a name in a test, patch
-the module that looks it up (e.g. ``lastmile.documents.services.batches.document_issue``).
+the module that looks it up (e.g. ``lastmile.documents.services.batches.documents_issue_many``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .files import (
     document_pdf,
     documents_root,
 )
-from .issue import document_correct, document_issue
+from .issue import IssueOutcome, IssueRequest, document_correct, document_issue, documents_issue_many
 from .reclaim import batch_jobs_reclaim
 from .render import case_document_context, document_number, document_render
 from .templates import (
@@ -33,6 +33,8 @@ from .templates import (
 )
 
 __all__ = [
+    "IssueOutcome",
+    "IssueRequest",
     "_lease",
     "batch_claim",
     "batch_counts",
@@ -49,6 +51,7 @@ __all__ = [
     "document_number",
     "document_pdf",
     "document_render",
+    "documents_issue_many",
     "documents_root",
     "template_body_check",
     "template_get",

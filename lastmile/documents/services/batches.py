@@ -13,12 +13,12 @@ from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.clock import Clock, get_clock
-from lastmile.core.errors import ConditionsNotMet, DomainError, PermissionDenied
+from lastmile.core.errors import ConditionsNotMet, PermissionDenied
 
 from ..conf import documents_setting
 from ..context import json_safe
 from ..models import BatchItem, BatchJob, BatchStatus, ItemStatus
-from .issue import document_issue
+from .issue import IssueRequest, documents_issue_many
 from .render import _missing_elements
 from .templates import template_get
 
@@ -147,42 +147,46 @@ def batch_run(
     *,
     worker_id: str,
     clock: Clock | None = None,
-    chunk: int = 10,
+    chunk: int | None = None,
     lease: timedelta | None = None,
     limit: int | None = None,
     progress: Any = None,
 ) -> int:
     """Work through a batch until nothing is left to claim; returns how many items this worker
     completed. Safe to run in several processes at once and to restart after a crash: every item
-    yields exactly one document (``Document.batch_item`` is unique). ``progress(done, total)`` is
-    called after each item when given."""
+    yields exactly one document (``Document.batch_item`` is unique). Each claimed chunk is issued
+    with :func:`documents_issue_many` (one transaction per chunk); an item refused (missing
+    elements, a character the fonts lack) fails with its reason and the others go on.
+    ``progress(done, total)`` is called after each chunk when given. ``chunk`` defaults to
+    ``LASTMILE["DOCUMENTS"]["BATCH_CHUNK"]``."""
     clock = clock or get_clock()
+    chunk = chunk or int(documents_setting("BATCH_CHUNK"))
     done_here = 0
+    actor = job.created_by
     while limit is None or done_here < limit:
-        items = batch_claim(job, worker_id=worker_id, now=clock.now(), size=chunk, lease=lease)
+        size = chunk if limit is None else min(chunk, limit - done_here)
+        items = batch_claim(job, worker_id=worker_id, now=clock.now(), size=size, lease=lease)
         if not items:
             break
-        for item in items:
-            extra = {**job.context, **item.context}
-            try:
-                document_issue(
-                    case=item.case,
-                    template_code=item.template.code,
-                    context=extra,
-                    actor=job.created_by,
-                    now=clock.now(),
-                    batch_item=item,
-                )
-            except DomainError as exc:
-                BatchItem.objects.filter(pk=item.pk).exclude(status=ItemStatus.DONE).update(
-                    status=ItemStatus.FAILED, error=exc.message[:500]
-                )
-            done_here += 1
-            _job_hold(job, now=clock.now())
-            if progress is not None:
-                progress(*batch_counts(job))
-            if limit is not None and done_here >= limit:
-                break
+        requests = [
+            IssueRequest(
+                case=item.case,
+                template_code=item.template.code,
+                context={**job.context, **item.context},
+                batch_item=item,
+            )
+            for item in items
+        ]
+        for outcome in documents_issue_many(requests=requests, actor=actor, now=clock.now()):
+            if outcome.error is not None:
+                assert outcome.request.batch_item is not None
+                BatchItem.objects.filter(pk=outcome.request.batch_item.pk).exclude(
+                    status=ItemStatus.DONE
+                ).update(status=ItemStatus.FAILED, error=outcome.error.message[:500])
+        done_here += len(items)
+        _job_hold(job, now=clock.now())
+        if progress is not None:
+            progress(*batch_counts(job))
     batch_finish_if_complete(job, now=clock.now())
     return done_here
 

@@ -1,9 +1,14 @@
-"""Issuing and correcting one document: render and seal outside the transaction, then number, store
-and record it under the case lock with its case event."""
+"""Issuing documents, one or many at a time, and correcting one.
+
+Issuing renders and seals outside the transaction, then numbers, stores and records under the case
+lock with the case event. :func:`documents_issue_many` does this per chunk rather than per
+document (one query per kind of fact for the whole chunk); :func:`document_issue` is the same path
+for one document."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,20 +16,43 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from lastmile.accounts.models import User
+from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
-from lastmile.cases.services import case_event_record
-from lastmile.core.errors import ConditionsNotMet
+from lastmile.cases.services import ChainEntry, audit_chain_append, case_event_record
+from lastmile.core.errors import ConditionsNotMet, DomainError
 from lastmile.documents.kinds import DocumentsEvent
 
-from ..context import json_safe
+from ..context import case_context, case_parties_many, json_safe, officers_many
 from ..models import BatchItem, Document, DocumentStatus, DocumentTemplate, ItemStatus, TemplateVersion
 from ..rendering import RenderedDocument, render_document
-from ..seal import signature_port
+from ..seal import SignaturePort, signature_port
 from .files import _store
 from .render import _missing_elements, case_document_context, document_number
 from .templates import template_get, template_version_current
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """One document to issue with :func:`documents_issue_many`: ``template_code`` for ``case``
+    with the caller's elements ``context``; ``batch_item`` makes it idempotent (the item's
+    existing document is returned instead of a second one)."""
+
+    case: Case
+    template_code: str
+    context: dict[str, Any] | None = None
+    batch_item: BatchItem | None = None
+
+
+@dataclass
+class IssueOutcome:
+    """What became of one :class:`IssueRequest`: ``document`` when issued (``existed`` when its
+    batch item already had it), else ``error``, the refusal (nothing was written for it)."""
+
+    request: IssueRequest
+    document: Document | None = None
+    error: DomainError | None = None
+    existed: bool = False
 
 
 @dataclass
@@ -37,10 +65,38 @@ class _Prepared:
     seal_record: dict[str, Any]
 
 
-def _series_next(case: Case, template: DocumentTemplate) -> int:
-    qs = Document.objects.filter(case=case, version=1)
-    qs = qs.filter(series=template.series) if template.series else qs.filter(template=template, series="")
-    return (qs.aggregate(n=Max("series_index"))["n"] or 0) + 1
+@dataclass
+class _Job:
+    """A request on its way through :func:`documents_issue_many`."""
+
+    outcome: IssueOutcome
+    template: DocumentTemplate
+    version: TemplateVersion
+    extra: dict[str, Any]
+    key: tuple[int, str, int]
+    base: dict[str, Any]
+    index: int = 0  # the number in its series
+    prepared: _Prepared | None = None
+
+
+def _series_key(case_id: int, template: DocumentTemplate) -> tuple[int, str, int]:
+    """Documents numbered together: a case's documents of one series, or of one unnumbered template."""
+    return (case_id, template.series, 0) if template.series else (case_id, "", template.pk)
+
+
+def _series_max(case_ids: set[int]) -> dict[tuple[int, str, int], int]:
+    """The highest ``series_index`` issued so far per :func:`_series_key`, for many cases in one query."""
+    rows = (
+        Document.objects.filter(case_id__in=case_ids, version=1)
+        .order_by()
+        .values_list("case_id", "series", "template_id")
+        .annotate(n=Max("series_index"))
+    )
+    result: dict[tuple[int, str, int], int] = {}
+    for case_id, series, template_id, n in rows:
+        key = (case_id, series, 0) if series else (case_id, "", template_id)
+        result[key] = max(result.get(key, 0), n or 0)
+    return result
 
 
 def _prepare(
@@ -51,14 +107,18 @@ def _prepare(
     extra: dict[str, Any],
     series_index: int,
     now: datetime,
-    actor: User | None = None,
+    actor: User | None,
+    port: SignaturePort,
+    base: dict[str, Any] | None = None,
+    officers: dict[int, User] | None = None,
 ) -> _Prepared:
     number = document_number(case, series_index)
-    ctx = case_document_context(case, extra, number=number, title=template.title, now=now, actor=actor)
+    ctx = case_document_context(
+        case, extra, number=number, title=template.title, now=now, actor=actor, base=base, officers=officers
+    )
     missing = _missing_elements(template, ctx)
     if missing:
         raise ConditionsNotMet(f"生成“{template.name}”缺少文书要素：{'、'.join(missing)}。", unmet=missing)
-    port = signature_port()
     mark = port.mark(court_name=case.court.name, number=number)
     rendered = render_document(
         body=version.body,
@@ -74,13 +134,6 @@ def _prepare(
     return _Prepared(number, series_index, ctx, rendered, sealed.pdf, record)
 
 
-def _item_done(item: BatchItem, document: Document) -> None:
-    """A batch item whose document exists is done (a reclaimed item after a late crash)."""
-    BatchItem.objects.filter(pk=item.pk).exclude(status=ItemStatus.DONE).update(
-        status=ItemStatus.DONE, done_at=document.issued_at, error=""
-    )
-
-
 def document_issue(
     *,
     case: Case,
@@ -94,121 +147,240 @@ def document_issue(
     case event in the same transaction. Refusals (no permission, missing elements, a character
     the fonts lack) raise and leave nothing behind.
 
-    With ``batch_item`` the call is idempotent: the item's existing document is returned."""
-    if actor is not None and batch_item is None:
-        require(actor, "document.issue", court=case.court)
-    if batch_item is not None:
-        existing = Document.objects.filter(batch_item=batch_item).first()
-        if existing is not None:
-            _item_done(batch_item, existing)
-            return existing
-    template = template_get(template_code, now=now)
-    version = template_version_current(template, case.court)
-    extra = dict(context or {})
-    # Render outside the transaction (the slow part), then confirm the number under the case lock.
-    prepared = _prepare(
-        case=case,
-        template=template,
-        version=version,
-        extra=extra,
-        series_index=_series_next(case, template),
-        now=now,
-        actor=actor,
+    With ``batch_item`` the call is idempotent: the item's existing document is returned.
+    (:func:`documents_issue_many` with one request.)"""
+    request = IssueRequest(case=case, template_code=template_code, context=context, batch_item=batch_item)
+    (outcome,) = documents_issue_many(requests=[request], actor=actor, now=now)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.document is not None
+    return outcome.document
+
+
+def documents_issue_many(
+    *, requests: Sequence[IssueRequest], actor: User | None, now: datetime
+) -> list[IssueOutcome]:
+    """Issue many documents at once: what :func:`document_issue` does for each request, at the
+    cost of a chunk rather than of each document. Other apps call it for their batches (e.g. a
+    day's notices); ``lastmile.documents`` batch jobs call it per claimed chunk.
+
+    ``documents_issue_many(*, requests: Sequence[IssueRequest], actor: User | None,
+    now: datetime) -> list[IssueOutcome]``
+
+    - Returns one :class:`IssueOutcome` per request, in the same order. A refused request (no
+      permission for the case's court, an unknown template, missing elements, a character the
+      fonts lack) carries its ``error`` and leaves nothing behind; it does not stop the others.
+      A request with a ``batch_item`` whose document exists returns that document (``existed``)
+      and marks the item done.
+    - Without a ``batch_item``, ``actor`` (when given) needs ``document.issue`` in each case's
+      court; a batch item was authorised when its job was created.
+    - Every issued document gets its ``document.issued`` case event; all documents, their
+      events, the items' status and the audit chain's head are written in ONE transaction (inside
+      the caller's, when there is one), under the locks of the cases (in id order), then the
+      items, then each court's chain head. Rendering happens before, outside the locks.
+    - 文书字号: several requests for one case and series get consecutive numbers, in request
+      order; the numbers are reserved before rendering and confirmed under the case locks (a
+      document another process issued meanwhile renumbers and re-renders the affected ones).
+    - Keep chunks moderate (tens to a few hundred): the rendered PDFs are held in memory until
+      the transaction, which holds the case locks while the files are written.
+
+    Queries: per chunk, not per document: the case parties, officers and their clerks, the
+    templates and their current versions, the series counters, the documents (one insert), the
+    items (one update) and the events (one insert, one chain head per court)."""
+    outcomes = [IssueOutcome(request=r) for r in requests]
+    if not outcomes:
+        return outcomes
+    port = signature_port()
+    _existing_items(outcomes)
+    allowed: dict[int, DomainError | None] = {}
+    templates: dict[str, DomainError | DocumentTemplate] = {}
+    versions: dict[tuple[int, int], TemplateVersion] = {}
+    open_ = [o for o in outcomes if o.document is None]
+    for o in open_:
+        case = o.request.case
+        if actor is not None and o.request.batch_item is None:
+            if case.court_id not in allowed:
+                try:
+                    require(actor, "document.issue", court=case.court)
+                    allowed[case.court_id] = None
+                except DomainError as exc:
+                    allowed[case.court_id] = exc
+            o.error = allowed[case.court_id]
+        if o.error is None and o.request.template_code not in templates:
+            try:
+                templates[o.request.template_code] = template_get(o.request.template_code, now=now)
+            except DomainError as exc:
+                templates[o.request.template_code] = exc
+        found = templates.get(o.request.template_code)
+        if isinstance(found, DomainError) and o.error is None:
+            o.error = found
+    todo = [o for o in open_ if o.error is None]
+    case_ids = {o.request.case.pk for o in todo}
+    parties = case_parties_many(case_ids)
+    officers = officers_many(o.request.case.officer_id for o in todo if o.request.case.officer_id)
+    bases: dict[tuple[int, frozenset[int]], dict[str, Any]] = {}
+    jobs: list[_Job] = []
+    for o in todo:
+        case = o.request.case
+        template = templates[o.request.template_code]
+        assert isinstance(template, DocumentTemplate)
+        vkey = (template.pk, case.court_id)
+        if vkey not in versions:
+            try:
+                versions[vkey] = template_version_current(template, case.court)
+            except DomainError as exc:
+                o.error = exc
+                continue
+        extra = dict(o.request.context or {})
+        gkey = (case.pk, frozenset(int(i) for i in (extra.get("guarantor_ids") or ())))
+        if gkey not in bases:
+            bases[gkey] = case_context(
+                case, guarantor_ids=gkey[1], parties=parties.get(case.pk, []), officers=officers
+            )
+        jobs.append(_Job(o, template, versions[vkey], extra, _series_key(case.pk, template), bases[gkey]))
+    reserved = _series_max(case_ids)
+    _number(jobs, reserved)
+    for job in jobs:
+        _render(job, actor=actor, now=now, port=port, officers=officers)
+    ready = [j for j in jobs if j.prepared is not None]
+    if ready:
+        with transaction.atomic():
+            _issue_locked(ready, reserved=reserved, actor=actor, now=now, port=port, officers=officers)
+    return outcomes
+
+
+def _existing_items(outcomes: list[IssueOutcome]) -> None:
+    """Requests whose batch item already has its document: return it, mark the item done."""
+    items = {o.request.batch_item.pk: o for o in outcomes if o.request.batch_item is not None}
+    if not items:
+        return
+    for document in Document.objects.filter(batch_item_id__in=list(items)):
+        assert document.batch_item_id is not None
+        o = items[document.batch_item_id]
+        o.document, o.existed = document, True
+        _item_done(document)
+
+
+def _item_done(document: Document) -> None:
+    """A batch item whose document exists is done (a reclaimed item after a late crash)."""
+    assert document.batch_item_id is not None
+    BatchItem.objects.filter(pk=document.batch_item_id).exclude(status=ItemStatus.DONE).update(
+        status=ItemStatus.DONE, done_at=document.issued_at, error=""
     )
-    with transaction.atomic():
-        document = _issue_locked(
-            case=case,
-            template=template,
-            version=version,
-            extra=extra,
-            prepared=prepared,
-            actor=actor,
+
+
+def _number(jobs: list[_Job], highest: dict[tuple[int, str, int], int]) -> None:
+    """Give each job the next number of its series, in order, after ``highest``."""
+    taken = dict(highest)
+    for job in jobs:
+        taken[job.key] = taken.get(job.key, 0) + 1
+        job.index = taken[job.key]
+        job.prepared, job.outcome.error = None, None
+
+
+def _render(
+    job: _Job, *, actor: User | None, now: datetime, port: SignaturePort, officers: dict[int, User]
+) -> None:
+    try:
+        job.prepared = _prepare(
+            case=job.outcome.request.case,
+            template=job.template,
+            version=job.version,
+            extra=job.extra,
+            series_index=job.index,
             now=now,
-            batch_item=batch_item,
+            actor=actor,
+            port=port,
+            base=job.base,
+            officers=officers,
         )
-    return document
+    except DomainError as exc:
+        job.prepared, job.outcome.error = None, exc
 
 
 def _issue_locked(
+    jobs: list[_Job],
     *,
-    case: Case,
-    template: DocumentTemplate,
-    version: TemplateVersion,
-    extra: dict[str, Any],
-    prepared: _Prepared,
+    reserved: dict[tuple[int, str, int], int],
     actor: User | None,
     now: datetime,
-    batch_item: BatchItem | None,
-) -> Document:
-    """Under the case lock (inside the caller's transaction): recheck the batch item, confirm the
-    number (re-rendering when another document took it), store and record the document."""
-    Case.objects.select_for_update().filter(pk=case.pk).first()
-    if batch_item is not None:
-        item = BatchItem.objects.select_for_update().get(pk=batch_item.pk)
-        existing = Document.objects.filter(batch_item=item).first()
-        if existing is not None:
-            _item_done(item, existing)
-            return existing
-    index = _series_next(case, template)
-    if index != prepared.series_index:
-        prepared = _prepare(
-            case=case,
-            template=template,
-            version=version,
-            extra=extra,
-            series_index=index,
-            now=now,
+    port: SignaturePort,
+    officers: dict[int, User],
+) -> None:
+    """Inside the caller's transaction: lock the cases and items, drop items issued meanwhile,
+    confirm the numbers (renumbering and re-rendering a series another document entered), then
+    store the files and write the documents, the items and the events in bulk."""
+    case_ids = sorted({j.outcome.request.case.pk for j in jobs})
+    list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk").values_list("pk", flat=True))
+    item_ids = sorted(
+        j.outcome.request.batch_item.pk for j in jobs if j.outcome.request.batch_item is not None
+    )
+    if item_ids:
+        list(BatchItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk").values_list("pk"))
+        issued = {d.batch_item_id: d for d in Document.objects.filter(batch_item_id__in=item_ids)}
+        for job in jobs:
+            item = job.outcome.request.batch_item
+            if item is not None and item.pk in issued:
+                job.outcome.document, job.outcome.existed = issued[item.pk], True
+                job.prepared = None
+                _item_done(issued[item.pk])
+        jobs = [j for j in jobs if j.prepared is not None]
+    now_max = _series_max(set(case_ids))
+    moved = {key for key in {j.key for j in jobs} if now_max.get(key, 0) != reserved.get(key, 0)}
+    if moved:
+        again = [j for j in jobs if j.key in moved]
+        _number(again, now_max)
+        for job in again:
+            _render(job, actor=actor, now=now, port=port, officers=officers)
+        jobs = [j for j in jobs if j.prepared is not None]
+    if not jobs:
+        return
+    documents = [_document_row(job, actor=actor, now=now) for job in jobs]
+    documents = Document.objects.bulk_create(documents, batch_size=500)
+    done = [j.outcome.request.batch_item.pk for j in jobs if j.outcome.request.batch_item is not None]
+    if done:
+        BatchItem.objects.filter(pk__in=done).update(status=ItemStatus.DONE, done_at=now, error="")
+    by_court: dict[int, tuple[Court, list[ChainEntry]]] = {}
+    for job, document in zip(jobs, documents, strict=True):
+        job.outcome.document = document
+        case = job.outcome.request.case
+        item = job.outcome.request.batch_item
+        assert job.prepared is not None
+        entry = ChainEntry(
+            kind=DocumentsEvent.ISSUED,
+            summary=f"出具{job.template.name}，文书字号{job.prepared.number}",
+            occurred_at=now,
+            case_id=case.pk,
             actor=actor,
+            data={
+                "document": document.pk,
+                "template": job.template.code,
+                "version": job.version.number,
+                "number": job.prepared.number,
+                "sha256": document.sha256,
+                "batch": item.job_id if item is not None else None,
+            },
         )
-    document = _document_store(
-        case=case,
-        template=template,
-        version=version,
-        prepared=prepared,
-        actor=actor,
-        now=now,
-        batch_item=batch_item,
-    )
-    if batch_item is not None:
-        BatchItem.objects.filter(pk=batch_item.pk).update(status=ItemStatus.DONE, done_at=now, error="")
-    case_event_record(
-        case=case,
-        kind=DocumentsEvent.ISSUED,
-        summary=f"出具{template.name}，文书字号{prepared.number}",
-        actor=actor,
-        now=now,
-        data={
-            "document": document.pk,
-            "template": template.code,
-            "version": version.number,
-            "number": prepared.number,
-            "sha256": document.sha256,
-            "batch": batch_item.job_id if batch_item is not None else None,
-        },
-    )
-    return document
+        by_court.setdefault(case.court_id, (case.court, []))[1].append(entry)
+    for court_id in sorted(by_court):
+        court, entries = by_court[court_id]
+        audit_chain_append(court=court, entries=entries)
 
 
-def _document_store(
-    *,
-    case: Case,
-    template: DocumentTemplate,
-    version: TemplateVersion,
-    prepared: _Prepared,
-    actor: User | None,
-    now: datetime,
-    batch_item: BatchItem | None,
-) -> Document:
-    """Store the sealed PDF by its digest and create the issued document's row (version 1)."""
+def _document_row(job: _Job, *, actor: User | None, now: datetime) -> Document:
+    """Store the sealed PDF by its digest and build the issued document's row (version 1)."""
+    prepared = job.prepared
+    assert prepared is not None
+    case = job.outcome.request.case
     sha = hashlib.sha256(prepared.pdf).hexdigest()
     rel = _store(case.court, sha, prepared.pdf)
-    return Document.objects.create(
+    return Document(
         court=case.court,
         case=case,
-        template=template,
-        template_version=version,
-        title=template.title,
-        series=template.series,
+        template=job.template,
+        template_version=job.version,
+        title=job.template.title,
+        series=job.template.series,
         series_index=prepared.series_index,
         number=prepared.number,
         version=1,
@@ -220,7 +392,7 @@ def _document_store(
         seal=prepared.seal_record,
         issued_at=now,
         issued_by=actor,
-        batch_item=batch_item,
+        batch_item=job.outcome.request.batch_item,
     )
 
 

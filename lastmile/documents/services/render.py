@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from lastmile.accounts.selectors import clerk_of
 from lastmile.cases.models import Case
 
 from ..conf import documents_setting
-from ..context import case_context, court_context, json_safe
+from ..context import case_context, case_officer, court_context, json_safe
 from ..markup import cn_num
 from ..models import DocumentTemplate
 from ..rendering import render_document
@@ -64,14 +65,14 @@ def document_render(
     ).pdf
 
 
-def _signer(case: Case, extra: dict[str, Any], actor: User | None) -> User | None:
+def _signer(case: Case, extra: dict[str, Any], actor: User | None, officer: User | None) -> User | None:
     """Who signs the document, as far as it is known: the case officer; when the caller names
     another signer (a trial judge as ``officer``), the issuing actor if it is that person; when the
     case has no officer, the issuing actor."""
     if "officer" in extra:
         named = (extra.get("officer") or {}).get("name", "")
         return actor if actor is not None and named and actor.name == named else None
-    return case.officer if case.officer_id is not None else actor
+    return officer if officer is not None else actor
 
 
 def case_document_context(
@@ -82,14 +83,22 @@ def case_document_context(
     title: str,
     now: datetime,
     actor: User | None = None,
+    base: dict[str, Any] | None = None,
+    officers: Mapping[int, User] | None = None,
 ) -> dict[str, Any]:
     """The case's elements + the caller's + the document's own (number, title, date). A caller's
     ``guarantor_ids`` (party ids) marks those debtors as guarantors (see :func:`case_context`).
-    ``clerk`` is the 书记员 of the signer (:func:`_signer`) unless the caller gives one."""
+    ``clerk`` is the 书记员 of the signer (:func:`_signer`) unless the caller gives one.
+
+    ``base`` is :func:`case_context`'s result for this case and these ``guarantor_ids`` when the
+    caller already has it (many documents of one case), ``officers`` what it prefetched
+    (:func:`~lastmile.documents.context.officers_many`); neither changes the result."""
     extra = extra or {}
-    ctx = case_context(case, guarantor_ids=extra.get("guarantor_ids") or ())
+    if base is None:
+        base = case_context(case, guarantor_ids=extra.get("guarantor_ids") or (), officers=officers)
+    ctx = dict(base)  # shallow: only top-level keys are replaced below, and json_safe copies the rest
     if "clerk" not in extra:
-        clerk = clerk_of(_signer(case, extra, actor))
+        clerk = clerk_of(_signer(case, extra, actor, case_officer(case, officers)))
         ctx["clerk"] = clerk.name if clerk is not None else ""
     ctx.update(extra)
     ctx["doc"] = {"number": number, "title": title, "date": timezone.localtime(now).date().isoformat()}

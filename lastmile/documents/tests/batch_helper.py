@@ -1,12 +1,13 @@
 """Run in a separate process by test_batch.py: set up a batch, work on it, or report on it.
 
 ``python -m lastmile.documents.tests.batch_helper setup N`` prints the job id;
-``run JOB [--reclaim] [--slow S]`` prints ``done F/T`` after each item;
+``run JOB [--reclaim] [--slow S]`` prints ``issuing F+N`` before each chunk (then waits S seconds)
+and ``done F/T`` after it;
 ``verify JOB`` prints a JSON summary.
 
 For the sweep (``LEASE_SECONDS`` in the environment shortens every hold):
 ``enqueue JOB`` queues the job's task as ``batch_create`` does; ``worker [--slow S]`` runs
-``lastmile db_worker --batch`` (the real worker) printing ``issued N`` after each document;
+``lastmile db_worker --batch`` (the real worker) printing ``issued N`` after each chunk (chunks of 4);
 ``reclaim`` runs ``lastmile reclaim``; ``tasks`` prints the task rows' statuses as JSON.
 """
 
@@ -29,6 +30,7 @@ def main() -> None:
     settings.LASTMILE["DOCUMENTS"] = {
         **settings.LASTMILE.get("DOCUMENTS", {}),
         "ROOT": os.environ["DOCS_ROOT"],
+        "BATCH_CHUNK": 4,
     }
     if "LEASE_SECONDS" in os.environ:
         lease = int(os.environ["LEASE_SECONDS"])
@@ -70,10 +72,20 @@ def main() -> None:
     elif action == "run":
         job = BatchJob.objects.get(pk=int(sys.argv[2]))
         slow = float(sys.argv[sys.argv.index("--slow") + 1]) if "--slow" in sys.argv else 0.0
+        from lastmile.documents.services import batches as batch_services
+
+        real_issue = batch_services.documents_issue_many
+
+        def announce_then_issue(**kwargs):  # type: ignore[no-untyped-def]
+            # A chunk is claimed and not yet issued: a kill now leaves its items claimed.
+            print(f"issuing {batch_counts(job)[0]}+{len(kwargs['requests'])}", flush=True)
+            time.sleep(slow)
+            return real_issue(**kwargs)
+
+        batch_services.documents_issue_many = announce_then_issue  # type: ignore[assignment]
 
         def progress(done: int, total: int) -> None:
             print(f"done {done}/{total}", flush=True)
-            time.sleep(slow)
 
         batch_run(
             job,
@@ -98,17 +110,17 @@ def main() -> None:
         from lastmile.documents.services import batches as services
 
         slow = float(sys.argv[sys.argv.index("--slow") + 1]) if "--slow" in sys.argv else 0.0
-        real = services.document_issue
+        real = services.documents_issue_many
         issued = {"n": 0}
 
         def issue_and_report(**kwargs):  # type: ignore[no-untyped-def]
-            document = real(**kwargs)
-            issued["n"] += 1
+            outcomes = real(**kwargs)
+            issued["n"] += len(outcomes)
             print(f"issued {issued['n']}", flush=True)
             time.sleep(slow)
-            return document
+            return outcomes
 
-        services.document_issue = issue_and_report  # type: ignore[assignment]
+        services.documents_issue_many = issue_and_report  # type: ignore[assignment]
         call_command("db_worker", "--queue-name", "*", "--batch", "--interval", "0", "--no-startup-delay")
         print("finished", flush=True)
     elif action == "reclaim":

@@ -154,7 +154,8 @@ def test_a_killed_batch_restarted_completes_with_each_document_exactly_once(tmp_
         job_id,
         "--slow",
         "0.05",
-        when=lambda line: line.startswith("done ") and int(line.split()[1].split("/")[0]) >= 7,
+        # killed while a chunk is claimed and being issued, after at least 7 documents
+        when=lambda line: line.startswith("issuing ") and int(line.split()[1].split("+")[0]) >= 7,
     )
 
     midway = json.loads(_helper(env, "verify", job_id))
