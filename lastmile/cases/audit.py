@@ -292,7 +292,8 @@ _WITNESSES: dict[str, Witness] = {}
 def witness_register(*, kind: str, id_field: str, check: WitnessCheck) -> None:
     """Let an app have its rows checked against the chain by ``lastmile audit verify``.
 
-    The app records each row with an event of ``kind`` whose ``data[id_field]`` is the row's id,
+    The app records each row with an event of ``kind`` whose ``data[id_field]`` is the row's id
+    (or a batch of rows with one event whose ``data["rows"]`` lists them, each with its id there),
     and ``check`` compares the live rows of a court with what the chain recorded. Apps register
     from their ``audit`` module, which :class:`~lastmile.cases.apps.CasesConfig` discovers.
     """

@@ -272,6 +272,10 @@ def audit_chain_walk(
             record_id = ev.data.get(collect[ev.kind])
             if isinstance(record_id, int):
                 walk.chained[ev.kind][record_id] = Chained(ev.chain_index, ev.pk, ev.data)
+            elif isinstance(ev.data.get("rows"), list):  # one event recording a batch of rows
+                for row in ev.data["rows"]:
+                    if isinstance(row, dict) and isinstance(row.get(collect[ev.kind]), int):
+                        walk.chained[ev.kind][row[collect[ev.kind]]] = Chained(ev.chain_index, ev.pk, row)
         prev_hash = ev.hash
         walk.last_index, walk.last_event, walk.last_hash = ev.chain_index, ev.pk, ev.hash
         walk.count += 1

@@ -2,17 +2,20 @@
 
 Every posted transaction is appended to its court's chain as a ``ledger.transaction`` event that
 carries the transaction and its legs (account, amount), in the database transaction that posts
-it. ``lastmile audit verify`` then compares the live ledger with what the chain recorded: a leg
-whose amount or account was changed, a transaction deleted, or one inserted without going through
-:func:`lastmile.ledger.services._post` is named (see docs/audit.md).
+it. A batch posted at once (:func:`lastmile.ledger.services.posting._post_many`, a bank statement)
+is recorded by one event per :data:`BATCH` transactions whose ``data["rows"]`` lists each
+transaction in the same shape. ``lastmile audit verify`` then compares the live ledger with what
+the chain recorded: a leg whose amount or account was changed, a transaction deleted, or one
+inserted without going through the posting services is named (see docs/audit.md).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lastmile.accounts.models import Court
 from lastmile.cases.audit import ChainBreak, Chained, canonical_time, witness_register
@@ -21,26 +24,87 @@ from lastmile.ledger.kinds import LedgerEvent
 
 from .models import Leg, Transaction
 
+if TYPE_CHECKING:
+    from .services.posting import Posted
+
 KIND = LedgerEvent.TRANSACTION
 _CHUNK = 2000
+BATCH = 500  # transactions recorded by one chain event of a batch
 
 
 def _money(value: Decimal) -> str:
-    return str(Decimal(value).quantize(Decimal("0.01")))
+    # what str(quantize(0.01)) gives (the same rounding), without building a quantized Decimal
+    return f"{Decimal(value):.2f}"
+
+
+def _chain_record(
+    *,
+    txn_id: int,
+    court_id: int,
+    case_id: int | None,
+    kind: str,
+    key: str,
+    at: datetime,
+    memo: str,
+    legs: Sequence[tuple[int, Decimal]],
+) -> dict[str, Any]:
+    return {
+        "txn": txn_id,
+        "court": court_id,
+        "case": case_id,
+        "kind": kind,
+        "key": key,
+        "at": canonical_time(at),
+        "memo": memo,
+        "legs": [[account, _money(amount)] for account, amount in sorted(legs)],
+    }
 
 
 def transaction_chain_data(txn: Transaction, legs: Sequence[tuple[int, Decimal]]) -> dict[str, Any]:
     """What the chain records of a transaction (the same shape as cases migration 0004 writes)."""
-    return {
-        "txn": txn.pk,
-        "court": txn.court_id,
-        "case": txn.case_id,
-        "kind": txn.kind,
-        "key": txn.idempotency_key,
-        "at": canonical_time(txn.at),
-        "memo": txn.memo,
-        "legs": [[account, _money(amount)] for account, amount in sorted(legs)],
-    }
+    return _chain_record(
+        txn_id=txn.pk,
+        court_id=txn.court_id,
+        case_id=txn.case_id,
+        kind=txn.kind,
+        key=txn.idempotency_key,
+        at=txn.at,
+        memo=txn.memo,
+        legs=legs,
+    )
+
+
+def transactions_chain_entries(posted: Sequence[Posted]) -> list[ChainEntry]:
+    """Chain entries for a batch of just-posted transactions of one court: one event per
+    :data:`BATCH` transactions, ``data["rows"]`` holding each one as :func:`transaction_chain_data`
+    records it (what ``lastmile audit verify`` compares with the live rows). Append them with
+    :func:`lastmile.cases.services.audit_chain_append` in the posting's database transaction."""
+    entries: list[ChainEntry] = []
+    for i in range(0, len(posted), BATCH):
+        chunk = posted[i : i + BATCH]
+        rows = [
+            _chain_record(
+                txn_id=x.txn_id,
+                court_id=x.court_id,
+                case_id=x.posting.case_id,
+                kind=x.posting.kind,
+                key=x.posting.key,
+                at=x.posting.at,
+                memo=x.posting.memo,
+                legs=x.posting.legs,
+            )
+            for x in chunk
+        ]
+        first, last = chunk[0], chunk[-1]
+        entries.append(
+            ChainEntry(
+                kind=KIND,
+                summary=f"记账凭证 #{first.txn_id}–#{last.txn_id} 共{len(chunk)}笔 {first.posting.memo}",
+                occurred_at=max(x.posting.at for x in chunk),
+                data={"rows": rows, "count": len(rows)},
+            )
+        )
+    return entries
 
 
 def _legs_of(txn_ids: Sequence[int]) -> dict[int, list[tuple[int, Decimal]]]:

@@ -9,7 +9,15 @@ Every function here runs in a transaction and writes its case event in the same 
 from __future__ import annotations
 
 from .chain import AnchorOutcome, ChainEntry, audit_anchor_write, audit_chain_append, case_event_record
-from .deadlines import deadline_cancel, deadline_complete, deadline_open, deadlines_open
+from .deadlines import (
+    DeadlineOpening,
+    deadline_cancel,
+    deadline_complete,
+    deadline_open,
+    deadline_open_many,
+    deadlines_open,
+    deadlines_open_of_cases,
+)
 from .registration import (
     CaseSpec,
     PartyInRole,
@@ -25,6 +33,7 @@ __all__ = [
     "AnchorOutcome",
     "CaseSpec",
     "ChainEntry",
+    "DeadlineOpening",
     "PartyInRole",
     "audit_anchor_write",
     "audit_chain_append",
@@ -40,5 +49,7 @@ __all__ = [
     "deadline_cancel",
     "deadline_complete",
     "deadline_open",
+    "deadline_open_many",
     "deadlines_open",
+    "deadlines_open_of_cases",
 ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -89,3 +90,48 @@ def deadline_cancel(
             require_kind(kind, DeadlineKind)
         qs = qs.filter(kind__in=kinds)
     return qs.update(cancelled_at=now)
+
+
+@dataclass(frozen=True)
+class DeadlineOpening:
+    """One deadline for :func:`deadline_open_many` (the arguments of :func:`deadline_open`)."""
+
+    case: Case
+    kind: DeadlineKind
+    label: str
+    starts_on: date
+    due_on: date
+    legal_basis: LegalBasis | None = None
+    provisional: bool = False
+
+
+def deadline_open_many(*, openings: Sequence[DeadlineOpening]) -> list[Deadline]:
+    """:func:`deadline_open` for many cases at once (a batch import): one bulk insert. Each
+    deadline goes to its case's officer, as :func:`deadline_open` does."""
+    for o in openings:
+        require_kind(o.kind, DeadlineKind)
+    return Deadline.objects.bulk_create(
+        [
+            Deadline(
+                provisional=o.provisional,
+                court_id=o.case.court_id,
+                case=o.case,
+                kind=o.kind,
+                label=o.label,
+                starts_on=o.starts_on,
+                due_on=o.due_on,
+                legal_basis=o.legal_basis.as_dict() if o.legal_basis else {},
+                assignee_id=o.case.officer_id,
+            )
+            for o in openings
+        ],
+        batch_size=1000,
+    )
+
+
+def deadlines_open_of_cases(*, case_ids: Iterable[int], kind: DeadlineKind) -> models.QuerySet[Deadline]:
+    """The open deadlines of ``kind`` of many cases (:func:`deadlines_open` for a batch)."""
+    require_kind(kind, DeadlineKind)
+    return Deadline.objects.filter(
+        case_id__in=list(case_ids), kind=kind, done_at__isnull=True, cancelled_at__isnull=True
+    )

@@ -3,10 +3,12 @@ virtual account numbers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from lastmile.accounts.models import Court
 from lastmile.cases.models import Case
 
 from ..conf import funds_setting
@@ -80,3 +82,32 @@ def system_account(*, court_id: int, kind: str) -> Account:
 def case_account(*, case: Case) -> Account:
     """The case's own account (一案一账号), opened on first use."""
     return _get_or_create_account(court_id=case.court_id, kind=AccountKind.CASE, case=case)
+
+
+def _case_accounts(court: Court, cases: Sequence[Case]) -> dict[int, int]:
+    """{case id: account id} of ``cases`` (all of ``court``), opening the missing accounts with
+    one bulk insert (a bank statement naming many new cases)."""
+    ids = [c.pk for c in cases]
+    found: dict[int, int] = {}
+    for i in range(0, len(ids), 2000):
+        found.update(Account.objects.filter(case_id__in=ids[i : i + 2000]).values_list("case_id", "pk"))
+    missing = [c for c in cases if c.pk not in found]
+    if missing:
+        Account.objects.bulk_create(
+            [
+                Account(
+                    court_id=court.pk,
+                    case=c,
+                    kind=AccountKind.CASE,
+                    number=virtual_account_number(court_id=court.pk, kind=AccountKind.CASE, case_id=c.pk),
+                    name=f"{c.number} 案款账户",
+                )
+                for c in missing
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,  # opened in parallel: the other one stands
+        )
+        new = [c.pk for c in missing]
+        for i in range(0, len(new), 2000):
+            found.update(Account.objects.filter(case_id__in=new[i : i + 2000]).values_list("case_id", "pk"))
+    return found

@@ -4,12 +4,20 @@ that money arrived."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.db.models import Sum
 
 from lastmile.cases.models import Case
-from lastmile.cases.services import deadline_cancel, deadline_open, deadlines_open
+from lastmile.cases.services import (
+    DeadlineOpening,
+    deadline_cancel,
+    deadline_open,
+    deadline_open_many,
+    deadlines_open,
+    deadlines_open_of_cases,
+)
 from lastmile.core.clock import court_date as _local_date
 from lastmile.ledger.kinds import LedgerDeadline
 
@@ -37,6 +45,44 @@ def _open_payout_deadline(*, case: Case, arrived_on: date, now: datetime) -> Non
         due_on=due.day,
         provisional=due.provisional,
         legal_basis=FUNDS_RULES,
+    )
+
+
+def _open_payout_deadlines(*, arrivals: Sequence[tuple[Case, date]], now: datetime) -> None:
+    """:func:`_open_payout_deadline` for a batch of cases (case, earliest arrival day in the batch):
+    one query for their open deadlines, one update cancelling those an older arrival now governs,
+    one bulk insert of the new ones. Same rule, case by case."""
+    if not arrivals:
+        return
+    opened: dict[int, date] = {}
+    for case_id, starts_on in deadlines_open_of_cases(
+        case_ids=[c.pk for c, _ in arrivals], kind=LedgerDeadline.PAYOUT
+    ).values_list("case_id", "starts_on"):
+        opened[case_id] = min(starts_on, opened.get(case_id, starts_on))
+    todo = [(c, day) for c, day in arrivals if c.pk not in opened or opened[c.pk] > day]
+    if not todo:
+        return
+    superseded = [c.pk for c, _ in todo if c.pk in opened]
+    if superseded:  # older money was claimed late: the earlier day now governs
+        deadlines_open_of_cases(case_ids=superseded, kind=LedgerDeadline.PAYOUT).update(cancelled_at=now)
+    due_of: dict[date, tuple[date, bool]] = {}
+    for _, day in todo:
+        if day not in due_of:
+            due = payout_due(day)
+            due_of[day] = (due.day, due.provisional)
+    deadline_open_many(
+        openings=[
+            DeadlineOpening(
+                case=c,
+                kind=LedgerDeadline.PAYOUT,
+                label=f"案款发放（{day:%Y-%m-%d}到账）",
+                starts_on=day,
+                due_on=due_of[day][0],
+                provisional=due_of[day][1],
+                legal_basis=FUNDS_RULES,
+            )
+            for c, day in todo
+        ]
     )
 
 

@@ -1,4 +1,4 @@
-"""Posting: :func:`_post`, the only writer of ledger rows.
+"""Posting: :func:`_post` and its set-based form :func:`_post_many`, the only writers of ledger rows.
 
 It refuses an unbalanced transaction, locks the accounts it touches in ascending id order (one
 global lock order, so parallel postings never deadlock), refuses any posting that would make a
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from lastmile.cases.models import Case
 from lastmile.core.errors import Conflict, InvalidAmount
@@ -79,3 +81,218 @@ def _post(
         if delta[pk]:
             Account.objects.filter(pk=pk).update(balance=locked[pk].balance + delta[pk])
     return txn
+
+
+# --- set-based posting: a batch of transactions in a few statements --------------------------------
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One balanced transaction for :func:`_post_many`: ``legs`` are (account id, amount), debit
+    positive, credit negative."""
+
+    case_id: int | None
+    kind: str
+    key: str
+    at: datetime
+    memo: str
+    legs: tuple[tuple[int, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A transaction :func:`_post_many` wrote, as the audit chain records it."""
+
+    txn_id: int
+    court_id: int
+    posting: Posting
+
+
+def _lock_accounts(ids: Sequence[int]) -> dict[int, Account]:
+    """Lock ``ids`` in ascending order (the one global lock order) and return them."""
+    locked: dict[int, Account] = {}
+    ordered = sorted(set(ids))
+    for i in range(0, len(ordered), _SQL_CHUNK):
+        locked.update(
+            (a.pk, a)
+            for a in Account.objects.select_for_update()
+            .filter(pk__in=ordered[i : i + _SQL_CHUNK])
+            .order_by("pk")
+        )
+    return locked
+
+
+_SQL_CHUNK = 2000
+
+
+def _existing_keys(court_id: int, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(keys), _SQL_CHUNK):
+        found.update(
+            Transaction.objects.filter(
+                court_id=court_id, idempotency_key__in=keys[i : i + _SQL_CHUNK]
+            ).values_list("idempotency_key", flat=True)
+        )
+    return found
+
+
+def _insert_returning_keys(
+    table: str,
+    columns: Sequence[str],
+    pg_types: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    key_column: str,
+) -> dict[str, int]:
+    """Insert ``rows`` into ``table`` and return {key column value: new id}.
+
+    PostgreSQL: one ``INSERT … SELECT FROM unnest(…)`` with the columns as arrays (one statement and
+    one round trip for the whole batch). SQLite: multi-row ``INSERT … VALUES … RETURNING`` in chunks
+    below its limit of bound variables. Values must already be adapted for the database
+    (:func:`_adapt`)."""
+    if not rows:
+        return {}
+    conn = connection
+    cols = ", ".join(conn.ops.quote_name(c) for c in columns)
+    qtable = conn.ops.quote_name(table)
+    out: dict[str, int] = {}
+    with conn.cursor() as cur:
+        if conn.vendor == "postgresql":
+            arrays = [list(col) for col in zip(*rows, strict=True)]
+            unnest = ", ".join(f"%s::{t}[]" for t in pg_types)
+            cur.execute(
+                f"INSERT INTO {qtable} ({cols}) SELECT * FROM unnest({unnest}) RETURNING id, {key_column}",  # noqa: S608
+                arrays,
+            )
+            out.update((key, pk) for pk, key in cur.fetchall())
+        else:
+            per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            step = max(1, 30_000 // len(columns))
+            for i in range(0, len(rows), step):
+                chunk = rows[i : i + step]
+                cur.execute(
+                    f"INSERT INTO {qtable} ({cols}) VALUES {', '.join([per_row] * len(chunk))} "  # noqa: S608
+                    f"RETURNING id, {key_column}",
+                    [v for row in chunk for v in row],
+                )
+                out.update((key, pk) for pk, key in cur.fetchall())
+    return out
+
+
+def _insert_legs(legs: Sequence[tuple[int, int, Decimal]]) -> None:
+    """All legs of a batch in one statement (PostgreSQL) or one ``executemany`` (SQLite): the
+    statement-level zero-sum trigger then checks every transaction once (migration 0007)."""
+    conn = connection
+    with conn.cursor() as cur:
+        if conn.vendor == "postgresql":
+            txns, accounts, amounts = (list(col) for col in zip(*legs, strict=True))
+            cur.execute(
+                "INSERT INTO ledger_leg (transaction_id, account_id, amount) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[])",
+                [txns, accounts, amounts],
+            )
+        else:
+            cur.executemany(
+                "INSERT INTO ledger_leg (transaction_id, account_id, amount) VALUES (%s, %s, %s)",
+                [(t, a, conn.ops.adapt_decimalfield_value(m, 18, 2)) for t, a, m in legs],
+            )
+
+
+def _check_balanced_sqlite(txn_ids: Sequence[int]) -> None:
+    """SQLite's stand-in for the statement-level trigger: the legs of every transaction of the batch
+    add up to zero, to the fen (amounts are summed as integer fen: SQLite keeps decimals as floats)."""
+    with connection.cursor() as cur:
+        for i in range(0, len(txn_ids), _SQL_CHUNK):
+            chunk = list(txn_ids[i : i + _SQL_CHUNK])
+            marks = ", ".join(["%s"] * len(chunk))
+            cur.execute(
+                f"SELECT transaction_id FROM ledger_leg WHERE transaction_id IN ({marks}) "  # noqa: S608
+                "GROUP BY transaction_id "
+                "HAVING SUM(CAST(ROUND(amount * 100) AS INTEGER)) <> 0 OR COUNT(*) < 2 LIMIT 1",
+                chunk,
+            )
+            bad = cur.fetchone()
+            if bad is not None:
+                raise InvalidAmount("记账凭证借贷不平衡。", details={"transaction": bad[0]})
+
+
+def _set_balances(balances: dict[int, Decimal]) -> None:
+    """Write the new balances of a batch's accounts in one statement."""
+    if not balances:
+        return
+    conn = connection
+    ids = sorted(balances)
+    with conn.cursor() as cur:
+        if conn.vendor == "postgresql":
+            cur.execute(
+                "UPDATE ledger_account AS a SET balance = v.balance "
+                "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, balance) WHERE a.id = v.id",
+                [ids, [balances[i] for i in ids]],
+            )
+        else:
+            cur.executemany(
+                "UPDATE ledger_account SET balance = %s WHERE id = %s",
+                [(conn.ops.adapt_decimalfield_value(balances[i], 18, 2), i) for i in ids],
+            )
+
+
+def _post_many(*, court_id: int, postings: Sequence[Posting], skip_posted: bool = True) -> list[Posted]:
+    """Post many balanced transactions of one court at once: the set-based form of :func:`_post`.
+
+    The same promises: every transaction balances (refused here, and checked by the database once
+    per statement: a trigger on PostgreSQL, a grouped query at the end of the batch on SQLite),
+    accounts are locked in ascending id order, no balance may become negative, and a key already
+    posted in the court is skipped (idempotent). Written with one statement for the transactions,
+    one for the legs and one for the balances, whatever the batch size. ``skip_posted=False``:
+    the caller has already claimed the keys in this database transaction (a bank statement's
+    receipts, unique per court and key), so the look-up of posted keys is left out; a key posted
+    all the same fails on the database's unique constraint and nothing is written. The caller appends the
+    returned transactions to the audit chain (:func:`lastmile.ledger.audit.transactions_chain_entries`)
+    in the same database transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("_post_many must run inside a transaction")
+    if not postings:
+        return []
+    checked: list[Posting] = []
+    for p in postings:
+        legs = tuple((acc, to_money(a)) for acc, a in p.legs)
+        if len(legs) < 2 or any(a == 0 for _, a in legs) or sum((a for _, a in legs), ZERO) != 0:
+            raise InvalidAmount("记账凭证借贷不平衡。", details={"key": p.key})
+        checked.append(Posting(p.case_id, p.kind, p.key, p.at, p.memo[:256], legs))
+    if len({p.key for p in checked}) != len(checked):
+        raise InvalidAmount("同一批记账凭证的幂等键重复。")
+    locked = _lock_accounts([acc for p in checked for acc, _ in p.legs])
+    # Keys posted before (or by a parallel batch that held these locks first) are skipped.
+    done = _existing_keys(court_id, [p.key for p in checked]) if skip_posted else set()
+    todo = [p for p in checked if p.key not in done]
+    if not todo:
+        return []
+    delta: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for p in todo:
+        for acc, amount in p.legs:
+            delta[acc] += _natural(locked[acc].kind, amount)
+    balances: dict[int, Decimal] = {}
+    for pk, d in delta.items():
+        if not d:
+            continue
+        new = locked[pk].balance + d
+        if new < 0:
+            raise Conflict(
+                f"账户“{locked[pk].name}”余额不足（余额{locked[pk].balance}元）。",
+                details={"account": locked[pk].number, "balance": str(locked[pk].balance)},
+            )
+        balances[pk] = new
+    ops = connection.ops
+    ids = _insert_returning_keys(
+        "ledger_transaction",
+        ["court_id", "case_id", "kind", "idempotency_key", "at", "memo"],
+        ["bigint", "bigint", "text", "text", "timestamptz", "text"],
+        [(court_id, p.case_id, p.kind, p.key, ops.adapt_datetimefield_value(p.at), p.memo) for p in todo],
+        "idempotency_key",
+    )
+    posted = [Posted(ids[p.key], court_id, p) for p in todo]
+    _insert_legs([(x.txn_id, acc, amount) for x in posted for acc, amount in x.posting.legs])
+    if connection.vendor != "postgresql":
+        _check_balanced_sqlite([x.txn_id for x in posted])
+    _set_balances(balances)
+    return posted

@@ -9,23 +9,23 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
-from lastmile.cases.services import case_event_record
+from lastmile.cases.services import ChainEntry, audit_chain_append, case_event_record
 from lastmile.core.clock import court_date as _local_date
 from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound
 from lastmile.core.money import to_money
 from lastmile.ledger.kinds import LedgerEvent
 
-from ..audit import transactions_chain
-from ..models import Account, AccountKind, Leg, Receipt, ReceiptSource, Transaction, TransactionKind
+from ..audit import transactions_chain_entries
+from ..models import Account, AccountKind, Receipt, ReceiptSource, TransactionKind
 from ..rules import FUNDS_RULES
-from .accounts import case_account, luhn_valid, system_account
-from .deadlines import _open_payout_deadline
-from .posting import ZERO, _post
+from .accounts import _case_accounts, case_account, luhn_valid, system_account
+from .deadlines import _open_payout_deadline, _open_payout_deadlines
+from .posting import ZERO, Posting, _insert_returning_keys, _post, _post_many
 
 
 @transaction.atomic
@@ -192,6 +192,19 @@ class ImportResult:
 
 
 _CHUNK = 500
+_LOOKUP = 2000  # keys or ids per look-up (below SQLite's limit of bound variables)
+_RECEIPT_COLUMNS = (
+    "court_id",
+    "case_id",
+    "amount",
+    "source",
+    "idempotency_key",
+    "received_at",
+    "effective_on",
+    "payer",
+    "note",
+    "recorded_by_id",
+)
 
 
 def _cases_by_account(
@@ -223,34 +236,45 @@ def _cases_by_account(
 
 @transaction.atomic
 def receipts_import(
-    *, court: Court, rows: Sequence[ReceiptRow], actor: User | None, now: datetime
+    *,
+    court: Court,
+    rows: Sequence[ReceiptRow],
+    actor: User | None,
+    now: datetime,
+    with_receipts: bool = False,
 ) -> ImportResult:
     """Book a bank statement in one go: the fast path for thousands of receipts.
 
     Same rules as :func:`receipt_record` (idempotent per key, balanced transactions, a case
-    event and a payout deadline per case and arrival day), written with bulk inserts and one
-    balance update per account. Bad rows are reported and the good ones kept.
+    event per case, a payout deadline per case for its oldest money not yet paid out), written
+    set-based: one statement for the receipts, one for the transactions, one for their legs, one
+    for the balances (:func:`.posting._post_many`), the transactions and case events appended to
+    the court's audit chain under one lock of its head, the deadlines in bulk. Bad rows are
+    reported and the good ones kept. ``with_receipts`` loads the booked rows into the result.
     """
     result = ImportResult()
     rows, bad_accounts = _cases_by_account(court, rows)
     result.errors.extend(bad_accounts)
     seen: set[str] = set()
     keys = [r.idempotency_key for r in rows]
-    existing: dict[str, Receipt] = {}
-    for i in range(0, len(keys), _CHUNK):
-        for rec in Receipt.objects.filter(court=court, idempotency_key__in=keys[i : i + _CHUNK]):
-            existing[rec.idempotency_key] = rec
+    existing: dict[str, tuple[Decimal, int | None]] = {}
+    for i in range(0, len(keys), _LOOKUP):
+        for key, amount, case_id in Receipt.objects.filter(
+            court=court, idempotency_key__in=keys[i : i + _LOOKUP]
+        ).values_list("idempotency_key", "amount", "case_id"):
+            existing[key] = (amount, case_id)
     case_ids = {r.case_id for r in rows if r.case_id is not None}
     cases: dict[int, Case] = {}
     ids = sorted(case_ids)
-    for i in range(0, len(ids), _CHUNK):
-        cases.update(Case.objects.filter(court=court, pk__in=ids[i : i + _CHUNK]).in_bulk())
+    for i in range(0, len(ids), _LOOKUP):
+        cases.update(Case.objects.filter(court=court, pk__in=ids[i : i + _LOOKUP]).in_bulk())
     good: list[ReceiptRow] = []
+    money: dict[str, Decimal] = {}
     for row in rows:
         amount = to_money(row.amount)
         if row.idempotency_key in existing:
-            rec = existing[row.idempotency_key]
-            if rec.amount != amount or (row.case_id is not None and rec.case_id != row.case_id):
+            booked, booked_case = existing[row.idempotency_key]
+            if booked != amount or (row.case_id is not None and booked_case != row.case_id):
                 result.errors.append((row.idempotency_key, "幂等键已使用，但金额或案件不同。"))
             else:
                 result.replayed += 1
@@ -265,88 +289,85 @@ def receipts_import(
             result.errors.append((row.idempotency_key, "案件不存在或不属于本院。"))
             continue
         seen.add(row.idempotency_key)
+        money[row.idempotency_key] = amount
         good.append(row)
     if not good:
         return result
-    case_ids = {r.case_id for r in good if r.case_id is not None}
+    ops = connection.ops
     bank = system_account(court_id=court.pk, kind=AccountKind.BANK)
     unclaimed = system_account(court_id=court.pk, kind=AccountKind.UNCLAIMED)
-    accounts = {a.case_id: a for a in Account.objects.filter(case_id__in=case_ids)}
-    for cid in case_ids - accounts.keys():
-        accounts[cid] = case_account(case=cases[cid])
-    lock_ids = sorted({bank.pk, unclaimed.pk} | {a.pk for a in accounts.values()})
-    locked: dict[int, Account] = {}
-    for i in range(0, len(lock_ids), _CHUNK):
-        locked.update(
-            (a.pk, a)
-            for a in Account.objects.select_for_update()
-            .filter(pk__in=lock_ids[i : i + _CHUNK])
-            .order_by("pk")
-        )
-    receipts = Receipt.objects.bulk_create(
+    accounts = _case_accounts(court, [cases[cid] for cid in sorted({r.case_id for r in good if r.case_id})])
+    receipt_ids = _insert_returning_keys(
+        "ledger_receipt",
+        _RECEIPT_COLUMNS,
+        ["bigint", "bigint", "numeric", "text", "text", "timestamptz", "date", "text", "text", "bigint"],
         [
-            Receipt(
-                court=court,
-                case_id=r.case_id,
-                amount=to_money(r.amount),
-                source=r.source,
-                idempotency_key=r.idempotency_key,
-                received_at=r.received_at,
-                effective_on=r.effective_on or _local_date(r.received_at),
-                payer=r.payer[:128],
-                recorded_by=actor,
+            (
+                court.pk,
+                r.case_id,
+                ops.adapt_decimalfield_value(money[r.idempotency_key], 16, 2),
+                r.source,
+                r.idempotency_key,
+                ops.adapt_datetimefield_value(r.received_at),
+                ops.adapt_datefield_value(r.effective_on or _local_date(r.received_at)),
+                r.payer[:128],
+                "",
+                actor.pk if actor is not None else None,
             )
             for r in good
         ],
-        batch_size=_CHUNK,
+        "idempotency_key",
     )
-    txns = Transaction.objects.bulk_create(
-        [
-            Transaction(
-                court=court,
+    posted = _post_many(
+        court_id=court.pk,
+        postings=[
+            Posting(
                 case_id=r.case_id,
                 kind=TransactionKind.RECEIPT,
-                idempotency_key=f"receipt:{r.idempotency_key}",
+                key=f"receipt:{r.idempotency_key}",
                 at=r.received_at,
                 memo="对账单批量到账",
+                legs=(
+                    (bank.pk, money[r.idempotency_key]),
+                    (
+                        accounts[r.case_id] if r.case_id is not None else unclaimed.pk,
+                        -money[r.idempotency_key],
+                    ),
+                ),
             )
             for r in good
         ],
-        batch_size=_CHUNK,
+        skip_posted=False,  # the receipts just inserted hold these keys (unique per court)
     )
-    legs: list[Leg] = []
-    credit: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for r, txn in zip(good, txns, strict=True):
-        amount = to_money(r.amount)
-        target = accounts[r.case_id] if r.case_id is not None else unclaimed
-        legs.append(Leg(transaction_id=txn.pk, account_id=bank.pk, amount=amount))
-        legs.append(Leg(transaction_id=txn.pk, account_id=target.pk, amount=-amount))
-        credit[target.pk] += amount
-        credit[bank.pk] += amount
-    Leg.objects.bulk_create(legs, batch_size=_CHUNK)
-    transactions_chain(transactions=txns)  # into the court's keyed audit chain (docs/audit.md)
-    for pk in lock_ids:
-        if credit.get(pk):
-            Account.objects.filter(pk=pk).update(balance=locked[pk].balance + credit[pk])
-    per_case: dict[int, list[Receipt]] = defaultdict(list)
-    for rec in receipts:
-        if rec.case_id is None:
+    per_case: dict[int, list[tuple[int, ReceiptRow]]] = defaultdict(list)
+    for r in good:
+        if r.case_id is None:
             result.unclaimed += 1
         else:
-            per_case[rec.case_id].append(rec)
+            per_case[r.case_id].append((receipt_ids[r.idempotency_key], r))
+    events: list[ChainEntry] = []
+    arrivals: list[tuple[Case, date]] = []
     for cid, recs in per_case.items():
-        case = cases[cid]
-        total = sum((r.amount for r in recs), ZERO)
-        case_event_record(
-            case=case,
-            kind=LedgerEvent.RECEIPT,
-            summary=f"对账单到账{len(recs)}笔，合计{total}元",
-            actor=actor,
-            now=now,
-            data={"receipts": [r.pk for r in recs][:200], "count": len(recs), "amount": total},
-            legal_basis=FUNDS_RULES,
+        total = sum((money[r.idempotency_key] for _, r in recs), ZERO)
+        events.append(
+            ChainEntry(
+                kind=LedgerEvent.RECEIPT,
+                summary=f"对账单到账{len(recs)}笔，合计{total}元",
+                occurred_at=now,
+                case_id=cid,
+                actor=actor,
+                data={"receipts": [pk for pk, _ in recs][:200], "count": len(recs), "amount": total},
+                legal_basis=FUNDS_RULES,
+            )
         )
-        _open_payout_deadline(case=case, arrived_on=min(_local_date(r.received_at) for r in recs), now=now)
-    result.created = len(receipts)
-    result.receipts = receipts
+        arrivals.append((cases[cid], min(_local_date(r.received_at) for _, r in recs)))
+    # The transactions (in the court's keyed audit chain, docs/audit.md) and the case events
+    # under one lock of the chain head.
+    audit_chain_append(court=court, entries=transactions_chain_entries(posted) + events)
+    _open_payout_deadlines(arrivals=arrivals, now=now)
+    result.created = len(receipt_ids)
+    if with_receipts:
+        ids = sorted(receipt_ids.values())
+        for i in range(0, len(ids), _CHUNK):
+            result.receipts.extend(Receipt.objects.filter(pk__in=ids[i : i + _CHUNK]).order_by("pk"))
     return result

@@ -122,7 +122,7 @@ def test_parallel_receipts_and_payouts_never_overdraw_or_pay_twice(
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_postgres_refuses_an_unbalanced_transaction_at_commit(case):
+def test_postgres_refuses_an_unbalanced_transaction_at_the_end_of_its_statement(case):
     s.receipt_record(
         case=case, amount=D("5"), source="cash", idempotency_key="k", received_at=at(2024, 2, 1), actor=None
     )
@@ -133,7 +133,5 @@ def test_postgres_refuses_an_unbalanced_transaction_at_commit(case):
             court=case.court, case=case, kind="receipt", idempotency_key="bad", at=txn.at
         )
         Leg.objects.create(transaction=bad, account=account, amount=D("-1"))
-        with connection.cursor() as cur:
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what COMMIT would do
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
         Leg.objects.filter(transaction=txn).update(amount=D("6"))

@@ -1,0 +1,151 @@
+"""Set-based posting: a bank statement booked with a few statements keeps every promise of the
+row-by-row path (zero-sum, no overdraft, idempotent keys, the audit chain, the payout deadline
+and the allocation of each payment)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from lastmile.cases.models import Deadline
+from lastmile.cases.selectors import audit_verify
+from lastmile.core.errors import Conflict, InvalidAmount
+from lastmile.ledger import services as s
+from lastmile.ledger.kinds import LedgerDeadline
+from lastmile.ledger.models import Account, AccountKind, Leg, Receipt, Transaction
+from lastmile.ledger.selectors import case_statement, case_statements, reconcile
+from lastmile.ledger.services.posting import Posting, _post_many
+
+from .conftest import at
+
+D = Decimal
+
+
+def _obligation(case):
+    s.obligation_record(
+        case=case,
+        actor=None,
+        now=at(2024, 1, 2),
+        principal=D("10000"),
+        basis_effective_on=date(2023, 12, 1),
+        performance_deadline=date(2023, 12, 31),
+        interest=s.InterestTerms(kind="fixed", annual_rate=D("0.0435"), start=date(2023, 6, 1)),
+        costs=[s.CostItem("execution_fee", "申请执行费", D("150"))],
+    )
+
+
+def _payout_deadlines(case):
+    return list(
+        Deadline.objects.filter(
+            case=case, kind=LedgerDeadline.PAYOUT, done_at__isnull=True, cancelled_at__isnull=True
+        ).values_list("starts_on", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_a_statement_is_booked_like_receipts_one_by_one(make_case, yuelu, clerk):
+    one, two, three = make_case(), make_case(), make_case()
+    for c in (one, two, three):
+        _obligation(c)
+    # an older open deadline stays; a later one gives way to earlier money
+    s.receipt_record(
+        case=one,
+        amount=D("1"),
+        source="cash",
+        idempotency_key="early",
+        received_at=at(2024, 1, 3),
+        actor=None,
+    )
+    s.receipt_record(
+        case=two,
+        amount=D("1"),
+        source="cash",
+        idempotency_key="late",
+        received_at=at(2024, 1, 30),
+        actor=None,
+    )
+    rows = [
+        s.ReceiptRow(f"r{i}", D("100.10") + i, at(2024, 1, 10 + i % 5), case_id=c.pk)
+        for i, c in enumerate([one, two, three] * 4)
+    ] + [s.ReceiptRow("u1", D("7.77"), at(2024, 1, 12))]
+    res = s.receipts_import(court=yuelu, rows=rows, actor=clerk, now=at(2024, 2, 1), with_receipts=True)
+    assert (res.created, res.unclaimed, res.errors) == (13, 1, [])
+    assert len(res.receipts) == 13
+    for c in (one, two, three):
+        held = sum((r.amount for r in rows if r.case_id == c.pk), D("0")) + (D("1") if c != three else 0)
+        assert Account.objects.get(case=c).balance == held
+    assert Account.objects.get(court=yuelu, kind=AccountKind.UNCLAIMED).balance == D("7.77")
+    assert _payout_deadlines(one) == [date(2024, 1, 3)]
+    assert _payout_deadlines(two) == [date(2024, 1, 10)]
+    assert _payout_deadlines(three) == [date(2024, 1, 10)]
+    # zero-sum, the chain, the books
+    for txn in Transaction.objects.filter(court=yuelu):
+        assert sum(Leg.objects.filter(transaction=txn).values_list("amount", flat=True)) == 0
+    assert audit_verify() == []
+    assert reconcile(court=yuelu).ok
+    # the allocation read in bulk is the one read case by case
+    as_of = date(2024, 3, 1)
+    bulk = case_statements(cases=[one, two, three], as_of=as_of)
+    for c in (one, two, three):
+        single = case_statement(case=c, as_of=as_of)
+        assert bulk[c.pk] is not None and single is not None
+        assert bulk[c.pk].allocations == single.allocations
+        assert bulk[c.pk].outstanding == single.outstanding
+    # replayed: nothing changes
+    again = s.receipts_import(court=yuelu, rows=rows, actor=clerk, now=at(2024, 2, 2))
+    assert (again.created, again.replayed) == (0, 13)
+    assert Receipt.objects.filter(court=yuelu).count() == 15
+
+
+@pytest.mark.django_db
+def test_post_many_refuses_an_unbalanced_or_overdrawing_batch_and_writes_nothing(case, yuelu):
+    bank = s.system_account(court_id=yuelu.pk, kind=AccountKind.BANK)
+    acc = s.case_account(case=case)
+    good = Posting(case.pk, "receipt", "k1", at(2024, 1, 5), "", ((bank.pk, D("5")), (acc.pk, D("-5"))))
+    bad = Posting(case.pk, "receipt", "k2", at(2024, 1, 5), "", ((bank.pk, D("5")), (acc.pk, D("-4"))))
+    with pytest.raises(InvalidAmount), transaction.atomic():
+        _post_many(court_id=yuelu.pk, postings=[good, bad])
+    over = Posting(case.pk, "payout_hold", "k3", at(2024, 1, 5), "", ((acc.pk, D("5")), (bank.pk, D("-5"))))
+    with pytest.raises(Conflict), transaction.atomic():
+        _post_many(court_id=yuelu.pk, postings=[over])
+    assert not Transaction.objects.filter(court=yuelu).exists()
+    with transaction.atomic():
+        (posted,) = _post_many(court_id=yuelu.pk, postings=[good])
+        assert _post_many(court_id=yuelu.pk, postings=[good]) == []  # idempotent on the key
+    assert Account.objects.get(pk=acc.pk).balance == D("5.00")
+    assert Leg.objects.filter(transaction_id=posted.txn_id).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_checks_each_statement_of_legs_once(case, yuelu):
+    assert connection.vendor == "postgresql"
+    s.receipt_record(
+        case=case, amount=D("5"), source="cash", idempotency_key="k", received_at=at(2024, 2, 1), actor=None
+    )
+    txn = Transaction.objects.get(idempotency_key="receipt:k")
+    account = Account.objects.get(case=case)
+    # a leg added later to a balanced transaction unbalances it: refused at once
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Leg.objects.create(transaction=txn, account=account, amount=D("-1"))
+    # a transaction whose legs come in one statement and balance is accepted
+    with transaction.atomic():
+        other = Transaction.objects.create(
+            court=yuelu, case=case, kind="receipt", idempotency_key="k2", at=txn.at, memo=""
+        )
+        bank = Account.objects.get(court=yuelu, kind=AccountKind.BANK)
+        Leg.objects.bulk_create(
+            [
+                Leg(transaction=other, account=bank, amount=D("2")),
+                Leg(transaction=other, account=account, amount=D("-2")),
+            ]
+        )
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'ledger_leg'::regclass AND NOT tgisinternal "
+            "ORDER BY 1"
+        )
+        assert [r[0] for r in cur.fetchall()] == ["ledger_leg_append_only", "ledger_legs_balanced"]
