@@ -3,8 +3,8 @@
 The ledger follows django-hordak: an :class:`Account` per case (一案一账号) and per court
 (the execution master account, unclaimed money, payouts awaiting settlement); every movement is a
 :class:`Transaction` whose :class:`Leg` amounts add up to zero (debit positive, credit negative),
-enforced by a deferred constraint trigger on PostgreSQL (migration 0002) and by the posting
-service plus ``lastmile ledger reconcile`` on SQLite. Every transaction carries an idempotency
+enforced by a statement-level trigger on PostgreSQL (migration 0007) and by the posting
+services plus ``lastmile ledger reconcile`` on SQLite. Every transaction carries an idempotency
 key unique within its court: keys come from banks and clerks, so two courts may well use the same
 one, and neither may see or block the other's booking.
 """
