@@ -315,7 +315,7 @@ LASTMILE = {
         "ROOT": os.environ.get("LASTMILE_DOCUMENTS_ROOT", ""),  # empty = MEDIA_ROOT/documents
         "SERIES_SUFFIX": True,  # 案号之一/之二 for later rulings of a case (UNVERIFIED practice)
         "SIGNATURE_ADAPTER": "lastmile.documents.seal.PlaceholderSealAdapter",
-        "BATCH_WORKERS": 1,
+        "BATCH_WORKERS": 0,  # tasks per batch; 0 = one per core (`lastmile run` has a worker per core)
         "BATCH_LEASE_SECONDS": 300,
     },
 }

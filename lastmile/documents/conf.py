@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -13,8 +14,9 @@ DEFAULTS: dict[str, Any] = {
     "SERIES_SUFFIX": True,
     # The seal/signature adapter (a dotted path to a SignaturePort class).
     "SIGNATURE_ADAPTER": "lastmile.documents.seal.PlaceholderSealAdapter",
-    # Worker tasks enqueued per batch, and how long a claim holds before another worker may take it.
-    "BATCH_WORKERS": 1,
+    # Worker tasks enqueued per batch (0: one per core of the machine), and how long a claim holds
+    # before another worker may take it.
+    "BATCH_WORKERS": 0,
     "BATCH_LEASE_SECONDS": 300,
     # Items a worker claims and issues together (one transaction, one render pass per chunk).
     "BATCH_CHUNK": 25,
@@ -23,6 +25,11 @@ DEFAULTS: dict[str, Any] = {
     # A job re-queued this many times by the sweep is left for a person.
     "BATCH_MAX_RECLAIMS": 20,
 }
+
+
+def batch_workers() -> int:
+    """Worker tasks a batch is split over: ``BATCH_WORKERS``, or one per core when it is 0."""
+    return int(documents_setting("BATCH_WORKERS")) or os.cpu_count() or 1
 
 
 def documents_setting(key: str) -> Any:

@@ -68,6 +68,16 @@ PROCESSES: list[Process] = [
         "后台任务",
         lambda host, port: [_python(), "-m", "lastmile.cli", "db_worker", "--queue-name", "*"],
     ),
+    # Document batches are split into one task per core (BATCH_WORKERS); the worker above takes
+    # one, these take the others.
+    *[
+        Process(
+            f"documents-worker-{k}",
+            "批量文书生成",
+            lambda host, port: [_python(), "-m", "lastmile.cli", "db_worker", "--queue-name", "documents"],
+        )
+        for k in range(1, max(2, os.cpu_count() or 1))
+    ],
     # 查控: the institutions' answers, stored by the callback, applied in batches per case; due
     # orders sent (on PostgreSQL more of these can run side by side: SKIP LOCKED).
     Process(

@@ -15,7 +15,7 @@ from lastmile.cases.models import Case
 from lastmile.core.clock import Clock, get_clock
 from lastmile.core.errors import ConditionsNotMet, PermissionDenied
 
-from ..conf import documents_setting
+from ..conf import batch_workers, documents_setting
 from ..context import json_safe
 from ..models import BatchItem, BatchJob, BatchStatus, ItemStatus
 from .issue import IssueRequest, documents_issue_many
@@ -72,7 +72,7 @@ def batch_create(
         if enqueue:
             from ..tasks import batch_run_task
 
-            workers = int(documents_setting("BATCH_WORKERS"))
+            workers = batch_workers()
             for n in range(workers):
                 transaction.on_commit(lambda n=n: batch_run_task.enqueue(job.pk, n))  # type: ignore[misc]
     return job
