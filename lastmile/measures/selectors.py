@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -209,11 +210,17 @@ def measure_counts(*, court: Court, start: date, end: date) -> dict[str, int]:
     to the public security organ in the period (its 移送公安机关 step); a package only prepared
     has not been transferred (刑法 art. 313; 法释〔2024〕13号).
     """
+    return measure_counts_of_courts(court_ids=[court.pk], start=start, end=end)
+
+
+def measure_counts_of_courts(*, court_ids: Sequence[int], start: date, end: date) -> dict[str, int]:
+    """:func:`measure_counts` summed over several courts, in three queries whatever their number
+    (the command center over a high court's tree)."""
     lo, hi = _bounds(start, end)
     taken = Counter(
-        Measure.objects.filter(court=court, starts_at__range=(lo, hi), status__in=TAKEN_STATUSES).values_list(
-            "kind", flat=True
-        )
+        Measure.objects.filter(
+            court_id__in=court_ids, starts_at__range=(lo, hi), status__in=TAKEN_STATUSES
+        ).values_list("kind", flat=True)
     )
     out: dict[str, int] = {
         str(k): taken.get(k, 0)
@@ -227,14 +234,14 @@ def measure_counts(*, court: Court, start: date, end: date) -> dict[str, int]:
         )
     }
     out["dishonest_published"] = (
-        DishonestListing.objects.filter(court=court, publish_on__range=(start, end))
+        DishonestListing.objects.filter(court_id__in=court_ids, publish_on__range=(start, end))
         .exclude(status=ListingStatus.GRACE)
         .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=F("publish_on")))
         .count()
     )
     out["refusal_referrals"] = (
         ReferralStep.objects.filter(
-            referral__court=court, status=ReferralStatus.SENT_TO_POLICE, on__range=(start, end)
+            referral__court_id__in=court_ids, status=ReferralStatus.SENT_TO_POLICE, on__range=(start, end)
         )
         .values("referral")
         .distinct()
