@@ -537,10 +537,13 @@ def bid_place(*, user: User, round_id: int, amount: Decimal, now: datetime) -> B
     queues for the lock. Whether the round is still open is only decided inside the lock (an
     extension committed meanwhile may have moved the end)."""
     price = to_money(amount)
-    seen = Round.objects.filter(pk=round_id).only(*_BID_FIELDS).first()
+    # One read for the registration and the round as last committed.
+    bidder = Bidder.objects.select_related("preemption", "round").filter(round_id=round_id, user=user).first()
+    seen = (
+        bidder.round if bidder is not None else Round.objects.filter(pk=round_id).only(*_BID_FIELDS).first()
+    )
     if seen is None or seen.announced_at > now:
         raise NotFound("拍卖不存在。")
-    bidder = Bidder.objects.select_related("preemption").filter(round_id=round_id, user=user).first()
     if bidder is None or bidder.deposit_status != DepositStatus.FROZEN:
         raise _refuse("请先实名报名并交纳保证金", AuctionErrorCode.NOT_REGISTERED, rules.online("17"))
     if seen.status == RoundStatus.ANNOUNCED and now < seen.ends_at:
