@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--workers", default=None, help="worker counts, e.g. 1,2,4 (PostgreSQL)")
     parser.add_argument("--baseline", type=int, default=None, help="raw round trips for the baseline")
     parser.add_argument("--max-minutes", type=float, default=None, help="stop waiting after this long")
+    parser.add_argument("--profile", action="store_true", help="profile the first worker (cProfile, stderr)")
     args = parser.parse_args()
     n_cases = args.cases or (100 if args.quick else 10_000)
     n_baseline = args.baseline or (3_000 if args.quick else 20_000)
@@ -77,7 +78,9 @@ def main() -> None:
 
         log(f"migrating the {box.database} database …")
         call_command("migrate", verbosity=0)
-        runs, baseline = run(counts, n_cases, args.institutions, n_baseline, max_minutes, box.tmp)
+        runs, baseline = run(
+            counts, n_cases, args.institutions, n_baseline, max_minutes, box.tmp, profile=args.profile
+        )
     head = runs[-1]
     ratio = head["ratio"]
     emit(
@@ -191,7 +194,14 @@ def _sim_stats(url: str) -> dict:
 
 
 def run(
-    counts: list[int], n_cases: int, n_institutions: int, n_baseline: int, max_minutes: float, tmp: Path
+    counts: list[int],
+    n_cases: int,
+    n_institutions: int,
+    n_baseline: int,
+    max_minutes: float,
+    tmp: Path,
+    *,
+    profile: bool = False,
 ) -> tuple[list[dict], dict]:
     py = sys.executable
     sim_port, web_port = _free_port(), _free_port()
@@ -230,7 +240,9 @@ def run(
         log(f"  {raw_rate:,.0f} round trips/s")
         runs = []
         for i, k in enumerate(counts):
-            runs.append(_one_run(i, k, n_cases, n_institutions, max_minutes, env, tmp, web.pid, sim_url))
+            runs.append(
+                _one_run(i, k, n_cases, n_institutions, max_minutes, env, tmp, web.pid, sim_url, profile)
+            )
             runs[-1]["ratio"] = round(runs[-1]["orders_per_s"] / raw_rate, 4) if raw_rate else None
             log(f"  → {json.dumps(runs[-1], ensure_ascii=False)}")
     finally:
@@ -318,6 +330,7 @@ def _one_run(
     tmp: Path,
     web_pid: int,
     sim_url: str,
+    profile: bool,
 ) -> dict:
     from decimal import Decimal
 
@@ -338,10 +351,12 @@ def _one_run(
     first_case = min(case_ids)
     py = sys.executable
     stats_files = [tmp / f"worker-{tag}-{w}.json" for w in range(n_workers)]
+    prof = tmp / f"worker-{tag}.prof"
+    profiled = ["-m", "cProfile", "-o", str(prof)] if profile else []
+    worker_argv = ["-m", "lastmile.cli", "inquiry-worker"]
     workers = [
         _start(
-            [py, "-m", "lastmile.cli", "inquiry-worker", "--stats", str(stats_files[w])]
-            + (["--no-sweep"] if w else []),
+            [py, *(profiled if w == 0 else []), *worker_argv, "--stats", str(stats_files[w])],
             env,
         )
         for w in range(n_workers)
@@ -387,6 +402,16 @@ def _one_run(
     finally:
         _stop(workers)
     sim_after = _sim_stats(sim_url)
+    if profile and prof.exists():
+        import io
+        import pstats
+
+        out = io.StringIO()
+        pstats.Stats(str(prof), stream=out).sort_stats("cumulative").print_stats(45)
+        log(out.getvalue())
+        out = io.StringIO()
+        pstats.Stats(str(prof), stream=out).sort_stats("tottime").print_stats(25)
+        log(out.getvalue())
     worker_stats = [json.loads(f.read_text()) for f in stats_files if f.exists()]
     total = ours.count()
     final = ours.exclude(status__in=OPEN_ORDER_STATUSES).count()

@@ -1,7 +1,9 @@
 """``lastmile inquiry-worker``: the 查控 worker. It applies the institutions' stored answers in
-batches per case (``inbox_apply``), sends due orders (``orders_dispatch``) and, unless told not
-to, runs the control sweep every half minute. ``lastmile run`` starts one; on PostgreSQL more can
-run side by side (the inbox and the orders are claimed with SKIP LOCKED), on SQLite run one."""
+batches per case (``inbox_apply``) and sends due orders (``orders_dispatch``). ``lastmile run``
+starts one; on PostgreSQL more can run side by side (the inbox and the orders are claimed with
+SKIP LOCKED), on SQLite run one. The control sweep (``inquiry_sweep``: rounds whose wait is over,
+releases, lapses, failed messages) is the schedule's every five minutes (``lastmile schedule``);
+``--sweep-every`` runs it here as well, for a worker on its own."""
 
 from __future__ import annotations
 
@@ -19,8 +21,6 @@ from django.db import connection
 from lastmile.core.clock import get_clock
 from lastmile.inquiry.services import inbox_apply, inquiry_sweep, orders_dispatch
 
-SWEEP_EVERY_S = 30.0
-
 
 class Command(BaseCommand):
     help = "查控后台：分批处理机构回执、发送到期指令并定期检查（可在 PostgreSQL 上多进程并行）。"
@@ -28,7 +28,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="处理一轮后退出")
         parser.add_argument("--idle", type=float, default=0.05, help="无事可做时的等待（秒）")
-        parser.add_argument("--no-sweep", action="store_true", help="不执行定期检查（另一进程负责）")
+        parser.add_argument(
+            "--sweep-every",
+            type=float,
+            default=0.0,
+            help="每隔多少秒执行一次定期检查；0为不执行（由定时任务负责）",
+        )
         parser.add_argument("--batch", type=int, default=400, help="每轮最多处理的回执数")
         parser.add_argument("--stats", default="", help="退出时把查询数、处理数和CPU时间写入此JSON文件")
 
@@ -57,7 +62,8 @@ class Command(BaseCommand):
                 totals["messages"] += applied.applied
                 totals["sent"] += sent
                 totals["steps"] += 1
-                if not options["no_sweep"] and time.monotonic() - last_sweep > SWEEP_EVERY_S:
+                every = options["sweep_every"]
+                if every > 0 and time.monotonic() - last_sweep > every:
                     inquiry_sweep(now=get_clock().now())
                     last_sweep = time.monotonic()
                 if options["once"]:
