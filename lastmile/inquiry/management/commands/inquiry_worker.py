@@ -7,6 +7,7 @@ releases, lapses, failed messages) is the schedule's every five minutes (``lastm
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import signal
@@ -28,6 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="处理一轮后退出")
         parser.add_argument("--idle", type=float, default=0.05, help="无事可做时的等待（秒）")
+        parser.add_argument("--no-sweep", action="store_true", help=argparse.SUPPRESS)  # the default now
         parser.add_argument(
             "--sweep-every",
             type=float,
