@@ -21,7 +21,7 @@ What is measured (wall time, from the upload to the last document):
    each guarantor); with 0–2 guarantors per row that is 4 per case (70,524). The cases whose
    electronic service to the borrower failed are served again by post, one more 送达回证 each, for
    as many cases as bring the total to Yuelu's 72,120 documents (1,596; scaled for other sizes).
-   ``--workers`` processes (default 2, one per core) claim items of the same jobs with row locks
+   ``--workers`` processes (default: one per core) claim items of the same jobs with row locks
    (SKIP LOCKED on PostgreSQL).
 
 Goal: 180 s for the full batch on two cores (scaled linearly for other sizes).
@@ -35,7 +35,9 @@ would do.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -67,7 +69,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="300 cases, baseline on 10")
     parser.add_argument("--cases", type=int, default=None)
-    parser.add_argument("--workers", type=int, default=2, help="document worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="document worker processes (default: one per core)",
+    )
     parser.add_argument("--baseline", type=int, default=None, help="rows in the naive baseline sample")
     parser.add_argument("--worker", nargs=2, metavar=("TMP", "JOBS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -198,6 +205,7 @@ def run(
     if any(p.returncode for p in procs):
         raise SystemExit(f"a document worker failed: {[p.returncode for p in procs]}")
     t_end = time.perf_counter()
+    reports = [json.loads(f.read_text()) for f in sorted(Path(tmp).glob("worker-*.json"))]
     issued = Document.objects.filter(batch_item__job__in=jobs).count()
     assert issued == total_docs, (issued, total_docs)
     wall = t_end - t0
@@ -224,7 +232,13 @@ def run(
         "cases_per_s": round(n_cases / wall, 1),
         "documents_per_s": round(issued / (t_end - t_jobs), 1),
         "ms_per_document_per_worker": round((t_end - t_jobs) * n_workers * 1000 / issued, 1),
+        "worker_cpu_ms_per_document": round(sum(r["cpu_s"] for r in reports) * 1000 / issued, 2),
+        "worker_queries_per_document": round(sum(r["queries"] for r in reports) / issued, 2),
+        # ru_maxrss is in KiB on Linux: the bench's own process, and the largest of its workers
+        "peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb_worker": round(max(r["peak_rss_kb"] for r in reports) / 1024, 1),
     }
+    figures["peak_rss_under_1gib"] = max(figures["peak_rss_mb_main"], figures["peak_rss_mb_worker"]) < 1024
     baseline = {
         "what": "party_upsert, case_register, loan claim and document_issue row by row, one process",
         "sample_cases": n_baseline,
@@ -336,15 +350,34 @@ def documents_jobs(batch, judge, now, *, target: int) -> list:  # type: ignore[n
 
 
 def worker(tmp: str, job_ids: list[int]) -> None:
+    """Work through the jobs like a ``documents`` worker; write what it cost to ``worker-<pid>.json``
+    (CPU seconds, queries, peak RSS) for the main process."""
     _setup_django(tmp)
+    from django.db import connection
+
     from lastmile.core.clock import FixedClock
     from lastmile.documents.models import BatchJob
     from lastmile.documents.services import batch_run
 
+    queries = 0
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
     clock = FixedClock(_now())
     name = f"bench-{os.getpid()}"
-    for job_id in job_ids:
-        batch_run(BatchJob.objects.get(pk=job_id), worker_id=name, clock=clock, chunk=20)
+    cpu0 = time.process_time()
+    with connection.execute_wrapper(count):
+        for job_id in job_ids:
+            batch_run(BatchJob.objects.get(pk=job_id), worker_id=name, clock=clock)
+    report = {
+        "cpu_s": time.process_time() - cpu0,
+        "queries": queries,
+        "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+    (Path(tmp) / f"worker-{os.getpid()}.json").write_text(json.dumps(report))
 
 
 def naive_intake(court, client, judge, n: int, now) -> int:  # type: ignore[no-untyped-def]
