@@ -17,10 +17,11 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import queue
 import signal
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +90,14 @@ class PlateListener:
         self._cameras_at = time.monotonic()
         self._sub: Subscriber | None = None
         self._thread: threading.Thread | None = None
+        # group commit (run() only): hit batches by sequence number, and the acks waiting on them
+        self._writer: threading.Thread | None = None
+        self._pending: queue.SimpleQueue[tuple[int, list[services.Hit]]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._seq = 0  # hit batches handed to the writer
+        self._hit_seq = 0  # the latest of them
+        self._written_seq = 0  # the latest committed
+        self._acks: deque[tuple[int, list[int]]] = deque()
 
     # -- MQTT --------------------------------------------------------------------------------
     def connect(self) -> None:
@@ -98,6 +107,7 @@ class PlateListener:
         self.subscribed.set()
 
     def close(self) -> None:
+        self._acks.clear()  # unacknowledged QoS 1 reads are redelivered on the next connection
         if self._sub is not None:
             self._sub.close()
             self._sub = None
@@ -136,42 +146,102 @@ class PlateListener:
         return self.process(payloads)
 
     def process(self, payloads: Sequence[bytes]) -> int:
+        """Match a batch in memory; write its hits now, or hand them to the writer thread when
+        :meth:`run` started one (group commit: the hits that arrive while it writes are written
+        together next, so the database work per hit falls as the rate rises). The batch's QoS 1
+        acknowledgements go out once its hits, and every earlier batch's, are committed."""
         s = self.stats
         s.delivered += len(payloads)
         self._refresh()
-        result = services.plate_reads_process(
-            payloads=list(payloads), index=self._index, now=get_clock().now()
-        )
-        if self._sub is not None:
-            self._sub.ack()
+        result, hits = services.plate_reads_match(payloads=list(payloads), index=self._index)
+        acks = self._sub.take_acks() if self._sub is not None else []
+        if hits and self._writer is not None:
+            with self._lock:
+                self._seq += 1
+                self._hit_seq = self._seq
+                self._pending.put((self._seq, hits))
+        elif hits:
+            written = services.IngestResult()
+            services.plate_hits_record(hits=hits, result=written, now=get_clock().now())
+            self._written_record(written)
+        if acks:
+            self._acks.append((self._hit_seq, acks))
+        self._acks_send()
         s.received += result.received
         s.invalid += result.invalid
-        s.matched += result.matched
-        s.alerts += len(result.alerts_new)
         s.batches += 1
         if self.progress is not None:
             self.progress.value += result.received
-        for camera, read in result.cameras.items():
-            self._cameras.setdefault(camera, read)
-        self._camera_counts.update(result.camera_counts)
-        if time.monotonic() - self._cameras_at > 5.0:
-            self.flush_cameras()
-        if result.alerts_new:
-            s.alert_ids.extend(result.alerts_new)
-            if self.on_alerts:
-                self.on_alerts(result.alerts_new)
+        with self._lock:
+            for camera, read in result.cameras.items():
+                self._cameras.setdefault(camera, read)
+            self._camera_counts.update(result.camera_counts)
+        if self._writer is None and time.monotonic() - self._cameras_at > 5.0:
+            self.flush_cameras()  # with a writer thread, it does (all writes in one thread)
         return len(payloads)
 
+    def _written_record(self, written: services.IngestResult) -> None:
+        s = self.stats
+        s.matched += written.matched
+        s.alerts += len(written.alerts_new)
+        if written.alerts_new:
+            s.alert_ids.extend(written.alerts_new)
+            if self.on_alerts:
+                self.on_alerts(written.alerts_new)
+
+    def _acks_send(self) -> None:
+        """Acknowledge the batches whose hits (and all earlier hits) are committed, in order."""
+        if self._sub is None:
+            return
+        done = self._written_seq
+        while self._acks and self._acks[0][0] <= done:
+            self._sub.ack(self._acks.popleft()[1])
+
+    def _write_loop(self) -> None:
+        """The writer thread: drain every pending hit batch and write them in one transaction."""
+        while not (self._stop.is_set() and self._pending.empty()):
+            if time.monotonic() - self._cameras_at > 5.0:
+                try:
+                    self.flush_cameras()
+                except Exception:
+                    log.exception("recording the cameras failed")
+            try:
+                items = [self._pending.get(timeout=0.05)]
+            except queue.Empty:
+                continue
+            while True:
+                try:
+                    items.append(self._pending.get_nowait())
+                except queue.Empty:
+                    break
+            hits = [h for _, batch in items for h in batch]
+            written = services.IngestResult()
+            for attempt in (1, 2):
+                try:
+                    services.plate_hits_record(hits=hits, result=written, now=get_clock().now())
+                    break
+                except Exception:  # logged; a second failure drops these hits (acked, not retried)
+                    log.exception("writing %d plate hits failed (attempt %d)", len(hits), attempt)
+                    close_old_connections()
+                    written = services.IngestResult()
+            self._written_record(written)
+            self._written_seq = items[-1][0]
+        close_old_connections()
+
     def flush_cameras(self) -> None:
-        if self._camera_counts:
-            services.cameras_touch(reads=self._cameras, counts=self._camera_counts, now=get_clock().now())
-        self._cameras, self._camera_counts = {}, Counter()
-        self._cameras_at = time.monotonic()
+        with self._lock:
+            reads, counts = self._cameras, self._camera_counts
+            self._cameras, self._camera_counts = {}, Counter()
+            self._cameras_at = time.monotonic()
+        if counts:
+            services.cameras_touch(reads=reads, counts=counts, now=get_clock().now())
 
     def run(self) -> None:
         """Connect and process until :meth:`stop` (blocking); a lost or refused connection is
         retried every second (the broker may still be starting, or restarting)."""
         self._refresh(force=True)
+        self._writer = threading.Thread(target=self._write_loop, name="plate-writer", daemon=True)
+        self._writer.start()
         try:
             while not self._stop.is_set():
                 try:
@@ -179,6 +249,7 @@ class PlateListener:
                         self.connect()
                         log.info("plate listener subscribed to %s on %s", self.topic, self.broker_url)
                     self.process_once(timeout=0.05)
+                    self._acks_send()
                 except (MqttError, OSError) as exc:
                     log.warning("MQTT connection to %s: %s; retrying", self.broker_url, exc)
                     self.close()
@@ -188,8 +259,12 @@ class PlateListener:
                     close_old_connections()
         finally:
             try:
+                self._writer.join(timeout=10)  # _stop is set: it writes what is pending and ends
+                self._acks_send()
+                self._writer = None
                 self.flush_cameras()
             finally:
+                self._writer = None
                 self.close()
 
     def start(self) -> None:

@@ -211,8 +211,14 @@ class Subscriber:
         self._buf = buf[pos:] if pos < end else b""
         return out
 
-    def ack(self) -> None:
-        """Acknowledge the QoS 1 reads returned so far (call once they are processed)."""
-        if self._acks and self.sock is not None:
-            self._send(b"".join(bytes([PUBACK << 4, 2]) + struct.pack("!H", pid) for pid in self._acks))
-        self._acks = []
+    def take_acks(self) -> list[int]:
+        """The packet ids of the QoS 1 reads returned since the last call (to acknowledge once
+        they are processed, with :meth:`ack`)."""
+        acks, self._acks = self._acks, []
+        return acks
+
+    def ack(self, packet_ids: list[int] | None = None) -> None:
+        """Acknowledge ``packet_ids`` (default: every QoS 1 read returned so far), in order."""
+        ids = packet_ids if packet_ids is not None else self.take_acks()
+        if ids and self.sock is not None:
+            self._send(b"".join(bytes([PUBACK << 4, 2]) + struct.pack("!H", pid) for pid in ids))

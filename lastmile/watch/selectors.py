@@ -66,9 +66,11 @@ def entry_get_for(*, actor: User, entry_id: int) -> WatchEntry:
     return entry
 
 
-def alerts_for(*, actor: User, live_only: bool = False, limit: int = 50) -> list[Alert]:
+def alerts_for(*, actor: User, live_only: bool = False, limit: int = 50, after_id: int = 0) -> list[Alert]:
     _require_view(actor)
     qs = Alert.objects.filter(court_id=actor.court_id or 0)
+    if after_id:
+        qs = qs.filter(pk__gt=after_id)
     if live_only:
         qs = qs.filter(status__in=LIVE_STATUSES)
     return list(qs.select_related("case", "entry__debtor").order_by("-id")[:limit])

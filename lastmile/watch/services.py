@@ -344,15 +344,25 @@ class IngestResult:
     camera_counts: Counter[str] = field(default_factory=Counter)
 
 
+Hit = tuple[Read, int, Match]
+
+
 def plate_reads_process(*, payloads: list[bytes], index: PlateIndex, now: datetime) -> IngestResult:
-    """Process a batch of MQTT payloads (one read, or a JSON list of reads, each). Every read's
-    plate is normalised and looked up in memory by its confusion key; a read whose key nobody
-    watches is only counted for its camera (one dict lookup: no further parsing, nothing
-    written). A read that may match is validated in full (:func:`read_parse`) and its matches
-    are written (the sighting, idempotent on the camera's message id, and its alert), in one
-    transaction. Never raises on bad input."""
+    """Match a batch of MQTT payloads (:func:`plate_reads_match`) and write its hits
+    (:func:`plate_hits_record`) at once. Never raises on bad input."""
+    result, hits = plate_reads_match(payloads=payloads, index=index)
+    if hits:
+        plate_hits_record(hits=hits, result=result, now=now)
+    return result
+
+
+def plate_reads_match(*, payloads: list[bytes], index: PlateIndex) -> tuple[IngestResult, list[Hit]]:
+    """Match a batch of MQTT payloads (one read, or a JSON list of reads, each) in memory; no
+    database. Every read's plate is normalised and looked up by its confusion key; a read whose
+    key nobody watches is only counted for its camera (one dict lookup: no further parsing). A
+    read that may match is validated in full (:func:`read_parse`); its matches are returned."""
     result = IngestResult()
-    hits: list[tuple[Read, int, Match]] = []
+    hits: list[Hit] = []
     min_conf = float(watch_setting("MIN_CONFIDENCE"))
     watched_key = index.has_key
     counts = result.camera_counts
@@ -389,17 +399,16 @@ def plate_reads_process(*, payloads: list[bytes], index: PlateIndex, now: dateti
                 continue
             for entry_id, match in index.lookup(read.plate, camera_confidence=read.confidence):
                 hits.append((read, entry_id, match))
-    if hits:
-        _hits_record(hits, result=result, now=now)
-    return result
+    return result, hits
 
 
 @transaction.atomic
-def _hits_record(hits: list[tuple[Read, int, Match]], *, result: IngestResult, now: datetime) -> None:
-    """The batch's hits in a fixed number of statements, however many: the entries, the known
-    sightings and the live alerts read once; new alerts and sightings inserted in bulk; one
-    update per alert that was seen again; the new alerts' case events appended to each court's
-    chain at once (the officer on duty named in them, :func:`on_duty_officers`)."""
+def plate_hits_record(*, hits: list[Hit], result: IngestResult, now: datetime) -> None:
+    """Write the hits of one or more batches in a fixed number of statements, however many: the
+    entries, the known sightings and the live alerts read once; new alerts and sightings
+    inserted in bulk; one update per alert that was seen again; the new alerts' case events
+    appended to each court's chain at once (the officer on duty named in them,
+    :func:`on_duty_officers`)."""
     today = timezone.localdate(now)
     entries = {
         e.pk: e

@@ -39,6 +39,7 @@ from lastmile.service.api import router as service_router
 from lastmile.statistics.api import router as statistics_router
 from lastmile.trial.api import router as trial_router
 from lastmile.valuation.api import router as valuation_router
+from lastmile.watch.api import router as watch_router
 
 logger = logging.getLogger("lastmile.api")
 
@@ -178,6 +179,7 @@ api.add_router("/trial", trial_router)
 api.add_router("/service", service_router)
 api.add_router("/auction", auction_router)
 api.add_router("/valuation", valuation_router)
+api.add_router("/watch", watch_router)
 
 
 # A method no operation of a path serves answers JSON 405 (django-ninja's own answer is plain text).

@@ -147,3 +147,40 @@ def test_two_listeners_on_a_shared_subscription_split_the_reads_and_raise_one_al
     assert sum(counts) == 202 and min(counts) > 0, counts
     alert = Alert.objects.get()
     assert alert.sightings == 2 and Sighting.objects.count() == 2
+
+
+def test_the_running_listener_writes_hits_in_its_writer_thread_and_acknowledges_after(
+    mqtt_broker, case, officer, now, settings
+):
+    """run() as deployed: matching in the reading thread, hits written by the writer thread
+    (group commit), the QoS 1 reads acknowledged once written."""
+    settings.LASTMILE = {**settings.LASTMILE, "WATCH": {"REFRESH_SECONDS": 3600.0}}
+    watch_entry_add(actor=officer, case=case, plate="湘A5D802", ruling_number="r", note="", now=now)
+    topic = f"lastmile/test/{uuid.uuid4().hex[:8]}/#"
+    listener = PlateListener(
+        broker_url=f"mqtt://{mqtt_broker[0]}:{mqtt_broker[1]}", topic=topic, sync=False, client_id=""
+    )
+    listener.start()
+    try:
+        assert listener.subscribed.wait(10), "the listener did not subscribe"
+        pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        pub.connect(*mqtt_broker)
+        pub.loop_start()
+        base = topic[:-2]
+        for n in range(50):
+            pub.publish(f"{base}/lot/cam1", json.dumps(_read(f"湘A7{n:04d}", n)), qos=1)
+        for msg_id in ("hit-a", "hit-b"):
+            pub.publish(
+                f"{base}/lot/cam1", json.dumps(_read("湘A5D8O2", 0, msg_id=msg_id)), qos=1
+            ).wait_for_publish()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and (listener.stats.received < 52 or listener.stats.matched < 2):
+            time.sleep(0.05)
+        pub.loop_stop()
+        pub.disconnect()
+    finally:
+        listener.stop()
+    assert (listener.stats.received, listener.stats.matched, listener.stats.alerts) == (52, 2, 1)
+    assert not listener._acks  # every batch acknowledged
+    alert = Alert.objects.get()
+    assert alert.sightings == 2 and Sighting.objects.count() == 2
