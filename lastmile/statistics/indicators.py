@@ -331,8 +331,15 @@ def _overdue_parts(filters: Filters, config: StatsConfig) -> tuple[Any, Any]:
     return plain, excused_short
 
 
+def _overdue_cases(filters: Filters, config: StatsConfig) -> Any:
+    """Both parts of :func:`_overdue_parts` as one query (their conditions joined by OR): one
+    scan of the open cases instead of two."""
+    plain, excused_short = _overdue_parts(filters, config)
+    return plain | excused_short
+
+
 def _overdue_open(filters: Filters, config: StatsConfig) -> int:
-    return sum(part.count() for part in _overdue_parts(filters, config))
+    return int(_overdue_cases(filters, config).count())
 
 
 def measure_counts_for(*, court_ids: Sequence[int], start: date, end: date) -> dict[str, int]:
@@ -652,20 +659,14 @@ def overdue_count_and_cases(
     *, filters: Filters, config: StatsConfig, limit: int = 20
 ) -> tuple[int, list[Case]]:
     """超期未结 and the open cases longest past their time limit on the period's last day (ties by
-    key): one query per part for its count (a window over the part) and its first ``limit`` keys
-    and delays, the first ``limit`` of both parts loaded."""
-    parts = _overdue_parts(replace(filters, only=None), config)
-    count = 0
-    rows: list[tuple[int, int]] = []
-    for part in parts:
-        firsts = list(
-            part.annotate(total=Window(Count("pk")))
-            .order_by("-late_days", "pk")
-            .values_list("pk", "late_days", "total")[:limit]
-        )
-        count += firsts[0][2] if firsts else 0
-        rows.extend((-late, pk) for pk, late, _ in firsts)
-    top = sorted(rows)[:limit]
-    first = [pk for _, pk in top]
+    key): one query, its count a window over the overdue cases, its rows the first ``limit`` keys."""
+    firsts = list(
+        _overdue_cases(replace(filters, only=None), config)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-late_days", "pk")
+        .values_list("pk", "total")[:limit]
+    )
+    count = firsts[0][1] if firsts else 0
+    first = [pk for pk, _ in firsts]
     loaded = Case.objects.select_related("officer", "team", "enforcement").in_bulk(first)
     return count, [loaded[k] for k in first]

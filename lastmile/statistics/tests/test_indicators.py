@@ -172,13 +172,14 @@ def test_breakdown_by_officer_adds_up(data):
 def test_measures_are_read_through_the_measures_selector(data, monkeypatch):
     calls = []
 
-    def fake(*, court, start, end):
-        calls.append((court.code, start, end))
+    def fake(*, court_ids, start, end):
+        calls.append((list(court_ids), start, end))
         return {"拘留": 3, "vehicle_seizure": 2, "dishonest_published": 5, "summons": 1}
 
-    monkeypatch.setattr(indicators, "measure_counts", fake)
+    monkeypatch.setattr(indicators, "measure_counts_of_courts", fake)
     r = indicators_compute(filters=year(data["court"]), config=stats_config())
-    assert calls == [("湘0702", date(2023, 1, 1), date(2023, 12, 31))]
+    # every court of the scope in one call (measures.selectors.measure_counts_of_courts)
+    assert calls == [([data["court"].pk], date(2023, 1, 1), date(2023, 12, 31))]
     assert (r.measures["detention"], r.measures["vehicle_seizure"], r.measures["dishonest_published"]) == (
         3,
         2,
