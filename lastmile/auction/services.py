@@ -592,7 +592,7 @@ def _bid_in_one_statement(round_id: int, bidder: Bidder, price: Decimal, now: da
     takes the ordinary path, which refuses with the reason."""
     if connection.vendor != "postgresql":
         return None
-    params = {
+    params: dict[str, Any] = {
         "round": round_id,
         "bidder": bidder.pk,
         "amount": price,

@@ -557,7 +557,8 @@ def payee_owed(
         left = execution_cost_left(cost=execution_cost)
         return PayeeOwed(left, True, f"{execution_cost.label}{execution_cost.amount}元，尚未支付{left}元")
     if kind == PayoutKind.SECURED:
-        claim = SecuredClaim.objects.filter(case=case, party_id=getattr(payee_party, "pk", None)).first()
+        party_id = getattr(payee_party, "pk", None)
+        claim = SecuredClaim.objects.filter(case=case, party_id=party_id).first() if party_id else None
         if claim is None:
             return PayeeOwed(ZERO, True, "未登记优先受偿债权")
         left = secured_claim_left(case=case, claim=claim)
