@@ -7,10 +7,16 @@ ruling), now and then a coercive measure on an uncooperative debtor."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from lastmile.enforcement.models import BasisKind, Channel, ClosingMethod, StepKind
+from django.db import transaction
+
+from lastmile.core.clock import SHANGHAI
+from lastmile.core.errors import DomainError
+from lastmile.documents.services import IssueRequest, documents_issue_many
+from lastmile.enforcement.documents import TEMPLATE_BY_STEP, notice_context
+from lastmile.enforcement.models import BasisKind, Channel, ClosingMethod, EnforcementCase, StepKind
 from lastmile.enforcement.services import (
     ExecutionBasisIn,
     enforcement_accept,
@@ -26,6 +32,8 @@ from lastmile.simulation.people import creditor, debtor, e_service
 from lastmile.simulation.plans import CasePlan
 from lastmile.simulation.settlement import settle
 from lastmile.simulation.zhongben import restrict
+
+NOTICE_STEPS = (StepKind.EXECUTION_NOTICE, StepKind.PROPERTY_REPORT_ORDER)
 
 # How a case is closed by ruling or 销案, by outcome: the method and the reason written.
 RULED_CLOSINGS: dict[str, tuple[str, str]] = {
@@ -61,7 +69,7 @@ def file_case(sim: Sim, plan: CasePlan, rng: random.Random) -> Action:
         if plan.online:
             sim.at(sim.later(now, rng, rng.choice((0, 1, 1, 2, 3, 5))), accept(sim, plan, rng))
         else:
-            sim.at(sim.later(now, rng, rng.expovariate(1 / 2.5)), notices(sim, plan, rng))
+            notices_schedule(sim, plan, rng, sim.later(now, rng, rng.expovariate(1 / 2.5)))
 
     act.is_filing = True  # type: ignore[attr-defined]
     return act
@@ -71,9 +79,51 @@ def accept(sim: Sim, plan: CasePlan, rng: random.Random) -> Action:
     def act(now: datetime) -> None:
         assert plan.case is not None
         enforcement_accept(case=plan.case, actor=sim.staff.clerk, now=now)
-        sim.at(sim.later(now, rng, rng.expovariate(1 / 2.5)), notices(sim, plan, rng))
+        notices_schedule(sim, plan, rng, sim.later(now, rng, rng.expovariate(1 / 2.5)))
 
     return act
+
+
+def notices_schedule(sim: Sim, plan: CasePlan, rng: random.Random, when: datetime) -> None:
+    """Put the case's notices on the calendar, and on the list of that day's notices, which are
+    issued together first thing that day (:func:`notices_prepare`)."""
+    if when < sim.end:
+        sim.notices_due.setdefault(when.astimezone(SHANGHAI).date(), []).append((when, plan))
+    sim.at(when, notices(sim, plan, rng))
+
+
+def notices_prepare(sim: Sim, today: date) -> None:
+    """The 执行通知书 and 报告财产令 of the cases whose notices are due ``today``, issued as one
+    chunk per officer through the documents app (:func:`~lastmile.documents.services.documents_issue_many`),
+    each officer's at the time of its first notice of the day. Each case's notices event then
+    finds its documents issued and serves them (the enforcement app issues a step's document once
+    per case). A document refused here is issued, or refused, by the case's own event as before."""
+    due = sim.notices_due.pop(today, [])
+    if not due:
+        return
+    ids = [plan.case.pk for _, plan in due if plan.case is not None]
+    ecs = {ec.case_id: ec for ec in EnforcementCase.objects.filter(case_id__in=ids)}
+    by_officer: dict[int, list[tuple[datetime, CasePlan]]] = {}
+    for when, plan in sorted(due, key=lambda d: d[0]):
+        if plan.case is not None and plan.case.pk in ecs:
+            by_officer.setdefault(sim.officer(plan).pk, []).append((when, plan))
+    for group in by_officer.values():
+        now = group[0][0]
+        officer = sim.officer(group[0][1])
+        requests = []
+        for _, plan in group:
+            assert plan.case is not None
+            context = notice_context(case=plan.case, ec=ecs[plan.case.pk], as_of=today)
+            requests += [
+                IssueRequest(case=plan.case, template_code=TEMPLATE_BY_STEP[kind], context=context)
+                for kind in NOTICE_STEPS
+            ]
+        sim.clock.set(now)
+        try:
+            with transaction.atomic():
+                documents_issue_many(requests=requests, actor=officer, now=now)
+        except DomainError:  # the cases' own events issue them, or are refused, one by one
+            pass
 
 
 def notices(sim: Sim, plan: CasePlan, rng: random.Random) -> Action:
@@ -83,7 +133,7 @@ def notices(sim: Sim, plan: CasePlan, rng: random.Random) -> Action:
         # so the notices are served on arrival (民事诉讼法 2023 art. 90): the 终本 check and
         # the 失信 listing rules read that service (终本规定 2016 art. 1(1); 失信规定 2017 art. 5).
         e_service(plan.debtor, now)
-        for kind in (StepKind.EXECUTION_NOTICE, StepKind.PROPERTY_REPORT_ORDER):
+        for kind in NOTICE_STEPS:
             procedure_step_record(case=plan.case, kind=kind, actor=sim.officer(plan), now=now)
         after_notice(sim, plan, rng, now)
 

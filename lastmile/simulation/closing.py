@@ -10,13 +10,13 @@ import random
 from datetime import datetime
 from decimal import Decimal
 
-from lastmile.cases.models import PartyRole
 from lastmile.core.clock import SHANGHAI
 from lastmile.enforcement.models import ClosingMethod
 from lastmile.enforcement.services import enforcement_close, payment_confirm, payment_record
 from lastmile.ledger.selectors import undisbursed_amount
 from lastmile.ledger.services import amount_outstanding, payout_approve, payout_request, payout_settle
 from lastmile.simulation.engine import Action, Sim
+from lastmile.simulation.people import creditor
 from lastmile.simulation.plans import CasePlan
 
 
@@ -28,7 +28,7 @@ def pay_out(sim: Sim, plan: CasePlan, now: datetime) -> None:
     if held <= 0:
         return
     finance = sim.staff.finance
-    applicant = plan.case.case_parties.filter(role=PartyRole.APPLICANT).order_by("position")[0].party
+    applicant = creditor(sim, plan, now)  # the case's one applicant, as filed
     payout = payout_request(
         case=plan.case,
         kind="applicant",

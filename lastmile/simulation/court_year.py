@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from lastmile.accounts.models import Court, User
@@ -39,7 +40,7 @@ from lastmile.accounts.services import courts_load
 from lastmile.cases.models import Case
 from lastmile.core.clock import SHANGHAI, use_clock
 from lastmile.enforcement.services import triage_rules_update
-from lastmile.simulation.case_life import schedule_case
+from lastmile.simulation.case_life import notices_prepare, schedule_case
 from lastmile.simulation.engine import Progress, Sim
 from lastmile.simulation.plans import year_plans
 from lastmile.simulation.staff import staff_ensure
@@ -96,6 +97,7 @@ def simulate_year(
         changes=[("amount", Decimal("30000"), 2, True), ("organisation", None, 1, True)],
         now=datetime(year, 1, 1, 8, tzinfo=SHANGHAI),
     )
+    sim.day_start.append(partial(notices_prepare, sim))
     for plan in plans:
         schedule_case(sim, plan)
     with use_clock(sim.clock):

@@ -1,8 +1,9 @@
 """The event loop of the simulated year and who acts in a case.
 
 :class:`Sim` holds the queue of timed actions, the :class:`FixedClock` moved to each event and
-the count of what the services refused. Each action runs in its own transaction, so a refused
-action leaves nothing behind. The officer of the case acts; a judge of its team decides what
+the count of what the services refused. A simulated day is one transaction, committed when the
+day ends; each action inside it runs in its own savepoint, so a refused action leaves nothing
+behind. The officer of the case acts; a judge of its team decides what
 the officer cannot (限制消费, 失信, rulings, closing).
 """
 
@@ -37,6 +38,13 @@ class Sim:
         self.refused: Counter[str] = Counter()
         self.clock = FixedClock(datetime(year, 1, 1, tzinfo=SHANGHAI))
         self.creditors: dict[int, Party] = {}
+        # The cases whose notices are due on a day, and what is done first thing that day (the
+        # day's notices issued together: :func:`lastmile.simulation.case_life.notices_prepare`).
+        self.notices_due: dict[date, list[tuple[datetime, CasePlan]]] = {}
+        self.day_start: list[Callable[[date], None]] = []
+        self.people: dict[int, User] = {
+            u.pk: u for u in (*staff.judges, *staff.officers, staff.clerk, staff.president, staff.finance)
+        }
 
     def at(self, when: datetime, action: Action) -> None:
         if when < self.end:
@@ -55,31 +63,53 @@ class Sim:
         return working_moment(rng, (now + timedelta(days=max(days, 0))).date())
 
     def run(self, progress: Progress | None, total: int) -> None:
-        """Process events in time order, one transaction per event, so a refused action leaves
-        nothing behind and the platform's other processes (web, worker) never wait long for the
-        SQLite write lock while a year is being simulated beside them."""
+        """Process events in time order, one transaction per simulated day and a savepoint per
+        event: a refused action leaves nothing behind, the day's work is committed at once (a
+        commit per event cost more than the event), what is done shows on the dashboard day by
+        day, and the platform's other processes (web, worker) wait at most one day's work for
+        the SQLite write lock while a year is being simulated beside them. ``progress`` is told
+        after each committed day."""
         filed = 0
         while self.queue:
             today = self.queue[0][0].astimezone(SHANGHAI).date()
-            while self.queue and self.queue[0][0].astimezone(SHANGHAI).date() == today:
-                when, _, action = heapq.heappop(self.queue)
-                self.clock.set(when)
-                try:
-                    with transaction.atomic():
-                        action(when)
-                except DomainError as exc:
-                    self.refused[exc.code] += 1
-                self.events += 1
-                filed += bool(getattr(action, "is_filing", False))
+            try:
+                with transaction.atomic():
+                    for prepare in self.day_start:
+                        prepare(today)
+                    filed += self._day(today)
+            except DomainError as exc:  # raised by a service's work after the day's commit
+                self.refused[exc.code] += 1
             if progress is not None:
                 progress(today, filed, total)
+
+    def _day(self, today: date) -> int:
+        """The events of ``today`` (including those scheduled for later today by today's own
+        events), each in its own savepoint; returns how many cases were filed."""
+        filed = 0
+        while self.queue and self.queue[0][0].astimezone(SHANGHAI).date() == today:
+            when, _, action = heapq.heappop(self.queue)
+            self.clock.set(when)
+            try:
+                with transaction.atomic():
+                    action(when)
+            except DomainError as exc:
+                self.refused[exc.code] += 1
+            self.events += 1
+            filed += bool(getattr(action, "is_filing", False))
+        return filed
 
     # --- who acts -----------------------------------------------------------------------
 
     def officer(self, plan: CasePlan) -> User:
+        """The case's officer, from the staff already loaded (a case's officer is one of them)."""
         case = plan.case
         assert case is not None
-        return case.officer or self.staff.officers[0]
+        if case.officer_id is None:
+            return self.staff.officers[0]
+        user = self.people.get(case.officer_id)
+        if user is None:
+            user = self.people[case.officer_id] = case.officer
+        return user
 
     def decider(self, plan: CasePlan) -> User:
         """A judge of the case's team decides (限制消费, 失信, closing) when the officer cannot."""

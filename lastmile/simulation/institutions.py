@@ -1,10 +1,11 @@
 """The institutions of the simulated year (banks, payment platforms, registries) answering the
 inquiry app's orders in-process.
 
-Each answer is a message to :func:`lastmile.inquiry.services.inbox_receive`, as an institution's
-signed callback would be, so the inquiry app records the orders, the assets found, the freezes,
-the deductions (booked by the ledger) and the releases exactly as it does for real answers (the
-enforcement demo answers its orders the same way). The answers are given in the same event as
+Each answer is a message stored in the inquiry inbox (:func:`lastmile.inquiry.services.inbox_store`),
+as an institution's signed callback stores it, and applied by the inbox worker's own step
+(:func:`lastmile.inquiry.services.inbox_apply`: the case's answers in one batch), so the inquiry
+app records the orders, the assets found, the freezes, the deductions (booked by the ledger) and
+the releases exactly as it does for real answers. The answers are given in the same event as
 the orders, so no order of the simulated year is left for the dispatcher to send.
 
 What a debtor holds is the case's plan: nothing when the case is to end in 终本, a deposit when a
@@ -21,7 +22,7 @@ from typing import Any
 
 from lastmile.cases.models import Case
 from lastmile.inquiry.models import OPEN_ORDER_STATUSES, Order, OrderKind
-from lastmile.inquiry.services import inbox_receive
+from lastmile.inquiry.services import inbox_apply, inbox_store
 
 
 @dataclass(frozen=True)
@@ -66,22 +67,25 @@ def _result(order: Order, holdings: Sequence[Holding]) -> dict[str, Any]:
 
 
 def orders_answer(*, case: Case, holdings: Sequence[Holding], now: datetime) -> int:
-    """Answer every open order of ``case`` through the inquiry inbox, again while the answers
-    give rise to new orders (a deposit found is frozen by the inquiry app's own plan). Returns
-    how many orders are still open afterwards: 0 unless the inbox failed to apply an answer."""
+    """Answer every open order of ``case`` through the inquiry inbox (one INSERT per institution,
+    then the worker's step applies the case's answers together), again while the answers give
+    rise to new orders (a deposit found is frozen by the inquiry app's own plan). Returns how
+    many orders are still open afterwards: 0 unless the inbox failed to apply an answer."""
     for _ in range(4):
         orders = list(Order.objects.filter(case=case, status__in=OPEN_ORDER_STATUSES).order_by("pk"))
         if not orders:
             return 0
+        by_institution: dict[str, list[dict[str, Any]]] = {}
         for order in orders:
-            inbox_receive(
-                institution=order.institution,
-                message={
+            by_institution.setdefault(order.institution, []).append(
+                {
                     "message_id": f"sim-{order.key}",
                     "order_id": order.key,
                     "status": "done",
                     "result": _result(order, holdings),
-                },
-                now=now,
+                }
             )
+        for institution, messages in by_institution.items():
+            inbox_store(institution=institution, messages=messages, now=now)
+        inbox_apply(now=now)
     return Order.objects.filter(case=case, status__in=OPEN_ORDER_STATUSES).count()

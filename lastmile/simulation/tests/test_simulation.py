@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.apps import apps as django_apps
@@ -18,16 +19,19 @@ from django.utils import timezone
 from lastmile.accounts.models import Court, Role
 from lastmile.cases.models import Case, CaseEvent
 from lastmile.cases.selectors import audit_verify
-from lastmile.core.clock import use_clock
+from lastmile.core.clock import SHANGHAI, use_clock
+from lastmile.core.errors import ConditionsNotMet
 from lastmile.core.periods import is_working_day
+from lastmile.documents.models import Document
+from lastmile.enforcement.models import ProcedureStep
 from lastmile.ledger.models import Payout, Receipt
 from lastmile.measures.models import Measure, MeasureKind, MeasureStatus
-from lastmile.simulation.case_life import file_case
+from lastmile.simulation.case_life import file_case, notices_prepare, notices_schedule
 from lastmile.simulation.coercion import summons
 from lastmile.simulation.court_year import simulate_year
 from lastmile.simulation.engine import Sim
 from lastmile.simulation.plans import year_plans
-from lastmile.simulation.staff import staff_ensure
+from lastmile.simulation.staff import Staff, staff_ensure
 from lastmile.statistics.conf import METHOD_NAMES, stats_config
 from lastmile.statistics.indicators import Filters, indicators_compute
 from lastmile.statistics.selectors import dashboard_for
@@ -206,3 +210,66 @@ def test_summons_by_force_follows_two_summons_and_reaches_a_companys_legal_repre
     days = [date(int(y), int(mo), int(d)) for y, mo, d in due]
     assert len(days) == 2 and all(is_working_day(d) for d in days)
     assert days[0] < days[1] < local(m.starts_at)
+
+
+@pytest.mark.django_db
+def test_a_day_is_one_commit_and_a_refused_event_leaves_nothing(courts):
+    """The events of a simulated day run in one transaction, each in its own savepoint: the
+    refused one leaves nothing behind, the others stay; progress is told once per day, after it."""
+    court = courts["湘0702"]
+    user = UserFactory(court=court, role=Role.ENFORCEMENT_OFFICER)
+    sim = Sim(court=court, year=2023, seed=1, staff=Staff(user, user, user, [], [user]))
+    day1, day2 = (datetime(2023, 3, d, 9, tzinfo=SHANGHAI) for d in (6, 7))
+
+    def make(name: str, *, refuse: bool = False):
+        def act(now: datetime) -> None:
+            Court.objects.create(code=name, name=name, level=court.level)
+            if refuse:
+                raise ConditionsNotMet("不符合条件", unmet=["x"])
+
+        return act
+
+    sim.at(day1, make("甲"))
+    sim.at(day1 + timedelta(hours=2), make("乙", refuse=True))
+    sim.at(day2, make("丙"))
+    told: list[tuple[date, list[str]]] = []
+    with use_clock(sim.clock):
+        sim.run(lambda day, filed, total: told.append((day, sorted(_made()))), 0)
+    assert told == [(date(2023, 3, 6), ["甲"]), (date(2023, 3, 7), ["丙", "甲"])]
+    assert sim.events == 3 and sum(sim.refused.values()) == 1
+
+
+def _made() -> list[str]:
+    return list(Court.objects.filter(code__in=("甲", "乙", "丙")).values_list("code", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_days_notices_are_issued_in_one_chunk_then_served_by_each_case(courts):
+    """The day's 执行通知书 and 报告财产令 are issued together first thing (the documents app's
+    chunk path, by the case officer); each case's notices event then serves them, issuing
+    nothing again."""
+    court = courts["湘0702"]
+    sim = Sim(court=court, year=2023, seed=1, staff=staff_ensure(court, prefix="t"))
+    sim.day_start.append(partial(notices_prepare, sim))
+    plans = year_plans(year=2023, cases=3, seed=4)
+    with use_clock(sim.clock):
+        for i, plan in enumerate(plans):
+            plan.online = False
+            plan.filed_at = datetime(2023, 3, 6, 9, i, tzinfo=SHANGHAI)
+            sim.clock.set(plan.filed_at)
+            file_case(sim, plan, random.Random(i))(plan.filed_at)
+        sim.queue.clear()  # only the notices, not the rest of the cases' lives
+        due = [d for on_day in sim.notices_due.values() for d in on_day]
+        sim.notices_due.clear()
+        assert len(due) == 3
+        later = datetime(2023, 3, 8, 10, tzinfo=SHANGHAI)
+        for i, (_, plan) in enumerate(due):
+            notices_schedule(sim, plan, random.Random(i), later + timedelta(minutes=10 * i))
+        sim.run(None, 3)
+    assert not sim.refused, sim.refused
+    for plan in plans:
+        docs = Document.objects.filter(case=plan.case).order_by("pk")
+        assert [d.template.code for d in docs] == ["enforcement_notice", "property_report_order"]
+        steps = ProcedureStep.objects.filter(case=plan.case)
+        assert steps.count() == 2 and all(d.issued_by_id == sim.officer(plan).pk for d in docs)
+        assert all(d.issued_at <= s.recorded_at for d in docs for s in steps)

@@ -38,15 +38,19 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         last = [-1]
+        # On a terminal the bar is redrawn in place; in a log (no terminal) a line per 5 %.
+        tty = sys.stderr.isatty()
+        step, head, tail = (1, "\r", "") if tty else (5, "", "\n")
 
         def progress(day: date, filed: int, total: int) -> None:
+            """Called after each simulated day is committed (its cases are on the dashboard)."""
             pct = min(100, (day.timetuple().tm_yday * 100) // 365)
-            if pct != last[0]:
-                last[0] = pct
+            if pct // step != last[0]:
+                last[0] = pct // step
                 bar = "#" * (pct // 4) + "·" * (25 - pct // 4)
                 sys.stderr.write(
-                    f"\r模拟 {options['court']} {day:%Y-%m-%d} [{bar}] {pct:3d}%  "
-                    f"已立案 {filed}/{total} 件  用时 {time.monotonic() - started:.0f} 秒"
+                    f"{head}模拟 {options['court']} {day:%Y-%m-%d} [{bar}] {pct:3d}%  "
+                    f"已立案 {filed}/{total} 件  用时 {time.monotonic() - started:.0f} 秒{tail}"
                 )
                 sys.stderr.flush()
 
@@ -60,7 +64,8 @@ class Command(BaseCommand):
         if not options["no_progress"]:
             last[0] = -1
             progress(date(options["year"], 12, 31), result.cases, result.cases)
-            sys.stderr.write("\n")
+            if tty:
+                sys.stderr.write("\n")
         self.stdout.write(
             f"模拟完成：{result.cases} 件，{result.events} 个事件，用时 {result.seconds:.0f} 秒。"
             "打开 /stats/ 查看指挥中心。"
