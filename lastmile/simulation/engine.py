@@ -64,11 +64,11 @@ class Sim:
 
     def run(self, progress: Progress | None, total: int) -> None:
         """Process events in time order, one transaction per simulated day and a savepoint per
-        event: a refused action leaves nothing behind, the day's work is committed at once (a
-        commit per event cost more than the event), what is done shows on the dashboard day by
-        day, and the platform's other processes (web, worker) wait at most one day's work for
-        the SQLite write lock while a year is being simulated beside them. ``progress`` is told
-        after each committed day."""
+        event: a refused action leaves nothing behind, the day's work is committed at once (one
+        commit instead of one per event), what is done shows on the dashboard day by day, and
+        the platform's other processes (web, worker) wait at most one day's work for the SQLite
+        write lock while a year is being simulated beside them. ``progress`` is told after each
+        committed day."""
         filed = 0
         while self.queue:
             today = self.queue[0][0].astimezone(SHANGHAI).date()
