@@ -45,7 +45,7 @@ GOAL_RECEIPTS_PER_S = 5_000
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--quick", action="store_true", help="20,000 receipts over 400 cases, baseline on 500"
+        "--quick", action="store_true", help="20,000 receipts over 400 cases, baseline on 200"
     )
     parser.add_argument("--receipts", type=int, default=None)
     parser.add_argument("--baseline", type=int, default=None, help="rows for the row-by-row baseline sample")
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="write a cProfile of the fast path to this file")
     args = parser.parse_args()
     n_receipts = args.receipts or (20_000 if args.quick else 100_000)
-    n_baseline = args.baseline or (500 if args.quick else 2_000)
+    n_baseline = args.baseline or (200 if args.quick else 500)
     n_cases = args.cases or (400 if args.quick else 2_000)
 
     with Sandbox("ledger") as box:

@@ -8,7 +8,8 @@ balance negative, and is idempotent on the transaction's key (scoped to the cour
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -136,6 +137,26 @@ def _existing_keys(court_id: int, keys: Sequence[str]) -> set[str]:
     return found
 
 
+@contextmanager
+def _bulk_cursor() -> Iterator[Any]:
+    """The cursor of the batch statements. On PostgreSQL it binds parameters on the server, in
+    binary (``%b``): arrays of thousands of values go as they are, instead of being quoted into the
+    SQL text by the client-side binding Django uses by default. Same connection and transaction;
+    Django's execute wrappers still see every statement."""
+    conn = connection
+    if conn.vendor != "postgresql":
+        with conn.cursor() as cur:
+            yield cur
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    conn.ensure_connection()
+    raw = ServerBindingCursor(conn.connection)
+    wrapped = conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
+    with wrapped as cur:
+        yield cur
+
+
 def _insert_returning_keys(
     table: str,
     columns: Sequence[str],
@@ -155,10 +176,10 @@ def _insert_returning_keys(
     cols = ", ".join(conn.ops.quote_name(c) for c in columns)
     qtable = conn.ops.quote_name(table)
     out: dict[str, int] = {}
-    with conn.cursor() as cur:
+    with _bulk_cursor() as cur:
         if conn.vendor == "postgresql":
             arrays = [list(col) for col in zip(*rows, strict=True)]
-            unnest = ", ".join(f"%s::{t}[]" for t in pg_types)
+            unnest = ", ".join(f"%b::{t}[]" for t in pg_types)
             cur.execute(
                 f"INSERT INTO {qtable} ({cols}) SELECT * FROM unnest({unnest}) RETURNING id, {key_column}",  # noqa: S608
                 arrays,
@@ -182,12 +203,12 @@ def _insert_legs(legs: Sequence[tuple[int, int, Decimal]]) -> None:
     """All legs of a batch in one statement (PostgreSQL) or one ``executemany`` (SQLite): the
     statement-level zero-sum trigger then checks every transaction once (migration 0007)."""
     conn = connection
-    with conn.cursor() as cur:
+    with _bulk_cursor() as cur:
         if conn.vendor == "postgresql":
             txns, accounts, amounts = (list(col) for col in zip(*legs, strict=True))
             cur.execute(
                 "INSERT INTO ledger_leg (transaction_id, account_id, amount) "
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[])",
+                "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::numeric[])",
                 [txns, accounts, amounts],
             )
         else:
@@ -221,11 +242,11 @@ def _set_balances(balances: dict[int, Decimal]) -> None:
         return
     conn = connection
     ids = sorted(balances)
-    with conn.cursor() as cur:
+    with _bulk_cursor() as cur:
         if conn.vendor == "postgresql":
             cur.execute(
                 "UPDATE ledger_account AS a SET balance = v.balance "
-                "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, balance) WHERE a.id = v.id",
+                "FROM unnest(%b::bigint[], %b::numeric[]) AS v(id, balance) WHERE a.id = v.id",
                 [ids, [balances[i] for i in ids]],
             )
         else:
