@@ -15,6 +15,12 @@ asyncio HTTP/1.1 keep-alive client:
 - query: ``GET /api/v1/public/dishonest?name=…&id=…`` (80 % name + ID of a listed debtor,
   10 % name only, 10 % unknown names), including the per-IP rate-limit check and the masking scan.
 
+The server: gunicorn ``gthread``, one worker per CPU, 4 threads each, keep-alive 30 s. Each
+endpoint's figures include the CPU the server and the load generator spent per request, which the
+machine's other load inflates less than the rates; the generator uses a tenth of the server's CPU
+per request or less, and ``--client-cpus`` pins it when wanted (the reasons: docs/benchmarks.md,
+``public_query``).
+
 Goal: the query at ≥ 80 % of ``/healthz``'s requests per second and its p99 ≤ 1.25× ``/healthz``'s.
 Progress goes to stderr; the LAST line of stdout is one JSON object with p50, p99 and requests per
 second for both endpoints and their ratio (docs/benchmarks.md). Loopback only; bounded in time and
@@ -28,6 +34,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -342,7 +349,61 @@ async def drive(port: int, paths: list[str], concurrency: int, duration: float, 
     }
 
 
-def serve(url: str, tmp: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by ``root`` and its children (gunicorn's master and
+    workers), from /proc; 0.0 where /proc is not available."""
+    clock = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0.0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        if pid == root or ppid == root:
+            total += (int(fields[11]) + int(fields[12])) / clock  # utime, stime
+    return total
+
+
+def own_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def drive_measured(
+    server_pid: int, port: int, paths: list[str], concurrency: int, duration: float, max_requests: int
+) -> dict:
+    """:func:`drive`, with the CPU the server and this load generator spent per request (a figure
+    that other processes' load does not inflate the way wall-clock rates are)."""
+    s0, c0 = process_tree_cpu(server_pid), own_cpu()
+    out = asyncio.run(drive(port, paths, concurrency, duration, max_requests))
+    s1, c1 = process_tree_cpu(server_pid), own_cpu()
+    n = max(out["requests"], 1)
+    out["server_cpu_ms_per_request"] = round((s1 - s0) / n * 1000, 3)
+    out["client_cpu_ms_per_request"] = round((c1 - c0) / n * 1000, 3)
+    out["load_average"] = round(os.getloadavg()[0], 1)
+    return out
+
+
+def pin_load_generator(spec: str) -> None:
+    """Pin this process (the load generator) to some CPUs so it cannot take every core from the
+    server it measures (docs/benchmarks.md, ``public_query``): ``last``, ``any`` or a list."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if spec == "any" or (spec == "last" and len(cpus) < 2):
+        return
+    os.sched_setaffinity(0, {cpus[-1]} if spec == "last" else {int(c) for c in spec.split(",")})
+
+
+def serve(
+    url: str, tmp: str, workers: int, threads: int, worker_class: str = "gthread", keep_alive: int = 30
+) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {
         **os.environ,
@@ -362,11 +423,11 @@ def serve(url: str, tmp: str, workers: int, threads: int) -> tuple[subprocess.Po
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
+        worker_class,
         "--threads",
         str(threads),
         "--keep-alive",
-        "30",
+        str(keep_alive),
         "--backlog",
         "512",
         "--log-level",
@@ -397,6 +458,14 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=None, help="seconds per endpoint")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
+    parser.add_argument("--keep-alive", type=int, default=30, help="gunicorn keep-alive seconds")
+    parser.add_argument(
+        "--client-cpus",
+        default="any",
+        help="CPUs the load generator is pinned to: 'any' (default, not pinned), 'last' (the last CPU"
+        " when there are two or more) or a list such as 1 or 0,1; the server is never pinned",
+    )
     args = parser.parse_args()
     n = args.listings or (20_000 if args.quick else 1_000_000)
     duration = args.duration or (6.0 if args.quick else 20.0)
@@ -422,7 +491,10 @@ def main() -> None:
             "listings": n,
             "concurrency": args.concurrency,
             "duration_s": duration,
-            "server": f"gunicorn gthread {args.workers}x{args.threads}",
+            "server": (
+                f"gunicorn {args.worker_class} {args.workers}x{args.threads}, keep-alive {args.keep_alive} s"
+            ),
+            "client_cpus": args.client_cpus,
             "threads": args.threads,
             "cpus": os.cpu_count(),
             **plan,
@@ -472,15 +544,21 @@ def measure(args: argparse.Namespace, n: int, duration: float, url: str, tmp: st
             else:
                 q = {"name": person_name(rng) + "某"}
             paths.append("/api/v1/public/dishonest?" + urllib.parse.urlencode(q))
-        proc, port = serve(url, tmp, args.workers, args.threads)
-        log(f"gunicorn on 127.0.0.1:{port} ({args.workers} workers × {args.threads} threads); warming up …")
+        proc, port = serve(url, tmp, args.workers, args.threads, args.worker_class, args.keep_alive)
+        pin_load_generator(args.client_cpus)  # after the server started: it must not inherit the pin
+        log(
+            f"gunicorn {args.worker_class} on 127.0.0.1:{port} ({args.workers} workers"
+            f" × {args.threads} threads, keep-alive {args.keep_alive} s;"
+            f" load generator on CPUs {sorted(os.sched_getaffinity(0))});"
+            " warming up …"
+        )
         asyncio.run(drive(port, ["/healthz"], 10, 1.0, 10_000))
         asyncio.run(drive(port, paths, 10, 1.0, 10_000))
         log(f"baseline /healthz, {args.concurrency} connections, {duration:.0f} s …")
-        baseline = asyncio.run(drive(port, ["/healthz"], args.concurrency, duration, max_requests))
+        baseline = drive_measured(proc.pid, port, ["/healthz"], args.concurrency, duration, max_requests)
         log(f"  {baseline}")
         log(f"public query, {args.concurrency} connections, {duration:.0f} s …")
-        query = asyncio.run(drive(port, paths, args.concurrency, duration, max_requests))
+        query = drive_measured(proc.pid, port, paths, args.concurrency, duration, max_requests)
         log(f"  {query}")
     finally:
         if proc is not None:
