@@ -33,11 +33,17 @@ from lastmile.core.clock import get_clock
 from . import selectors, services
 from .conf import watch_setting
 from .matching import PlateIndex
-from .mqtt import MqttError, Subscriber
+from .mqtt import MqttError, Subscriber, address
 
 log = logging.getLogger(__name__)
 
 SHARE_GROUP = "lastmile"
+
+
+def broker_address(url: str) -> tuple[str, int]:
+    """(host, port) of a broker URL (the embedded broker and the simulator use it)."""
+    host, port, _tls, _user, _password = address(url)
+    return host, port
 
 
 def shared_topic(topic: str, group: str = SHARE_GROUP) -> str:
@@ -153,17 +159,19 @@ class PlateListener:
         s = self.stats
         s.delivered += len(payloads)
         self._refresh()
-        result, hits = services.plate_reads_match(payloads=list(payloads), index=self._index)
+        if self._writer is None:  # match and write at once (tests, process_once without run())
+            result = services.plate_reads_process(
+                payloads=list(payloads), index=self._index, now=get_clock().now()
+            )
+            self._written_record(result)
+        else:
+            result, hits = services.plate_reads_match(payloads=list(payloads), index=self._index)
+            if hits:
+                with self._lock:
+                    self._seq += 1
+                    self._hit_seq = self._seq
+                    self._pending.put((self._seq, hits))
         acks = self._sub.take_acks() if self._sub is not None else []
-        if hits and self._writer is not None:
-            with self._lock:
-                self._seq += 1
-                self._hit_seq = self._seq
-                self._pending.put((self._seq, hits))
-        elif hits:
-            written = services.IngestResult()
-            services.plate_hits_record(hits=hits, result=written, now=get_clock().now())
-            self._written_record(written)
         if acks:
             self._acks.append((self._hit_seq, acks))
         self._acks_send()

@@ -450,8 +450,9 @@ def plate_hits_record(*, hits: list[Hit], result: IngestResult, now: datetime) -
     seen_again: dict[int, tuple[Alert, int]] = {}  # alert id → (alert, sightings added)
     rows: list[tuple[Alert, Read, Match, str]] = []
     for read, entry, match, key in fresh:
-        alert = live.get(entry.pk)
-        if alert is not None and alert.last_seen_at >= read.seen_at - window:
+        found = live.get(entry.pk)
+        if found is not None and found.last_seen_at >= read.seen_at - window:
+            alert = found
             if alert.pk is not None:
                 prev = seen_again.get(alert.pk, (alert, 0))
                 seen_again[alert.pk] = (alert, prev[1] + 1)

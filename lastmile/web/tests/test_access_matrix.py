@@ -158,6 +158,9 @@ DECISIONS: dict[str, set[str]] = {
     "watch:alert_act": {"staff"},
     "watch:entries": {"cap:alerts.view", "cap:enforcement.work"},
     "watch:entry_end": {"staff"},
+    # the duty roster: read like the watch list; kept by enforcement.dispatch (the service refuses)
+    "watch:duty": {"cap:alerts.view", "cap:enforcement.work"},
+    "watch:duty_remove": {"staff"},
     "watch:feed": {"anyone"},
     # pages: auction (网络司法拍卖). The public site is for anyone: announced rounds only, bidders by
     # code (网络司法拍卖规定 2016 art. 18). Registering and bidding need a login (a staff account
