@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from lastmile.cases.services import deadline_complete, deadline_open
@@ -71,73 +72,81 @@ class InboxReport:
 
 
 def inbox_apply(*, now: datetime, limit: int = INBOX_BATCH) -> InboxReport:
-    """The inbox worker's step: take up to ``limit`` stored messages and apply them, per case.
+    """The inbox worker's step: take up to ``limit`` stored messages and apply them, per case,
+    each case in a short transaction of its own.
 
-    The messages are claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL), so several
-    workers share the inbox without waiting for each other (on SQLite, which locks the whole
-    database for a write, one worker). ``accepted`` messages of the whole batch move their orders
-    forward in one UPDATE. The results of one case are applied together under the case's Control
-    lock (taken with SKIP LOCKED too: a case another worker or an officer holds is left for the
-    next step): its orders read in one query, each result applied, the freeze plan and the
-    release of what is no longer owed decided once for the batch, and the messages marked done in
-    one UPDATE. A case whose batch fails is rolled back alone and its messages keep the error for
-    the sweep, which retries them one by one."""
+    ``accepted`` messages move their orders forward in one UPDATE for the whole step. The results
+    of one case are applied together under the case's Control lock, taken with ``SKIP LOCKED`` on
+    PostgreSQL (a case another worker or an officer holds is left for the next step, so several
+    workers share the inbox without waiting for each other; on SQLite, which takes one writer,
+    run one worker): the case's messages claimed (``FOR UPDATE SKIP LOCKED``, still unapplied),
+    its orders read in one query, each result applied, the freeze plan and the release of what is
+    no longer owed decided once for the batch, and the messages marked done in one UPDATE. Short
+    transactions matter: every event of a court appends to the court's audit chain, whose head
+    stays locked until the transaction ends. A case whose batch fails is rolled back alone and its
+    messages keep the error for the sweep, which retries them one by one. Workers visit the cases
+    of a step in different orders (shuffled), so two of them seldom reach for the same case."""
     report = InboxReport()
-    try:
-        with transaction.atomic():
-            _inbox_apply(now=now, limit=limit, report=report)
-    except DatabaseError:  # a deadlock with another worker (debtor rows): the step is retried
-        log.warning("inquiry inbox batch rolled back; retried in the next step", exc_info=True)
-        return InboxReport()
-    return report
-
-
-def _inbox_apply(*, now: datetime, limit: int, report: InboxReport) -> None:
     skip = connection.features.has_select_for_update_skip_locked
-    qs = InboxMessage.objects.filter(processed_at__isnull=True, error="").order_by("received_at", "pk")
-    if skip:
-        qs = qs.select_for_update(skip_locked=True)
-    messages = list(qs[:limit])
+    messages = list(
+        InboxMessage.objects.filter(processed_at__isnull=True, error="")
+        .order_by("received_at", "pk")
+        .values_list("pk", "order_key", "institution", "status")[:limit]
+    )
     if not messages:
-        return
+        return report
     orders = {
         key: (pk, institution, case_id)
         for pk, key, institution, case_id in Order.objects.filter(
-            key__in={m.order_key for m in messages}
+            key__in={m[1] for m in messages}
         ).values_list("pk", "key", "institution", "case_id")
     }
     unknown: list[int] = []
-    accepted: list[tuple[int, int]] = []  # (message, order)
-    by_case: dict[int, list[tuple[InboxMessage, int]]] = {}
-    for m in messages:
-        found = orders.get(m.order_key)
-        if found is None or found[1] != m.institution:  # an institution answers only its own orders
-            unknown.append(m.pk)
-        elif m.status == "accepted":
-            accepted.append((m.pk, found[0]))
+    accepted: dict[int, int] = {}  # message -> order
+    by_case: dict[int, list[int]] = {}
+    for pk, key, institution, status in messages:
+        found = orders.get(key)
+        if found is None or found[1] != institution:  # an institution answers only its own orders
+            unknown.append(pk)
+        elif status == "accepted":
+            accepted[pk] = found[0]
         else:
-            by_case.setdefault(found[2], []).append((m, found[0]))
+            by_case.setdefault(found[2], []).append(pk)
     if unknown:
-        InboxMessage.objects.filter(pk__in=unknown).update(processed_at=now, error="未知指令")
+        InboxMessage.objects.filter(pk__in=unknown, processed_at__isnull=True).update(
+            processed_at=now, error="未知指令"
+        )
+        report.applied += len(unknown)
     if accepted:
+        report.applied += _accepted_apply(accepted, now, skip=skip)
+    cases = list(by_case)
+    random.shuffle(cases)
+    for case_id in cases:
+        _case_batch_apply(case_id, by_case[case_id], now, report, skip=skip)
+    return report
+
+
+def _accepted_apply(accepted: dict[int, int], now: datetime, *, skip: bool) -> int:
+    with transaction.atomic():
+        qs = InboxMessage.objects.filter(pk__in=list(accepted), processed_at__isnull=True)
+        mine = list((qs.select_for_update(skip_locked=True) if skip else qs).values_list("pk", flat=True))
+        if not mine:
+            return 0
         # Only moves an order forward from pending/sent; a late or repeated "accepted" is a no-op.
         Order.objects.filter(
-            pk__in=[o for _, o in accepted], status__in=(OrderStatus.PENDING, OrderStatus.SENT)
+            pk__in={accepted[m] for m in mine}, status__in=(OrderStatus.PENDING, OrderStatus.SENT)
         ).update(
             status=OrderStatus.ACKNOWLEDGED,
             acknowledged_at=now,
             next_attempt_at=now + _seconds("RESULT_TIMEOUT_SECONDS"),
         )
-        InboxMessage.objects.filter(pk__in=[m for m, _ in accepted]).update(processed_at=now, error="")
-    report.applied += len(unknown) + len(accepted)
-    for case_id in sorted(by_case):  # locks in one order: two workers never wait on each other's
-        _case_batch_apply(case_id, by_case[case_id], now, report, skip=skip)
+        InboxMessage.objects.filter(pk__in=mine).update(processed_at=now, error="")
+    return len(mine)
 
 
 def _case_batch_apply(
-    case_id: int, items: list[tuple[InboxMessage, int]], now: datetime, report: InboxReport, *, skip: bool
+    case_id: int, ids: list[int], now: datetime, report: InboxReport, *, skip: bool
 ) -> None:
-    ids = [m.pk for m, _ in items]
     token = _deferred.set({case_id: set()})
     try:
         with transaction.atomic():
@@ -145,32 +154,39 @@ def _case_batch_apply(
             control = locked.select_related("case").first()
             if control is None:
                 if Control.objects.filter(case_id=case_id).exists():  # held elsewhere: next step
-                    report.busy += len(items)
+                    report.busy += len(ids)
                     return
                 from lastmile.cases.models import Case
 
                 control = _control_lock(Case.objects.get(pk=case_id))
+            claim = InboxMessage.objects.filter(pk__in=ids, processed_at__isnull=True, error="")
+            if skip:
+                claim = claim.select_for_update(skip_locked=True)
+            msgs = list(claim.order_by("received_at", "pk"))
+            if not msgs:
+                return  # another worker applied them meanwhile
+            keys = {m.order_key for m in msgs}
             orders = {
-                o.pk: o
+                o.key: o
                 for o in Order.objects.select_for_update()
                 .select_related("case", "party")
-                .filter(pk__in={o for _, o in items})
+                .filter(key__in=keys, case_id=case_id)
             }
-            for msg, order_id in items:
-                _message_apply(orders[order_id], control, msg, now)
+            for msg in msgs:
+                _message_apply(orders[msg.order_key], control, msg, now)
             wanted = (_deferred.get() or {}).get(case_id, set())
             _deferred.set(None)  # the decisions below run for real
             if "plan" in wanted:
                 _plan(control, now)
             if "reconcile" in wanted:
                 _reconcile(control, now, None)
-            InboxMessage.objects.filter(pk__in=ids).update(processed_at=now, error="")
-        report.applied += len(items)
+            InboxMessage.objects.filter(pk__in=[m.pk for m in msgs]).update(processed_at=now, error="")
+        report.applied += len(msgs)
         report.cases += 1
-    except Exception as exc:  # recorded for the sweep to retry one by one; the batch goes on
+    except Exception as exc:  # recorded for the sweep to retry one by one; the step goes on
         log.exception("inquiry inbox: the batch of case %s failed", case_id)
         InboxMessage.objects.filter(pk__in=ids, processed_at__isnull=True).update(error=str(exc)[:256])
-        report.failed += len(items)
+        report.failed += len(ids)
     finally:
         _deferred.reset(token)
 
