@@ -148,7 +148,7 @@ def _bulk_cursor() -> Iterator[Any]:
         with conn.cursor() as cur:
             yield cur
         return
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
 
     conn.ensure_connection()
     raw = ServerBindingCursor(conn.connection)

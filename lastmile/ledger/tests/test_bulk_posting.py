@@ -90,10 +90,10 @@ def test_a_statement_is_booked_like_receipts_one_by_one(make_case, yuelu, clerk)
     as_of = date(2024, 3, 1)
     bulk = case_statements(cases=[one, two, three], as_of=as_of)
     for c in (one, two, three):
-        single = case_statement(case=c, as_of=as_of)
-        assert bulk[c.pk] is not None and single is not None
-        assert bulk[c.pk].allocations == single.allocations
-        assert bulk[c.pk].outstanding == single.outstanding
+        single, many = case_statement(case=c, as_of=as_of), bulk[c.pk]
+        assert many is not None and single is not None
+        assert many.allocations == single.allocations
+        assert many.outstanding == single.outstanding
     # replayed: nothing changes
     again = s.receipts_import(court=yuelu, rows=rows, actor=clerk, now=at(2024, 2, 2))
     assert (again.created, again.replayed) == (0, 13)
