@@ -87,3 +87,55 @@ def test_a_gateway_that_does_not_answer_is_retried_later(lastmile_settings):
         port = s.getsockname()[1]
     outcome = HttpGateway(base_url=f"http://127.0.0.1:{port}", concurrency=1).send(_order("G-14"), timeout=5)
     assert outcome.kind == "retry" and outcome.error.startswith("网络错误") and outcome.http_status is None
+
+
+def test_orders_of_one_institution_go_in_one_exchange(sim, relay, lastmile_settings):
+    lastmile_settings(demo=True)
+    sim.control({"down": ["icbc"]})
+    gateway = HttpGateway(base_url=sim.url, concurrency=4)
+    orders = [_order(f"B-{n}", callback_url=relay.url + "/cb") for n in range(3)]
+    orders += [_order(f"B-icbc-{n}", "icbc", callback_url=relay.url + "/cb") for n in range(2)]
+    outcomes = gateway.send_many(orders, timeout=5)
+    assert [(o.key, o.kind, o.http_status) for o in outcomes] == [
+        *((f"B-{n}", "accepted", 202) for n in range(3)),
+        *((f"B-icbc-{n}", "retry", 503) for n in range(2)),  # each order's own answer
+    ]
+    assert sim.describe()["stats"]["order_batches"] == 2  # one exchange per institution
+
+
+def test_a_front_end_without_batches_gets_one_order_per_post(lastmile_settings):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    lastmile_settings(demo=True)
+    seen: list[str] = []
+
+    class FrontEnd(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append(self.path)
+            status, body = (404, b"{}") if self.path.endswith("/batch") else (202, b'{"status":"accepted"}')
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FrontEnd)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        gateway = HttpGateway(base_url=f"http://127.0.0.1:{server.server_address[1]}", concurrency=2)
+        first = gateway.send_many([_order(f"F-{n}") for n in range(3)], timeout=5)
+        assert [o.kind for o in first] == ["accepted"] * 3
+        assert seen.count("/institutions/wechatpay/orders/batch") == 1
+        assert seen.count("/institutions/wechatpay/orders") == 3
+        second = gateway.send_many([_order(f"F-{n}") for n in range(3, 5)], timeout=5)
+        assert [o.kind for o in second] == ["accepted"] * 2
+        assert seen.count("/institutions/wechatpay/orders/batch") == 1  # remembered: not asked again
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from lastmile.inquiry import protocol
+from lastmile.integrations.simulator.server import Faults, Simulator
+from lastmile.testing.wire import stop_in_background
 
 from .conftest import drain, settle
 
@@ -164,3 +166,22 @@ def test_the_state_page_shows_what_is_frozen(sim, relay):
     status, state = _get(sim, "/_state?id_number=" + ID)
     assert status == 200
     assert {r["identifier"]: r["frozen"] for r in state[ID]}["6222021901004567891"] == "0.00"
+
+
+def test_callbacks_of_one_institution_can_go_as_one_signed_batch(relay):
+    batching = Simulator(port=0, faults=Faults(latency_scale=0.0, seed=5), callback_batch=0.05).start()
+    try:
+        for n in range(3):
+            assert send(batching, relay, f"ORD-B{n}")[0] == 202
+        settle(batching)
+        delivered = drain(relay)
+        bodies = [_verified("icbc", path, headers, body) for path, headers, body in delivered]
+        assert all(b["batch_id"] and b["messages"] for b in bodies)  # signed with the batch id as key
+        messages = [m for b in bodies for m in b["messages"]]
+        assert sorted(m["message_id"] for m in messages) == sorted(
+            f"ORD-B{n}:{s}" for n in range(3) for s in ("accepted", "done")
+        )
+        assert len(bodies) < len(messages)
+        assert batching.describe()["stats"]["callbacks_delivered"] == 6
+    finally:
+        stop_in_background(batching.stop)
