@@ -66,28 +66,28 @@ def _shift(s: DutyShift) -> dict[str, Any]:
     }
 
 
-class EntryIn(Schema):
+class WatchEntryIn(Schema):
     case_number: str
     plate: str
     ruling_number: str
     note: str = ""
 
 
-class EndIn(Schema):
+class WatchEndIn(Schema):
     reason: str = ""
 
 
-class NoteIn(Schema):
+class WatchNoteIn(Schema):
     note: str = ""
 
 
-class OutcomeIn(Schema):
+class WatchOutcomeIn(Schema):
     outcome: str
     note: str = ""
     acknowledge_warnings: bool = False
 
 
-class ShiftIn(Schema):
+class WatchShiftIn(Schema):
     officer_id: int
     weekday: int | None = None
     starts_on: date | None = None
@@ -102,7 +102,7 @@ def entries(request: HttpRequest, live: bool = True, limit: int = 200) -> list[d
 
 
 @router.post("/entries", summary="布控车辆（须有查封、扣押裁定文号）")
-def entry_add(request: HttpRequest, body: EntryIn) -> dict[str, Any]:
+def entry_add(request: HttpRequest, body: WatchEntryIn) -> dict[str, Any]:
     case = selectors.case_for_watch(actor=request.user, number=body.case_number)  # type: ignore[arg-type]
     entry = services.watch_entry_add(
         actor=request.user,  # type: ignore[arg-type]
@@ -116,7 +116,7 @@ def entry_add(request: HttpRequest, body: EntryIn) -> dict[str, Any]:
 
 
 @router.post("/entries/{entry_id}/end", summary="撤销布控")
-def entry_end(request: HttpRequest, entry_id: int, body: EndIn) -> dict[str, Any]:
+def entry_end(request: HttpRequest, entry_id: int, body: WatchEndIn) -> dict[str, Any]:
     selectors.entry_get_for(actor=request.user, entry_id=entry_id)  # type: ignore[arg-type]
     services.watch_entry_end(
         actor=request.user,  # type: ignore[arg-type]
@@ -149,7 +149,7 @@ def alert(request: HttpRequest, alert_id: int) -> dict[str, Any]:
 
 
 @router.post("/alerts/{alert_id}/dispatch", summary="指挥中心派警")
-def dispatch(request: HttpRequest, alert_id: int, body: NoteIn) -> dict[str, Any]:
+def dispatch(request: HttpRequest, alert_id: int, body: WatchNoteIn) -> dict[str, Any]:
     services.alert_dispatch(
         actor=request.user,  # type: ignore[arg-type]
         alert_id=alert_id,
@@ -160,7 +160,7 @@ def dispatch(request: HttpRequest, alert_id: int, body: NoteIn) -> dict[str, Any
 
 
 @router.post("/alerts/{alert_id}/outcome", summary="记录处置结果（已扣押则生成扣押措施及裁定）")
-def outcome(request: HttpRequest, alert_id: int, body: OutcomeIn) -> dict[str, Any]:
+def outcome(request: HttpRequest, alert_id: int, body: WatchOutcomeIn) -> dict[str, Any]:
     services.alert_outcome_record(
         actor=request.user,  # type: ignore[arg-type]
         alert_id=alert_id,
@@ -185,7 +185,7 @@ def duty(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/duty", summary="安排值班（每周某日，或起止日期）")
-def duty_add(request: HttpRequest, body: ShiftIn) -> dict[str, Any]:
+def duty_add(request: HttpRequest, body: WatchShiftIn) -> dict[str, Any]:
     shift = services.duty_shift_add(
         actor=request.user,  # type: ignore[arg-type]
         officer_id=body.officer_id,
