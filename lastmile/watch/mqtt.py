@@ -78,6 +78,7 @@ class Subscriber:
         self._buf = b""
         self._acks: list[int] = []
         self._sent_at = 0.0
+        self._leftover = False  # the handshake's last read held more than the SUBACK
 
     # -- connection -----------------------------------------------------------------------------
     def connect(self, timeout: float = 10.0) -> None:
@@ -109,6 +110,7 @@ class Subscriber:
             self.close()
             raise MqttError(f"MQTT broker refused the subscription to {self.topic}")
         sock.settimeout(None)
+        self._leftover = bool(self._buf)
 
     def _expect(self, timeout: float) -> tuple[int, bytes]:
         """The next control packet during the handshake (blocking)."""
@@ -170,18 +172,24 @@ class Subscriber:
             raise MqttError("not connected")
         if time.monotonic() - self._sent_at > self.keepalive / 2:
             self._send(bytes([PINGREQ << 4, 0]))
-        if not (isinstance(sock, ssl.SSLSocket) and sock.pending()):
-            ready, _, _ = select.select([sock], [], [], timeout)
-            if not ready:
-                return []
-        try:
-            chunk = sock.recv(RECV_BYTES)
-        except (BlockingIOError, ssl.SSLWantReadError):
+        chunk, buffered = b"", self._leftover
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            ready = True
+        else:  # what the handshake left in the buffer (a retained message) is not waited on
+            ready = bool(select.select([sock], [], [], 0 if self._leftover else timeout)[0])
+        self._leftover = False
+        if ready:
+            try:
+                chunk = sock.recv(RECV_BYTES)
+            except (BlockingIOError, ssl.SSLWantReadError):
+                pass
+            except OSError as exc:
+                raise MqttError(str(exc)) from exc
+            else:
+                if not chunk:
+                    raise MqttError("MQTT broker closed the connection")
+        if not chunk and not buffered:
             return []
-        except OSError as exc:
-            raise MqttError(str(exc)) from exc
-        if not chunk:
-            raise MqttError("MQTT broker closed the connection")
         buf = self._buf + chunk if self._buf else chunk
         out: list[bytes] = []
         pos, end = 0, len(buf)
