@@ -172,8 +172,17 @@ def raw_round_trips(url: str, n: int, concurrency: int) -> float:
     def worker(_: int) -> int:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
         for _ in range(per):
-            conn.request("POST", "/_ping", body=b"{}", headers={"Content-Type": "application/json"})
-            conn.getresponse().read()
+            for attempt in range(5):  # a connection refused or reset while many open at once: again
+                try:
+                    conn.request("POST", "/_ping", body=b"{}", headers={"Content-Type": "application/json"})
+                    conn.getresponse().read()
+                    break
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+                    if attempt == 4:
+                        raise
+                    time.sleep(0.05)
         conn.close()
         return per
 

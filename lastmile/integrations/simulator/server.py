@@ -115,7 +115,7 @@ class Simulator:
         self._callbacks = ThreadPoolExecutor(max_workers=callback_workers, thread_name_prefix="sim-callback")
         self._local = threading.local()
         handler = type("Handler", (_Handler,), {"sim": self})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd = _Server((host, port), handler)
         self.httpd.daemon_threads = True
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self._threads: list[threading.Thread] = []
@@ -359,6 +359,10 @@ class Simulator:
                 "orders": len(self.orders),
                 "institutions": [{"code": i.code, "name": i.name} for i in protocol.INSTITUTIONS],
             }
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # many kept-alive clients connecting at once (the dispatcher, benches)
 
 
 class _Handler(BaseHTTPRequestHandler):
