@@ -108,6 +108,7 @@ class Sim:
             return self.staff.officers[0]
         user = self.people.get(case.officer_id)
         if user is None:
+            assert case.officer is not None
             user = self.people[case.officer_id] = case.officer
         return user
 
