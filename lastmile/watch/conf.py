@@ -18,10 +18,12 @@ DEFAULTS: dict[str, Any] = {
     "BROKER_URL": os.environ.get("LASTMILE_MQTT_URL", "mqtt://127.0.0.1:1883"),
     # Plate reads arrive on ``lastmile/plates/<lot>/<camera>``.
     "TOPIC": "lastmile/plates/#",
-    # Listener processes on one shared subscription ($share/lastmile/<TOPIC>), so every core
-    # matches (mosquitto, EMQX); the embedded amqtt broker has no shared subscriptions and
-    # always gets one. docs/watch.md, "Performance".
-    "WORKERS": int(os.environ.get("LASTMILE_WATCH_WORKERS", "2")),
+    # Listener processes on one shared subscription ($share/lastmile/<TOPIC>) (mosquitto, EMQX;
+    # the embedded amqtt broker has none and always gets one). One is the default: on the
+    # two-core reference machine it kept 47,000 reads/s and two kept 18,000 (the broker deals
+    # the messages out one by one, so each process reads smaller chunks); more pay when one
+    # process's core is full and the broker runs elsewhere. docs/watch.md, "Performance".
+    "WORKERS": int(os.environ.get("LASTMILE_WATCH_WORKERS", "1")),
     # Sightings of one watched vehicle or person within this many minutes are one alert.
     "DEDUP_MINUTES": 10,
     # At most this many confusable characters between a read and a watched plate.
