@@ -8,8 +8,9 @@ the first worker), writes the hits and then acknowledges the QoS 1 messages (a c
 commit redelivers them; a repeated read carries the same message id and is dropped).
 
 ``WORKERS`` > 1 (:func:`run_workers`) runs that many processes on one MQTT shared subscription
-(``$share/lastmile/<topic>``: the broker deals the messages out among them), so every core
-matches; mosquitto and EMQX support it, the embedded amqtt broker does not (it gets one worker).
+(``$share/lastmile/<topic>``: the broker deals the messages out among them), for when one
+process's core is full; mosquitto and EMQX support it, the embedded amqtt broker does not (it
+gets one worker). The default is one (docs/watch.md, "Performance").
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ def test_a_misread_watched_plate_raises_one_alert_and_the_outcome_seizes_the_car
 def test_two_listeners_on_a_shared_subscription_split_the_reads_and_raise_one_alert(
     mqtt_broker, case, officer, now
 ):
-    """The deployed shape with WORKERS=2: the broker deals the reads out between two listeners
+    """WORKERS=2: the broker deals the reads out between two listeners
     on ``$share/lastmile/<topic>``; every read is processed once, the watched car is one alert."""
     watch_entry_add(actor=officer, case=case, plate="湘A5D802", ruling_number="r", note="", now=now)
     topic = f"lastmile/test/{uuid.uuid4().hex[:8]}/#"
