@@ -216,3 +216,23 @@ class PresidentDesignation(models.Model):
         return self.valid_from <= now < self.valid_until and (
             self.revoked_at is None or now < self.revoked_at
         )
+
+
+class RateCounter(models.Model):
+    """One client's count of requests in a rate-limit scope, for the window now open
+    (:func:`lastmile.accounts.throttle.rate_limited`).
+
+    Counted by one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` per request (SQLite and
+    PostgreSQL); a row whose window has ended restarts at 1 and is purged lazily."""
+
+    key = models.CharField(_("计数键"), max_length=200, primary_key=True)
+    hits = models.PositiveIntegerField(_("次数"), default=0)
+    # the end of the window, in milliseconds since the epoch (compared in the counting statement)
+    expires_ms = models.BigIntegerField(_("窗口结束"), db_index=True)
+
+    class Meta:
+        verbose_name = _("访问频率计数")
+        verbose_name_plural = _("访问频率计数")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

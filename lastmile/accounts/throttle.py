@@ -1,8 +1,10 @@
 """Abuse limits shared by every web process: who the client really is, how often it may ask,
 and how many wrong passwords an account or an address may try.
 
-Counters live in the ``default`` cache, which is shared by all processes (the database cache on
-the embedded default, Redis when ``LASTMILE_CACHE_URL`` is set; see :mod:`lastmile.accounts.cache`).
+Request rate limits count in a table of the shared database (``accounts.RateCounter``, one atomic
+statement per request); login failures and locks live in the ``default``
+cache, which is shared by all processes (the database cache on the embedded default, Redis when
+``LASTMILE_CACHE_URL`` is set; see :mod:`lastmile.accounts.cache`).
 
 The client's address is ``REMOTE_ADDR`` unless the peer is one of the reverse proxies listed in
 ``settings.LASTMILE_TRUSTED_PROXIES``; then it is the right-most address in X-Forwarded-For that
@@ -15,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -121,9 +124,59 @@ def counter_hit(key: str, *, window: int) -> int:
         return 1
 
 
+# One statement per request: insert the key's first hit, or count one more in the open window, or
+# restart the count when the window has ended; the count is returned. Atomic on SQLite (≥ 3.35) and
+# PostgreSQL, so concurrent processes never lose a hit. Only identifiers are formatted in.
+_HIT_SQL = (
+    "INSERT INTO {t} ({key}, {hits}, {exp}) VALUES (%s, 1, %s) "
+    "ON CONFLICT ({key}) DO UPDATE SET "
+    "{hits} = CASE WHEN {t}.{exp} > %s THEN {t}.{hits} + 1 ELSE 1 END, "
+    "{exp} = CASE WHEN {t}.{exp} > %s THEN {t}.{exp} ELSE excluded.{exp} END "
+    "RETURNING {hits}"
+)
+_PURGE_SQL = "DELETE FROM {t} WHERE {exp} <= %s"
+# Ended windows are deleted by one in this many hits of a process (lazily; a row whose window has
+# ended counts as 0 anyway, so a late purge only costs space).
+PURGE_EVERY = 1000
+_hits_since_purge = 0
+
+
+@lru_cache(maxsize=4)
+def _statements(vendor: str, table: str) -> tuple[str, str]:
+    from django.db import connection
+
+    q = connection.ops.quote_name
+    names = {"t": q(table), "key": q("key"), "hits": q("hits"), "exp": q("expires_ms")}
+    return _HIT_SQL.format(**names), _PURGE_SQL.format(**names)
+
+
+def window_hit(key: str, *, window: int, now: float | None = None) -> int:
+    """Count one event under ``key`` in the rate-counter table and return the count in its
+    window. The window opens with the first event and lasts ``window`` seconds (a fixed window,
+    as :func:`counter_hit`); ``now`` is seconds since the epoch (default: the wall clock)."""
+    global _hits_since_purge
+    from django.db import connection
+
+    from .models import RateCounter
+
+    now_ms = int((time.time() if now is None else now) * 1000)
+    hit_sql, purge_sql = _statements(connection.vendor, RateCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(hit_sql, [key, now_ms + window * 1000, now_ms, now_ms])
+        count = int(cursor.fetchone()[0])
+        _hits_since_purge += 1
+        if _hits_since_purge >= PURGE_EVERY:
+            _hits_since_purge = 0
+            cursor.execute(purge_sql, [now_ms])
+    return count
+
+
 def rate_limited(*, scope: str, address: str, limit: int, window: int) -> bool:
-    """Count one request of ``address`` in ``scope``; True when it is over ``limit`` per window."""
-    return counter_hit(f"rate:{scope}:{address_bucket(address)}", window=window) > limit
+    """Count one request of ``address`` in ``scope``; True when it is over ``limit`` per window.
+
+    Counted in the database every process shares with one atomic statement
+    (:func:`window_hit`), not in the cache: the database cache takes four statements per hit."""
+    return window_hit(f"rate:{scope}:{address_bucket(address)}", window=window) > limit
 
 
 # --- login throttling -------------------------------------------------------------------------

@@ -15,8 +15,10 @@ from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.test import RequestFactory
 
+from lastmile.accounts import throttle
 from lastmile.accounts.cache import DatabaseCache
-from lastmile.accounts.throttle import address_bucket, client_address, counter_hit
+from lastmile.accounts.models import RateCounter
+from lastmile.accounts.throttle import address_bucket, client_address, counter_hit, window_hit
 
 API = "/api/v1/public/dishonest"
 ROOT = Path(django_settings.BASE_DIR)
@@ -112,7 +114,9 @@ def test_two_processes_share_the_count(tmp_path):
         from django.core.management import call_command
         call_command("migrate", "accounts", verbosity=0)
         from lastmile.accounts.throttle import counter_hit
-        print(json.dumps([counter_hit("rate:test:198.51.100.9", window=600) for _ in range(3)]))
+        from lastmile.accounts.throttle import window_hit
+        hits = [counter_hit("rate:test:198.51.100.9", window=600) for _ in range(3)]
+        print(json.dumps(hits + [window_hit("rate:test:198.51.100.9", window=600) for _ in range(2)]))
         """
     )
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LASTMILE_CACHE_URL"}}
@@ -127,4 +131,17 @@ def test_two_processes_share_the_count(tmp_path):
         )
         for _ in range(2)
     ]
-    assert runs == [[1, 2, 3], [4, 5, 6]]
+    assert runs == [[1, 2, 3, 1, 2], [4, 5, 6, 3, 4]]
+
+
+def test_the_rate_counter_is_one_row_per_client_and_restarts_when_its_window_ends(db, monkeypatch):
+    t0 = 1_700_000_000.0
+    assert [window_hit("rate:x:a", window=60, now=t0 + s) for s in (0, 1, 59.9)] == [1, 2, 3]
+    assert window_hit("rate:x:b", window=60, now=t0 + 30) == 1  # another client, its own count
+    assert window_hit("rate:x:a", window=60, now=t0 + 60) == 1  # the window opened at t0 has ended
+    assert window_hit("rate:x:a", window=60, now=t0 + 119) == 2  # … and the new one at t0 + 60 is open
+    assert RateCounter.objects.count() == 2
+    # ended windows are purged lazily, by one hit in PURGE_EVERY
+    monkeypatch.setattr(throttle, "PURGE_EVERY", 1)
+    window_hit("rate:x:a", window=60, now=t0 + 200)
+    assert list(RateCounter.objects.values_list("key", "hits")) == [("rate:x:a", 1)]
