@@ -385,11 +385,13 @@ def indicators_compute(
     with_measures: bool = True,
     add: dict[str, Any] | None = None,
     overdue_open: int | None = None,
+    read_cases: bool = True,
 ) -> Indicators:
     """Every indicator for ``filters`` (see the module docstring and docs/statistics.md); ``add``:
-    parts of cases counted elsewhere (the summary's), added before the rates are taken. The
-    overdue count always reads the cases themselves (it depends on the period's last day)."""
-    parts = indicator_parts(filters=filters, config=config)
+    parts of cases counted elsewhere (the summary's), added before the rates are taken;
+    ``read_cases=False``: ``add`` holds every part (.direct read the rest), no case is read here.
+    The overdue count reads the cases themselves (it depends on the period's last day) unless given."""
+    parts = indicator_parts(filters=filters, config=config) if read_cases else {}
     if add:
         parts = parts_add(parts, add)
     pct: Callable[[Any, Any], Decimal] = lambda n, d: percent(  # noqa: E731
@@ -449,10 +451,16 @@ class MonthPoint:
 
 
 def monthly_trend(
-    *, filters: Filters, config: StatsConfig, add: dict[date, tuple[int, int]] | None = None
+    *,
+    filters: Filters,
+    config: StatsConfig,
+    add: dict[date, tuple[int, int]] | None = None,
+    read_cases: bool = True,
 ) -> list[MonthPoint]:
     """新收 and 结案 per calendar month of the period (two grouped queries); ``add``: (new, closed)
-    per month of cases counted elsewhere (the summary's)."""
+    per month of cases counted elsewhere (the summary's; all of them when ``read_cases`` is false)."""
+    if not read_cases:
+        return _trend_points(filters, {}, {}, add)
     base = _base(filters, config)
     new = dict(
         base.filter(filed_at__gte=filters.start_dt)
@@ -472,8 +480,17 @@ def monthly_trend(
     def key(d: Any) -> date:
         return d.date() if isinstance(d, datetime) else d
 
-    new_by = {key(k): v for k, v in new.items()}
-    closed_by = {key(k): v for k, v in closed.items()}
+    return _trend_points(
+        filters, {key(k): v for k, v in new.items()}, {key(k): v for k, v in closed.items()}, add
+    )
+
+
+def _trend_points(
+    filters: Filters,
+    new_by: dict[date, int],
+    closed_by: dict[date, int],
+    add: dict[date, tuple[int, int]] | None,
+) -> list[MonthPoint]:
     for m, (n, c) in (add or {}).items():
         new_by[m] = new_by.get(m, 0) + n
         closed_by[m] = closed_by.get(m, 0) + c
@@ -561,12 +578,18 @@ def _breakdown_rows(
 
 
 def breakdown(
-    *, filters: Filters, config: StatsConfig, by: str, add: Sequence[dict[str, Any]] = ()
+    *,
+    filters: Filters,
+    config: StatsConfig,
+    by: str,
+    add: Sequence[dict[str, Any]] = (),
+    read_cases: bool = True,
 ) -> list[BreakdownRow]:
     """受理, 结案, 未结, 结案率 … per court, team or officer, in one grouped query; ``add``: rows
-    of the same shape for cases counted elsewhere (the summary's), merged by key."""
+    of the same shape for cases counted elsewhere (the summary's; all of them when ``read_cases``
+    is false), merged by key."""
     key_field, label_field = _BREAKDOWN_FIELDS[by]
-    rows = _breakdown_qs(filters, config, (key_field, label_field))
+    rows = _breakdown_qs(filters, config, (key_field, label_field)) if read_cases else []
     return _breakdown_rows([*rows, *add], key_field, label_field, config)
 
 
@@ -605,11 +628,16 @@ _TRACK_LABELS = {"fast": "快执", "complex": "精执", "pending": "待分流", 
 
 
 def closing_paths(
-    *, filters: Filters, config: StatsConfig, add: Sequence[dict[str, Any]] = ()
+    *,
+    filters: Filters,
+    config: StatsConfig,
+    add: Sequence[dict[str, Any]] = (),
+    read_cases: bool = True,
 ) -> list[PathRow]:
     """The path 新收 cases took: triage track → closing method (or still open at the end);
-    ``add``: rows of the same shape for cases counted elsewhere (the summary's)."""
-    qs = (
+    ``add``: rows of the same shape for cases counted elsewhere (the summary's; all of them when
+    ``read_cases`` is false)."""
+    qs: Any = (
         _base(filters, config)
         .filter(filed_at__gte=filters.start_dt)
         .order_by()
@@ -625,7 +653,7 @@ def closing_paths(
         )
     )
     tracks: dict[str, dict[str, Any]] = {}
-    for r in [*qs, *add]:
+    for r in [*(qs if read_cases else ()), *add]:
         t = r["enforcement__track"] or ""
         acc = tracks.setdefault(t, {"by": dict.fromkeys(CLOSING_METHODS, 0), "days": {}, "open": 0})
         acc["open"] += r["o"]

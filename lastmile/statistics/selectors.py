@@ -23,6 +23,7 @@ from lastmile.filing.models import InstitutionClient
 
 from .conf import StatsConfig, stats_config
 from .dbfuncs import without_jit
+from .direct import DirectPart, direct_parts
 from .financial import FinancialFigures, FinancialFilters, clients_in, financial_compute
 from .indicators import (
     BreakdownRow,
@@ -36,8 +37,9 @@ from .indicators import (
     indicators_compute,
     monthly_trend,
     overdue_count_and_cases,
+    parts_add,
 )
-from .summary import summary_part, summary_usable
+from .summary import Part, summary_part, summary_usable
 
 ALL_COURTS = "all"
 
@@ -222,49 +224,49 @@ def _dashboard_for(
     ids = scope.court_ids
     by_team, by_officer = breakdown_teams_officers(filters=filters, config=config)
     officer_ids = [b.key for b in by_officer if b.key is not None]
-    # The cases closed in past months come from the summary when there is one (.summary); the
-    # rest, and every figure per team or officer, from the cases.
+    # The cases closed in past months come from the summary when there is one (.summary), the rest
+    # read once for both periods (.direct); every figure per team or officer from the cases.
     state = summary_usable(filters, config)
-    now_part = summary_part(filters, config, state) if state else None
-    before_part = summary_part(previous, config, state) if state else None
+    if state is not None:
+        parts = [summary_part(f, config, state) for f in (filters, previous)]
+        direct = direct_parts([p.direct for p in parts], config)
+        now, before = (_merged(p, d) for p, d in zip(parts, direct, strict=True))
     overdue_open, overdue = overdue_count_and_cases(filters=filters, config=config)
+    summed = state is not None
     return Dashboard(
         scope=scope,
         filters=filters,
         config=config,
         current=indicators_compute(
-            filters=now_part.direct if now_part else filters,
+            filters=filters,
             config=config,
-            add=now_part.indicators if now_part else None,
+            add=now.indicators if summed else None,
             overdue_open=overdue_open,
+            read_cases=not summed,
         ),
         previous=indicators_compute(
-            filters=before_part.direct if before_part else previous,
+            filters=previous,
             config=config,
-            add=before_part.indicators if before_part else None,
+            add=before.indicators if summed else None,
+            read_cases=not summed,
         ),
         trend=monthly_trend(
-            filters=now_part.direct if now_part else filters,
-            config=config,
-            add=now_part.trend if now_part else None,
+            filters=filters, config=config, add=now.trend if summed else None, read_cases=not summed
         ),
         trend_previous=monthly_trend(
-            filters=before_part.direct if before_part else previous,
-            config=config,
-            add=before_part.trend if before_part else None,
+            filters=previous, config=config, add=before.trend if summed else None, read_cases=not summed
         ),
         paths=closing_paths(
-            filters=now_part.direct if now_part else filters,
-            config=config,
-            add=now_part.paths if now_part else (),
+            filters=filters, config=config, add=now.paths if summed else (), read_cases=not summed
         ),
         by_team=by_team,
         by_officer=by_officer,
         by_court=breakdown(
-            filters=now_part.direct if now_part else filters,
+            filters=filters,
             config=config,
             by="court",
-            add=now_part.by_court if now_part else (),
+            add=now.by_court if summed else (),
+            read_cases=not summed,
         )
         if len(ids) > 1
         else [],
@@ -274,6 +276,20 @@ def _dashboard_for(
         alerts_as_of=alerts_as_of,
         teams=list(Team.objects.filter(court_id__in=ids).order_by("court__code", "name")),
         officers=list(User.objects.filter(pk__in=officer_ids).order_by("display_name", "username")),
+    )
+
+
+def _merged(summary: Part, direct: DirectPart) -> DirectPart:
+    """The summary's part of a period and its direct cases' part, added."""
+    trend = dict(summary.trend)
+    for m, (n, c) in direct.trend.items():
+        a, b = trend.get(m, (0, 0))
+        trend[m] = (a + n, b + c)
+    return DirectPart(
+        indicators=parts_add(summary.indicators, direct.indicators),
+        trend=trend,
+        paths=[*summary.paths, *direct.paths],
+        by_court=[*summary.by_court, *direct.by_court],
     )
 
 
