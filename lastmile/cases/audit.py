@@ -228,6 +228,48 @@ def event_payload(
     )
 
 
+@dataclass(frozen=True)
+class PayloadParts:
+    """The canonical text of a row (:func:`event_payload`) made before its chain index is known:
+    the keys sort as ``… "data"``, ``"index"``, ``"kind" …``, so the text is the part before the
+    index, the index, and the part after. ``with_index(i)`` equals ``event_payload(chain_index=i,
+    …)`` exactly (tested), so the hashing under the head lock is one string join and one HMAC."""
+
+    before: str
+    after: str
+
+    def with_index(self, chain_index: int) -> str:
+        return f'{self.before},"index":{int(chain_index)},{self.after}'
+
+
+def event_payload_parts(
+    *,
+    court_code: str,
+    case_id: int | None,
+    occurred_at: str,
+    actor_id: int | None,
+    actor_label: str,
+    kind: str,
+    summary: str,
+    data: Any,
+    legal_basis: Any,
+) -> PayloadParts:
+    """:func:`event_payload` without the chain index, for :func:`PayloadParts.with_index`."""
+    before = _canonical(
+        {
+            "court": court_code,
+            "case": case_id,
+            "at": occurred_at,
+            "actor": actor_id,
+            "actor_label": actor_label,
+            "basis": legal_basis,
+            "data": data,
+        }
+    )
+    after = _canonical({"kind": kind, "summary": summary})
+    return PayloadParts(before=before[:-1], after=after[1:])
+
+
 def chain_digest(*, secret: bytes, prev_hash: str, payload: str) -> str:
     """``HMAC-SHA256(key, prev_hash + payload)`` as hex."""
     return hmac.new(secret, (prev_hash + payload).encode("utf-8"), hashlib.sha256).hexdigest()

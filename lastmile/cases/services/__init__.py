@@ -8,7 +8,14 @@ Every function here runs in a transaction and writes its case event in the same 
 
 from __future__ import annotations
 
-from .chain import AnchorOutcome, ChainEntry, audit_anchor_write, audit_chain_append, case_event_record
+from .chain import (
+    AnchorOutcome,
+    ChainEntry,
+    audit_anchor_write,
+    audit_chain_append,
+    audit_chain_batch,
+    case_event_record,
+)
 from .deadlines import (
     DeadlineOpening,
     deadline_cancel,
@@ -37,6 +44,7 @@ __all__ = [
     "PartyInRole",
     "audit_anchor_write",
     "audit_chain_append",
+    "audit_chain_batch",
     "case_assign",
     "case_event_record",
     "case_lock",

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from lastmile.accounts.models import Court, User
 from lastmile.core.clock import court_date
+from lastmile.core.db import bulk_cursor
 from lastmile.core.legal import LegalBasis
 
 from ..audit import (
     GENESIS,
     Anchor,
     ChainBreak,
+    PayloadParts,
     anchor_append,
     anchors_read,
     audit_key,
     canonical_time,
-    event_digest,
+    chain_digest,
+    event_payload_parts,
     to_json_data,
 )
 from ..kinds import EventKind, require_kind
@@ -39,16 +45,20 @@ def _actor_label(actor: User | None) -> str:
     return actor.name
 
 
-def _chain_head_locked(court: Court) -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(court=court).first()
-    if head is None:
+def _chain_head_locked(court: Court) -> tuple[int, str]:
+    """Lock ``court``'s chain head (created on first use) and return (last index, last hash)."""
+    head = (
+        AuditChainHead.objects.select_for_update().filter(court=court).values_list("last_index", "last_hash")
+    )
+    found = head.first()
+    if found is None:
         try:
             with transaction.atomic():
                 AuditChainHead.objects.create(court=court, last_index=0, last_hash=GENESIS)
         except IntegrityError:
             pass
-        head = AuditChainHead.objects.select_for_update().get(court=court)
-    return head
+        found = head.get()
+    return found
 
 
 @dataclass(frozen=True)
@@ -67,65 +77,216 @@ class ChainEntry:
         require_kind(self.kind, EventKind)
 
 
+_COLUMNS = (
+    "court_id",
+    "chain_index",
+    "case_id",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "kind",
+    "summary",
+    "data",
+    "legal_basis",
+    "prev_hash",
+    "hash",
+)
+_PG_TYPES = (
+    "bigint",
+    "bigint",
+    "bigint",
+    "timestamptz",
+    "bigint",
+    "text",
+    "text",
+    "text",
+    "jsonb",
+    "jsonb",
+    "text",
+    "text",
+)
+
+
+@dataclass
+class _Row:
+    """An entry made ready before the head is locked: everything but its index and hashes."""
+
+    entry: ChainEntry
+    actor_id: int | None
+    label: str
+    summary: str
+    data: Any
+    basis: dict[str, Any]
+    payload: PayloadParts
+
+
+def _insert_rows(
+    court: Court, rows: Sequence[_Row], first: int, hashes: Sequence[tuple[str, str]]
+) -> list[int]:
+    """Insert the chain rows in one statement; returns their ids in chain order.
+
+    PostgreSQL: ``INSERT … SELECT FROM unnest(…)`` with the columns bound as arrays on the server
+    (binary, :func:`lastmile.core.db.bulk_cursor`). SQLite: multi-row ``INSERT … RETURNING`` in
+    chunks below its limit of bound variables (one statement for any usual batch)."""
+    conn = connection
+    table = conn.ops.quote_name(CaseEvent._meta.db_table)
+    cols = ", ".join(conn.ops.quote_name(c) for c in _COLUMNS)
+    values = [
+        (
+            court.pk,
+            first + i,
+            r.entry.case_id,
+            r.entry.occurred_at
+            if conn.vendor == "postgresql"
+            else conn.ops.adapt_datetimefield_value(r.entry.occurred_at),
+            r.actor_id,
+            r.label,
+            str(r.entry.kind),
+            r.summary,
+            json.dumps(r.data),
+            json.dumps(r.basis),
+            prev,
+            digest,
+        )
+        for i, (r, (prev, digest)) in enumerate(zip(rows, hashes, strict=True))
+    ]
+    by_index: dict[int, int] = {}
+    with bulk_cursor() as cur:
+        if conn.vendor == "postgresql":
+            arrays = [list(col) for col in zip(*values, strict=True)]
+            unnest = ", ".join(f"%b::{t}[]" for t in _PG_TYPES)
+            cur.execute(
+                f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({unnest}) RETURNING id, chain_index",  # noqa: S608
+                arrays,
+            )
+            by_index.update((index, pk) for pk, index in cur.fetchall())
+        else:
+            per_row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+            step = 30_000 // len(_COLUMNS)
+            for i in range(0, len(values), step):
+                chunk = values[i : i + step]
+                cur.execute(
+                    f"INSERT INTO {table} ({cols}) VALUES {', '.join([per_row] * len(chunk))} "  # noqa: S608
+                    "RETURNING id, chain_index",
+                    [v for row in chunk for v in row],
+                )
+                by_index.update((index, pk) for pk, index in cur.fetchall())
+    return [by_index[first + i] for i in range(len(values))]
+
+
+# Open while a caller gathers its transaction's events for one append at the end (see
+# :func:`audit_chain_batch`): court id -> (court, entries in call order).
+_gathered: ContextVar[dict[int, tuple[Court, list[ChainEntry]]] | None] = ContextVar(
+    "audit_chain_gathered", default=None
+)
+
+
+@contextmanager
+def audit_chain_batch() -> Iterator[None]:
+    """Gather every :func:`audit_chain_append` of the block and write them when it ends, in call
+    order, with one append per court: one insert, one short hold of the head lock, taken last in
+    the transaction (so the rest of it does not serialize on the court's head).
+
+    Open it inside the caller's transaction (``with transaction.atomic(), audit_chain_batch():``).
+    While it is open the appended events are not yet in the database (their ``pk`` and hashes
+    are unset), so nothing in the block may read them back, and the block must not swallow the
+    rollback of a savepoint that appended events (their entries would still be written). An
+    exception leaving the block writes nothing. Nested blocks fold into the outer one."""
+    if _gathered.get() is not None:
+        yield
+        return
+    pending: dict[int, tuple[Court, list[ChainEntry]]] = {}
+    token = _gathered.set(pending)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+    for court_id in sorted(pending):
+        court, entries = pending[court_id]
+        audit_chain_append(court=court, entries=entries)
+
+
 def audit_chain_append(*, court: Court, entries: Sequence[ChainEntry]) -> list[CaseEvent]:
     """Append events to ``court``'s keyed hash chain under one lock of its head (append-only).
 
     The court's chain head is locked until the caller's transaction ends, so events of one court
     are strictly ordered; each row's hash is ``HMAC-SHA256(key, prev_hash + row)``
-    (:mod:`lastmile.cases.audit`). Many entries are written with one bulk insert.
+    (:mod:`lastmile.cases.audit`). Everything that does not depend on the head (the rows' JSON,
+    labels, the canonical text but for the index) is prepared before the head is locked; then
+    three statements: the head locked and read, all rows inserted in ONE statement (server-side
+    binary arrays on PostgreSQL), the head advanced once. Callers append last in their
+    transaction, so the head stays locked only for the commit: a court's writers (workers,
+    officers) then wait for each other only that long.
     """
     if not entries:
         return []
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_chain_append must run inside a transaction")
+    gathered = _gathered.get()
+    if gathered is not None:  # written at the end of the open audit_chain_batch()
+        gathered.setdefault(court.pk, (court, []))[1].extend(entries)
+        return [
+            CaseEvent(
+                court=court,
+                case_id=e.case_id,
+                occurred_at=e.occurred_at,
+                actor=e.actor,
+                kind=e.kind,
+                summary=e.summary[:256],
+                data=e.data or {},
+            )
+            for e in entries
+        ]
     secret = audit_key().secret
-    head = _chain_head_locked(court)
-    events: list[CaseEvent] = []
-    prev_hash, index = head.last_hash, head.last_index
+    rows: list[_Row] = []
     for entry in entries:
-        index += 1
-        json_data = to_json_data(entry.data or {})
+        data = to_json_data(entry.data or {})
         basis = entry.legal_basis.as_dict() if entry.legal_basis else {}
         label = _actor_label(entry.actor)
         summary = entry.summary[:256]
-        digest = event_digest(
-            secret=secret,
-            prev_hash=prev_hash,
+        actor_id = entry.actor.pk if entry.actor is not None else None
+        parts = event_payload_parts(
             court_code=court.code,
-            chain_index=index,
             case_id=entry.case_id,
             occurred_at=canonical_time(entry.occurred_at),
-            actor_id=entry.actor.pk if entry.actor is not None else None,
+            actor_id=actor_id,
             actor_label=label,
             kind=entry.kind,
             summary=summary,
-            data=json_data,
+            data=data,
             legal_basis=basis,
         )
-        events.append(
-            CaseEvent(
-                court=court,
-                chain_index=index,
-                case_id=entry.case_id,
-                occurred_at=entry.occurred_at,
-                actor=entry.actor,
-                actor_label=label,
-                kind=entry.kind,
-                summary=summary,
-                data=json_data,
-                legal_basis=basis,
-                prev_hash=prev_hash,
-                hash=digest,
-            )
-        )
+        rows.append(_Row(entry, actor_id, label, summary, data, basis, parts))
+    last_index, prev_hash = _chain_head_locked(court)
+    first = last_index + 1
+    hashes: list[tuple[str, str]] = []
+    for i, row in enumerate(rows):
+        digest = chain_digest(secret=secret, prev_hash=prev_hash, payload=row.payload.with_index(first + i))
+        hashes.append((prev_hash, digest))
         prev_hash = digest
-    if len(events) == 1:
-        events[0].save(force_insert=True)
-    else:
-        events = CaseEvent.objects.bulk_create(events, batch_size=500)
-    head.last_index = index
-    head.last_hash = prev_hash
-    head.save(update_fields=["last_index", "last_hash"])
+    ids = _insert_rows(court, rows, first, hashes)
+    AuditChainHead.objects.filter(court=court).update(last_index=first + len(rows) - 1, last_hash=prev_hash)
+    events: list[CaseEvent] = []
+    alias = connection.alias
+    for i, (row, (prev, digest), pk) in enumerate(zip(rows, hashes, ids, strict=True)):
+        event = CaseEvent(
+            id=pk,
+            court=court,
+            chain_index=first + i,
+            case_id=row.entry.case_id,
+            occurred_at=row.entry.occurred_at,
+            actor=row.entry.actor,
+            actor_label=row.label,
+            kind=row.entry.kind,
+            summary=row.summary,
+            data=row.data,
+            legal_basis=row.basis,
+            prev_hash=prev,
+            hash=digest,
+        )
+        event._state.adding = False
+        event._state.db = alias
+        events.append(event)
     return events
 
 

@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from lastmile.cases import audit
-from lastmile.cases.audit import anchor_file, anchors_read, audit_key, event_payload
+from lastmile.cases.audit import anchor_file, anchors_read, audit_key, event_payload, event_payload_parts
 from lastmile.cases.models import AuditChainHead, CaseEvent
 from lastmile.cases.selectors import audit_verify
 from lastmile.cases.services import PartyInRole, audit_anchor_write, case_register, case_status_change
@@ -367,3 +367,20 @@ def test_migration_refuses_to_rekey_a_chain_already_broken(yuelu, chain):
     migration = importlib.import_module("lastmile.cases.migrations.0004_audit_chain_keyed")
     with pytest.raises(RuntimeError, match="第 4 条"):
         migration.forwards(apps, Editor())
+
+
+def test_payload_parts_equal_the_canonical_payload() -> None:
+    """The text hashed under the head lock (parts joined with the index) is the canonical row."""
+    row = {
+        "court_code": "湘0104",
+        "case_id": 7,
+        "occurred_at": "2026-01-02T03:04:05.000006Z",
+        "actor_id": None,
+        "actor_label": "系统",
+        "kind": "inquiry.frozen",
+        "summary": '冻结"账户"，期限至2027-01-01',
+        "data": {"index": 3, "z": [1, "二"], "a": None},
+        "legal_basis": {"law": "民事诉讼法", "article": "253"},
+    }
+    for index in (1, 42, 10**12):
+        assert event_payload_parts(**row).with_index(index) == event_payload(chain_index=index, **row)

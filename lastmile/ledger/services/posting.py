@@ -8,8 +8,7 @@ balance negative, and is idempotent on the transaction's key (scoped to the cour
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -18,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from lastmile.cases.models import Case
+from lastmile.core.db import bulk_cursor
 from lastmile.core.errors import Conflict, InvalidAmount
 from lastmile.core.money import to_money
 
@@ -137,24 +137,8 @@ def _existing_keys(court_id: int, keys: Sequence[str]) -> set[str]:
     return found
 
 
-@contextmanager
-def _bulk_cursor() -> Iterator[Any]:
-    """The cursor of the batch statements. On PostgreSQL it binds parameters on the server, in
-    binary (``%b``): arrays of thousands of values go as they are, instead of being quoted into the
-    SQL text by the client-side binding Django uses by default. Same connection and transaction;
-    Django's execute wrappers still see every statement."""
-    conn = connection
-    if conn.vendor != "postgresql":
-        with conn.cursor() as cur:
-            yield cur
-        return
-    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
-
-    conn.ensure_connection()
-    raw = ServerBindingCursor(conn.connection)
-    wrapped = conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
-    with wrapped as cur:
-        yield cur
+# The batch statements bind on the server in binary on PostgreSQL (shared with the audit chain).
+_bulk_cursor = bulk_cursor
 
 
 def _insert_returning_keys(

@@ -361,10 +361,11 @@ def receipts_import(
             )
         )
         arrivals.append((cases[cid], min(_local_date(r.received_at) for _, r in recs)))
-    # The transactions (in the court's keyed audit chain, docs/audit.md) and the case events
-    # under one lock of the chain head.
-    audit_chain_append(court=court, entries=transactions_chain_entries(posted) + events)
     _open_payout_deadlines(arrivals=arrivals, now=now)
+    # Last in the transaction: the transactions (in the court's keyed audit chain, docs/audit.md)
+    # and the case events in one insert under one lock of the chain head, which is then held only
+    # until the commit (the court's other writers wait for it).
+    audit_chain_append(court=court, entries=transactions_chain_entries(posted) + events)
     result.created = len(receipt_ids)
     if with_receipts:
         ids = sorted(receipt_ids.values())
