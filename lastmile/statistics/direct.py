@@ -22,7 +22,10 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    CharField,
+    Count,
     DecimalField,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -41,18 +44,21 @@ from lastmile.enforcement.models import EnforcementCase
 from lastmile.ledger.models import Receipt
 
 from .conf import CLOSING_METHODS, COMPLETED, METHOD_CODES, NO_PROPERTY, StatsConfig
-from .dbfuncs import DaysBetween, local_date
+from .dbfuncs import BeijingPeriodStart, DaysBetween, local_date
 from .indicators import Filters, _excluded_days_subquery, _limit_end
+from .summary import _as_date, _officer_rows
 
 
 @dataclass(frozen=True)
 class DirectPart:
-    """One period's figures over its direct cases, in the shapes the indicator functions add."""
+    """One period's figures over its direct cases, in the shapes the indicator functions add
+    (``paths`` for the first period of :func:`direct_parts` only)."""
 
     indicators: dict[str, Any]
     trend: dict[date, tuple[int, int]]
     paths: list[dict[str, Any]]
     by_court: list[dict[str, Any]]
+    by_officer: list[dict[str, Any]]  # per (team, officer)
 
 
 def _in_period_q(filters: Filters, config: StatsConfig) -> Q:
@@ -84,49 +90,80 @@ def direct_parts(periods: Sequence[Filters], config: StatsConfig) -> list[Direct
         )
         return Subquery(per_case, output_field=DecimalField())
 
-    days: dict[str, Any] = {"filed_day": local_date("filed_at"), "closed_day": local_date("closed_at")}
-    annotations: dict[str, Any] = {
-        "d": DaysBetween(local_date("closed_at"), local_date("filed_at")),
-        "late_days": DaysBetween(local_date("closed_at"), _limit_end(config)),
-        "excl": When_(
+    closing_day = local_date("closed_at")
+    late_days = DaysBetween(closing_day, _limit_end(config))
+    excluded = When_(
+        When(closed_any, then=Coalesce(_excluded_days_subquery(OuterRef("closing_day")), Value(0))),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    per_case: dict[str, Any] = {
+        "d": DaysBetween(closing_day, local_date("filed_at")),
+        "excl": excluded,
+        # The triage track only where the paths need it (new in the first period): one look-up
+        # per such case in the enforcement rows.
+        "track": When_(
             When(
-                closed_any,
-                then=Coalesce(_excluded_days_subquery(OuterRef("closed_day")), Value(0)),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        "track": Subquery(EnforcementCase.objects.filter(case=OuterRef("pk")).values("track")[:1]),
-    }
-    values = ["pk", "court_id", "closing_method", "amount_claimed", "filed_at", "closed_at"]
-    for k, f in enumerate(periods):
-        annotations[f"in{k}"] = When_(
-            When(_in_period_q(f, config), then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-        # Receipts booked up to the period's end, for the cases closed in it (money basis "closed").
-        annotations[f"rec{k}"] = When_(
-            When(
-                Q(closed_at__isnull=False, closed_at__lt=f.end_dt),
-                then=received(f.end_dt),
+                Q(filed_at__gte=periods[0].start_dt),
+                then=Subquery(EnforcementCase.objects.filter(case=OuterRef("pk")).values("track")[:1]),
             ),
             default=Value(None),
-            output_field=DecimalField(),
+            output_field=CharField(),
+        ),
+        "fm": BeijingPeriodStart("filed_at", "month"),
+        "cm": BeijingPeriodStart("closed_at", "month"),
+    }
+    keys = ["court_id", "team_id", "officer_id", "closing_method", "track", "fm", "cm"]
+    sums: dict[str, Any] = {
+        "n": Count("pk"),
+        "days": Sum("d"),
+        "excluded": Sum("excl"),
+        "in_time": Sum(
+            When_(
+                When(closed_any & (Q(late_days__lte=0) | Q(late_days__lte=F("excl"))), then=1),
+                default=0,
+                output_field=IntegerField(),
+            )
+        ),
+        "claimed": Sum("amount_claimed"),
+    }
+    for k, f in enumerate(periods):
+        per_case[f"in{k}"] = _flag(_in_period_q(f, config))
+        per_case[f"new{k}"] = _flag(Q(filed_at__gte=f.start_dt))
+        per_case[f"closed{k}"] = _flag(Q(closed_at__isnull=False, closed_at__lt=f.end_dt))
+        keys += [f"in{k}", f"new{k}", f"closed{k}"]
+        # Receipts booked up to the period's end (counted for the cases closed in it: money basis
+        # "closed").
+        sums[f"rec{k}"] = Sum(
+            When_(
+                When(Q(closed_at__isnull=False, closed_at__lt=f.end_dt), then=received(f.end_dt)),
+                default=Value(None),
+                output_field=DecimalField(),
+            )
         )
     any_period = Q()
     for f in periods:
         any_period |= _in_period_q(f, config)
+    # One row per combination of the keys (the open cases of an officer filed in one month are one
+    # row), so few rows travel whatever the number of cases.
     rows = list(
         Case.objects.filter(any_period)
         .order_by()
-        .annotate(**days)
-        .annotate(**annotations)
-        .values(*values, *days, *annotations)
+        .annotate(closing_day=closing_day, late_days=late_days)
+        .annotate(**per_case)
+        .values(*keys)
+        .annotate(**sums)
     )
+    for r in rows:
+        r["fm"], r["cm"] = _as_date(r["fm"]), _as_date(r["cm"]) if r["cm"] is not None else None
     return [_part(rows, k, f) for k, f in enumerate(periods)]
 
 
+def _flag(q: Q) -> When_:
+    return When_(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def _part(rows: list[dict[str, Any]], k: int, f: Filters) -> DirectPart:
-    start_dt, end_dt = f.start_dt, f.end_dt
     ind: dict[str, Any] = dict.fromkeys(("carried", "new", "closed", "open", "days_total", "excluded"), 0)
     ind["in_time"] = 0
     ind.update(dict.fromkeys(CLOSING_METHODS, 0))
@@ -134,43 +171,49 @@ def _part(rows: list[dict[str, Any]], k: int, f: Filters) -> DirectPart:
     trend: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     paths: dict[tuple[str | None, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     courts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    people: dict[tuple[int | None, int | None], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     codes = {code: name for name, code in METHOD_CODES.items()}
     completed, no_property = METHOD_CODES[COMPLETED], METHOD_CODES[NO_PROPERTY]
-    in_k, rec_k = f"in{k}", f"rec{k}"
+    in_k, new_k, closed_k, rec_k = f"in{k}", f"new{k}", f"closed{k}", f"rec{k}"
     for r in rows:
         if not r[in_k]:
             continue
-        new = r["filed_at"] >= start_dt
-        closed_at = r["closed_at"]
-        closed = closed_at is not None and closed_at < end_dt
-        method = r["closing_method"]
+        n, new, closed, method = r["n"], r[new_k], r[closed_k], r["closing_method"]
+        days = int(r["days"] or 0)
         acc = courts[r["court_id"]]
-        acc[0] += 1
-        ind["new" if new else "carried"] += 1
+        per = people[(r["team_id"], r["officer_id"])]
+        acc[0] += n
+        per[0] += n
+        ind["new" if new else "carried"] += n
         if new:
-            trend[r["filed_day"].replace(day=1)][0] += 1
-            p = paths[(r["track"], method)]
-            p[0 if closed else 1] += 1
-            if closed:
-                p[2] += r["d"]
+            trend[r["fm"]][0] += n
+            if k == 0:  # the paths of the first period only (the dashboard shows no others)
+                p = paths[(r["track"], method)]
+                p[0 if closed else 1] += n
+                if closed:
+                    p[2] += days
         if closed:
-            ind["closed"] += 1
+            ind["closed"] += n
             if method in codes:
-                ind[codes[method]] += 1
-            ind["days_total"] += r["d"]
-            ind["excluded"] += r["excl"]
-            if r["late_days"] <= r["excl"] or r["late_days"] <= 0:
-                ind["in_time"] += 1
-            claimed += r["amount_claimed"] or 0
+                ind[codes[method]] += n
+            ind["days_total"] += days
+            ind["excluded"] += int(r["excluded"] or 0)
+            ind["in_time"] += int(r["in_time"] or 0)
+            claimed += r["claimed"] or 0
             recovered += r[rec_k] or 0
-            trend[r["closed_day"].replace(day=1)][1] += 1
-            acc[1] += 1
-            acc[3] += method == completed
-            acc[4] += method == no_property
-            acc[5] += r["d"]
+            trend[r["cm"]][1] += n
+            acc[1] += n
+            acc[3] += n if method == completed else 0
+            acc[4] += n if method == no_property else 0
+            acc[5] += days
+            per[1] += n
+            per[3] += n if method == completed else 0
+            per[4] += n if method == no_property else 0
+            per[5] += days
         else:
-            ind["open"] += 1
-            acc[2] += 1
+            ind["open"] += n
+            acc[2] += n
+            per[2] += n
     ind["claimed"] = to_money(claimed)
     ind["recovered"] = to_money(recovered)
     names = dict(Court.objects.filter(pk__in=courts).values_list("pk", "short_name"))
@@ -194,4 +237,5 @@ def _part(rows: list[dict[str, Any]], k: int, f: Filters) -> DirectPart:
             }
             for c, v in courts.items()
         ],
+        by_officer=_officer_rows(people),
     )

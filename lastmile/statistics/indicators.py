@@ -594,11 +594,17 @@ def breakdown(
 
 
 def breakdown_teams_officers(
-    *, filters: Filters, config: StatsConfig
+    *,
+    filters: Filters,
+    config: StatsConfig,
+    add: Sequence[dict[str, Any]] = (),
+    read_cases: bool = True,
 ) -> tuple[list[BreakdownRow], list[BreakdownRow]]:
     """:func:`breakdown` by team and by officer from one grouped pass over (team, officer), the
-    names read afterwards for the keys found (no join over the cases)."""
-    rows = list(_breakdown_qs(filters, config, ("team_id", "officer_id")))
+    names read afterwards for the keys found (no join over the cases); ``add``: rows per (team,
+    officer) counted elsewhere (the summary's; all of them when ``read_cases`` is false)."""
+    rows = [*(_breakdown_qs(filters, config, ("team_id", "officer_id")) if read_cases else ()), *add]
+    rows = [dict(r) for r in rows]
     teams = dict(Team.objects.filter(pk__in={r["team_id"] for r in rows}).values_list("pk", "name"))
     people = dict(
         User.objects.filter(pk__in={r["officer_id"] for r in rows}).values_list("pk", "display_name")

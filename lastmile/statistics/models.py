@@ -37,6 +37,27 @@ class MonthCell(models.Model):
         indexes = [models.Index(fields=["court", "closed_month"])]
 
 
+class OfficerCell(models.Model):
+    """The same cases as :class:`MonthCell`, grouped by court, type, team, officer, month filed and
+    month closed, with what the breakdowns per team and officer add up (they need neither the track
+    nor the six closing methods, only 执行完毕 and 终本)."""
+
+    court = models.ForeignKey("accounts.Court", on_delete=models.CASCADE, related_name="+")
+    type_code = models.CharField(max_length=8)
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, null=True, related_name="+")
+    officer = models.ForeignKey("accounts.User", on_delete=models.CASCADE, null=True, related_name="+")
+    filed_month = models.DateField()
+    closed_month = models.DateField()
+    n = models.IntegerField()
+    completed = models.IntegerField()  # closed by 执行完毕
+    no_property = models.IntegerField()  # closed by 终结本次执行程序
+    days = models.IntegerField()  # Σ closing date − filing date
+
+    class Meta:
+        verbose_name = _("统计汇总（承办人·月）")
+        indexes = [models.Index(fields=["court", "closed_month"])]
+
+
 class SummaryState(models.Model):
     """When the summary was rebuilt and what it covers (one row; none until the first rebuild)."""
 

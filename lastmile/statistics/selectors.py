@@ -222,8 +222,6 @@ def _dashboard_for(
     alerts_as_of = min(today, end)
     alerts, total = open_alerts(court_ids=scope.court_ids, as_of=alerts_as_of)
     ids = scope.court_ids
-    by_team, by_officer = breakdown_teams_officers(filters=filters, config=config)
-    officer_ids = [b.key for b in by_officer if b.key is not None]
     # The cases closed in past months come from the summary when there is one (.summary), the rest
     # read once for both periods (.direct); every figure per team or officer from the cases.
     state = summary_usable(filters, config)
@@ -231,8 +229,12 @@ def _dashboard_for(
         parts = [summary_part(f, config, state) for f in (filters, previous)]
         direct = direct_parts([p.direct for p in parts], config)
         now, before = (_merged(p, d) for p, d in zip(parts, direct, strict=True))
-    overdue_open, overdue = overdue_count_and_cases(filters=filters, config=config)
     summed = state is not None
+    by_team, by_officer = breakdown_teams_officers(
+        filters=filters, config=config, add=now.by_officer if summed else (), read_cases=not summed
+    )
+    officer_ids = [b.key for b in by_officer if b.key is not None]
+    overdue_open, overdue = overdue_count_and_cases(filters=filters, config=config)
     return Dashboard(
         scope=scope,
         filters=filters,
@@ -290,6 +292,7 @@ def _merged(summary: Part, direct: DirectPart) -> DirectPart:
         trend=trend,
         paths=[*summary.paths, *direct.paths],
         by_court=[*summary.by_court, *direct.by_court],
+        by_officer=[*summary.by_officer, *direct.by_officer],
     )
 
 

@@ -51,7 +51,7 @@ from lastmile.ledger.models import Receipt
 from .conf import CLOSING_METHODS, METHOD_CODES, METHOD_NAMES, StatsConfig, stats_config
 from .dbfuncs import AddMonths, BeijingPeriodStart, DaysBetween, local_date
 from .indicators import ZERO, Filters, _excluded_days_subquery, _limit_end
-from .models import MonthCell, SummaryState
+from .models import MonthCell, OfficerCell, SummaryState
 
 
 def _month_start(d: date) -> date:
@@ -140,6 +140,42 @@ def summary_rebuild(*, now: datetime, config: StatsConfig | None = None) -> Summ
         for r in per_case
     ]
     MonthCell.objects.bulk_create(cells, batch_size=2000)
+    completed, no_property = METHOD_CODES[CLOSING_METHODS[0]], METHOD_CODES[CLOSING_METHODS[1]]
+    per_officer = (
+        closed.exclude(pk__in=late)
+        .annotate(
+            fm=BeijingPeriodStart("filed_at", "month"),
+            cm=BeijingPeriodStart("closed_at", "month"),
+            d=DaysBetween(local_date("closed_at"), local_date("filed_at")),
+        )
+        .order_by()
+        .values("court_id", "type_code", "team_id", "officer_id", "fm", "cm")
+        .annotate(
+            n=Count("pk"),
+            completed=Count("pk", filter=Q(closing_method=completed)),
+            no_property=Count("pk", filter=Q(closing_method=no_property)),
+            days=Sum("d"),
+        )
+    )
+    OfficerCell.objects.all().delete()
+    OfficerCell.objects.bulk_create(
+        (
+            OfficerCell(
+                court_id=r["court_id"],
+                type_code=r["type_code"],
+                team_id=r["team_id"],
+                officer_id=r["officer_id"],
+                filed_month=_as_date(r["fm"]),
+                closed_month=_as_date(r["cm"]),
+                n=r["n"],
+                completed=r["completed"],
+                no_property=r["no_property"],
+                days=int(r["days"] or 0),
+            )
+            for r in per_officer.iterator(chunk_size=5000)
+        ),
+        batch_size=5000,
+    )
     SummaryState.objects.all().delete()
     return SummaryState.objects.create(
         as_of=as_of,
@@ -163,6 +199,7 @@ def _as_date(v: Any) -> date:
 def summary_clear() -> None:
     """Forget the summary: the dashboard computes everything from the cases again."""
     MonthCell.objects.all().delete()
+    OfficerCell.objects.all().delete()
     SummaryState.objects.all().delete()
 
 
@@ -179,6 +216,8 @@ class Part:
     trend: dict[date, tuple[int, int]]
     paths: list[dict[str, Any]]
     by_court: list[dict[str, Any]]
+    # Rows per (team, officer) in the shape of indicators._breakdown_qs.
+    by_officer: list[dict[str, Any]]
 
 
 def summary_usable(filters: Filters, config: StatsConfig) -> SummaryState | None:
@@ -276,6 +315,24 @@ def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> 
             ind["open"] += n
             acc[2] += n
     names = dict(Court.objects.filter(pk__in=courts).values_list("pk", "short_name"))
+    officer_cells = (
+        OfficerCell.objects.filter(court_id__in=filters.court_ids, type_code__in=config.type_codes)
+        .filter(filed_month__lte=e, closed_month__gte=_month_start(s))
+        .exclude(filed_month__in=cut)
+        .exclude(closed_month__in=cut)
+        .values_list("team_id", "officer_id", "closed_month", "n", "completed", "no_property", "days")
+    )
+    people: dict[tuple[int | None, int | None], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    for team_id, officer_id, cm, n, done, nothing, days in officer_cells:
+        acc = people[(team_id, officer_id)]
+        acc[0] += n
+        if cm <= e:
+            acc[1] += n
+            acc[3] += done
+            acc[4] += nothing
+            acc[5] += days
+        else:
+            acc[2] += n
     return Part(
         direct=replace(filters, only=direct_q(state, cut)),
         indicators=dict(ind),
@@ -297,4 +354,12 @@ def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> 
             }
             for c, v in courts.items()
         ],
+        by_officer=_officer_rows(people),
     )
+
+
+def _officer_rows(people: dict[tuple[int | None, int | None], list[int]]) -> list[dict[str, Any]]:
+    keys = ("accepted", "closed", "open", "completed", "no_property", "days")
+    return [
+        {"team_id": t, "officer_id": o, **dict(zip(keys, v, strict=True))} for (t, o), v in people.items()
+    ]
