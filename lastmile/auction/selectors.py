@@ -14,7 +14,8 @@ from django.utils import timezone
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.core.errors import NotFound
-from lastmile.inquiry.models import Freeze, FreezeStatus
+from lastmile.inquiry.models import AssetKind, Freeze, FreezeStatus
+from lastmile.measures.selectors import home_occupancy
 
 from . import rules
 from .models import Bid, Bidder, Lot, LotStatus, Round, RoundStatus
@@ -30,10 +31,44 @@ def public_rounds(*, now: datetime) -> QuerySet[Round]:
 
 
 def public_round(*, round_id: int, now: datetime) -> Round:
-    rnd = Round.objects.select_related("lot", "court").filter(pk=round_id, announced_at__lte=now).first()
+    rnd = (
+        Round.objects.select_related("lot__seizure__asset", "court")
+        .filter(pk=round_id, announced_at__lte=now)
+        .first()
+    )
     if rnd is None:
         raise NotFound("拍卖不存在。")
     return rnd
+
+
+@dataclass(frozen=True)
+class PresentState:
+    """拍卖财产权属、占有使用等现状的文字说明 (网络司法拍卖规定 2016 art. 13 item (5)), read from
+    the records that hold it: the asset and its seizure (inquiry) and its occupancy (the 腾房公告,
+    measures). Nothing of it is typed again on the lot."""
+
+    label: str  # where it is or what it is, as the registry or the inquiry found it
+    ownership: str
+    occupancy: str
+
+
+def lot_present_state(*, lot: Lot) -> PresentState:
+    """The present state of ``lot``'s asset for its public page: what it is and that it is seized,
+    then who occupies it. A home with no 腾房公告 says so; a movable is in the court's keeping."""
+    seizure = lot.seizure
+    asset = seizure.asset
+    acts: dict[str, str] = {AssetKind.REAL_ESTATE: "查封", AssetKind.EQUITY: "冻结"}
+    act = acts.get(asset.kind, "扣押")
+    owner = "为被执行人所有" if asset.kind == AssetKind.MOVABLE else "登记于被执行人名下"
+    ownership = f"{asset.get_kind_display()}（{asset.identifier}），{owner}"
+    if seizure.status == FreezeStatus.ACTIVE:
+        ownership += f"，已由本院{act}"
+    if asset.kind == AssetKind.REAL_ESTATE:
+        found = home_occupancy(case_id=lot.case_id, property_ref=asset.identifier)
+        occupancy = found.text if found else "未发布腾房公告；以实物现状为准，竞买人可以申请实地看样"
+    else:
+        occupancy = "以实物现状为准，竞买人可以申请实地看样"
+    return PresentState(label=asset.label, ownership=ownership, occupancy=occupancy)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ def _detail_context(request: HttpRequest, rnd: Round, now: datetime) -> dict[str
     return {
         "rnd": rnd,
         "lot": rnd.lot,
+        "present": selectors.lot_present_state(lot=rnd.lot),
         "state": selectors.round_state(rnd=rnd, now=now),
         "history": selectors.bid_history(rnd=rnd),
         "me": selectors.bidder_of(rnd=rnd, user=user),  # type: ignore[arg-type]
