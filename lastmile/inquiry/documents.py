@@ -30,7 +30,7 @@ from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.documents.markup import cn_num
 from lastmile.documents.models import Document, DocumentStatus
-from lastmile.documents.services import document_issue
+from lastmile.documents.services import IssueRequest, document_issue, documents_issue_many
 from lastmile.service.services import service_dispatch
 
 from . import rules
@@ -189,21 +189,28 @@ def _request(order: Order) -> str:
     return "解除对被执行人在你单位下列财产的查封、扣押、冻结。"
 
 
-def _notice_issue(order: Order, ruling: Document, actor: User | None, now: datetime) -> Document:
+def _notice_context(order: Order, ruling: Document) -> dict[str, Any]:
     asset = order.asset
-    return catalog_document_issue(
-        case=order.case,
-        code=ASSISTANCE_NOTICE,
-        context={
-            "institution": order.institution_name,
-            "ruling_number": ruling.number,
-            "request": _request(order),
-            "target": (asset.label or asset.identifier) if asset is not None else order.institution_name,
-            "amount": _yuan(_held_amount(order)),
-        },
-        actor=actor,
-        now=now,
-    )
+    return {
+        "institution": order.institution_name,
+        "ruling_number": ruling.number,
+        "request": _request(order),
+        "target": (asset.label or asset.identifier) if asset is not None else order.institution_name,
+        "amount": _yuan(_held_amount(order)),
+    }
+
+
+def _issue_all(requests: list[IssueRequest], actor: User | None, now: datetime) -> list[Document]:
+    """Issue ``requests`` in one :func:`documents_issue_many` call (one chunk: the cases' contexts,
+    templates and series read once, the documents and their events inserted in bulk); a refusal
+    raises, so the caller's transaction leaves nothing behind, as :func:`document_issue` does."""
+    if not requests:
+        return []
+    outcomes = documents_issue_many(requests=requests, actor=_issuer(actor), now=now)
+    for outcome in outcomes:
+        if outcome.error is not None:
+            raise outcome.error
+    return [o.document for o in outcomes if o.document is not None]
 
 
 def orders_documents_issue(
@@ -218,31 +225,61 @@ def orders_documents_issue(
     accounts of one debtor frozen together are one ruling) unless ``ruling`` is given (the
     court's decision made elsewhere, e.g. a 解除 after a settlement), then the 协助执行通知书 of
     each order, and record both on the order. ``reason`` is the ground of a 解除. Returns the
-    rulings issued (or ``[ruling]``)."""
+    rulings issued (or ``[ruling]``).
+
+    Two calls of :func:`documents_issue_many` whatever the number of orders: all the rulings,
+    then all the notices (a notice cites its ruling's number), and the orders saved in one
+    statement."""
     if not orders:
         return []
     groups: dict[tuple[int, str], list[Order]] = {}
     for order in orders:
         groups.setdefault((order.party_id, ruling_code(order)), []).append(order)
+    bases: dict[int, str] = {}
+
+    def basis(case: Case) -> str:
+        if case.pk not in bases:
+            bases[case.pk] = execution_basis(case)
+        return bases[case.pk]
+
+    if ruling is not None:
+        rulings = [ruling] * len(groups)
+    else:
+        rulings = _issue_all(
+            [
+                IssueRequest(
+                    case=group[0].case,
+                    template_code=code,
+                    context={"source_document": basis(group[0].case), **_ruling_context(group, code, reason)},
+                )
+                for (_party, code), group in groups.items()
+            ],
+            actor,
+            now,
+        )
     issued: list[Document] = []
-    for (_party, code), group in groups.items():
-        group_ruling = ruling
-        if group_ruling is None:
-            group_ruling = catalog_document_issue(
-                case=group[0].case,
-                code=code,
-                context=_ruling_context(group, code, reason),
-                actor=actor,
-                now=now,
-            )
+    pairs: list[tuple[Order, Document]] = []
+    for group, group_ruling in zip(groups.values(), rulings, strict=True):
         if group_ruling not in issued:
             issued.append(group_ruling)
-        for order in group:
-            notice = _notice_issue(order, group_ruling, actor, now)
-            order.ruling = group_ruling
-            order.notice = notice
-            order.notice_number = notice.number[:64]
-            order.save(update_fields=["ruling", "notice", "notice_number"])
+        pairs.extend((order, group_ruling) for order in group)
+    notices = _issue_all(
+        [
+            IssueRequest(
+                case=order.case,
+                template_code=ASSISTANCE_NOTICE,
+                context={"source_document": basis(order.case), **_notice_context(order, group_ruling)},
+            )
+            for order, group_ruling in pairs
+        ],
+        actor,
+        now,
+    )
+    for (order, group_ruling), notice in zip(pairs, notices, strict=True):
+        order.ruling = group_ruling
+        order.notice = notice
+        order.notice_number = notice.number[:64]
+    Order.objects.bulk_update([o for o, _ in pairs], ["ruling", "notice", "notice_number"])
     return issued
 
 

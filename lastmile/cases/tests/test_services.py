@@ -164,3 +164,31 @@ def test_register_needs_parties(yuelu, clerk, now):
     with pytest.raises(InvalidTransition):
         case_register(court=yuelu, type_code="执", parties=[], actor=clerk, now=now)
     assert Case.objects.count() == 0
+
+
+def test_audit_chain_batch_writes_the_blocks_appends_at_its_end(yuelu, wuling, clerk, bank, debtor, now):
+    """Appends inside ``audit_chain_batch`` are written when it ends, in call order, one insert per
+    court; an exception leaving the block writes nothing; the chain verifies."""
+    from django.db import transaction
+
+    from lastmile.cases.services import ChainEntry, audit_chain_append, audit_chain_batch
+
+    case = _file(yuelu, clerk, bank, debtor, now)
+    before = CaseEvent.objects.count()
+
+    def entry(n: int) -> ChainEntry:
+        return ChainEntry(kind=TestEvent.CLOSED, summary=f"第{n}条", occurred_at=now, case_id=case.pk)
+
+    with transaction.atomic(), audit_chain_batch():
+        audit_chain_append(court=yuelu, entries=[entry(1), entry(2)])
+        audit_chain_append(court=wuling, entries=[entry(3)])
+        audit_chain_append(court=yuelu, entries=[entry(4)])
+        assert CaseEvent.objects.count() == before  # not yet written
+    rows = list(CaseEvent.objects.filter(court=yuelu, summary__startswith="第").order_by("chain_index"))
+    assert [r.summary for r in rows] == ["第1条", "第2条", "第4条"]
+    assert [r.chain_index for r in rows] == list(range(rows[0].chain_index, rows[0].chain_index + 3))
+    with pytest.raises(RuntimeError), transaction.atomic(), audit_chain_batch():
+        audit_chain_append(court=yuelu, entries=[entry(5)])
+        raise RuntimeError("回滚")
+    assert not CaseEvent.objects.filter(summary="第5条").exists()
+    assert audit_verify() == []

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
-from lastmile.cases.services import deadline_complete, deadline_open
+from lastmile.cases.services import audit_chain_batch, deadline_complete, deadline_open
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import InvalidAmount
 from lastmile.core.money import to_money
@@ -149,7 +149,9 @@ def _case_batch_apply(
 ) -> None:
     token = _deferred.set({case_id: set()})
     try:
-        with transaction.atomic():
+        # All the batch's events (the inquiry's, its documents', the services') go into the
+        # court's audit chain in one append as the transaction ends: the head is locked last.
+        with transaction.atomic(), audit_chain_batch():
             locked = Control.objects.select_for_update(skip_locked=skip, of=("self",)).filter(case_id=case_id)
             control = locked.select_related("case").first()
             if control is None:
@@ -172,8 +174,11 @@ def _case_batch_apply(
                 .select_related("case", "party")
                 .filter(key__in=keys, case_id=case_id)
             }
+            done: list[Order] = []  # orders a result made final: saved in one statement below
             for msg in msgs:
-                _message_apply(orders[msg.order_key], control, msg, now)
+                _message_apply(orders[msg.order_key], control, msg, now, done=done)
+            if done:
+                Order.objects.bulk_update(list({o.pk: o for o in done}.values()), _DONE_FIELDS)
             wanted = (_deferred.get() or {}).get(case_id, set())
             _deferred.set(None)  # the decisions below run for real
             if "plan" in wanted:
@@ -254,7 +259,14 @@ def _inbox_process(*, message_id: int, now: datetime) -> None:
     msg.save(update_fields=["processed_at", "error"])
 
 
-def _message_apply(order: Order, control: Control, msg: InboxMessage, now: datetime) -> None:
+_DONE_FIELDS = ["status", "finished_at", "next_attempt_at", "last_error", "result"]
+
+
+def _message_apply(
+    order: Order, control: Control, msg: InboxMessage, now: datetime, *, done: list[Order] | None = None
+) -> None:
+    """Apply one result to ``order``. ``done``: the batch saves the orders made final in one
+    statement after its messages (before its plan and release decisions, which read them)."""
     # "accepted" never reaches here: _inbox_process answers it without the case lock.
     status = msg.status
     if status == "rejected":
@@ -276,7 +288,10 @@ def _message_apply(order: Order, control: Control, msg: InboxMessage, now: datet
     order.next_attempt_at = None
     order.last_error = ""
     order.result = result
-    order.save(update_fields=["status", "finished_at", "next_attempt_at", "last_error", "result"])
+    if done is None:
+        order.save(update_fields=_DONE_FIELDS)
+    else:
+        done.append(order)
     handler = _RESULT_HANDLERS[order.kind]
     handler(order, control, result, now)
     if order.kind != OrderKind.INQUIRE:  # only money movements change what is held or owed
@@ -284,35 +299,54 @@ def _message_apply(order: Order, control: Control, msg: InboxMessage, now: datet
 
 
 def _assets_found(order: Order, control: Control, result: dict[str, Any], now: datetime) -> None:
-    found = []
+    """Record the assets an inquiry found: the case's known ones of this institution read in one
+    query, the new ones inserted in one statement, the known ones updated in one."""
+    items: list[tuple[str, str, dict[str, Any]]] = []
     for item in result.get("assets") or []:
         kind = str(item.get("kind") or "")
-        if kind not in AssetKind.values:
-            continue
-        identifier = str(item.get("identifier") or "")[:64]
-        balance = to_money(str(item["balance"])) if item.get("balance") not in (None, "") else None
-        asset, created = Asset.objects.get_or_create(
+        if kind in AssetKind.values:
+            items.append((kind, str(item.get("identifier") or "")[:64], item))
+    known = {
+        a.identifier: a
+        for a in Asset.objects.filter(
             case_id=order.case_id,
             institution=order.institution,
-            identifier=identifier,
-            defaults={
-                "court_id": order.court_id,
-                "party_id": order.party_id,
-                "kind": kind,
-                "label": str(item.get("label") or "")[:128],
-                "balance": balance,
-                "details": item.get("details") or {},
-                "found_at": now,
-                "order": order,
-            },
+            identifier__in={identifier for _, identifier, _ in items},
         )
-        if not created:
+    }
+    found: list[Asset] = []
+    new: dict[str, Asset] = {}
+    changed: dict[str, Asset] = {}
+    for kind, identifier, item in items:
+        balance = to_money(str(item["balance"])) if item.get("balance") not in (None, "") else None
+        asset = known.get(identifier)
+        if asset is None:
+            asset = Asset(
+                case_id=order.case_id,
+                institution=order.institution,
+                identifier=identifier,
+                court_id=order.court_id,
+                party_id=order.party_id,
+                kind=kind,
+                label=str(item.get("label") or "")[:128],
+                balance=balance,
+                details=item.get("details") or {},
+                found_at=now,
+                order=order,
+            )
+            known[identifier] = new[identifier] = asset
+        else:
             asset.balance = balance
             asset.details = item.get("details") or {}
             asset.found_at = now
             asset.order = order
-            asset.save(update_fields=["balance", "details", "found_at", "order"])
+            if identifier not in new:
+                changed[identifier] = asset
         found.append(asset)
+    if new:
+        Asset.objects.bulk_create(list(new.values()))
+    if changed:
+        Asset.objects.bulk_update(list(changed.values()), ["balance", "details", "found_at", "order"])
     if found:
         money = sum((a.balance or ZERO for a in found if a.kind == AssetKind.DEPOSIT), ZERO)
         _event(

@@ -147,10 +147,10 @@ def test_a_failing_case_is_rolled_back_alone_and_retried_by_the_sweep(money_case
         _answer_all(case, {})
     real = inbox._message_apply
 
-    def flaky(order, control, msg, when):
+    def flaky(order, control, msg, when, **kw):
         if order.case_id == bad.pk:
             raise RuntimeError("boom")
-        real(order, control, msg, when)
+        real(order, control, msg, when, **kw)
 
     monkeypatch.setattr(inbox, "_message_apply", flaky)
     report = inbox_apply(now=now)
