@@ -70,6 +70,7 @@ from .models import (
     RoundKind,
     RoundStatus,
 )
+from .selectors import lot_present_state
 
 CAP = "enforcement.decide"  # the enforcement judge decides on disposal (民事诉讼法 2023 art. 258)
 
@@ -390,12 +391,15 @@ def _announce(lot: Lot, rnd: Round, actor: User, now: datetime) -> None:
         RoundKind.REAUCTION: "重新拍卖",
         RoundKind.SALE_OFF: "变卖",
     }[RoundKind(rnd.kind)]
+    present = lot_present_state(lot=lot)  # 网络司法拍卖规定 2016 art. 13 item (5)
     doc = document_issue(
         case=lot.case,
         template_code="auction_announcement",
         context={
             "round_label": label,
             "property": lot.title,
+            "ownership": present.ownership,
+            "occupancy": present.occupancy,
             "reference_price": str(lot.reference_price),
             "reference_source": f"{lot.reference_source}，{lot.reference_on:%Y年%m月%d日}",
             "starting_price": str(rnd.starting_price),

@@ -35,6 +35,9 @@ def test_public_detail_shows_ownership_and_occupancy_from_the_vacate_notice(
         page = client.get(reverse("auction:public_detail", args=[rnd.pk])).content.decode()
     assert HOME_REF in page and "已由本院查封" in page and "岳麓区枫林三路88号2栋1201" in page
     assert "未发布腾房公告" in _occupancy(client, rnd)
+    # The announcement served on the parties states it too, as it was when announced.
+    context = rnd.announcement.context
+    assert context["occupancy"] == _occupancy(client, rnd) and "已由本院查封" in context["ownership"]
 
     notice = vacate_notice_draft(
         actor=officer,

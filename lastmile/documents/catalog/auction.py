@@ -21,6 +21,8 @@ AUCTION: list[TemplateSpec] = [
         + _AUCTION
         + """第二条、第十二条的规定，将在网络司法拍卖平台对下列财产进行公开{{ round_label }}，现公告如下：
 | 标的物 | {{ property }} |
+| 权属现状 | {{ ownership }} |
+| 占有使用现状 | {{ occupancy }} |
 | 参考价 | 人民币{{ reference_price|money }}元（{{ reference_source }}） |
 | 起拍价 | 人民币{{ starting_price|money }}元 |
 | 保证金 | 人民币{{ deposit|money }}元 |
@@ -36,6 +38,8 @@ AUCTION: list[TemplateSpec] = [
         required=(
             "round_label",
             "property",
+            "ownership",
+            "occupancy",
             "reference_price",
             "reference_source",
             "starting_price",
@@ -47,6 +51,8 @@ AUCTION: list[TemplateSpec] = [
         sample={
             "round_label": "第一次拍卖",
             "property": _PROPERTY,
+            "ownership": "不动产（湘（2019）长沙市不动产权第0067890号），登记于被执行人名下，已由本院查封",
+            "occupancy": "已腾空（2025年4月5日自行搬离）",
             "reference_price": "1000000.00",
             "reference_source": "定向询价，2025年3月1日",
             "starting_price": "700000.00",
