@@ -267,6 +267,8 @@ def test_zhang_only_home_journey_wages_lifted_directed_inquiry_vacated_auctioned
         now=at(2025, 4, 7),
     )
     assert "auction_announcement" in codes(case)
+    # The announcement states the home's present state from the 腾房公告 (网络司法拍卖规定 art. 13 (5)).
+    assert rnd.announcement.context["occupancy"] == "已腾空（2025年4月5日自行搬离）"
     for i, user in enumerate(public):
         bidder_register(
             user=user,
