@@ -3,7 +3,7 @@ case information query (终本案件信息查询).
 
 Only masked fields are ever rendered; every response is scanned for unmasked ID numbers before it
 is sent (:func:`lastmile.measures.publication.unmasked_id_numbers`), and queries are rate-limited
-per client address, counted in the cache every process shares (:mod:`lastmile.accounts.throttle`).
+per client address, counted in the database every process shares (:mod:`lastmile.accounts.throttle`).
 """
 
 from __future__ import annotations
