@@ -51,8 +51,9 @@ PROCESSES: list[Process] = [
             "config.wsgi:application",
             "--bind",
             f"{host}:{port}",
+            # One worker per core, 4 threads each (docs/configuration.md, "Web server").
             "--workers",
-            "2",
+            str(max(2, os.cpu_count() or 1)),
             "--threads",
             "4",
             "--access-logfile",
@@ -120,7 +121,7 @@ PROCESSES: list[Process] = [
         lambda host, port: [_python(), "-m", "lastmile.cli", "schedule"],
     ),
     # A court-year you can watch: 武陵法院's 2023 is filed, worked and closed through the
-    # platform's own services in the background (about a quarter of an hour on two cores); the
+    # platform's own services in the background (15–20 minutes on two cores, committed day by day); the
     # command center at /stats/ fills as it runs. Skipped once the year exists.
     Process(
         "simulate",
