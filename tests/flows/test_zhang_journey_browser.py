@@ -6,7 +6,9 @@ and the seized home are set up through the services (they are other journeys); t
 - the officer drafts the 腾房公告 naming the flat the bank rented, the 院长 signs it, the officer
   records the family's voluntary vacating (measures tab);
 - the officer offers the home for auction and announces it (the auction pages);
-- three bidders compete on the public auction page in the last minutes: each bid moves the end by
+- three members of the public sign up on the auction's page (real name, identity, the deposit
+  paid from a card, simulated), after the page showed the home's present state (vacated);
+- they compete on the public auction page in the last minutes: each bid moves the end by
   five minutes and the other bidders' open pages show the new end without reload;
 - the officer confirms the sale (成交裁定); finance books the price and allocates it, the bank
   first; finance records the payees' accounts, the 院长 approves, finance pays out (case file);
@@ -24,8 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lastmile.accounts.models import Role
-from lastmile.auction.models import Lot, LotStatus, Round, RoundStatus
-from lastmile.auction.services import bidder_register
+from lastmile.auction.models import Bidder, DepositStatus, Lot, LotStatus, Round, RoundStatus
 from lastmile.cases.models import CaseStatus
 from lastmile.core.clock import FixedClock, use_clock
 from lastmile.enforcement.models import ClosingMethod
@@ -46,6 +47,8 @@ HOME_REF = "湘（2019）长沙市不动产权第0067890号"
 ADDRESS = "长沙市岳麓区麓谷街道枫林三路88号2栋1单元1201室"
 FLAT = "长沙市岳麓区望城坡街道某小区3栋502室（申请执行人租赁）"
 T0 = at(2025, 3, 3)
+BIDDER_PASSWORD = "zhang-bid-2025"
+CARD = "6222020200012345670"  # passes ISO/IEC 7812 (Luhn): the simulated deposit payment
 
 
 def _land(order: Order, now, result: dict[str, Any]) -> None:
@@ -126,7 +129,6 @@ def zhang_case(file_case, serve_notices, officer, yuelu):
         "zhang": zhang,
         "seizure": Freeze.objects.get(case=case, asset=home),
         "finance": UserFactory(court=yuelu, role=Role.FINANCE, username="zh_finance"),
-        "bidders": [UserFactory(court=None, role="", username=f"zh_bidder{i}") for i in range(3)],
     }
 
 
@@ -223,25 +225,42 @@ def test_zhang_journey_through_the_pages(browser, live_server, zhang_case, offic
         _submit(judge, schedule)
         rnd = Round.objects.get(lot=lot)
 
-    # --- bidders compete in the last minutes on the public page -----------------------------------
-    a, b, c = zhang_case["bidders"]
-    for i, user in enumerate((a, b, c)):
-        bidder_register(
-            user=user,
-            round_id=rnd.pk,
-            real_name=f"竞买人{i}",
-            id_number=make_resident_id(seq=300 + i),
-            now=at(2025, 5, 1),
-        )
+    # --- the public page states the home's present state; three bidders sign up there --------------
+    # (网络司法拍卖规定 2016 art. 13 item (5): 占有使用现状, read from the 腾房公告; arts. 17, 18: a
+    # real name, an identity and the deposit, paid from a card on the sign-up page, simulated)
+    signed_up = {}
+    with use_clock(FixedClock(at(2025, 5, 1))):
+        for i in range(3):
+            page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+            page.goto(live_server.url + f"/auction/{rnd.pk}/")
+            if i == 0:
+                assert page.locator("#occupancy").inner_text() == "已腾空（2025年4月5日自行搬离）"
+                assert HOME_REF in page.locator("#ownership").inner_text()
+            with page.expect_navigation():
+                page.click("#signup-link")
+            form = page.locator("#signup-form")
+            form.locator("input[name=username]").fill(f"zh_bidder{i}")
+            form.locator("input[name=password]").fill(BIDDER_PASSWORD)
+            form.locator("input[name=real_name]").fill(f"竞买人{i}")
+            form.locator("input[name=id_number]").fill(make_resident_id(seq=300 + i))
+            form.locator("input[name=deposit_card]").fill(CARD)
+            with page.expect_navigation():
+                page.click("#signup-button")
+            page.wait_for_selector("#my-code")  # signed up, logged in, back on the auction
+            signed_up[f"zh_bidder{i}"] = page
+    bidders = {b.user.username: b for b in Bidder.objects.filter(round=rnd).select_related("user")}
+    assert sorted(bidders) == sorted(signed_up)
+    assert all(
+        b.deposit_status == DepositStatus.FROZEN and b.deposit == rnd.deposit for b in bidders.values()
+    )
+    a, b, c = (bidders[f"zh_bidder{i}"].user for i in range(3))
     end = rnd.ends_at
     clock = FixedClock(end - timedelta(minutes=3))
     with use_clock(clock):
-        pages = {}
-        for user in (a, b, c):
-            page = _login(browser, live_server, user.username, mobile=True)
-            page.goto(live_server.url + f"/auction/{rnd.pk}/")
-            pages[user.pk] = page
-        pa, pb, pc = pages[a.pk], pages[b.pk], pages[c.pk]
+        for page in signed_up.values():
+            page.reload()
+            page.wait_for_selector("#bid-button")
+        pa, pb, pc = (signed_up[user.username] for user in (a, b, c))
         assert pa.locator("#ends-at").inner_text() == _shown(end)
         expected = end
         for who, when in (
