@@ -164,6 +164,8 @@ def _json_method_not_allowed(methods: set[str]) -> HttpResponse:
     return response
 
 
+# The public lists first: the anonymous, high-volume reads try the fewest URL patterns.
+api.add_router("/public", public_router)
 api.add_router("/cases", cases_router)
 api.add_router("/enforcement", enforcement_router)
 api.add_router("/funds", ledger_router)
@@ -171,7 +173,6 @@ api.add_router("/documents", documents_router)
 api.add_router("/measures", measures_router)
 api.add_router("/inquiry", inquiry_router)
 api.add_router("/stats", statistics_router)
-api.add_router("/public", public_router)
 api.add_router("/party", party_router)
 api.add_router("/filing", filing_router)
 api.add_router("/mediation", mediation_router)
