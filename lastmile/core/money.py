@@ -39,6 +39,10 @@ def to_money(value: MoneyInput) -> Decimal:
     Negative amounts are allowed here (balances, refunds); user input goes through
     :func:`parse_amount`.
     """
+    if type(value) is Decimal:  # the common case, without the type checks below
+        if not value.is_finite():
+            raise InvalidAmount(f"无法识别金额“{value}”", details={"value": str(value)})
+        return value.quantize(FEN, rounding=ROUND_HALF_UP)
     _reject_float(value)
     try:
         amount = value if isinstance(value, Decimal) else Decimal(value)

@@ -270,6 +270,7 @@ def receipts_import(
         cases.update(Case.objects.filter(court=court, pk__in=ids[i : i + _LOOKUP]).in_bulk())
     good: list[ReceiptRow] = []
     money: dict[str, Decimal] = {}
+    sources = frozenset(ReceiptSource.values)  # Django builds the list anew on every access
     for row in rows:
         amount = to_money(row.amount)
         if row.idempotency_key in existing:
@@ -282,7 +283,7 @@ def receipts_import(
         if row.idempotency_key in seen:
             result.replayed += 1
             continue
-        if amount <= 0 or row.source not in ReceiptSource.values:
+        if amount <= 0 or row.source not in sources:
             result.errors.append((row.idempotency_key, "金额必须大于零且来源可识别。"))
             continue
         if row.case_id is not None and row.case_id not in cases:
