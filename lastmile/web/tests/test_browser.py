@@ -37,9 +37,10 @@ def test_login_workbench_and_search(browser, live_server, now, demo_mode):
     page.goto(live_server.url + "/cases/")
     page.fill("#q", "王小明")
     page.wait_for_selector("#case-rows >> text=湘0104执")
-    page.click("#case-rows td a")  # a case number (the toolbar above holds the export link)
-    page.wait_for_selector("nav.tabs >> text=时间轴与期限")  # the case file opens in tabs
-    assert "立案登记" in page.content()
+    # The case's own number (王小明 may have several cases; the toolbar above holds the export link).
+    page.click(f"#case-rows td a >> text={case.number}")
+    page.click("nav.tabs >> text=时间轴与期限")  # the case file opens in tabs
+    page.wait_for_selector("text=立案登记")
 
 
 def test_wrong_password_shows_chinese_error(browser, live_server):
