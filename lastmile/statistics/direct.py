@@ -46,7 +46,7 @@ from lastmile.ledger.models import Receipt
 from .conf import CLOSING_METHODS, COMPLETED, METHOD_CODES, NO_PROPERTY, StatsConfig
 from .dbfuncs import BeijingPeriodStart, DaysBetween, local_date
 from .indicators import Filters, _excluded_days_subquery, _limit_end
-from .summary import _as_date, _officer_rows
+from .summary import _as_date, _court_rows, _officer_rows, _path_rows
 
 
 @dataclass(frozen=True)
@@ -220,22 +220,7 @@ def _part(rows: list[dict[str, Any]], k: int, f: Filters) -> DirectPart:
     return DirectPart(
         indicators=ind,
         trend={m: (v[0], v[1]) for m, v in trend.items()},
-        paths=[
-            {"enforcement__track": t, "closing_method": m, "n": v[0], "o": v[1], "days": v[2]}
-            for (t, m), v in paths.items()
-        ],
-        by_court=[
-            {
-                "court_id": c,
-                "court__short_name": names.get(c, ""),
-                "accepted": v[0],
-                "closed": v[1],
-                "open": v[2],
-                "completed": v[3],
-                "no_property": v[4],
-                "days": v[5],
-            }
-            for c, v in courts.items()
-        ],
+        paths=_path_rows(paths),
+        by_court=_court_rows(courts, names),
         by_officer=_officer_rows(people),
     )

@@ -337,25 +337,27 @@ def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> 
         direct=replace(filters, only=direct_q(state, cut)),
         indicators=dict(ind),
         trend={m: (v[0], v[1]) for m, v in trend.items()},
-        paths=[
-            {"enforcement__track": t, "closing_method": m, "n": v[0], "o": v[1], "days": v[2]}
-            for (t, m), v in paths.items()
-        ],
-        by_court=[
-            {
-                "court_id": c,
-                "court__short_name": names.get(c, ""),
-                "accepted": v[0],
-                "closed": v[1],
-                "open": v[2],
-                "completed": v[3],
-                "no_property": v[4],
-                "days": v[5],
-            }
-            for c, v in courts.items()
-        ],
+        paths=_path_rows(paths),
+        by_court=_court_rows(courts, names),
         by_officer=_officer_rows(people),
     )
+
+
+def _path_rows(paths: dict[tuple[Any, Any], list[Any]]) -> list[dict[str, Any]]:
+    """The paths family's rows, in the shape the indicators' grouped pass gives."""
+    return [
+        {"enforcement__track": t, "closing_method": m, "n": v[0], "o": v[1], "days": v[2]}
+        for (t, m), v in paths.items()
+    ]
+
+
+def _court_rows(courts: dict[Any, list[Any]], names: dict[Any, str]) -> list[dict[str, Any]]:
+    """The breakdown by court's rows, in the shape the indicators' grouped pass gives."""
+    keys = ("accepted", "closed", "open", "completed", "no_property", "days")
+    return [
+        {"court_id": c, "court__short_name": names.get(c, ""), **dict(zip(keys, v[:6], strict=True))}
+        for c, v in courts.items()
+    ]
 
 
 def _officer_rows(people: dict[tuple[int | None, int | None], list[int]]) -> list[dict[str, Any]]:
