@@ -39,10 +39,15 @@ def _client(user) -> Client:
     return c
 
 
-def _upload(web: Client, yuelu, today, batch_id: str = "P-1"):
+def _workbook(today) -> bytes:
     bad = dict(bad_rows(today=today)[:1] + bad_rows(today=today)[2:3])  # a bad ID; an amount in words
     rows = [*sample_rows(3, today=today), bad["invalid_id"], bad["invalid_amount"]]
-    upload = SimpleUploadedFile("六月借款.xlsx", rows_to_xlsx(rows))
+    return rows_to_xlsx(rows)
+
+
+def _upload(web: Client, yuelu, today, batch_id: str = "P-1", content: bytes | None = None):
+    # an XLSX carries the second it was written: a re-upload sends the very same bytes
+    upload = SimpleUploadedFile("六月借款.xlsx", content or _workbook(today))
     return web.post("/portal/bank/", {"court": yuelu.pk, "batch_id": batch_id, "file": upload})
 
 
@@ -173,7 +178,8 @@ def test_an_old_excel_file_is_refused_in_chinese_and_nothing_is_stored(staff, yu
 
 def test_the_same_upload_twice_files_nothing_twice(staff, yuelu, today, worker):
     web = _client(staff.user)
-    first = _upload(web, yuelu, today)
+    content = _workbook(today)
+    first = _upload(web, yuelu, today, content=content)
     worker()
-    again = _upload(web, yuelu, today)
+    again = _upload(web, yuelu, today, content=content)
     assert again["Location"] == first["Location"] and IntakeBatch.objects.count() == 1
