@@ -156,8 +156,12 @@ class TransactionKind(models.TextChoices):
 
 
 class Transaction(models.Model):
-    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # No index of their own: (court, at), (court, idempotency_key) and (case, at) lead with them,
+    # and every index is written once per transaction (a bank statement writes thousands).
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, related_name="+", db_index=False)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     kind = models.CharField(_("类型"), max_length=16, choices=TransactionKind.choices)
     idempotency_key = models.CharField(max_length=160)
     at = models.DateTimeField(_("记账时间"))
@@ -199,9 +203,11 @@ class ReceiptSource(models.TextChoices):
 class Receipt(models.Model):
     """Money that arrived in the court's execution account. ``case`` is empty until claimed."""
 
-    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT)
+    # No index of their own: (court, case), (court, idempotency_key) and (case, effective_on) lead
+    # with them (see Transaction).
+    court = models.ForeignKey("accounts.Court", on_delete=models.PROTECT, db_index=False)
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="receipts"
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="receipts", db_index=False
     )
     amount = models.DecimalField(_("金额"), max_digits=16, decimal_places=2)
     source = models.CharField(_("来源"), max_length=32, choices=ReceiptSource.choices)
