@@ -34,7 +34,7 @@ from .registration import (
     case_register,
     case_register_many,
 )
-from .status import case_lock, case_status_change, case_time_limit_end_set
+from .status import case_enforcement_track_set, case_lock, case_status_change, case_time_limit_end_set
 
 __all__ = [
     "AnchorOutcome",
@@ -46,6 +46,7 @@ __all__ = [
     "audit_chain_append",
     "audit_chain_batch",
     "case_assign",
+    "case_enforcement_track_set",
     "case_event_record",
     "case_lock",
     "case_number_allocate",

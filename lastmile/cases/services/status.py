@@ -86,3 +86,11 @@ def case_time_limit_end_set(*, case: Case, ends_on: date | None) -> None:
     first day or an extension changes; one column written, nothing else touched."""
     Case.objects.filter(pk=case.pk).update(time_limit_ends_on=ends_on)
     case.time_limit_ends_on = ends_on
+
+
+def case_enforcement_track_set(*, case: Case, track: str) -> None:
+    """Keep the copy of the enforcement triage track on the case (``Case.enforcement_track``).
+    Called by the app that owns the track (enforcement) wherever it sets or changes it; one column
+    written, nothing else touched."""
+    Case.objects.filter(pk=case.pk).update(enforcement_track=track)
+    case.enforcement_track = track

@@ -17,7 +17,7 @@ from django.db import transaction
 from lastmile.accounts.models import Team, TeamKind, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, CaseStatus
-from lastmile.cases.services import case_assign, case_event_record
+from lastmile.cases.services import case_assign, case_enforcement_track_set, case_event_record
 from lastmile.core.errors import InvalidTransition
 from lastmile.enforcement.kinds import EnforcementEvent
 
@@ -80,6 +80,7 @@ def case_reassign(
         old_label = ec.get_track_display()
         ec.track = track
         ec.save(update_fields=["track"])
+        case_enforcement_track_set(case=locked, track=ec.track)
         case_event_record(
             case=locked,
             kind=EnforcementEvent.TRACK_CHANGED,

@@ -16,6 +16,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, CaseStatus, PartyRole
 from lastmile.cases.services import (
     PartyInRole,
+    case_enforcement_track_set,
     case_event_record,
     case_register,
     case_status_change,
@@ -199,6 +200,7 @@ def enforcement_file(
         known_assets=known_assets.strip(),
         priority_claim=priority_claim,
     )
+    case_enforcement_track_set(case=case, track=ec.track)
     if principal > 0:
         obligation_record(
             case=case,
@@ -394,6 +396,7 @@ def _start_after_filing(*, case: Case, ec: EnforcementCase, actor: User | None, 
     ec.triage_reasons = result.reasons
     ec.time_limit_starts_on = _today(case.filed_at or now)
     ec.save(update_fields=["track", "triage_score", "triage_reasons", "time_limit_starts_on"])
+    case_enforcement_track_set(case=case, track=ec.track)
     case_event_record(
         case=case,
         kind=EnforcementEvent.TRIAGED,

@@ -14,6 +14,7 @@ from lastmile.cases.models import Case, CaseParty, CaseStatus
 from lastmile.cases.services import (
     PartyInRole,
     case_assign,
+    case_enforcement_track_set,
     case_event_record,
     case_register,
     deadline_cancel,
@@ -89,6 +90,7 @@ def _restore_create(
         known_assets=original_ec.known_assets,
         priority_claim=original_ec.priority_claim,
     )
+    case_enforcement_track_set(case=new_case, track=ec.track)
     if principal > 0:
         obligation_continue(case=new_case, original=original, actor=actor, now=now)
     case_event_record(
@@ -125,6 +127,7 @@ def _restore_assign(
         ec.triage_reasons = ["恢复执行案件，由原承办人继续办理"]
         ec.time_limit_starts_on = today
         ec.save(update_fields=["track", "triage_reasons", "time_limit_starts_on"])
+        case_enforcement_track_set(case=new_case, track=ec.track)
         case_event_record(
             case=new_case,
             kind=EnforcementEvent.ASSIGNED,

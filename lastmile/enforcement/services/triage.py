@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from lastmile.accounts.models import Court, Team, TeamKind, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty, CaseStatus
-from lastmile.cases.services import case_assign, case_event_record
+from lastmile.cases.services import case_assign, case_enforcement_track_set, case_event_record
 from lastmile.core.errors import ConditionsNotMet
 from lastmile.core.money import format_yuan
 from lastmile.enforcement.kinds import EnforcementEvent
@@ -205,6 +205,7 @@ def green_channel_flag(*, case: Case, actor: User, now: datetime, reason: str = 
     moved = result.track != ec.track
     ec.track, ec.triage_score, ec.triage_reasons = result.track, result.score, result.reasons
     ec.save(update_fields=["green_channel", "track", "triage_score", "triage_reasons"])
+    case_enforcement_track_set(case=case, track=ec.track)
     case_event_record(
         case=case,
         kind=EnforcementEvent.GREEN_CHANNEL,
