@@ -51,6 +51,7 @@ def trusted_proxies() -> tuple[IPNetwork, ...]:
     return _networks(tuple(entries))
 
 
+@lru_cache(maxsize=1024)  # the same few addresses ask again and again; parsing is pure
 def _parse(text: str) -> IPAddress | None:
     text = text.strip().strip('"')
     if text.startswith("[") and "]" in text:  # [IPv6]:port
@@ -91,6 +92,7 @@ def client_address(request: HttpRequest) -> str:
     return str(peer)
 
 
+@lru_cache(maxsize=1024)
 def address_bucket(address: str) -> str:
     """What one client is counted as: an IPv4 address, or the /64 an IPv6 client is given
     (a host chooses freely among the 2^64 addresses of its network)."""

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from django.db import connection
@@ -350,8 +351,10 @@ def _public(row: dict[str, object], today: date) -> PublicListing:
     )
 
 
-def _public_sql(*, with_identity: bool) -> str:
-    """The public query as one SQL statement (the hot path of a public endpoint: no ORM compile).
+@lru_cache(maxsize=4)
+def _public_sql(vendor: str, *, with_identity: bool) -> str:
+    """The public query as one SQL statement (the hot path of a public endpoint: no ORM compile),
+    written once per database vendor and shape.
 
     ``status = 'published'`` is a literal so both SQLite and PostgreSQL match the partial index
     ``listing_public_lookup`` (name_key, id_key) WHERE status = 'published'.
@@ -390,7 +393,7 @@ def public_dishonest_search(*, name: str, identity: str = "", today: date) -> li
     limit = int(rules.measures_setting("PUBLIC_QUERY_MAX_RESULTS"))  # type: ignore[call-overload]
     params: list[Any] = [key, today] + ([ident] if ident else []) + [limit]
     with connection.cursor() as cur:
-        cur.execute(_public_sql(with_identity=bool(ident)), params)
+        cur.execute(_public_sql(connection.vendor, with_identity=bool(ident)), params)
         rows = cur.fetchall()
     out = []
     for values in rows:
