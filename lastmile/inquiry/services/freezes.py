@@ -15,6 +15,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case, CaseStatus
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import ConditionsNotMet, Conflict, DomainError, InvalidTransition
+from lastmile.core.money import format_yuan
 from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.parties.models import PartyKind
 
@@ -82,28 +83,28 @@ def freeze_deduct(*, freeze: Freeze, actor: User, now: datetime) -> Order:
     amount = min(locked.amount_held, _owed(locked.case, now) - in_flight)
     if amount <= 0:
         if in_flight > 0:
-            raise Conflict(f"尚欠金额已由正在办理的扣划指令（{in_flight}元）覆盖，无需再扣划。")
+            raise Conflict(f"尚欠金额已由正在办理的扣划指令（{format_yuan(in_flight)}元）覆盖，无需再扣划。")
         raise Conflict("本案已无尚欠金额，无需扣划。")
     _deduct_guard(locked, now)
     wanted = amount
     amount, kept = _deduct_keeping_allowance(locked, amount)
     if amount <= 0:
         raise ConditionsNotMet(
-            f"不得扣划：须为被执行人{locked.asset.party.name}保留生活必需费用{kept}元，"
+            f"不得扣划：须为被执行人{locked.asset.party.name}保留生活必需费用{format_yuan(kept)}元，"
             f"其名下其他账户未冻结的余额不足（{rules.BASIS_LIVING}）",
             unmet=["living_allowance"],
             details={"freeze": locked.pk, "kept": str(kept)},
         )
     order = _order_for(locked, OrderKind.DEDUCT, amount, now, actor)
     if kept > 0:
-        order.note = f"保留生活必需费用{kept}元（查封规定2020第3条）"
+        order.note = f"保留生活必需费用{format_yuan(kept)}元（查封规定2020第3条）"
         order.save(update_fields=["note"])
     orders_documents_issue(orders=[order], actor=actor, now=now)
     _event(
         locked.case,
         InquiryEvent.DEDUCT_ORDERED,
-        f"扣划{locked.asset.institution_name}账户{amount}元（{locked.asset.party.name}）"
-        + (f"，保留生活必需费用{kept}元（{rules.BASIS_LIVING}）" if kept > 0 else ""),
+        f"扣划{locked.asset.institution_name}账户{format_yuan(amount)}元（{locked.asset.party.name}）"
+        + (f"，保留生活必需费用{format_yuan(kept)}元（{rules.BASIS_LIVING}）" if kept > 0 else ""),
         now,
         actor,
         data={"freeze": locked.pk, "amount": amount, "order": order.pk, "wanted": wanted, "kept": kept},

@@ -12,7 +12,7 @@ from django.db import transaction
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.core.errors import InvalidAmount, InvalidTransition
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.inquiry.kinds import InquiryEvent
 
 from .. import rules
@@ -75,7 +75,7 @@ def _result_hold(order: Order, msg: InboxMessage, reason: str, result: dict[str,
     order.status = OrderStatus.HELD
     order.finished_at = now
     order.next_attempt_at = None
-    order.last_error = f"回报扣划{amount}元，{label}，未入账，待人工核对"[:256]
+    order.last_error = f"回报扣划{format_yuan(amount)}元，{label}，未入账，待人工核对"[:256]
     order.result = result
     order.save(update_fields=["status", "finished_at", "next_attempt_at", "last_error", "result"])
     log.warning(
@@ -89,7 +89,7 @@ def _result_hold(order: Order, msg: InboxMessage, reason: str, result: dict[str,
     _event(
         order.case,
         InquiryEvent.RESULT_HELD,
-        f"{order.institution_name}回报扣划{amount}元（指令金额{order.amount}元）：{label}，"
+        f"{order.institution_name}回报扣划{format_yuan(amount)}元（指令金额{format_yuan(order.amount)}元）：{label}，"
         "未入账，待人工核对",
         now,
         None,
@@ -121,7 +121,7 @@ def held_result_review(*, held: HeldResult, actor: User, now: datetime, note: st
     _event(
         locked.case,
         InquiryEvent.RESULT_REVIEWED,
-        f"已核对机构回报的扣划{locked.amount}元（未入账）：{note}"[:256],
+        f"已核对机构回报的扣划{format_yuan(locked.amount)}元（未入账）：{note}"[:256],
         now,
         actor,
         data={"held": locked.pk, "order": locked.order_id},

@@ -14,7 +14,7 @@ from django.db.models import F
 from lastmile.cases.services import audit_chain_batch, deadline_complete, deadline_open
 from lastmile.core.clock import court_date as _today
 from lastmile.core.errors import InvalidAmount
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.inquiry.kinds import InquiryDeadline, InquiryEvent
 from lastmile.ledger.services import receipt_record
 
@@ -353,7 +353,7 @@ def _assets_found(order: Order, control: Control, result: dict[str, Any], now: d
             order.case,
             InquiryEvent.ASSETS_FOUND,
             f"{order.institution_name}反馈：查得{order.party.name}名下财产{len(found)}项"
-            + (f"，余额合计{money}元" if money else ""),
+            + (f"，余额合计{format_yuan(money)}元" if money else ""),
             now,
             None,
             data={"order": order.pk, "assets": [a.pk for a in found], "deposits": money},
@@ -399,7 +399,7 @@ def _freeze_done(order: Order, control: Control, result: dict[str, Any], now: da
     freeze.save()
     _renewal_deadline_open(freeze, today)
     what = (
-        f"冻结{freeze.asset.institution_name}账户{frozen}元"
+        f"冻结{freeze.asset.institution_name}账户{format_yuan(frozen)}元"
         if freeze.is_money
         else (f"查封{freeze.asset.get_kind_display()}{freeze.asset.label or freeze.asset.identifier}")
     )
@@ -458,7 +458,7 @@ def _deduct_done(order: Order, control: Control, result: dict[str, Any], now: da
     _event(
         order.case,
         InquiryEvent.DEDUCTED,
-        f"扣划{freeze.asset.institution_name}账户{amount}元至本案账户（{order.party.name}）",
+        f"扣划{freeze.asset.institution_name}账户{format_yuan(amount)}元至本案账户（{order.party.name}）",
         now,
         None,
         data={"freeze": freeze.pk, "amount": amount, "order": order.pk},
@@ -478,7 +478,10 @@ def _unfreeze_done(order: Order, control: Control, result: dict[str, Any], now: 
         freeze.amount_held -= order.amount
         freeze.amount_released += order.amount
         freeze.save(update_fields=["amount_held", "amount_released"])
-        summary = f"部分解除冻结{freeze.asset.institution_name}账户{order.amount}元（超出尚欠金额部分）"
+        summary = (
+            f"部分解除冻结{freeze.asset.institution_name}账户{format_yuan(order.amount)}元"
+            "（超出尚欠金额部分）"
+        )
     else:
         freeze.amount_released += freeze.amount_held
         _freeze_end(freeze, FreezeStatus.RELEASED, order.note or "解除", now)

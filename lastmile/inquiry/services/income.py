@@ -21,7 +21,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.ledger.models import ReceiptSource
 from lastmile.ledger.services import amount_outstanding, receipt_record
@@ -92,7 +92,7 @@ def income_withhold_start(
     monthly = to_money(income - retained)
     if monthly <= 0:
         raise ConditionsNotMet(
-            f"被执行人月收入{_yuan(income)}元不超过其本人及所扶养家属的生活必需费用{_yuan(retained)}元，不得扣留、提取"
+            f"被执行人月收入{format_yuan(income)}元不超过其本人及所扶养家属的生活必需费用{format_yuan(retained)}元，不得扣留、提取"
             f"（{BASIS_INCOME}；{rules.BASIS_LIVING}）。",
             unmet=["above_living"],
             details={"basis": BASIS_INCOME.as_dict(), "retained": str(retained)},
@@ -153,7 +153,7 @@ def income_withhold_start(
     _event(
         case,
         InquiryEvent.INCOME_WITHHELD,
-        f"扣留、提取{party.name}在{employer}的收入：每月{_yuan(monthly)}元，保留生活费{_yuan(retained)}元，至{_yuan(total)}元止",
+        f"扣留、提取{party.name}在{employer}的收入：每月{format_yuan(monthly)}元，保留生活费{format_yuan(retained)}元，至{format_yuan(total)}元止",
         now,
         actor,
         data={"withholding": w.pk},
@@ -180,7 +180,7 @@ def income_payment_record(
         raise InvalidAmount("金额必须大于零。")
     if value > w.monthly_amount or value > w.remaining:
         raise ConditionsNotMet(
-            f"每月扣留不得超过{_yuan(min(w.monthly_amount, w.remaining))}元，"
+            f"每月扣留不得超过{format_yuan(min(w.monthly_amount, w.remaining))}元，"
             f"须保留被执行人及其所扶养家属的生活必需费用（{BASIS_INCOME}）。",
             unmet=["within_monthly"],
             details={"basis": BASIS_INCOME.as_dict()},
@@ -211,7 +211,7 @@ def income_payment_record(
     _event(
         w.case,
         InquiryEvent.INCOME_PAID,
-        f"{w.employer}汇入{month}扣留收入{_yuan(value)}元（累计{_yuan(w.withheld)}元）",
+        f"{w.employer}汇入{month}扣留收入{format_yuan(value)}元（累计{format_yuan(w.withheld)}元）",
         now,
         actor,
         data={"withholding": w.pk, "payment": payment.pk},

@@ -18,7 +18,7 @@ from lastmile.cases.models import Case
 from lastmile.core.clock import court_date
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition
 from lastmile.core.legal import LegalBasis
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.ledger.models import ExecutionCostKind
 from lastmile.ledger.services import execution_cost_record
@@ -176,7 +176,7 @@ def movable_distrain(
         InquiryEvent.MOVABLE_DISTRAINED,
         f"扣押{description}（{identifier}），由{custodian}于{place}保管"
         + (f"，{assisting_court}协助" if assisting_court else "")
-        + (f"，费用{cost}元" if cost else ""),
+        + (f"，费用{format_yuan(cost)}元" if cost else ""),
         now,
         actor,
         data={"freeze": freeze.pk, "asset": asset.pk, "costs": str(cost)},

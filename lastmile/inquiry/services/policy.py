@@ -18,7 +18,7 @@ from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date as _today
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.documents.models import Document
 from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.ledger.services import amount_outstanding
@@ -195,7 +195,7 @@ def _good_faith_spare(control: Control, candidates: Sequence[Asset], now: dateti
             control.case,
             InquiryEvent.GUARD_SPARED,
             f"未冻结{asset.party.name}的基本存款账户（{asset.institution_name} {asset.identifier}，"
-            f"余额{asset.balance}元）：{spare}"[:256],
+            f"余额{format_yuan(asset.balance)}元）：{spare}"[:256],
             now,
             None,
             data={"asset": asset.pk, "party": asset.party_id, "reason": spare.reason},
@@ -292,7 +292,8 @@ def _freezes_ordered(
     _event(
         case,
         InquiryEvent.FREEZE_ORDERED,
-        f"自动冻结{len(freezes)}个账户共{total}元（尚欠{owed}元，已冻结或冻结中{owed - budget}元）",
+        f"自动冻结{len(freezes)}个账户共{format_yuan(total)}元"
+        f"（尚欠{format_yuan(owed)}元，已冻结或冻结中{format_yuan(owed - budget)}元）",
         now,
         None,
         data={
@@ -403,7 +404,7 @@ def _reconcile(control: Control, now: datetime, actor: User | None) -> int:
             _event(
                 case,
                 InquiryEvent.RELEASE_EXCESS,
-                f"冻结金额超出尚欠金额{held - owed}元，解除超出部分",
+                f"冻结金额超出尚欠金额{format_yuan(held - owed)}元，解除超出部分",
                 now,
                 actor,
                 data={"owed": owed, "held": held},

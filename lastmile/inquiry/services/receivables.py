@@ -18,7 +18,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date
 from lastmile.core.errors import ConditionsNotMet, InvalidAmount, InvalidTransition
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.core.periods import period_end
 from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.parties.models import Party
@@ -92,7 +92,7 @@ def receivable_notice_issue(
     _event(
         case,
         InquiryEvent.RECEIVABLE_NOTICED,
-        f"向第三人{third_party}发出履行到期债务通知书：{_yuan(value)}元",
+        f"向第三人{third_party}发出履行到期债务通知书：{format_yuan(value)}元",
         now,
         actor,
         data={"receivable": r.pk},
@@ -162,7 +162,7 @@ def receivable_objection_record(
     _event(
         r.case,
         InquiryEvent.RECEIVABLE_OBJECTED,
-        f"第三人{r.third_party}提出异议：{statement}" + (f"（承认{_yuan(part)}元）" if part else ""),
+        f"第三人{r.third_party}提出异议：{statement}" + (f"（承认{format_yuan(part)}元）" if part else ""),
         now,
         actor,
         data={"receivable": r.pk},
@@ -196,7 +196,7 @@ def receivable_enforce(*, receivable: Receivable, actor: User, now: datetime) ->
             )
         value, conduct = r.amount, "既未履行也未提出异议"
     elif r.status == ReceivableStatus.ENFORCEABLE and r.admitted is not None:
-        value, conduct = r.admitted, f"对其中人民币{_yuan(r.admitted)}元未提出异议"
+        value, conduct = r.admitted, f"对其中人民币{format_yuan(r.admitted)}元未提出异议"
     else:
         raise InvalidTransition("该到期债权当前不能裁定强制执行。")
     assert r.served_on is not None
@@ -218,7 +218,7 @@ def receivable_enforce(*, receivable: Receivable, actor: User, now: datetime) ->
     _event(
         r.case,
         InquiryEvent.RECEIVABLE_ENFORCED,
-        f"裁定对第三人{r.third_party}强制执行{_yuan(value)}元",
+        f"裁定对第三人{r.third_party}强制执行{format_yuan(value)}元",
         now,
         actor,
         data={"receivable": r.pk},

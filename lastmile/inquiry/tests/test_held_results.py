@@ -183,7 +183,7 @@ def test_held_result_is_shown_in_the_queue_and_reviewed_by_the_enforcement_judge
 
     client.force_login(officer)
     page = client.get(reverse("inquiry:queue")).content.decode()
-    assert "待核对的机构回报" in page and "1000000.00" in page
+    assert "待核对的机构回报" in page and "1,000,000.00" in page
 
     command = UserFactory(court=yuelu, role=Role.COMMAND_CENTER, username="zhihui_h2")
     with pytest.raises(PermissionDenied):

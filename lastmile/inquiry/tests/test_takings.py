@@ -183,7 +183,7 @@ def test_income_withheld_keeps_the_family_living_allowance(money_case, officer, 
             actor=officer,
             now=now,
         )
-    assert "第254条" in exc.value.message and "2790.00" in exc.value.message
+    assert "第254条" in exc.value.message and "2,790.00" in exc.value.message
     assert (_docs(case), IncomeWithholding.objects.count()) == before
     w = income_withhold_start(
         case=case,
