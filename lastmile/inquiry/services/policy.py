@@ -195,7 +195,7 @@ def _good_faith_spare(control: Control, candidates: Sequence[Asset], now: dateti
             control.case,
             InquiryEvent.GUARD_SPARED,
             f"未冻结{asset.party.name}的基本存款账户（{asset.institution_name} {asset.identifier}，"
-            f"余额{format_yuan(asset.balance)}元）：{spare}"[:256],
+            f"余额{'不详' if asset.balance is None else format_yuan(asset.balance) + '元'}）：{spare}"[:256],
             now,
             None,
             data={"asset": asset.pk, "party": asset.party_id, "reason": spare.reason},
