@@ -234,6 +234,59 @@ def _cases_by_account(
     return out, errors
 
 
+def _insert_receipts(
+    court: Court, rows: Sequence[ReceiptRow], money: dict[str, Decimal], actor: User | None
+) -> dict[str, int]:
+    """The receipts of a bank statement in one statement: {key: new id}."""
+    ops = connection.ops
+    return _insert_returning_keys(
+        "ledger_receipt",
+        _RECEIPT_COLUMNS,
+        ["bigint", "bigint", "numeric", "text", "text", "timestamptz", "date", "text", "text", "bigint"],
+        [
+            (
+                court.pk,
+                r.case_id,
+                ops.adapt_decimalfield_value(money[r.idempotency_key], 16, 2),
+                r.source,
+                r.idempotency_key,
+                ops.adapt_datetimefield_value(r.received_at),
+                ops.adapt_datefield_value(r.effective_on or _local_date(r.received_at)),
+                r.payer[:128],
+                "",
+                actor.pk if actor is not None else None,
+            )
+            for r in rows
+        ],
+        "idempotency_key",
+    )
+
+
+def _sort_out_replays(
+    court: Court, rows: Sequence[ReceiptRow], money: dict[str, Decimal], result: ImportResult
+) -> set[str]:
+    """The keys of ``rows`` the court has booked already: the same amount (and case, when the row
+    names one) is a replay; anything else is reported, never booked."""
+    keys = [r.idempotency_key for r in rows]
+    booked: dict[str, tuple[Decimal, int | None]] = {}
+    for i in range(0, len(keys), _LOOKUP):
+        for key, amount, case_id in Receipt.objects.filter(
+            court=court, idempotency_key__in=keys[i : i + _LOOKUP]
+        ).values_list("idempotency_key", "amount", "case_id"):
+            booked[key] = (amount, case_id)
+    for row in rows:
+        if row.idempotency_key not in booked:
+            continue
+        booked_amount, booked_case = booked[row.idempotency_key]
+        if booked_amount != money[row.idempotency_key] or (
+            row.case_id is not None and booked_case != row.case_id
+        ):
+            result.errors.append((row.idempotency_key, "幂等键已使用，但金额或案件不同。"))
+        else:
+            result.replayed += 1
+    return set(booked)
+
+
 @transaction.atomic
 def receipts_import(
     *,
@@ -256,30 +309,22 @@ def receipts_import(
     rows, bad_accounts = _cases_by_account(court, rows)
     result.errors.extend(bad_accounts)
     seen: set[str] = set()
-    keys = [r.idempotency_key for r in rows]
-    existing: dict[str, tuple[Decimal, int | None]] = {}
-    for i in range(0, len(keys), _LOOKUP):
-        for key, amount, case_id in Receipt.objects.filter(
-            court=court, idempotency_key__in=keys[i : i + _LOOKUP]
-        ).values_list("idempotency_key", "amount", "case_id"):
-            existing[key] = (amount, case_id)
     case_ids = {r.case_id for r in rows if r.case_id is not None}
     cases: dict[int, Case] = {}
     ids = sorted(case_ids)
     for i in range(0, len(ids), _LOOKUP):
-        cases.update(Case.objects.filter(court=court, pk__in=ids[i : i + _LOOKUP]).in_bulk())
+        # what the import reads of a case: its id, court, number (a new account's name), officer (the
+        # payout deadline's assignee)
+        cases.update(
+            Case.objects.filter(court=court, pk__in=ids[i : i + _LOOKUP])
+            .only("id", "court_id", "number", "officer_id")
+            .in_bulk()
+        )
     good: list[ReceiptRow] = []
     money: dict[str, Decimal] = {}
     sources = frozenset(ReceiptSource.values)  # Django builds the list anew on every access
     for row in rows:
         amount = to_money(row.amount)
-        if row.idempotency_key in existing:
-            booked, booked_case = existing[row.idempotency_key]
-            if booked != amount or (row.case_id is not None and booked_case != row.case_id):
-                result.errors.append((row.idempotency_key, "幂等键已使用，但金额或案件不同。"))
-            else:
-                result.replayed += 1
-            continue
         if row.idempotency_key in seen:
             result.replayed += 1
             continue
@@ -294,31 +339,23 @@ def receipts_import(
         good.append(row)
     if not good:
         return result
-    ops = connection.ops
+    # The keys are claimed by the insert itself (unique per court), in a savepoint: a new statement
+    # (the usual case) is written without looking up any key. When a key was booked before (a
+    # statement uploaded again, or a parallel import that committed first), the insert fails on
+    # that constraint, is rolled back to the savepoint, and the keys are then looked up: the
+    # booked ones are sorted out as replays or conflicts and the others inserted.
+    try:
+        with transaction.atomic():
+            receipt_ids = _insert_receipts(court, good, money, actor)
+    except IntegrityError:
+        booked = _sort_out_replays(court, good, money, result)
+        good = [r for r in good if r.idempotency_key not in booked]
+        if not good:
+            return result
+        receipt_ids = _insert_receipts(court, good, money, actor)
     bank = system_account(court_id=court.pk, kind=AccountKind.BANK)
     unclaimed = system_account(court_id=court.pk, kind=AccountKind.UNCLAIMED)
     accounts = _case_accounts(court, [cases[cid] for cid in sorted({r.case_id for r in good if r.case_id})])
-    receipt_ids = _insert_returning_keys(
-        "ledger_receipt",
-        _RECEIPT_COLUMNS,
-        ["bigint", "bigint", "numeric", "text", "text", "timestamptz", "date", "text", "text", "bigint"],
-        [
-            (
-                court.pk,
-                r.case_id,
-                ops.adapt_decimalfield_value(money[r.idempotency_key], 16, 2),
-                r.source,
-                r.idempotency_key,
-                ops.adapt_datetimefield_value(r.received_at),
-                ops.adapt_datefield_value(r.effective_on or _local_date(r.received_at)),
-                r.payer[:128],
-                "",
-                actor.pk if actor is not None else None,
-            )
-            for r in good
-        ],
-        "idempotency_key",
-    )
     posted = _post_many(
         court_id=court.pk,
         postings=[
