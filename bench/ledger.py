@@ -94,6 +94,29 @@ class _Counter:
         return execute(sql, params, many, context)
 
 
+def _server_cpu():  # type: ignore[no-untyped-def]
+    """A function giving the CPU seconds the PostgreSQL backend of this connection has used so far
+    (user + system, from ``/proc/<pid>/stat``), or NaN: SQLite, or a server on another host."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return lambda: float("nan")
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    path = Path(f"/proc/{pid}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        try:
+            fields = path.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    return read
+
+
 def run(n_receipts: int, n_baseline: int, n_cases: int, batch: int, profile: str) -> tuple[dict, dict]:
     from django.db import connection, transaction
     from django.utils import timezone
@@ -192,6 +215,8 @@ def run(n_receipts: int, n_baseline: int, n_cases: int, batch: int, profile: str
     log(f"fast path: importing {n_receipts:,} receipts over {n_cases:,} cases in batches of {batch:,} …")
     counter = _Counter()
     prof = cProfile.Profile() if profile else None
+    server_cpu = _server_cpu()
+    pg0 = server_cpu()
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     with connection.execute_wrapper(counter):
@@ -209,6 +234,7 @@ def run(n_receipts: int, n_baseline: int, n_cases: int, batch: int, profile: str
             prof.dump_stats(profile)
     t_total = time.perf_counter() - t0
     cpu_total = time.process_time() - cpu0
+    pg_cpu = server_cpu() - pg0
     unclaimed = sum(1 for r in data if r.case_id is None)
     assert allocated == n_receipts - unclaimed, (allocated, n_receipts, unclaimed)
     log(f"  posted in {t_post:.1f}s, allocated in {t_total - t_post:.1f}s ({counter.n:,} statements)")
@@ -257,6 +283,8 @@ def run(n_receipts: int, n_baseline: int, n_cases: int, batch: int, profile: str
         "receipts_per_s": round(fast_rate, 1),
         "post_receipts_per_s": round(n_receipts / t_post, 1),
         "cpu_us_per_receipt": round(cpu_total / n_receipts * 1e6, 1),
+        # the PostgreSQL backend's own CPU (its /proc entry; None when the server is not on this host)
+        "server_cpu_us_per_receipt": round(pg_cpu / n_receipts * 1e6, 1) if pg_cpu == pg_cpu else None,
         "queries_per_batch": round(queries_post / -(-n_receipts // batch), 1),
         "queries_per_receipt": round(counter.n / n_receipts, 4),
         "replay_batch_seconds": round(replay_s, 2),

@@ -234,6 +234,8 @@ class _Engine:
         return max(ZERO, due - self.principal_paid)
 
     def _paused(self, day: date) -> bool:
+        if not self.t.pauses:  # the usual case, asked once per accrual
+            return False
         return any(s <= day and (e is None or day <= e) for s, e in self.t.pauses)
 
     # -- accrual ---------------------------------------------------------------------------
@@ -349,6 +351,16 @@ class _Engine:
             DOUBLED: self.doubled_out,
         }
 
+    def _outstanding_in(self, bucket: str) -> Decimal:
+        """``outstanding()[bucket]`` without building the dict (asked per bucket per payment)."""
+        if bucket == INTEREST:
+            return self.interest_out
+        if bucket == PRINCIPAL:
+            return self.principal_out
+        if bucket == DOUBLED:
+            return self.doubled_out
+        return sum(self.cost_out, ZERO)
+
     def apply(self, p: Payment) -> None:
         before = self.outstanding()
         left = to_money(p.amount)
@@ -364,7 +376,7 @@ class _Engine:
                         left -= take
                         parts.append((COSTS, take))
                 continue
-            take = min(self.outstanding()[bucket], left)
+            take = min(self._outstanding_in(bucket), left)
             if take <= 0:
                 continue
             if bucket == INTEREST:
