@@ -140,11 +140,14 @@ def list_response(
     template: str,
     context: dict[str, Any],
     partial: str = "",
+    query: str | None = None,
 ) -> HttpResponse:
     """One list page: ``qs`` (already filtered and scoped to the viewer) sorted by the ``sort``
     parameter, either as the XLSX export of every row (``export=xlsx``) or as one page of the chosen
     size with the true total. The template includes ``web/_list_toolbar.html``, ``web/_list_head.html``
-    and ``web/_list_pager.html``; ``partial`` is rendered alone for htmx requests."""
+    and ``web/_list_pager.html``; ``partial`` is rendered alone for htmx requests. ``query`` is the
+    filters as the view parsed them (for the sort, page and export links); by default the request's
+    own filter parameters."""
     from django.contrib import messages
     from django.shortcuts import redirect, render
 
@@ -152,7 +155,8 @@ def list_response(
 
     ordering = ordering_from(request.GET.get("sort"), columns, default_sort)
     qs = ordered(qs, ordering, columns)
-    query = filter_query(request.GET)
+    if query is None:
+        query = filter_query(request.GET)
     if request.GET.get("export") == "xlsx":
         try:
             return xlsx_response(

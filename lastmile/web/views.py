@@ -56,34 +56,16 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         qs = case_lists.case_list(actor=request.user, filters=filters)
     except PermissionDenied as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=403)
-    ordering = listing.ordering_from(request.GET.get("sort"), case_lists.COLUMNS, "-received")
-    qs = listing.ordered(qs, ordering, case_lists.COLUMNS)
-    if request.GET.get("export") == "xlsx":
-        try:
-            return listing.xlsx_response(
-                filename=f"案件清单-{get_clock().today():%Y%m%d}.xlsx",
-                title="案件",
-                columns=case_lists.COLUMNS,
-                rows=qs.iterator(chunk_size=2000),
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect(f"{request.path}?{filters.as_query()}")
-    page = listing.page_of(qs, request.GET)
-    template = "web/_case_rows.html" if request.htmx else "web/case_list.html"
-    return render(
+    return listing.list_response(
         request,
-        template,
-        {
-            "page": page,
-            "f": filters,
-            "query": filters.as_query(),
-            "ordering": ordering,
-            "columns": case_lists.COLUMNS,
-            "per_page": page.paginator.per_page,
-            "page_sizes": listing.PAGE_SIZES,
-            **case_lists.choices_for(request.user),
-        },
+        qs,
+        columns=case_lists.COLUMNS,
+        default_sort="-received",
+        export_name="案件清单",
+        template="web/case_list.html",
+        partial="web/_case_rows.html",
+        context={"f": filters, **case_lists.choices_for(request.user)},
+        query=filters.as_query(),
     )
 
 
