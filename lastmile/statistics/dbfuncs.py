@@ -110,13 +110,38 @@ class BeijingPeriodStart(Func):
 
 
 @contextmanager
-def without_jit() -> Iterator[None]:
-    """Run the enclosed reads in one transaction with PostgreSQL's JIT compilation off (``SET
-    LOCAL``, so only this transaction). The dashboard's aggregates cost enough for the planner to
-    compile them (``jit_above_cost``), and compiling took about 1 s of a 1.75 s query over a
-    million cases, more than it saved (docs/benchmarks.md, ``statistics``). Nothing on SQLite."""
+def dashboard_reads() -> Iterator[None]:
+    """Run the enclosed reads in one transaction with PostgreSQL's JIT compilation off and room to
+    group in memory (``SET LOCAL``, so only this transaction). The dashboard's aggregates cost
+    enough for the planner to compile them (``jit_above_cost``), and compiling took about 1 s of a
+    1.75 s query over a million cases, more than it saved; with the default ``work_mem`` (4 MB)
+    the direct cases' grouping sorted ~120,000 rows on disk instead of hashing them
+    (docs/benchmarks.md, ``statistics``). Nothing on SQLite."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SET LOCAL jit = off")
+                cur.execute("SET LOCAL work_mem = '64MB'")
         yield
+
+
+@contextmanager
+def grouped_by_hashing() -> Iterator[None]:
+    """Let PostgreSQL group the enclosed query's rows by hashing rather than sorting them
+    (``enable_sort`` and ``enable_incremental_sort`` off while it runs, then back to their
+    defaults; inside a transaction). For a grouping of ~120,000 rows on a dozen keys into a few
+    thousand groups, which the planner sorts because it cannot foresee how few the groups are
+    (``EXPLAIN ANALYZE``: about twice as long sorted, docs/benchmarks.md ``statistics``). Nothing
+    on SQLite."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_sort = off")
+        cur.execute("SET LOCAL enable_incremental_sort = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("RESET enable_sort")
+            cur.execute("RESET enable_incremental_sort")

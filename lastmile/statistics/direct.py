@@ -2,13 +2,15 @@
 
 Why: with the summary (:mod:`.summary`) the dashboard still read its direct cases (open, closed
 since the summary's ``as_of``, late money, cut months) once per figure family and per period:
-nine scans, each touching nearly every page of the cases table. Here they are read in ONE query
-(the union of the periods' conditions), one row per case with what the families need computed in
-the database (Beijing dates, days to closing, the time limit's end, the excluded days up to
-closing, the money received up to each period's end), and the families' additive parts are summed
-in Python from those rows. The rows are few (the cases still open plus this month's closings), so
-this costs one pass instead of nine. The figures are the ones the grouped queries of
-:mod:`.indicators` give (the summary tests compare the dashboard with and without the summary).
+nine scans, each touching nearly every page of the cases table. Here they are read in one pass
+(the union of the periods' conditions), grouped in the database by what the families tell apart
+(court, team, officer, closing method, triage track, months filed and closed, the period flags),
+with what they add computed there (days to closing, the excluded days up to closing, the in-time
+flag, the money received up to each period's end, 超期未结 on each period's last day), and the
+families' additive parts summed in Python from those rows. The pass is two queries whose rows add
+up: the cases still open, read from the partial index ``case_open_statistics`` alone, and the
+closed ones. The figures are the ones the grouped queries of :mod:`.indicators` give (the summary
+tests compare the dashboard with and without the summary).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.db.models import (
     BooleanField,
     CharField,
     Count,
+    DateField,
     DecimalField,
     F,
     IntegerField,
@@ -40,12 +43,12 @@ from django.db.models.functions import Coalesce
 from lastmile.accounts.models import Court
 from lastmile.cases.models import Case
 from lastmile.core.money import to_money
-from lastmile.enforcement.models import EnforcementCase
+from lastmile.enforcement.models import TimeLimitPause
 from lastmile.ledger.models import Receipt
 
 from .conf import CLOSING_METHODS, COMPLETED, METHOD_CODES, NO_PROPERTY, StatsConfig
-from .dbfuncs import BeijingPeriodStart, DaysBetween, local_date
-from .indicators import Filters, _excluded_days_subquery, _limit_end
+from .dbfuncs import BeijingPeriodStart, DaysBetween, grouped_by_hashing, local_date
+from .indicators import Filters, _excluded_days_subquery, _limit_end, _open_now, _overdue_excluded_days
 from .summary import _as_date, _court_rows, _officer_rows, _path_rows
 
 
@@ -59,6 +62,7 @@ class DirectPart:
     paths: list[dict[str, Any]]
     by_court: list[dict[str, Any]]
     by_officer: list[dict[str, Any]]  # per (team, officer)
+    overdue: int | None = None  # 超期未结 on the period's last day among the cases asked for
 
 
 def _in_period_q(filters: Filters, config: StatsConfig) -> Q:
@@ -75,9 +79,12 @@ def _in_period_q(filters: Filters, config: StatsConfig) -> Q:
     return q
 
 
-def direct_parts(periods: Sequence[Filters], config: StatsConfig) -> list[DirectPart]:
+def direct_parts(
+    periods: Sequence[Filters], config: StatsConfig, overdue: Sequence[Q | None] = ()
+) -> list[DirectPart]:
     """The direct cases' parts of each of ``periods`` (each with its ``only`` set by the summary),
-    from one query over the cases."""
+    from one query over the cases; ``overdue[k]``, when given and not None: also count 超期未结 on
+    period k's last day among the cases it selects (they must all be in the period's direct set)."""
     closed_any = Q(closed_at__isnull=False)
 
     def received(end_dt: Any) -> Subquery:
@@ -100,13 +107,10 @@ def direct_parts(periods: Sequence[Filters], config: StatsConfig) -> list[Direct
     per_case: dict[str, Any] = {
         "d": DaysBetween(closing_day, local_date("filed_at")),
         "excl": excluded,
-        # The triage track only where the paths need it (new in the first period): one look-up
-        # per such case in the enforcement rows.
+        # The triage track (the enforcement app's copy on the case) only where the paths need it:
+        # new in the first period; elsewhere one value, so it splits no group.
         "track": When_(
-            When(
-                Q(filed_at__gte=periods[0].start_dt),
-                then=Subquery(EnforcementCase.objects.filter(case=OuterRef("pk")).values("track")[:1]),
-            ),
+            When(Q(filed_at__gte=periods[0].start_dt), then=F("enforcement_track")),
             default=Value(None),
             output_field=CharField(),
         ),
@@ -132,6 +136,11 @@ def direct_parts(periods: Sequence[Filters], config: StatsConfig) -> list[Direct
         per_case[f"new{k}"] = _flag(Q(filed_at__gte=f.start_dt))
         per_case[f"closed{k}"] = _flag(Q(closed_at__isnull=False, closed_at__lt=f.end_dt))
         keys += [f"in{k}", f"new{k}", f"closed{k}"]
+        among = overdue[k] if k < len(overdue) else None
+        if among is not None:
+            per_case[f"late{k}"] = DaysBetween(Value(f.end, output_field=DateField()), _limit_end(config))
+            per_case[f"pause{k}"] = _overdue_excluded_days(f.end)
+            sums[f"overdue{k}"] = Sum(_overdue_flag(f, k, among))
         # Receipts booked up to the period's end (counted for the cases closed in it: money basis
         # "closed").
         sums[f"rec{k}"] = Sum(
@@ -141,13 +150,37 @@ def direct_parts(periods: Sequence[Filters], config: StatsConfig) -> list[Direct
                 output_field=DecimalField(),
             )
         )
+    rec_keys = [f"rec{k}" for k in range(len(periods))]
     any_period = Q()
     for f in periods:
         any_period |= _in_period_q(f, config)
     # One row per combination of the keys (the open cases of an officer filed in one month are one
-    # row), so few rows travel whatever the number of cases.
-    rows = list(
-        Case.objects.filter(any_period)
+    # row), so few rows travel whatever the number of cases. Two queries whose rows add up: the
+    # cases still open (most of them), which have nothing to sum about a closing, read from the
+    # partial index ``case_open_statistics`` alone (an index-only scan; selected by court, type
+    # and filing only, a superset the ``in{k}`` flags narrow, so the planner counts them right and
+    # groups them by hashing), and the closed ones with every sum.
+    # (No 申请执行标的 for them: with the summary the money basis is the cases closed.)
+    open_sums = {k: v for k, v in sums.items() if k == "n" or k.startswith("overdue")}
+    span = Filters(
+        court_ids=tuple(sorted({c for f in periods for c in f.court_ids})),
+        start=min(f.start for f in periods),
+        end=max(f.end for f in periods),
+    )
+    still_open = (
+        _open_now(span, config)
+        .order_by()
+        .annotate(**{k: v for k, v in per_case.items() if k not in ("d", "excl")})
+        .values(*keys)
+        .annotate(**open_sums)
+    )
+    with grouped_by_hashing():
+        rows = [
+            {"days": None, "excluded": None, "in_time": None, "claimed": None, **dict.fromkeys(rec_keys), **r}
+            for r in still_open
+        ]
+    rows += (
+        Case.objects.filter(any_period, closed_at__isnull=False)
         .order_by()
         .annotate(closing_day=closing_day, late_days=late_days)
         .annotate(**per_case)
@@ -156,14 +189,33 @@ def direct_parts(periods: Sequence[Filters], config: StatsConfig) -> list[Direct
     )
     for r in rows:
         r["fm"], r["cm"] = _as_date(r["fm"]), _as_date(r["cm"]) if r["cm"] is not None else None
-    return [_part(rows, k, f) for k, f in enumerate(periods)]
+    return [_part(rows, k, f, f"overdue{k}" in sums) for k, f in enumerate(periods)]
+
+
+def _overdue_flag(f: Filters, k: int, among: Q) -> When_:
+    """1 for a case of ``among`` 超期未结 on ``f.end`` (the rule of
+    :func:`.indicators._overdue_q`), else 0. The cases with an excluded period are found with
+    ``IN`` sub-queries the database runs once (hashed), not once per case; the days excluded are
+    summed only for the few late cases that had one and none running."""
+    paused = TimeLimitPause.objects.filter(started_on__lte=f.end)
+    running = paused.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=f.end))
+    return When_(
+        When(~among, then=0),
+        When(Q(closed_at__isnull=False, closed_at__lt=f.end_dt), then=0),  # closed by the end
+        When(Q(**{f"late{k}__lte": 0}), then=0),
+        When(~Q(pk__in=paused.values("case_id")), then=1),
+        When(Q(pk__in=running.values("case_id")), then=0),
+        When(Q(**{f"late{k}__gt": F(f"pause{k}")}), then=1),
+        default=0,
+        output_field=IntegerField(),
+    )
 
 
 def _flag(q: Q) -> When_:
     return When_(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def _part(rows: list[dict[str, Any]], k: int, f: Filters) -> DirectPart:
+def _part(rows: list[dict[str, Any]], k: int, f: Filters, with_overdue: bool) -> DirectPart:
     ind: dict[str, Any] = dict.fromkeys(("carried", "new", "closed", "open", "days_total", "excluded"), 0)
     ind["in_time"] = 0
     ind.update(dict.fromkeys(CLOSING_METHODS, 0))
@@ -175,9 +227,12 @@ def _part(rows: list[dict[str, Any]], k: int, f: Filters) -> DirectPart:
     codes = {code: name for name, code in METHOD_CODES.items()}
     completed, no_property = METHOD_CODES[COMPLETED], METHOD_CODES[NO_PROPERTY]
     in_k, new_k, closed_k, rec_k = f"in{k}", f"new{k}", f"closed{k}", f"rec{k}"
+    overdue = 0 if with_overdue else None
     for r in rows:
         if not r[in_k]:
             continue
+        if overdue is not None:
+            overdue += int(r[f"overdue{k}"] or 0)
         n, new, closed, method = r["n"], r[new_k], r[closed_k], r["closing_method"]
         days = int(r["days"] or 0)
         acc = courts[r["court_id"]]
@@ -223,4 +278,5 @@ def _part(rows: list[dict[str, Any]], k: int, f: Filters) -> DirectPart:
         paths=_path_rows(paths),
         by_court=_court_rows(courts, names),
         by_officer=_officer_rows(people),
+        overdue=overdue,
     )

@@ -30,7 +30,6 @@ from typing import Any
 from django.db.models import (
     Count,
     DateField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -293,21 +292,18 @@ def _in_time(filters: Filters, config: StatsConfig) -> int:
     return plain + excused
 
 
-def _overdue_parts(filters: Filters, config: StatsConfig) -> tuple[Any, Any]:
-    """超期未结 in two disjoint parts: open at the end of the period and past filing + (6 +
-    extension) months (审限规定 art. 5), and then either with no excluded period started by that
-    day (most of them: a plain anti-join), or with the excluded days up to that day still short of
-    the delay and none running on it (审限规定 art. 9; the per-case sums run for these few only)."""
-    end = Value(filters.end, output_field=DateField())
-    paused = TimeLimitPause.objects.filter(case=OuterRef("pk"), started_on__lte=filters.end)
-    running = paused.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=filters.end))
-    excluded = (
-        paused.order_by()
+def _overdue_excluded_days(end: date) -> Coalesce:
+    """Days of the outer case's excluded periods started by ``end``, each counted up to ``end``
+    at most (0 when none)."""
+    day = Value(end, output_field=DateField())
+    per_case = (
+        TimeLimitPause.objects.filter(case=OuterRef("pk"), started_on__lte=end)
+        .order_by()
         .values("case")
         .annotate(
             days=Sum(
                 Greatest(
-                    DaysBetween(Least(Coalesce("ended_on", end), end), F("started_on")),
+                    DaysBetween(Least(Coalesce("ended_on", day), day), F("started_on")),
                     Value(0),
                     output_field=IntegerField(),
                 )
@@ -315,27 +311,53 @@ def _overdue_parts(filters: Filters, config: StatsConfig) -> tuple[Any, Any]:
         )
         .values("days")
     )
-    late = (
-        _base(filters, config)
-        .filter(_open_q(filters))
-        .annotate(late_days=DaysBetween(end, _limit_end(config)))
-        .filter(late_days__gt=0)
+    return Coalesce(Subquery(per_case, output_field=IntegerField()), Value(0))
+
+
+def _overdue_q(end: date) -> Q:
+    """超期未结 on ``end`` for a case annotated with ``late_days`` (``end`` − the nominal last day
+    of its time limit, 审限规定 art. 5) and open on ``end``: late, and either no excluded period
+    started by then, or none running on it and their days up to it short of the delay (审限规定 art.
+    9). The cases with an excluded period are looked up with ``IN`` sub-queries PostgreSQL runs once
+    (hashed), the days summed only for the late cases that had one and none running."""
+    paused = TimeLimitPause.objects.filter(started_on__lte=end)
+    running = paused.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+    return Q(late_days__gt=0) & (
+        ~Q(pk__in=paused.values("case_id"))
+        | (~Q(pk__in=running.values("case_id")) & Q(late_days__gt=_overdue_excluded_days(end)))
     )
-    plain = late.filter(~Exists(paused))
-    excused_short = (
-        late.filter(Exists(paused))
-        .annotate(excluded=Coalesce(Subquery(excluded, output_field=IntegerField()), Value(0)))
-        .filter(late_days__gt=F("excluded"))
-        .filter(~Exists(running))
-    )
-    return plain, excused_short
+
+
+def _late_days(filters: Filters, config: StatsConfig) -> Any:
+    return DaysBetween(Value(filters.end, output_field=DateField()), _limit_end(config))
 
 
 def _overdue_cases(filters: Filters, config: StatsConfig) -> Any:
-    """Both parts of :func:`_overdue_parts` as one query (their conditions joined by OR): one
-    scan of the open cases instead of two."""
-    plain, excused_short = _overdue_parts(filters, config)
-    return plain | excused_short
+    """The cases 超期未结 on the period's last day (:func:`_overdue_q`), with their ``late_days``."""
+    return (
+        _base(filters, config)
+        .filter(_open_q(filters))
+        .annotate(late_days=_late_days(filters, config))
+        .filter(_overdue_q(filters.end))
+    )
+
+
+def _open_now(filters: Filters, config: StatsConfig) -> QuerySet[Case]:
+    """The cases of :func:`_base` still open now (``closed_at`` null), written without its
+    conditions on ``closed_at`` (all true for them), so the planner estimates their number right
+    and reads the partial index ``case_open_statistics`` alone (an index-only scan)."""
+    qs = Case.objects.filter(
+        closed_at__isnull=True,
+        court_id__in=filters.court_ids,
+        type_code__in=config.type_codes,
+        filed_at__isnull=False,
+        filed_at__lt=filters.end_dt,
+    )
+    if filters.team_id is not None:
+        qs = qs.filter(team_id=filters.team_id)
+    if filters.officer_id is not None:
+        qs = qs.filter(officer_id=filters.officer_id)
+    return qs
 
 
 def _overdue_open(filters: Filters, config: StatsConfig) -> int:
@@ -647,7 +669,7 @@ def closing_paths(
         _base(filters, config)
         .filter(filed_at__gte=filters.start_dt)
         .order_by()
-        .values("enforcement__track", "closing_method")
+        .values("enforcement_track", "closing_method")
         .annotate(
             n=Count("pk", filter=_closed_q(filters)),
             o=Count("pk", filter=_open_q(filters)),
@@ -660,7 +682,7 @@ def closing_paths(
     )
     tracks: dict[str, dict[str, Any]] = {}
     for r in [*(qs if read_cases else ()), *add]:
-        t = r["enforcement__track"] or ""
+        t = r["enforcement_track"] or ""
         acc = tracks.setdefault(t, {"by": dict.fromkeys(CLOSING_METHODS, 0), "days": {}, "open": 0})
         acc["open"] += r["o"]
         if r["n"]:
@@ -701,6 +723,25 @@ def overdue_count_and_cases(
         .values_list("pk", "total")[:limit]
     )
     count = firsts[0][1] if firsts else 0
-    first = [pk for pk, _ in firsts]
-    loaded = Case.objects.select_related("officer", "team", "enforcement").in_bulk(first)
-    return count, [loaded[k] for k in first]
+    return count, _cases_in_order([pk for pk, _ in firsts])
+
+
+def overdue_cases(*, filters: Filters, config: StatsConfig, limit: int = 20) -> list[Case]:
+    """The first ``limit`` cases of :func:`overdue_count_and_cases`, for a caller that has the
+    count already: no window over every overdue case, only the first keys sorted."""
+    whole = replace(filters, only=None)
+    still_open = (
+        _open_now(whole, config).annotate(late_days=_late_days(whole, config)).filter(_overdue_q(whole.end))
+    )
+    closed_since = _overdue_cases(whole, config).filter(closed_at__isnull=False)
+    # The first keys of the cases still open (:func:`_open_now`) and of those closed since the end.
+    firsts = [
+        *still_open.order_by("-late_days", "pk").values_list("late_days", "pk")[:limit],
+        *closed_since.order_by("-late_days", "pk").values_list("late_days", "pk")[:limit],
+    ]
+    return _cases_in_order([pk for _, pk in sorted(firsts, key=lambda r: (-r[0], r[1]))[:limit]])
+
+
+def _cases_in_order(keys: list[int]) -> list[Case]:
+    loaded = Case.objects.select_related("officer", "team", "enforcement").in_bulk(keys)
+    return [loaded[k] for k in keys]

@@ -68,3 +68,20 @@ class SummaryState(models.Model):
     late_case_ids = models.JSONField(default=list)  # closed before as_of, money received later
     cells = models.IntegerField(default=0)
     cases = models.IntegerField(default=0)
+
+
+class OverdueCell(models.Model):
+    """超期未结 on a past month's last day among the cases :class:`MonthCell` holds (closed since):
+    per court and type, how many were open on ``month_end`` and past their time limit on it (the
+    rule of ``indicators._overdue_q``), so a period ending on a month end before the summary's
+    ``as_of`` needs no scan of the cases for it. The cases the summary does not hold are counted
+    directly."""
+
+    court = models.ForeignKey("accounts.Court", on_delete=models.CASCADE, related_name="+")
+    type_code = models.CharField(max_length=8)
+    month_end = models.DateField()
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("统计汇总（月末超期未结）")
+        indexes = [models.Index(fields=["month_end", "court"])]

@@ -22,7 +22,7 @@ from lastmile.core.errors import NotFound, PermissionDenied
 from lastmile.filing.models import InstitutionClient
 
 from .conf import StatsConfig, stats_config
-from .dbfuncs import without_jit
+from .dbfuncs import dashboard_reads
 from .direct import DirectPart, direct_parts
 from .financial import FinancialFigures, FinancialFilters, clients_in, financial_compute
 from .indicators import (
@@ -36,6 +36,7 @@ from .indicators import (
     closing_paths,
     indicators_compute,
     monthly_trend,
+    overdue_cases,
     overdue_count_and_cases,
     parts_add,
 )
@@ -191,7 +192,7 @@ def dashboard_for(
     config: StatsConfig | None = None,
 ) -> Dashboard:
     """Everything the command center shows for one period and the same period a year before."""
-    with without_jit():
+    with dashboard_reads():
         return _dashboard_for(
             actor=actor,
             start=start,
@@ -227,14 +228,20 @@ def _dashboard_for(
     state = summary_usable(filters, config)
     if state is not None:
         parts = [summary_part(f, config, state) for f in (filters, previous)]
-        direct = direct_parts([p.direct for p in parts], config)
+        # 超期未结 from the overdue cells and the direct rows where the cells can say.
+        direct = direct_parts(
+            [p.direct for p in parts], config, [p.unheld if p.overdue is not None else None for p in parts]
+        )
         now, before = (_merged(p, d) for p, d in zip(parts, direct, strict=True))
     summed = state is not None
     by_team, by_officer = breakdown_teams_officers(
         filters=filters, config=config, add=now.by_officer if summed else (), read_cases=not summed
     )
     officer_ids = [b.key for b in by_officer if b.key is not None]
-    overdue_open, overdue = overdue_count_and_cases(filters=filters, config=config)
+    if summed and now.overdue is not None:
+        overdue_open, overdue = now.overdue, overdue_cases(filters=filters, config=config)
+    else:
+        overdue_open, overdue = overdue_count_and_cases(filters=filters, config=config)
     return Dashboard(
         scope=scope,
         filters=filters,
@@ -250,6 +257,7 @@ def _dashboard_for(
             filters=previous,
             config=config,
             add=before.indicators if summed else None,
+            overdue_open=before.overdue if summed else None,
             read_cases=not summed,
         ),
         trend=monthly_trend(
@@ -293,6 +301,9 @@ def _merged(summary: Part, direct: DirectPart) -> DirectPart:
         paths=[*summary.paths, *direct.paths],
         by_court=[*summary.by_court, *direct.by_court],
         by_officer=[*summary.by_officer, *direct.by_officer],
+        overdue=None
+        if summary.overdue is None or direct.overdue is None
+        else summary.overdue + direct.overdue,
     )
 
 

@@ -46,12 +46,13 @@ from django.db.models.functions import Coalesce
 from lastmile.accounts.models import Court
 from lastmile.cases.models import Case
 from lastmile.core.clock import SHANGHAI
+from lastmile.enforcement.models import TimeLimitPause
 from lastmile.ledger.models import Receipt
 
 from .conf import CLOSING_METHODS, METHOD_CODES, METHOD_NAMES, StatsConfig, stats_config
 from .dbfuncs import AddMonths, BeijingPeriodStart, DaysBetween, local_date
 from .indicators import ZERO, Filters, _excluded_days_subquery, _limit_end
-from .models import MonthCell, OfficerCell, SummaryState
+from .models import MonthCell, OfficerCell, OverdueCell, SummaryState
 
 
 def _month_start(d: date) -> date:
@@ -109,7 +110,7 @@ def summary_rebuild(*, now: datetime, config: StatsConfig | None = None) -> Summ
             rec=Coalesce(Subquery(received, output_field=DecimalField()), Value(ZERO)),
         )
         .order_by()
-        .values("court_id", "type_code", "enforcement__track", "closing_method", "fm", "cm")
+        .values("court_id", "type_code", "enforcement_track", "closing_method", "fm", "cm")
         .annotate(
             n=Count("pk"),
             days=Sum("d"),
@@ -126,7 +127,7 @@ def summary_rebuild(*, now: datetime, config: StatsConfig | None = None) -> Summ
         MonthCell(
             court_id=r["court_id"],
             type_code=r["type_code"],
-            track=r["enforcement__track"] or "",
+            track=r["enforcement_track"] or "",
             method=r["closing_method"] or "",
             filed_month=_as_date(r["fm"]),
             closed_month=_as_date(r["cm"]),
@@ -176,6 +177,8 @@ def summary_rebuild(*, now: datetime, config: StatsConfig | None = None) -> Summ
         ),
         batch_size=5000,
     )
+    OverdueCell.objects.all().delete()
+    OverdueCell.objects.bulk_create(_overdue_cells(closed.exclude(pk__in=late), config), batch_size=5000)
     SummaryState.objects.all().delete()
     return SummaryState.objects.create(
         as_of=as_of,
@@ -186,6 +189,49 @@ def summary_rebuild(*, now: datetime, config: StatsConfig | None = None) -> Summ
         cells=len(cells),
         cases=sum(c.n for c in cells),
     )
+
+
+def _overdue_cells(held: Any, config: StatsConfig) -> list[OverdueCell]:
+    """超期未结 on each month's last day among the ``held`` cases (closed before ``as_of``), per
+    court and type: the rule of ``indicators._overdue_q`` worked out in Python for the few
+    cases that closed at least two days after their nominal time limit ended (only those can have
+    been open on a month end past it; the others are read no further)."""
+    candidates = (
+        held.annotate(closing_day=local_date("closed_at"), limit_end=_limit_end(config))
+        .annotate(over=DaysBetween(F("closing_day"), F("limit_end")))
+        .filter(over__gt=1)
+    )
+    rows = [
+        (pk, court_id, type_code, _as_date(filed), _as_date(closing), _as_date(limit))
+        for pk, court_id, type_code, filed, closing, limit in candidates.annotate(
+            filed_day=local_date("filed_at")
+        ).values_list("pk", "court_id", "type_code", "filed_day", "closing_day", "limit_end")
+    ]
+    pauses: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for case_id, started, ended in TimeLimitPause.objects.filter(
+        case__in=candidates.values("pk")
+    ).values_list("case_id", "started_on", "ended_on"):
+        pauses[case_id].append((started, ended))
+    counts: dict[tuple[int, str, date], int] = defaultdict(int)
+    for pk, court_id, type_code, filed, closing, limit in rows:
+        # Month ends M with the case filed by M, open on M (closed after it) and past its limit.
+        m = _next_month(max(filed, limit + timedelta(days=1))) - timedelta(days=1)
+        while m < closing:
+            if _overdue_on(m, (m - limit).days, pauses.get(pk, ())):
+                counts[(court_id, type_code, m)] += 1
+            m = _next_month(m + timedelta(days=1)) - timedelta(days=1)
+    return [OverdueCell(court_id=c, type_code=t, month_end=m, n=n) for (c, t, m), n in counts.items()]
+
+
+def _overdue_on(day: date, late: int, pauses: Iterable[tuple[date, date | None]]) -> bool:
+    """Past the time limit on ``day`` by ``late`` days and 超期未结 there (审限规定 art. 9): no
+    excluded period started by then, or none running on it and their days short of ``late``."""
+    started = [(s, e) for s, e in pauses if s <= day]
+    if not started:
+        return True
+    if any(e is None or e > day for _, e in started):
+        return False
+    return sum(max((e - s).days, 0) for s, e in started if e is not None) < late
 
 
 def _as_date(v: Any) -> date:
@@ -200,6 +246,7 @@ def summary_clear() -> None:
     """Forget the summary: the dashboard computes everything from the cases again."""
     MonthCell.objects.all().delete()
     OfficerCell.objects.all().delete()
+    OverdueCell.objects.all().delete()
     SummaryState.objects.all().delete()
 
 
@@ -218,6 +265,11 @@ class Part:
     by_court: list[dict[str, Any]]
     # Rows per (team, officer) in the shape of indicators._breakdown_qs.
     by_officer: list[dict[str, Any]]
+    # 超期未结 on the period's last day among the cases the summary holds (the overdue cells), and
+    # the cases it does not hold, whose overdue the direct rows count; ``overdue`` is None when the
+    # cells cannot say (a last day before ``as_of`` that is not a month's last day).
+    overdue: int | None = None
+    unheld: Q | None = None
 
 
 def summary_usable(filters: Filters, config: StatsConfig) -> SummaryState | None:
@@ -243,12 +295,19 @@ def _cut_months(filters: Filters) -> set[date]:
     return cut
 
 
-def direct_q(state: SummaryState, cut: Iterable[date]) -> Q:
-    """The cases the summary does not hold for this period: open or closed since ``as_of``, money
-    received after their closing month, or filed or closed in a month the period cuts."""
+def unheld_q(state: SummaryState) -> Q:
+    """The cases the summary does not hold: open or closed since ``as_of``, or with money received
+    after their closing month."""
     q = Q(closed_at__isnull=True) | Q(closed_at__gte=_dt(state.as_of))
     if state.late_case_ids:
         q |= Q(pk__in=state.late_case_ids)
+    return q
+
+
+def direct_q(state: SummaryState, cut: Iterable[date]) -> Q:
+    """The cases read directly for this period: those the summary does not hold (:func:`unheld_q`)
+    and those filed or closed in a month the period cuts."""
+    q = unheld_q(state)
     for m in cut:
         lo, hi = _dt(m), _dt(_next_month(m))
         q |= Q(closed_at__gte=lo, closed_at__lt=hi) | Q(filed_at__gte=lo, filed_at__lt=hi)
@@ -335,6 +394,8 @@ def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> 
             acc[2] += n
     return Part(
         direct=replace(filters, only=direct_q(state, cut)),
+        overdue=_overdue_held(filters, config, state),
+        unheld=unheld_q(state),
         indicators=dict(ind),
         trend={m: (v[0], v[1]) for m, v in trend.items()},
         paths=_path_rows(paths),
@@ -343,10 +404,24 @@ def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> 
     )
 
 
+def _overdue_held(filters: Filters, config: StatsConfig, state: SummaryState) -> int | None:
+    """超期未结 on ``filters.end`` among the cases the summary holds: none when that day is on or
+    after the summary's last day (they had all closed by then), the overdue cells when it is an
+    earlier month's last day, None (unknown here) otherwise."""
+    if filters.end + timedelta(days=1) >= state.as_of:
+        return 0
+    if (filters.end + timedelta(days=1)).day != 1:
+        return None
+    total = OverdueCell.objects.filter(
+        court_id__in=filters.court_ids, type_code__in=config.type_codes, month_end=filters.end
+    ).aggregate(n=Sum("n"))["n"]
+    return int(total or 0)
+
+
 def _path_rows(paths: dict[tuple[Any, Any], list[Any]]) -> list[dict[str, Any]]:
     """The paths family's rows, in the shape the indicators' grouped pass gives."""
     return [
-        {"enforcement__track": t, "closing_method": m, "n": v[0], "o": v[1], "days": v[2]}
+        {"enforcement_track": t, "closing_method": m, "n": v[0], "o": v[1], "days": v[2]}
         for (t, m), v in paths.items()
     ]
 

@@ -13,9 +13,11 @@ from django.core.management import call_command
 from lastmile.accounts.models import Court, Role
 from lastmile.cases.models import Case
 from lastmile.core.clock import SHANGHAI
+from lastmile.enforcement.models import PauseKind, TimeLimitPause
 from lastmile.statistics.conf import stats_config
-from lastmile.statistics.indicators import Filters
-from lastmile.statistics.models import MonthCell, SummaryState
+from lastmile.statistics.direct import direct_parts
+from lastmile.statistics.indicators import Filters, _overdue_open, overdue_cases
+from lastmile.statistics.models import MonthCell, OverdueCell, SummaryState
 from lastmile.statistics.selectors import ALL_COURTS, dashboard_for
 from lastmile.statistics.summary import summary_clear, summary_part, summary_rebuild, summary_usable
 from lastmile.testing.factories import UserFactory
@@ -55,9 +57,40 @@ def more(data, courts):
     return late
 
 
+@pytest.fixture
+def overdue_then_closed(data):
+    """Cases the summary holds (closed before its 2024-03-01) that were open and past their time
+    limit on some month ends, with and without excluded periods, and triage tracks on the cases
+    (the enforcement app's copy, which the paths read)."""
+    w, c = data["court"], data["cases"]
+    x = make_case(w, "执", bj(2022, 3, 1), bj(2023, 2, 10), "执行完毕", "100")  # limit 2022-09-01
+    # Limit 2022-11-01; 172 days excluded (1 July – 20 December): never late enough.
+    y = make_case(w, "执", bj(2022, 5, 1), bj(2023, 3, 5), "终结执行", "100")
+    TimeLimitPause.objects.create(
+        case=y, kind=PauseKind.AUCTION, started_on=date(2022, 7, 1), ended_on=date(2022, 12, 20)
+    )
+    # Limit 2022-10-10; an excluded period running on 31 December 2022.
+    z = make_case(w, "执", bj(2022, 4, 10), bj(2023, 2, 1), "执行完毕", "100")
+    TimeLimitPause.objects.create(
+        case=z, kind=PauseKind.AUCTION, started_on=date(2022, 12, 1), ended_on=date(2023, 1, 20)
+    )
+    # Extended by three months (limit 2022-11-01, kept on the case), 30 days excluded, closed in
+    # January 2024: overdue on both year ends.
+    v = make_case(w, "执", bj(2022, 2, 1), bj(2024, 1, 20), "执行完毕", "100")
+    Case.objects.filter(pk=v.pk).update(time_limit_ends_on=date(2022, 11, 1))
+    TimeLimitPause.objects.create(
+        case=v, kind=PauseKind.SUSPENSION, started_on=date(2022, 3, 1), ended_on=date(2022, 3, 31)
+    )
+    Case.objects.filter(pk__in=[c["D"].pk, x.pk]).update(enforcement_track="complex")
+    Case.objects.filter(pk__in=[c["E"].pk, c["H"].pk]).update(enforcement_track="fast")
+    return {"x": x, "y": y, "z": z, "v": v}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("start,end,today", PERIODS)
-def test_summary_figures_equal_the_direct_computation(data, more, courts, start, end, today):
+def test_summary_figures_equal_the_direct_computation(
+    data, more, overdue_then_closed, courts, start, end, today
+):
     leader = UserFactory(court=Court.objects.get(code="湘"), role=Role.LEADER)
     for code in (ALL_COURTS, "湘0702"):
         summary_clear()
@@ -95,9 +128,61 @@ def test_the_summary_really_carries_the_closed_months(data, more):
 
 
 @pytest.mark.django_db
+def test_overdue_on_past_month_ends_is_kept_in_cells(data, overdue_then_closed):
+    """超期未结 on a month end before the summary's month: the cases it holds come from the overdue
+    cells (worked out here by hand), the others from the direct rows; the sum is the count from the
+    cases alone."""
+    summary_rebuild(now=datetime(2024, 3, 10, 9, tzinfo=SHANGHAI))
+    o = overdue_then_closed
+
+    def cells(day: date) -> int:
+        return sum(OverdueCell.objects.filter(month_end=day).values_list("n", flat=True))
+
+    # 31 Oct 2022: x (limit 1 Sep), z (limit 10 Oct, its excluded period not started yet).
+    # 31 Dec 2022: x and v (60 days late, 30 excluded); y is 60 days late with 172 excluded, z's
+    # excluded period is running. 31 Dec 2023: v and the data set's F (limit 10 Nov 2023, closed 5
+    # January 2024); x had closed in February.
+    assert (cells(date(2022, 10, 31)), cells(date(2022, 12, 31)), cells(date(2023, 12, 31))) == (2, 2, 2)
+    assert not OverdueCell.objects.filter(month_end__gte=date(2024, 1, 31)).exists()  # v closed 20 Jan
+    config = stats_config()
+    for end in (date(2022, 10, 31), date(2022, 12, 31), date(2023, 6, 30), date(2023, 12, 31)):
+        f = Filters(court_ids=(data["court"].pk,), start=date(end.year, 1, 1), end=end)
+        state = summary_usable(f, config)
+        assert state is not None
+        part = summary_part(f, config, state)
+        direct = direct_parts([part.direct], config, [part.unheld])[0]
+        assert part.overdue is not None and direct.overdue is not None
+        assert part.overdue + direct.overdue == _overdue_open(f, config), end
+    # A last day inside a month before the summary's: the cells cannot say.
+    f = Filters(court_ids=(data["court"].pk,), start=date(2023, 1, 1), end=date(2023, 11, 20))
+    state = summary_usable(f, config)
+    assert state is not None and summary_part(f, config, state).overdue is None
+    assert o["v"].pk in {c.pk for c in overdue_cases(filters=f, config=config)}
+
+
+@pytest.mark.django_db
+def test_the_paths_read_the_track_kept_on_the_case(data, overdue_then_closed):
+    leader = UserFactory(court=Court.objects.get(code="湘"), role=Role.LEADER)
+    summary_rebuild(now=datetime(2024, 3, 10, 9, tzinfo=SHANGHAI))
+    dash = dashboard_for(
+        actor=leader,
+        start=date(2023, 1, 1),
+        end=date(2023, 12, 31),
+        today=date(2024, 3, 10),
+        court_code="湘0702",
+    )
+    paths = {p.track: p for p in dash.paths}
+    # 2023's new 执 cases: D complex (closed, 终本); E fast (closed, 终结执行), H fast (open).
+    assert (paths["complex"].label, paths["complex"].total) == ("精执", 1)
+    assert paths["complex"].by_method["终结本次执行程序"] == 1
+    assert (paths["fast"].label, paths["fast"].total, paths["fast"].open) == ("快执", 2, 1)
+
+
+@pytest.mark.django_db
 def test_rebuild_command(data):
     out = StringIO()
     call_command("statistics_rebuild", stdout=out)
     assert "统计汇总已重建" in out.getvalue() and SummaryState.objects.count() == 1
     call_command("statistics_rebuild", "--clear", stdout=StringIO())
     assert not SummaryState.objects.exists() and not MonthCell.objects.exists()
+    assert not OverdueCell.objects.exists()
