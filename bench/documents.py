@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 # bench/ holds a statistics.py that would shadow the standard library's module.
@@ -54,19 +55,30 @@ def _setup_django(data_dir: str) -> None:
     django.setup()
     from django.conf import settings
 
-    settings.LASTMILE["DOCUMENTS"] = {
-        **settings.LASTMILE.get("DOCUMENTS", {}),
-        "ROOT": str(Path(data_dir) / "documents"),
-    }
+    documents = cast("dict[str, Any]", settings.LASTMILE.get("DOCUMENTS") or {})
+    settings.LASTMILE["DOCUMENTS"] = {**documents, "ROOT": str(Path(data_dir) / "documents")}
+
+
+# Debtors' names and streets differ from document to document, as in a real batch: each PDF then
+# embeds its own font subsets (identical documents would let typst reuse one subset for all).
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+_GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰堃喆玥浩宇轩博文思涵雨欣梓萱子墨俊熙晨阳嘉怡佳琪"
+_STREETS = "桃子湖麓山枫林银盆岭望月咸嘉湖西湖观沙岭含浦洋湖坪塘莲花雨敞"
+
+
+def _name(i: int) -> str:
+    return _SURNAMES[i % len(_SURNAMES)] + _GIVEN[(i * 7) % len(_GIVEN)] + _GIVEN[(i * 13 + 5) % len(_GIVEN)]
 
 
 def _context(i: int) -> dict:
     from lastmile.documents.catalog import TEMPLATES_BY_CODE
 
     spec = TEMPLATES_BY_CODE["enforcement_notice"]
+    name = _name(i)
+    street = _STREETS[(i * 3) % len(_STREETS)] + _STREETS[(i * 5 + 1) % len(_STREETS)]
     person = {
-        "name": f"王堃{i}",
-        "desc": f"王堃{i}，男，1985年3月12日出生，住长沙市岳麓区桃子湖路{i}号。",
+        "name": name,
+        "desc": f"{name}，男，1985年3月12日出生，住长沙市岳麓区{street}路{i}号。",
         "rep": "",
         "id_number": "430104198503120011",
         "address": "长沙市",
@@ -200,7 +212,7 @@ def _batch_job(count: int, tag: int):  # type: ignore[no-untyped-def]
         for i in range(count):
             debtor = party_upsert(
                 kind=PartyKind.PERSON,
-                name=f"王喆{tag}{i}",
+                name=_name(tag * 1009 + i),
                 id_type=IdType.RESIDENT_ID,
                 id_number=make_resident_id(birth=f"19{60 + tag}0101", seq=i),
                 now=FIXED_NOW,
