@@ -374,24 +374,26 @@ def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> 
             ind["open"] += n
             acc[2] += n
     names = dict(Court.objects.filter(pk__in=courts).values_list("pk", "short_name"))
-    officer_cells = (
+    # Added up per (team, officer) in the database: a few hundred rows instead of every cell.
+    closed_by_end = Q(closed_month__lte=e)
+    officer_sums = (
         OfficerCell.objects.filter(court_id__in=filters.court_ids, type_code__in=config.type_codes)
         .filter(filed_month__lte=e, closed_month__gte=_month_start(s))
         .exclude(filed_month__in=cut)
         .exclude(closed_month__in=cut)
-        .values_list("team_id", "officer_id", "closed_month", "n", "completed", "no_property", "days")
+        .order_by()
+        .values("team_id", "officer_id")
+        .annotate(
+            accepted=Sum("n"),
+            closed=Sum("n", filter=closed_by_end),
+            open=Sum("n", filter=~closed_by_end),
+            completed=Sum("completed", filter=closed_by_end),
+            no_property=Sum("no_property", filter=closed_by_end),
+            days=Sum("days", filter=closed_by_end),
+        )
     )
-    people: dict[tuple[int | None, int | None], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
-    for team_id, officer_id, cm, n, done, nothing, days in officer_cells:
-        acc = people[(team_id, officer_id)]
-        acc[0] += n
-        if cm <= e:
-            acc[1] += n
-            acc[3] += done
-            acc[4] += nothing
-            acc[5] += days
-        else:
-            acc[2] += n
+    keys = ("accepted", "closed", "open", "completed", "no_property", "days")
+    people = {(r["team_id"], r["officer_id"]): [int(r[k] or 0) for k in keys] for r in officer_sums}
     return Part(
         direct=replace(filters, only=direct_q(state, cut)),
         overdue=_overdue_held(filters, config, state),
