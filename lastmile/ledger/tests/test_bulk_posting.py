@@ -101,6 +101,39 @@ def test_a_statement_is_booked_like_receipts_one_by_one(make_case, yuelu, clerk)
 
 
 @pytest.mark.django_db
+def test_a_statement_partly_booked_before_books_only_its_new_lines(case, yuelu, clerk):
+    """The insert claims the keys; a key booked before makes it fall back to sorting the rows out:
+    the same line is a replay, the same key with another amount a reported conflict, the rest is
+    booked once."""
+    first = [
+        s.ReceiptRow("a", D("10"), at(2024, 1, 10), case_id=case.pk),
+        s.ReceiptRow("b", D("20"), at(2024, 1, 11), case_id=case.pk),
+    ]
+    s.receipts_import(court=yuelu, rows=first, actor=clerk, now=at(2024, 2, 1))
+    events = case.events.count()
+    rows = [
+        first[0],  # the same line again
+        s.ReceiptRow("b", D("21"), at(2024, 1, 11), case_id=case.pk),  # same key, another amount
+        s.ReceiptRow("c", D("30"), at(2024, 1, 12), case_id=case.pk),
+        s.ReceiptRow("c", D("30"), at(2024, 1, 12), case_id=case.pk),  # twice in the statement
+    ]
+    res = s.receipts_import(court=yuelu, rows=rows, actor=clerk, now=at(2024, 2, 2), with_receipts=True)
+    assert (res.created, res.replayed) == (1, 2)
+    assert [k for k, _ in res.errors] == ["b"]
+    assert [r.idempotency_key for r in res.receipts] == ["c"]
+    assert dict(Receipt.objects.filter(court=yuelu).values_list("idempotency_key", "amount")) == {
+        "a": D("10.00"),
+        "b": D("20.00"),
+        "c": D("30.00"),
+    }
+    assert Transaction.objects.filter(court=yuelu, idempotency_key__startswith="receipt:").count() == 3
+    assert Account.objects.get(case=case).balance == D("60.00")
+    assert case.events.count() == events + 1
+    assert audit_verify() == []
+    assert reconcile(court=yuelu).ok
+
+
+@pytest.mark.django_db
 def test_post_many_refuses_an_unbalanced_or_overdrawing_batch_and_writes_nothing(case, yuelu):
     bank = s.system_account(court_id=yuelu.pk, kind=AccountKind.BANK)
     acc = s.case_account(case=case)
