@@ -4,8 +4,10 @@ The fonts are open (SIL OFL 1.1) Noto CJK SC faces shipped in ``lastmile/documen
 Noto Serif CJK SC Regular and Bold (宋体-style body, with a real bold) and Noto Sans CJK SC Bold
 (黑体-style headings). They are subsets of Debian's ``fonts-noto-cjk`` (see ``fonts/README.md``)
 keeping Latin, punctuation, CJK symbols, CJK Unified Ideographs and Extension A, so the GB 18030
-basic set and the 通用规范汉字表 (incl. 堃 喆 玥 䶮 〇) are covered. No system font is ever used:
-typst is given only these files, so what the coverage check passes is what the PDF shows.
+basic set and the 通用规范汉字表 (incl. 堃 喆 玥 䶮 〇) are covered, with TrueType outlines
+(``fonts/make_fonts.py``: typst embeds them in each PDF faster than the original CFF ones).
+No system font is ever used: typst is given only these files, so what the coverage check passes
+is what the PDF shows.
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ class FontFace:
 
 
 FACES: dict[str, FontFace] = {
-    "body": FontFace("body", SERIF, 400, "NotoSerifCJK-Regular-SC.otf"),
-    "bold": FontFace("bold", SERIF, 700, "NotoSerifCJK-Bold-SC.otf"),
-    "heading": FontFace("heading", SANS, 700, "NotoSansCJK-Bold-SC.otf"),
+    "body": FontFace("body", SERIF, 400, "NotoSerifCJK-Regular-SC.ttf"),
+    "bold": FontFace("bold", SERIF, 700, "NotoSerifCJK-Bold-SC.ttf"),
+    "heading": FontFace("heading", SANS, 700, "NotoSansCJK-Bold-SC.ttf"),
 }
 
 # Characters that take no glyph (layout only).
@@ -61,11 +63,20 @@ def missing_glyphs(text_by_role: dict[str, str]) -> list[str]:
     """The characters (in order of first appearance) that the face set in ``role`` lacks."""
     missing: dict[str, None] = {}
     for role, text in text_by_role.items():
-        cmap = face_cmap(role)
-        for ch in text:
-            if ch not in _INVISIBLE and ord(ch) not in cmap:
-                missing.setdefault(ch, None)
+        # One set difference per face (the common case finds nothing); only a document that
+        # does lack a glyph walks its text again to report the characters in order.
+        lacking = set(text).difference(_INVISIBLE).difference(face_chars(role))
+        if lacking:
+            for ch in text:
+                if ch in lacking:
+                    missing.setdefault(ch, None)
     return list(missing)
+
+
+@cache
+def face_chars(role: str) -> frozenset[str]:
+    """The characters the face for ``role`` has a glyph for (``face_cmap`` as characters)."""
+    return frozenset(map(chr, face_cmap(role)))
 
 
 def describe_chars(chars: list[str]) -> str:
