@@ -58,6 +58,11 @@ def sum_money(values: Iterable[MoneyInput]) -> Decimal:
     return sum((to_money(v) for v in values), _ZERO)
 
 
+def plain_yuan(value: MoneyInput) -> str:
+    """``450000`` -> ``"450000.00"``: two decimals, no separators (a document's context)."""
+    return f"{to_money(value):.2f}"
+
+
 def format_yuan(value: MoneyInput) -> str:
     """``450000`` -> ``"450,000.00"``: thousands separators, always two decimals."""
     return f"{to_money(value):,.2f}"

@@ -28,6 +28,7 @@ from typing import Any
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.core.money import plain_yuan
 from lastmile.documents.markup import cn_num
 from lastmile.documents.models import Document, DocumentStatus
 from lastmile.documents.services import IssueRequest, document_issue, documents_issue_many
@@ -107,10 +108,6 @@ def catalog_document_issue(
     )
 
 
-def _yuan(amount: Decimal) -> str:
-    return f"{amount:.2f}"
-
-
 def _held_amount(order: Order) -> Decimal:
     """What the order moves: its amount, or (an unfreeze of the whole) what the freeze holds."""
     if order.amount > 0:
@@ -127,7 +124,9 @@ def _target(order: Order) -> str:
     if asset is None:
         return order.institution_name
     if asset.kind == AssetKind.DEPOSIT:
-        return f"{asset.institution_name}账户{asset.identifier}内的存款人民币{_yuan(_held_amount(order))}元"
+        return (
+            f"{asset.institution_name}账户{asset.identifier}内的存款人民币{plain_yuan(_held_amount(order))}元"
+        )
     return f"{asset.get_kind_display()}{asset.label or asset.identifier}（{asset.institution_name}登记）"
 
 
@@ -151,7 +150,7 @@ def _ruling_context(orders: Sequence[Order], code: str, reason: str) -> dict[str
             "institution": "、".join(
                 f"{o.institution_name}（账号{o.asset.identifier if o.asset else ''}）" for o in orders
             ),
-            "amount": _yuan(sum((o.amount for o in orders), Decimal("0.00"))),
+            "amount": plain_yuan(sum((o.amount for o in orders), Decimal("0.00"))),
         }
     if code == "ruling_seal_up":
         return {"debtor": debtor, "property": asset.label or asset.identifier if asset else ""}
@@ -174,7 +173,7 @@ def _ruling_context(orders: Sequence[Order], code: str, reason: str) -> dict[str
 def _request(order: Order) -> str:
     """What the 协助执行通知书 asks the institution to do."""
     asset = order.asset
-    amount = _yuan(_held_amount(order))
+    amount = plain_yuan(_held_amount(order))
     if order.kind in (OrderKind.FREEZE, OrderKind.SEIZE):
         if asset is None or asset.kind == AssetKind.DEPOSIT:
             return f"冻结被执行人在你单位的存款人民币{amount}元，冻结期限一年，自冻结之日起计算。"
@@ -196,7 +195,7 @@ def _notice_context(order: Order, ruling: Document) -> dict[str, Any]:
         "ruling_number": ruling.number,
         "request": _request(order),
         "target": (asset.label or asset.identifier) if asset is not None else order.institution_name,
-        "amount": _yuan(_held_amount(order)),
+        "amount": plain_yuan(_held_amount(order)),
     }
 
 

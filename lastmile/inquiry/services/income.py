@@ -21,7 +21,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition
-from lastmile.core.money import format_yuan, to_money
+from lastmile.core.money import format_yuan, plain_yuan, to_money
 from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.ledger.models import ReceiptSource
 from lastmile.ledger.services import amount_outstanding, receipt_record
@@ -49,10 +49,6 @@ def retained_monthly(*, court_code: str, dependants: int) -> Decimal:
     """What the debtor keeps each month: the standard for the debtor and each dependant
     (民事诉讼法 2023 art. 254: 保留被执行人及其所扶养家属的生活必需费用)."""
     return to_money(living_standard_monthly(court_code=court_code) * (1 + dependants))
-
-
-def _yuan(d: Decimal) -> str:
-    return f"{d:.2f}"
 
 
 @transaction.atomic
@@ -112,9 +108,9 @@ def income_withhold_start(
         context={
             "debtor": party.name,
             "employer": employer,
-            "monthly_amount": _yuan(monthly),
-            "total": _yuan(total),
-            "retained": _yuan(retained),
+            "monthly_amount": plain_yuan(monthly),
+            "total": plain_yuan(total),
+            "retained": plain_yuan(retained),
         },
         actor=actor,
         now=now,
@@ -126,9 +122,9 @@ def income_withhold_start(
             "employer": employer,
             "ruling_number": ruling.number,
             "debtor": party.name,
-            "monthly_amount": _yuan(monthly),
-            "total": _yuan(total),
-            "retained": _yuan(retained),
+            "monthly_amount": plain_yuan(monthly),
+            "total": plain_yuan(total),
+            "retained": plain_yuan(retained),
         },
         actor=actor,
         now=now,
@@ -252,7 +248,7 @@ def income_withhold_release(
                 "此前已扣留的款项仍汇入本院执行款专户。"
             ),
             "target": f"{w.party.name}的工资等收入",
-            "amount": _yuan(w.monthly_amount),
+            "amount": plain_yuan(w.monthly_amount),
         },
         actor=actor,
         now=now,

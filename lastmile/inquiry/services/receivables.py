@@ -18,7 +18,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date
 from lastmile.core.errors import ConditionsNotMet, InvalidAmount, InvalidTransition
-from lastmile.core.money import format_yuan, to_money
+from lastmile.core.money import format_yuan, plain_yuan, to_money
 from lastmile.core.periods import period_end
 from lastmile.inquiry.kinds import InquiryEvent
 from lastmile.parties.models import Party
@@ -40,10 +40,6 @@ OBJECTION_DAYS = 15
 #: Statements that are not an objection (art. 47): the third party cannot pay, or has nothing to
 #: do with the applicant.
 NOT_OBJECTIONS = ("cannot_pay", "no_relation")
-
-
-def _yuan(d: Decimal) -> str:
-    return f"{d:.2f}"
 
 
 @transaction.atomic
@@ -74,7 +70,7 @@ def receivable_notice_issue(
     notice = catalog_document_issue(
         case=case,
         code="third_party_performance_notice",
-        context={"third_party": third_party, "debtor": party.name, "amount": _yuan(value)},
+        context={"third_party": third_party, "debtor": party.name, "amount": plain_yuan(value)},
         actor=actor,
         now=now,
     )
@@ -207,7 +203,7 @@ def receivable_enforce(*, receivable: Receivable, actor: User, now: datetime) ->
             "served_on": r.served_on.isoformat(),
             "third_party": r.third_party,
             "conduct": conduct,
-            "amount": _yuan(value),
+            "amount": plain_yuan(value),
         },
         actor=actor,
         now=now,
