@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # a view that met a busy database (SQLite's write lock not had in time): 503, not 500
+    "lastmile.core.db.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,12 +134,15 @@ _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = "lastmile.core.sqlite"  # fair writers: lastmile.core.sqlite.base
         DATABASES["default"].setdefault("OPTIONS", {})
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend with a turnstile that keeps a busy writer from starving the
+            # others (lastmile.core.sqlite.base).
+            "ENGINE": "lastmile.core.sqlite",
             "NAME": str(DATA_DIR / "lastmile.sqlite3"),
             "OPTIONS": {
                 # WAL lets the web process read while the worker writes; IMMEDIATE transactions
@@ -151,7 +156,7 @@ else:
             },
         }
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "lastmile.core.sqlite":
     DATABASES["default"].setdefault("TEST", {"NAME": None})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

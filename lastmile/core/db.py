@@ -1,12 +1,64 @@
-"""Database helpers shared by the set-based writers (audit chain, ledger posting)."""
+"""Database helpers: the cursor of the set-based writers (audit chain, ledger posting) and the
+answer to a request the database was too busy for."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from lastmile.core.error_codes import CoreErrorCode
+from lastmile.core.errors import error_body
+
+logger = logging.getLogger("lastmile.db")
+
+# How long a client is asked to wait when the database was too busy to answer (503 Retry-After).
+BUSY_RETRY_AFTER_S = 5
+BUSY_MESSAGE = "系统繁忙，请稍后重试。"
+
+
+def database_busy(exc: BaseException) -> bool:
+    """True when ``exc`` says the database was too busy, not broken: SQLite's write lock was not
+    had within the busy timeout ("database is locked"). The request changed nothing (its
+    transaction was rolled back) and can be sent again; it is answered 503 ``service_busy``
+    with Retry-After, never 500."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
+def busy_answer(request: HttpRequest) -> HttpResponse:
+    """503 for a request the database was too busy for: JSON ``service_busy`` under ``/api/``,
+    a page in Chinese elsewhere; Retry-After either way."""
+    if request.path_info.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            error_body(CoreErrorCode.SERVICE_BUSY, BUSY_MESSAGE),
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_S)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """A page whose view met a busy database answers 503 (:func:`busy_answer`) instead of 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not database_busy(exception):
+            return None
+        logger.warning("database busy in %s %s: %s", request.method, request.path, exception)
+        return busy_answer(request)
 
 
 @contextmanager

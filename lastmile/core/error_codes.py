@@ -32,3 +32,4 @@ class CoreErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     HTTP_ERROR = "http_error"
     INTERNAL_ERROR = "internal_error"
+    SERVICE_BUSY = "service_busy"

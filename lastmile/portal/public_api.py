@@ -22,6 +22,7 @@ from django.middleware.common import CommonMiddleware
 from django.middleware.locale import LocaleMiddleware
 from ninja import Router
 
+from lastmile.core.db import busy_answer, database_busy
 from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import error_body
 
@@ -64,7 +65,10 @@ def dishonest(request: HttpRequest, name: str = "", id: str = "") -> HttpRespons
 def _dishonest_lean(request: HttpRequest) -> HttpResponse:
     try:
         return dishonest_response(request)
-    except Exception:  # the API's last resort (lastmile.web.api.internal_error), in JSON
+    except Exception as exc:  # the API's last resort (lastmile.web.api.internal_error), in JSON
+        if database_busy(exc):
+            logger.warning("database busy in %s %s: %s", request.method, request.path, exc)
+            return busy_answer(request)
         logger.exception("unhandled error in %s %s", request.method, request.path)
         return _json(
             error_body(CoreErrorCode.INTERNAL_ERROR, "服务器内部错误，请稍后重试或联系管理员。"), 500

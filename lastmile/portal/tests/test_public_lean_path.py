@@ -99,3 +99,15 @@ def test_the_lean_path_checks_the_host_and_answers_a_crash_in_json(debtor, monke
     assert r.status_code == 500
     assert json.loads(r.content)["code"] == "internal_error" and "boom" not in r.content.decode()
     assert r.headers["X-Frame-Options"] == "DENY" and r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_lean_path_answers_a_busy_database_503(debtor, monkeypatch):
+    from django.db import OperationalError
+
+    def locked(request):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(public_api, "search", locked)
+    r = Client(raise_request_exception=False).get(API, {"name": "王小明"})
+    assert r.status_code == 503 and r["Retry-After"] == "5"
+    assert json.loads(r.content)["code"] == "service_busy"

@@ -163,3 +163,24 @@ def test_an_unexpected_error_is_logged_and_answered_internal_error(api, monkeypa
     body = _error_json(response, 500, "internal_error")
     assert "boom" not in json.dumps(body)
     assert any("boom" in (r.exc_text or "") or r.exc_info for r in caplog.records)
+
+
+def test_a_busy_database_is_answered_503_service_busy_not_500(api, monkeypatch):
+    """SQLite's write lock not had within the busy timeout: the request changed nothing and may be
+    sent again; the API says so in JSON, a page in Chinese, both with Retry-After."""
+    from django.db import OperationalError
+
+    from lastmile.cases import selectors
+    from lastmile.web import case_lists
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(selectors, "case_search", locked)
+    monkeypatch.setattr(case_lists, "case_list", locked)
+    response = api.get("/api/v1/cases")
+    body = _error_json(response, 503, "service_busy")
+    assert body["message"] == "系统繁忙，请稍后重试。" and response["Retry-After"] == "5"
+    page = api.get("/cases/")
+    assert page.status_code == 503 and "系统繁忙" in page.content.decode()
+    assert page["Retry-After"] == "5"
