@@ -6,11 +6,10 @@ ruling), now and then a coercive measure on an uncooperative debtor."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-
-from django.db import transaction
 
 from lastmile.core.clock import SHANGHAI
 from lastmile.core.errors import DomainError
@@ -119,11 +118,10 @@ def notices_prepare(sim: Sim, today: date) -> None:
                 for kind in NOTICE_STEPS
             ]
         sim.clock.set(now)
-        try:
-            with transaction.atomic():
-                documents_issue_many(requests=requests, actor=officer, now=now)
-        except DomainError:  # the cases' own events issue them, or are refused, one by one
-            pass
+        # Renders first, then writes in its own short transaction: no write lock is held while
+        # rendering. A refused one is issued, or refused, by the case's own event.
+        with contextlib.suppress(DomainError):
+            documents_issue_many(requests=requests, actor=officer, now=now)
 
 
 def notices(sim: Sim, plan: CasePlan, rng: random.Random) -> Action:

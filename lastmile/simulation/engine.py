@@ -1,9 +1,9 @@
 """The event loop of the simulated year and who acts in a case.
 
 :class:`Sim` holds the queue of timed actions, the :class:`FixedClock` moved to each event and
-the count of what the services refused. A simulated day is one transaction, committed when the
-day ends; each action inside it runs in its own savepoint, so a refused action leaves nothing
-behind. The officer of the case acts; a judge of its team decides what
+the count of what the services refused. The events are committed in slices of a quarter of a
+second of work (:data:`SLICE_S`); each action inside runs in its own savepoint, so a refused action
+leaves nothing behind. The officer of the case acts; a judge of its team decides what
 the officer cannot (限制消费, 失信, rulings, closing).
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import random
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -23,6 +24,10 @@ from lastmile.core.errors import DomainError
 from lastmile.parties.models import Party
 from lastmile.simulation.plans import CasePlan, working_moment
 from lastmile.simulation.staff import Staff
+
+# The longest a transaction of the simulation runs before it commits (wall time; the events are
+# simulated-time): what another writer waits for the write lock at most, on SQLite.
+SLICE_S = 0.25
 
 Progress = Callable[[date, int, int], None]  # (simulated day, cases filed, cases planned)
 Action = Callable[[datetime], None]  # one event of a case, run at its ``now``
@@ -41,6 +46,7 @@ class Sim:
         # The cases whose notices are due on a day, and what is done first thing that day (the
         # day's notices issued together: :func:`lastmile.simulation.case_life.notices_prepare`).
         self.notices_due: dict[date, list[tuple[datetime, CasePlan]]] = {}
+        # What is done first thing each day, outside the slices: each commits its own work.
         self.day_start: list[Callable[[date], None]] = []
         self.people: dict[int, User] = {
             u.pk: u for u in (*staff.judges, *staff.officers, staff.clerk, staff.president, staff.finance)
@@ -63,30 +69,38 @@ class Sim:
         return working_moment(rng, (now + timedelta(days=max(days, 0))).date())
 
     def run(self, progress: Progress | None, total: int) -> None:
-        """Process events in time order, one transaction per simulated day and a savepoint per
-        event: a refused action leaves nothing behind, the day's work is committed at once (one
-        commit instead of one per event), what is done shows on the dashboard day by day, and
-        the platform's other processes (web, worker) wait at most one day's work for the SQLite
-        write lock while a year is being simulated beside them. ``progress`` is told after each
-        committed day."""
+        """Process events in time order, a savepoint per event (a refused action leaves nothing
+        behind), committed in slices of at most :data:`SLICE_S` seconds of work: one commit per
+        slice instead of one per event, what is done shows on the dashboard as the year goes,
+        and the platform's other processes (web, worker, plate listener) wait at most one slice
+        for the SQLite write lock while a year is being simulated beside them (the turnstile of
+        :mod:`lastmile.core.sqlite.base` lets them in between slices). ``progress`` is told
+        after each simulated day."""
         filed = 0
         while self.queue:
             today = self.queue[0][0].astimezone(SHANGHAI).date()
-            try:
-                with transaction.atomic():
-                    for prepare in self.day_start:
-                        prepare(today)
-                    filed += self._day(today)
-            except DomainError as exc:  # raised by a service's work after the day's commit
-                self.refused[exc.code] += 1
+            for prepare in self.day_start:  # each commits its own work, in its own slices
+                prepare(today)
+            while self.queue and self._today(self.queue[0][0]) == today:
+                try:
+                    with transaction.atomic():
+                        filed += self._slice(today)
+                except DomainError as exc:
+                    self.refused[exc.code] += 1
             if progress is not None:
                 progress(today, filed, total)
 
-    def _day(self, today: date) -> int:
-        """The events of ``today`` (including those scheduled for later today by today's own
-        events), each in its own savepoint; returns how many cases were filed."""
+    @staticmethod
+    def _today(when: datetime) -> date:
+        return when.astimezone(SHANGHAI).date()
+
+    def _slice(self, today: date) -> int:
+        """Events of ``today`` (including those scheduled for later today by today's own events),
+        each in its own savepoint, until the day ends or the slice has taken :data:`SLICE_S`;
+        returns how many cases were filed."""
         filed = 0
-        while self.queue and self.queue[0][0].astimezone(SHANGHAI).date() == today:
+        deadline = time.monotonic() + SLICE_S
+        while self.queue and self._today(self.queue[0][0]) == today:
             when, _, action = heapq.heappop(self.queue)
             self.clock.set(when)
             try:
@@ -96,6 +110,8 @@ class Sim:
                 self.refused[exc.code] += 1
             self.events += 1
             filed += bool(getattr(action, "is_filing", False))
+            if time.monotonic() >= deadline:
+                break
         return filed
 
     # --- who acts -----------------------------------------------------------------------

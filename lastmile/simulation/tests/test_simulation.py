@@ -212,9 +212,13 @@ def test_summons_by_force_follows_two_summons_and_reaches_a_companys_legal_repre
 
 
 @pytest.mark.django_db
-def test_a_day_is_one_commit_and_a_refused_event_leaves_nothing(courts):
-    """The events of a simulated day run in one transaction, each in its own savepoint: the
-    refused one leaves nothing behind, the others stay; progress is told once per day, after it."""
+@pytest.mark.parametrize(("slice_s", "slices"), [(60.0, 2), (0.0, 3)])
+def test_events_commit_in_slices_and_a_refused_event_leaves_nothing(courts, monkeypatch, slice_s, slices):
+    """The events run in transactions of at most SLICE_S seconds of work (never across a day),
+    each event in its own savepoint: the refused one leaves nothing behind, the others stay;
+    progress is told once per day, after it."""
+    from lastmile.simulation import engine
+
     court = courts["湘0702"]
     user = UserFactory(court=court, role=Role.ENFORCEMENT_OFFICER)
     sim = Sim(court=court, year=2023, seed=1, staff=Staff(user, user, user, [], [user]))
@@ -231,11 +235,23 @@ def test_a_day_is_one_commit_and_a_refused_event_leaves_nothing(courts):
     sim.at(day1, make("甲"))
     sim.at(day1 + timedelta(hours=2), make("乙", refuse=True))
     sim.at(day2, make("丙"))
+    monkeypatch.setattr(engine, "SLICE_S", slice_s)
+    committed: list[int] = []
+    slice_ = sim._slice
+
+    def counted(today: date) -> int:
+        before = sim.events
+        filed = slice_(today)
+        committed.append(sim.events - before)
+        return filed
+
+    monkeypatch.setattr(sim, "_slice", counted)
     told: list[tuple[date, list[str]]] = []
     with use_clock(sim.clock):
         sim.run(lambda day, filed, total: told.append((day, sorted(_made()))), 0)
     assert told == [(date(2023, 3, 6), ["甲"]), (date(2023, 3, 7), ["丙", "甲"])]
     assert sim.events == 3 and sum(sim.refused.values()) == 1
+    assert len(committed) == slices and sum(committed) == 3
 
 
 def _made() -> list[str]:
