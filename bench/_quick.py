@@ -1,10 +1,11 @@
 """``make bench-quick``: every bench in quick mode, one after the other, in under five minutes.
 
-Replaying the migrations takes longer than a quick bench's own work, so this runner migrates once
-(a SQLite file in a temporary folder; on PostgreSQL, when ``DATABASE_URL`` names a server, a database
-``lastmile_bench_template_<pid>_<random>`` on it) and hands the result to each bench's sandbox
-(``bench/_harness.py``: ``LASTMILE_BENCH_TEMPLATE_SQLITE`` / ``LASTMILE_BENCH_TEMPLATE_PG``), which starts
-from a copy. The templates are removed at the end, on error, Ctrl-C and SIGTERM.
+Replaying the migrations takes longer than a quick bench's own work, so this runner migrates once,
+both databases side by side (a SQLite file in a temporary folder; on PostgreSQL, when
+``DATABASE_URL`` names a server, a database ``lastmile_bench_template_<pid>_<random>`` on it) and
+hands the result to each bench's sandbox (``bench/_harness.py``: ``LASTMILE_BENCH_TEMPLATE_SQLITE``
+/ ``LASTMILE_BENCH_TEMPLATE_PG``), which starts from a copy. The templates are removed at the end,
+on error, Ctrl-C and SIGTERM.
 
 Prints each bench's JSON line and its time, then the total; a failing bench's stderr (last 20 lines)
 goes to stderr and makes the exit status 1. ``--only intake,ledger`` runs some of them.
@@ -41,10 +42,15 @@ def benches() -> list[Path]:
     )
 
 
-def migrate(env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True
-    )
+def migrate(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start replaying the migrations into the database ``env`` names (wait with :func:`finish`):
+    the SQLite and the PostgreSQL templates migrate side by side, one core each."""
+    return subprocess.Popen([sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env)
+
+
+def finish(process: subprocess.Popen[bytes]) -> None:
+    if process.wait() != 0:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
 
 
 def run_one(bench: Path, env: dict[str, str]) -> bool:
@@ -86,17 +92,19 @@ def main() -> int:
         env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", LASTMILE_LOG_LEVEL="WARNING")
         t0 = time.perf_counter()
         sqlite_env = {k: v for k, v in env.items() if k != "DATABASE_URL"} | {"LASTMILE_DATA_DIR": tmp}
-        migrate(sqlite_env)
+        sqlite_migration = migrate(sqlite_env)
         env[TEMPLATE_SQLITE_ENV] = str(Path(tmp) / "lastmile.sqlite3")
         # The PostgreSQL template, on the DATABASE_URL server (or the development one, which the
         # statistics bench needs anyway); without a server the benches migrate their own.
         with contextlib.ExitStack() as stack:
+            stack.callback(sqlite_migration.kill)  # (a no-op once it has finished)
             try:
                 pg = stack.enter_context(Sandbox("template", require_postgres=True))
-                migrate(dict(env, DATABASE_URL=pg.database_url or "", LASTMILE_DATA_DIR=tmp))
+                finish(migrate(dict(env, DATABASE_URL=pg.database_url or "", LASTMILE_DATA_DIR=tmp)))
                 env[TEMPLATE_PG_ENV] = pg.name or ""
             except (SystemExit, subprocess.CalledProcessError) as exc:
                 log(f"no PostgreSQL template ({exc}): the PostgreSQL benches migrate their own database")
+            finish(sqlite_migration)
             if not is_postgres(url):
                 env.pop("DATABASE_URL", None)
             print(f"== 迁移模板数据库 用时 {time.perf_counter() - t0:.0f} 秒", flush=True)
