@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -130,33 +131,29 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
+# Every SQLite database (the embedded default, or a ``DATABASE_URL=sqlite:///…``) gets the same
+# engine and options. The engine is Django's SQLite backend with a turnstile that keeps a busy
+# writer from starving the others (lastmile.core.sqlite.base). WAL lets the web process read while
+# the worker writes; IMMEDIATE transactions take the write lock up front so two writers queue
+# instead of deadlocking; the busy timeout is how long a writer waits for the lock.
+SQLITE_ENGINE = "lastmile.core.sqlite"
+SQLITE_OPTIONS: dict[str, Any] = {
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=60000; "
+        "PRAGMA foreign_keys=ON;"
+    ),
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 60,
+}
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        DATABASES["default"]["ENGINE"] = "lastmile.core.sqlite"  # fair writers: lastmile.core.sqlite.base
-        DATABASES["default"].setdefault("OPTIONS", {})
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            # Django's SQLite backend with a turnstile that keeps a busy writer from starving the
-            # others (lastmile.core.sqlite.base).
-            "ENGINE": "lastmile.core.sqlite",
-            "NAME": str(DATA_DIR / "lastmile.sqlite3"),
-            "OPTIONS": {
-                # WAL lets the web process read while the worker writes; IMMEDIATE transactions
-                # take the write lock up front so two writers queue instead of deadlocking.
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=60000; PRAGMA foreign_keys=ON;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 60,
-            },
-        }
-    }
-if DATABASES["default"]["ENGINE"] == "lastmile.core.sqlite":
+    DATABASES = {"default": {"ENGINE": SQLITE_ENGINE, "NAME": str(DATA_DIR / "lastmile.sqlite3")}}
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", SQLITE_ENGINE):
+    DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     DATABASES["default"].setdefault("TEST", {"NAME": None})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

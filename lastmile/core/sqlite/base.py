@@ -38,6 +38,9 @@ except ImportError:  # pragma: no cover (not on Linux or macOS)
 # How long to wait at the turnstile before going on without it (the write lock's own busy
 # timeout still applies after it): a stuck turnstile can slow a writer down, never stop it.
 TURNSTILE_TIMEOUT_S = 60.0
+# Waits between tries at the turnstile: short first (an autocommit write holds it for tens of
+# microseconds), then 2 ms (a writer waiting out another's transaction).
+_POLLS_S = (0.00005, 0.0001, 0.0002, 0.0005, 0.001)
 _POLL_S = 0.002
 
 
@@ -124,6 +127,7 @@ def passing(fd: int) -> Iterator[None]:
 def _acquire(fd: int, timeout: float) -> bool:
     """Take the turnstile within ``timeout`` seconds; ``False`` if it could not be had."""
     deadline = time.monotonic() + timeout
+    tries = 0
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -131,4 +135,5 @@ def _acquire(fd: int, timeout: float) -> bool:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(_POLL_S)
+            time.sleep(_POLLS_S[tries] if tries < len(_POLLS_S) else _POLL_S)
+            tries += 1
