@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import sys
 import time
@@ -359,6 +360,8 @@ def measure(n: int, repeat: int) -> tuple[dict, dict, float | None, float]:
         "summary_cases": state.cases,
         "queries": len(queries),
         "queries_seconds": round(sum(t for t, _ in queries), 4),
+        # The machine is shared: the 1-minute load average when the timings ended, to read them by.
+        "load_average": round(os.getloadavg()[0], 2),
         "dashboard": {
             "accepted": cur.accepted,
             "closed": cur.closed,

@@ -3,12 +3,13 @@ the database instead of in Python."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import DateField, Expression, Func, IntegerField
+from django.db.models import Case, DateField, Expression, F, Func, IntegerField, Q, Value, When
 from django.db.models.functions import TruncDate
 
 from lastmile.core.clock import SHANGHAI
@@ -109,19 +110,53 @@ class BeijingPeriodStart(Func):
         return f"date({sql}, '+8 hours', 'start of month', '-' || {back} || ' months')", (*params, *params)
 
 
+class _WidthBucket(Func):
+    """PostgreSQL's ``width_bucket(timestamp, thresholds[])``: a binary search in an array of
+    instants (see :func:`time_bucket`)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, field: str, instants: Sequence[datetime]) -> None:
+        self.instants = list(instants)
+        super().__init__(F(field))
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"width_bucket({sql}, %s::timestamptz[])", (*params, self.instants)
+
+
+def time_bucket(field: str, instants: Sequence[datetime]) -> Expression:
+    """Which of the intervals cut by ``instants`` (sorted, aware) the timestamp ``field`` falls in:
+    0 before the first, i for ``instants[i-1] <= t < instants[i]``, ``len(instants)`` from the
+    last on. With month starts and the periods' bounds among the instants, one small integer per
+    case tells its Beijing month and which side of every bound it is on, so a grouping by it
+    replaces a month truncation in a time zone and a flag per bound (about half the cost of the
+    open cases' grouping, docs/benchmarks.md ``statistics``). PostgreSQL: ``width_bucket``;
+    elsewhere the same as a ``CASE``."""
+    if connection.vendor == "postgresql":
+        return _WidthBucket(field, instants)
+    whens = [When(Q(**{f"{field}__lt": t}), then=Value(i)) for i, t in enumerate(instants)]
+    return Case(*whens, default=Value(len(instants)), output_field=IntegerField())
+
+
 @contextmanager
 def dashboard_reads() -> Iterator[None]:
-    """Run the enclosed reads in one transaction with PostgreSQL's JIT compilation off and room to
-    group in memory (``SET LOCAL``, so only this transaction). The dashboard's aggregates cost
+    """Run the enclosed reads in one transaction with PostgreSQL's JIT compilation off, room to
+    group in memory and no parallel workers (``SET LOCAL``, so only this transaction, in one
+    round trip). The dashboard's aggregates cost
     enough for the planner to compile them (``jit_above_cost``), and compiling took about 1 s of a
     1.75 s query over a million cases, more than it saved; with the default ``work_mem`` (4 MB)
     the direct cases' grouping sorted ~120,000 rows on disk instead of hashing them
-    (docs/benchmarks.md, ``statistics``). Nothing on SQLite."""
+    (docs/benchmarks.md, ``statistics``). Parallel workers: the planner launched two for the
+    closed direct cases, about 12 ms of start-up for a read of 0.2 ms alone (the large reads'
+    aggregates, with their sub-queries, run in the leader anyway). Nothing on SQLite."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
-                cur.execute("SET LOCAL jit = off")
-                cur.execute("SET LOCAL work_mem = '64MB'")
+                cur.execute(
+                    "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; "
+                    "SET LOCAL max_parallel_workers_per_gather = 0"
+                )
         yield
 
 
@@ -137,11 +172,9 @@ def grouped_by_hashing() -> Iterator[None]:
         yield
         return
     with connection.cursor() as cur:
-        cur.execute("SET LOCAL enable_sort = off")
-        cur.execute("SET LOCAL enable_incremental_sort = off")
+        cur.execute("SET LOCAL enable_sort = off; SET LOCAL enable_incremental_sort = off")
     try:
         yield
     finally:
         with connection.cursor() as cur:
-            cur.execute("RESET enable_sort")
-            cur.execute("RESET enable_incremental_sort")
+            cur.execute("RESET enable_sort; RESET enable_incremental_sort")

@@ -42,14 +42,22 @@ from django.db.models.functions import Coalesce
 
 from lastmile.accounts.models import Court
 from lastmile.cases.models import Case
+from lastmile.core.clock import SHANGHAI
 from lastmile.core.money import to_money
 from lastmile.enforcement.models import TimeLimitPause
 from lastmile.ledger.models import Receipt
 
 from .conf import CLOSING_METHODS, COMPLETED, METHOD_CODES, NO_PROPERTY, StatsConfig
-from .dbfuncs import BeijingPeriodStart, DaysBetween, grouped_by_hashing, local_date
-from .indicators import Filters, _excluded_days_subquery, _limit_end, _open_now, _overdue_excluded_days
-from .summary import _as_date, _court_rows, _officer_rows, _path_rows
+from .dbfuncs import BeijingPeriodStart, DaysBetween, grouped_by_hashing, local_date, time_bucket
+from .indicators import (
+    Filters,
+    _excluded_days_subquery,
+    _excused_days,
+    _limit_end,
+    _open_now,
+    _overdue_excluded_days,
+)
+from .summary import _as_date, _court_rows, _dt, _next_month, _officer_rows, _path_rows
 
 
 @dataclass(frozen=True)
@@ -161,24 +169,16 @@ def direct_parts(
     # and filing only, a superset the ``in{k}`` flags narrow, so the planner counts them right and
     # groups them by hashing), and the closed ones with every sum.
     # (No 申请执行标的 for them: with the summary the money basis is the cases closed.)
-    open_sums = {k: v for k, v in sums.items() if k == "n" or k.startswith("overdue")}
     span = Filters(
         court_ids=tuple(sorted({c for f in periods for c in f.court_ids})),
         start=min(f.start for f in periods),
         end=max(f.end for f in periods),
     )
-    still_open = (
-        _open_now(span, config)
-        .order_by()
-        .annotate(**{k: v for k, v in per_case.items() if k not in ("d", "excl")})
-        .values(*keys)
-        .annotate(**open_sums)
-    )
-    with grouped_by_hashing():
-        rows = [
-            {"days": None, "excluded": None, "in_time": None, "claimed": None, **dict.fromkeys(rec_keys), **r}
-            for r in still_open
-        ]
+    rows = _open_rows(periods, config, span, [k for k in range(len(periods)) if f"overdue{k}" in sums])
+    rows = [
+        {"days": None, "excluded": None, "in_time": None, "claimed": None, **dict.fromkeys(rec_keys), **r}
+        for r in rows
+    ]
     rows += (
         Case.objects.filter(any_period, closed_at__isnull=False)
         .order_by()
@@ -188,8 +188,87 @@ def direct_parts(
         .annotate(**sums)
     )
     for r in rows:
-        r["fm"], r["cm"] = _as_date(r["fm"]), _as_date(r["cm"]) if r["cm"] is not None else None
+        r["fm"] = _as_date(r["fm"]) if r["fm"] is not None else None
+        r["cm"] = _as_date(r["cm"]) if r["cm"] is not None else None
     return [_part(rows, k, f, f"overdue{k}" in sums) for k, f in enumerate(periods)]
+
+
+def _open_rows(
+    periods: Sequence[Filters], config: StatsConfig, span: Filters, overdue: Sequence[int]
+) -> list[dict[str, Any]]:
+    """The cases still open, grouped, in the rows' shape of :func:`direct_parts` (with 超期未结 on
+    the last day of each period in ``overdue``). Read from the partial index
+    ``case_open_statistics`` alone (an index-only scan, grouped by hashing) and grouped by raw
+    columns and one interval number (:func:`.dbfuncs.time_bucket` over the month starts and the
+    periods' bounds): the month filed and the period flags follow from that number here, so the
+    database computes no month in a time zone and no flag per case. Every open case is in each
+    period's direct set (the summary holds closed cases only), so a period's conditions on it are
+    its courts and its end."""
+    months = []
+    m = min(f.start for f in periods).replace(day=1)
+    last = max(f.end for f in periods)
+    while m <= last:
+        months.append(_dt(m))
+        m = _next_month(m)
+    bounds = {t for f in periods for t in (f.start_dt, f.end_dt)}
+    instants = sorted(bounds | set(months))
+    late: dict[str, Any] = {}
+    sums: dict[str, Any] = {"n": Count("pk")}
+    for k in overdue:
+        f = periods[k]
+        late[f"late{k}"] = DaysBetween(Value(f.end, output_field=DateField()), _limit_end(config))
+        late[f"excused{k}"] = _excused_days(f.end)
+        sums[f"overdue{k}"] = Sum(_open_overdue_flag(f, k))
+    keys = ["court_id", "team_id", "officer_id", "closing_method", "enforcement_track", "bucket"]
+    grouped = (
+        _open_now(span, config)
+        .order_by()
+        .annotate(bucket=time_bucket("filed_at", instants), **late)
+        .values(*keys)
+        .annotate(**sums)
+    )
+    with grouped_by_hashing():
+        raw = list(grouped)
+    # What each interval number says (the same for every row in it): month filed, new and in each
+    # period; a row adds its court's membership.
+    starts = [f.start_dt for f in periods]
+    ends = [f.end_dt for f in periods]
+    first_start = starts[0]
+    courts = [set(f.court_ids) for f in periods]
+    by_bucket = {}
+    for b in range(len(instants) + 1):
+        lo = instants[b - 1] if b > 0 else None  # the interval [lo, hi) the filing falls in
+        hi = instants[b] if b < len(instants) else None
+        fm = lo.astimezone(SHANGHAI).date().replace(day=1) if lo is not None else None
+        new = [lo is not None and lo >= st for st in starts]
+        before_end = [hi is not None and hi <= en for en in ends]
+        by_bucket[b] = (fm, new, before_end, lo is not None and lo >= first_start)
+    out = []
+    for r in raw:
+        fm, new, before_end, new_first = by_bucket[r.pop("bucket")]
+        track = r.pop("enforcement_track")
+        row: dict[str, Any] = {**r, "cm": None, "fm": fm, "track": track if new_first else None}
+        for k in range(len(periods)):
+            row[f"in{k}"] = before_end[k] and r["court_id"] in courts[k]
+            row[f"new{k}"] = new[k]
+            row[f"closed{k}"] = False
+        out.append(row)
+    return out
+
+
+def _open_overdue_flag(f: Filters, k: int) -> When_:
+    """:func:`_overdue_flag` for a case still open (open on every day, in every direct set): late,
+    and no excluded period started by the last day (an ``IN`` the database hashes once) or, for
+    the few late cases that have one, their own excluded periods excusing fewer days than the
+    delay (:func:`.indicators._excused_days`, a look-up by case; none running)."""
+    paused = TimeLimitPause.objects.filter(started_on__lte=f.end)
+    return When_(
+        When(Q(**{f"late{k}__lte": 0}), then=0),
+        When(~Q(pk__in=paused.values("case_id")), then=1),
+        When(Q(**{f"late{k}__gt": F(f"excused{k}")}), then=1),
+        default=0,
+        output_field=IntegerField(),
+    )
 
 
 def _overdue_flag(f: Filters, k: int, among: Q) -> When_:

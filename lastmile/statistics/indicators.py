@@ -27,17 +27,20 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Case as Case_
 from django.db.models import (
     Count,
     DateField,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
@@ -728,18 +731,90 @@ def overdue_count_and_cases(
 
 def overdue_cases(*, filters: Filters, config: StatsConfig, limit: int = 20) -> list[Case]:
     """The first ``limit`` cases of :func:`overdue_count_and_cases`, for a caller that has the
-    count already: no window over every overdue case, only the first keys sorted."""
+    count already: no window over every overdue case, only the first keys read.
+
+    With the statutory time limit the cases still open are read in the order of their limit's
+    nominal last day (``Case.time_limit_ends_on``, the index ``case_open_by_limit_end``): the
+    longest overdue come first, so the first ``limit`` that pass the rule end the scan, each
+    checked against its own excluded periods (:func:`_excused_days`) rather than the whole
+    excluded-period table hashed. The few open cases without that day, and those closed since the
+    period's end, are read apart; the first ``limit`` of the three merged."""
     whole = replace(filters, only=None)
-    still_open = (
-        _open_now(whole, config).annotate(late_days=_late_days(whole, config)).filter(_overdue_q(whole.end))
-    )
     closed_since = _overdue_cases(whole, config).filter(closed_at__isnull=False)
+    if config.time_limit_months == TIME_LIMIT_MONTHS:
+        end = Value(whole.end, output_field=DateField())
+        by_limit = (
+            _open_now(whole, config)
+            .filter(time_limit_ends_on__lt=whole.end)
+            .annotate(late_days=DaysBetween(end, F("time_limit_ends_on")))
+            .annotate(excused=_excused_days(whole.end))
+            .filter(late_days__gt=F("excused"))
+            .order_by("time_limit_ends_on", "pk")
+        )
+        no_limit_day = (
+            _open_now(whole, config)
+            .filter(time_limit_ends_on__isnull=True)
+            .annotate(late_days=_late_days(whole, config))
+            .filter(late_days__gt=0)
+            .annotate(excused=_excused_days(whole.end))
+            .filter(late_days__gt=F("excused"))
+            .order_by("-late_days", "pk")
+        )
+        still_open = [
+            *by_limit.values_list("late_days", "pk")[:limit],
+            *no_limit_day.values_list("late_days", "pk")[:limit],
+        ]
+    else:
+        still_open = list(
+            _open_now(whole, config)
+            .annotate(late_days=_late_days(whole, config))
+            .filter(_overdue_q(whole.end))
+            .order_by("-late_days", "pk")
+            .values_list("late_days", "pk")[:limit]
+        )
     # The first keys of the cases still open (:func:`_open_now`) and of those closed since the end.
-    firsts = [
-        *still_open.order_by("-late_days", "pk").values_list("late_days", "pk")[:limit],
-        *closed_since.order_by("-late_days", "pk").values_list("late_days", "pk")[:limit],
-    ]
+    firsts = [*still_open, *closed_since.order_by("-late_days", "pk").values_list("late_days", "pk")[:limit]]
     return _cases_in_order([pk for _, pk in sorted(firsts, key=lambda r: (-r[0], r[1]))[:limit]])
+
+
+# More days than any delay: what an excluded period still running excuses (see _excused_days).
+_ALL_DAYS = 10**6
+
+
+def _excused_days(end: date) -> Coalesce:
+    """The days the outer case's excluded periods excuse on ``end`` (the rule of
+    :func:`_overdue_q`: 超期未结 when its delay is longer): 0 when none started by then, every day
+    when one is running on it, else their days up to it. A per-case look-up (the excluded
+    periods' ``case`` index), for a scan that stops after a few cases."""
+    day = Value(end, output_field=DateField())
+    per_case = (
+        TimeLimitPause.objects.filter(case=OuterRef("pk"), started_on__lte=end)
+        .order_by()
+        .values("case")
+        .annotate(
+            running=Max(
+                Case_(
+                    When(Q(ended_on__isnull=True) | Q(ended_on__gt=end), then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            ),
+            days=Sum(
+                Greatest(
+                    DaysBetween(Least(Coalesce("ended_on", day), day), F("started_on")),
+                    Value(0),
+                    output_field=IntegerField(),
+                )
+            ),
+        )
+        .annotate(
+            excused=Case_(
+                When(running=1, then=Value(_ALL_DAYS)), default=F("days"), output_field=IntegerField()
+            )
+        )
+        .values("excused")
+    )
+    return Coalesce(Subquery(per_case, output_field=IntegerField()), Value(0))
 
 
 def _cases_in_order(keys: list[int]) -> list[Case]:
