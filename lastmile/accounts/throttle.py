@@ -1,10 +1,11 @@
 """Abuse limits shared by every web process: who the client really is, how often it may ask,
 and how many wrong passwords an account or an address may try.
 
-Request rate limits count in a table of the shared database (``accounts.RateCounter``, one atomic
-statement per request); login failures and locks live in the ``default``
-cache, which is shared by all processes (the database cache on the embedded default, Redis when
-``LASTMILE_CACHE_URL`` is set; see :mod:`lastmile.accounts.cache`).
+Request rate limits count in a table every process shares (``accounts.RateCounter`` on
+PostgreSQL, a file of its own beside a SQLite database; one atomic statement per request); login
+failures and locks live in the ``default`` cache, which is shared by all processes (the database
+cache on the embedded default, Redis when ``LASTMILE_CACHE_URL`` is set; see
+:mod:`lastmile.accounts.cache`).
 
 The client's address is ``REMOTE_ADDR`` unless the peer is one of the reverse proxies listed in
 ``settings.LASTMILE_TRUSTED_PROXIES``; then it is the right-most address in X-Forwarded-For that
@@ -17,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import math
+import sqlite3
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -155,13 +158,29 @@ def _statements(vendor: str, table: str) -> tuple[str, str]:
 def window_hit(key: str, *, window: int, now: float | None = None) -> int:
     """Count one event under ``key`` in the rate-counter table and return the count in its
     window. The window opens with the first event and lasts ``window`` seconds (a fixed window,
-    as :func:`counter_hit`); ``now`` is seconds since the epoch (default: the wall clock)."""
+    as :func:`counter_hit`); ``now`` is seconds since the epoch (default: the wall clock).
+
+    On PostgreSQL the table is ``accounts.RateCounter`` (UNLOGGED). On a SQLite database file the
+    counters live in a file of their own beside it (:func:`_sqlite_counters`): an anonymous
+    request never waits for the court's write lock (a document batch or the demo's simulation
+    writing beside it) just to count itself."""
     global _hits_since_purge
     from django.db import connection
 
     from .models import RateCounter
 
     now_ms = int((time.time() if now is None else now) * 1000)
+    params = [key, now_ms + window * 1000, now_ms, now_ms]
+    path = _counters_path() if connection.vendor == "sqlite" else None
+    if path is not None:
+        counters = _sqlite_counters(path)
+        with counters:  # one transaction: the upsert, and now and then the purge
+            count = int(counters.execute(_SQLITE_HIT, params).fetchone()[0])
+            _hits_since_purge += 1
+            if _hits_since_purge >= PURGE_EVERY:
+                _hits_since_purge = 0
+                counters.execute(_SQLITE_PURGE, [now_ms])
+        return count
     hit_sql, purge_sql = _statements(connection.vendor, RateCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(hit_sql, [key, now_ms + window * 1000, now_ms, now_ms])
@@ -171,6 +190,44 @@ def window_hit(key: str, *, window: int, now: float | None = None) -> int:
             _hits_since_purge = 0
             cursor.execute(purge_sql, [now_ms])
     return count
+
+
+_SQLITE_NAMES = {"t": "rate_counter", "key": "key", "hits": "hits", "exp": "expires_ms"}
+_SQLITE_HIT = _HIT_SQL.format(**_SQLITE_NAMES).replace("%s", "?")
+_SQLITE_PURGE = _PURGE_SQL.format(**_SQLITE_NAMES).replace("%s", "?")
+_SQLITE_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS rate_counter "
+    "(key TEXT PRIMARY KEY, hits INTEGER NOT NULL, expires_ms INTEGER NOT NULL)"
+)
+_local = threading.local()
+
+
+def _counters_path() -> str | None:
+    """The rate counters' file of a SQLite deployment: ``<database>-counters`` beside the
+    database; ``None`` for an in-memory database (the test suite's), which keeps the counters in
+    ``accounts.RateCounter``."""
+    from django.db import connection
+
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or connection.creation.is_in_memory_db(name):  # type: ignore[attr-defined]
+        return None
+    return f"{name}-counters"
+
+
+def _sqlite_counters(path: str) -> sqlite3.Connection:
+    """This thread's connection to the rate counters' file ``path``, created on first use.
+    Counters are not records: it runs without fsync (``synchronous=OFF``; a crash may lose the
+    last counts, never the court's data) and has a write lock of its own."""
+    cached = getattr(_local, "counters", None)
+    if cached is not None and cached[0] == path:
+        return cached[1]
+    conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=True)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute(_SQLITE_SCHEMA)
+    conn.isolation_level = "IMMEDIATE"  # ``with conn:`` opens BEGIN IMMEDIATE … COMMIT
+    _local.counters = (path, conn)
+    return conn
 
 
 def rate_limited(*, scope: str, address: str, limit: int, window: int) -> bool:
