@@ -17,6 +17,7 @@ from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import court_date
 from lastmile.core.money import to_money
 
+from .batching import gc_paused
 from .calculation import Cost, Interest, Payment, Statement, Terms, compute_statement, parse_order
 from .conf import Convention
 from .interest import lpr_table
@@ -681,6 +682,7 @@ def payouts_list(
     return qs
 
 
+@gc_paused()
 def case_statements(*, cases: Sequence[Case], as_of: date) -> dict[int, Statement | None]:
     """:func:`case_statement` of many cases (those a bank statement touched) with a handful of
     queries in all: their obligations, pauses and receipts are read in bulk and each case's

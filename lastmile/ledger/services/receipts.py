@@ -21,6 +21,7 @@ from lastmile.core.money import to_money
 from lastmile.ledger.kinds import LedgerEvent
 
 from ..audit import transactions_chain_entries
+from ..batching import gc_paused
 from ..models import Account, AccountKind, Receipt, ReceiptSource, TransactionKind
 from ..rules import FUNDS_RULES
 from .accounts import _case_accounts, case_account, luhn_valid, system_account
@@ -287,6 +288,7 @@ def _sort_out_replays(
     return set(booked)
 
 
+@gc_paused()
 @transaction.atomic
 def receipts_import(
     *,
