@@ -186,3 +186,27 @@ def test_postgres_checks_each_statement_of_legs_once(case, yuelu):
             "ledger_leg_parents_ins",  # the foreign keys, once per statement (migration 0011)
             "ledger_legs_balanced",
         ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_batch_columns_sent_as_joined_text_read_back_exactly():
+    from datetime import datetime
+
+    from lastmile.core.db import bulk_cursor
+    from lastmile.ledger.services.posting import _pg_arrays
+
+    when = datetime(2024, 1, 5, 9, 0, 0, 123456, tzinfo=at(2024, 1, 1).tzinfo)
+    types = ["bigint", "bigint", "numeric", "text", "text", "timestamptz", "date"]
+    rows = [
+        (1, None, D("0.01"), "", "a\x1fb", when, date(2024, 1, 5)),  # the separator inside a text
+        (2**40, 7, D("-123456789012.34"), "付款人", "", when, date(2023, 12, 31)),
+        (3, None, D("100.00"), "", "", when, date(2024, 2, 29)),
+    ]
+    for batch in (rows, rows[:1], rows[1:]):  # one row goes as binary arrays
+        exprs, params = _pg_arrays(types, list(zip(*batch, strict=True)))
+        with bulk_cursor() as cur:
+            cur.execute(f"SELECT * FROM unnest({', '.join(exprs)})", params)
+            assert [tuple(r) for r in cur.fetchall()] == [tuple(r) for r in batch]
+    exprs, _ = _pg_arrays(types, list(zip(*rows[1:], strict=True)))
+    assert all(e.startswith("string_to_array") for e in exprs)  # the fast path was taken
