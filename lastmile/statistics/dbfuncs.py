@@ -141,23 +141,28 @@ def time_bucket(field: str, instants: Sequence[datetime]) -> Expression:
 
 @contextmanager
 def dashboard_reads() -> Iterator[None]:
-    """Run the enclosed reads in one transaction with PostgreSQL's JIT compilation off, room to
-    group in memory and no parallel workers (``SET LOCAL``, so only this transaction, in one
-    round trip). The dashboard's aggregates cost
-    enough for the planner to compile them (``jit_above_cost``), and compiling took about 1 s of a
-    1.75 s query over a million cases, more than it saved; with the default ``work_mem`` (4 MB)
-    the direct cases' grouping sorted ~120,000 rows on disk instead of hashing them
-    (docs/benchmarks.md, ``statistics``). Parallel workers: the planner launched two for the
-    closed direct cases, about 12 ms of start-up for a read of 0.2 ms alone (the large reads'
-    aggregates, with their sub-queries, run in the leader anyway). Nothing on SQLite."""
+    """Run the enclosed reads in one transaction with PostgreSQL's JIT compilation off and room to
+    group in memory (``SET LOCAL``, so only this transaction, in one round trip). The dashboard's
+    aggregates cost enough for the planner to compile them (``jit_above_cost``), and compiling
+    took about 1 s of a 1.75 s query over a million cases, more than it saved; with the default
+    ``work_mem`` (4 MB) the direct cases' grouping sorted ~120,000 rows on disk instead of hashing
+    them (docs/benchmarks.md, ``statistics``). Nothing on SQLite."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
-                cur.execute(
-                    "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; "
-                    "SET LOCAL max_parallel_workers_per_gather = 0"
-                )
+                cur.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
         yield
+
+
+def no_parallel_workers() -> None:
+    """No parallel workers for the rest of the transaction (PostgreSQL, ``SET LOCAL``): with the
+    summary the dashboard's reads are small or grouped in the leader (their aggregates hold
+    sub-queries), and the planner launched two workers for the closed direct cases, about 12 ms
+    of start-up for a read of 0.2 ms alone (docs/benchmarks.md ``statistics``). Nothing on
+    SQLite."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 @contextmanager

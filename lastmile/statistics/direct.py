@@ -55,7 +55,6 @@ from .indicators import (
     _excused_days,
     _limit_end,
     _open_now,
-    _overdue_excluded_days,
 )
 from .summary import _as_date, _court_rows, _dt, _next_month, _officer_rows, _path_rows
 
@@ -147,7 +146,7 @@ def direct_parts(
         among = overdue[k] if k < len(overdue) else None
         if among is not None:
             per_case[f"late{k}"] = DaysBetween(Value(f.end, output_field=DateField()), _limit_end(config))
-            per_case[f"pause{k}"] = _overdue_excluded_days(f.end)
+            per_case[f"excused{k}"] = _excused_days(f.end)
             sums[f"overdue{k}"] = Sum(_overdue_flag(f, k, among))
         # Receipts booked up to the period's end (counted for the cases closed in it: money basis
         # "closed").
@@ -190,7 +189,8 @@ def direct_parts(
     for r in rows:
         r["fm"] = _as_date(r["fm"]) if r["fm"] is not None else None
         r["cm"] = _as_date(r["cm"]) if r["cm"] is not None else None
-    return [_part(rows, k, f, f"overdue{k}" in sums) for k, f in enumerate(periods)]
+    names = dict(Court.objects.filter(pk__in={r["court_id"] for r in rows}).values_list("pk", "short_name"))
+    return [_part(rows, k, f, f"overdue{k}" in sums, names) for k, f in enumerate(periods)]
 
 
 def _open_rows(
@@ -219,7 +219,8 @@ def _open_rows(
         late[f"late{k}"] = DaysBetween(Value(f.end, output_field=DateField()), _limit_end(config))
         late[f"excused{k}"] = _excused_days(f.end)
         sums[f"overdue{k}"] = Sum(_open_overdue_flag(f, k))
-    keys = ["court_id", "team_id", "officer_id", "closing_method", "enforcement_track", "bucket"]
+    # No closing method: an open case's is read only once it is closed (.direct._part, the paths).
+    keys = ["court_id", "team_id", "officer_id", "enforcement_track", "bucket"]
     grouped = (
         _open_now(span, config)
         .order_by()
@@ -247,7 +248,13 @@ def _open_rows(
     for r in raw:
         fm, new, before_end, new_first = by_bucket[r.pop("bucket")]
         track = r.pop("enforcement_track")
-        row: dict[str, Any] = {**r, "cm": None, "fm": fm, "track": track if new_first else None}
+        row: dict[str, Any] = {
+            **r,
+            "closing_method": "",
+            "cm": None,
+            "fm": fm,
+            "track": track if new_first else None,
+        }
         for k in range(len(periods)):
             row[f"in{k}"] = before_end[k] and r["court_id"] in courts[k]
             row[f"new{k}"] = new[k]
@@ -273,18 +280,14 @@ def _open_overdue_flag(f: Filters, k: int) -> When_:
 
 def _overdue_flag(f: Filters, k: int, among: Q) -> When_:
     """1 for a case of ``among`` 超期未结 on ``f.end`` (the rule of
-    :func:`.indicators._overdue_q`), else 0. The cases with an excluded period are found with
-    ``IN`` sub-queries the database runs once (hashed), not once per case; the days excluded are
-    summed only for the few late cases that had one and none running."""
-    paused = TimeLimitPause.objects.filter(started_on__lte=f.end)
-    running = paused.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=f.end))
+    :func:`.indicators._overdue_q`), else 0: open on that day, late, and its excluded periods
+    excusing fewer days than the delay (:func:`.indicators._excused_days`, looked up only for the
+    late cases)."""
     return When_(
         When(~among, then=0),
         When(Q(closed_at__isnull=False, closed_at__lt=f.end_dt), then=0),  # closed by the end
         When(Q(**{f"late{k}__lte": 0}), then=0),
-        When(~Q(pk__in=paused.values("case_id")), then=1),
-        When(Q(pk__in=running.values("case_id")), then=0),
-        When(Q(**{f"late{k}__gt": F(f"pause{k}")}), then=1),
+        When(Q(**{f"late{k}__gt": F(f"excused{k}")}), then=1),
         default=0,
         output_field=IntegerField(),
     )
@@ -294,7 +297,9 @@ def _flag(q: Q) -> When_:
     return When_(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def _part(rows: list[dict[str, Any]], k: int, f: Filters, with_overdue: bool) -> DirectPart:
+def _part(
+    rows: list[dict[str, Any]], k: int, f: Filters, with_overdue: bool, names: dict[int, str]
+) -> DirectPart:
     ind: dict[str, Any] = dict.fromkeys(("carried", "new", "closed", "open", "days_total", "excluded"), 0)
     ind["in_time"] = 0
     ind.update(dict.fromkeys(CLOSING_METHODS, 0))
@@ -350,7 +355,6 @@ def _part(rows: list[dict[str, Any]], k: int, f: Filters, with_overdue: bool) ->
             per[2] += n
     ind["claimed"] = to_money(claimed)
     ind["recovered"] = to_money(recovered)
-    names = dict(Court.objects.filter(pk__in=courts).values_list("pk", "short_name"))
     return DirectPart(
         indicators=ind,
         trend={m: (v[0], v[1]) for m, v in trend.items()},

@@ -27,20 +27,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case as Case_
 from django.db.models import (
     Count,
     DateField,
     F,
+    Func,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
@@ -738,42 +736,37 @@ def overdue_cases(*, filters: Filters, config: StatsConfig, limit: int = 20) -> 
     longest overdue come first, so the first ``limit`` that pass the rule end the scan, each
     checked against its own excluded periods (:func:`_excused_days`) rather than the whole
     excluded-period table hashed. The few open cases without that day, and those closed since the
-    period's end, are read apart; the first ``limit`` of the three merged."""
+    period's end, are read in a second query; the first ``limit`` of both merged. Another time
+    limit reads the overdue cases as :func:`overdue_count_and_cases` does."""
     whole = replace(filters, only=None)
-    closed_since = _overdue_cases(whole, config).filter(closed_at__isnull=False)
-    if config.time_limit_months == TIME_LIMIT_MONTHS:
-        end = Value(whole.end, output_field=DateField())
-        by_limit = (
-            _open_now(whole, config)
-            .filter(time_limit_ends_on__lt=whole.end)
-            .annotate(late_days=DaysBetween(end, F("time_limit_ends_on")))
-            .annotate(excused=_excused_days(whole.end))
-            .filter(late_days__gt=F("excused"))
-            .order_by("time_limit_ends_on", "pk")
+    if config.time_limit_months != TIME_LIMIT_MONTHS:
+        firsts = list(
+            _overdue_cases(whole, config).order_by("-late_days", "pk").values_list("late_days", "pk")[:limit]
         )
-        no_limit_day = (
-            _open_now(whole, config)
-            .filter(time_limit_ends_on__isnull=True)
-            .annotate(late_days=_late_days(whole, config))
-            .filter(late_days__gt=0)
-            .annotate(excused=_excused_days(whole.end))
-            .filter(late_days__gt=F("excused"))
-            .order_by("-late_days", "pk")
-        )
-        still_open = [
-            *by_limit.values_list("late_days", "pk")[:limit],
-            *no_limit_day.values_list("late_days", "pk")[:limit],
-        ]
-    else:
-        still_open = list(
-            _open_now(whole, config)
-            .annotate(late_days=_late_days(whole, config))
-            .filter(_overdue_q(whole.end))
-            .order_by("-late_days", "pk")
-            .values_list("late_days", "pk")[:limit]
-        )
-    # The first keys of the cases still open (:func:`_open_now`) and of those closed since the end.
-    firsts = [*still_open, *closed_since.order_by("-late_days", "pk").values_list("late_days", "pk")[:limit]]
+        return _cases_in_order([pk for _, pk in firsts])
+    end = Value(whole.end, output_field=DateField())
+    by_limit = (
+        _open_now(whole, config)
+        .filter(time_limit_ends_on__lt=whole.end)
+        .annotate(late_days=DaysBetween(end, F("time_limit_ends_on")))
+        .annotate(excused=_excused_days(whole.end))
+        .filter(late_days__gt=F("excused"))
+        .order_by("time_limit_ends_on", "pk")
+    )
+    # The rest: open cases without that day, and cases closed since the period's end (open on it).
+    others = (
+        _base(whole, config)
+        .filter(Q(closed_at__isnull=True, time_limit_ends_on__isnull=True) | Q(closed_at__gte=whole.end_dt))
+        .annotate(late_days=_late_days(whole, config))
+        .filter(late_days__gt=0)
+        .annotate(excused=_excused_days(whole.end))
+        .filter(late_days__gt=F("excused"))
+        .order_by("-late_days", "pk")
+    )
+    firsts = [
+        *by_limit.values_list("late_days", "pk")[:limit],
+        *others.values_list("late_days", "pk")[:limit],
+    ]
     return _cases_in_order([pk for _, pk in sorted(firsts, key=lambda r: (-r[0], r[1]))[:limit]])
 
 
@@ -781,40 +774,49 @@ def overdue_cases(*, filters: Filters, config: StatsConfig, limit: int = 20) -> 
 _ALL_DAYS = 10**6
 
 
-def _excused_days(end: date) -> Coalesce:
+class _ExcusedDays(Func):
+    """The correlated sub-query of :func:`_excused_days`, written out as SQL: one aggregate over the
+    outer case's excluded periods, no grouping (no row gives NULL, taken as 0). Written out because
+    Django spent more time building and hashing the equivalent queryset expression (a grouped
+    sub-query, several times per dashboard) than the database spent running it."""
+
+    output_field = IntegerField()
+
+    def __init__(self, end: date) -> None:
+        self.end = end
+        super().__init__()
+
+    def _sql(
+        self, compiler: Any, days: str, least: str, greatest: str, end: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        # Only identifiers from the models and fixed SQL are formatted in; the day is a parameter.
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        pk = compiler.quote_name_unless_alias(Case._meta.pk.column)  # type: ignore[union-attr]
+        pauses = compiler.quote_name_unless_alias(TimeLimitPause._meta.db_table)
+        upto = f"{least}(COALESCE(p.ended_on, %s), %s)"
+        running = "MAX(CASE WHEN p.ended_on IS NULL OR p.ended_on > %s THEN 1 ELSE 0 END) = 1"
+        sql = (
+            f"COALESCE((SELECT CASE WHEN {running} THEN {_ALL_DAYS}"  # noqa: S608
+            f" ELSE SUM({greatest}({days.format(upto, 'p.started_on')}, 0)) END"
+            f" FROM {pauses} p WHERE p.case_id = {table}.{pk} AND p.started_on <= %s), 0)"
+        )
+        return sql, (end, end, end, end)
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:  # PostgreSQL
+        return self._sql(compiler, "({} - {})", "LEAST", "GREATEST", self.end)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        days = "CAST(julianday({}) - julianday({}) AS INTEGER)"
+        return self._sql(compiler, days, "MIN", "MAX", self.end.isoformat())
+
+
+def _excused_days(end: date) -> Func:
     """The days the outer case's excluded periods excuse on ``end`` (the rule of
     :func:`_overdue_q`: 超期未结 when its delay is longer): 0 when none started by then, every day
     when one is running on it, else their days up to it. A per-case look-up (the excluded
-    periods' ``case`` index), for a scan that stops after a few cases."""
-    day = Value(end, output_field=DateField())
-    per_case = (
-        TimeLimitPause.objects.filter(case=OuterRef("pk"), started_on__lte=end)
-        .order_by()
-        .values("case")
-        .annotate(
-            running=Max(
-                Case_(
-                    When(Q(ended_on__isnull=True) | Q(ended_on__gt=end), then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            ),
-            days=Sum(
-                Greatest(
-                    DaysBetween(Least(Coalesce("ended_on", day), day), F("started_on")),
-                    Value(0),
-                    output_field=IntegerField(),
-                )
-            ),
-        )
-        .annotate(
-            excused=Case_(
-                When(running=1, then=Value(_ALL_DAYS)), default=F("days"), output_field=IntegerField()
-            )
-        )
-        .values("excused")
-    )
-    return Coalesce(Subquery(per_case, output_field=IntegerField()), Value(0))
+    periods' ``case`` index), for a scan that stops after a few cases or for the few late cases
+    that have an excluded period."""
+    return _ExcusedDays(end)
 
 
 def _cases_in_order(keys: list[int]) -> list[Case]:

@@ -22,7 +22,7 @@ from lastmile.core.errors import NotFound, PermissionDenied
 from lastmile.filing.models import InstitutionClient
 
 from .conf import StatsConfig, stats_config
-from .dbfuncs import dashboard_reads
+from .dbfuncs import dashboard_reads, no_parallel_workers
 from .direct import DirectPart, direct_parts
 from .financial import FinancialFigures, FinancialFilters, clients_in, financial_compute
 from .indicators import (
@@ -40,7 +40,7 @@ from .indicators import (
     overdue_count_and_cases,
     parts_add,
 )
-from .summary import Part, summary_part, summary_usable
+from .summary import Part, summary_parts, summary_usable
 
 ALL_COURTS = "all"
 
@@ -227,7 +227,8 @@ def _dashboard_for(
     # read once for both periods (.direct); every figure per team or officer from the cases.
     state = summary_usable(filters, config)
     if state is not None:
-        parts = [summary_part(f, config, state) for f in (filters, previous)]
+        no_parallel_workers()
+        parts = summary_parts([filters, previous], config, state)
         # 超期未结 from the overdue cells and the direct rows where the cells can say.
         direct = direct_parts(
             [p.direct for p in parts], config, [p.unheld if p.overdue is not None else None for p in parts]

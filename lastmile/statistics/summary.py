@@ -19,7 +19,7 @@ read"). It is run by the ``statistics_rebuild`` command and hourly by ``lastmile
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -316,8 +316,8 @@ def direct_q(state: SummaryState, cut: Iterable[date]) -> Q:
     return q
 
 
-def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> Part:
-    """The summary's share of ``filters``'s figures, and the filters for the rest."""
+def _month_part(filters: Filters, config: StatsConfig, state: SummaryState) -> Part:
+    """:func:`summary_part` from the month cells (no officer rows, no court names yet)."""
     cut = _cut_months(filters)
     s, e = filters.start, filters.end
     in_window = (
@@ -391,27 +391,6 @@ def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> 
             trend[_as_date(fm)][0] += n
         if cm is not None:
             trend[_as_date(cm)][1] += n
-    names = dict(Court.objects.filter(pk__in=courts).values_list("pk", "short_name"))
-    # Added up per (team, officer) in the database: a few hundred rows instead of every cell.
-    closed_by_end = Q(closed_month__lte=e)
-    officer_sums = (
-        OfficerCell.objects.filter(court_id__in=filters.court_ids, type_code__in=config.type_codes)
-        .filter(filed_month__lte=e, closed_month__gte=_month_start(s))
-        .exclude(filed_month__in=cut)
-        .exclude(closed_month__in=cut)
-        .order_by()
-        .values("team_id", "officer_id")
-        .annotate(
-            accepted=Sum("n"),
-            closed=Sum("n", filter=closed_by_end),
-            open=Sum("n", filter=~closed_by_end),
-            completed=Sum("completed", filter=closed_by_end),
-            no_property=Sum("no_property", filter=closed_by_end),
-            days=Sum("days", filter=closed_by_end),
-        )
-    )
-    keys = ("accepted", "closed", "open", "completed", "no_property", "days")
-    people = {(r["team_id"], r["officer_id"]): [int(r[k] or 0) for k in keys] for r in officer_sums}
     return Part(
         direct=replace(filters, only=direct_q(state, cut)),
         overdue=_overdue_held(filters, config, state),
@@ -419,9 +398,62 @@ def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> 
         indicators=dict(ind),
         trend={m: (v[0], v[1]) for m, v in trend.items()},
         paths=_path_rows(paths),
-        by_court=_court_rows(courts, names),
-        by_officer=_officer_rows(people),
+        by_court=_court_rows(courts, {}),
+        by_officer=[],
     )
+
+
+def summary_parts(periods: Sequence[Filters], config: StatsConfig, state: SummaryState) -> list[Part]:
+    """:func:`summary_part` of each of ``periods``, the officer cells read once for all of them
+    (one scan of ~29,000 cells with a sum per period instead of one scan per period) and the
+    courts' names once."""
+    parts = [_month_part(f, config, state) for f in periods]
+    ids = {r["court_id"] for p in parts for r in p.by_court}
+    names = dict(Court.objects.filter(pk__in=ids).values_list("pk", "short_name"))
+    for p in parts:
+        for r in p.by_court:
+            r["court__short_name"] = names.get(r["court_id"], "")
+    sums: dict[str, Any] = {}
+    windows = Q(pk__in=[])
+    for k, f in enumerate(periods):
+        cut = _cut_months(f)
+        window = (
+            Q(court_id__in=f.court_ids, filed_month__lte=f.end, closed_month__gte=_month_start(f.start))
+            & ~Q(filed_month__in=cut)
+            & ~Q(closed_month__in=cut)
+        )
+        windows |= window
+        closed_by_end = window & Q(closed_month__lte=f.end)
+        sums |= {
+            f"accepted{k}": Sum("n", filter=window),
+            f"closed{k}": Sum("n", filter=closed_by_end),
+            f"open{k}": Sum("n", filter=window & Q(closed_month__gt=f.end)),
+            f"completed{k}": Sum("completed", filter=closed_by_end),
+            f"no_property{k}": Sum("no_property", filter=closed_by_end),
+            f"days{k}": Sum("days", filter=closed_by_end),
+        }
+    # Added up per (team, officer) in the database: a few hundred rows instead of every cell.
+    officer_sums = list(
+        OfficerCell.objects.filter(windows, type_code__in=config.type_codes)
+        .order_by()
+        .values("team_id", "officer_id")
+        .annotate(**sums)
+    )
+    keys = ("accepted", "closed", "open", "completed", "no_property", "days")
+    out = []
+    for k, p in enumerate(parts):
+        people = {
+            (r["team_id"], r["officer_id"]): [int(r[f"{key}{k}"] or 0) for key in keys]
+            for r in officer_sums
+            if r[f"accepted{k}"] is not None
+        }
+        out.append(replace(p, by_officer=_officer_rows(people)))
+    return out
+
+
+def summary_part(filters: Filters, config: StatsConfig, state: SummaryState) -> Part:
+    """The summary's share of ``filters``'s figures, and the filters for the rest."""
+    return summary_parts([filters], config, state)[0]
 
 
 # The columns of the month cells added up per court × track × method × closed in × new.
