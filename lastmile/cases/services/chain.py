@@ -206,7 +206,9 @@ def audit_chain_batch() -> Iterator[None]:
         audit_chain_append(court=court, entries=entries)
 
 
-def audit_chain_append(*, court: Court, entries: Sequence[ChainEntry]) -> list[CaseEvent]:
+def audit_chain_append(
+    *, court: Court, entries: Sequence[ChainEntry], returning: bool = True
+) -> list[CaseEvent]:
     """Append events to ``court``'s keyed hash chain under one lock of its head (append-only).
 
     The court's chain head is locked until the caller's transaction ends, so events of one court
@@ -216,7 +218,8 @@ def audit_chain_append(*, court: Court, entries: Sequence[ChainEntry]) -> list[C
     three statements: the head locked and read, all rows inserted in ONE statement (server-side
     binary arrays on PostgreSQL), the head advanced once. Callers append last in their
     transaction, so the head stays locked only for the commit: a court's writers (workers,
-    officers) then wait for each other only that long.
+    officers) then wait for each other only that long. ``returning=False``: the caller does not
+    use the events, and none are built (a bank statement's import appends thousands).
     """
     if not entries:
         return []
@@ -267,6 +270,8 @@ def audit_chain_append(*, court: Court, entries: Sequence[ChainEntry]) -> list[C
     ids = _insert_rows(court, rows, first, hashes)
     AuditChainHead.objects.filter(court=court).update(last_index=first + len(rows) - 1, last_hash=prev_hash)
     events: list[CaseEvent] = []
+    if not returning:
+        return events
     alias = connection.alias
     for i, (row, (prev, digest), pk) in enumerate(zip(rows, hashes, ids, strict=True)):
         event = CaseEvent(

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from lastmile.accounts.models import Court
 from lastmile.cases.models import Case
+from lastmile.core.db import bulk_cursor
 
 from ..conf import funds_setting
 from ..models import Account, AccountKind
@@ -87,10 +88,7 @@ def case_account(*, case: Case) -> Account:
 def _case_accounts(court: Court, cases: Sequence[Case]) -> dict[int, int]:
     """{case id: account id} of ``cases`` (all of ``court``), opening the missing accounts with
     one bulk insert (a bank statement naming many new cases)."""
-    ids = [c.pk for c in cases]
-    found: dict[int, int] = {}
-    for i in range(0, len(ids), 2000):
-        found.update(Account.objects.filter(case_id__in=ids[i : i + 2000]).values_list("case_id", "pk"))
+    found = _account_ids_of_cases([c.pk for c in cases])
     missing = [c for c in cases if c.pk not in found]
     if missing:
         Account.objects.bulk_create(
@@ -107,7 +105,22 @@ def _case_accounts(court: Court, cases: Sequence[Case]) -> dict[int, int]:
             batch_size=1000,
             ignore_conflicts=True,  # opened in parallel: the other one stands
         )
-        new = [c.pk for c in missing]
-        for i in range(0, len(new), 2000):
-            found.update(Account.objects.filter(case_id__in=new[i : i + 2000]).values_list("case_id", "pk"))
+        found.update(_account_ids_of_cases([c.pk for c in missing]))
+    return found
+
+
+def _account_ids_of_cases(ids: Sequence[int]) -> dict[int, int]:
+    """{case id: account id} of the cases of ``ids`` that have an account. On PostgreSQL one query
+    with the ids bound as one array on the server (no ``IN`` of thousands of quoted ids)."""
+    found: dict[int, int] = {}
+    if connection.vendor == "postgresql":
+        if ids:
+            with bulk_cursor() as cur:
+                cur.execute(
+                    "SELECT case_id, id FROM ledger_account WHERE case_id = ANY(%b::bigint[])", [list(ids)]
+                )
+                found.update(cur.fetchall())
+        return found
+    for i in range(0, len(ids), 2000):
+        found.update(Account.objects.filter(case_id__in=ids[i : i + 2000]).values_list("case_id", "pk"))
     return found

@@ -16,6 +16,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.cases.services import ChainEntry, audit_chain_append, case_event_record
 from lastmile.core.clock import court_date as _local_date
+from lastmile.core.db import bulk_cursor
 from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound
 from lastmile.core.money import to_money
 from lastmile.ledger.kinds import LedgerEvent
@@ -235,6 +236,41 @@ def _cases_by_account(
     return out, errors
 
 
+# What the import reads of a case: its id, court, number (a new account's name), officer (the payout
+# deadline's assignee).
+_CASE_FIELDS = ("id", "court_id", "number", "officer_id")
+
+
+def _cases_of_court(court: Court, ids: Sequence[int]) -> dict[int, Case]:
+    """{id: case} of those of ``ids`` that are cases of ``court``, with only :data:`_CASE_FIELDS`
+    loaded (the others deferred, as ``.only()`` gives). On PostgreSQL one query with the ids bound
+    as one array on the server; Django's ``in_bulk`` quoted thousands of ids into the SQL text."""
+    if connection.vendor != "postgresql":
+        cases: dict[int, Case] = {}
+        for i in range(0, len(ids), _LOOKUP):
+            cases.update(
+                Case.objects.filter(court=court, pk__in=ids[i : i + _LOOKUP]).only(*_CASE_FIELDS).in_bulk()
+            )
+        return cases
+    if not ids:
+        return {}
+    concrete = [f for f in Case._meta.concrete_fields if f.attname in _CASE_FIELDS]  # in the model's order
+    fields = [f.attname for f in concrete]
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in concrete)
+    with bulk_cursor() as cur:
+        cur.execute(
+            f"SELECT {cols} FROM {Case._meta.db_table} WHERE court_id = %b AND id = ANY(%b::bigint[])",  # noqa: S608
+            [court.pk, list(ids)],
+        )
+        rows = cur.fetchall()
+    alias = connection.alias
+    out: dict[int, Case] = {}
+    for row in rows:
+        case = Case.from_db(alias, fields, row)
+        out[case.pk] = case
+    return out
+
+
 def _insert_receipts(
     court: Court, rows: Sequence[ReceiptRow], money: dict[str, Decimal], actor: User | None
 ) -> dict[str, int]:
@@ -312,16 +348,7 @@ def receipts_import(
     result.errors.extend(bad_accounts)
     seen: set[str] = set()
     case_ids = {r.case_id for r in rows if r.case_id is not None}
-    cases: dict[int, Case] = {}
-    ids = sorted(case_ids)
-    for i in range(0, len(ids), _LOOKUP):
-        # what the import reads of a case: its id, court, number (a new account's name), officer (the
-        # payout deadline's assignee)
-        cases.update(
-            Case.objects.filter(court=court, pk__in=ids[i : i + _LOOKUP])
-            .only("id", "court_id", "number", "officer_id")
-            .in_bulk()
-        )
+    cases = _cases_of_court(court, sorted(case_ids))
     good: list[ReceiptRow] = []
     money: dict[str, Decimal] = {}
     sources = frozenset(ReceiptSource.values)  # Django builds the list anew on every access
@@ -405,7 +432,7 @@ def receipts_import(
     # Last in the transaction: the transactions (in the court's keyed audit chain, docs/audit.md)
     # and the case events in one insert under one lock of the chain head, which is then held only
     # until the commit (the court's other writers wait for it).
-    audit_chain_append(court=court, entries=transactions_chain_entries(posted) + events)
+    audit_chain_append(court=court, entries=transactions_chain_entries(posted) + events, returning=False)
     result.created = len(receipt_ids)
     if with_receipts:
         ids = sorted(receipt_ids.values())
