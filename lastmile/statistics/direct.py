@@ -157,7 +157,6 @@ def direct_parts(
                 output_field=DecimalField(),
             )
         )
-    rec_keys = [f"rec{k}" for k in range(len(periods))]
     any_period = Q()
     for f in periods:
         any_period |= _in_period_q(f, config)
@@ -174,11 +173,7 @@ def direct_parts(
         end=max(f.end for f in periods),
     )
     rows = _open_rows(periods, config, span, [k for k in range(len(periods)) if f"overdue{k}" in sums])
-    rows = [
-        {"days": None, "excluded": None, "in_time": None, "claimed": None, **dict.fromkeys(rec_keys), **r}
-        for r in rows
-    ]
-    rows += (
+    closed_rows = list(
         Case.objects.filter(any_period, closed_at__isnull=False)
         .order_by()
         .annotate(closing_day=closing_day, late_days=late_days)
@@ -186,9 +181,10 @@ def direct_parts(
         .values(*keys)
         .annotate(**sums)
     )
-    for r in rows:
+    for r in closed_rows:
         r["fm"] = _as_date(r["fm"]) if r["fm"] is not None else None
         r["cm"] = _as_date(r["cm"]) if r["cm"] is not None else None
+    rows += closed_rows
     names = dict(Court.objects.filter(pk__in={r["court_id"] for r in rows}).values_list("pk", "short_name"))
     return [_part(rows, k, f, f"overdue{k}" in sums, names) for k, f in enumerate(periods)]
 
@@ -227,38 +223,37 @@ def _open_rows(
         .annotate(bucket=time_bucket("filed_at", instants), **late)
         .values(*keys)
         .annotate(**sums)
+        .values_list(*keys, *sums)
     )
     with grouped_by_hashing():
         raw = list(grouped)
-    # What each interval number says (the same for every row in it): month filed, new and in each
-    # period; a row adds its court's membership.
-    starts = [f.start_dt for f in periods]
-    ends = [f.end_dt for f in periods]
-    first_start = starts[0]
+    # What each interval number says (the same for every row in it): month filed, new in each
+    # period, filed before each period's end; a row adds its court's membership. The sums of a
+    # closing are None for open cases.
+    nothing = dict.fromkeys(
+        ("days", "excluded", "in_time", "claimed", *(f"rec{k}" for k in range(len(periods))))
+    )
     courts = [set(f.court_ids) for f in periods]
     by_bucket = {}
     for b in range(len(instants) + 1):
         lo = instants[b - 1] if b > 0 else None  # the interval [lo, hi) the filing falls in
         hi = instants[b] if b < len(instants) else None
         fm = lo.astimezone(SHANGHAI).date().replace(day=1) if lo is not None else None
-        new = [lo is not None and lo >= st for st in starts]
-        before_end = [hi is not None and hi <= en for en in ends]
-        by_bucket[b] = (fm, new, before_end, lo is not None and lo >= first_start)
+        fixed = {**nothing, "closing_method": "", "cm": None, "fm": fm}
+        for k, f in enumerate(periods):
+            fixed[f"new{k}"] = lo is not None and lo >= f.start_dt
+            fixed[f"closed{k}"] = False
+        before_end = [hi is not None and hi <= f.end_dt for f in periods]
+        by_bucket[b] = (fixed, before_end, lo is not None and lo >= periods[0].start_dt)
+    names = [*keys, *sums]
     out = []
-    for r in raw:
-        fm, new, before_end, new_first = by_bucket[r.pop("bucket")]
+    for values in raw:
+        r = dict(zip(names, values, strict=True))
+        fixed, before_end, new_first = by_bucket[r.pop("bucket")]
         track = r.pop("enforcement_track")
-        row: dict[str, Any] = {
-            **r,
-            "closing_method": "",
-            "cm": None,
-            "fm": fm,
-            "track": track if new_first else None,
-        }
+        row: dict[str, Any] = {**fixed, **r, "track": track if new_first else None}
         for k in range(len(periods)):
             row[f"in{k}"] = before_end[k] and r["court_id"] in courts[k]
-            row[f"new{k}"] = new[k]
-            row[f"closed{k}"] = False
         out.append(row)
     return out
 

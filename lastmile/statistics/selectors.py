@@ -228,7 +228,8 @@ def _dashboard_for(
     state = summary_usable(filters, config)
     if state is not None:
         no_parallel_workers()
-        parts = summary_parts([filters, previous], config, state)
+        # The breakdowns by team and officer are shown for this period only.
+        parts = summary_parts([filters, previous], config, state, officers=1)
         # 超期未结 from the overdue cells and the direct rows where the cells can say.
         direct = direct_parts(
             [p.direct for p in parts], config, [p.unheld if p.overdue is not None else None for p in parts]

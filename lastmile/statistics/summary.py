@@ -403,10 +403,13 @@ def _month_part(filters: Filters, config: StatsConfig, state: SummaryState) -> P
     )
 
 
-def summary_parts(periods: Sequence[Filters], config: StatsConfig, state: SummaryState) -> list[Part]:
-    """:func:`summary_part` of each of ``periods``, the officer cells read once for all of them
-    (one scan of ~29,000 cells with a sum per period instead of one scan per period) and the
-    courts' names once."""
+def summary_parts(
+    periods: Sequence[Filters], config: StatsConfig, state: SummaryState, officers: int | None = None
+) -> list[Part]:
+    """:func:`summary_part` of each of ``periods``, the courts' names read once; the officer cells
+    only for the first ``officers`` periods (all by default; the dashboard shows the breakdowns by
+    team and officer for its own period only, not the year before), in one scan with a sum per
+    period."""
     parts = [_month_part(f, config, state) for f in periods]
     ids = {r["court_id"] for p in parts for r in p.by_court}
     names = dict(Court.objects.filter(pk__in=ids).values_list("pk", "short_name"))
@@ -415,7 +418,8 @@ def summary_parts(periods: Sequence[Filters], config: StatsConfig, state: Summar
             r["court__short_name"] = names.get(r["court_id"], "")
     sums: dict[str, Any] = {}
     windows = Q(pk__in=[])
-    for k, f in enumerate(periods):
+    with_officers = periods[: len(periods) if officers is None else officers]
+    for k, f in enumerate(with_officers):
         cut = _cut_months(f)
         window = (
             Q(court_id__in=f.court_ids, filed_month__lte=f.end, closed_month__gte=_month_start(f.start))
@@ -433,15 +437,22 @@ def summary_parts(periods: Sequence[Filters], config: StatsConfig, state: Summar
             f"days{k}": Sum("days", filter=closed_by_end),
         }
     # Added up per (team, officer) in the database: a few hundred rows instead of every cell.
-    officer_sums = list(
-        OfficerCell.objects.filter(windows, type_code__in=config.type_codes)
-        .order_by()
-        .values("team_id", "officer_id")
-        .annotate(**sums)
+    officer_sums = (
+        []
+        if not with_officers
+        else list(
+            OfficerCell.objects.filter(windows, type_code__in=config.type_codes)
+            .order_by()
+            .values("team_id", "officer_id")
+            .annotate(**sums)
+        )
     )
     keys = ("accepted", "closed", "open", "completed", "no_property", "days")
     out = []
     for k, p in enumerate(parts):
+        if k >= len(with_officers):
+            out.append(p)
+            continue
         people = {
             (r["team_id"], r["officer_id"]): [int(r[f"{key}{k}"] or 0) for key in keys]
             for r in officer_sums

@@ -16,7 +16,7 @@ from lastmile.core.clock import SHANGHAI
 from lastmile.enforcement.models import PauseKind, TimeLimitPause
 from lastmile.statistics.conf import stats_config
 from lastmile.statistics.direct import direct_parts
-from lastmile.statistics.indicators import Filters, _overdue_open, overdue_cases
+from lastmile.statistics.indicators import Filters, _overdue_open, overdue_cases, overdue_count_and_cases
 from lastmile.statistics.models import MonthCell, OverdueCell, SummaryState
 from lastmile.statistics.selectors import ALL_COURTS, dashboard_for
 from lastmile.statistics.summary import summary_clear, summary_part, summary_rebuild, summary_usable
@@ -158,6 +158,46 @@ def test_overdue_on_past_month_ends_is_kept_in_cells(data, overdue_then_closed):
     state = summary_usable(f, config)
     assert state is not None and summary_part(f, config, state).overdue is None
     assert o["v"].pk in {c.pk for c in overdue_cases(filters=f, config=config)}
+
+
+@pytest.mark.django_db
+def test_the_longest_overdue_read_by_their_limit_day(courts):
+    """The list of the cases longest overdue reads the open cases in the order of the limit day kept
+    on the case (stopping after the first that pass the rule), and the open cases without it and
+    those closed since the period's end apart; the count adds the overdue cells and the open cases'
+    flags. Worked out by hand for 31 December 2023, on a court of its own."""
+    w = courts["湘0104"]
+
+    def open_case(filed: datetime, limit: date | None, pause: tuple[date, date | None] | None = None) -> Case:
+        case = make_case(w, "执", filed, None, amount="100")
+        Case.objects.filter(pk=case.pk).update(time_limit_ends_on=limit)
+        if pause is not None:
+            TimeLimitPause.objects.create(
+                case=case, kind=PauseKind.AUCTION, started_on=pause[0], ended_on=pause[1]
+            )
+        return case
+
+    a = open_case(bj(2023, 1, 10), date(2023, 3, 1))  # 305 days late, no excluded period
+    # 244 days late, 30 excused: overdue; 244 late, 244 excused: not (the delay must be longer).
+    b = open_case(bj(2023, 2, 1), date(2023, 5, 1), (date(2023, 6, 1), date(2023, 7, 1)))
+    open_case(bj(2023, 2, 2), date(2023, 5, 1), (date(2023, 4, 1), date(2023, 12, 1)))
+    open_case(bj(2023, 3, 1), date(2023, 6, 1), (date(2023, 12, 1), None))  # excluded period running
+    e = open_case(bj(2023, 1, 20), None)  # no limit day kept: filing + 6 months, 164 days late
+    # Closed since the period's end, 274 days late on it (the summary holds it: an overdue cell).
+    f = make_case(w, "执", bj(2023, 1, 5), bj(2024, 1, 10), "执行完毕", "100")
+    Case.objects.filter(pk=f.pk).update(time_limit_ends_on=date(2023, 4, 1))
+    open_case(bj(2023, 11, 1), date(2024, 5, 1))  # not late yet
+    config = stats_config()
+    period = Filters(court_ids=(w.pk,), start=date(2023, 1, 1), end=date(2023, 12, 31))
+    assert [c.pk for c in overdue_cases(filters=period, config=config)] == [a.pk, f.pk, b.pk, e.pk]
+    count, firsts = overdue_count_and_cases(filters=period, config=config)  # from the cases alone
+    assert count == 4 and [c.pk for c in firsts] == [a.pk, f.pk, b.pk, e.pk]
+    summary_rebuild(now=datetime(2024, 3, 10, 9, tzinfo=SHANGHAI))
+    state = summary_usable(period, config)
+    assert state is not None
+    part = summary_part(period, config, state)
+    direct = direct_parts([part.direct], config, [part.unheld])[0]
+    assert (part.overdue, direct.overdue) == (1, 3)  # f from the overdue cells, a, b and e open
 
 
 @pytest.mark.django_db
