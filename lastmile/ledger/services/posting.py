@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -187,18 +187,23 @@ def _pg_arrays(pg_types: Sequence[str], columns: Sequence[Sequence[Any]]) -> tup
                 continue
         elif len(col) > 1:
             exprs.append(f"string_to_array(%b, {_SEP_SQL}, '')::{pg_type}[]")
-            params.append(_SEP.join(["" if v is None else _text(v) for v in col]))
+            params.append(_SEP.join(_texts(pg_type, col)))
             continue
         exprs.append(f"%b::{pg_type}[]")
         params.append(col)
     return exprs, params
 
 
-def _text(value: Any) -> str:
-    """A number, date or time as PostgreSQL reads it back exactly (ISO 8601 with the offset)."""
-    if isinstance(value, (date, datetime)):  # datetime is a date
-        return value.isoformat()
-    return str(value)
+def _texts(pg_type: str, col: list[Any]) -> list[str]:
+    """Numbers, dates or times as PostgreSQL reads them back exactly (ISO 8601 with the offset),
+    a NULL as the empty string; one pass per column, without a Python call per value."""
+    if pg_type in ("date", "timestamptz"):
+        if None in col:
+            return ["" if v is None else v.isoformat() for v in col]
+        return [v.isoformat() for v in col]
+    if None in col:
+        return ["" if v is None else str(v) for v in col]
+    return list(map(str, col))
 
 
 def _insert_returning_keys(
