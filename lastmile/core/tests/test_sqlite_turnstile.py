@@ -90,7 +90,7 @@ def _wait_for_one_write(tmp_path: Path, engine: str) -> float:
 def test_a_write_gets_in_beside_a_busy_writer(tmp_path: Path, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():  # its own database files, not the test database
         waited = _wait_for_one_write(tmp_path, "lastmile.core.sqlite")
-    assert waited < 3 * HOLD_S, f"waited {waited:.2f} s for the write lock"
+    assert waited < 5 * HOLD_S, f"waited {waited:.2f} s for the write lock"
 
 
 def test_without_the_turnstile_the_same_write_starves(tmp_path: Path, django_db_blocker: Any) -> None:
