@@ -121,8 +121,9 @@ PROCESSES: list[Process] = [
         lambda host, port: [_python(), "-m", "lastmile.cli", "schedule"],
     ),
     # A court-year you can watch: 武陵法院's 2023 is filed, worked and closed through the
-    # platform's own services in the background (15–20 minutes on two cores, committed in quarter-second slices); the
-    # command center at /stats/ fills as it runs. Skipped once the year exists.
+    # platform's own services in the background (15–20 minutes on two cores, committed in
+    # quarter-second slices); the command center at /stats/ fills as it runs. Skipped once the
+    # year exists.
     Process(
         "simulate",
         "模拟一个法院年度（武陵法院2023年）",
