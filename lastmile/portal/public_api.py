@@ -15,11 +15,15 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
+from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
 from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from ninja import Router
 
 from lastmile.core.db import busy_answer, database_busy
@@ -75,6 +79,37 @@ def _dishonest_lean(request: HttpRequest) -> HttpResponse:
         )
 
 
+# What LocaleMiddleware decides, by (Cookie, Accept-Language) header: a pure function of the two
+# where no i18n_patterns are used, and the same few pairs come again and again.
+_LANGUAGE_BY_HEADERS: dict[tuple[str, str], str] = {}
+_LANGUAGE_CACHE_MAX = 1024
+
+
+class LeanLocaleMiddleware:
+    """LocaleMiddleware for the lean path, with its decision remembered: the same language
+    activated, ``request.LANGUAGE_CODE``, ``Vary: Accept-Language`` and ``Content-Language`` as
+    Django's (the lean path's test compares the headers with the whole stack's), without parsing
+    the cookies and Accept-Language of every request (about 60 µs of the path's 330 µs of CPU).
+    Only used where the URLconf has no ``i18n_patterns`` (then the path plays no part)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = (request.META.get("HTTP_COOKIE", ""), request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+        language = _LANGUAGE_BY_HEADERS.get(key)
+        if language is None:
+            language = translation.get_language_from_request(request, check_path=False)
+            if len(_LANGUAGE_BY_HEADERS) < _LANGUAGE_CACHE_MAX:
+                _LANGUAGE_BY_HEADERS[key] = language
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
 class PublicQueryMiddleware:
     """Serve ``GET /api/v1/public/dishonest`` on the lean path; pass everything else on.
 
@@ -85,7 +120,9 @@ class PublicQueryMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         lean: Any = convert_exception_to_response(_dishonest_lean)
-        for middleware in (XFrameOptionsMiddleware, CommonMiddleware, LocaleMiddleware):  # inner first
+        i18n_patterns_used, _ = is_language_prefix_patterns_used(settings.ROOT_URLCONF)
+        locale = LocaleMiddleware if i18n_patterns_used else LeanLocaleMiddleware
+        for middleware in (XFrameOptionsMiddleware, CommonMiddleware, locale):  # inner first
             lean = middleware(lean)
         self.lean: Callable[[HttpRequest], HttpResponse] = lean
 

@@ -111,3 +111,25 @@ def test_the_lean_path_answers_a_busy_database_503(debtor, monkeypatch):
     r = Client(raise_request_exception=False).get(API, {"name": "王小明"})
     assert r.status_code == 503 and r["Retry-After"] == "5"
     assert json.loads(r.content)["code"] == "service_busy"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"},
+        {"HTTP_ACCEPT_LANGUAGE": "fr"},
+        {"HTTP_COOKIE": "django_language=en"},
+        {"HTTP_COOKIE": "django_language=xx", "HTTP_ACCEPT_LANGUAGE": "zh-CN"},
+    ],
+)
+def test_the_lean_locale_decides_as_django_does(debtor, settings, extra):
+    """The lean path remembers the language decided for a Cookie and Accept-Language pair
+    (public_api.LeanLocaleMiddleware): asked twice, it answers as LocaleMiddleware through the
+    whole stack, Content-Language and Vary included."""
+    public_api._LANGUAGE_BY_HEADERS.clear()
+    lean = [_answer(Client(), {"name": "王小明"}, **extra) for _ in range(2)]
+    cache.clear()
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != LEAN]
+    full = _answer(Client(), {"name": "王小明"}, REMOTE_ADDR="10.0.0.3", **extra)
+    assert lean[0] == lean[1] == full
+    assert full[2]["Vary"] and "Accept-Language" in full[2]["Vary"]
