@@ -164,32 +164,37 @@ def window_hit(key: str, *, window: int, now: float | None = None) -> int:
     counters live in a file of their own beside it (:func:`_sqlite_counters`): an anonymous
     request never waits for the court's write lock (a document batch or the demo's simulation
     writing beside it) just to count itself."""
-    global _hits_since_purge
     from django.db import connection
 
     from .models import RateCounter
 
     now_ms = int((time.time() if now is None else now) * 1000)
-    params = [key, now_ms + window * 1000, now_ms, now_ms]
+    params: list[str | int] = [key, now_ms + window * 1000, now_ms, now_ms]
     path = _counters_path() if connection.vendor == "sqlite" else None
     if path is not None:
         counters = _sqlite_counters(path)
         with counters:  # one transaction: the upsert, and now and then the purge
             count = int(counters.execute(_SQLITE_HIT, params).fetchone()[0])
-            _hits_since_purge += 1
-            if _hits_since_purge >= PURGE_EVERY:
-                _hits_since_purge = 0
+            if _purge_due():
                 counters.execute(_SQLITE_PURGE, [now_ms])
         return count
     hit_sql, purge_sql = _statements(connection.vendor, RateCounter._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(hit_sql, [key, now_ms + window * 1000, now_ms, now_ms])
+        cursor.execute(hit_sql, params)
         count = int(cursor.fetchone()[0])
-        _hits_since_purge += 1
-        if _hits_since_purge >= PURGE_EVERY:
-            _hits_since_purge = 0
+        if _purge_due():
             cursor.execute(purge_sql, [now_ms])
     return count
+
+
+def _purge_due() -> bool:
+    """Count one hit of this process; True once every :data:`PURGE_EVERY` hits."""
+    global _hits_since_purge
+    _hits_since_purge += 1
+    if _hits_since_purge < PURGE_EVERY:
+        return False
+    _hits_since_purge = 0
+    return True
 
 
 _SQLITE_NAMES = {"t": "rate_counter", "key": "key", "hits": "hits", "exp": "expires_ms"}
@@ -208,10 +213,7 @@ def _counters_path() -> str | None:
     ``accounts.RateCounter``."""
     from django.db import connection
 
-    name = str(connection.settings_dict.get("NAME") or "")
-    if not name or connection.creation.is_in_memory_db(name):  # type: ignore[attr-defined]
-        return None
-    return f"{name}-counters"
+    return connection.sidecar_path("counters")  # type: ignore[attr-defined]  # lastmile.core.sqlite
 
 
 def _sqlite_counters(path: str) -> sqlite3.Connection:

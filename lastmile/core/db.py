@@ -30,6 +30,15 @@ def database_busy(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and "database is locked" in str(exc)
 
 
+def busy_answer_for(request: HttpRequest, exc: BaseException) -> HttpResponse | None:
+    """The 503 answer (:func:`busy_answer`), logged as a warning, when ``exc`` says the database
+    was too busy; ``None`` for any other error."""
+    if not database_busy(exc):
+        return None
+    logger.warning("database busy in %s %s: %s", request.method, request.path, exc)
+    return busy_answer(request)
+
+
 def busy_answer(request: HttpRequest) -> HttpResponse:
     """503 for a request the database was too busy for: JSON ``service_busy`` under ``/api/``,
     a page in Chinese elsewhere; Retry-After either way."""
@@ -55,10 +64,7 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not database_busy(exception):
-            return None
-        logger.warning("database busy in %s %s: %s", request.method, request.path, exception)
-        return busy_answer(request)
+        return busy_answer_for(request, exception)
 
 
 @contextmanager

@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from ninja import Router
 
-from lastmile.core.db import busy_answer, database_busy
+from lastmile.core.db import busy_answer_for
 from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import error_body
 
@@ -70,9 +70,9 @@ def _dishonest_lean(request: HttpRequest) -> HttpResponse:
     try:
         return dishonest_response(request)
     except Exception as exc:  # the API's last resort (lastmile.web.api.internal_error), in JSON
-        if database_busy(exc):
-            logger.warning("database busy in %s %s: %s", request.method, request.path, exc)
-            return busy_answer(request)
+        busy = busy_answer_for(request, exc)
+        if busy is not None:
+            return busy
         logger.exception("unhandled error in %s %s", request.method, request.path)
         return _json(
             error_body(CoreErrorCode.INTERNAL_ERROR, "服务器内部错误，请稍后重试或联系管理员。"), 500

@@ -24,7 +24,7 @@ from ninja.security import django_auth
 
 from lastmile.auction.api import router as auction_router
 from lastmile.cases.api import router as cases_router
-from lastmile.core.db import busy_answer, database_busy
+from lastmile.core.db import busy_answer_for
 from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import DomainError, error_body
 from lastmile.documents.api import router as documents_router
@@ -141,10 +141,10 @@ for _exc, _status, _code, _message in _FIXED_ANSWERS:
 @api.exception_handler(Exception)
 def internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Last resort: log the traceback, answer 500 with a code and no internals (503
-    ``service_busy`` when the database was only too busy: :func:`lastmile.core.db.database_busy`)."""
-    if database_busy(exc):
-        logger.warning("database busy in %s %s: %s", request.method, request.path, exc)
-        return busy_answer(request)
+    ``service_busy`` when the database was only too busy: :func:`lastmile.core.db.busy_answer_for`)."""
+    busy = busy_answer_for(request, exc)
+    if busy is not None:
+        return busy
     logger.exception("unhandled error in %s %s", request.method, request.path)
     return _error(request, 500, CoreErrorCode.INTERNAL_ERROR, "服务器内部错误，请稍后重试或联系管理员。")
 

@@ -49,12 +49,17 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
         super().__init__(*args, **kwargs)
         self._turnstile_fd: int | None = None
 
+    def sidecar_path(self, suffix: str) -> str | None:
+        """A file beside the database file (``<database>-<suffix>``), or ``None`` for an
+        in-memory database. The turnstile and the rate counters live there."""
+        name = str(self.settings_dict.get("NAME") or "")
+        if not name or self.is_in_memory_db():
+            return None
+        return f"{name}-{suffix}"
+
     def turnstile_path(self) -> str | None:
         """The turnstile's file, or ``None`` where there is none (in memory, no ``fcntl``)."""
-        name = str(self.settings_dict.get("NAME") or "")
-        if fcntl is None or not name or self.is_in_memory_db():
-            return None
-        return f"{name}-turnstile"
+        return None if fcntl is None else self.sidecar_path("turnstile")
 
     def _turnstile(self) -> int | None:
         if self._turnstile_fd is None:
@@ -71,10 +76,7 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
 
     def _start_transaction_under_autocommit(self) -> None:
         fd = self._turnstile()
-        if fd is None:
-            super()._start_transaction_under_autocommit()  # type: ignore[misc]
-            return
-        with passing(fd):
+        with nullcontext() if fd is None else passing(fd):
             super()._start_transaction_under_autocommit()  # type: ignore[misc]
 
     def _close(self) -> None:
