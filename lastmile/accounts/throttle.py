@@ -2,7 +2,8 @@
 and how many wrong passwords an account or an address may try.
 
 Request rate limits count in a table every process shares (``accounts.RateCounter`` on
-PostgreSQL, a file of its own beside a SQLite database; one atomic statement per request); login
+PostgreSQL, one atomic statement per request; beside a SQLite database, a table in memory shared
+by the host's processes, :mod:`lastmile.accounts.host_counters`); login
 failures and locks live in the ``default`` cache, which is shared by all processes (the database
 cache on the embedded default, Redis when ``LASTMILE_CACHE_URL`` is set; see
 :mod:`lastmile.accounts.cache`).
@@ -30,6 +31,9 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
+
+from . import host_counters
+from .host_counters import HostCounters
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -160,10 +164,13 @@ def window_hit(key: str, *, window: int, now: float | None = None) -> int:
     window. The window opens with the first event and lasts ``window`` seconds (a fixed window,
     as :func:`counter_hit`); ``now`` is seconds since the epoch (default: the wall clock).
 
-    On PostgreSQL the table is ``accounts.RateCounter`` (UNLOGGED). On a SQLite database file the
-    counters live in a file of their own beside it (:func:`_sqlite_counters`): an anonymous
-    request never waits for the court's write lock (a document batch or the demo's simulation
-    writing beside it) just to count itself."""
+    On PostgreSQL the table is ``accounts.RateCounter`` (UNLOGGED): web processes on several
+    hosts share it. Beside a SQLite database file (one host by nature) the counters live in the
+    host's shared-memory table (:mod:`lastmile.accounts.host_counters`), and only when that table
+    has no slot for the key, in a SQLite file of their own (:func:`_sqlite_counters`; a key that
+    moved between the two in one window would be counted in parts, which takes a table of live
+    windows for 131,072 clients). Either way an anonymous request never waits for the court's
+    write lock (a document batch or the demo's simulation writing beside it) to count itself."""
     from django.db import connection
 
     from .models import RateCounter
@@ -172,7 +179,12 @@ def window_hit(key: str, *, window: int, now: float | None = None) -> int:
     params: list[str | int] = [key, now_ms + window * 1000, now_ms, now_ms]
     path = _counters_path() if connection.vendor == "sqlite" else None
     if path is not None:
-        counters = _sqlite_counters(path)
+        table = _host_counters(path)
+        if table is not None:
+            count = table.hit(key, window_ms=window * 1000, now_ms=now_ms)
+            if count is not None:
+                return count
+        counters = _sqlite_counters(path)  # no table here, or no slot free in it: in SQLite
         with counters:  # one transaction: the upsert, and now and then the purge
             count = int(counters.execute(_SQLITE_HIT, params).fetchone()[0])
             if _purge_due():
@@ -214,6 +226,20 @@ def _counters_path() -> str | None:
     from django.db import connection
 
     return connection.sidecar_path("counters")  # type: ignore[attr-defined]  # lastmile.core.sqlite
+
+
+_tables: dict[str, HostCounters] = {}
+
+
+def _host_counters(path: str) -> HostCounters | None:
+    """This process's view of the host's shared table for the counters beside ``path``
+    (:mod:`lastmile.accounts.host_counters`), or ``None`` where file locks are missing."""
+    if not host_counters.available():
+        return None
+    table = _tables.get(path)
+    if table is None:
+        table = _tables.setdefault(path, HostCounters(path))
+    return table
 
 
 def _sqlite_counters(path: str) -> sqlite3.Connection:
