@@ -32,6 +32,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
+from lastmile.core.db import prepared_cursor
+
 from . import host_counters
 from .host_counters import HostCounters
 
@@ -191,7 +193,7 @@ def window_hit(key: str, *, window: int, now: float | None = None) -> int:
                 counters.execute(_SQLITE_PURGE, [now_ms])
         return count
     hit_sql, purge_sql = _statements(connection.vendor, RateCounter._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection on PostgreSQL
         cursor.execute(hit_sql, params)
         count = int(cursor.fetchone()[0])
         if _purge_due():

@@ -19,6 +19,7 @@ from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import DEBTOR_ROLES, Case, CaseParty
 from lastmile.core.clock import SHANGHAI
+from lastmile.core.db import prepared_cursor
 from lastmile.core.errors import InvalidIdentifier, NotFound
 from lastmile.core.identifiers import validate_resident_id, validate_uscc
 
@@ -392,7 +393,7 @@ def public_dishonest_search(*, name: str, identity: str = "", today: date) -> li
     ident = identity_key(identity)
     limit = int(rules.measures_setting("PUBLIC_QUERY_MAX_RESULTS"))  # type: ignore[call-overload]
     params: list[Any] = [key, today] + ([ident] if ident else []) + [limit]
-    with connection.cursor() as cur:
+    with prepared_cursor() as cur:  # planned once per connection on PostgreSQL
         cur.execute(_public_sql(connection.vendor, with_identity=bool(ident)), params)
         rows = cur.fetchall()
     out = []
