@@ -1,5 +1,6 @@
 """``prepared_cursor``: on PostgreSQL the hot public statements are prepared once per connection
-and only executed afterwards; Django's query capture still sees each of them."""
+and only executed afterwards; on SQLite reads skip Django's cursor layers unless something
+watches the statements; Django's query capture sees each of them."""
 
 from __future__ import annotations
 
@@ -41,7 +42,18 @@ def test_on_postgresql_a_statement_is_prepared_once_and_counted_each_time():
 
 
 @pytest.mark.django_db
-def test_elsewhere_it_is_the_ordinary_cursor():
+def test_on_sqlite_reads_go_straight_to_sqlite3_unless_statements_are_watched():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
     with prepared_cursor() as cur:
+        assert type(cur).__name__ == "_SQLiteReadCursor"
+        cur.execute("SELECT %s + 1, %s", [1, "甲"])
+        assert cur.fetchall() == [(2, "甲")]
+        cur.execute("SELECT count(*) FROM django_session WHERE session_key = %s", ["x"])
+        assert cur.fetchone() == (0,)
+        cur.execute("DELETE FROM django_session WHERE session_key = %s RETURNING 1", ["x"])  # Django's
+        assert cur.fetchall() == []
+    with CaptureQueriesContext(connection) as captured, prepared_cursor() as cur:  # watched: Django's
         cur.execute("SELECT %s + 1", [1])
         assert cur.fetchone() == (2,)
+    assert len(captured.captured_queries) == 1
