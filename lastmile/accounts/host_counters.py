@@ -43,6 +43,19 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little") or 1
 
 
+class _Descriptor:
+    """An open descriptor of the table's file, closed with the object (a thread's local data is
+    dropped when the thread ends; a copy inherited across a fork is left to the parent)."""
+
+    def __init__(self, path: str) -> None:
+        self.pid = os.getpid()
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    def __del__(self) -> None:
+        if self.pid == os.getpid():
+            os.close(self.fd)
+
+
 class HostCounters:
     """The table in ``<base>-v1-<slots>``; one instance per process and base path."""
 
@@ -57,14 +70,11 @@ class HostCounters:
     def _fd(self) -> int:
         """This thread's descriptor of the file. ``flock`` excludes other descriptors, so each
         thread has its own (and a forked child opens new ones: a descriptor inherited across a
-        fork shares its lock with the parent)."""
-        pid = os.getpid()
-        held = getattr(self._local, "fd", None)
-        if held is not None and held[0] == pid:
-            return int(held[1])
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        self._local.fd = (pid, fd)
-        return fd
+        fork shares its lock with the parent). It is closed when its thread ends."""
+        held: _Descriptor | None = getattr(self._local, "fd", None)
+        if held is None or held.pid != os.getpid():
+            held = self._local.fd = _Descriptor(self.path)
+        return held.fd
 
     def _mapping(self, fd: int) -> mmap.mmap:
         if self._map is None:

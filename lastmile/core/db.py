@@ -93,9 +93,9 @@ def prepared_cursor() -> Iterator[Any]:
     if connection.vendor == "sqlite" and not connection.queries_logged and not connection.execute_wrappers:
         connection.ensure_connection()
         with connection.wrap_database_errors:
-            cur = connection.connection.cursor()
+            cur = _SQLiteReadCursor(connection.connection.cursor())
             try:
-                yield _SQLiteReadCursor(cur)
+                yield cur
             finally:
                 cur.close()
         return
@@ -110,15 +110,23 @@ class _SQLiteReadCursor:
 
     def __init__(self, cursor: Any) -> None:
         self.cursor = cursor
+        self.django: Any = None  # Django's cursor, opened for the first statement that is no read
         self.last = cursor
 
     def execute(self, sql: str, params: Any = ()) -> Any:
         read = _plain_read(sql)
         if read is None:
-            self.last = connection.cursor()
-            return self.last.execute(sql, params)
+            if self.django is None:
+                self.django = connection.cursor()
+            self.last = self.django
+            return self.django.execute(sql, params)
         self.last = self.cursor
         return self.cursor.execute(read, params)
+
+    def close(self) -> None:
+        self.cursor.close()
+        if self.django is not None:
+            self.django.close()
 
     def fetchone(self) -> Any:
         return self.last.fetchone()

@@ -96,3 +96,22 @@ def test_keys_without_a_slot_are_counted_in_a_sqlite_file_of_their_own(tmp_path,
     window_hit("rate:t:198.51.100.3", window=1, now=later + 601)  # purges what ended before now
     rows = sqlite3.connect(path).execute("SELECT key FROM rate_counter ORDER BY key").fetchall()
     assert rows == [("rate:t:198.51.100.3",)]
+
+
+def test_a_thread_that_ends_gives_its_descriptor_back(tmp_path):
+    import gc
+    import os
+    import threading
+
+    table = HostCounters(str(tmp_path / "c"), slots=64)
+    table.hit("rate:t:192.0.2.1", window_ms=60_000, now_ms=0)  # the map, opened once
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(50):
+        t = threading.Thread(
+            target=table.hit, args=("rate:t:192.0.2.1",), kwargs={"window_ms": 60_000, "now_ms": 1}
+        )
+        t.start()
+        t.join()
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) <= before + 1
+    assert table.hit("rate:t:192.0.2.1", window_ms=60_000, now_ms=2) == 52
