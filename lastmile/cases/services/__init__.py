@@ -14,6 +14,7 @@ from .chain import (
     audit_anchor_write,
     audit_chain_append,
     audit_chain_batch,
+    audit_chain_prepare,
     case_event_record,
 )
 from .deadlines import (
@@ -45,6 +46,7 @@ __all__ = [
     "audit_anchor_write",
     "audit_chain_append",
     "audit_chain_batch",
+    "audit_chain_prepare",
     "case_assign",
     "case_enforcement_track_set",
     "case_event_record",

@@ -206,6 +206,51 @@ def audit_chain_batch() -> Iterator[None]:
         audit_chain_append(court=court, entries=entries)
 
 
+@dataclass(frozen=True)
+class PreparedAppend:
+    """Chain entries made ready by :func:`audit_chain_prepare` (their JSON and canonical text, all
+    that does not depend on the head); :meth:`write` appends them."""
+
+    court: Court
+    entries: Sequence[ChainEntry]
+    rows: Sequence[_Row]
+
+    def write(self, *, returning: bool = True) -> list[CaseEvent]:
+        """Append the prepared entries: the head locked and read, the rows inserted in one
+        statement, the head advanced once (see :func:`audit_chain_append`)."""
+        return _append(self.court, self.entries, self.rows, returning)
+
+
+def audit_chain_prepare(*, court: Court, entries: Sequence[ChainEntry]) -> PreparedAppend:
+    """Make ``entries`` ready for ``court``'s chain without touching its head: a caller that must
+    take other locks before appending (a bank statement's import locks its accounts late) does this
+    work first, so it is not done while it holds them."""
+    return PreparedAppend(court=court, entries=list(entries), rows=_prepare_rows(court, entries))
+
+
+def _prepare_rows(court: Court, entries: Sequence[ChainEntry]) -> list[_Row]:
+    rows: list[_Row] = []
+    for entry in entries:
+        data = to_json_data(entry.data or {})
+        basis = entry.legal_basis.as_dict() if entry.legal_basis else {}
+        label = _actor_label(entry.actor)
+        summary = entry.summary[:256]
+        actor_id = entry.actor.pk if entry.actor is not None else None
+        parts = event_payload_parts(
+            court_code=court.code,
+            case_id=entry.case_id,
+            occurred_at=canonical_time(entry.occurred_at),
+            actor_id=actor_id,
+            actor_label=label,
+            kind=entry.kind,
+            summary=summary,
+            data=data,
+            legal_basis=basis,
+        )
+        rows.append(_Row(entry, actor_id, label, summary, data, basis, parts))
+    return rows
+
+
 def audit_chain_append(
     *, court: Court, entries: Sequence[ChainEntry], returning: bool = True
 ) -> list[CaseEvent]:
@@ -214,13 +259,20 @@ def audit_chain_append(
     The court's chain head is locked until the caller's transaction ends, so events of one court
     are strictly ordered; each row's hash is ``HMAC-SHA256(key, prev_hash + row)``
     (:mod:`lastmile.cases.audit`). Everything that does not depend on the head (the rows' JSON,
-    labels, the canonical text but for the index) is prepared before the head is locked; then
+    labels, the canonical text but for the index) is prepared before the head is locked
+    (or earlier, by :func:`audit_chain_prepare`); then
     three statements: the head locked and read, all rows inserted in ONE statement (server-side
     binary arrays on PostgreSQL), the head advanced once. Callers append last in their
     transaction, so the head stays locked only for the commit: a court's writers (workers,
     officers) then wait for each other only that long. ``returning=False``: the caller does not
     use the events, and none are built (a bank statement's import appends thousands).
     """
+    return _append(court, entries, None, returning)
+
+
+def _append(
+    court: Court, entries: Sequence[ChainEntry], rows: Sequence[_Row] | None, returning: bool
+) -> list[CaseEvent]:
     if not entries:
         return []
     if not transaction.get_connection().in_atomic_block:
@@ -241,25 +293,8 @@ def audit_chain_append(
             for e in entries
         ]
     secret = audit_key().secret
-    rows: list[_Row] = []
-    for entry in entries:
-        data = to_json_data(entry.data or {})
-        basis = entry.legal_basis.as_dict() if entry.legal_basis else {}
-        label = _actor_label(entry.actor)
-        summary = entry.summary[:256]
-        actor_id = entry.actor.pk if entry.actor is not None else None
-        parts = event_payload_parts(
-            court_code=court.code,
-            case_id=entry.case_id,
-            occurred_at=canonical_time(entry.occurred_at),
-            actor_id=actor_id,
-            actor_label=label,
-            kind=entry.kind,
-            summary=summary,
-            data=data,
-            legal_basis=basis,
-        )
-        rows.append(_Row(entry, actor_id, label, summary, data, basis, parts))
+    if rows is None:
+        rows = _prepare_rows(court, entries)
     last_index, prev_hash = _chain_head_locked(court)
     first = last_index + 1
     hashes: list[tuple[str, str]] = []

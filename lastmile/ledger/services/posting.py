@@ -122,13 +122,17 @@ class _Locked:
 def _lock_accounts(ids: Sequence[int]) -> dict[int, _Locked]:
     """Lock ``ids`` in ascending order (the one global lock order) and return them. On PostgreSQL
     one statement with the ids as an array bound on the server (no model instances, no
-    ``IN (%s, …)`` of thousands of placeholders for the client to parse)."""
+    ``IN (%s, …)`` of thousands of placeholders for the client to parse), locking ``FOR NO KEY
+    UPDATE``: it excludes every other writer of the balance (this lock, ``_post``'s ``FOR UPDATE``,
+    an ``UPDATE``) but not the ``FOR KEY SHARE`` that the ledger's foreign-key triggers take on
+    the accounts a statement's legs name (migration 0011), so another import can write its legs
+    while this one holds its accounts."""
     ordered = sorted(set(ids))
     if connection.vendor == "postgresql":
         with _bulk_cursor() as cur:
             cur.execute(
                 "SELECT id, kind, balance, name, number FROM ledger_account WHERE id = ANY(%b::bigint[]) "
-                "ORDER BY id FOR UPDATE",
+                "ORDER BY id FOR NO KEY UPDATE",
                 [ordered],
             )
             return {pk: _Locked(kind, balance, name, number) for pk, kind, balance, name, number in cur}
@@ -306,7 +310,13 @@ def _set_balances(balances: dict[int, Decimal]) -> None:
             )
 
 
-def _post_many(*, court_id: int, postings: Sequence[Posting], skip_posted: bool = True) -> list[Posted]:
+def _post_many(
+    *,
+    court_id: int,
+    postings: Sequence[Posting],
+    skip_posted: bool = True,
+    balances_now: bool = True,
+) -> list[Posted]:
     """Post many balanced transactions of one court at once: the set-based form of :func:`_post`.
 
     The same promises: every transaction balances (refused here, and checked by the database once
@@ -319,9 +329,17 @@ def _post_many(*, court_id: int, postings: Sequence[Posting], skip_posted: bool 
     all the same fails on the database's unique constraint and nothing is written. The caller appends the
     returned transactions to the audit chain (:func:`lastmile.ledger.audit.transactions_chain_entries`)
     in the same database transaction.
+
+    ``balances_now=False`` (only with ``skip_posted=False``): the accounts are neither locked nor
+    updated here; the caller calls :func:`_post_many_balances` with the returned transactions
+    later in the same database transaction, as late as it can, so that its accounts (a court's
+    bank account is in every receipt) are held only from there to the commit and parallel imports
+    overlap. An overdraw found then still rolls the whole transaction back: nothing is written.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("_post_many must run inside a transaction")
+    if not balances_now and skip_posted:
+        raise ValueError("balances_now=False needs keys the caller has claimed (skip_posted=False)")
     if not postings:
         return []
     checked: list[Posting] = []
@@ -332,27 +350,16 @@ def _post_many(*, court_id: int, postings: Sequence[Posting], skip_posted: bool 
         checked.append(Posting(p.case_id, p.kind, p.key, p.at, p.memo[:256], legs))
     if len({p.key for p in checked}) != len(checked):
         raise InvalidAmount("同一批记账凭证的幂等键重复。")
-    locked = _lock_accounts([acc for p in checked for acc, _ in p.legs])
-    # Keys posted before (or by a parallel batch that held these locks first) are skipped.
-    done = _existing_keys(court_id, [p.key for p in checked]) if skip_posted else set()
-    todo = [p for p in checked if p.key not in done]
-    if not todo:
-        return []
-    delta: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for p in todo:
-        for acc, amount in p.legs:
-            delta[acc] += _natural(locked[acc].kind, amount)
+    todo = checked
     balances: dict[int, Decimal] = {}
-    for pk, d in delta.items():
-        if not d:
-            continue
-        new = locked[pk].balance + d
-        if new < 0:
-            raise Conflict(
-                f"账户“{locked[pk].name}”余额不足（余额{locked[pk].balance}元）。",
-                details={"account": locked[pk].number, "balance": str(locked[pk].balance)},
-            )
-        balances[pk] = new
+    if balances_now:
+        locked = _lock_accounts([acc for p in checked for acc, _ in p.legs])
+        # Keys posted before (or by a parallel batch that held these locks first) are skipped.
+        done = _existing_keys(court_id, [p.key for p in checked]) if skip_posted else set()
+        todo = [p for p in checked if p.key not in done]
+        if not todo:
+            return []
+        balances = _new_balances(_leg_sums(todo), locked)
     ops = connection.ops
     ids = _insert_returning_keys(
         "ledger_transaction",
@@ -367,3 +374,40 @@ def _post_many(*, court_id: int, postings: Sequence[Posting], skip_posted: bool 
         _check_balanced_sqlite([x.txn_id for x in posted])
     _set_balances(balances)
     return posted
+
+
+def _post_many_balances(posted: Sequence[Posted]) -> None:
+    """The balances of transactions :func:`_post_many` wrote with ``balances_now=False``: their
+    accounts locked in ascending id order, the new balances refused if one would be negative
+    (:class:`Conflict`, the caller's transaction then rolls back whole), and written in one
+    statement."""
+    sums = _leg_sums([x.posting for x in posted])  # before the lock: it is held until the commit
+    if sums:
+        _set_balances(_new_balances(sums, _lock_accounts(list(sums))))
+
+
+def _leg_sums(postings: Sequence[Posting]) -> dict[int, Decimal]:
+    """{account id: the sum of ``postings``' legs on it} (debit positive)."""
+    sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for p in postings:
+        for acc, amount in p.legs:
+            sums[acc] += amount
+    return sums
+
+
+def _new_balances(sums: dict[int, Decimal], locked: dict[int, _Locked]) -> dict[int, Decimal]:
+    """{account id: balance after legs summing to ``sums``} of the accounts they change, from the
+    locked rows; :class:`Conflict` when one would become negative."""
+    balances: dict[int, Decimal] = {}
+    for pk, total in sums.items():
+        d = _natural(locked[pk].kind, total)
+        if not d:
+            continue
+        new = locked[pk].balance + d
+        if new < 0:
+            raise Conflict(
+                f"账户“{locked[pk].name}”余额不足（余额{locked[pk].balance}元）。",
+                details={"account": locked[pk].number, "balance": str(locked[pk].balance)},
+            )
+        balances[pk] = new
+    return balances

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from lastmile.accounts.models import Court, User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
-from lastmile.cases.services import ChainEntry, audit_chain_append, case_event_record
+from lastmile.cases.services import ChainEntry, audit_chain_prepare, case_event_record
 from lastmile.core.clock import court_date as _local_date
 from lastmile.core.db import bulk_cursor
 from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound
@@ -27,7 +27,7 @@ from ..models import Account, AccountKind, Receipt, ReceiptSource, TransactionKi
 from ..rules import FUNDS_RULES
 from .accounts import _case_accounts, case_account, luhn_valid, system_account
 from .deadlines import _open_payout_deadline, _open_payout_deadlines
-from .posting import ZERO, Posting, _insert_returning_keys, _post, _post_many
+from .posting import ZERO, Posting, _insert_returning_keys, _post, _post_many, _post_many_balances
 
 
 @transaction.atomic
@@ -405,6 +405,7 @@ def receipts_import(
             for r in good
         ],
         skip_posted=False,  # the receipts just inserted hold these keys (unique per court)
+        balances_now=False,  # the accounts are locked late, below
     )
     per_case: dict[int, list[tuple[int, ReceiptRow]]] = defaultdict(list)
     for r in good:
@@ -428,11 +429,15 @@ def receipts_import(
             )
         )
         arrivals.append((cases[cid], min(_local_date(r.received_at) for _, r in recs)))
+    # The transactions (in the court's keyed audit chain, docs/audit.md) and the case events are made
+    # ready before any lock is taken. Then, last in the transaction and held only until the commit:
+    # the accounts (the court's bank account is in every receipt, so parallel imports of one court
+    # serialize from here on, and only from here), the payout deadlines (read and opened per case
+    # under that lock), and the chain head for one insert of all the entries.
+    chain = audit_chain_prepare(court=court, entries=transactions_chain_entries(posted) + events)
+    _post_many_balances(posted)
     _open_payout_deadlines(arrivals=arrivals, now=now)
-    # Last in the transaction: the transactions (in the court's keyed audit chain, docs/audit.md)
-    # and the case events in one insert under one lock of the chain head, which is then held only
-    # until the commit (the court's other writers wait for it).
-    audit_chain_append(court=court, entries=transactions_chain_entries(posted) + events, returning=False)
+    chain.write(returning=False)
     result.created = len(receipt_ids)
     if with_receipts:
         ids = sorted(receipt_ids.values())

@@ -11,11 +11,15 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from lastmile.cases.models import Deadline
 from lastmile.cases.selectors import audit_verify
+from lastmile.core.clock import court_date
 from lastmile.core.errors import Conflict, InvalidTransition
 from lastmile.ledger import services as s
+from lastmile.ledger.kinds import LedgerDeadline
 from lastmile.ledger.models import Account, Leg, Payout, PayoutStatus, Receipt, Transaction
 from lastmile.ledger.selectors import reconcile
+from lastmile.ledger.services.posting import Posting, _post_many, _post_many_balances
 from lastmile.testing.concurrency import run_parallel
 
 from .conftest import at
@@ -135,3 +139,78 @@ def test_postgres_refuses_an_unbalanced_transaction_at_the_end_of_its_statement(
         Leg.objects.create(transaction=bad, account=account, amount=D("-1"))
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
         Leg.objects.filter(transaction=txn).update(amount=D("6"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_statement_imports_of_one_court_book_everything_once(make_case, yuelu):
+    """Bank statements imported at the same moment (the accounts are locked late in each import, so
+    the imports overlap until then): every receipt booked once, a statement uploaded twice at once
+    booked once, each balance the sum of its receipts, one open payout deadline per case from its
+    earliest arrival, the books and the audit chain intact."""
+    assert connection.vendor == "postgresql"
+    cases = [make_case() for _ in range(6)]
+
+    def statement(n: int) -> list[s.ReceiptRow]:
+        rnd = random.Random(n)
+        return [
+            s.ReceiptRow(
+                idempotency_key=f"st{n}-{i}",
+                amount=D(rnd.randrange(100, 100_000)) / 100,
+                received_at=at(2024, 2, 2 + (n + i) % 7),
+                case_id=None if i % 9 == 0 else cases[(n + i) % len(cases)].pk,
+            )
+            for i in range(40)
+        ]
+
+    # four statements, each sent by two threads at once (the same rows in the same order)
+    statements = [statement(n) for n in range(4)]
+    results: list[s.ImportResult] = []
+    lock = threading.Lock()
+
+    def importer(rows):
+        def go():
+            res = s.receipts_import(court=yuelu, rows=rows, actor=None, now=at(2024, 2, 10))
+            with lock:
+                results.append(res)
+
+        return go
+
+    run_parallel([importer(statements[n // 2]) for n in range(8)])
+
+    assert all(r.errors == [] for r in results)
+    assert sum(r.created for r in results) == 4 * 40
+    assert sum(r.replayed for r in results) == 4 * 40
+    assert Receipt.objects.filter(court=yuelu).count() == 4 * 40
+    rows = [r for st in statements for r in st]
+    total = sum((r.amount for r in rows), D("0"))
+    assert s.system_account(court_id=yuelu.pk, kind="bank").balance == total
+    for c in cases:
+        mine = [r for r in rows if r.case_id == c.pk]
+        assert Account.objects.get(case=c).balance == sum((r.amount for r in mine), D("0"))
+        open_deadlines = list(
+            Deadline.objects.filter(
+                case=c, kind=LedgerDeadline.PAYOUT, done_at__isnull=True, cancelled_at__isnull=True
+            ).values_list("starts_on", flat=True)
+        )
+        assert open_deadlines == [min(court_date(r.received_at) for r in mine)]
+    rec = reconcile()
+    assert rec.ok, rec.differences
+    assert audit_verify() == []
+
+
+@pytest.mark.django_db
+def test_balances_written_late_still_refuse_an_overdraw_and_write_nothing(make_case, yuelu):
+    case = make_case()
+    bank = s.system_account(court_id=yuelu.pk, kind="bank")
+    acc = s.case_account(case=case)
+    over = Posting(case.pk, "payout_hold", "late", at(2024, 1, 5), "", ((acc.pk, D("5")), (bank.pk, D("-5"))))
+    with pytest.raises(Conflict), transaction.atomic():
+        posted = _post_many(court_id=yuelu.pk, postings=[over], skip_posted=False, balances_now=False)
+        assert Transaction.objects.filter(idempotency_key="late").exists()  # written, balances not yet
+        _post_many_balances(posted)
+    assert not Transaction.objects.filter(idempotency_key="late").exists()
+    assert not Leg.objects.filter(account=acc).exists()
+    assert Account.objects.get(pk=acc.pk).balance == D("0")
+    with pytest.raises(ValueError):
+        _post_many(court_id=yuelu.pk, postings=[over], balances_now=False)
