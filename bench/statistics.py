@@ -175,6 +175,10 @@ def load(n_cases: int, seed: int) -> dict[str, int]:
         if rng.random() < 0.08:
             p_start = filed.date() + timedelta(days=rng.randint(5, 30))
             pauses.append((i, "auction", p_start, p_start + timedelta(days=rng.randint(20, 90)), ""))
+    # Case.time_limit_first_pause_on, the enforcement app's copy of the case's earliest excluded
+    # period's first day (one period per case here).
+    first_pause = {case_id: started_on for case_id, _, started_on, _, _ in pauses}
+    case_rows = [(*row, first_pause.get(row[0])) for row in case_rows]
     with connection.cursor() as c:
         cur = c.cursor
         copy_rows(
@@ -197,6 +201,7 @@ def load(n_cases: int, seed: int) -> dict[str, int]:
                 "team_id",
                 "time_limit_ends_on",
                 "enforcement_track",
+                "time_limit_first_pause_on",
             ],
             case_rows,
         )

@@ -46,6 +46,12 @@ class Case(models.Model):
     # extension changes; the facts live on ``enforcement.EnforcementCase``), so the statistics count
     # 超期未结 without joining a million enforcement rows. Null until the limit starts.
     time_limit_ends_on = models.DateField(_("执行期限届满日（未计扣除期间）"), null=True, blank=True)
+    # The first day of the case's earliest period excluded from the time limit (审限规定 2000 art. 9),
+    # a copy kept by its owner, the enforcement app (``case_time_limit_first_pause_set`` when it
+    # records an excluded period; the periods live in ``enforcement.TimeLimitPause`` and only ever
+    # start once), so the statistics tell a late case with no excluded period by a column of the
+    # open cases' index instead of looking the periods up. Null while the case has none.
+    time_limit_first_pause_on = models.DateField(_("首个扣除期间起始日"), null=True, blank=True)
     # The triage track of an enforcement case (繁简分流: pending / fast / complex), a copy kept by its
     # owner, the enforcement app (``case_enforcement_track_set`` wherever it sets or changes
     # ``EnforcementCase.track``), so the statistics' paths read one table. Blank for a case of
@@ -112,6 +118,7 @@ class Case(models.Model):
                     "closing_method",
                     "enforcement_track",
                     "time_limit_ends_on",
+                    "time_limit_first_pause_on",
                     "closed_at",
                     "id",
                 ],

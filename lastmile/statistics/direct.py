@@ -44,7 +44,6 @@ from lastmile.accounts.models import Court
 from lastmile.cases.models import Case
 from lastmile.core.clock import SHANGHAI
 from lastmile.core.money import to_money
-from lastmile.enforcement.models import TimeLimitPause
 from lastmile.ledger.models import Receipt
 
 from .conf import CLOSING_METHODS, COMPLETED, METHOD_CODES, NO_PROPERTY, StatsConfig
@@ -55,6 +54,7 @@ from .indicators import (
     _excused_days,
     _limit_end,
     _open_now,
+    no_pause_by_q,
 )
 from .summary import _as_date, _court_rows, _dt, _next_month, _officer_rows, _path_rows
 
@@ -260,13 +260,13 @@ def _open_rows(
 
 def _open_overdue_flag(f: Filters, k: int) -> When_:
     """:func:`_overdue_flag` for a case still open (open on every day, in every direct set): late,
-    and no excluded period started by the last day (an ``IN`` the database hashes once) or, for
-    the few late cases that have one, their own excluded periods excusing fewer days than the
-    delay (:func:`.indicators._excused_days`, a look-up by case; none running)."""
-    paused = TimeLimitPause.objects.filter(started_on__lte=f.end)
+    and no excluded period started by the last day (a column of the case,
+    :func:`.indicators.no_pause_by_q`) or, for the few late cases that have one, their own
+    excluded periods excusing fewer days than the delay (:func:`.indicators._excused_days`, a
+    look-up by case; none running)."""
     return When_(
         When(Q(**{f"late{k}__lte": 0}), then=0),
-        When(~Q(pk__in=paused.values("case_id")), then=1),
+        When(no_pause_by_q(f.end), then=1),
         When(Q(**{f"late{k}__gt": F(f"excused{k}")}), then=1),
         default=0,
         output_field=IntegerField(),

@@ -319,14 +319,24 @@ def _overdue_q(end: date) -> Q:
     """超期未结 on ``end`` for a case annotated with ``late_days`` (``end`` − the nominal last day
     of its time limit, 审限规定 art. 5) and open on ``end``: late, and either no excluded period
     started by then, or none running on it and their days up to it short of the delay (审限规定 art.
-    9). The cases with an excluded period are looked up with ``IN`` sub-queries PostgreSQL runs once
-    (hashed), the days summed only for the late cases that had one and none running."""
-    paused = TimeLimitPause.objects.filter(started_on__lte=end)
-    running = paused.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+    9). Whether a case had an excluded period by then is a column of the case (its earliest one's
+    first day, :func:`no_pause_by_q`); the periods running on ``end`` are one ``IN`` sub-query
+    PostgreSQL runs once (hashed), the days summed only for the late cases that had one and none
+    running."""
+    running = TimeLimitPause.objects.filter(started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=end)
+    )
     return Q(late_days__gt=0) & (
-        ~Q(pk__in=paused.values("case_id"))
+        no_pause_by_q(end)
         | (~Q(pk__in=running.values("case_id")) & Q(late_days__gt=_overdue_excluded_days(end)))
     )
+
+
+def no_pause_by_q(end: date) -> Q:
+    """The cases with no period excluded from the time limit started by ``end`` (审限规定 2000 art.
+    9), by the copy of their earliest one's first day the enforcement app keeps on the case
+    (``Case.time_limit_first_pause_on``): a column comparison, read from the open cases' index."""
+    return Q(time_limit_first_pause_on__isnull=True) | Q(time_limit_first_pause_on__gt=end)
 
 
 def _late_days(filters: Filters, config: StatsConfig) -> Any:

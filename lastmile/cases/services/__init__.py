@@ -35,7 +35,13 @@ from .registration import (
     case_register,
     case_register_many,
 )
-from .status import case_enforcement_track_set, case_lock, case_status_change, case_time_limit_end_set
+from .status import (
+    case_enforcement_track_set,
+    case_lock,
+    case_status_change,
+    case_time_limit_end_set,
+    case_time_limit_first_pause_set,
+)
 
 __all__ = [
     "AnchorOutcome",
@@ -57,6 +63,7 @@ __all__ = [
     "case_register_many",
     "case_status_change",
     "case_time_limit_end_set",
+    "case_time_limit_first_pause_set",
     "deadline_cancel",
     "deadline_complete",
     "deadline_open",

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Least
 
 from lastmile.accounts.models import User
 from lastmile.core.errors import InvalidTransition
@@ -86,6 +88,20 @@ def case_time_limit_end_set(*, case: Case, ends_on: date | None) -> None:
     first day or an extension changes; one column written, nothing else touched."""
     Case.objects.filter(pk=case.pk).update(time_limit_ends_on=ends_on)
     case.time_limit_ends_on = ends_on
+
+
+def case_time_limit_first_pause_set(*, case: Case, started_on: date) -> None:
+    """Keep the copy of the first day of the case's earliest excluded period on the case
+    (``Case.time_limit_first_pause_on``; 审限规定 2000 art. 9): ``started_on`` is the first day of
+    one more excluded period, and the copy becomes the earlier of it and the one kept. Called by the
+    app that owns the excluded periods (enforcement) whenever it records one; one statement, one
+    column."""
+    day = Value(started_on)
+    Case.objects.filter(pk=case.pk).update(
+        time_limit_first_pause_on=Least(Coalesce("time_limit_first_pause_on", day), day)
+    )
+    kept = case.time_limit_first_pause_on
+    case.time_limit_first_pause_on = started_on if kept is None else min(kept, started_on)
 
 
 def case_enforcement_track_set(*, case: Case, track: str) -> None:

@@ -15,6 +15,7 @@ from lastmile.cases.services import (
     case_event_record,
     case_status_change,
     case_time_limit_end_set,
+    case_time_limit_first_pause_set,
     deadline_cancel,
     deadline_open,
 )
@@ -72,7 +73,10 @@ def _time_limit_refresh(*, case: Case, ec: EnforcementCase, now: datetime) -> No
 def _pause_open(*, case: Case, kind: str, started_on: date, reason: str) -> TimeLimitPause:
     if TimeLimitPause.objects.filter(case=case, kind=kind, ended_on__isnull=True).exists():
         raise Conflict("该扣除期间已在进行中。")
-    return TimeLimitPause.objects.create(case=case, kind=kind, started_on=started_on, reason=reason)
+    pause = TimeLimitPause.objects.create(case=case, kind=kind, started_on=started_on, reason=reason)
+    # The earliest excluded period's first day, kept on the case for the statistics.
+    case_time_limit_first_pause_set(case=case, started_on=started_on)
+    return pause
 
 
 def _pauses_close(*, case: Case, ended_on: date, kinds: Sequence[str] | None = None) -> int:

@@ -178,6 +178,7 @@ def test_time_limit_excludes_suspension_and_valuation_and_extension_needs_presid
     # The nominal last day kept on the case for the statistics (no excluded days in it).
     case.refresh_from_db()
     assert case.time_limit_ends_on == date(2025, 9, 3)
+    assert case.time_limit_first_pause_on is None  # no excluded period yet
     procedure_step_record(case=case, kind=StepKind.EXECUTION_NOTICE, actor=officer, now=at(2025, 3, 5))
 
     enforcement_suspend(case=case, actor=officer, now=at(2025, 4, 1), reason="案外人提出异议")
@@ -200,6 +201,10 @@ def test_time_limit_excludes_suspension_and_valuation_and_extension_needs_presid
     with pytest.raises(Conflict):
         time_limit_pause_start(case=case, kind=PauseKind.VALUATION, actor=officer, now=at(2025, 5, 2))
     time_limit_pause_end(pause=valuation, actor=officer, now=at(2025, 5, 31))  # 30 days
+    # The earliest excluded period's first day, kept on the case for the statistics: the suspension's.
+    case.refresh_from_db()
+    assert case.time_limit_first_pause_on == date(2025, 4, 1)
+    assert case.time_limit_first_pause_on == min(case.time_limit_pauses.values_list("started_on", flat=True))
     ec.refresh_from_db()
     expected = period_end(
         period_end_months(date(2025, 3, 3), 6) - (period_end_months(date(2025, 3, 3), 6) - date(2025, 9, 3)),

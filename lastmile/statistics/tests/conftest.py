@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lastmile.accounts.models import Role, Team
 from lastmile.cases.models import Case, CaseStatus
+from lastmile.cases.services import case_time_limit_first_pause_set
 from lastmile.enforcement.models import PauseKind, ProcedureStep, StepKind, TimeLimitPause
 from lastmile.ledger.models import Receipt
 from lastmile.statistics.conf import METHOD_CODES
@@ -44,6 +45,14 @@ def make_case(court, type_code, filed, closed=None, method="", amount="0", offic
         officer=officer,
         team=team,
     )
+
+
+def add_pause(*, case: Case, kind: str, started_on: date, ended_on: date | None = None) -> TimeLimitPause:
+    """An excluded period written straight to the table, with the copy of its first day the
+    enforcement app keeps on the case (as its services do)."""
+    pause = TimeLimitPause.objects.create(case=case, kind=kind, started_on=started_on, ended_on=ended_on)
+    case_time_limit_first_pause_set(case=case, started_on=started_on)
+    return pause
 
 
 def receipt(case, amount, at):
@@ -82,10 +91,8 @@ def data(courts):
     make_case(w, "民初", bj(2023, 3, 3), bj(2023, 4, 3), "", "999")
     make_case(w, "执", None, amount="999", received_at=bj(2023, 7, 7), status=CaseStatus.RECEIVED)
     make_case(other, "执", bj(2023, 3, 3), bj(2023, 4, 3), "执行完毕", "999")
-    TimeLimitPause.objects.create(
-        case=c["I"], kind=PauseKind.SETTLEMENT, started_on=date(2023, 3, 1), ended_on=date(2023, 5, 31)
-    )
-    TimeLimitPause.objects.create(case=c["N"], kind=PauseKind.SUSPENSION, started_on=date(2023, 10, 1))
+    add_pause(case=c["I"], kind=PauseKind.SETTLEMENT, started_on=date(2023, 3, 1), ended_on=date(2023, 5, 31))
+    add_pause(case=c["N"], kind=PauseKind.SUSPENSION, started_on=date(2023, 10, 1))
     receipt(c["A"], "10000", bj(2023, 1, 15))
     receipt(c["D"], "2000.50", bj(2023, 4, 1))
     receipt(c["D"], "500", bj(2024, 1, 10))

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from lastmile.accounts.models import Court, Role
 from lastmile.cases.models import Case
 from lastmile.core.clock import SHANGHAI
-from lastmile.enforcement.models import PauseKind, TimeLimitPause
+from lastmile.enforcement.models import PauseKind
 from lastmile.statistics.conf import stats_config
 from lastmile.statistics.direct import direct_parts
 from lastmile.statistics.indicators import Filters, _overdue_open, overdue_cases, overdue_count_and_cases
@@ -22,7 +22,7 @@ from lastmile.statistics.selectors import ALL_COURTS, dashboard_for
 from lastmile.statistics.summary import summary_clear, summary_part, summary_rebuild, summary_usable
 from lastmile.testing.factories import UserFactory
 
-from .conftest import bj, make_case, receipt
+from .conftest import add_pause, bj, make_case, receipt
 
 PERIODS = [
     (date(2023, 1, 1), date(2023, 12, 31), date(2024, 3, 10)),  # whole years, this one and 2022
@@ -66,21 +66,15 @@ def overdue_then_closed(data):
     x = make_case(w, "执", bj(2022, 3, 1), bj(2023, 2, 10), "执行完毕", "100")  # limit 2022-09-01
     # Limit 2022-11-01; 172 days excluded (1 July – 20 December): never late enough.
     y = make_case(w, "执", bj(2022, 5, 1), bj(2023, 3, 5), "终结执行", "100")
-    TimeLimitPause.objects.create(
-        case=y, kind=PauseKind.AUCTION, started_on=date(2022, 7, 1), ended_on=date(2022, 12, 20)
-    )
+    add_pause(case=y, kind=PauseKind.AUCTION, started_on=date(2022, 7, 1), ended_on=date(2022, 12, 20))
     # Limit 2022-10-10; an excluded period running on 31 December 2022.
     z = make_case(w, "执", bj(2022, 4, 10), bj(2023, 2, 1), "执行完毕", "100")
-    TimeLimitPause.objects.create(
-        case=z, kind=PauseKind.AUCTION, started_on=date(2022, 12, 1), ended_on=date(2023, 1, 20)
-    )
+    add_pause(case=z, kind=PauseKind.AUCTION, started_on=date(2022, 12, 1), ended_on=date(2023, 1, 20))
     # Extended by three months (limit 2022-11-01, kept on the case), 30 days excluded, closed in
     # January 2024: overdue on both year ends.
     v = make_case(w, "执", bj(2022, 2, 1), bj(2024, 1, 20), "执行完毕", "100")
     Case.objects.filter(pk=v.pk).update(time_limit_ends_on=date(2022, 11, 1))
-    TimeLimitPause.objects.create(
-        case=v, kind=PauseKind.SUSPENSION, started_on=date(2022, 3, 1), ended_on=date(2022, 3, 31)
-    )
+    add_pause(case=v, kind=PauseKind.SUSPENSION, started_on=date(2022, 3, 1), ended_on=date(2022, 3, 31))
     Case.objects.filter(pk__in=[c["D"].pk, x.pk]).update(enforcement_track="complex")
     Case.objects.filter(pk__in=[c["E"].pk, c["H"].pk]).update(enforcement_track="fast")
     return {"x": x, "y": y, "z": z, "v": v}
@@ -172,9 +166,7 @@ def test_the_longest_overdue_read_by_their_limit_day(courts):
         case = make_case(w, "执", filed, None, amount="100")
         Case.objects.filter(pk=case.pk).update(time_limit_ends_on=limit)
         if pause is not None:
-            TimeLimitPause.objects.create(
-                case=case, kind=PauseKind.AUCTION, started_on=pause[0], ended_on=pause[1]
-            )
+            add_pause(case=case, kind=PauseKind.AUCTION, started_on=pause[0], ended_on=pause[1])
         return case
 
     a = open_case(bj(2023, 1, 10), date(2023, 3, 1))  # 305 days late, no excluded period
