@@ -191,9 +191,22 @@ def audit_chain_batch() -> Iterator[None]:
     While it is open the appended events are not yet in the database (their ``pk`` and hashes
     are unset), so nothing in the block may read them back, and the block must not swallow the
     rollback of a savepoint that appended events (their entries would still be written). An
-    exception leaving the block writes nothing. Nested blocks fold into the outer one."""
-    if _gathered.get() is not None:
-        yield
+    exception leaving the block writes nothing. Nested blocks fold into the outer one, and an
+    exception leaving a nested block drops what was gathered inside it: pair it with the
+    savepoint that exception rolls back (``with transaction.atomic(), audit_chain_batch():``, as
+    the simulation does for each event of a slice and the inquiry worker for each case)."""
+    outer = _gathered.get()
+    if outer is not None:
+        marks = {court_id: len(entries) for court_id, (_, entries) in outer.items()}
+        try:
+            yield
+        except BaseException:
+            for court_id in list(outer):
+                if court_id not in marks:
+                    del outer[court_id]
+                else:
+                    del outer[court_id][1][marks[court_id] :]
+            raise
         return
     pending: dict[int, tuple[Court, list[ChainEntry]]] = {}
     token = _gathered.set(pending)
@@ -203,7 +216,7 @@ def audit_chain_batch() -> Iterator[None]:
         _gathered.reset(token)
     for court_id in sorted(pending):
         court, entries = pending[court_id]
-        audit_chain_append(court=court, entries=entries)
+        audit_chain_append(court=court, entries=entries, returning=False)
 
 
 @dataclass(frozen=True)

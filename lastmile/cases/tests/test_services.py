@@ -192,3 +192,32 @@ def test_audit_chain_batch_writes_the_blocks_appends_at_its_end(yuelu, wuling, c
         raise RuntimeError("回滚")
     assert not CaseEvent.objects.filter(summary="第5条").exists()
     assert audit_verify() == []
+
+
+def test_a_nested_chain_batch_left_by_an_exception_drops_what_it_gathered(
+    yuelu, wuling, clerk, bank, debtor, now
+):
+    """A nested ``audit_chain_batch`` paired with a savepoint (one simulated event, one case of the
+    inquiry worker): when an exception leaves it, the savepoint rolls back and the entries gathered
+    inside it are dropped, also those of a court the outer block had not seen yet; the outer block
+    writes the rest."""
+    from django.db import transaction
+
+    from lastmile.cases.services import ChainEntry, audit_chain_append, audit_chain_batch
+
+    case = _file(yuelu, clerk, bank, debtor, now)
+
+    def entry(n: int) -> ChainEntry:
+        return ChainEntry(kind=TestEvent.CLOSED, summary=f"第{n}条", occurred_at=now, case_id=case.pk)
+
+    with transaction.atomic(), audit_chain_batch():
+        audit_chain_append(court=yuelu, entries=[entry(1)])
+        with pytest.raises(RuntimeError), transaction.atomic(), audit_chain_batch():
+            audit_chain_append(court=yuelu, entries=[entry(2)])
+            audit_chain_append(court=wuling, entries=[entry(3)])
+            raise RuntimeError("这一事件被拒绝")
+        with transaction.atomic(), audit_chain_batch():
+            audit_chain_append(court=yuelu, entries=[entry(4)])
+    written = CaseEvent.objects.filter(summary__startswith="第").order_by("court_id", "chain_index")
+    assert [(e.court_id, e.summary) for e in written] == [(yuelu.pk, "第1条"), (yuelu.pk, "第4条")]
+    assert audit_verify() == []
