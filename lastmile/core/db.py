@@ -1,15 +1,17 @@
-"""Database helpers: the cursor of the set-based writers (audit chain, ledger posting) and the
-answer to a request the database was too busy for."""
+"""Database helpers: the cursor of the set-based writers (audit chain, ledger posting), an update
+of many rows in one statement, and the answer to a request the database was too busy for."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache, lru_cache
 from typing import Any
 
 from django.db import OperationalError, connection
+from django.db.models import Field, Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -181,3 +183,64 @@ def _preparing_cursor_class() -> type:
             return super().execute(query, params, **kwargs)
 
     return PreparingCursor
+
+
+# Bound values per statement of :func:`bulk_set`, below SQLite's limit (32,766) and PostgreSQL's
+# (65,535).
+_BULK_SET_PARAMS = 30_000
+
+
+def bulk_set(model: type[Model], objs: Sequence[Model], fields: Sequence[str]) -> None:
+    """Write ``fields`` of ``objs`` (saved rows of ``model``, each once) with one ``UPDATE … FROM
+    (VALUES …)`` joined on the primary key (in chunks below the databases' limits of bound values).
+
+    What Django's ``bulk_update`` does, without its cost: it builds a ``CASE WHEN pk = … THEN …``
+    expression per row and field and compiles it, which took 4.0 ms of CPU for 4 rows of 5 fields
+    and 9.7 ms for 12, where one ``UPDATE`` per row took 0.8 and 2.3 ms (the inquiry worker saves a
+    case's orders this way after every batch of answers). Same semantics: each field prepares its
+    own value (``get_db_prep_save``), no ``pre_save`` (``auto_now`` is not touched), no signals.
+    PostgreSQL casts each column to its field's type; SQLite (3.33 or later, for ``UPDATE …
+    FROM``) names the values' columns ``column1`` … (an older SQLite gets ``bulk_update``)."""
+    if not objs:
+        return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    concrete: list[Field[Any, Any]] = []
+    for name in fields:
+        field = meta.get_field(name)
+        if not isinstance(field, Field) or not field.concrete or field.primary_key:
+            raise ValueError(f"bulk_set: {name} is not a column bulk_set can write")
+        concrete.append(field)
+    if len({o.pk for o in objs}) != len(objs):
+        raise ValueError("bulk_set: a row is given twice")
+    vendor = connection.vendor
+    if vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33):
+        model._default_manager.bulk_update(objs, list(fields))
+        return
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    width = len(concrete) + 1
+    if vendor == "postgresql":
+        casts = [pk.cast_db_type(connection), *(f.cast_db_type(connection) for f in concrete)]  # type: ignore[attr-defined]
+        row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+        names = ["pk_", *(f"c{i}" for i in range(len(concrete)))]
+        source = "AS v(" + ", ".join(names) + ")"
+    else:
+        row = "(" + ", ".join(["%s"] * width) + ")"
+        names = [f"column{i + 1}" for i in range(width)]
+        source = "AS v"
+    sets = ", ".join(f"{qn(f.column)} = v.{name}" for f, name in zip(concrete, names[1:], strict=True))
+    step = max(1, _BULK_SET_PARAMS // width)
+    with connection.cursor() as cur:
+        for i in range(0, len(objs), step):
+            chunk = objs[i : i + step]
+            params: list[Any] = []
+            for obj in chunk:
+                params.append(pk.get_db_prep_save(obj.pk, connection))
+                params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete)
+            cur.execute(
+                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * len(chunk))}) {source} "  # noqa: S608
+                f"WHERE {table}.{qn(pk.column)} = v.{names[0]}",
+                params,
+            )

@@ -28,6 +28,7 @@ from typing import Any
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case, CaseParty, PartyRole
+from lastmile.core.db import bulk_set
 from lastmile.core.money import plain_yuan
 from lastmile.documents.markup import cn_num
 from lastmile.documents.models import Document, DocumentStatus
@@ -278,7 +279,7 @@ def orders_documents_issue(
         order.ruling = group_ruling
         order.notice = notice
         order.notice_number = notice.number[:64]
-    Order.objects.bulk_update([o for o, _ in pairs], ["ruling", "notice", "notice_number"])
+    bulk_set(Order, [o for o, _ in pairs], ["ruling", "notice", "notice_number"])
     return issued
 
 

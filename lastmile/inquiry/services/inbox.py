@@ -13,6 +13,7 @@ from django.db.models import F
 
 from lastmile.cases.services import audit_chain_batch, deadline_complete, deadline_open
 from lastmile.core.clock import court_date as _today
+from lastmile.core.db import bulk_set
 from lastmile.core.errors import InvalidAmount
 from lastmile.core.money import format_yuan, to_money
 from lastmile.inquiry.kinds import InquiryDeadline, InquiryEvent
@@ -178,7 +179,7 @@ def _case_batch_apply(
             for msg in msgs:
                 _message_apply(orders[msg.order_key], control, msg, now, done=done)
             if done:
-                Order.objects.bulk_update(list({o.pk: o for o in done}.values()), _DONE_FIELDS)
+                bulk_set(Order, list({o.pk: o for o in done}.values()), _DONE_FIELDS)
             wanted = (_deferred.get() or {}).get(case_id, set())
             _deferred.set(None)  # the decisions below run for real
             if "plan" in wanted:
@@ -346,7 +347,7 @@ def _assets_found(order: Order, control: Control, result: dict[str, Any], now: d
     if new:
         Asset.objects.bulk_create(list(new.values()))
     if changed:
-        Asset.objects.bulk_update(list(changed.values()), ["balance", "details", "found_at", "order"])
+        bulk_set(Asset, list(changed.values()), ["balance", "details", "found_at", "order"])
     if found:
         money = sum((a.balance or ZERO for a in found if a.kind == AssetKind.DEPOSIT), ZERO)
         _event(

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from lastmile.accounts.models import User
 from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
+from lastmile.core.db import bulk_set
 from lastmile.core.errors import InvalidTransition
 from lastmile.inquiry.kinds import InquiryEvent
 
@@ -69,7 +70,7 @@ def _claim(*, now: datetime, limit: int) -> list[Order]:
         if order.status == OrderStatus.PENDING:
             order.status = OrderStatus.SENT
             order.sent_at = now
-    Order.objects.bulk_update(claimed, ["attempts", "next_attempt_at", "status", "sent_at"])
+    bulk_set(Order, claimed, ["attempts", "next_attempt_at", "status", "sent_at"])
     return claimed
 
 
