@@ -50,15 +50,19 @@ def _state(rows: list[Deadline]) -> list[tuple]:
     ]
 
 
-@pytest.mark.django_db
-def test_bulk_set_writes_what_bulk_update_writes(yuelu, clerk, officer, bank, debtor, now):
-    case = case_register(
+@pytest.fixture
+def case(yuelu, clerk, bank, debtor, now) -> Case:
+    return case_register(
         court=yuelu,
         type_code="执",
         parties=[PartyInRole(bank, "applicant"), PartyInRole(debtor, "respondent")],
         actor=clerk,
         now=now,
     )
+
+
+@pytest.mark.django_db
+def test_bulk_set_writes_what_bulk_update_writes(yuelu, officer, case):
     mine, theirs = _deadlines(yuelu, case, 7), _deadlines(yuelu, case, 7)
     Deadline.objects.bulk_update(_changed(theirs, officer, 0), FIELDS)
     with CaptureQueriesContext(connection) as queries:
@@ -71,16 +75,7 @@ def test_bulk_set_writes_what_bulk_update_writes(yuelu, clerk, officer, bank, de
 
 
 @pytest.mark.django_db
-def test_bulk_set_goes_in_chunks_and_refuses_a_row_twice(
-    yuelu, clerk, officer, bank, debtor, now, monkeypatch
-):
-    case = case_register(
-        court=yuelu,
-        type_code="执",
-        parties=[PartyInRole(bank, "applicant"), PartyInRole(debtor, "respondent")],
-        actor=clerk,
-        now=now,
-    )
+def test_bulk_set_goes_in_chunks_and_refuses_a_row_twice(yuelu, officer, case, monkeypatch):
     rows = _deadlines(yuelu, case, 5)
     monkeypatch.setattr(core_db, "_BULK_SET_PARAMS", 2 * (len(FIELDS) + 1))  # two rows per statement
     with CaptureQueriesContext(connection) as queries:
