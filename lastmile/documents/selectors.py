@@ -9,7 +9,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.core.errors import NotFound
 
-from .models import BatchJob, Document
+from .models import BatchJob, Document, DocumentStatus
 
 
 def documents_of_case(*, actor: User, case: Case) -> QuerySet[Document]:
@@ -47,3 +47,16 @@ def batch_get_for(*, actor: User, job_id: int) -> BatchJob:
     if job is None:
         raise NotFound("批量任务不存在或您无权查看。")
     return job
+
+
+def execution_basis_recited(case: Case) -> str:
+    """The 执行依据 as the case's latest issued 执行通知书 recites it ('' when no notice recites one):
+    the one place the lower apps (inquiry, measures, auction) read it from, since the enforcement
+    app that records the basis sits above them. Reads the one key, not the notice's context."""
+    value = (
+        Document.objects.filter(case=case, template__code="enforcement_notice", status=DocumentStatus.ISSUED)
+        .order_by("-version", "-pk")
+        .values_list("context__source_document", flat=True)
+        .first()
+    )
+    return str(value)[:128] if value else ""

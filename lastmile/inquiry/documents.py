@@ -31,7 +31,8 @@ from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.core.db import bulk_set
 from lastmile.core.money import plain_yuan
 from lastmile.documents.markup import cn_num
-from lastmile.documents.models import Document, DocumentStatus
+from lastmile.documents.models import Document
+from lastmile.documents.selectors import execution_basis_recited
 from lastmile.documents.services import IssueRequest, document_issue, documents_issue_many
 from lastmile.service.services import service_dispatch
 
@@ -74,13 +75,9 @@ def ruling_code(order: Order) -> str:
 def execution_basis(case: Case) -> str:
     """The 执行依据 a ruling recites: as the served 执行通知书 states it, else the case the
     enforcement came from, else the basis in general words."""
-    notice = (
-        Document.objects.filter(case=case, template__code="enforcement_notice", status=DocumentStatus.ISSUED)
-        .order_by("-version", "-pk")
-        .first()
-    )
-    if notice is not None and notice.context.get("source_document"):
-        return str(notice.context["source_document"])[:128]
+    recited = execution_basis_recited(case)
+    if recited:
+        return recited
     if case.parent_id:
         return f"{case.parent.number}案的执行依据"  # type: ignore[union-attr]
     return "据以执行的生效法律文书"

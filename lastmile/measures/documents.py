@@ -25,7 +25,8 @@ from lastmile.cases.models import CREDITOR_ROLES, Case, CaseParty
 from lastmile.core.clock import court_date as local_date
 from lastmile.documents.context import party_context
 from lastmile.documents.markup import cn_num
-from lastmile.documents.models import Document, DocumentStatus
+from lastmile.documents.models import Document
+from lastmile.documents.selectors import execution_basis_recited
 from lastmile.documents.services import document_issue
 from lastmile.parties.models import Party
 from lastmile.service.services import service_dispatch
@@ -69,14 +70,7 @@ def execution_basis(case: Case) -> str:
     """失信规定 2017 art. 6: the 执行依据's issuer and number, for every case however it was filed:
     as the served 执行通知书 states it (a listing needs it served, art. 5), else the case the
     enforcement came from."""
-    notice = (
-        Document.objects.filter(case=case, template__code="enforcement_notice", status=DocumentStatus.ISSUED)
-        .order_by("-version", "-pk")
-        .first()
-    )
-    if notice is not None and notice.context.get("source_document"):
-        return str(notice.context["source_document"])[:128]
-    return case.parent.number if case.parent_id else ""  # type: ignore[union-attr]
+    return execution_basis_recited(case) or (case.parent.number if case.parent_id else "")  # type: ignore[union-attr]
 
 
 def _issuer(m: Measure, actor: User | None) -> User | None:

@@ -12,6 +12,7 @@ from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound, 
 from lastmile.documents.catalog import TEMPLATES_BY_CODE
 from lastmile.documents.markup import TemplateBodyError, cn_date, cn_num, money
 from lastmile.documents.models import Document, DocumentTemplate, TemplateVersion
+from lastmile.documents.selectors import execution_basis_recited
 from lastmile.documents.services import (
     document_correct,
     document_issue,
@@ -175,3 +176,13 @@ def test_templates_sync_gives_changed_built_in_templates_a_new_version_never_ove
         "本院修改的正文"
     )
     assert templates_update(now=now) == 0
+
+
+def test_the_execution_basis_is_read_as_the_latest_notice_recites_it(case, judge, now, docs_root):
+    assert execution_basis_recited(case) == ""
+    context = {**NOTICE.sample, "source_document": "（2023）湘0104民初5号民事判决书"}
+    document_issue(case=case, template_code=NOTICE.code, context=context, actor=judge, now=now)
+    assert execution_basis_recited(case) == "（2023）湘0104民初5号民事判决书"
+    context = {**NOTICE.sample, "source_document": "2023"}  # a value JSON would read as a number
+    document_issue(case=case, template_code=NOTICE.code, context=context, actor=judge, now=now)
+    assert execution_basis_recited(case) == "2023"

@@ -23,10 +23,13 @@ SETTLEMENT_BREACHED = ("defaulted", "resumed")
 def _served(case: Case, party: Party, template_code: str, today: date) -> bool:
     """Whether the case's document ``template_code`` has been served on ``party`` by ``today``.
     The service orders are read through the document (the service app sits beside measures)."""
-    for doc in Document.objects.filter(case=case, template__code=template_code, status=DocumentStatus.ISSUED):
-        if doc.service_orders.filter(recipient=party, served_on__isnull=False, served_on__lte=today).exists():
-            return True
-    return False
+    return Document.objects.filter(
+        case=case,
+        template__code=template_code,
+        status=DocumentStatus.ISSUED,
+        service_orders__recipient=party,
+        service_orders__served_on__lte=today,
+    ).exists()
 
 
 def _nothing_owed(case: Case, today: date) -> bool:
