@@ -82,6 +82,26 @@ def receipts(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+def unclaimed(request: AuthedRequest) -> HttpResponse:
+    """The money received without a case, every row (paged with the true total, sorted, exported),
+    each with its claim form for those who manage the funds."""
+    try:
+        qs = selectors.unclaimed_receipts(actor=request.user)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return list_response(
+        request,
+        qs,
+        columns=RECEIPT_COLUMNS,
+        default_sort="received",
+        export_name="待认领款项",
+        template="ledger/unclaimed.html",
+        partial="ledger/_receipt_rows.html",
+        context={"can_manage": actor_can(request.user, "funds.manage"), "unit": "笔"},
+    )
+
+
+@login_required
 def payouts(request: AuthedRequest) -> HttpResponse:
     keys = ("status", "kind", "officer", "q", "due_from", "due_to", "amount_min", "amount_max")
     f = _filters(request, keys)

@@ -92,23 +92,6 @@ def sheet(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def unclaimed(request: AuthedRequest) -> HttpResponse:
-    try:
-        receipts = list(selectors.unclaimed_receipts(actor=request.user)[:200])
-    except PermissionDenied as exc:
-        return render(request, "web/error.html", {"message": exc.message}, status=403)
-    return render(
-        request,
-        "ledger/unclaimed.html",
-        {
-            "receipts": receipts,
-            "can_manage": actor_can(request.user, "funds.manage"),
-            "today": get_clock().today(),
-        },
-    )
-
-
 def _back(case_id: int) -> HttpResponse:
     """Back to the case file, on its money tab (where the act was done)."""
     return redirect(reverse("web:case_detail", args=[case_id]) + "#tab-money")

@@ -93,3 +93,12 @@ def test_another_courts_finance_sees_none(client, receipts, payouts, other_finan
     client.force_login(other_finance)
     assert "共 0 笔" in client.get(reverse("ledger:receipts")).content.decode()
     assert "共 0 笔" in client.get(reverse("ledger:payouts")).content.decode()
+
+
+def test_every_unclaimed_receipt_is_listed_paged_with_the_true_total(client, receipts, finance):
+    client.force_login(finance)
+    page = client.get(reverse("ledger:unclaimed"), {"per_page": "200", "page": "2"}).content.decode()
+    assert "共 207 笔" in page and page.count('name="case_number"') == 7  # it stopped at 200 before
+    r = client.get(reverse("ledger:unclaimed"), {"export": "xlsx"})
+    rows = list(load_workbook(BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 1 + 207 and {row[-1] for row in rows[1:]} == {"待认领"}
