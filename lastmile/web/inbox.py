@@ -38,7 +38,7 @@ from lastmile.enforcement.selectors_assistance import assistance_incoming
 from lastmile.ledger import services as ledger_services
 from lastmile.ledger.models import PaymentReport, PaymentReportStatus, Payout, PayoutStatus, Receipt
 from lastmile.measures import services as measure_services
-from lastmile.measures.models import Measure, MeasureStatus
+from lastmile.measures.models import Measure, MeasureStatus, VacateNotice, VacateStatus
 
 #: How many rows of a queue the page lists; the count is always the whole queue's.
 SHOWN = 50
@@ -97,6 +97,17 @@ def _measure(m: Measure) -> Item:
         detail=m.reason,
         since=m.proposed_at,
         amount=m.amount or None,
+    )
+
+
+def _vacate(v: VacateNotice) -> Item:
+    housing = f"；申请执行人提供居住房屋：{v.applicant_housing}" if v.applicant_housing else ""
+    return Item(
+        pk=v.pk,
+        **_case_bits(v.case),
+        title=f"腾房公告 · {v.party.name} · {v.address}",
+        detail=f"占有使用人：{v.occupants}；拟定腾房期间{v.days}日{housing}（民事诉讼法 2023 第261条）",
+        since=v.drafted_at,
     )
 
 
@@ -212,6 +223,18 @@ QUEUES: tuple[Queue, ...] = (
         ),
         _measure,
         (("approve", "批准"), ("reject", "退回")),
+    ),
+    Queue(
+        "vacate",
+        "腾房公告待签发",
+        PRESIDENT_APPROVAL,
+        lambda u: (
+            VacateNotice.objects.filter(court=u.court, status=VacateStatus.DRAFTED)
+            .select_related("case", "party")
+            .order_by("drafted_at", "pk")
+        ),
+        _vacate,
+        (("sign", "签发腾房公告"),),
     ),
     Queue(
         "payout",
@@ -400,6 +423,9 @@ ACTS: dict[tuple[str, str], Act] = {
     ),
     ("measure", "reject"): lambda u, pk, now, d: measure_services.measure_reject(
         actor=u, measure_id=pk, note=_note(d), now=now
+    ),
+    ("vacate", "sign"): lambda u, pk, now, d: measure_services.vacate_notice_sign(
+        actor=u, notice_id=pk, now=now
     ),
     ("payout", "approve"): lambda u, pk, now, d: ledger_services.payout_approve(
         payout_id=pk, actor=u, now=now

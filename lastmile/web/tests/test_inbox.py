@@ -18,8 +18,8 @@ from lastmile.enforcement.services import clue_submit, time_limit_extension_requ
 from lastmile.ledger.models import PayoutStatus
 from lastmile.ledger.services import payout_request, receipt_record
 from lastmile.measures.guardrails import Proposal
-from lastmile.measures.models import MeasureKind, MeasureStatus
-from lastmile.measures.services import measure_propose
+from lastmile.measures.models import MeasureKind, MeasureStatus, VacateStatus
+from lastmile.measures.services import measure_propose, vacate_notice_draft
 from lastmile.notifications.selectors import staff_notifications, staff_unread_count
 from lastmile.notifications.services import notifications_mark_read
 from lastmile.testing.enforcement import at, basis, file_case
@@ -238,3 +238,28 @@ def test_the_president_approves_several_at_once_and_a_refusal_stops_only_its_ite
             reverse("web:inbox_bulk", args=["payout_settle", "settle"]), {"ids": ["1"]}, follow=True
         )
     assert "不能批量办理" in r.content.decode()
+
+
+def test_the_president_signs_a_drafted_vacate_notice_from_the_inbox(client, case, officer, president):
+    debtor = case.case_parties.get(role="respondent").party
+    notice = vacate_notice_draft(
+        actor=officer,
+        case=case,
+        party=debtor,
+        property_ref="湘（2024）长沙市不动产权第0012345号",
+        address="岳麓区枫林三路88号2栋1201",
+        occupants=f"被执行人{debtor.name}及其家人",
+        days=15,
+        now=NOW,
+    )
+    assert inbox_count(officer, now=NOW) == 0
+    section = {s.queue.key: s for s in inbox_for(president, now=NOW)}["vacate"]
+    assert [i.pk for i in section.items] == [notice.pk] and "15日" in section.items[0].detail
+    client.force_login(president)
+    with use_clock(FixedClock(NOW + timedelta(days=1))):
+        assert "腾房公告待签发" in client.get(reverse("web:inbox")).content.decode()
+        r = client.post(reverse("web:inbox_act", args=["vacate", notice.pk, "sign"]))
+    assert r.status_code == 302
+    notice.refresh_from_db()
+    assert notice.status == VacateStatus.ISSUED and notice.signed_by == president and notice.document_id
+    assert inbox_count(president, now=NOW + timedelta(days=1)) == 0
