@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from lastmile.cli import demo_requested
-from lastmile.web.processes import PROCESSES, callback_url, free_port, launch_env
+from lastmile.web.processes import PROCESSES, callback_url, free_port, launch_env, malloc_preload
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -91,3 +91,15 @@ def test_simulator_listens_where_the_gateway_url_says(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_processes_preload_jemalloc_where_the_machine_has_it():
+    def found(name):
+        return "libjemalloc.so.2" if name == "jemalloc" else None
+
+    assert malloc_preload({}, find=found) == "libjemalloc.so.2"
+    assert malloc_preload({}, find=lambda name: None) is None  # a machine without it: glibc's malloc
+    assert malloc_preload({"LASTMILE_MALLOC": "system"}, find=found) is None
+    assert malloc_preload({"LD_PRELOAD": "libother.so"}, find=found) is None  # never overridden
+    env = launch_env({"LASTMILE_MALLOC": "system"}, host="127.0.0.1", port=8000, demo=False)
+    assert "LD_PRELOAD" not in env
