@@ -244,3 +244,24 @@ def bulk_set(model: type[Model], objs: Sequence[Model], fields: Sequence[str]) -
                 f"WHERE {table}.{qn(pk.column)} = v.{names[0]}",
                 params,
             )
+
+
+#: Index entries ANALYZE reads per index on SQLite (``PRAGMA analysis_limit``): enough for the
+#: planner to tell a column of a few values (a document's template) from one of thousands (its
+#: case), and a bounded cost on a large file (tens of milliseconds for a court's year).
+SQLITE_ANALYSIS_LIMIT = 1000
+
+
+def planner_statistics_refresh() -> bool:
+    """Refresh the query planner's statistics (SQLite's ``ANALYZE``, bounded by
+    :data:`SQLITE_ANALYSIS_LIMIT`); returns whether it ran. Without statistics SQLite chooses
+    blindly between two indexes of equal shape: the 执行通知书 of one case was looked up through
+    the index of its template, reading every case's notice, so the lookup grew with the court's
+    year (docs/benchmarks.md). The periodic sweep runs it hourly and the court-year simulation
+    every simulated week. On PostgreSQL autovacuum keeps the statistics: nothing is done."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+        cursor.execute("ANALYZE")
+    return True

@@ -21,6 +21,7 @@ from django.db import transaction
 from lastmile.accounts.models import Court, Role, User
 from lastmile.cases.services import audit_chain_batch
 from lastmile.core.clock import SHANGHAI, FixedClock
+from lastmile.core.db import planner_statistics_refresh
 from lastmile.core.errors import DomainError
 from lastmile.parties.models import Party
 from lastmile.simulation.plans import CasePlan, working_moment
@@ -29,6 +30,8 @@ from lastmile.simulation.staff import Staff
 # The longest a transaction of the simulation runs before it commits (wall time; the events are
 # simulated-time): what another writer waits for the write lock at most, on SQLite.
 SLICE_S = 0.25
+#: Simulated days between two refreshes of the query planner's statistics (SQLite's ANALYZE).
+ANALYSE_EVERY_DAYS = 7
 
 Progress = Callable[[date, int, int], None]  # (simulated day, cases filed, cases planned)
 Action = Callable[[datetime], None]  # one event of a case, run at its ``now``
@@ -49,6 +52,7 @@ class Sim:
         self.notices_due: dict[date, list[tuple[datetime, CasePlan]]] = {}
         # What is done first thing each day, outside the slices: each commits its own work.
         self.day_start: list[Callable[[date], None]] = []
+        self.analysed_on: date | None = None
         self.people: dict[int, User] = {
             u.pk: u for u in (*staff.judges, *staff.officers, staff.clerk, staff.president, staff.finance)
         }
@@ -80,6 +84,10 @@ class Sim:
         filed = 0
         while self.queue:
             today = self.queue[0][0].astimezone(SHANGHAI).date()
+            if self.analysed_on is None or (today - self.analysed_on).days >= ANALYSE_EVERY_DAYS:
+                # The planner's statistics follow the year's growth (a few tens of milliseconds).
+                planner_statistics_refresh()
+                self.analysed_on = today
             for prepare in self.day_start:  # each commits its own work, in its own slices
                 prepare(today)
             while self.queue and self._today(self.queue[0][0]) == today:

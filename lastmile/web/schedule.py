@@ -16,7 +16,7 @@ from lastmile.measures.tasks import measures_daily
 from lastmile.statistics.tasks import statistics_summary_task
 from lastmile.trial.tasks import court_cases_sweep_task
 from lastmile.valuation.tasks import valuation_sweep_task
-from lastmile.web.tasks import reclaim_sweep_task
+from lastmile.web.tasks import planner_statistics_task, reclaim_sweep_task
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ PERIODIC: list[Periodic] = [
     Periodic("指挥中心统计汇总", statistics_summary_task, timedelta(hours=1)),
     # 网络司法拍卖: rounds end at their (extended) end; losers' deposits back within 24 hours.
     Periodic("网络司法拍卖结束与保证金退还", auction_sweep_task, timedelta(minutes=1)),
+    # 查询统计: SQLite's planner statistics follow the tables' growth (core/db.py).
+    Periodic("数据库查询统计更新", planner_statistics_task, timedelta(hours=1)),
     # 参考价: the objection window run out with no objection pending makes the price final.
     Periodic("参考价异议期届满", valuation_sweep_task, timedelta(hours=1)),
 ]

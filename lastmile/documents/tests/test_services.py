@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from django.db import connection
 
 from lastmile.accounts.models import Role
 from lastmile.cases.models import CaseEvent
+from lastmile.core.db import planner_statistics_refresh
 from lastmile.core.errors import ConditionsNotMet, InvalidTransition, NotFound, PermissionDenied
 from lastmile.documents.catalog import TEMPLATES_BY_CODE
 from lastmile.documents.markup import TemplateBodyError, cn_date, cn_num, money
@@ -186,3 +188,33 @@ def test_the_execution_basis_is_read_as_the_latest_notice_recites_it(case, judge
     context = {**NOTICE.sample, "source_document": "2023"}  # a value JSON would read as a number
     document_issue(case=case, template_code=NOTICE.code, context=context, actor=judge, now=now)
     assert execution_basis_recited(case) == "2023"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps its own statistics")
+def test_the_notice_of_a_case_is_found_through_its_case_once_the_planner_has_statistics(
+    yuelu, judge, now, docs_root, templates
+):
+    cases = [make_case(yuelu, judge, now, seq=i) for i in range(1, 4)]
+    for case in cases:
+        for _ in range(2):
+            document_issue(case=case, template_code=NOTICE.code, context=NOTICE.sample, actor=judge, now=now)
+    query = (
+        Document.objects.filter(case=cases[0], template__code=NOTICE.code, status="issued")
+        .order_by("-version", "-pk")
+        .values_list("pk")[:1]
+    )
+    sql, params = query.query.sql_with_params()
+
+    def plan() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return " ".join(str(row[-1]) for row in cursor.fetchall())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        analysed_before = cursor.fetchone()[0]
+    if not analysed_before:  # another test of this session may have analysed the database
+        assert "documents_document_template_id" in plan()  # blind: every case's notices are read
+    assert planner_statistics_refresh()
+    assert "documents_document_case_id" in plan()
+    assert execution_basis_recited(cases[0]) == NOTICE.sample["source_document"]
