@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from lastmile.accounts.models import Court, Team, TeamKind, User
 from lastmile.accounts.permissions import require
@@ -24,6 +24,9 @@ from lastmile.parties.models import PartyKind
 from .. import rules
 from ..models import EnforcementCase, Track, TriageFactor, TriagePolicy, TriageRule
 from .common import ENFORCEMENT_ROLES, InvalidFiling
+
+#: A case an officer still carries: every status but closed.
+OPEN_STATUSES = tuple(s for s in CaseStatus.values if s != CaseStatus.CLOSED)
 
 
 @dataclass(frozen=True)
@@ -146,14 +149,19 @@ def _assign(*, case: Case, track: str, actor: User | None, now: datetime) -> Use
     team_kind = TeamKind.COMPLEX if track == Track.COMPLEX else TeamKind.FAST_TRACK
     team = Team.objects.filter(court=case.court, kind=team_kind).order_by("id").first()
     staff = User.objects.filter(court=case.court, is_active=True, role__in=ENFORCEMENT_ROLES)
-    candidates = staff.filter(team=team) if team is not None else staff.none()
-    if not candidates.exists():
-        candidates = staff
-    chosen = (
-        candidates.annotate(load=Count("cases_handled", filter=~Q(cases_handled__status=CaseStatus.CLOSED)))
-        .order_by("load", "username")
-        .first()
+    people = list(staff.filter(team=team).order_by("username")) if team is not None else []
+    if not people:
+        people = list(staff.order_by("username"))
+    # Their open cases, read through the (officer, status) index: the closed ones, most of a
+    # court's year, are never read.
+    loads = dict(
+        Case.objects.filter(officer__in=people, status__in=OPEN_STATUSES)
+        .values_list("officer")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    # The fewest open cases; between equals the first by username (the database's order).
+    chosen = min(people, key=lambda u: loads.get(u.pk, 0)) if people else None
     case_assign(case=case, officer=chosen, team=team, deadlines=True)
     case_event_record(
         case=case,
