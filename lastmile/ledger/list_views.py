@@ -5,7 +5,10 @@ payout row opens its case's money tab."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -16,7 +19,7 @@ from lastmile.core.errors import DomainError
 from lastmile.core.listing import Column, list_response, param_amount, param_date, param_int
 
 from . import selectors
-from .models import PayoutKind, PayoutStatus, ReceiptSource
+from .models import PayoutKind, PayoutStatus, Receipt, ReceiptSource
 
 RECEIPT_COLUMNS: tuple[Column, ...] = (
     Column("received", "到账时间", lambda r: r.received_at, sort="received_at"),
@@ -46,6 +49,22 @@ def _refused(request: AuthedRequest, exc: DomainError) -> HttpResponse:
     return render(request, "web/error.html", {"message": exc.message}, status=403)
 
 
+def _receipt_list(
+    request: AuthedRequest, qs: QuerySet[Receipt], *, export_name: str, template: str, context: dict[str, Any]
+) -> HttpResponse:
+    """A list of receipts (all, or the unclaimed ones): the same columns, rows and claim form."""
+    return list_response(
+        request,
+        qs,
+        columns=RECEIPT_COLUMNS,
+        default_sort="received",
+        export_name=export_name,
+        template=template,
+        partial="ledger/_receipt_rows.html",
+        context={"can_manage": actor_can(request.user, "funds.manage"), "unit": "笔", **context},
+    )
+
+
 @login_required
 def receipts(request: AuthedRequest) -> HttpResponse:
     f = _filters(
@@ -64,20 +83,12 @@ def receipts(request: AuthedRequest) -> HttpResponse:
         )
     except DomainError as exc:
         return _refused(request, exc)
-    return list_response(
+    return _receipt_list(
         request,
         qs,
-        columns=RECEIPT_COLUMNS,
-        default_sort="received",
         export_name="执行款到账",
         template="ledger/receipts.html",
-        partial="ledger/_receipt_rows.html",
-        context={
-            "filters": f,
-            "sources": ReceiptSource.choices,
-            "can_manage": actor_can(request.user, "funds.manage"),
-            "unit": "笔",
-        },
+        context={"filters": f, "sources": ReceiptSource.choices},
     )
 
 
@@ -89,16 +100,7 @@ def unclaimed(request: AuthedRequest) -> HttpResponse:
         qs = selectors.unclaimed_receipts(actor=request.user)
     except DomainError as exc:
         return _refused(request, exc)
-    return list_response(
-        request,
-        qs,
-        columns=RECEIPT_COLUMNS,
-        default_sort="received",
-        export_name="待认领款项",
-        template="ledger/unclaimed.html",
-        partial="ledger/_receipt_rows.html",
-        context={"can_manage": actor_can(request.user, "funds.manage"), "unit": "笔"},
-    )
+    return _receipt_list(request, qs, export_name="待认领款项", template="ledger/unclaimed.html", context={})
 
 
 @login_required
