@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from lastmile.core.db import bulk_set
 from lastmile.core.errors import InvalidIdentifier
 from lastmile.core.identifiers import validate_resident_id, validate_uscc
 
@@ -136,7 +137,7 @@ def parties_upsert_many(
     if new:
         Party.objects.bulk_create(new)
     if changed:
-        Party.objects.bulk_update(changed, ["name", "sex", "birth_date", "phone", "address"])
+        bulk_set(Party, changed, ["name", "sex", "birth_date", "phone", "address"])
     return found
 
 
@@ -209,4 +210,4 @@ def e_addresses_record_many(*, wanted: Mapping[tuple[int, str, str], str], now: 
             update.append(row)
     ElectronicAddress.objects.bulk_create(new)
     if update:
-        ElectronicAddress.objects.bulk_update(update, ["consent_kind", "consented_at"])
+        bulk_set(ElectronicAddress, update, ["consent_kind", "consented_at"])

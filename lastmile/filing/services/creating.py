@@ -12,6 +12,7 @@ from django.db.models import F
 
 from lastmile.cases.models import Case, PartyRole
 from lastmile.cases.services import CaseSpec, PartyInRole, case_register, case_register_many
+from lastmile.core.db import bulk_set
 from lastmile.core.errors import DomainError
 from lastmile.core.money import to_money
 from lastmile.ledger.fees import acceptance_fee
@@ -181,7 +182,7 @@ def _chunk_create_bulk(*, batch: IntakeBatch, rows: list[IntakeRow]) -> None:
     )
     for row, case in zip(rows, cases, strict=True):
         row.case = case
-    IntakeRow.objects.bulk_update(rows, ["case"])
+    bulk_set(IntakeRow, rows, ["case"])
 
 
 def _failure_message(exc: Exception) -> tuple[RowErrorCode, str]:
