@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lastmile.accounts.http import AuthedRequest
 from lastmile.accounts.models import User
+from lastmile.accounts.permissions import actor_can
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, InvalidTransition, PermissionDenied
 
@@ -63,6 +64,8 @@ def reception(request: AuthedRequest) -> HttpResponse:
             "ahead": selectors.reception_slots_ahead(actor=request.user, now=now),
             "officers": officers,
             "today": today,
+            # The officer's own bookings of duty reception (值班接待); a filing clerk has none.
+            "on_duty": actor_can(request.user, "enforcement.work"),
         },
     )
 

@@ -190,3 +190,13 @@ def test_the_desk_page_opens_slots(client, officer, now, clock):
     desk = client.get(reverse("portal:reception"), {"day": "2025-03-04"}).content.decode()
     assert 'data-count="slots_open">2<' in desk
     assert not ReceptionBooking.objects.exists()
+
+
+def test_the_desk_links_to_duty_bookings_only_for_who_may_open_them(client, officer, clerk, clock):
+    duty = reverse("portal:duty")
+    client.force_login(officer)
+    assert duty in client.get(reverse("portal:reception")).content.decode()
+    assert client.get(duty).status_code == 200
+    client.force_login(clerk)  # the filing clerk keeps the desk but has no duty reception
+    assert duty not in client.get(reverse("portal:reception")).content.decode()
+    assert client.get(duty).status_code == 403
