@@ -208,6 +208,9 @@ class Asset(models.Model):
                 fields=["case", "institution", "identifier"], name="inquiry_asset_unique"
             ),
         ]
+        # The same property across cases and courts (轮候查封: who holds it first) is found by
+        # its registration number.
+        indexes = [models.Index(fields=["identifier"], name="inquiry_asset_identifier")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.identifier}"
