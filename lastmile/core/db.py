@@ -257,7 +257,7 @@ def planner_statistics_refresh() -> bool:
     :data:`SQLITE_ANALYSIS_LIMIT`); returns whether it ran. Without statistics SQLite chooses
     blindly between two indexes of equal shape: the 执行通知书 of one case was looked up through
     the index of its template, reading every case's notice, so the lookup grew with the court's
-    year (docs/benchmarks.md). The periodic sweep runs it hourly and the court-year simulation
+    year (docs/benchmarks.md). The periodic sweep runs it every 10 minutes and the court-year simulation
     every simulated week. On PostgreSQL autovacuum keeps the statistics: nothing is done."""
     if connection.vendor != "sqlite":
         return False

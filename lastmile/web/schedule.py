@@ -44,8 +44,9 @@ PERIODIC: list[Periodic] = [
     Periodic("指挥中心统计汇总", statistics_summary_task, timedelta(hours=1)),
     # 网络司法拍卖: rounds end at their (extended) end; losers' deposits back within 24 hours.
     Periodic("网络司法拍卖结束与保证金退还", auction_sweep_task, timedelta(minutes=1)),
-    # 查询统计: SQLite's planner statistics follow the tables' growth (core/db.py).
-    Periodic("数据库查询统计更新", planner_statistics_task, timedelta(hours=1)),
+    # 查询统计: SQLite's planner statistics follow the tables' growth (core/db.py): tens of
+    # milliseconds, so often enough that a batch filed this morning is planned for by noon.
+    Periodic("数据库查询统计更新", planner_statistics_task, timedelta(minutes=10)),
     # 参考价: the objection window run out with no objection pending makes the price final.
     Periodic("参考价异议期届满", valuation_sweep_task, timedelta(hours=1)),
 ]

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         else:
             self.stdout.write("非演示模式：不载入演示数据，不启动查控协助机构模拟器。")
-        planner_statistics_refresh()  # then hourly (web/schedule.py)
+        planner_statistics_refresh()  # then every 10 minutes (web/schedule.py)
         url = f"http://{options['host']}:{options['port']}"
         self.stdout.write(self.style.SUCCESS(f"最后一公里已启动：{url}  （按 Ctrl-C 停止）"))
         run_all(host=options["host"], port=options["port"], out=self.stdout.write, demo=demo)
