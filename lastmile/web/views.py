@@ -30,17 +30,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Each login to its own start page: staff to the workbench, a party to its portal."""
+    """Each login to its own start page: staff to the workbench, a bank's staff (机构经办人) to
+    its batches, a party to its portal."""
     user = request.user
     if user.is_authenticated and not getattr(user, "role", "") and not user.is_superuser:
-        return redirect("portal:party_home")
+        return redirect("portal:bank_home" if hasattr(user, "institution_staff") else "portal:party_home")
     return redirect("web:workbench")
 
 
 @login_required
 def workbench(request: AuthedRequest) -> HttpResponse:
     if not request.user.role and not request.user.is_superuser:
-        return redirect("portal:party_home")  # a party login has no workbench: never a 403 loop
+        return home(request)  # a party or bank login has no workbench: its own start page, never a 403
     try:
         bench = case_selectors.workbench_for(actor=request.user, today=get_clock().today())
     except PermissionDenied as exc:

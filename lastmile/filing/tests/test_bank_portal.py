@@ -166,6 +166,11 @@ def test_the_bank_staff_menu_leads_to_their_batches_and_the_public_one_to_their_
     assert "/portal/bank/login/" in Client().get("/portal/public/dishonest/").content.decode()
     page = _client(staff.user).get("/portal/bank/").content.decode()
     assert 'href="/portal/bank/">批量立案' in page and "/portal/party/" not in page
+    # the brand link and the workbench lead a bank's staff to their batches, never to a 403
+    web = _client(staff.user)
+    for start in ("/", "/workbench/"):
+        r = web.get(start, follow=True)
+        assert r.status_code == 200 and r.redirect_chain[-1][0] == "/portal/bank/", start
 
 
 def test_an_old_excel_file_is_refused_in_chinese_and_nothing_is_stored(staff, yuelu):
