@@ -44,6 +44,12 @@ def batch_get_for_client(*, client: InstitutionClient, batch_id: int) -> IntakeB
     return batch
 
 
+def is_institution_staff(user: Any) -> bool:
+    """Whether ``user`` is a bank's staff login (机构经办人), whose start page and menu are its
+    batches; :func:`institution_staff_for` then checks it may still act."""
+    return hasattr(user, "institution_staff")
+
+
 def institution_staff_for(user: Any) -> InstitutionStaff:
     """The institution staff login behind ``user``; anyone else (court staff, a party, a disabled
     login or institution) is refused."""

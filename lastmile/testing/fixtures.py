@@ -66,6 +66,21 @@ def debtor(db):
 
 
 @pytest.fixture
+def registered_case(yuelu, clerk, bank, debtor, now):
+    """A 执 case at 岳麓 registered by the filing clerk: the bank against the debtor."""
+    from lastmile.cases.models import PartyRole
+    from lastmile.cases.services import PartyInRole, case_register
+
+    return case_register(
+        court=yuelu,
+        type_code="执",
+        parties=[PartyInRole(bank, PartyRole.APPLICANT), PartyInRole(debtor, PartyRole.RESPONDENT)],
+        actor=clerk,
+        now=now,
+    )
+
+
+@pytest.fixture
 def clock(now):
     """Pin the edge clock (views, commands) to ``now`` for the test."""
     from lastmile.core.clock import FixedClock, use_clock

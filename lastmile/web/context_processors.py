@@ -10,6 +10,7 @@ from django.urls import reverse
 from lastmile.accounts.permissions import capabilities_of
 from lastmile.cases.selectors import overdue_count
 from lastmile.core.clock import get_clock
+from lastmile.filing.selectors import is_institution_staff
 from lastmile.notifications.selectors import staff_unread_count
 from lastmile.portal.notice_views import party_unread_count
 
@@ -52,8 +53,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     if not getattr(user, "role", ""):
         # a bank's staff login (机构经办人) has its own menu: its batches
-        bank_staff = hasattr(user, "institution_staff")
-        return {"nav_items": [], "nav_unread": party_unread_count(user), "nav_bank_staff": bank_staff}
+        return {
+            "nav_items": [],
+            "nav_unread": party_unread_count(user),
+            "nav_bank_staff": is_institution_staff(user),
+        }
     clock = get_clock()
     now = clock.now()
     caps = capabilities_of(user, now=now)

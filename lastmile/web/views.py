@@ -14,6 +14,7 @@ from lastmile.cases import selectors as case_selectors
 from lastmile.core import listing
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.filing.selectors import is_institution_staff
 from lastmile.notifications import selectors as notification_selectors
 from lastmile.notifications.services import notifications_mark_read
 
@@ -34,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     its batches, a party to its portal."""
     user = request.user
     if user.is_authenticated and not getattr(user, "role", "") and not user.is_superuser:
-        return redirect("portal:bank_home" if hasattr(user, "institution_staff") else "portal:party_home")
+        return redirect("portal:bank_home" if is_institution_staff(user) else "portal:party_home")
     return redirect("web:workbench")
 
 

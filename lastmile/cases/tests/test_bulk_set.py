@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lastmile.cases.models import Case, Deadline
-from lastmile.cases.services import PartyInRole, case_register
 from lastmile.core import db as core_db
 from lastmile.core.db import bulk_set
 
@@ -50,19 +49,9 @@ def _state(rows: list[Deadline]) -> list[tuple]:
     ]
 
 
-@pytest.fixture
-def case(yuelu, clerk, bank, debtor, now) -> Case:
-    return case_register(
-        court=yuelu,
-        type_code="执",
-        parties=[PartyInRole(bank, "applicant"), PartyInRole(debtor, "respondent")],
-        actor=clerk,
-        now=now,
-    )
-
-
 @pytest.mark.django_db
-def test_bulk_set_writes_what_bulk_update_writes(yuelu, officer, case):
+def test_bulk_set_writes_what_bulk_update_writes(yuelu, officer, registered_case):
+    case = registered_case
     mine, theirs = _deadlines(yuelu, case, 7), _deadlines(yuelu, case, 7)
     Deadline.objects.bulk_update(_changed(theirs, officer, 0), FIELDS)
     with CaptureQueriesContext(connection) as queries:
@@ -75,7 +64,8 @@ def test_bulk_set_writes_what_bulk_update_writes(yuelu, officer, case):
 
 
 @pytest.mark.django_db
-def test_bulk_set_goes_in_chunks_and_refuses_a_row_twice(yuelu, officer, case, monkeypatch):
+def test_bulk_set_goes_in_chunks_and_refuses_a_row_twice(yuelu, officer, registered_case, monkeypatch):
+    case = registered_case
     rows = _deadlines(yuelu, case, 5)
     monkeypatch.setattr(core_db, "_BULK_SET_PARAMS", 2 * (len(FIELDS) + 1))  # two rows per statement
     with CaptureQueriesContext(connection) as queries:
