@@ -183,8 +183,7 @@ def batch_run(
                 BatchItem.objects.filter(pk=outcome.request.batch_item.pk).exclude(
                     status=ItemStatus.DONE
                 ).update(status=ItemStatus.FAILED, error=outcome.error.message[:500])
-        done_here += len(items)
-        _job_hold(job, now=clock.now())
+        done_here += len(items)  # the next claim renews the job's hold (no write of its own here)
         if progress is not None:
             progress(*batch_counts(job))
     batch_finish_if_complete(job, now=clock.now())

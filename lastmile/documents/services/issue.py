@@ -25,7 +25,7 @@ from lastmile.documents.kinds import DocumentsEvent
 
 from ..context import case_context, case_parties_many, json_safe, officers_many
 from ..models import BatchItem, Document, DocumentStatus, DocumentTemplate, ItemStatus, TemplateVersion
-from ..rendering import RenderedDocument, render_document
+from ..rendering import render_document
 from ..seal import SignaturePort, signature_port
 from .files import _store
 from .render import _missing_elements, case_document_context, document_number
@@ -60,9 +60,10 @@ class _Prepared:
     number: str
     series_index: int
     context: dict[str, Any]
-    rendered: RenderedDocument
-    pdf: bytes
     seal_record: dict[str, Any]
+    sha256: str
+    pdf_path: str  # stored already (by its digest)
+    size: int
 
 
 @dataclass
@@ -131,7 +132,12 @@ def _prepare(
     )
     sealed = port.seal(rendered.pdf, court_name=case.court.name, number=number)
     record = {**sealed.record, "mark": mark.text if mark else ""}
-    return _Prepared(number, series_index, ctx, rendered, sealed.pdf, record)
+    # The file is written here, before the case locks and the transaction: it is stored by its
+    # digest, so a retry writes the same file, and a transaction that then fails leaves a file no
+    # document names (as a write inside the transaction would: files are not transactional).
+    sha = hashlib.sha256(sealed.pdf).hexdigest()
+    rel = _store(case.court, sha, sealed.pdf)
+    return _Prepared(number, series_index, ctx, record, sha, rel, len(sealed.pdf))
 
 
 def document_issue(
@@ -177,12 +183,12 @@ def documents_issue_many(
     - Every issued document gets its ``document.issued`` case event; all documents, their
       events, the items' status and the audit chain's head are written in ONE transaction (inside
       the caller's, when there is one), under the locks of the cases (in id order), then the
-      items, then each court's chain head. Rendering happens before, outside the locks.
+      items, then each court's chain head. Rendering and storing the files happen before, outside the locks.
     - 文书字号: several requests for one case and series get consecutive numbers, in request
       order; the numbers are reserved before rendering and confirmed under the case locks (a
       document another process issued meanwhile renumbers and re-renders the affected ones).
-    - Keep chunks moderate (tens to a few hundred): the rendered PDFs are held in memory until
-      the transaction, which holds the case locks while the files are written.
+    - Keep chunks moderate (tens to a few hundred): one transaction holds the chunk's case
+      locks and, on SQLite, the database's write lock.
 
     Queries: per chunk, not per document: the case parties, officers and their clerks, the
     templates and their current versions, the series counters, the documents (one insert), the
@@ -309,7 +315,7 @@ def _issue_locked(
 ) -> None:
     """Inside the caller's transaction: lock the cases and items, drop items issued meanwhile,
     confirm the numbers (renumbering and re-rendering a series another document entered), then
-    store the files and write the documents, the items and the events in bulk."""
+    write the documents, the items and the events in bulk."""
     case_ids = sorted({j.outcome.request.case.pk for j in jobs})
     list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk").values_list("pk", flat=True))
     item_ids = sorted(
@@ -368,12 +374,10 @@ def _issue_locked(
 
 
 def _document_row(job: _Job, *, actor: User | None, now: datetime) -> Document:
-    """Store the sealed PDF by its digest and build the issued document's row (version 1)."""
+    """The issued document's row (version 1); its PDF is already stored (:func:`_prepare`)."""
     prepared = job.prepared
     assert prepared is not None
     case = job.outcome.request.case
-    sha = hashlib.sha256(prepared.pdf).hexdigest()
-    rel = _store(case.court, sha, prepared.pdf)
     return Document(
         court=case.court,
         case=case,
@@ -386,9 +390,9 @@ def _document_row(job: _Job, *, actor: User | None, now: datetime) -> Document:
         version=1,
         status=DocumentStatus.ISSUED,
         context=prepared.context,
-        sha256=sha,
-        pdf_path=rel,
-        size=len(prepared.pdf),
+        sha256=prepared.sha256,
+        pdf_path=prepared.pdf_path,
+        size=prepared.size,
         seal=prepared.seal_record,
         issued_at=now,
         issued_by=actor,
