@@ -27,6 +27,7 @@ from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import CaseParty, PartyRole
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import ConditionsNotMet, DomainError, NotFound
+from lastmile.core.inputs import int_or_none
 from lastmile.core.money import parse_amount
 from lastmile.ledger import selectors as ledger_selectors
 from lastmile.ledger.services import secured_claim_record
@@ -58,10 +59,10 @@ def _day(value: str | None) -> date:
 
 
 def _int(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        raise NotFound("对象不存在。") from None
+    number = int_or_none(value)
+    if number is None:
+        raise NotFound("对象不存在。")
+    return number
 
 
 # --- public ---------------------------------------------------------------------------------
@@ -316,7 +317,7 @@ def staff_act(request: AuthedRequest, lot_id: int, action: str) -> HttpResponse:
                 lot_id=lot_id,
                 party=holder,
                 basis=post.get("basis", ""),
-                rank=_int(post.get("rank") or "1"),
+                rank=int_or_none(post.get("rank")) or 1,
                 actor=user,
                 now=now,
             )

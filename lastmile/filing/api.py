@@ -16,6 +16,7 @@ from lastmile.accounts.models import Court, User
 from lastmile.core.clock import get_clock
 from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import DomainError, NotFound, PayloadTooLarge
+from lastmile.core.inputs import int_or_none
 
 from . import selectors, services
 from .conf import filing_setting
@@ -159,11 +160,11 @@ def _json_body(request: HttpRequest) -> bytes:
     """The JSON body, up to the batch limit ``MAX_UPLOAD_BYTES`` (50 MiB, as for files), not
     Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB, meant for forms). Larger: 413 ``payload_too_large``."""
     limit = int(filing_setting("MAX_UPLOAD_BYTES"))
-    declared = str(request.META.get("CONTENT_LENGTH") or "0")
+    declared = int_or_none(request.META.get("CONTENT_LENGTH") or "0")
     body = b""
-    if not declared.isdigit() or int(declared) <= limit:
+    if declared is None or declared <= limit:
         body = request.read(limit + 1)
-    if len(body) > limit or (declared.isdigit() and int(declared) > limit):
+    if len(body) > limit or (declared is not None and declared > limit):
         raise PayloadTooLarge(
             f"批次数据超过{limit // (1024 * 1024)} MiB上限，请拆分后提交。",
             details={"limit_bytes": limit},
@@ -200,7 +201,7 @@ def _submit(request: HttpRequest) -> services.BatchSubmission:
         court, client = _court_and_client(
             principal,
             request.POST.get("court", ""),
-            int(client_id) if client_id and client_id.isdigit() else None,
+            int_or_none(client_id),
         )
         result = services.batch_submit(
             court=court,

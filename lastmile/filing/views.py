@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from lastmile.accounts.models import User
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.inputs import int_or_none
 
 from . import selectors, services
 from .models import InstitutionClient
@@ -39,7 +40,7 @@ def batch_list(request: AuthedRequest) -> HttpResponse:
     form_error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
-        client = InstitutionClient.objects.filter(pk=request.POST.get("client") or 0).first()
+        client = InstitutionClient.objects.filter(pk=int_or_none(request.POST.get("client")) or 0).first()
         if upload is None or client is None or request.user.court is None:
             form_error = "请选择申请机构并上传文件。"
         else:

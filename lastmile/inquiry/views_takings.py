@@ -22,6 +22,7 @@ from lastmile.cases.models import Case
 from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound
+from lastmile.core.inputs import int_or_none
 from lastmile.parties.models import Party
 
 from . import selectors_takings
@@ -67,8 +68,15 @@ def _day(raw: str | None) -> date:
         raise DomainError("日期格式不正确（例如 2026-12-05）。") from None
 
 
+def _count(raw: str | None) -> int:
+    """A count typed on a form (empty is 0); anything else than a whole number is -1, which the
+    service refuses with its own message."""
+    value = int_or_none(raw or "0")
+    return -1 if value is None else value
+
+
 def _party(case: Case, raw: str | None) -> Party:
-    party = Party.objects.filter(pk=raw or 0, roles__case=case).first()
+    party = Party.objects.filter(pk=int_or_none(raw) or 0, roles__case=case).first()
     if party is None:
         raise DomainError("请选择本案当事人。")
     return party
@@ -116,7 +124,7 @@ def case_act(request: AuthedRequest, case_id: int, action: str) -> HttpResponse:
                 party=_party(case, p.get("party")),
                 employer=p.get("employer", ""),
                 monthly_income=_dec(p.get("monthly_income")) or Decimal("0"),
-                dependants=int(p.get("dependants") or 0) if (p.get("dependants") or "0").isdigit() else -1,
+                dependants=_count(p.get("dependants")),
                 actor=user,
                 now=now,
             ),
@@ -148,7 +156,7 @@ def case_act(request: AuthedRequest, case_id: int, action: str) -> HttpResponse:
 
 
 def _asset(case: Case, raw: str | None) -> Asset:
-    asset = Asset.objects.filter(case=case, pk=raw or 0).first()
+    asset = Asset.objects.filter(case=case, pk=int_or_none(raw) or 0).first()
     if asset is None:
         raise DomainError("请选择财产。")
     return asset

@@ -19,6 +19,7 @@ from lastmile.cases.models import Case, CaseParty, PartyRole
 from lastmile.cases.selectors import case_get_for, case_search
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, InvalidAmount, NotFound, PermissionDenied
+from lastmile.core.inputs import int_or_none
 from lastmile.core.money import parse_amount
 from lastmile.parties.models import Party
 
@@ -119,7 +120,7 @@ def payout_request(request: AuthedRequest, case_id: int) -> HttpResponse:
     try:
         case = case_get_for(actor=request.user, case_id=case_id)
         party_id = request.POST.get("payee_party") or None
-        party = Party.objects.filter(pk=party_id).first() if party_id else None
+        party = Party.objects.filter(pk=int_or_none(party_id) or 0).first() if party_id else None
         services.payout_request(
             case=case,
             kind=request.POST.get("kind", PayoutKind.APPLICANT),

@@ -25,12 +25,13 @@ from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import court_date as local_date
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import ConditionsNotMet, DomainError, NotFound
+from lastmile.core.inputs import int_list, int_or_none
 from lastmile.core.legal import LegalBasis, cpl
 from lastmile.parties.models import Party
 
 from . import rules, selectors, services
 from .models import DishonestListing, OperationTarget, RefusalReferral
-from .views import _day, _dec, _int, case_page
+from .views import _day, _dec, case_page
 
 # The rule each act applies: named on a refusal, so the officer sees why (and what governs it).
 BASIS: dict[str, LegalBasis] = {
@@ -81,7 +82,7 @@ def _run(request: AuthedRequest, action: str, acts: dict[str, Callable[[], Any]]
 
 def _debtor(case: Case, party_id: str | None) -> Party:
     row = (
-        case.case_parties.filter(party_id=_int(party_id) or 0, role__in=DEBTOR_ROLES)
+        case.case_parties.filter(party_id=int_or_none(party_id) or 0, role__in=DEBTOR_ROLES)
         .select_related("party")
         .first()
     )
@@ -106,7 +107,7 @@ def _lines(value: str | None) -> list[str]:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.strip().isdigit()]
+    return int_list(values)
 
 
 @login_required
@@ -137,7 +138,7 @@ def case_act(request: AuthedRequest, case_id: int) -> HttpResponse:
             actor=u,
             case=case,
             party=_debtor(case, p.get("party")),
-            months=_int(p.get("months")) or 0,
+            months=int_or_none(p.get("months")) or 0,
             reason=p.get("reason", ""),
             now=now,
         ),
@@ -178,16 +179,18 @@ def case_act(request: AuthedRequest, case_id: int) -> HttpResponse:
             property_ref=p.get("property_ref", ""),
             address=p.get("address", ""),
             occupants=p.get("occupants", ""),
-            days=_int(p.get("days")) or 0,
+            days=int_or_none(p.get("days")) or 0,
             applicant_housing=p.get("applicant_housing", ""),
             now=now,
         ),
         "vacate_sign": lambda: services.vacate_notice_sign(
-            actor=u, notice_id=selectors.vacate_notice_of(case=case, notice_id=_int(p.get("notice"))), now=now
+            actor=u,
+            notice_id=selectors.vacate_notice_of(case=case, notice_id=int_or_none(p.get("notice"))),
+            now=now,
         ),
         "vacated": lambda: services.vacating_record(
             actor=u,
-            notice_id=selectors.vacate_notice_of(case=case, notice_id=_int(p.get("notice"))),
+            notice_id=selectors.vacate_notice_of(case=case, notice_id=int_or_none(p.get("notice"))),
             vacated_on=_required_day(p.get("vacated_on"), "请填写腾退日期。"),
             moved_to=p.get("moved_to", ""),
             moved_to_applicant_housing=_bool(p.get("applicant_housing")),
@@ -196,7 +199,7 @@ def case_act(request: AuthedRequest, case_id: int) -> HttpResponse:
         ),
         "vacate_force": lambda: services.vacating_force_record(
             actor=u,
-            notice_id=selectors.vacate_notice_of(case=case, notice_id=_int(p.get("notice"))),
+            notice_id=selectors.vacate_notice_of(case=case, notice_id=int_or_none(p.get("notice"))),
             on=local_date(now),
             note=p.get("note", ""),
             now=now,
@@ -282,7 +285,7 @@ def measure_act(request: AuthedRequest, measure_id: int) -> HttpResponse:
 
 def _own(ids: Any, value: str | None) -> int:
     """A row id posted with a measure's form must be one of that measure's rows."""
-    pk = _int(value)
+    pk = int_or_none(value)
     if pk is None or pk not in set(ids):
         raise NotFound("记录不存在。")
     return pk
@@ -308,7 +311,7 @@ def listing_act(request: AuthedRequest, listing_id: int) -> HttpResponse:
                 ground=p.get("ground", ""),
                 now=now,
                 note=p.get("note", ""),
-                query_count=_int(p.get("query_count")) or 0,
+                query_count=int_or_none(p.get("query_count")) or 0,
             )
         ),
         "correction_receive": lambda: services.correction_request_receive(
@@ -378,7 +381,7 @@ def operations(request: AuthedRequest) -> HttpResponse:
                         min_amount=_dec(p.get("min_amount")) or Decimal("0"),
                         person_only=_bool(p.get("person_only")),
                         listed_only=_bool(p.get("listed_only")),
-                        limit=min(_int(p.get("limit")) or 200, 1000),
+                        limit=min(int_or_none(p.get("limit")) or 200, 1000),
                     ),
                     now=get_clock().now(),
                 )
@@ -410,7 +413,7 @@ def target_act(request: AuthedRequest, target_id: int) -> HttpResponse:
         "target_assign": lambda: services.operation_target_assign(
             actor=request.user,
             target_id=target.pk,
-            team_id=_int(p.get("team")),
+            team_id=int_or_none(p.get("team")),
             scheduled_on=_day(p.get("scheduled_on")),
             now=now,
         ),

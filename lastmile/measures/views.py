@@ -22,6 +22,7 @@ from lastmile.cases.models import DEBTOR_ROLES, Case
 from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import ConditionsNotMet, DomainError
+from lastmile.core.inputs import int_or_none
 from lastmile.parties.models import Party
 
 from . import rules, selectors, services
@@ -127,10 +128,6 @@ def _day(value: str | None) -> date | None:
         raise ConditionsNotMet("日期格式不正确。", unmet=["date"]) from None
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
-
-
 def _dec(value: str | None) -> Decimal | None:
     try:
         return Decimal(value.strip()) if value and value.strip() else None
@@ -145,14 +142,14 @@ def propose(request: AuthedRequest, case_id: int) -> HttpResponse:
     try:
         case = case_get_for(actor=request.user, case_id=case_id)
         person_id, org_id, capacity = [*p.get("subject", "").split("@"), "", "", ""][:3]
-        debtor_id = _int(org_id) if org_id else _int(person_id)
+        debtor_id = int_or_none(org_id) if org_id else int_or_none(person_id)
         row = case.case_parties.filter(party_id=debtor_id or 0, role__in=DEBTOR_ROLES).first()
         if row is None:
             raise ConditionsNotMet("只能对本案被执行人采取措施。")
         subject, organisation = row.party, None
         if org_id:
             organisation = row.party
-            subject = Party.objects.filter(pk=_int(person_id) or 0).first()  # type: ignore[assignment]
+            subject = Party.objects.filter(pk=int_or_none(person_id) or 0).first()  # type: ignore[assignment]
             if subject is None:
                 raise ConditionsNotMet("被采取措施的人员不存在。")
         services.measure_propose(
@@ -163,13 +160,13 @@ def propose(request: AuthedRequest, case_id: int) -> HttpResponse:
                 subject=subject,
                 organisation=organisation,
                 capacity=capacity,
-                ground=_int(p.get("ground")),
+                ground=int_or_none(p.get("ground")),
                 amount=_dec(p.get("amount")),
-                days=_int(p.get("days")),
-                hours=_int(p.get("hours")),
-                summons_count=_int(p.get("summons_count")),
+                days=int_or_none(p.get("days")),
+                hours=int_or_none(p.get("hours")),
+                summons_count=int_or_none(p.get("summons_count")),
                 detention_may_follow=p.get("detention_may_follow") == "1",
-                extension_years=_int(p.get("extension_years")) or 0,
+                extension_years=int_or_none(p.get("extension_years")) or 0,
                 extension_fact=p.get("extension_fact", ""),
                 birth_date=_day(p.get("birth_date")),
                 responsibility=p.get("responsibility", ""),

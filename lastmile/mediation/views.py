@@ -22,6 +22,7 @@ from lastmile.cases.models import Case
 from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.inputs import int_list, int_or_none
 from lastmile.core.listing import Column, list_response, param_amount, param_date
 from lastmile.parties.models import Party
 
@@ -87,7 +88,7 @@ def fail_many(request: AuthedRequest) -> HttpResponse:
     """调解不成 for the chosen mediations; each stands alone and each refusal is named."""
     user = request.user
     try:
-        ids = [int(x) for x in request.POST.getlist("mediation") if x.isdecimal()]
+        ids = int_list(request.POST.getlist("mediation"))
         chosen = list(selectors.mediations_visible_to(user).filter(pk__in=ids).order_by("pk"))
         if not chosen:
             raise NotFound("请选择调解案件。")
@@ -112,7 +113,7 @@ def assign(request: AuthedRequest) -> HttpResponse:
         ids = [int(x) for x in request.POST.getlist("case")]
         cases = list(selectors.cases_awaiting_mediation(user).filter(pk__in=ids))
         mediator = User.objects.filter(
-            pk=request.POST.get("mediator") or user.pk, court_id=user.court_id or 0
+            pk=int_or_none(request.POST.get("mediator")) or user.pk, court_id=user.court_id or 0
         ).first()
         if not cases or mediator is None:
             raise NotFound("请选择案件和调解员。")
@@ -282,7 +283,7 @@ def in_suit(request: AuthedRequest, case_id: int) -> HttpResponse:
     existing = Mediation.objects.filter(case=case).first()
     if request.method == "POST" and existing is None:
         try:
-            mediator = _mediators(user).filter(pk=int(request.POST.get("mediator") or 0)).first()
+            mediator = _mediators(user).filter(pk=int_or_none(request.POST.get("mediator")) or 0).first()
             if mediator is None:
                 raise NotFound("请选择本院的调解员。")
             existing = services.mediation_in_suit_open(

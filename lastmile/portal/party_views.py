@@ -18,6 +18,7 @@ from lastmile.cases.disclosure import Side
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
 from lastmile.core.identifiers import mask_phone
+from lastmile.core.inputs import int_or_none
 from lastmile.documents.services import document_content_disposition
 from lastmile.documents.services import document_pdf as document_pdf_bytes
 from lastmile.enforcement.services import ExecutionBasisIn
@@ -88,7 +89,7 @@ def booking_make(request: AuthedRequest, case_id: int) -> HttpResponse:
     try:
         account = selectors.account_for(request.user)
         case = selectors.party_case_get(account=account, case_id=case_id)
-        slot_id = int(request.POST.get("slot", "0") or 0)
+        slot_id = int_or_none(request.POST.get("slot")) or 0
         services.booking_make(
             account=account,
             case=case,

@@ -19,6 +19,7 @@ from lastmile.accounts.models import User
 from lastmile.accounts.permissions import actor_can
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, InvalidTransition, PermissionDenied
+from lastmile.core.inputs import int_or_none
 
 from . import selectors, services_reception
 from .services_reception import SlotPlan, WalkInIn
@@ -94,7 +95,7 @@ def slots_create(request: AuthedRequest) -> HttpResponse:
                 start, _, end = line.replace("—", "-").replace("–", "-").partition("-")
                 hours.append((_time(start), _time(end)))
         capacity = int(data.get("capacity") or 4)
-        officer = User.objects.filter(pk=int(data.get("duty_officer") or 0)).first()
+        officer = User.objects.filter(pk=int_or_none(data.get("duty_officer")) or 0).first()
         if officer is None:
             raise InvalidTransition("请选择值班干警。")
         created = services_reception.reception_slots_create(

@@ -16,6 +16,7 @@ from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import ConditionsNotMet, DomainError, NotFound, PermissionDenied
+from lastmile.core.inputs import int_list
 from lastmile.core.listing import Column, list_response, param_date
 
 from . import selectors, services
@@ -208,9 +209,9 @@ def batch_page(request: AuthedRequest) -> HttpResponse:
         return _refused(request, exc)
     if request.method == "POST":
         now = get_clock().now()
-        ids = [int(x) for x in request.POST.getlist("order") if x.isdigit()]
+        ids = int_list(request.POST.getlist("order"))
         if request.POST.get("action") == "dispatch":
-            doc_ids = [int(x) for x in request.POST.getlist("document") if x.isdigit()]
+            doc_ids = int_list(request.POST.getlist("document"))
             report = _guarded(
                 lambda: services.service_batch_dispatch(document_ids=doc_ids, actor=user, now=now)
             )

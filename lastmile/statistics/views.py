@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from lastmile.accounts.models import User
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound
+from lastmile.core.inputs import int_or_none
 
 from . import exports, selectors
 from .financial import CLAIMED_DAYS, PERIODS, BadFilter
@@ -60,10 +61,10 @@ class Query:
 def _int(value: str | None) -> int | None:
     if not value:
         return None
-    try:
-        return int(value)
-    except ValueError:
-        raise BadFilter("筛选条件有误。") from None
+    number = int_or_none(value)
+    if number is None:
+        raise BadFilter("筛选条件有误。")
+    return number
 
 
 def _date(value: str) -> date:
@@ -90,6 +91,8 @@ def _query(request: HttpRequest) -> Query:
         start, end = _month(g["month"])
     elif g.get("year"):
         y = _int(g["year"]) or today.year
+        if not MINYEAR <= y <= MAXYEAR:
+            raise BadFilter(f"年度有误：{g['year']}。")
         start, end = date(y, 1, 1), date(y, 12, 31)
     elif g.get("start") or g.get("end"):
         start = _date(g.get("start") or f"{today.year}-01-01")

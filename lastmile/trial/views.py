@@ -20,6 +20,7 @@ from lastmile.accounts.permissions import actor_can
 from lastmile.cases.models import Case
 from lastmile.core.clock import court_date, get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.inputs import int_list, int_or_none
 from lastmile.core.listing import Column, list_response, param_amount, param_date
 from lastmile.mediation.selectors import agreements_awaiting_conclusion
 
@@ -33,7 +34,7 @@ def _refused(request: HttpRequest, exc: DomainError, status: int = 403) -> HttpR
 
 
 def _ids(request: HttpRequest) -> list[int]:
-    return [int(x) for x in request.POST.getlist("id") if x.isdigit()]
+    return int_list(request.POST.getlist("id"))
 
 
 def _case_no(row: Any) -> str:
@@ -156,12 +157,12 @@ def act(request: AuthedRequest, action: str) -> HttpResponse:
         elif action == "schedule":
             lawsuits = list(selectors.lawsuits_visible_to(user).filter(pk__in=_ids(request)).order_by("pk"))
             judge = User.objects.filter(
-                pk=request.POST.get("judge") or user.pk, court_id=user.court_id or 0
+                pk=int_or_none(request.POST.get("judge")) or user.pk, court_id=user.court_id or 0
             ).first()
             if judge is None:
                 raise NotFound("请选择审判员。")
             starts = timezone.make_aware(datetime.fromisoformat(request.POST.get("starts_at", "")))
-            slot = int(request.POST.get("slot") or 0) or None
+            slot = int_or_none(request.POST.get("slot")) or None
             inline = summons_inline(len(lawsuits))
             hearing_batch = services.hearings_schedule_batch(
                 lawsuits=lawsuits,

@@ -20,6 +20,7 @@ from lastmile.cases.models import Case
 from lastmile.cases.selectors import case_get_for
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound
+from lastmile.core.inputs import int_or_none
 from lastmile.inquiry.models import Asset
 from lastmile.parties.models import Party
 
@@ -83,7 +84,7 @@ def _valuation_for(request: AuthedRequest, valuation_id: int) -> Valuation:
 def start(request: AuthedRequest, case_id: int) -> HttpResponse:
     try:
         case = case_get_for(actor=request.user, case_id=case_id)
-        asset = Asset.objects.filter(case=case, pk=request.POST.get("asset") or 0).first()
+        asset = Asset.objects.filter(case=case, pk=int_or_none(request.POST.get("asset")) or 0).first()
         if asset is None:
             raise NotFound("请选择已查封、扣押的财产。")
     except DomainError as exc:
@@ -125,17 +126,16 @@ def act(request: AuthedRequest, valuation_id: int, action: str) -> HttpResponse:
     if action == "extend":
 
         def extend() -> object:
-            try:
-                days = int(request.POST.get("days", "0"))
-            except ValueError:
-                raise DomainError("延期天数应为整数。") from None
+            days = int_or_none(request.POST.get("days", "0"))
+            if days is None:
+                raise DomainError("延期天数应为整数。")
             return services.valuation_extend(valuation=v, days=days, actor=request.user, now=now)
 
         return _run(request, v.case_id, extend, "已延长期限。")
     if action == "object":
 
         def object_() -> object:
-            party = Party.objects.filter(pk=request.POST.get("party") or 0).first()
+            party = Party.objects.filter(pk=int_or_none(request.POST.get("party")) or 0).first()
             if party is None:
                 raise DomainError("请选择提出异议的当事人。")
             return services.valuation_object(

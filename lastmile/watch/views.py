@@ -23,6 +23,7 @@ from lastmile.accounts.permissions import actor_can
 from lastmile.core.clock import get_clock
 from lastmile.core.error_codes import CoreErrorCode
 from lastmile.core.errors import ConditionsNotMet, DomainError
+from lastmile.core.inputs import int_or_none
 from lastmile.inquiry import protocol
 
 from . import selectors, services
@@ -104,8 +105,8 @@ def duty(request: AuthedRequest) -> HttpResponse:
         try:
             services.duty_shift_add(
                 actor=request.user,
-                officer_id=int(raw_officer) if raw_officer.isdigit() else 0,
-                weekday=int(raw_weekday) if raw_weekday.isdigit() else None,
+                officer_id=int_or_none(raw_officer) or 0,
+                weekday=int_or_none(raw_weekday),
                 starts_on=None if raw_weekday else _date_or_none(request.POST.get("starts_on", "")),
                 ends_on=None if raw_weekday else _date_or_none(request.POST.get("ends_on", "")),
                 note=request.POST.get("note", ""),
@@ -171,7 +172,9 @@ def stream(request: AuthedRequest) -> HttpResponseBase:
         return HttpResponse("forbidden", status=403)
     court_id = request.user.court_id
     raw_after = request.headers.get("Last-Event-ID") or request.GET.get("after") or ""
-    after = int(raw_after) if raw_after.isdigit() else selectors.latest_alert_id(court_id=court_id)
+    after = int_or_none(raw_after)
+    if after is None:
+        after = selectors.latest_alert_id(court_id=court_id)
     try:
         wait = min(float(request.GET.get("wait", "0")), float(watch_setting("STREAM_MAX_SECONDS")))
     except ValueError:

@@ -21,6 +21,7 @@ from lastmile.cases.models import Case, CaseStatus
 from lastmile.cases.selectors import cases_visible_to
 from lastmile.core.errors import InvalidIdentifier
 from lastmile.core.identifiers import parse_case_number
+from lastmile.core.inputs import int_or_none
 from lastmile.core.listing import Column
 from lastmile.enforcement.models import Track
 
@@ -65,10 +66,6 @@ class Filters:
         return q.urlencode()
 
 
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdecimal() else None
-
-
 def _date(raw: str | None) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else None
@@ -93,8 +90,8 @@ def filters_from(params: QueryDict) -> Filters:
         status=status if status in CaseStatus.values else "",
         type_code=params.get("type", "")[:8],
         track=track if track in Track.values else "",
-        officer=_int(params.get("officer")),
-        team=_int(params.get("team")),
+        officer=int_or_none(params.get("officer")),
+        team=int_or_none(params.get("team")),
         received_from=_date(params.get("received_from")),
         received_to=_date(params.get("received_to")),
         amount_min=_amount(params.get("amount_min")),

@@ -14,6 +14,7 @@ from lastmile.cases import selectors as case_selectors
 from lastmile.core import listing
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.inputs import int_list
 from lastmile.filing.selectors import is_institution_staff
 from lastmile.notifications import selectors as notification_selectors
 from lastmile.notifications.services import notifications_mark_read
@@ -135,7 +136,7 @@ def inbox_act(request: AuthedRequest, queue: str, item_id: int, action: str) -> 
 @require_POST
 def inbox_bulk(request: AuthedRequest, queue: str, action: str) -> HttpResponse:
     """The same act on several ticked items (批量审批); each item stands or falls alone."""
-    pks = [int(v) for v in request.POST.getlist("ids") if v.isdecimal()]
+    pks = int_list(request.POST.getlist("ids"))
     if not pks:
         messages.error(request, "请先勾选要办理的事项。")
         return redirect("web:inbox")

@@ -18,6 +18,7 @@ from lastmile.accounts.models import User
 from lastmile.cases.models import Case
 from lastmile.core.clock import get_clock
 from lastmile.core.errors import DomainError, NotFound, PermissionDenied
+from lastmile.core.inputs import int_or_none
 from lastmile.core.money import format_yuan
 from lastmile.ledger.models import PaymentReport
 
@@ -92,7 +93,7 @@ def _h_payment_reject(case: Case, actor: User, now: datetime, data: QueryDict) -
 
 def _h_reassign(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
     raw = (data.get("officer") or "").strip()
-    officer = User.objects.filter(pk=int(raw), court_id=case.court_id).first() if raw.isdigit() else None
+    officer = User.objects.filter(pk=int_or_none(raw) or 0, court_id=case.court_id).first() if raw else None
     if raw and officer is None:
         raise NotFound("没有找到该执行人员。")
     services.case_reassign(

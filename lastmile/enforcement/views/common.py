@@ -17,6 +17,7 @@ from django.utils import timezone
 from lastmile.accounts.models import User
 from lastmile.cases.models import Case
 from lastmile.core.errors import DomainError, NotFound
+from lastmile.core.inputs import int_or_none
 from lastmile.core.money import parse_amount
 from lastmile.ledger.services import InstallmentDue
 
@@ -94,7 +95,7 @@ def _schedule(data: QueryDict, name: str, *, label: str) -> list[InstallmentDue]
 def _obj(model: type[Any], case: Case, data: QueryDict, field: str = "id") -> Any:
     """The row of ``model`` the form names by its id, only if it belongs to ``case``."""
     raw = data.get(field, "")
-    row = model.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+    row = model.objects.filter(pk=int_or_none(raw) or 0).first()
     owner = (
         row.settlement.case_id if isinstance(row, SettlementInstallment) else getattr(row, "case_id", None)
     )

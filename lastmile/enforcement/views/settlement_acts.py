@@ -11,6 +11,7 @@ from django.http import QueryDict
 from lastmile.accounts.models import User
 from lastmile.cases.models import Case
 from lastmile.core.errors import NotFound
+from lastmile.core.inputs import int_or_none
 
 from .. import services
 from ..models import PropertyRequery, SettlementInstallment, SettlementRelease, ZhongbenAssent
@@ -49,7 +50,7 @@ def _h_settlement_resume(case: Case, actor: User, now: datetime, data: QueryDict
 
 def _h_settlement_release_apply(case: Case, actor: User, now: datetime, data: QueryDict) -> str:
     raw = data.get("applicant", "")
-    row = case.case_parties.filter(party_id=int(raw) if raw.isdigit() else 0).select_related("party").first()
+    row = case.case_parties.filter(party_id=int_or_none(raw) or 0).select_related("party").first()
     if row is None:
         raise NotFound("当事人不存在。")
     services.settlement_release_apply(

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import IO, Any
 from xml.parsers import expat
 
+from lastmile.core.inputs import int_or_none
+
 from .common import (
     OverlongCell,
     ParsedSheet,
@@ -304,7 +306,8 @@ class _SheetReader:
             self.col = self._column(ref) if ref else self.col + 1
             self.kind = attrs.get("t", "n")
             style = attrs.get("s")
-            self.style = int(style) if style and style.isdigit() else -1
+            number = int_or_none(style) if style else None
+            self.style = -1 if number is None else number
             self.value = None
             self.inline = []
             self.inline_length = 0
@@ -314,7 +317,7 @@ class _SheetReader:
             self.kept = self.length = 0
         elif tag == "row":
             r = attrs.get("r", "")
-            self.row_number = int(r) if r.isdigit() else self.row_number + 1
+            self.row_number = int_or_none(r) or self.row_number + 1
             self.cells = {}
             self.col = -1
         elif tag == "rPh":

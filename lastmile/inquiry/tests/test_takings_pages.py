@@ -51,3 +51,14 @@ def test_distrain_and_withhold_then_release_wages_through_the_page(money_case, o
     assert w.status == WithholdingStatus.RELEASED
     page = c.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert "已解除" in page and "摊铺机一台" in page
+
+
+@pytest.mark.parametrize("bad", ["abc", "²", "9" * 40, "-1"])
+def test_a_party_or_asset_field_that_names_nothing_is_a_message_not_a_500(money_case, officer, clock, bad):
+    case = money_case()
+    c = Client()
+    c.force_login(officer)
+    for action in ("distrain", "income", "receivable"):
+        r = c.post(reverse("takings:case_act", args=[case.pk, action]), {"party": bad}, follow=True)
+        assert r.status_code == 200 and "请选择本案当事人" in r.content.decode()
+    assert not Custody.objects.exists() and not IncomeWithholding.objects.exists()

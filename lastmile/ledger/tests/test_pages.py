@@ -70,6 +70,16 @@ def test_case_page_panel_for_finance_with_actions(client, funded, finance):
     assert "执行案款" in html and "申请发放" in html and "40000.00" in html
 
 
+@pytest.mark.parametrize("bad", ["abc", "²", "9" * 40])
+def test_a_payee_that_names_no_party_is_refused_not_a_500(client, funded, finance, bad):
+    client.force_login(finance)
+    r = client.post(
+        reverse("ledger:payout_request", args=[funded.pk]),
+        {"kind": "applicant", "payee_party": bad, "amount": "1,000"},
+    )
+    assert r.status_code == 302 and not Payout.objects.exists()
+
+
 def test_payout_flow_through_pages(client, funded, finance, leader, bank):
     client.force_login(finance)
     client.post(

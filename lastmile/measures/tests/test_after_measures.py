@@ -401,3 +401,11 @@ def test_bad_input_is_a_message_or_a_code_never_a_500(officer, president, case, 
         r = c.post(url, json.dumps({"months": "x", "on": "nope"}), content_type="application/json")
         assert r.status_code < 500 and r.json(), url
     assert Measure.objects.get(pk=m.pk).status == MeasureStatus.IN_FORCE
+
+
+@pytest.mark.parametrize("bad", ["abc", "²", "9" * 40])
+def test_a_debtor_field_that_names_nothing_is_a_message_not_a_500(officer, case, clock, bad):
+    c = _client(officer)
+    for action in ("screening", "referral_prepare"):
+        r = c.post(f"/measures/cases/{case.pk}/act/", {"action": action, "party": bad}, follow=True)
+        assert r.status_code == 200 and "请选择本案被执行人" in _messages(r)

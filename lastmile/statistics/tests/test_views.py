@@ -79,6 +79,9 @@ def test_bad_period_is_a_clear_error(client, leader):
     r = login(client, leader).get("/stats/?start=2023-12-31&end=2023-01-01")
     assert r.status_code == 400
     assert "结束日期不能早于开始日期" in r.content.decode()
+    for bad in ("year=99999", "year=²", "year=" + "9" * 40, "officer=" + "9" * 40, "month=2023-13"):
+        r = login(client, leader).get(f"/stats/?{bad}")
+        assert r.status_code == 400, bad
 
 
 @pytest.mark.django_db

@@ -139,7 +139,13 @@ def test_the_duty_page_adds_and_removes_shifts(yuelu, officer, duty_officer, com
     assert (shift.officer_id, shift.starts_on, shift.weekday) == (duty_officer.pk, today, None)
     assert "今日值班" in client.get("/watch/").content.decode()
     # bad input is a message, never a 500
-    for bad in ({"officer": "x"}, {"officer": duty_officer.pk, "starts_on": "2025-13-01", "ends_on": "x"}):
+    for bad in (
+        {"officer": "x"},
+        {"officer": "²"},
+        {"officer": "9" * 40},
+        {"officer": duty_officer.pk, "weekday": "²"},
+        {"officer": duty_officer.pk, "starts_on": "2025-13-01", "ends_on": "x"},
+    ):
         assert client.post("/watch/duty/", bad).status_code == 302
     assert client.post(f"/watch/duty/{shift.pk}/remove").status_code == 302
     assert DutyShift.objects.get().removed_at is not None
