@@ -39,8 +39,13 @@ def appeal_last_day(served_on: date) -> date:
     return period_end(served_on, APPEAL_DAYS)
 
 
+def lawsuit_readable(actor: User) -> bool:
+    """Whether ``actor`` may open the court's lawsuits (the judges and the filing desk)."""
+    return any(actor_can(actor, c) for c in ("trial.work", "case.file"))
+
+
 def _require_reader(actor: User) -> None:
-    if not any(actor_can(actor, c) for c in ("trial.work", "case.file")):
+    if not lawsuit_readable(actor):
         raise PermissionDenied("您没有查看审判案件的权限。", details={"capability": "trial.work"})
 
 

@@ -328,4 +328,6 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "lawsuit": lawsuit,
         "hearings": list(lawsuit.hearings.order_by("scheduled_at")),
         "judgment": getattr(lawsuit, "judgment", None),
+        # a 院长 or 财务 who reads the case file sees the summary, not a link to a page they may not open
+        "may_open": selectors.lawsuit_readable(request.user),
     }

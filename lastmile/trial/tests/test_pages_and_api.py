@@ -76,6 +76,17 @@ def test_judge_pages_batch_progress_service_status_and_case_panels(failed_lawsui
     assert case_page.status_code == 200 and "trial-panel" in body and "service-panel" in body
     origin = web.get(f"/cases/{lawsuits[0].case.parent_id}/")
     assert "mediation-panel" in origin.content.decode()
+    assert f"/trial/lawsuits/{lawsuits[0].pk}/" in body  # the judge opens the lawsuit from the case
+
+
+def test_a_reader_of_the_case_who_may_not_open_lawsuits_gets_the_summary_without_the_link(
+    failed_lawsuits, president, clock
+):
+    lawsuit = failed_lawsuits([10])[0]
+    web = _client(president)  # 院长: reads every case file of the court, not the trial desk's pages
+    body = web.get(f"/cases/{lawsuit.case.pk}/").content.decode()
+    assert "trial-panel" in body and f"/trial/lawsuits/{lawsuit.pk}/" not in body
+    assert web.get(f"/trial/lawsuits/{lawsuit.pk}/").status_code == 404
 
 
 @pytest.mark.django_db
