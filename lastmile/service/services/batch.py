@@ -276,7 +276,17 @@ def mail_receipts_parse(text: str) -> tuple[list[ResultRow], BatchReport]:
     Returns the rows and a report carrying every line that cannot be read."""
     report = BatchReport()
     rows: list[ResultRow] = []
-    for line_no, cells in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), 1):
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    line_no = 0
+    while True:
+        line_no += 1
+        try:
+            cells = next(reader, None)
+        except csv.Error:  # not text a CSV reader can split (a binary file, a stray carriage return)
+            report.error(line_no, "line", ServiceErrorCode.BATCH_INVALID, "此行无法按逗号分隔的文本读取。")
+            break
+        if cells is None:
+            break
         cells = [c.strip() for c in cells]
         if not any(cells) or cells[0] in ("邮件单号", "tracking_number"):
             continue

@@ -3,6 +3,7 @@ mail on the receipt date, 委托 and 转交, public notice only when the law all
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime
 
 import pytest
@@ -297,6 +298,13 @@ def test_batch_mail_and_batch_receipts_are_all_or_nothing(served_doc, cc_judge, 
         "1100000000020,收到,2025-03-13,王小明\n1100000000020,签收,3月13日,王小明\n"
     )
     assert [e["code"] for e in unreadable.errors] == ["service_outcome_invalid", "service_date_invalid"]
+    # a stray carriage return ends a line (as in a file saved on an old Mac), and what a CSV reader
+    # cannot split at all (here a field over its size limit) is a line error, not an exception
+    rows, stray = mail_receipts_parse("1100000000020,签收,2025-03-13,王小明\r1100000000020,签收\n")
+    assert len(rows) == 1 and [(e["row"], e["code"]) for e in stray.errors] == [(2, "service_batch_invalid")]
+    over = csv.field_size_limit() + 1  # the limit is per process (the filing reader raises it)
+    rows, huge = mail_receipts_parse("1100000000020,签收,2025-03-13,王小明\n" + "x" * over + "\n")
+    assert len(rows) == 1 and [(e["row"], e["code"]) for e in huge.errors] == [(2, "service_batch_invalid")]
 
 
 @pytest.mark.django_db
