@@ -8,7 +8,9 @@ warm: fonts are parsed once and typst's own caches make repeated layouts cheap.
 from __future__ import annotations
 
 import json
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -76,6 +78,40 @@ def _compiler() -> typst.Compiler:
         compiler = typst.Compiler(font_paths=typst_fonts())
         _local.compiler = compiler
     return compiler
+
+
+_pool_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+_pool_size = 0
+_process_threads = 1
+
+
+def render_threads_use(threads: int) -> None:
+    """How many threads typeset the documents of one issuing call in this process (default 1).
+    typst releases the GIL while it compiles, so a process that works alone on the machine (the
+    court-year simulation) uses the other cores when it issues several documents at once (a day's
+    notices, a case's freeze rulings). Processes that already run one per core (the document
+    workers) keep 1: measured, a second thread there only adds contention (docs/benchmarks.md)."""
+    global _process_threads
+    _process_threads = max(1, threads)
+
+
+def render_pool_size() -> int:
+    """``LASTMILE_RENDER_THREADS`` when set (operators, benches), else :func:`render_threads_use`'s."""
+    raw = os.environ.get("LASTMILE_RENDER_THREADS", "").strip()
+    return max(1, int(raw)) if raw.isascii() and raw.isdigit() else _process_threads
+
+
+def render_pool() -> ThreadPoolExecutor | None:
+    """The process's render threads (each keeps its own warm compiler), or None for one."""
+    global _pool, _pool_size
+    size = render_pool_size()
+    if size <= 1:
+        return None
+    with _pool_lock:
+        if _pool is None or _pool_size != size:
+            _pool, _pool_size = ThreadPoolExecutor(max_workers=size, thread_name_prefix="typst"), size
+        return _pool
 
 
 def footer_line(context: dict[str, Any]) -> str:

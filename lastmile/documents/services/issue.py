@@ -25,7 +25,7 @@ from lastmile.documents.kinds import DocumentsEvent
 
 from ..context import case_context, case_parties_many, json_safe, officers_many
 from ..models import BatchItem, Document, DocumentStatus, DocumentTemplate, ItemStatus, TemplateVersion
-from ..rendering import render_document
+from ..rendering import render_document, render_pool
 from ..seal import SignaturePort, signature_port
 from .files import _store
 from .render import _missing_elements, case_document_context, document_number
@@ -100,19 +100,19 @@ def _series_max(case_ids: set[int]) -> dict[tuple[int, str, int], int]:
     return result
 
 
-def _prepare(
+def _elements(
     *,
     case: Case,
     template: DocumentTemplate,
-    version: TemplateVersion,
     extra: dict[str, Any],
     series_index: int,
     now: datetime,
     actor: User | None,
-    port: SignaturePort,
     base: dict[str, Any] | None = None,
     officers: dict[int, User] | None = None,
-) -> _Prepared:
+) -> tuple[str, dict[str, Any]]:
+    """The document's number and elements (reads the database: the signer's clerk). Refuses a
+    template whose required elements are missing."""
     number = document_number(case, series_index)
     ctx = case_document_context(
         case, extra, number=number, title=template.title, now=now, actor=actor, base=base, officers=officers
@@ -120,23 +120,39 @@ def _prepare(
     missing = _missing_elements(template, ctx)
     if missing:
         raise ConditionsNotMet(f"生成“{template.name}”缺少文书要素：{'、'.join(missing)}。", unmet=missing)
-    mark = port.mark(court_name=case.court.name, number=number)
+    return number, ctx
+
+
+def _typeset(
+    *,
+    court: Court,
+    template: DocumentTemplate,
+    version: TemplateVersion,
+    number: str,
+    ctx: dict[str, Any],
+    series_index: int,
+    now: datetime,
+    port: SignaturePort,
+) -> _Prepared:
+    """Render, seal and store one document. No database: it may run on a render thread
+    (:func:`~lastmile.documents.rendering.render_pool`)."""
+    mark = port.mark(court_name=court.name, number=number)
     rendered = render_document(
         body=version.body,
         context=ctx,
         title=template.title,
         number=number,
-        court_name=case.court.name,
+        court_name=court.name,
         timestamp=now,
         seal=mark,
     )
-    sealed = port.seal(rendered.pdf, court_name=case.court.name, number=number)
+    sealed = port.seal(rendered.pdf, court_name=court.name, number=number)
     record = {**sealed.record, "mark": mark.text if mark else ""}
     # The file is written here, before the case locks and the transaction: it is stored by its
     # digest, so a retry writes the same file, and a transaction that then fails leaves a file no
     # document names (as a write inside the transaction would: files are not transactional).
     sha = hashlib.sha256(sealed.pdf).hexdigest()
-    rel = _store(case.court, sha, sealed.pdf)
+    rel = _store(court, sha, sealed.pdf)
     return _Prepared(number, series_index, ctx, record, sha, rel, len(sealed.pdf))
 
 
@@ -246,8 +262,7 @@ def documents_issue_many(
         jobs.append(_Job(o, template, versions[vkey], extra, _series_key(case.pk, template), bases[gkey]))
     reserved = _series_max(case_ids)
     _number(jobs, reserved)
-    for job in jobs:
-        _render(job, actor=actor, now=now, port=port, officers=officers)
+    _render(jobs, actor=actor, now=now, port=port, officers=officers)
     ready = [j for j in jobs if j.prepared is not None]
     if ready:
         with transaction.atomic():
@@ -285,23 +300,59 @@ def _number(jobs: list[_Job], highest: dict[tuple[int, str, int], int]) -> None:
 
 
 def _render(
-    job: _Job, *, actor: User | None, now: datetime, port: SignaturePort, officers: dict[int, User]
+    jobs: list[_Job], *, actor: User | None, now: datetime, port: SignaturePort, officers: dict[int, User]
 ) -> None:
-    try:
-        job.prepared = _prepare(
-            case=job.outcome.request.case,
-            template=job.template,
-            version=job.version,
-            extra=job.extra,
-            series_index=job.index,
-            now=now,
-            actor=actor,
-            port=port,
-            base=job.base,
-            officers=officers,
+    """Prepare each job's document: its elements here, in order (they read the database), then
+    the typesetting, on the render threads when there are several documents. A refusal (missing
+    elements, a character the fonts lack) is the job's error and leaves the others."""
+    typeset: list[tuple[_Job, dict[str, Any]]] = []
+    for job in jobs:
+        case = job.outcome.request.case
+        job.prepared, job.outcome.error = None, None
+        try:
+            number, ctx = _elements(
+                case=case,
+                template=job.template,
+                extra=job.extra,
+                series_index=job.index,
+                now=now,
+                actor=actor,
+                base=job.base,
+                officers=officers,
+            )
+        except DomainError as exc:
+            job.outcome.error = exc
+            continue
+        typeset.append(
+            (
+                job,
+                {
+                    "court": case.court,  # loaded here: the render threads do not query
+                    "template": job.template,
+                    "version": job.version,
+                    "number": number,
+                    "ctx": ctx,
+                    "series_index": job.index,
+                    "now": now,
+                    "port": port,
+                },
+            )
         )
-    except DomainError as exc:
-        job.prepared, job.outcome.error = None, exc
+
+    def one(kwargs: dict[str, Any]) -> _Prepared | DomainError:
+        try:
+            return _typeset(**kwargs)
+        except DomainError as exc:
+            return exc
+
+    work = [kwargs for _job, kwargs in typeset]
+    pool = render_pool() if len(work) > 1 else None
+    results = pool.map(one, work) if pool is not None else map(one, work)
+    for (job, _kwargs), result in zip(typeset, results, strict=True):
+        if isinstance(result, DomainError):
+            job.outcome.error = result
+        else:
+            job.prepared = result
 
 
 def _issue_locked(
@@ -336,8 +387,7 @@ def _issue_locked(
     if moved:
         again = [j for j in jobs if j.key in moved]
         _number(again, now_max)
-        for job in again:
-            _render(job, actor=actor, now=now, port=port, officers=officers)
+        _render(again, actor=actor, now=now, port=port, officers=officers)
         jobs = [j for j in jobs if j.prepared is not None]
     if not jobs:
         return
@@ -374,7 +424,7 @@ def _issue_locked(
 
 
 def _document_row(job: _Job, *, actor: User | None, now: datetime) -> Document:
-    """The issued document's row (version 1); its PDF is already stored (:func:`_prepare`)."""
+    """The issued document's row (version 1); its PDF is already stored (:func:`_typeset`)."""
     prepared = job.prepared
     assert prepared is not None
     case = job.outcome.request.case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from datetime import timedelta
@@ -14,7 +15,8 @@ from lastmile.core.clock import FixedClock
 from lastmile.core.errors import ConditionsNotMet, PermissionDenied
 from lastmile.documents.catalog import TEMPLATES_BY_CODE
 from lastmile.documents.models import BatchItem, BatchJob, BatchStatus, Document, ItemStatus
-from lastmile.documents.services import batch_claim, batch_counts, batch_create, batch_run
+from lastmile.documents.rendering import SealMark, render_document, render_threads_use
+from lastmile.documents.services import batch_claim, batch_counts, batch_create, batch_run, document_pdf
 from lastmile.testing.factories import UserFactory
 from lastmile.testing.processes import helper_env, kill_when, migrate_if_file_database, run_helper
 
@@ -107,8 +109,16 @@ def test_batch_is_refused_whole_for_missing_elements_or_foreign_cases(
     assert BatchJob.objects.count() == 0 and BatchItem.objects.count() == 0
 
 
+@pytest.fixture(params=[1, 2], ids=["one_thread", "render_threads"])
+def render_threads(request):
+    """Issue with one typesetting thread, or with a pool of two (as the simulation does)."""
+    render_threads_use(request.param)
+    yield request.param
+    render_threads_use(1)
+
+
 @pytest.mark.django_db
-def test_an_item_that_cannot_be_rendered_fails_alone(yuelu, judge, now, cases, docs_root):
+def test_an_item_that_cannot_be_rendered_fails_alone(yuelu, judge, now, cases, docs_root, render_threads):
     bad = make_case(yuelu, judge, now, debtor_name="赵𠀀", seq=50)
     job = batch_create(
         court=yuelu,
@@ -126,6 +136,22 @@ def test_an_item_that_cannot_be_rendered_fails_alone(yuelu, judge, now, cases, d
     assert failed.status == ItemStatus.FAILED and "U+20000" in failed.error
     assert batch_counts(job) == (3, 3)
     assert Document.objects.filter(batch_item__job=job).count() == 2
+    # what the render threads wrote is what one thread makes of the recorded elements, byte for byte
+    for document in Document.objects.filter(batch_item__job=job):
+        again = render_document(
+            body=document.template_version.body,
+            context=document.context,
+            title=document.title,
+            number=document.number,
+            court_name=yuelu.name,
+            timestamp=document.issued_at,
+            seal=SealMark(yuelu.name, document.seal["mark"]),
+        )
+        assert (
+            hashlib.sha256(again.pdf).hexdigest()
+            == document.sha256
+            == hashlib.sha256(document_pdf(document)).hexdigest()
+        )
 
 
 HELPER = "lastmile.documents.tests.batch_helper"

@@ -4,6 +4,7 @@ platform's services (see :mod:`lastmile.simulation.court_year`)."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import date
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lastmile.documents.rendering import render_threads_use
 from lastmile.simulation.court_year import court_has_cases, simulate_year
 
 
@@ -36,6 +38,9 @@ class Command(BaseCommand):
         if options["if_empty"] and court_has_cases(court_code=options["court"], year=options["year"]):
             self.stdout.write(f"{options['court']} {options['year']} 年已有案件，未重复模拟。")
             return
+        # This process works alone: the day's notices and the freeze rulings it issues together are
+        # typeset on every core (typst releases the GIL).
+        render_threads_use(os.cpu_count() or 1)
         started = time.monotonic()
         last = [-1]
         # On a terminal the bar is redrawn in place; in a log (no terminal) a line per 5 %.
