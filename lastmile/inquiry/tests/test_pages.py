@@ -67,6 +67,9 @@ def test_case_page_shows_panel_and_htmx_start(client, money_case, officer, now, 
     client.force_login(officer)
     page = client.get(reverse("web:case_detail", args=[case.pk]))
     assert page.status_code == 200 and "一键查控" in page.content.decode()
+    # every amount on the panel in the same form (thousands separators): owed and what may still be frozen
+    panel = page.content.decode().split('id="inquiry-panel"', 1)[1].split("</section>", 1)[0]
+    assert panel.count("<b>30,000.00</b>") == 2 and "<b>30000.00</b>" not in panel
     response = client.post(reverse("inquiry:start", args=[case.pk]), headers={"HX-Request": "true"})
     assert response.status_code == 200
     html = response.content.decode()
