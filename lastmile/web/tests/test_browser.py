@@ -31,6 +31,17 @@ def test_login_workbench_and_search(browser, live_server, now, demo_mode):
     page.wait_for_url("**/workbench/")
     assert page.locator("h1").first.inner_text().startswith("我的工作台")
     assert page.locator("text=发出执行通知书").count() >= 1
+    # an officer's long menu wraps between its items, never inside one (工作台 on two lines)
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        heights = page.eval_on_selector_all(
+            ".topbar nav a, .topbar .brand",
+            "els => els.map(e => [e.textContent.trim(), e.getBoundingClientRect().height,"
+            " parseFloat(getComputedStyle(e).lineHeight) || 1.5 * parseFloat(getComputedStyle(e).fontSize)])",
+        )
+        assert len(heights) > 10
+        assert [text for text, height, line in heights if height > 1.5 * line] == [], width
+    page.set_viewport_size({"width": 1280, "height": 900})
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "workbench.png"), full_page=True)
 
