@@ -187,6 +187,10 @@ def test_the_workbench_groups_deadlines_overdue_first(client, case, officer):
         page = client.get(reverse("web:workbench")).content.decode()
     assert 'class="deadline-group"' in page
     assert "超期" in page
+    assert '<div class="tile warn"><b>' in page  # the overdue count is shown in red while there is one
+    with use_clock(FixedClock(NOW)):
+        calm = client.get(reverse("web:workbench")).content.decode()
+    assert "已超期事项" in calm and '<div class="tile warn">' not in calm  # and not when it is 0
 
 
 def test_the_officer_is_told_of_a_new_clue_and_not_of_its_own_acts(client, case, officer):
