@@ -16,7 +16,7 @@ from lastmile.cases.services import case_event_record
 from lastmile.core.clock import court_date
 from lastmile.core.errors import ConditionsNotMet, Conflict, InvalidAmount, InvalidTransition
 from lastmile.core.legal import LegalBasis
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.ledger.error_codes import LedgerErrorCode
 from lastmile.ledger.kinds import LedgerEvent
 
@@ -144,7 +144,7 @@ def obligation_record(
     case_event_record(
         case=case,
         kind=kind,
-        summary=f"{verb}执行依据确定的金钱债务：本金{obligation.principal}元",
+        summary=f"{verb}执行依据确定的金钱债务：本金{format_yuan(obligation.principal)}元",
         actor=actor,
         now=now,
         data={
@@ -217,8 +217,9 @@ def obligation_continue(
         case=case,
         kind=LedgerEvent.OBLIGATION_RECORDED,
         summary=(
-            f"续行原案{original.number}的金钱债务：本金{carried['principal']}元、一般债务利息"
-            f"{carried['interest']}元、费用{carried['costs']}元、加倍部分债务利息{carried['doubled']}元"
+            f"续行原案{original.number}的金钱债务：本金{format_yuan(carried['principal'])}元、一般债务利息"
+            f"{format_yuan(carried['interest'])}元、费用{format_yuan(carried['costs'])}元、"
+            f"加倍部分债务利息{format_yuan(carried['doubled'])}元"
         ),
         actor=actor,
         now=now,

@@ -22,7 +22,7 @@ from lastmile.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.core.periods import period_end_provisional
 from lastmile.ledger.error_codes import LedgerErrorCode
 from lastmile.ledger.kinds import LedgerEvent
@@ -161,7 +161,7 @@ def payout_request(
     case_event_record(
         case=case,
         kind=LedgerEvent.PAYOUT_REQUESTED,
-        summary=f"申请{payout.get_kind_display()}{amount}元（收款人：{payout.payee_name}）",
+        summary=f"申请{payout.get_kind_display()}{format_yuan(amount)}元（收款人：{payout.payee_name}）",
         actor=actor,
         now=now,
         data={"payout": payout.pk, "amount": amount, "kind": kind},
@@ -199,7 +199,7 @@ def _refuse_beyond_owed(
     if owed.known and amount > owed.owed:
         whom = "被执行人（超出债务的余款）" if kind == PayoutKind.DEBTOR_REFUND else "该收款人"
         raise ConditionsNotMet(
-            f"发放{amount}元超过应付{whom}的{owed.owed}元（{owed.explanation}），不能发放"
+            f"发放{format_yuan(amount)}元超过应付{whom}的{format_yuan(owed.owed)}元（{owed.explanation}），不能发放"
             "（《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第五百零六条至第五百一十条；"
             "《最高人民法院关于执行程序中计算迟延履行期间的债务利息适用法律若干问题的解释》第四条）。",
             unmet=["within_owed"],
@@ -258,7 +258,7 @@ def payout_approve(*, payout_id: int, actor: User, now: datetime) -> Payout:
     case_event_record(
         case=payout.case,
         kind=LedgerEvent.PAYOUT_APPROVED,
-        summary=f"审批同意{payout.get_kind_display()}{payout.amount}元",
+        summary=f"审批同意{payout.get_kind_display()}{format_yuan(payout.amount)}元",
         actor=actor,
         now=now,
         data={"payout": payout.pk, "instruction": payout.instruction_id},
@@ -356,7 +356,7 @@ def payout_reject(*, payout_id: int, actor: User, now: datetime, reason: str = "
     case_event_record(
         case=payout.case,
         kind=LedgerEvent.PAYOUT_REJECTED,
-        summary=f"发放申请{payout.amount}元已退回{('：' + reason) if reason else ''}",
+        summary=f"发放申请{format_yuan(payout.amount)}元已退回{('：' + reason) if reason else ''}",
         actor=actor,
         now=now,
         data={"payout": payout.pk, "reason": reason},
@@ -398,7 +398,7 @@ def payout_settle(*, payout_id: int, actor: User, now: datetime, bank_reference:
     case_event_record(
         case=payout.case,
         kind=LedgerEvent.PAYOUT_PAID,
-        summary=f"已{payout.get_kind_display()}{payout.amount}元（收款人：{payout.payee_name}）",
+        summary=f"已{payout.get_kind_display()}{format_yuan(payout.amount)}元（收款人：{payout.payee_name}）",
         actor=actor,
         now=now,
         data={"payout": payout.pk, "bank_reference": bank_reference},

@@ -18,7 +18,7 @@ from lastmile.cases.services import ChainEntry, audit_chain_prepare, case_event_
 from lastmile.core.clock import court_date as _local_date
 from lastmile.core.db import bulk_cursor
 from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.ledger.kinds import LedgerEvent
 
 from ..audit import transactions_chain_entries
@@ -123,7 +123,7 @@ def _receipt_credited(
     case_event_record(
         case=case,
         kind=LedgerEvent.RECEIPT_CLAIMED if claimed else LedgerEvent.RECEIPT,
-        summary=f"案款{verb}{receipt.amount}元（{receipt.get_source_display()}）",
+        summary=f"案款{verb}{format_yuan(receipt.amount)}元（{receipt.get_source_display()}）",
         actor=actor,
         now=now,
         data={
@@ -420,7 +420,7 @@ def receipts_import(
         events.append(
             ChainEntry(
                 kind=LedgerEvent.RECEIPT,
-                summary=f"对账单到账{len(recs)}笔，合计{total}元",
+                summary=f"对账单到账{len(recs)}笔，合计{format_yuan(total)}元",
                 occurred_at=now,
                 case_id=cid,
                 actor=actor,

@@ -22,7 +22,7 @@ from lastmile.accounts.permissions import require
 from lastmile.cases.models import Case
 from lastmile.cases.services import case_event_record
 from lastmile.core.errors import Conflict, InvalidAmount, InvalidTransition, NotFound, PermissionDenied
-from lastmile.core.money import to_money
+from lastmile.core.money import format_yuan, to_money
 from lastmile.ledger.kinds import LedgerEvent
 
 from ..models import PaymentReport, PaymentReportStatus, ReceiptSource
@@ -80,7 +80,7 @@ def payment_report(
     case_event_record(
         case=case,
         kind=LedgerEvent.PAYMENT_REPORTED,
-        summary=f"登记到账款项{amount}元（{report.get_source_display()}），待财务核对确认后计入案款",
+        summary=f"登记到账款项{format_yuan(amount)}元（{report.get_source_display()}），待财务核对确认后计入案款",
         actor=actor,
         now=now,
         data={"report": report.pk, "amount": amount, "source": source, "paid_at": paid_at},
@@ -144,7 +144,7 @@ def payment_report_confirm(
     case_event_record(
         case=report.case,
         kind=LedgerEvent.PAYMENT_REPORT_CONFIRMED,
-        summary=f"财务核对确认到账{report.amount}元（{report.paid_at:%Y-%m-%d}到账）",
+        summary=f"财务核对确认到账{format_yuan(report.amount)}元（{report.paid_at:%Y-%m-%d}到账）",
         actor=actor,
         now=now,
         data={"report": report.pk, "receipt": receipt.pk, "bank_reference": report.bank_reference},
@@ -173,7 +173,7 @@ def payment_report_reject(*, report_id: int, actor: User, now: datetime, reason:
     case_event_record(
         case=report.case,
         kind=LedgerEvent.PAYMENT_REPORT_REJECTED,
-        summary=f"到账登记{report.amount}元未予确认：{report.reason}",
+        summary=f"到账登记{format_yuan(report.amount)}元未予确认：{report.reason}",
         actor=actor,
         now=now,
         data={"report": report.pk, "reason": report.reason},

@@ -169,7 +169,7 @@ def test_debtor_sees_served_acts_and_its_payment_obligations(
     )
     status, body = _page(client, debtor_account, case)
     assert status == 200
-    assert "登记执行依据确定的金钱债务：本金100000" in body  # its payment obligation
+    assert "登记执行依据确定的金钱债务：本金100,000.00元" in body  # its payment obligation
     assert "和解第1期履行（5000.00元）" in body  # its instalment due
     assert "限制消费生效" in body and "执行已中止" in body
     assert "执行通知书已电子送达王小明" in body  # served on it
