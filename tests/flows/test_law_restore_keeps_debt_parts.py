@@ -99,7 +99,7 @@ def test_restored_case_doubled_interest_runs_on_principal_from_the_original_star
     assert ob.performance_deadline == date(2025, 1, 20) and ob.interest_rate == D("0.0365")
     carried = CaseEvent.objects.get(case=restored, kind="ledger.obligation_recorded")
     assert carried.data["carried"] == {k: str(v) for k, v in expected.items()}
-    assert "加倍部分债务利息6790.00元" in carried.summary
+    assert "加倍部分债务利息6,790.00元" in carried.summary
 
     # The doubled interest of the 执恢 case starts on the original day, on the principal only.
     st = case_statement(case=restored, as_of=date(2026, 2, 12))
