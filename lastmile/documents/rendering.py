@@ -18,6 +18,7 @@ from typing import Any
 import typst
 
 from lastmile.core.errors import DomainError
+from lastmile.core.inputs import int_or_none
 
 from .error_codes import DocumentErrorCode
 from .fonts import describe_chars, missing_glyphs, typst_fonts
@@ -98,8 +99,8 @@ def render_threads_use(threads: int) -> None:
 
 def render_pool_size() -> int:
     """``LASTMILE_RENDER_THREADS`` when set (operators, benches), else :func:`render_threads_use`'s."""
-    raw = os.environ.get("LASTMILE_RENDER_THREADS", "").strip()
-    return max(1, int(raw)) if raw.isascii() and raw.isdigit() else _process_threads
+    configured = int_or_none(os.environ.get("LASTMILE_RENDER_THREADS"))
+    return max(1, configured) if configured is not None else _process_threads
 
 
 def render_pool() -> ThreadPoolExecutor | None:

@@ -8,9 +8,10 @@ for one document."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -126,7 +127,7 @@ def _elements(
 def _typeset(
     *,
     court: Court,
-    template: DocumentTemplate,
+    title: str,
     version: TemplateVersion,
     number: str,
     ctx: dict[str, Any],
@@ -140,7 +141,7 @@ def _typeset(
     rendered = render_document(
         body=version.body,
         context=ctx,
-        title=template.title,
+        title=title,
         number=number,
         court_name=court.name,
         timestamp=now,
@@ -305,7 +306,7 @@ def _render(
     """Prepare each job's document: its elements here, in order (they read the database), then
     the typesetting, on the render threads when there are several documents. A refusal (missing
     elements, a character the fonts lack) is the job's error and leaves the others."""
-    typeset: list[tuple[_Job, dict[str, Any]]] = []
+    typeset: list[tuple[_Job, Callable[[], _Prepared]]] = []
     for job in jobs:
         case = job.outcome.request.case
         job.prepared, job.outcome.error = None, None
@@ -323,32 +324,29 @@ def _render(
         except DomainError as exc:
             job.outcome.error = exc
             continue
-        typeset.append(
-            (
-                job,
-                {
-                    "court": case.court,  # loaded here: the render threads do not query
-                    "template": job.template,
-                    "version": job.version,
-                    "number": number,
-                    "ctx": ctx,
-                    "series_index": job.index,
-                    "now": now,
-                    "port": port,
-                },
-            )
+        call = partial(
+            _typeset,
+            court=case.court,  # loaded here: the render threads do not query
+            title=job.template.title,
+            version=job.version,
+            number=number,
+            ctx=ctx,
+            series_index=job.index,
+            now=now,
+            port=port,
         )
+        typeset.append((job, call))
 
-    def one(kwargs: dict[str, Any]) -> _Prepared | DomainError:
+    def one(call: Callable[[], _Prepared]) -> _Prepared | DomainError:
         try:
-            return _typeset(**kwargs)
+            return call()
         except DomainError as exc:
             return exc
 
-    work = [kwargs for _job, kwargs in typeset]
-    pool = render_pool() if len(work) > 1 else None
-    results = pool.map(one, work) if pool is not None else map(one, work)
-    for (job, _kwargs), result in zip(typeset, results, strict=True):
+    calls = [call for _job, call in typeset]
+    pool = render_pool() if len(calls) > 1 else None
+    results = pool.map(one, calls) if pool is not None else map(one, calls)
+    for (job, _call), result in zip(typeset, results, strict=True):
         if isinstance(result, DomainError):
             job.outcome.error = result
         else:
@@ -467,22 +465,18 @@ def document_correct(
     ctx = {**document.context, **context}
     ctx["doc"] = {**document.context.get("doc", {}), "date": now.date().isoformat()}
     ctx = json_safe(ctx)
-    port = signature_port()
-    mark = port.mark(court_name=case.court.name, number=document.number)
-    rendered = render_document(
-        body=version.body,
-        context=ctx,
+    prepared = _typeset(
+        court=case.court,
         title=document.title,
+        version=version,
         number=document.number,
-        court_name=case.court.name,
-        timestamp=now,
-        seal=mark,
+        ctx=ctx,
+        series_index=document.series_index,
+        now=now,
+        port=signature_port(),
     )
-    sealed = port.seal(rendered.pdf, court_name=case.court.name, number=document.number)
-    sha = hashlib.sha256(sealed.pdf).hexdigest()
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()
-        rel = _store(case.court, sha, sealed.pdf)
         try:
             with transaction.atomic():
                 corrected = Document.objects.create(
@@ -498,10 +492,10 @@ def document_correct(
                     supersedes=document,
                     status=DocumentStatus.ISSUED,
                     context=ctx,
-                    sha256=sha,
-                    pdf_path=rel,
-                    size=len(sealed.pdf),
-                    seal={**sealed.record, "mark": mark.text if mark else ""},
+                    sha256=prepared.sha256,
+                    pdf_path=prepared.pdf_path,
+                    size=prepared.size,
+                    seal=prepared.seal_record,
                     issued_at=now,
                     issued_by=actor,
                     correction_reason=reason,
@@ -514,6 +508,11 @@ def document_correct(
             summary=f"更正{template.name}（{document.number}），第{corrected.version}版",
             actor=actor,
             now=now,
-            data={"document": corrected.pk, "supersedes": document.pk, "sha256": sha, "reason": reason},
+            data={
+                "document": corrected.pk,
+                "supersedes": document.pk,
+                "sha256": prepared.sha256,
+                "reason": reason,
+            },
         )
     return corrected
